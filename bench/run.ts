@@ -1,0 +1,21 @@
+// `npm run bench`: every benchmark's figures as tables. Never pass/fail; the figures go in
+// the closing notes and are compared against the AWS limits in DESIGN.md.
+import { BenchRow, printTable } from "./table";
+
+interface Benchmark {
+  title: string;
+  run(): Promise<BenchRow[]>;
+}
+
+const benchmarks: Benchmark[] = [
+  // Each module exports `benchmark: Benchmark`; listed here in the order they print.
+];
+
+async function main() {
+  for (const b of benchmarks) printTable(b.title, await b.run());
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

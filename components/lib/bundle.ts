@@ -1,0 +1,46 @@
+// Bundles a Lambda handler entry with esbuild, in memory, while the Pulumi program runs:
+// no build step before `pulumi up`, and the same source always gives the same bytes
+// (no timestamps, no absolute paths), so an unchanged handler never redeploys.
+import { buildSync } from "esbuild";
+import * as path from "node:path";
+
+/** Repository root: handler entries are given relative to it. */
+export const repoRoot = path.resolve(__dirname, "..", "..");
+
+export interface Bundle {
+  /** The minified CommonJS module, to be stored as `index.js` in the archive. */
+  code: string;
+  /** Its size in bytes (UTF-8). */
+  bytes: number;
+}
+
+const cache = new Map<string, Bundle>();
+
+/**
+ * Bundles `entry` (a path relative to the repository root, e.g. "handlers/orders/index.ts")
+ * for the nodejs22.x runtime on arm64. AWS SDK v3 stays external: the runtime provides it.
+ */
+export function bundleHandler(entry: string): Bundle {
+  const cached = cache.get(entry);
+  if (cached) return cached;
+  const result = buildSync({
+    entryPoints: [path.join(repoRoot, entry)],
+    absWorkingDir: repoRoot,
+    bundle: true,
+    write: false,
+    platform: "node",
+    target: "node22",
+    format: "cjs",
+    minify: true,
+    sourcemap: false,
+    legalComments: "none",
+    external: ["@aws-sdk/*", "@smithy/*"],
+    // Some dependencies ship ESM-first builds; prefer them for tree-shaking.
+    mainFields: ["module", "main"],
+    logLevel: "silent",
+  });
+  const code = result.outputFiles[0].text;
+  const bundle = { code, bytes: Buffer.byteLength(code) };
+  cache.set(entry, bundle);
+  return bundle;
+}

@@ -1,0 +1,83 @@
+// Real-protocol AWS emulators for handler tests and benchmarks. Each one listens on
+// 127.0.0.1 on a free port, keeps its data in memory (or a temp dir) and is stopped by
+// the caller, so a test never touches the network beyond loopback.
+import { mkdtempSync, rmSync } from "node:fs";
+import type { Server } from "node:http";
+import { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { NodeHttpHandler } from "@smithy/node-http-handler";
+
+/** s3rver checks the key pair (its defaults); dynalite and kinesalite accept any. */
+export const testCredentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
+export const testRegion = "us-east-1";
+
+export interface Emulator {
+  /** http://127.0.0.1:<port> — pass as the SDK client's `endpoint`. */
+  endpoint: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * SDK client options that point a v3 client at an emulator. HTTP/1.1 always: the
+ * Kinesis client defaults to HTTP/2, which kinesalite does not speak.
+ */
+export function clientConfig(emulator: Emulator) {
+  return {
+    endpoint: emulator.endpoint,
+    region: testRegion,
+    credentials: testCredentials,
+    requestHandler: new NodeHttpHandler(),
+  };
+}
+
+function listenOnLoopback(server: Server): Promise<Emulator> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        endpoint: `http://127.0.0.1:${port}`,
+        stop: () => new Promise<void>((done) => server.close(() => done())),
+      });
+    });
+  });
+}
+
+/** DynamoDB (dynalite), in memory, tables become ACTIVE at once. */
+export function startDynamoDb(): Promise<Emulator> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const dynalite = require("dynalite");
+  return listenOnLoopback(dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }));
+}
+
+/** Kinesis (kinesalite), in memory, streams become ACTIVE at once. */
+export function startKinesis(): Promise<Emulator> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const kinesalite = require("kinesalite");
+  return listenOnLoopback(
+    kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 100 }),
+  );
+}
+
+/** S3 (s3rver) in a temp directory that is removed on stop. Creates the named buckets. */
+export async function startS3(buckets: string[] = []): Promise<Emulator> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const S3rver = require("s3rver");
+  const directory = mkdtempSync(join(tmpdir(), "s3rver-"));
+  const server = new S3rver({
+    address: "127.0.0.1",
+    port: 0,
+    silent: true,
+    directory,
+    configureBuckets: buckets.map((name) => ({ name })),
+  });
+  const { port } = (await server.run()) as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      await server.close();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
