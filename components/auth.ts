@@ -1,0 +1,96 @@
+// Sign-in: a Cognito user pool (e-mail as username, verified e-mail, strong passwords, TOTP
+// MFA, threat protection by stage), an `admin` group, a public browser client (SRP and
+// authorization code with PKCE, no secret) and the hosted UI domain.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { PlatformConfig } from "./config";
+import { callerContext } from "./lib/iam";
+
+export type AuthConfig = Pick<PlatformConfig,
+  "project" | "stack" | "region" | "protectData" | "authMfa" | "authPasswordMinLength" | "authPasswordRequireSymbols" |
+  "authThreatProtection" | "authAccessTokenMinutes" | "authRefreshTokenDays" | "authDomainPrefix" | "authLocalhostCallbacks">;
+
+export interface AuthArgs {
+  config: AuthConfig;
+  /** Where the browser returns after sign-in and sign-out (the storefront URL). */
+  storefrontUrl: pulumi.Input<string>;
+}
+
+/** The Vite dev server, allowed as an origin in stages with authLocalhostCallbacks. */
+export const localDevOrigin = "http://localhost:5173";
+export const adminGroupName = "admin";
+
+export class Auth extends pulumi.ComponentResource {
+  public readonly userPool: aws.cognito.UserPool;
+  public readonly client: aws.cognito.UserPoolClient;
+  public readonly adminGroup: aws.cognito.UserGroup;
+  public readonly domain: aws.cognito.UserPoolDomain;
+  public readonly hostedUiUrl: pulumi.Output<string>;
+
+  constructor(name: string, args: AuthArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ecommerce:auth:Auth", name, {}, opts);
+    const c = args.config;
+    const threatProtection = c.authThreatProtection !== "OFF";
+
+    this.userPool = new aws.cognito.UserPool(`${name}-users`, {
+      usernameAttributes: ["email"],
+      autoVerifiedAttributes: ["email"],
+      usernameConfiguration: { caseSensitive: false },
+      adminCreateUserConfig: { allowAdminCreateUserOnly: false },
+      verificationMessageTemplate: { defaultEmailOption: "CONFIRM_WITH_CODE" },
+      passwordPolicy: {
+        minimumLength: c.authPasswordMinLength,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireNumbers: true,
+        requireSymbols: c.authPasswordRequireSymbols,
+        temporaryPasswordValidityDays: 3,
+      },
+      mfaConfiguration: c.authMfa,
+      softwareTokenMfaConfiguration: { enabled: true },
+      accountRecoverySetting: { recoveryMechanisms: [{ name: "verified_email", priority: 1 }] },
+      deletionProtection: c.protectData ? "ACTIVE" : "INACTIVE",
+      // Threat protection is a Plus-plan feature.
+      userPoolTier: threatProtection ? "PLUS" : "ESSENTIALS",
+      userPoolAddOns: threatProtection ? { advancedSecurityMode: c.authThreatProtection } : undefined,
+    }, { parent: this, protect: c.protectData });
+
+    this.adminGroup = new aws.cognito.UserGroup(`${name}-admin`, {
+      name: adminGroupName,
+      userPoolId: this.userPool.id,
+      description: "May search every customer's orders",
+    }, { parent: this });
+
+    const returnUrls = pulumi.output(args.storefrontUrl).apply((url) => [url, ...(c.authLocalhostCallbacks ? [localDevOrigin] : [])]);
+    this.client = new aws.cognito.UserPoolClient(`${name}-web`, {
+      userPoolId: this.userPool.id,
+      generateSecret: false,
+      explicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      // Authorization code only; the browser proves possession with PKCE (no client secret).
+      allowedOauthFlowsUserPoolClient: true,
+      allowedOauthFlows: ["code"],
+      allowedOauthScopes: ["openid", "email", "profile"],
+      supportedIdentityProviders: ["COGNITO"],
+      callbackUrls: returnUrls,
+      logoutUrls: returnUrls,
+      accessTokenValidity: c.authAccessTokenMinutes,
+      idTokenValidity: c.authAccessTokenMinutes,
+      refreshTokenValidity: c.authRefreshTokenDays,
+      tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
+      preventUserExistenceErrors: "ENABLED",
+      enableTokenRevocation: true,
+    }, { parent: this });
+
+    const { accountId } = callerContext({ parent: this });
+    const prefix = c.authDomainPrefix
+      ? pulumi.output(c.authDomainPrefix)
+      : pulumi.interpolate`${c.project}-${c.stack}-${accountId}`.apply((p) => p.toLowerCase().replace(/[^a-z0-9-]/g, "-"));
+    this.domain = new aws.cognito.UserPoolDomain(`${name}-domain`, {
+      domain: prefix,
+      userPoolId: this.userPool.id,
+    }, { parent: this });
+    this.hostedUiUrl = pulumi.interpolate`https://${this.domain.domain}.auth.${c.region}.amazoncognito.com`;
+
+    this.registerOutputs({ userPoolId: this.userPool.id, clientId: this.client.id, hostedUiUrl: this.hostedUiUrl });
+  }
+}

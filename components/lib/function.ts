@@ -1,0 +1,92 @@
+// A Lambda function whose code is one of our handlers, bundled by esbuild while the program
+// runs, with everything a production function needs: its own role (trusting Lambda only
+// from this account), its own log group with retention, X-Ray tracing, explicit timeout and
+// memory, and only the permissions its caller grants it.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { bundleHandler } from "./bundle";
+import { callerContext, policyDocument, PolicyStatement, serviceTrustPolicy } from "./iam";
+
+export interface BundledFunctionArgs {
+  /** Handler entry relative to the repository root, e.g. "handlers/orders/index.ts". */
+  entry: string;
+  description: string;
+  memoryMb: number;
+  timeoutSeconds: number;
+  logRetentionDays: number;
+  environment?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** What the function may do, beyond writing its logs and traces: exact actions on exact ARNs. */
+  policyStatements?: pulumi.Input<PolicyStatement>[];
+  /** Run inside a VPC (private subnets, the given security groups). */
+  vpc?: { subnetIds: pulumi.Input<pulumi.Input<string>[]>; securityGroupIds: pulumi.Input<pulumi.Input<string>[]> };
+  /** Cap on concurrent executions (protects downstream services); unset = account pool. */
+  reservedConcurrency?: number;
+}
+
+export const lambdaRuntime = "nodejs22.x";
+export const lambdaArchitecture = "arm64";
+
+export class BundledFunction extends pulumi.ComponentResource {
+  public readonly function: aws.lambda.Function;
+  public readonly role: aws.iam.Role;
+  public readonly logGroup: aws.cloudwatch.LogGroup;
+  public readonly arn: pulumi.Output<string>;
+  public readonly name: pulumi.Output<string>;
+  public readonly timeoutSeconds: number;
+  /** Size of the deployed bundle in bytes (known before deployment). */
+  public readonly bundleBytes: number;
+
+  constructor(name: string, args: BundledFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ecommerce:lib:BundledFunction", name, {}, opts);
+    const { accountId } = callerContext({ parent: this });
+    const bundle = bundleHandler(args.entry);
+    this.bundleBytes = bundle.bytes;
+    this.timeoutSeconds = args.timeoutSeconds;
+
+    this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: args.logRetentionDays }, { parent: this });
+
+    this.role = new aws.iam.Role(`${name}-role`, {
+      description: `Execution role of ${name}`,
+      assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com", accountId),
+    }, { parent: this });
+
+    const basePermissions: PolicyStatement[] = [
+      { Sid: "WriteOwnLogs", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${this.logGroup.arn}:*` },
+      // X-Ray accepts no narrower resource for trace uploads.
+      { Sid: "WriteTraces", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
+    ];
+    const policy = new aws.iam.RolePolicy(`${name}-policy`, {
+      role: this.role.id,
+      policy: policyDocument([...basePermissions, ...(args.policyStatements ?? [])]),
+    }, { parent: this });
+
+    const dependsOn: pulumi.Resource[] = [policy, this.logGroup];
+    if (args.vpc) {
+      // ENI management for VPC functions; AWS offers no resource-level scoping for creation.
+      dependsOn.push(new aws.iam.RolePolicyAttachment(`${name}-vpc-access`, {
+        role: this.role.name,
+        policyArn: aws.iam.ManagedPolicy.AWSLambdaVPCAccessExecutionRole,
+      }, { parent: this }));
+    }
+
+    this.function = new aws.lambda.Function(name, {
+      description: args.description,
+      runtime: lambdaRuntime,
+      architectures: [lambdaArchitecture],
+      handler: "index.handler",
+      code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(bundle.code) }),
+      role: this.role.arn,
+      memorySize: args.memoryMb,
+      timeout: args.timeoutSeconds,
+      reservedConcurrentExecutions: args.reservedConcurrency,
+      tracingConfig: { mode: "Active" },
+      loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name, applicationLogLevel: "INFO", systemLogLevel: "WARN" },
+      environment: args.environment ? { variables: args.environment } : undefined,
+      vpcConfig: args.vpc ? { subnetIds: args.vpc.subnetIds, securityGroupIds: args.vpc.securityGroupIds } : undefined,
+    }, { parent: this, dependsOn });
+
+    this.arn = this.function.arn;
+    this.name = this.function.name;
+    this.registerOutputs({ arn: this.arn, name: this.name, roleArn: this.role.arn, logGroup: this.logGroup.name });
+  }
+}

@@ -1,0 +1,40 @@
+// IAM policy documents as plain JSON built from Pulumi inputs: no provider call, so they are
+// known in preview wherever their ARNs are, and tests can read them as they are deployed.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface PolicyStatement {
+  Sid?: string;
+  Effect?: "Allow" | "Deny";
+  Principal?: pulumi.Input<Record<string, pulumi.Input<string | pulumi.Input<string>[]>> | "*">;
+  Action: string | string[];
+  /** Absent only in trust policies. */
+  Resource?: pulumi.Input<string> | pulumi.Input<string>[];
+  Condition?: pulumi.Input<Record<string, Record<string, pulumi.Input<string | string[]>>>>;
+}
+
+/** A policy document (JSON string) from statements; Effect defaults to Allow. */
+export function policyDocument(statements: pulumi.Input<PolicyStatement>[]): pulumi.Output<string> {
+  return pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: pulumi.output(statements).apply((s) => s.map((st) => ({ Effect: "Allow", ...st }))),
+  });
+}
+
+/**
+ * Trust policy for an AWS service, limited to this account (and, where given, to the exact
+ * resource that acts) so the service cannot be used as a confused deputy.
+ */
+export function serviceTrustPolicy(service: string, accountId: pulumi.Input<string>, sourceArn?: pulumi.Input<string>): pulumi.Output<string> {
+  const condition: Record<string, Record<string, pulumi.Input<string>>> = { StringEquals: { "aws:SourceAccount": accountId } };
+  if (sourceArn) condition.ArnLike = { "aws:SourceArn": sourceArn };
+  return policyDocument([{ Principal: { Service: service }, Action: "sts:AssumeRole", Condition: condition }]);
+}
+
+/** The account and partition this stack deploys to, for ARNs and conditions. Pass
+ * `{ parent: this }` so the lookup uses the component's provider. */
+export function callerContext(opts?: pulumi.InvokeOutputOptions) {
+  const identity = aws.getCallerIdentityOutput({}, opts);
+  const partition = aws.getPartitionOutput({}, opts);
+  return { accountId: identity.accountId, partition: partition.partition };
+}

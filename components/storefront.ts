@@ -1,0 +1,207 @@
+// The storefront: a private S3 bucket served only through CloudFront (Origin Access Control),
+// HTTPS with modern protocols and security headers, single-page-app routing, optional custom
+// domain and access logs, and the site's files with a per-stack config.json.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as path from "node:path";
+import { PlatformConfig } from "./config";
+import { repoRoot } from "./lib/bundle";
+import { PrivateBucket } from "./lib/private-bucket";
+import { listSiteFiles, noCache } from "./site-files";
+
+export type StorefrontConfig = Pick<PlatformConfig,
+  "stage" | "region" | "tags" | "awsProfile" | "protectData" | "logRetentionDays" | "storefrontPriceClass" | "storefrontSpaFallback" |
+  "storefrontDomainName" | "storefrontHostedZoneId" | "storefrontAccessLogs">;
+
+export interface StorefrontArgs {
+  config: StorefrontConfig;
+  /** Directory of the static site; default `site/` at the repository root. */
+  siteDir?: string;
+}
+
+/** What the page reads from /config.json to find this stack's API and sign-in. */
+export interface SiteRuntimeConfig {
+  apiUrl: pulumi.Input<string>;
+  region: pulumi.Input<string>;
+  userPoolId: pulumi.Input<string>;
+  userPoolClientId: pulumi.Input<string>;
+  hostedUiUrl: pulumi.Input<string>;
+}
+
+// AWS managed policy "Managed-CachingOptimized".
+const cachingOptimizedPolicyId = "658327ea-f89d-4fab-a63d-7e88639e58f6";
+
+export class Storefront extends pulumi.ComponentResource {
+  public readonly bucket: PrivateBucket;
+  public readonly distribution: aws.cloudfront.Distribution;
+  public readonly responseHeadersPolicy: aws.cloudfront.ResponseHeadersPolicy;
+  public readonly logBucket?: PrivateBucket;
+  /** https://<custom domain or CloudFront domain>, no trailing slash. */
+  public readonly url: pulumi.Output<string>;
+  /** The uploaded site files, one object each. */
+  public readonly siteObjects: pulumi.Resource[];
+
+  constructor(name: string, args: StorefrontArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ecommerce:storefront:Storefront", name, {}, opts);
+    const c = args.config;
+    const dataOpts = { parent: this, retainOnDelete: c.protectData };
+
+    this.bucket = new PrivateBucket(`${name}-site`, { forceDestroy: !c.protectData, deferPolicy: true }, { parent: this });
+
+    const oac = new aws.cloudfront.OriginAccessControl(`${name}-oac`, {
+      description: "CloudFront reads the storefront bucket with signed requests",
+      originAccessControlOriginType: "s3",
+      signingBehavior: "always",
+      signingProtocol: "sigv4",
+    }, { parent: this });
+
+    this.responseHeadersPolicy = new aws.cloudfront.ResponseHeadersPolicy(`${name}-security-headers`, {
+      comment: "Security headers for the storefront",
+      securityHeadersConfig: {
+        strictTransportSecurity: { accessControlMaxAgeSec: 63072000, includeSubdomains: true, preload: true, override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy(c.region), override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: "DENY", override: true },
+        referrerPolicy: { referrerPolicy: "strict-origin-when-cross-origin", override: true },
+      },
+    }, { parent: this });
+
+    if (c.storefrontAccessLogs) {
+      this.logBucket = new PrivateBucket(`${name}-access-logs`, { forceDestroy: !c.protectData, objectOwnership: "BucketOwnerPreferred" }, dataOpts);
+      new aws.s3.BucketLifecycleConfiguration(`${name}-access-logs-expiry`, {
+        bucket: this.logBucket.bucket.id,
+        rules: [{
+          id: "expire-access-logs",
+          status: "Enabled",
+          filter: { prefix: "" },
+          expiration: { days: c.logRetentionDays },
+          noncurrentVersionExpiration: { noncurrentDays: 7 },
+          abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+        }],
+      }, { parent: this.logBucket });
+    }
+
+    const domain = c.storefrontDomainName ? this.customDomain(name, c) : undefined;
+
+    this.distribution = new aws.cloudfront.Distribution(`${name}-cdn`, {
+      comment: `Storefront (${c.stage})`,
+      enabled: true,
+      httpVersion: "http2and3",
+      isIpv6Enabled: true,
+      defaultRootObject: "index.html",
+      priceClass: c.storefrontPriceClass,
+      aliases: domain ? [c.storefrontDomainName] : undefined,
+      origins: [{
+        originId: "storefront-bucket",
+        domainName: this.bucket.bucket.bucketRegionalDomainName,
+        originAccessControlId: oac.id,
+      }],
+      defaultCacheBehavior: {
+        targetOriginId: "storefront-bucket",
+        viewerProtocolPolicy: "redirect-to-https",
+        allowedMethods: ["GET", "HEAD", "OPTIONS"],
+        cachedMethods: ["GET", "HEAD"],
+        compress: true,
+        cachePolicyId: cachingOptimizedPolicyId,
+        responseHeadersPolicyId: this.responseHeadersPolicy.id,
+      },
+      // The bucket answers 403 for a missing key (CloudFront may not list it): both mean
+      // "a client-side route", served by the app shell.
+      customErrorResponses: c.storefrontSpaFallback
+        ? [403, 404].map((errorCode) => ({ errorCode, responseCode: 200, responsePagePath: "/index.html", errorCachingMinTtl: 10 }))
+        : undefined,
+      restrictions: { geoRestriction: { restrictionType: "none" } },
+      viewerCertificate: domain
+        ? { acmCertificateArn: domain.certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" }
+        : { cloudfrontDefaultCertificate: true },
+      loggingConfig: this.logBucket ? { bucket: this.logBucket.bucket.bucketDomainName, prefix: "cloudfront/", includeCookies: false } : undefined,
+    }, { parent: this, dependsOn: this.logBucket ? this.logBucket.settings : [] });
+
+    // Only this distribution may read the bucket, and only objects (no listing).
+    this.bucket.attachPolicy([{
+      Sid: "AllowCloudFrontRead",
+      Principal: { Service: "cloudfront.amazonaws.com" },
+      Action: "s3:GetObject",
+      Resource: pulumi.interpolate`${this.bucket.arn}/*`,
+      Condition: { StringEquals: { "AWS:SourceArn": this.distribution.arn } },
+    }]);
+
+    if (domain) domain.aliasRecords(this.distribution);
+    this.url = domain ? pulumi.output(`https://${c.storefrontDomainName}`) : pulumi.interpolate`https://${this.distribution.domainName}`;
+    this.siteObjects = this.uploadSite(name, args.siteDir ?? path.join(repoRoot, "site"));
+
+    this.registerOutputs({ url: this.url, bucketName: this.bucket.name, distributionId: this.distribution.id });
+  }
+
+  /** Writes /config.json, which the page reads to find this stack's API and sign-in. */
+  publishRuntimeConfig(config: SiteRuntimeConfig): aws.s3.BucketObjectv2 {
+    return new aws.s3.BucketObjectv2("storefront-config-json", {
+      bucket: this.bucket.bucket.id,
+      key: "config.json",
+      content: pulumi.jsonStringify(config),
+      contentType: "application/json",
+      cacheControl: noCache,
+    }, { parent: this, dependsOn: this.bucket.settings });
+  }
+
+  private uploadSite(name: string, siteDir: string): pulumi.Resource[] {
+    return listSiteFiles(siteDir).map((file) => new aws.s3.BucketObjectv2(`${name}-file-${file.key}`, {
+      bucket: this.bucket.bucket.id,
+      key: file.key,
+      source: new pulumi.asset.FileAsset(file.path),
+      contentType: file.contentType,
+      cacheControl: file.cacheControl,
+    }, { parent: this, dependsOn: this.bucket.settings }));
+  }
+
+  /** ACM certificate in us-east-1 (CloudFront's region), validated in Route 53, plus aliases. */
+  private customDomain(name: string, c: StorefrontConfig) {
+    const usEast1 = new aws.Provider(`${name}-us-east-1`, {
+      region: "us-east-1",
+      profile: c.awsProfile,
+      defaultTags: { tags: c.tags },
+    }, { parent: this });
+    const certificate = new aws.acm.Certificate(`${name}-certificate`, {
+      domainName: c.storefrontDomainName,
+      validationMethod: "DNS",
+    }, { parent: this, provider: usEast1 });
+    const validationRecord = new aws.route53.Record(`${name}-certificate-validation`, {
+      zoneId: c.storefrontHostedZoneId,
+      name: certificate.domainValidationOptions[0].resourceRecordName,
+      type: certificate.domainValidationOptions[0].resourceRecordType,
+      records: [certificate.domainValidationOptions[0].resourceRecordValue],
+      ttl: 300,
+      allowOverwrite: true,
+    }, { parent: this });
+    const validation = new aws.acm.CertificateValidation(`${name}-certificate-validated`, {
+      certificateArn: certificate.arn,
+      validationRecordFqdns: [validationRecord.fqdn],
+    }, { parent: this, provider: usEast1 });
+    const aliasRecords = (distribution: aws.cloudfront.Distribution) => {
+      for (const type of ["A", "AAAA"]) {
+        new aws.route53.Record(`${name}-alias-${type.toLowerCase()}`, {
+          zoneId: c.storefrontHostedZoneId,
+          name: c.storefrontDomainName,
+          type,
+          aliases: [{ name: distribution.domainName, zoneId: distribution.hostedZoneId, evaluateTargetHealth: false }],
+        }, { parent: this });
+      }
+    };
+    return { certificateArn: validation.certificateArn, aliasRecords };
+  }
+}
+
+/** Scripts, styles and fonts only from the site; calls only to this region's API and Cognito. */
+export function contentSecurityPolicy(region: string): string {
+  return [
+    "default-src 'self'",
+    `connect-src 'self' https://*.execute-api.${region}.amazonaws.com https://cognito-idp.${region}.amazonaws.com https://*.auth.${region}.amazoncognito.com`,
+    "img-src 'self' data:",
+    "script-src 'self'",
+    "style-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    `form-action 'self' https://*.auth.${region}.amazoncognito.com`,
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
