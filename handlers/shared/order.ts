@@ -1,0 +1,123 @@
+// The order contract shared by the OrderProcessing handler, the SearchIndexer and the tests:
+// what a client may send, what is stored in the orders table (and indexed into OpenSearch),
+// and the query parameters of the list and search routes.
+import { z } from "zod";
+
+export const orderStatuses = ["PLACED", "PAID", "SHIPPED", "CANCELLED"] as const;
+export const orderStatusSchema = z.enum(orderStatuses);
+export type OrderStatus = z.infer<typeof orderStatusSchema>;
+
+/** Upper-case letters and digits in dash-separated groups, e.g. "KIT-MUG-STN-12". */
+export const skuSchema = z
+  .string()
+  .max(32, { error: "sku is at most 32 characters" })
+  .regex(/^[A-Z0-9]+(?:-[A-Z0-9]+){1,4}$/, { error: "sku must look like ABC-123 (upper-case groups joined by dashes)" });
+
+export const maxLinesPerOrder = 50;
+export const maxQuantityPerLine = 100;
+
+/**
+ * The body of POST /orders. Strict: a client-sent price, total or customer is refused, so
+ * nobody can believe they set one. Each sku at most once (quantities are per line).
+ */
+export const createOrderRequestSchema = z
+  .strictObject({
+    lines: z
+      .array(
+        z.strictObject({
+          sku: skuSchema,
+          quantity: z
+            .number({ error: "quantity must be a number" })
+            .int({ error: "quantity must be a whole number" })
+            .min(1, { error: "quantity must be at least 1" })
+            .max(maxQuantityPerLine, { error: `quantity must be at most ${maxQuantityPerLine}` }),
+        }),
+        { error: "lines must be an array" },
+      )
+      .min(1, { error: "an order needs at least one line" })
+      .max(maxLinesPerOrder, { error: `an order has at most ${maxLinesPerOrder} lines` }),
+  })
+  .superRefine((request, ctx) => {
+    const firstLineOf = new Map<string, number>();
+    request.lines.forEach((line, index) => {
+      const first = firstLineOf.get(line.sku);
+      if (first === undefined) firstLineOf.set(line.sku, index);
+      else
+        ctx.addIssue({
+          code: "custom",
+          path: ["lines", index, "sku"],
+          message: `sku ${line.sku} already appears in lines[${first}]; combine the quantities`,
+        });
+    });
+  });
+export type CreateOrderRequest = z.infer<typeof createOrderRequestSchema>;
+
+const cents = z.number().int().nonnegative();
+const isoTimestamp = z.iso.datetime();
+
+/** A product as stored in the products table and listed in catalog/products.json. */
+export const productSchema = z.strictObject({
+  sku: skuSchema,
+  name: z.string().min(1).max(200),
+  priceCents: cents,
+  category: z.string().min(1).max(64),
+  currency: z.literal("USD"),
+});
+export type Product = z.infer<typeof productSchema>;
+
+export const orderLineSchema = z.strictObject({
+  sku: skuSchema,
+  name: z.string(),
+  quantity: z.number().int().min(1).max(maxQuantityPerLine),
+  unitPriceCents: cents,
+  lineTotalCents: cents,
+});
+export type OrderLine = z.infer<typeof orderLineSchema>;
+
+/** An item of the orders table; also the OpenSearch document (index `orders`, id = orderId). */
+export const orderSchema = z.strictObject({
+  orderId: z.string().min(1),
+  customerId: z.string().min(1),
+  status: orderStatusSchema,
+  createdAt: isoTimestamp,
+  updatedAt: isoTimestamp,
+  currency: z.literal("USD"),
+  lines: z.array(orderLineSchema).min(1).max(maxLinesPerOrder),
+  itemCount: z.number().int().min(1),
+  totalCents: cents,
+  /** 1 at creation, +1 on every later update: the SearchIndexer's external version. */
+  version: z.number().int().min(1),
+});
+export type Order = z.infer<typeof orderSchema>;
+
+export const defaultPageSize = 20;
+export const maxPageSize = 100;
+
+const pageSize = z.coerce
+  .number({ error: "limit must be a number" })
+  .int({ error: "limit must be a whole number" })
+  .min(1, { error: "limit must be at least 1" })
+  .max(maxPageSize, { error: `limit must be at most ${maxPageSize}` })
+  .default(defaultPageSize);
+
+/** GET /orders?limit=&cursor= (cursor: opaque, from the previous page's `nextCursor`). */
+export const listOrdersQuerySchema = z.strictObject({
+  limit: pageSize,
+  cursor: z.string().min(1).max(2048).optional(),
+});
+export type ListOrdersQuery = z.infer<typeof listOrdersQuerySchema>;
+
+/** GET /orders/search?q=&status=&from=&to=&limit= — every parameter optional. */
+export const searchOrdersQuerySchema = z
+  .strictObject({
+    q: z.string().trim().min(1, { error: "q must not be blank" }).max(200, { error: "q is at most 200 characters" }).optional(),
+    status: orderStatusSchema.optional(),
+    from: z.iso.datetime({ offset: true, error: "from must be an ISO-8601 date-time" }).optional(),
+    to: z.iso.datetime({ offset: true, error: "to must be an ISO-8601 date-time" }).optional(),
+    limit: pageSize,
+  })
+  .refine((query) => !query.from || !query.to || Date.parse(query.from) <= Date.parse(query.to), {
+    path: ["to"],
+    message: "to must not be before from",
+  });
+export type SearchOrdersQuery = z.infer<typeof searchOrdersQuerySchema>;
