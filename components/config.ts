@@ -42,7 +42,7 @@ export const configKeys = {
   authAccessTokenMinutes: key(int(5, 1440), "Access and ID token validity, in minutes.", 60, 60),
   authRefreshTokenDays: key(int(1, 3650), "Refresh token validity, in days.", 30, 7),
   authDomainPrefix: key(z.string().regex(/^$|^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, "lower-case letters, digits and hyphens, or empty"), "Hosted UI domain prefix (empty: <project>-<stack>-<account id>).", ""),
-  authLocalhostCallbacks: key(z.boolean(), "Also allow http://localhost:5173 as a sign-in callback/logout URL and CORS origin (local development).", true, false),
+  authLocalhostCallbacks: key(z.boolean(), "Also allow http://localhost:5173 as a sign-in callback and logout URL (local development of the site).", true, false),
 
   apiRateLimit: key(int(1, 10000), "API stage steady-state request rate limit (requests/s).", 50, 1000),
   apiBurstLimit: key(int(1, 5000), "API stage burst limit (requests).", 100, 2000),

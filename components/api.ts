@@ -1,0 +1,306 @@
+// The REST API: one regional API Gateway defined by a single OpenAPI document assembled from
+// the routes the other components declare. A route change changes the document, whose hash
+// redeploys the stage. The stage has JSON access logs, metrics, X-Ray and throttling.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
+import { PlatformConfig } from "./config";
+import { BundledFunction } from "./lib/function";
+import { callerContext, serviceTrustPolicy } from "./lib/iam";
+
+export type ApiConfig = Pick<PlatformConfig, "stage" | "region" | "logRetentionDays" | "apiRateLimit" | "apiBurstLimit">;
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "ANY";
+
+/** One method on one path, as another component declares it. */
+export interface ApiRoute {
+  /** Resource path, e.g. "/orders/{orderId}". */
+  path: string;
+  method: HttpMethod;
+  /** "cognito": a valid user-pool token is required (401 otherwise). */
+  authorization: "cognito" | "none";
+  /** The `x-amazon-apigateway-integration` object (see lambdaProxy / mockJson). */
+  integration: pulumi.Input<Record<string, unknown>>;
+  /** The function the integration invokes: the Api grants API Gateway this exact route. */
+  invokes?: BundledFunction;
+  /** JSON Schema (draft-04) the request body must satisfy; checked before the backend runs. */
+  bodySchema?: { name: string; schema: Record<string, unknown> };
+  /** Headers and query-string parameters that must be present. */
+  requiredHeaders?: string[];
+  requiredQuery?: string[];
+  /** Optional query-string parameters (documented; not required). */
+  optionalQuery?: string[];
+  /** Route throttling tighter or looser than the stage's. */
+  throttle?: { rateLimit: number; burstLimit: number };
+}
+
+export interface ApiArgs {
+  config: ApiConfig;
+  /** The user pool whose tokens the Cognito authorizer accepts. */
+  userPoolArn: pulumi.Input<string>;
+  /** The one browser origin allowed by CORS (the storefront URL). */
+  allowedOrigin: pulumi.Input<string>;
+  routes: ApiRoute[];
+}
+
+export const stageName = "v1";
+
+/** Lambda proxy integration for `fn` (the function answers with status, headers and body). */
+export function lambdaProxy(fn: BundledFunction, region: string): pulumi.Output<Record<string, unknown>> {
+  return pulumi.interpolate`arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${fn.arn}/invocations`.apply((uri): Record<string, unknown> => ({
+    type: "aws_proxy",
+    httpMethod: "POST",
+    uri,
+    passthroughBehavior: "when_no_match",
+    timeoutInMillis: 29000,
+  }));
+}
+
+/** A mock integration answering 200 with a fixed JSON body. */
+export function mockJson(body: Record<string, unknown>, allowedOrigin: pulumi.Input<string>): pulumi.Output<Record<string, unknown>> {
+  return pulumi.output(allowedOrigin).apply((origin): Record<string, unknown> => ({
+    type: "mock",
+    requestTemplates: { "application/json": '{"statusCode": 200}' },
+    passthroughBehavior: "when_no_match",
+    responses: {
+      default: {
+        statusCode: "200",
+        responseParameters: { "method.response.header.Access-Control-Allow-Origin": `'${origin}'` },
+        responseTemplates: { "application/json": JSON.stringify(body) },
+      },
+    },
+  }));
+}
+
+const corsAllowHeaders = "Content-Type,Authorization,Idempotency-Key,X-Amz-Date,X-Amz-Security-Token";
+
+/** CORS headers API Gateway adds to its own error responses (401, 403, 404, 429, 5xx). */
+function gatewayResponses(origin: string) {
+  const headers = {
+    "gatewayresponse.header.Access-Control-Allow-Origin": `'${origin}'`,
+    "gatewayresponse.header.Access-Control-Allow-Headers": `'${corsAllowHeaders}'`,
+  };
+  const json = (template: string) => ({ "application/json": template });
+  return {
+    DEFAULT_4XX: { responseParameters: headers, responseTemplates: json('{"error":$context.error.messageString}') },
+    DEFAULT_5XX: { responseParameters: headers, responseTemplates: json('{"error":$context.error.messageString}') },
+    // A failed request model check: say which field is wrong.
+    BAD_REQUEST_BODY: {
+      statusCode: 400,
+      responseParameters: headers,
+      responseTemplates: json('{"error":"Invalid request body","details":["$util.escapeJavaScript($context.error.validationErrorString)"]}'),
+    },
+    BAD_REQUEST_PARAMETERS: {
+      statusCode: 400,
+      responseParameters: headers,
+      responseTemplates: json('{"error":"Missing required request parameters","details":["$util.escapeJavaScript($context.error.validationErrorString)"]}'),
+    },
+    // API Gateway says "Missing Authentication Token" for paths it does not know.
+    MISSING_AUTHENTICATION_TOKEN: { statusCode: 404, responseParameters: headers, responseTemplates: json('{"error":"Not found"}') },
+  };
+}
+
+function preflight(methods: string[], origin: string) {
+  return {
+    summary: "CORS preflight",
+    responses: {
+      "204": {
+        description: "CORS headers",
+        headers: Object.fromEntries(["Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Max-Age"].map((h) => [h, { schema: { type: "string" } }])),
+      },
+    },
+    "x-amazon-apigateway-integration": {
+      type: "mock",
+      requestTemplates: { "application/json": '{"statusCode": 204}' },
+      passthroughBehavior: "when_no_match",
+      responses: {
+        default: {
+          statusCode: "204",
+          responseParameters: {
+            "method.response.header.Access-Control-Allow-Origin": `'${origin}'`,
+            "method.response.header.Access-Control-Allow-Methods": `'${[...methods, "OPTIONS"].join(",")}'`,
+            "method.response.header.Access-Control-Allow-Headers": `'${corsAllowHeaders}'`,
+            "method.response.header.Access-Control-Max-Age": "'600'",
+          },
+        },
+      },
+    },
+  };
+}
+
+type ResolvedRoute = Omit<ApiRoute, "integration" | "invokes"> & { integration: Record<string, unknown> };
+
+/** The OpenAPI 3 document of the whole API, with API Gateway's extensions. */
+export function openApiDocument(title: string, routes: ResolvedRoute[], userPoolArn: string, origin: string): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  const schemas: Record<string, unknown> = {};
+  for (const route of routes) {
+    const methods = (paths[route.path] ??= {});
+    const key = route.method === "ANY" ? "x-amazon-apigateway-any-method" : route.method.toLowerCase();
+    if (methods[key]) throw new Error(`Route ${route.method} ${route.path} is declared twice`);
+    const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+    const parameters = [
+      ...pathParams.map((name) => ({ name, in: "path", required: true, schema: { type: "string" } })),
+      ...(route.requiredHeaders ?? []).map((name) => ({ name, in: "header", required: true, schema: { type: "string" } })),
+      ...(route.requiredQuery ?? []).map((name) => ({ name, in: "query", required: true, schema: { type: "string" } })),
+      ...(route.optionalQuery ?? []).map((name) => ({ name, in: "query", required: false, schema: { type: "string" } })),
+    ];
+    if (route.bodySchema) schemas[route.bodySchema.name] = route.bodySchema.schema;
+    methods[key] = {
+      ...(parameters.length ? { parameters } : {}),
+      ...(route.bodySchema
+        ? { requestBody: { required: true, content: { "application/json": { schema: { $ref: `#/components/schemas/${route.bodySchema.name}` } } } } }
+        : {}),
+      ...(route.authorization === "cognito" ? { security: [{ cognito: [] }] } : {}),
+      "x-amazon-apigateway-request-validator": route.bodySchema ? "body-and-params" : "params",
+      "x-amazon-apigateway-integration": route.integration,
+      responses: { "200": { description: "Success", headers: { "Access-Control-Allow-Origin": { schema: { type: "string" } } } } },
+    };
+  }
+  for (const methods of Object.values(paths)) {
+    const declared = Object.keys(methods).map((m) => (m === "x-amazon-apigateway-any-method" ? "GET,POST,PUT,PATCH,DELETE" : m.toUpperCase()));
+    methods.options = preflight([...new Set(declared.join(",").split(","))], origin);
+  }
+  return {
+    openapi: "3.0.1",
+    info: { title, version: "1.0" },
+    paths,
+    components: {
+      schemas,
+      securitySchemes: {
+        cognito: {
+          type: "apiKey",
+          name: "Authorization",
+          in: "header",
+          "x-amazon-apigateway-authtype": "cognito_user_pools",
+          "x-amazon-apigateway-authorizer": { type: "cognito_user_pools", providerARNs: [userPoolArn] },
+        },
+      },
+    },
+    "x-amazon-apigateway-request-validators": {
+      "body-and-params": { validateRequestBody: true, validateRequestParameters: true },
+      params: { validateRequestBody: false, validateRequestParameters: true },
+    },
+    "x-amazon-apigateway-gateway-responses": gatewayResponses(origin),
+  };
+}
+
+/** API Gateway's method-settings key for a route: path without the leading slash, then the method. */
+function methodPath(route: ApiRoute): string {
+  return `${route.path.replace(/^\//, "")}/${route.method === "ANY" ? "*" : route.method}`;
+}
+
+/** The execute-api ARN pattern of one route, with path parameters as wildcards. */
+function routeArn(executionArn: pulumi.Input<string>, route: ApiRoute): pulumi.Output<string> {
+  const method = route.method === "ANY" ? "*" : route.method;
+  return pulumi.interpolate`${executionArn}/${stageName}/${method}${route.path.replace(/\{[^}]+\}/g, "*")}`;
+}
+
+export const accessLogFormat = {
+  requestId: "$context.requestId",
+  extendedRequestId: "$context.extendedRequestId",
+  ip: "$context.identity.sourceIp",
+  userAgent: "$context.identity.userAgent",
+  caller: "$context.authorizer.claims.sub",
+  requestTime: "$context.requestTime",
+  httpMethod: "$context.httpMethod",
+  resourcePath: "$context.resourcePath",
+  status: "$context.status",
+  protocol: "$context.protocol",
+  responseLength: "$context.responseLength",
+  responseLatency: "$context.responseLatency",
+  integrationLatency: "$context.integrationLatency",
+  integrationStatus: "$context.integrationStatus",
+  errorMessage: "$context.error.message",
+  xrayTraceId: "$context.xrayTraceId",
+};
+
+export class Api extends pulumi.ComponentResource {
+  public readonly restApi: aws.apigateway.RestApi;
+  public readonly stage: aws.apigateway.Stage;
+  public readonly accessLogs: aws.cloudwatch.LogGroup;
+  /** The whole OpenAPI document as deployed. */
+  public readonly document: pulumi.Output<string>;
+  /** https://<id>.execute-api.<region>.amazonaws.com/v1 (no trailing slash). */
+  public readonly url: pulumi.Output<string>;
+  public readonly routes: ApiRoute[];
+
+  constructor(name: string, args: ApiArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ecommerce:api:Api", name, {}, opts);
+    const c = args.config;
+    const { accountId } = callerContext({ parent: this });
+    this.routes = [{ path: "/health", method: "GET", authorization: "none", integration: mockJson({ status: "ok" }, args.allowedOrigin) }, ...args.routes];
+
+    const resolvedRoutes = pulumi.all(this.routes.map(({ integration, invokes: _fn, ...route }) => pulumi.output(integration).apply((i) => ({ ...route, integration: i }))));
+    this.document = pulumi.all([resolvedRoutes, args.userPoolArn, args.allowedOrigin]).apply(([routes, userPoolArn, origin]) =>
+      JSON.stringify(openApiDocument(`ecommerce-${c.stage}`, routes as ResolvedRoute[], userPoolArn, origin)));
+
+    this.restApi = new aws.apigateway.RestApi(`${name}-rest`, {
+      description: `E-commerce API (${c.stage})`,
+      body: this.document,
+      endpointConfiguration: { types: "REGIONAL" },
+      failOnWarnings: true,
+    }, { parent: this });
+
+    for (const route of this.routes.filter((r) => r.invokes)) {
+      new aws.lambda.Permission(`${name}-invoke-${route.method.toLowerCase()}${route.path.replace(/[{}]/g, "").replace(/\//g, "-")}`, {
+        action: "lambda:InvokeFunction",
+        function: route.invokes!.name,
+        principal: "apigateway.amazonaws.com",
+        sourceArn: routeArn(this.restApi.executionArn, route),
+        sourceAccount: accountId,
+      }, { parent: this });
+    }
+
+    const deployment = new aws.apigateway.Deployment(`${name}-deployment`, {
+      restApi: this.restApi.id,
+      description: "Redeployed whenever the OpenAPI document changes",
+      triggers: { document: this.document.apply((d) => createHash("sha256").update(d).digest("hex")) },
+    }, { parent: this });
+
+    this.accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { retentionInDays: c.logRetentionDays }, { parent: this });
+    const logging = this.cloudWatchLogging(name, accountId);
+
+    this.stage = new aws.apigateway.Stage(`${name}-stage`, {
+      restApi: this.restApi.id,
+      deployment: deployment.id,
+      stageName,
+      xrayTracingEnabled: true,
+      accessLogSettings: { destinationArn: this.accessLogs.arn, format: JSON.stringify(accessLogFormat) },
+    }, { parent: this, dependsOn: [logging] });
+
+    new aws.apigateway.MethodSettings(`${name}-all-methods`, {
+      restApi: this.restApi.id,
+      stageName: this.stage.stageName,
+      methodPath: "*/*",
+      settings: { metricsEnabled: true, loggingLevel: "ERROR", dataTraceEnabled: false, throttlingRateLimit: c.apiRateLimit, throttlingBurstLimit: c.apiBurstLimit },
+    }, { parent: this });
+    for (const route of this.routes.filter((r) => r.throttle)) {
+      new aws.apigateway.MethodSettings(`${name}-throttle-${methodPath(route).replace(/[^a-zA-Z0-9]+/g, "-")}`, {
+        restApi: this.restApi.id,
+        stageName: this.stage.stageName,
+        methodPath: methodPath(route),
+        settings: { metricsEnabled: true, loggingLevel: "ERROR", dataTraceEnabled: false, throttlingRateLimit: route.throttle!.rateLimit, throttlingBurstLimit: route.throttle!.burstLimit },
+      }, { parent: this });
+    }
+
+    this.url = pulumi.interpolate`${this.stage.invokeUrl}`.apply((u) => u.replace(/\/$/, ""));
+    this.registerOutputs({ url: this.url, restApiId: this.restApi.id });
+  }
+
+  /**
+   * API Gateway writes access and execution logs with one role per account and region. Setting
+   * it here makes a fresh account work; in an account that already has one, this re-asserts it.
+   */
+  private cloudWatchLogging(name: string, accountId: pulumi.Output<string>): aws.apigateway.Account {
+    const role = new aws.iam.Role(`${name}-cloudwatch-role`, {
+      description: "API Gateway writes stage logs to CloudWatch Logs",
+      assumeRolePolicy: serviceTrustPolicy("apigateway.amazonaws.com", accountId),
+    }, { parent: this });
+    const attachment = new aws.iam.RolePolicyAttachment(`${name}-cloudwatch-role-logs`, {
+      role: role.name,
+      policyArn: aws.iam.ManagedPolicy.AmazonAPIGatewayPushToCloudWatchLogs,
+    }, { parent: this });
+    return new aws.apigateway.Account(`${name}-account-logging`, { cloudwatchRoleArn: role.arn }, { parent: this, dependsOn: [attachment] });
+  }
+}

@@ -1,0 +1,49 @@
+// The e-commerce platform: composes the components from the stack's config and exports
+// what operators and the storefront need. `pulumi up` per stack (dev, prod).
+import * as aws from "@pulumi/aws";
+import * as awsNative from "@pulumi/aws-native";
+import { Api } from "./components/api";
+import { Auth } from "./components/auth";
+import { loadConfig } from "./components/config";
+import { Storefront } from "./components/storefront";
+
+const config = loadConfig();
+
+// Explicit providers carry the region and the default tags from stack config to every
+// resource, so nothing depends on the machine's ambient AWS settings.
+const awsProvider = new aws.Provider("aws", {
+  region: config.region as aws.Region,
+  profile: config.awsProfile,
+  defaultTags: { tags: config.tags },
+});
+const awsNativeProvider = new awsNative.Provider("aws-native", {
+  region: config.region as awsNative.Region,
+  profile: config.awsProfile,
+});
+const opts = { providers: [awsProvider, awsNativeProvider] };
+
+const storefront = new Storefront("storefront", { config }, opts);
+const auth = new Auth("auth", { config, storefrontUrl: storefront.url }, opts);
+const api = new Api("api", {
+  config,
+  userPoolArn: auth.userPool.arn,
+  allowedOrigin: storefront.url,
+  routes: [],
+}, opts);
+
+storefront.publishRuntimeConfig({
+  apiUrl: api.url,
+  region: config.region,
+  userPoolId: auth.userPool.id,
+  userPoolClientId: auth.client.id,
+  hostedUiUrl: auth.hostedUiUrl,
+});
+
+export const region = config.region;
+export const storefrontUrl = storefront.url;
+export const storefrontBucket = storefront.bucket.name;
+export const distributionId = storefront.distribution.id;
+export const apiUrl = api.url;
+export const userPoolId = auth.userPool.id;
+export const userPoolClientId = auth.client.id;
+export const hostedUiUrl = auth.hostedUiUrl;

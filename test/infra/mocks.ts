@@ -1,0 +1,141 @@
+// The one Pulumi mocks helper. Every resource the program registers is recorded with its
+// inputs; each gets the computed outputs AWS would give it (ARNs, names, URLs, ids), except
+// in preview mode, where computed outputs stay unknown as they do in `pulumi preview`.
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
+
+export const accountId = "123456789012";
+export const testRegion = "eu-west-1";
+
+export interface RegisteredResource {
+  type: string;
+  name: string;
+  urn: string;
+  id: string;
+  inputs: Record<string, any>;
+  /** Provider reference ("urn::id") of custom resources; undefined for components. */
+  provider?: string;
+  /** Type token chain of the parents, from the URN (e.g. "ecommerce:api:Api"). */
+  parentTypes: string[];
+  state: Record<string, any>;
+}
+
+const shortHash = (s: string) => createHash("sha256").update(s).digest("hex").slice(0, 8);
+const service = (type: string) => type.split(":")[1]?.split("/")[0] ?? "unknown";
+
+/** What AWS computes for a resource of `type` (only what the program reads). */
+function computedOutputs(type: string, name: string, inputs: Record<string, any>, region: string): Record<string, any> {
+  const id = `${name}-${shortHash(type + name)}`;
+  const arn = `arn:aws:${service(type)}:${region}:${accountId}:${id}`;
+  const base: Record<string, any> = { arn, name: inputs.name ?? id };
+  switch (type) {
+    case "aws:s3/bucket:Bucket":
+      return { ...base, bucket: id, arn: `arn:aws:s3:::${id}`, bucketDomainName: `${id}.s3.amazonaws.com`, bucketRegionalDomainName: `${id}.s3.${region}.amazonaws.com` };
+    case "aws:cloudfront/distribution:Distribution":
+      return { ...base, arn: `arn:aws:cloudfront::${accountId}:distribution/E${shortHash(name).toUpperCase()}`, domainName: `d${shortHash(name)}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2" };
+    case "aws:apigateway/restApi:RestApi":
+      return { ...base, executionArn: `arn:aws:execute-api:${region}:${accountId}:${shortHash(name)}`, rootResourceId: "root" };
+    case "aws:apigateway/stage:Stage":
+      return { ...base, invokeUrl: `https://${shortHash("api")}.execute-api.${region}.amazonaws.com/${inputs.stageName}` };
+    case "aws:sqs/queue:Queue":
+      return { ...base, arn: `arn:aws:sqs:${region}:${accountId}:${id}`, url: `https://sqs.${region}.amazonaws.com/${accountId}/${id}` };
+    case "aws:cloudwatch/logGroup:LogGroup":
+      return { ...base, name: inputs.name ?? `/ecommerce/${id}`, arn: `arn:aws:logs:${region}:${accountId}:log-group:${inputs.name ?? `/ecommerce/${id}`}` };
+    case "aws:lambda/function:Function":
+      return { ...base, arn: `arn:aws:lambda:${region}:${accountId}:function:${id}`, invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/arn:aws:lambda:${region}:${accountId}:function:${id}/invocations` };
+    case "aws:iam/role:Role":
+      return { ...base, arn: `arn:aws:iam::${accountId}:role/${id}` };
+    case "aws:dynamodb/table:Table":
+      return { ...base, arn: `arn:aws:dynamodb:${region}:${accountId}:table/${id}`, streamArn: inputs.streamEnabled ? `arn:aws:dynamodb:${region}:${accountId}:table/${id}/stream/2026-01-01T00:00:00.000` : undefined };
+    case "aws:kinesis/stream:Stream":
+      return { ...base, arn: `arn:aws:kinesis:${region}:${accountId}:stream/${id}` };
+    case "aws:kms/key:Key":
+      return { ...base, keyId: shortHash(name), arn: `arn:aws:kms:${region}:${accountId}:key/${shortHash(name)}` };
+    case "aws:cognito/userPool:UserPool":
+      return { ...base, arn: `arn:aws:cognito-idp:${region}:${accountId}:userpool/${region}_${shortHash(name)}`, endpoint: `cognito-idp.${region}.amazonaws.com/${region}_${shortHash(name)}` };
+    case "aws:opensearch/domain:Domain":
+      return { ...base, arn: `arn:aws:es:${region}:${accountId}:domain/${id}`, endpoint: `vpc-${id}.${region}.es.amazonaws.com`, domainName: inputs.domainName ?? id };
+    case "aws:sns/topic:Topic":
+      return { ...base, arn: `arn:aws:sns:${region}:${accountId}:${id}` };
+    case "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream":
+      return { ...base, arn: `arn:aws:firehose:${region}:${accountId}:deliverystream/${id}` };
+    case "awsx:ec2:Vpc":
+      return {
+        vpcId: `vpc-${shortHash(name)}`,
+        privateSubnetIds: ["subnet-private-a", "subnet-private-b", "subnet-private-c"],
+        publicSubnetIds: [],
+        isolatedSubnetIds: [],
+        vpc: { id: `vpc-${shortHash(name)}`, cidrBlock: inputs.cidrBlock },
+      };
+    default:
+      return base;
+  }
+}
+
+function render(statements: any[] | undefined): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: (statements ?? []).map((s) => ({
+      Sid: s.sid,
+      Effect: s.effect ?? "Allow",
+      Action: s.actions,
+      Resource: s.resources,
+      Principal: s.principals?.map((p: any) => ({ [p.type]: p.identifiers })),
+      Condition: s.conditions,
+    })),
+  });
+}
+
+export class RecordingMocks implements pulumi.runtime.Mocks {
+  readonly resources: RegisteredResource[] = [];
+  /** Set by the monitor hook just before each newResource call (the mock API omits it). */
+  currentParentUrn?: string;
+  constructor(private readonly preview: boolean, private readonly region = testRegion, private readonly project = "ecommerce", private readonly stack = "dev") {}
+
+  newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
+    const computed = computedOutputs(args.type, args.name, args.inputs, this.region);
+    const id = args.type === "awsx:ec2:Vpc" ? computed.vpcId : `${args.name}-id`;
+    const state = this.preview ? { ...args.inputs } : { ...computed, ...args.inputs };
+    const parent = this.resources.find((r) => r.urn === this.currentParentUrn);
+    const parentTypes = parent ? [...parent.parentTypes, parent.type] : [];
+    const qualifiedType = parent ? `${parent.type}$${args.type}` : args.type;
+    this.resources.push({
+      type: args.type,
+      name: args.name,
+      urn: `urn:pulumi:${this.stack}::${this.project}::${qualifiedType}::${args.name}`,
+      id,
+      inputs: args.inputs,
+      provider: args.provider,
+      parentTypes,
+      state,
+    });
+    return { id: this.preview ? undefined : id, state };
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+    switch (args.token) {
+      case "aws:index/getCallerIdentity:getCallerIdentity":
+        return { accountId, arn: `arn:aws:iam::${accountId}:user/ci`, userId: "AIDATEST" };
+      case "aws:index/getPartition:getPartition":
+        return { partition: "aws", dnsSuffix: "amazonaws.com" };
+      case "aws:index/getRegion:getRegion":
+        return { region: this.region, name: this.region };
+      case "aws:index/getAvailabilityZones:getAvailabilityZones":
+        return { names: [`${this.region}a`, `${this.region}b`, `${this.region}c`], zoneIds: ["euw1-az1", "euw1-az2", "euw1-az3"] };
+      case "aws:iam/getPolicyDocument:getPolicyDocument":
+        return { json: render(args.inputs.statements) };
+      default:
+        return args.inputs;
+    }
+  }
+
+  ofType(type: string): RegisteredResource[] {
+    return this.resources.filter((r) => r.type === type);
+  }
+
+  named(type: string, name: string): RegisteredResource {
+    const found = this.resources.find((r) => r.type === type && r.name === name);
+    if (!found) throw new Error(`No ${type} named ${name}; have: ${this.ofType(type).map((r) => r.name).join(", ")}`);
+    return found;
+  }
+}
