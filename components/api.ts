@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import { PlatformConfig } from "./config";
 import { BundledFunction } from "./lib/function";
 import { callerContext, serviceTrustPolicy } from "./lib/iam";
+import { MonitoringTargets } from "./lib/monitoring-targets";
 
 export type ApiConfig = Pick<PlatformConfig, "stage" | "region" | "logRetentionDays" | "apiRateLimit" | "apiBurstLimit">;
 
@@ -224,6 +225,7 @@ export class Api extends pulumi.ComponentResource {
   /** https://<id>.execute-api.<region>.amazonaws.com/v1 (no trailing slash). */
   public readonly url: pulumi.Output<string>;
   public readonly routes: ApiRoute[];
+  public readonly monitoring: MonitoringTargets;
 
   constructor(name: string, args: ApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ecommerce:api:Api", name, {}, opts);
@@ -284,6 +286,7 @@ export class Api extends pulumi.ComponentResource {
       }, { parent: this });
     }
 
+    this.monitoring = { restApis: [{ restApi: this.restApi, stage: this.stage }] };
     this.url = pulumi.interpolate`${this.stage.invokeUrl}`.apply((u) => u.replace(/\/$/, ""));
     this.registerOutputs({ url: this.url, restApiId: this.restApi.id });
   }

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import { PlatformConfig } from "./config";
 import { repoRoot } from "./lib/bundle";
+import { MonitoringTargets } from "./lib/monitoring-targets";
 import { PrivateBucket } from "./lib/private-bucket";
 import { listSiteFiles, noCache } from "./site-files";
 
@@ -38,6 +39,7 @@ export class Storefront extends pulumi.ComponentResource {
   public readonly logBucket?: PrivateBucket;
   /** https://<custom domain or CloudFront domain>, no trailing slash. */
   public readonly url: pulumi.Output<string>;
+  public readonly monitoring: MonitoringTargets;
   /** The uploaded site files, one object each. */
   public readonly siteObjects: pulumi.Resource[];
 
@@ -130,6 +132,7 @@ export class Storefront extends pulumi.ComponentResource {
     this.url = domain ? pulumi.output(`https://${c.storefrontDomainName}`) : pulumi.interpolate`https://${this.distribution.domainName}`;
     this.siteObjects = this.uploadSite(name, args.siteDir ?? path.join(repoRoot, "site"));
 
+    this.monitoring = { distributions: [this.distribution] };
     this.registerOutputs({ url: this.url, bucketName: this.bucket.name, distributionId: this.distribution.id });
   }
 

@@ -1,0 +1,22 @@
+// What a component hands the Monitoring component: every moving part that can fail, by kind.
+// Each component exposes `monitoring: MonitoringTargets`; Monitoring derives its alarms from
+// them, so a new function, queue, stream, table or domain is alarmed once it is listed here.
+import * as aws from "@pulumi/aws";
+import type { BundledFunction } from "./function";
+import type { DeadLetterQueue } from "./dead-letter-queue";
+
+export interface MonitoringTargets {
+  functions?: BundledFunction[];
+  deadLetterQueues?: DeadLetterQueue[];
+  streams?: aws.kinesis.Stream[];
+  deliveryStreams?: aws.kinesis.FirehoseDeliveryStream[];
+  tables?: aws.dynamodb.Table[];
+  searchDomains?: aws.opensearch.Domain[];
+  /** REST APIs: the RestApi name and stage name identify their metrics. */
+  restApis?: { restApi: aws.apigateway.RestApi; stage: aws.apigateway.Stage }[];
+  distributions?: aws.cloudfront.Distribution[];
+}
+
+export interface Monitored {
+  readonly monitoring: MonitoringTargets;
+}
