@@ -1,0 +1,113 @@
+import { strict as assert } from "node:assert";
+import { ConfigError, configKeys, loadConfig, PlatformConfig } from "../../components/config";
+import { effectiveConfig, projectFile, StackName, stackFile } from "./stack-config";
+
+function load(stack: StackName, overrides: Record<string, unknown> = {}): PlatformConfig {
+  const values = effectiveConfig(stack, overrides);
+  return loadConfig((namespace, key) => values[`${namespace}:${key}`], "ecommerce", stack);
+}
+
+function loadError(stack: StackName, overrides: Record<string, unknown>): string {
+  try {
+    load(stack, overrides);
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${error}`);
+    return error.message;
+  }
+  assert.fail("config was accepted");
+}
+
+describe("stack config", () => {
+  it("dev: relaxed, unprotected, short retention", () => {
+    const c = load("dev");
+    assert.equal(c.stage, "dev");
+    assert.equal(c.protectData, false);
+    assert.equal(c.logRetentionDays, 14);
+    assert.equal(c.authMfa, "OPTIONAL");
+    assert.equal(c.streamRetentionHours, 24);
+    assert.equal(c.searchInstanceCount, 1);
+    assert.equal(c.region, "eu-west-1");
+    assert.deepEqual(c.tags, { project: "ecommerce", stage: "dev", owner: "platform-team", "cost-center": "ecommerce" });
+  });
+
+  it("prod: deletion protection, long retention, MFA required, larger capacity", () => {
+    const c = load("prod");
+    assert.equal(c.protectData, true);
+    assert.equal(c.logRetentionDays, 365);
+    assert.equal(c.authMfa, "ON");
+    assert.ok(c.authPasswordMinLength >= 12);
+    assert.equal(c.authPasswordRequireSymbols, true);
+    assert.equal(c.streamRetentionHours, 168);
+    assert.equal(c.searchInstanceCount, 3);
+    assert.equal(c.searchZoneCount, 3);
+    assert.notEqual(c.searchDedicatedMasterType, "");
+    assert.ok(c.apiRateLimit > load("dev").apiRateLimit);
+  });
+
+  it("the stack files give exactly the stage defaults of config.ts", () => {
+    for (const stage of ["dev", "prod"] as const) {
+      const c = load(stage) as unknown as Record<string, unknown>;
+      for (const [name, spec] of Object.entries(configKeys)) assert.deepEqual(c[name], spec.defaults[stage], `${stage}: ${name}`);
+    }
+  });
+
+  it("unset keys fall back to the stage default", () => {
+    const values: Record<string, string> = { "ecommerce:stage": "prod", "aws:region": "eu-west-1", "aws:defaultTags": JSON.stringify({ tags: { project: "p", stage: "prod", owner: "o" } }) };
+    const c = loadConfig((ns, key) => values[`${ns}:${key}`], "ecommerce", "prod");
+    assert.equal(c.authMfa, "ON");
+    assert.equal(c.protectData, true);
+  });
+
+  it("Pulumi.yaml declares every key with a type, a description and the dev default", () => {
+    const declared = projectFile().config;
+    for (const [name, spec] of Object.entries(configKeys)) {
+      const decl = declared[`ecommerce:${name}`];
+      assert.ok(decl, `Pulumi.yaml does not declare ecommerce:${name}`);
+      assert.ok(decl.description && decl.description.startsWith(spec.description), `ecommerce:${name}: description differs from config.ts`);
+      assert.deepEqual(decl.default, spec.defaults.dev, `ecommerce:${name}: default differs from config.ts`);
+      const d = spec.defaults.dev as unknown;
+      const type = Array.isArray(d) ? "array" : typeof d === "boolean" ? "boolean" : typeof d === "number" ? "integer" : "string";
+      assert.equal(decl.type, type, `ecommerce:${name}: type`);
+    }
+    for (const key of Object.keys(declared)) assert.ok(key.replace("ecommerce:", "") in configKeys, `Pulumi.yaml declares unknown key ${key}`);
+  });
+
+  it("stack files set only known keys", () => {
+    for (const stage of ["dev", "prod"] as const) {
+      for (const key of Object.keys(stackFile(stage).config)) {
+        const [ns, name] = key.split(":");
+        assert.ok((ns === "ecommerce" && name in configKeys) || ["aws:region", "aws:defaultTags"].includes(key), `Pulumi.${stage}.yaml sets unknown key ${key}`);
+      }
+    }
+  });
+
+  describe("a wrong value fails naming the key, the value and what is allowed", () => {
+    const cases: [string, Record<string, unknown>, RegExp][] = [
+      ["enum", { "ecommerce:streamMode": "FAST" }, /ecommerce:streamMode = "FAST".*ON_DEMAND.*PROVISIONED/],
+      ["integer range", { "ecommerce:streamRetentionHours": 12 }, /ecommerce:streamRetentionHours = 12: .*(>=|at least|too small).*24/i],
+      ["not a number", { "ecommerce:apiRateLimit": "fast" }, /ecommerce:apiRateLimit = "fast": .*number/i],
+      ["log retention set", { "ecommerce:logRetentionDays": 10 }, /ecommerce:logRetentionDays = 10: one of 1, 3, 5, 7, 14/],
+      ["e-mail list", { "ecommerce:alarmEmails": ["ops@example.com", "not-an-email"] }, /ecommerce:alarmEmails = \["ops@example.com","not-an-email"\]: .*email/i],
+      ["boolean", { "ecommerce:protectData": "yes" }, /ecommerce:protectData = "yes": .*boolean/i],
+      ["stage", { "ecommerce:stage": "qa" }, /ecommerce:stage = "qa": expected one of dev, prod/],
+      ["prod password", { "ecommerce:authPasswordMinLength": 8 }, /ecommerce:authPasswordMinLength = 8: prod requires at least 12/],
+      ["prod MFA", { "ecommerce:authMfa": "OPTIONAL" }, /ecommerce:authMfa = "OPTIONAL": prod requires ON/],
+      ["domain needs a zone", { "ecommerce:storefrontDomainName": "shop.example.com" }, /ecommerce:storefrontHostedZoneId = "": required when storefrontDomainName is set/],
+      ["lifecycle order", { "ecommerce:lakeInfrequentAccessDays": 60, "ecommerce:lakeGlacierDays": 45 }, /ecommerce:lakeGlacierDays = 45: must be greater than lakeInfrequentAccessDays \(60\)/],
+      ["personalize existing", { "ecommerce:personalizeMode": "existing" }, /ecommerce:personalizeTrackingId = "": required when personalizeMode is existing/],
+      ["search nodes per zone", { "ecommerce:searchInstanceCount": 4 }, /ecommerce:searchInstanceCount = 4: must be a multiple of searchZoneCount \(3\)/],
+      ["region", { "aws:region": "moon-1" }, /aws:region = "moon-1": an AWS region/],
+      ["required tags", { "aws:defaultTags": { tags: { project: "ecommerce", stage: "prod" } } }, /aws:defaultTags = .*missing tag\(s\) owner/],
+      ["tag stage", { "aws:defaultTags": { tags: { project: "ecommerce", stage: "dev", owner: "x" } } }, /aws:defaultTags.tags.stage = "dev": must equal ecommerce:stage \(prod\)/],
+    ];
+    for (const [label, overrides, expected] of cases) {
+      it(label, () => assert.match(loadError("prod", overrides), expected));
+    }
+
+    it("reports every wrong key at once", () => {
+      const message = loadError("dev", { "ecommerce:streamMode": "FAST", "ecommerce:processorBatchSize": 0 });
+      assert.match(message, /streamMode/);
+      assert.match(message, /processorBatchSize/);
+    });
+  });
+});
