@@ -1,7 +1,7 @@
 // The order contract shared by the OrderProcessing handler, the SearchIndexer and the tests:
 // what a client may send, what is stored in the orders table (and indexed into OpenSearch),
 // and the query parameters of the list and search routes.
-import { z } from "zod";
+import * as z from "zod";
 
 export const orderStatuses = ["PLACED", "PAID", "SHIPPED", "CANCELLED"] as const;
 export const orderStatusSchema = z.enum(orderStatuses);

@@ -1,0 +1,24 @@
+// What the routes are given by the entry point (index.ts) or by a test: clients, table
+// names and telemetry. Nothing here reads the environment.
+import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/persistence";
+import type { Logger } from "@aws-lambda-powertools/logger";
+import type { Metrics } from "@aws-lambda-powertools/metrics";
+import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { Client as SearchClient } from "@opensearch-project/opensearch";
+
+export interface OrdersDependencies {
+  /** DynamoDB, marshalling plain JS objects. */
+  documentClient: DynamoDBDocumentClient;
+  ordersTable: string;
+  productsTable: string;
+  /** Where idempotency records live, and how long a key is remembered. */
+  idempotency: { persistenceStore: BasePersistenceLayer; expiresAfterSeconds: number };
+  /** OpenSearch, holding the `orders` index the SearchIndexer maintains. */
+  search: SearchClient;
+  /** Value of Access-Control-Allow-Origin on every response. */
+  allowedOrigin: string;
+  logger: Logger;
+  metrics: Metrics;
+  /** The clock; tests pin it. */
+  now?: () => Date;
+}

@@ -1,0 +1,44 @@
+// Errors a route answers with a 4xx (or a deliberate 5xx): the router turns each into
+// `{ "error": message, "details": [...] }` with its status code and headers.
+import type * as z from "zod";
+
+/** One problem with the request, e.g. `{ path: "lines[2].sku", message: "unknown sku XYZ-1" }`. */
+export interface ErrorDetail {
+  path: string;
+  message: string;
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = "HttpError";
+  }
+}
+
+/** `["lines", 2, "sku"]` → `"lines[2].sku"`; the root is `""`. */
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  return path
+    .map((segment, i) => (typeof segment === "number" ? `[${segment}]` : `${i === 0 ? "" : "."}${String(segment)}`))
+    .join("");
+}
+
+/** Every zod issue as a detail, with a path prefix naming where the input came from. */
+export function zodDetails(error: z.ZodError, prefix = ""): ErrorDetail[] {
+  return error.issues.map((issue) => {
+    const path = formatPath(issue.path);
+    return { path: prefix && path ? `${prefix}.${path}` : prefix || path, message: issue.message };
+  });
+}
+
+export const badRequest = (message: string, details: ErrorDetail[] = []) => new HttpError(400, message, details);
+export const unauthorized = () => new HttpError(401, "missing caller identity");
+export const notFound = (message: string) => new HttpError(404, message);
+export const conflict = (message: string, headers: Record<string, string> = {}) =>
+  new HttpError(409, message, [], headers);
+export const serviceUnavailable = (message: string) =>
+  new HttpError(503, message, [], { "Retry-After": "1" });

@@ -1,0 +1,89 @@
+// OrderProcessing Lambda entry: reads its environment, wires the SDK clients and telemetry
+// once per container, and hands each API Gateway event to the router.
+import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import { Tracer } from "@aws-lambda-powertools/tracer";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { defaultProvider } from "@aws-sdk/credential-provider-node";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { Client } from "@opensearch-project/opensearch";
+import { AwsSigv4Signer } from "@opensearch-project/opensearch/aws";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import * as z from "zod";
+import { createOrdersApi } from "./router";
+
+export const environmentSchema = z.object({
+  AWS_REGION: z.string().min(1),
+  /** Orders table (key orderId, index byCustomer). */
+  ORDERS_TABLE: z.string().min(1),
+  /** Products table (key sku): the priced catalog. */
+  PRODUCTS_TABLE: z.string().min(1),
+  /** Powertools idempotency table (key id, TTL attribute expiration). */
+  IDEMPOTENCY_TABLE: z.string().min(1),
+  /** The OpenSearch domain's endpoint, https only (requests are SigV4-signed for "es"). */
+  OPENSEARCH_ENDPOINT: z.url({ protocol: /^https$/, error: "OPENSEARCH_ENDPOINT must be an https:// URL" }),
+  /** The storefront origin, sent as Access-Control-Allow-Origin. */
+  ALLOWED_ORIGIN: z.string().min(1),
+  /** How long an Idempotency-Key is remembered. */
+  IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 86400).default(86400),
+  POWERTOOLS_SERVICE_NAME: z.string().min(1).default("orders"),
+  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default("Ecommerce/Orders"),
+});
+export type Environment = z.infer<typeof environmentSchema>;
+
+const parsedEnvironment = environmentSchema.safeParse(process.env);
+if (!parsedEnvironment.success) {
+  // Fail the cold start with every problem named, rather than the first request with one.
+  throw new Error(`OrderProcessing environment is invalid: ${z.prettifyError(parsedEnvironment.error)}`);
+}
+const env = parsedEnvironment.data;
+
+const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME });
+const metrics = new Metrics({ namespace: env.POWERTOOLS_METRICS_NAMESPACE, serviceName: env.POWERTOOLS_SERVICE_NAME });
+const tracer = new Tracer({ serviceName: env.POWERTOOLS_SERVICE_NAME });
+
+const dynamoDb = tracer.captureAWSv3Client(new DynamoDBClient({ region: env.AWS_REGION }));
+const documentClient = DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } });
+
+const search = new Client({
+  ...AwsSigv4Signer({ region: env.AWS_REGION, service: "es", getCredentials: defaultProvider() }),
+  node: env.OPENSEARCH_ENDPOINT,
+  requestTimeout: 5000,
+  maxRetries: 1,
+});
+
+const api = createOrdersApi({
+  documentClient,
+  ordersTable: env.ORDERS_TABLE,
+  productsTable: env.PRODUCTS_TABLE,
+  idempotency: {
+    persistenceStore: new DynamoDBPersistenceLayer({ tableName: env.IDEMPOTENCY_TABLE, awsSdkV3Client: dynamoDb }),
+    expiresAfterSeconds: env.IDEMPOTENCY_TTL_SECONDS,
+  },
+  search,
+  allowedOrigin: env.ALLOWED_ORIGIN,
+  logger,
+  metrics,
+});
+
+export const handler = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
+  logger.addContext(context);
+  logger.appendKeys({ resource: event.resource, method: event.httpMethod });
+  metrics.captureColdStartMetric();
+  const segment = tracer.getSegment();
+  const subsegment = segment?.addNewSubsegment("## handler");
+  if (subsegment) tracer.setSegment(subsegment);
+  tracer.annotateColdStart();
+  tracer.addServiceNameAnnotation();
+  try {
+    const response = await api(event, context);
+    tracer.putAnnotation("statusCode", response.statusCode);
+    return response;
+  } finally {
+    subsegment?.close();
+    if (segment) tracer.setSegment(segment);
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+    logger.resetKeys();
+  }
+};

@@ -1,0 +1,51 @@
+// Prices come from the products table at order time, never from the client: the request
+// names skus and quantities only, and every figure on the order is computed here.
+import { BatchGetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { setTimeout as sleep } from "node:timers/promises";
+import { type CreateOrderRequest, type OrderLine, type Product, productSchema } from "../shared/order";
+import { badRequest } from "./errors";
+
+/** BatchGetItem may leave keys unprocessed under throttling; retry those a bounded number of times. */
+const maxBatchGetAttempts = 5;
+
+/** The catalog entries for `skus` (at most 100, distinct) that exist; unknown skus are simply absent. */
+export async function loadProducts(
+  documentClient: DynamoDBDocumentClient,
+  productsTable: string,
+  skus: string[],
+): Promise<Map<string, Product>> {
+  const products = new Map<string, Product>();
+  let keys: Record<string, unknown>[] = skus.map((sku) => ({ sku }));
+  for (let attempt = 1; keys.length > 0; attempt++) {
+    if (attempt > maxBatchGetAttempts) throw new Error(`products table left ${keys.length} keys unprocessed`);
+    if (attempt > 1) await sleep(25 * 2 ** attempt);
+    const result = await documentClient.send(
+      new BatchGetCommand({ RequestItems: { [productsTable]: { Keys: keys } } }),
+    );
+    for (const item of result.Responses?.[productsTable] ?? []) {
+      // A malformed catalog row is our fault, not the customer's: fail loudly (500).
+      const product = productSchema.parse(item);
+      products.set(product.sku, product);
+    }
+    keys = (result.UnprocessedKeys?.[productsTable]?.Keys ?? []) as Record<string, unknown>[];
+  }
+  return products;
+}
+
+/** Priced lines in request order, or a 400 naming every unknown sku. */
+export function priceLines(request: CreateOrderRequest, products: Map<string, Product>): OrderLine[] {
+  const unknown = request.lines.flatMap((line, index) =>
+    products.has(line.sku) ? [] : [{ path: `lines[${index}].sku`, message: `unknown sku ${line.sku}` }],
+  );
+  if (unknown.length > 0) throw badRequest("order names products that do not exist", unknown);
+  return request.lines.map((line) => {
+    const product = products.get(line.sku)!;
+    return {
+      sku: product.sku,
+      name: product.name,
+      quantity: line.quantity,
+      unitPriceCents: product.priceCents,
+      lineTotalCents: product.priceCents * line.quantity,
+    };
+  });
+}

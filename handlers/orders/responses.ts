@@ -1,0 +1,31 @@
+// JSON responses for API Gateway's REST proxy integration, each with the CORS origin.
+import type { APIGatewayProxyResult } from "aws-lambda";
+import type { ErrorDetail } from "./errors";
+
+export interface ResponseOptions {
+  allowedOrigin: string;
+  headers?: Record<string, string>;
+}
+
+export function jsonResponse(statusCode: number, body: unknown, options: ResponseOptions): APIGatewayProxyResult {
+  return {
+    statusCode,
+    headers: {
+      "Content-Type": "application/json",
+      "Access-Control-Allow-Origin": options.allowedOrigin,
+      // Responses are per caller: never let a shared cache hand one customer's orders to another.
+      "Cache-Control": "no-store",
+      ...options.headers,
+    },
+    body: JSON.stringify(body),
+  };
+}
+
+export function errorResponse(
+  statusCode: number,
+  error: string,
+  details: ErrorDetail[],
+  options: ResponseOptions,
+): APIGatewayProxyResult {
+  return jsonResponse(statusCode, { error, details }, options);
+}

@@ -1,0 +1,67 @@
+// GET /orders/search: text, status and date range over the `orders` index that the
+// SearchIndexer fills from the table's stream. The query is built from typed parts only:
+// user text goes into a multi_match (analysed as plain text, no query syntax), never a
+// query_string, and a non-admin is always filtered to their own customerId.
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import { type Order, type SearchOrdersQuery, searchOrdersQuerySchema } from "../shared/order";
+import type { Caller } from "./caller";
+import type { OrdersDependencies } from "./dependencies";
+import { badRequest, serviceUnavailable, zodDetails } from "./errors";
+import { queryParameters } from "./request";
+import { jsonResponse } from "./responses";
+
+export const ordersIndex = "orders";
+/** Order fields the text matches: the sku and the product name on each line. */
+export const textFields = ["lines.sku", "lines.name"];
+
+/** The `_search` body for a validated query and caller. */
+export function buildSearchBody(query: SearchOrdersQuery, caller: Caller) {
+  const filter: object[] = [];
+  if (!caller.isAdmin) filter.push({ term: { customerId: caller.customerId } });
+  if (query.status) filter.push({ term: { status: query.status } });
+  if (query.from || query.to) {
+    filter.push({ range: { createdAt: { ...(query.from && { gte: query.from }), ...(query.to && { lte: query.to }) } } });
+  }
+  const must = query.q
+    ? [{ multi_match: { query: query.q, fields: textFields, operator: "and", lenient: true } }]
+    : [{ match_all: {} }];
+  return {
+    size: query.limit,
+    query: { bool: { filter, must } },
+    // unmapped_type: an index with no documents yet has no createdAt mapping to sort by.
+    sort: [{ createdAt: { order: "desc", unmapped_type: "date" } }],
+    track_total_hits: true,
+  };
+}
+
+interface SearchHits {
+  hits?: { total?: { value: number } | number; hits?: { _source?: Order }[] };
+}
+
+export function searchOrdersRoute(deps: OrdersDependencies) {
+  return async (event: APIGatewayProxyEvent, caller: Caller): Promise<APIGatewayProxyResult> => {
+    const parsed = searchOrdersQuerySchema.safeParse(queryParameters(event));
+    if (!parsed.success) throw badRequest("invalid search", zodDetails(parsed.error));
+    const body = buildSearchBody(parsed.data, caller);
+    let response: SearchHits;
+    try {
+      // ignore_unavailable: before the first order is indexed there is no index; that is an empty result.
+      const result = await deps.search.search({ index: ordersIndex, body, ignore_unavailable: true } as never);
+      response = result.body as SearchHits;
+    } catch (err) {
+      deps.logger.error("order search failed", { error: err as Error });
+      throw serviceUnavailable("search is unavailable; retry shortly");
+    }
+    const hits = response.hits?.hits ?? [];
+    // The filter already restricts a customer to their orders; this keeps it so even if the index misbehaves.
+    const orders = hits
+      .map((hit) => hit._source)
+      .filter((order): order is Order => !!order && (caller.isAdmin || order.customerId === caller.customerId));
+    const total = response.hits?.total;
+    return jsonResponse(
+      200,
+      { orders, total: typeof total === "number" ? total : (total?.value ?? orders.length) },
+      { allowedOrigin: deps.allowedOrigin },
+    );
+  };
+}
