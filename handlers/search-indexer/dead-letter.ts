@@ -1,0 +1,57 @@
+// The dead-letter queue for stream records that can never be indexed as they are (malformed
+// images, documents the mapping refuses). Each message holds the whole stream record and the
+// reason, so the record can be fixed and replayed; nothing is dropped.
+import { SendMessageCommand, type SendMessageCommandOutput } from "@aws-sdk/client-sqs";
+import type { DeadLetterReason } from "./stream-record";
+
+/** The part of SQSClient used here, so tests can inject a fake at the SDK boundary. */
+export interface SqsSender {
+  send(command: SendMessageCommand): Promise<SendMessageCommandOutput>;
+}
+
+export interface DeadLetterSink {
+  /** Resolves once the queue has the message; rejects if it does not. */
+  send(record: unknown, reason: DeadLetterReason): Promise<void>;
+}
+
+/** SQS refuses bodies over 256 KiB; two 400 KB DynamoDB images can exceed that. */
+export const maxDeadLetterBytes = 256 * 1024;
+
+export interface DeadLetterMessage {
+  source: "search-indexer";
+  reason: DeadLetterReason;
+  failedAt: string;
+  sequenceNumber?: string;
+  /** The stream record as received, or only its identifying parts if it was too large. */
+  record: unknown;
+  /** Set when the images were left out to fit SQS: replay the record from the stream or the table. */
+  recordTruncated?: true;
+}
+
+export function deadLetterBody(record: unknown, reason: DeadLetterReason, now = new Date()): string {
+  const r = record as { eventID?: unknown; eventName?: unknown; eventSourceARN?: unknown; dynamodb?: Record<string, unknown> } | undefined;
+  const sequenceNumber = typeof r?.dynamodb?.SequenceNumber === "string" ? r.dynamodb.SequenceNumber : undefined;
+  const message: DeadLetterMessage = { source: "search-indexer", reason, failedAt: now.toISOString(), sequenceNumber, record };
+  const full = JSON.stringify(message);
+  if (Buffer.byteLength(full) <= maxDeadLetterBytes) return full;
+  const { Keys, SequenceNumber, ApproximateCreationDateTime, SizeBytes } = r?.dynamodb ?? {};
+  return JSON.stringify({
+    ...message,
+    record: { eventID: r?.eventID, eventName: r?.eventName, eventSourceARN: r?.eventSourceARN, dynamodb: { Keys, SequenceNumber, ApproximateCreationDateTime, SizeBytes } },
+    recordTruncated: true,
+  });
+}
+
+export class SqsDeadLetterQueue implements DeadLetterSink {
+  constructor(private readonly sqs: SqsSender, private readonly queueUrl: string) {}
+
+  async send(record: unknown, reason: DeadLetterReason): Promise<void> {
+    await this.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: deadLetterBody(record, reason),
+        MessageAttributes: { reason: { DataType: "String", StringValue: reason.code } },
+      }),
+    );
+  }
+}
