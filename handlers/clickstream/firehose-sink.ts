@@ -1,0 +1,105 @@
+// Delivers normalised events to the data lake through Firehose PutRecordBatch: one JSON line
+// per record, chunks within the API limits, and — because HTTP 200 may still carry
+// FailedPutCount > 0 — only the entries with an ErrorCode are resent, with backoff.
+import { PutRecordBatchCommand, type PutRecordBatchCommandOutput } from "@aws-sdk/client-firehose";
+import type { Logger } from "@aws-lambda-powertools/logger";
+import { mapWithConcurrency } from "./concurrency";
+import { backoffDelayMs, errorName, isRetryableAwsError, type RetryPolicy } from "./retry";
+
+/** The part of FirehoseClient this sink uses (tests inject a fake). */
+export interface FirehoseSender {
+  send(command: PutRecordBatchCommand): Promise<PutRecordBatchCommandOutput>;
+}
+
+export const maxFirehoseRecordsPerCall = 500;
+export const maxFirehoseBytesPerCall = 4 * 1024 * 1024;
+/** Chunks in flight at once: a 10,000-event batch is 20 chunks. */
+export const firehoseConcurrency = 4;
+
+export interface LakeRecord<T> {
+  /** One normalised event's JSON followed by "\n". */
+  data: Uint8Array;
+  /** What the caller needs back when this record fails (e.g. its Kinesis record). */
+  owner: T;
+}
+
+export interface FirehoseOptions {
+  client: FirehoseSender;
+  deliveryStreamName: string;
+  retry: RetryPolicy;
+  logger: Logger;
+}
+
+export interface FirehoseResult<T> {
+  delivered: number;
+  /** Records still not accepted after every attempt. */
+  failed: LakeRecord<T>[];
+  calls: number;
+  /** Records resent (entry-level and whole-call retries). */
+  retries: number;
+}
+
+/** Splits records into PutRecordBatch calls of ≤ 500 records and ≤ 4 MiB, in order. */
+export function firehoseChunks<T>(records: readonly LakeRecord<T>[]): LakeRecord<T>[][] {
+  const chunks: LakeRecord<T>[][] = [];
+  let current: LakeRecord<T>[] = [];
+  let bytes = 0;
+  for (const record of records) {
+    const size = record.data.byteLength;
+    if (current.length > 0 && (current.length === maxFirehoseRecordsPerCall || bytes + size > maxFirehoseBytesPerCall)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(record);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+export async function deliverToFirehose<T>(records: readonly LakeRecord<T>[], options: FirehoseOptions): Promise<FirehoseResult<T>> {
+  const result: FirehoseResult<T> = { delivered: 0, failed: [], calls: 0, retries: 0 };
+  await mapWithConcurrency(firehoseChunks(records), firehoseConcurrency, async (chunk) => {
+    let pending = chunk;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      if (attempt > 1) {
+        result.retries += pending.length;
+        await options.retry.sleep(backoffDelayMs(options.retry, attempt - 1));
+      }
+      result.calls++;
+      let stillFailing: LakeRecord<T>[];
+      let lastError: string;
+      try {
+        const reply = await options.client.send(
+          new PutRecordBatchCommand({ DeliveryStreamName: options.deliveryStreamName, Records: pending.map((r) => ({ Data: r.data })) }),
+        );
+        if (!reply.FailedPutCount) {
+          result.delivered += pending.length;
+          return;
+        }
+        // A missing response entry is treated as failed: resending a line is safe, losing it is not.
+        const responses = reply.RequestResponses ?? [];
+        stillFailing = pending.filter((_, i) => responses[i] === undefined || responses[i].ErrorCode !== undefined);
+        result.delivered += pending.length - stillFailing.length;
+        const codes = [...new Set(responses.map((r) => r.ErrorCode).filter(Boolean))].join(", ");
+        lastError = `FailedPutCount ${reply.FailedPutCount} (${codes})`;
+      } catch (error) {
+        if (!isRetryableAwsError(error)) {
+          options.logger.error("Firehose refused the batch; not retrying", { error: error as Error, records: pending.length });
+          result.failed.push(...pending);
+          return;
+        }
+        stillFailing = pending;
+        lastError = errorName(error);
+      }
+      if (attempt >= options.retry.maxAttempts) {
+        options.logger.error("Firehose records still failing after the last attempt", { attempts: attempt, records: stillFailing.length, lastError });
+        result.failed.push(...stillFailing);
+        return;
+      }
+      pending = stillFailing;
+    }
+  });
+  return result;
+}

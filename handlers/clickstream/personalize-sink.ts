@@ -1,0 +1,113 @@
+// Sends the events that name a product to Amazon Personalize (PutEvents): one call per
+// (sessionId, userId) and at most 10 events, calls in parallel up to a bound, throttling and
+// 5xx retried with backoff. A call either succeeds or fails whole.
+import { PutEventsCommand, type PutEventsCommandOutput } from "@aws-sdk/client-personalize-events";
+import type { Logger } from "@aws-lambda-powertools/logger";
+import type { NormalisedClickstreamEvent } from "../shared/clickstream-event";
+import { mapWithConcurrency } from "./concurrency";
+import { backoffDelayMs, errorName, isRetryableAwsError, type RetryPolicy } from "./retry";
+
+/** The part of PersonalizeEventsClient this sink uses (tests inject a fake). */
+export interface PersonalizeSender {
+  send(command: PutEventsCommand): Promise<PutEventsCommandOutput>;
+}
+
+export const maxPersonalizeEventsPerCall = 10;
+
+export interface PersonalizeEntry<T> {
+  event: NormalisedClickstreamEvent & { itemId: string };
+  owner: T;
+}
+
+export interface PersonalizeCall<T> {
+  sessionId: string;
+  userId?: string;
+  entries: PersonalizeEntry<T>[];
+}
+
+export interface PersonalizeOptions {
+  client: PersonalizeSender;
+  trackingId: string;
+  concurrency: number;
+  retry: RetryPolicy;
+  logger: Logger;
+}
+
+export interface PersonalizeResult<T> {
+  sent: number;
+  /** Refused by Personalize as invalid input: retrying cannot help; they are in the lake. */
+  rejected: PersonalizeEntry<T>[];
+  /** Not accepted after every attempt (throttling, 5xx, permissions, unknown tracker). */
+  failed: PersonalizeEntry<T>[];
+  calls: number;
+  /** Calls retried. */
+  retries: number;
+}
+
+/** Groups by (sessionId, userId), keeping arrival order, in calls of ≤ 10 events. */
+export function personalizeCalls<T>(entries: readonly PersonalizeEntry<T>[]): PersonalizeCall<T>[] {
+  const groups = new Map<string, PersonalizeCall<T>[]>();
+  const calls: PersonalizeCall<T>[] = [];
+  for (const entry of entries) {
+    const key = JSON.stringify([entry.event.sessionId, entry.event.userId ?? null]);
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = []));
+    let call = group[group.length - 1];
+    if (!call || call.entries.length === maxPersonalizeEventsPerCall) {
+      call = { sessionId: entry.event.sessionId, userId: entry.event.userId, entries: [] };
+      group.push(call);
+      calls.push(call);
+    }
+    call.entries.push(entry);
+  }
+  return calls;
+}
+
+function putEventsCommand<T>(trackingId: string, call: PersonalizeCall<T>): PutEventsCommand {
+  return new PutEventsCommand({
+    trackingId,
+    sessionId: call.sessionId,
+    ...(call.userId !== undefined ? { userId: call.userId } : {}),
+    eventList: call.entries.map(({ event }) => ({
+      eventId: event.eventId,
+      eventType: event.eventType,
+      sentAt: new Date(event.timestamp),
+      itemId: event.itemId,
+      ...(event.properties !== undefined ? { properties: JSON.stringify(event.properties) } : {}),
+    })),
+  });
+}
+
+export async function sendToPersonalize<T>(entries: readonly PersonalizeEntry<T>[], options: PersonalizeOptions): Promise<PersonalizeResult<T>> {
+  const result: PersonalizeResult<T> = { sent: 0, rejected: [], failed: [], calls: 0, retries: 0 };
+  await mapWithConcurrency(personalizeCalls(entries), options.concurrency, async (call) => {
+    for (let attempt = 1; ; attempt++) {
+      if (attempt > 1) {
+        result.retries++;
+        await options.retry.sleep(backoffDelayMs(options.retry, attempt - 1));
+      }
+      result.calls++;
+      try {
+        await options.client.send(putEventsCommand(options.trackingId, call));
+        result.sent += call.entries.length;
+        return;
+      } catch (error) {
+        const name = errorName(error);
+        if (name === "InvalidInputException") {
+          options.logger.warn("Personalize rejected events as invalid input; they are in the lake", {
+            error: error as Error,
+            eventIds: call.entries.map((e) => e.event.eventId),
+          });
+          result.rejected.push(...call.entries);
+          return;
+        }
+        if (!isRetryableAwsError(error) || attempt >= options.retry.maxAttempts) {
+          options.logger.error("Personalize PutEvents failed", { error: error as Error, attempts: attempt, events: call.entries.length });
+          result.failed.push(...call.entries);
+          return;
+        }
+      }
+    }
+  });
+  return result;
+}

@@ -1,0 +1,42 @@
+// Validates one decoded event against the shared contract and normalises it. An event that
+// fails, or that is larger than Personalize accepts once normalised, comes back with the
+// reasons a person needs to fix the producer.
+import {
+  clickstreamEventSchema,
+  maxNormalisedEventBytes,
+  normaliseClickstreamEvent,
+  type NormalisedClickstreamEvent,
+} from "../shared/clickstream-event";
+
+export interface RejectionReason {
+  /** Dotted path into the event ("" for the event itself). */
+  path: string;
+  code: string;
+  message: string;
+}
+
+export type Validation =
+  | { ok: true; event: NormalisedClickstreamEvent; /** The normalised event's JSON. */ json: string }
+  | { ok: false; oversized: boolean; reasons: RejectionReason[] };
+
+export function validateEvent(value: unknown, receivedAt: Date): Validation {
+  const parsed = clickstreamEventSchema.safeParse(value);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      oversized: false,
+      reasons: parsed.error.issues.map((issue) => ({ path: issue.path.join("."), code: issue.code, message: issue.message })),
+    };
+  }
+  const event = normaliseClickstreamEvent(parsed.data, receivedAt);
+  const json = JSON.stringify(event);
+  const bytes = Buffer.byteLength(json);
+  if (bytes > maxNormalisedEventBytes) {
+    return {
+      ok: false,
+      oversized: true,
+      reasons: [{ path: "", code: "too_big", message: `normalised event is ${bytes} bytes; the limit is ${maxNormalisedEventBytes} (Personalize)` }],
+    };
+  }
+  return { ok: true, event, json };
+}
