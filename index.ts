@@ -19,6 +19,7 @@ const awsProvider = new aws.Provider("aws", {
 const awsNativeProvider = new awsNative.Provider("aws-native", {
   region: config.region as awsNative.Region,
   profile: config.awsProfile,
+  defaultTags: { tags: config.tags },
 });
 const opts = { providers: [awsProvider, awsNativeProvider] };
 

@@ -138,7 +138,6 @@ export function openApiDocument(title: string, routes: ResolvedRoute[], userPool
   for (const route of routes) {
     const methods = (paths[route.path] ??= {});
     const key = route.method === "ANY" ? "x-amazon-apigateway-any-method" : route.method.toLowerCase();
-    if (methods[key]) throw new Error(`Route ${route.method} ${route.path} is declared twice`);
     const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
     const parameters = [
       ...pathParams.map((name) => ({ name, in: "path", required: true, schema: { type: "string" } })),
@@ -184,6 +183,16 @@ export function openApiDocument(title: string, routes: ResolvedRoute[], userPool
     },
     "x-amazon-apigateway-gateway-responses": gatewayResponses(origin),
   };
+}
+
+/** Two components declaring the same method on the same path is a wiring mistake: fail early. */
+function assertUniqueRoutes(routes: ApiRoute[]): void {
+  const seen = new Set<string>();
+  for (const route of routes) {
+    const key = `${route.method} ${route.path}`;
+    if (seen.has(key)) throw new Error(`Route ${key} is declared twice`);
+    seen.add(key);
+  }
 }
 
 /** API Gateway's method-settings key for a route: path without the leading slash, then the method. */
@@ -232,6 +241,7 @@ export class Api extends pulumi.ComponentResource {
     const c = args.config;
     const { accountId } = callerContext({ parent: this });
     this.routes = [{ path: "/health", method: "GET", authorization: "none", integration: mockJson({ status: "ok" }, args.allowedOrigin) }, ...args.routes];
+    assertUniqueRoutes(this.routes);
 
     const resolvedRoutes = pulumi.all(this.routes.map(({ integration, invokes: _fn, ...route }) => pulumi.output(integration).apply((i) => ({ ...route, integration: i }))));
     this.document = pulumi.all([resolvedRoutes, args.userPoolArn, args.allowedOrigin]).apply(([routes, userPoolArn, origin]) =>

@@ -1,0 +1,83 @@
+// Amazon Personalize for the clickstream, by config: `disabled` (no tracker, no permission),
+// `existing` (a tracking id from config), or `create` (dataset group, interactions schema and
+// dataset, and the event tracker, through @pulumi/aws-native, which has all four).
+import * as awsNative from "@pulumi/aws-native";
+import * as pulumi from "@pulumi/pulumi";
+import type { PlatformConfig } from "./config";
+import type { PolicyStatement } from "./lib/iam";
+
+export type PersonalizeConfig = Pick<PlatformConfig, "personalizeMode" | "personalizeTrackingId" | "protectData">;
+
+/**
+ * The Interactions schema (Avro) the processor's PutEvents calls fill: USER_ID (absent for
+ * anonymous sessions; Personalize then keys on the session), ITEM_ID, TIMESTAMP (the event's
+ * `sentAt`, epoch seconds) and EVENT_TYPE are the fields an interactions dataset needs.
+ */
+export const interactionsSchema = {
+  type: "record",
+  name: "Interactions",
+  namespace: "com.amazonaws.personalize.schema",
+  fields: [
+    { name: "USER_ID", type: "string" },
+    { name: "ITEM_ID", type: "string" },
+    { name: "TIMESTAMP", type: "long" },
+    { name: "EVENT_TYPE", type: "string" },
+  ],
+  version: "1.0",
+};
+
+/**
+ * The permission to record events. PutEvents is authorised against "*": its request carries a
+ * tracking id, not an ARN, and the PutEvents API reference says a Lambda caller needs
+ * `personalize:PutEvents` on the wildcard resource. Nothing narrower works, so this is the
+ * narrowest grant there is; it is given only when Personalize is enabled.
+ */
+export const putEventsStatement: PolicyStatement = { Sid: "RecordPersonalizeEvents", Action: "personalize:PutEvents", Resource: "*" };
+
+/** What a dataset group created by the stack consists of. */
+export class PersonalizeDatasetGroup extends pulumi.ComponentResource {
+  public readonly datasetGroup: awsNative.personalize.DatasetGroup;
+  public readonly schema: awsNative.personalize.Schema;
+  public readonly dataset: awsNative.personalize.Dataset;
+  public readonly eventTracker: awsNative.personalize.EventTracker;
+  public readonly trackingId: pulumi.Output<string>;
+
+  constructor(name: string, args: { protectData: boolean }, opts?: pulumi.ComponentResourceOptions) {
+    super("ecommerce:ingestion:PersonalizeDatasetGroup", name, {}, opts);
+    // Recorded interactions are the training data: keep them when the stack is protected.
+    const dataOpts = { parent: this, retainOnDelete: args.protectData };
+    this.datasetGroup = new awsNative.personalize.DatasetGroup(`${name}-group`, {}, dataOpts);
+    this.schema = new awsNative.personalize.Schema(`${name}-interactions-schema`, { schema: JSON.stringify(interactionsSchema) }, dataOpts);
+    this.dataset = new awsNative.personalize.Dataset(`${name}-interactions`, {
+      datasetGroupArn: this.datasetGroup.datasetGroupArn,
+      datasetType: awsNative.types.enums.personalize.DatasetType.Interactions,
+      schemaArn: this.schema.schemaArn,
+    }, dataOpts);
+    // The tracker records into the group's Interactions dataset, so it comes after it.
+    this.eventTracker = new awsNative.personalize.EventTracker(`${name}-tracker`, {
+      datasetGroupArn: this.datasetGroup.datasetGroupArn,
+    }, { parent: this, dependsOn: [this.dataset] });
+    this.trackingId = this.eventTracker.trackingId;
+    this.registerOutputs({ datasetGroupArn: this.datasetGroup.datasetGroupArn, trackingId: this.trackingId });
+  }
+}
+
+/** Personalize as the processor sees it: a tracking id (or none) and the grant that goes with it. */
+export interface PersonalizeWiring {
+  trackingId?: pulumi.Output<string>;
+  statements: PolicyStatement[];
+  datasetGroup?: PersonalizeDatasetGroup;
+}
+
+export function personalizeWiring(name: string, config: PersonalizeConfig, parent: pulumi.Resource): PersonalizeWiring {
+  switch (config.personalizeMode) {
+    case "disabled":
+      return { statements: [] };
+    case "existing":
+      return { trackingId: pulumi.output(config.personalizeTrackingId), statements: [putEventsStatement] };
+    case "create": {
+      const datasetGroup = new PersonalizeDatasetGroup(name, { protectData: config.protectData }, { parent });
+      return { trackingId: datasetGroup.trackingId, statements: [putEventsStatement], datasetGroup };
+    }
+  }
+}
