@@ -1,0 +1,265 @@
+// POST /orders against dynalite: priced from the catalog, idempotent, created exactly once.
+import { strict as assert } from "node:assert";
+import { randomUUID } from "node:crypto";
+import catalog from "../../catalog/products.json";
+import { orderIdFor } from "../../handlers/orders/create";
+import { type Order, orderSchema } from "../../handlers/shared/order";
+import { createOrderEvent } from "./support/orders-events";
+import { allowedOrigin, bodyOf, type OrdersFixture, startOrdersFixture } from "./support/orders-fixture";
+
+const priceOf = (sku: string) => catalog.find((p) => p.sku === sku)!.priceCents;
+const mug = "KIT-MUG-STN-12";
+const tent = "OUT-TNT-2P-ULT";
+
+describe("orders: POST /orders", () => {
+  let fx: OrdersFixture;
+  beforeEach(async () => {
+    fx = await startOrdersFixture();
+  });
+  afterEach(async () => {
+    await fx.stop();
+  });
+
+  it("creates a priced order for the caller and stores exactly that order", async () => {
+    const key = randomUUID();
+    const response = await fx.invoke(
+      createOrderEvent("alice", key, { lines: [{ sku: mug, quantity: 3 }, { sku: tent, quantity: 1 }] }),
+    );
+    assert.equal(response.statusCode, 201, response.body);
+    assert.equal(response.headers?.["Access-Control-Allow-Origin"], allowedOrigin);
+    const order = orderSchema.parse(bodyOf(response));
+    assert.equal(response.headers?.Location, `/orders/${order.orderId}`);
+    assert.equal(order.orderId, orderIdFor("alice", key));
+    assert.equal(order.customerId, "alice");
+    assert.equal(order.status, "PLACED");
+    assert.equal(order.version, 1);
+    assert.equal(order.currency, "USD");
+    assert.equal(order.createdAt, order.updatedAt);
+    assert.deepEqual(order.lines, [
+      { sku: mug, name: "Stoneware Mug, 12 oz", quantity: 3, unitPriceCents: priceOf(mug), lineTotalCents: 3 * priceOf(mug) },
+      { sku: tent, name: "Ultralight 2-Person Tent", quantity: 1, unitPriceCents: priceOf(tent), lineTotalCents: priceOf(tent) },
+    ]);
+    assert.equal(order.itemCount, 4);
+    assert.equal(order.totalCents, 3 * priceOf(mug) + priceOf(tent));
+    assert.deepEqual(await fx.storedOrders(), [order]);
+  });
+
+  it("records an OrderCreated metric and the order's value", async () => {
+    fx.metrics.clearMetrics();
+    const response = await fx.invoke(createOrderEvent("alice", randomUUID(), { lines: [{ sku: mug, quantity: 2 }] }));
+    assert.equal(response.statusCode, 201);
+    const emf = fx.metrics.serializeMetrics() as unknown as Record<string, unknown> & {
+      _aws: { CloudWatchMetrics: { Namespace: string; Metrics: { Name: string }[] }[] };
+    };
+    assert.equal(emf._aws.CloudWatchMetrics[0].Namespace, "Ecommerce/Orders");
+    assert.deepEqual(emf._aws.CloudWatchMetrics[0].Metrics.map((m) => m.Name).sort(), ["OrderCreated", "OrderTotalCents"]);
+    assert.equal(emf.OrderCreated, 1);
+    assert.equal(emf.OrderTotalCents, 2 * priceOf(mug));
+  });
+
+  describe("prices cannot be forged", () => {
+    for (const [what, body] of [
+      ["a unit price on a line", { lines: [{ sku: tent, quantity: 1, unitPriceCents: 1 }] }],
+      ["a priceCents on a line", { lines: [{ sku: tent, quantity: 1, priceCents: 1 }] }],
+      ["an order total", { lines: [{ sku: tent, quantity: 1 }], totalCents: 1 }],
+      ["a customerId", { lines: [{ sku: tent, quantity: 1 }], customerId: "mallory" }],
+    ] as const) {
+      it(`refuses ${what} with a 400 naming the field, and stores nothing`, async () => {
+        const response = await fx.invoke(createOrderEvent("alice", randomUUID(), body));
+        assert.equal(response.statusCode, 400);
+        const error = bodyOf(response);
+        assert.equal(error.error, "order request is invalid");
+        assert.match(JSON.stringify(error.details), /Unrecognized key/);
+        assert.deepEqual(await fx.storedOrders(), []);
+      });
+    }
+
+    it("charges the products table's current price, whatever the client believes", async () => {
+      const { PutCommand } = await import("@aws-sdk/lib-dynamodb");
+      const product = catalog.find((p) => p.sku === tent)!;
+      await fx.documentClient.send(new PutCommand({ TableName: "products", Item: { ...product, priceCents: 29_900 } }));
+      const response = await fx.invoke(createOrderEvent("alice", randomUUID(), { lines: [{ sku: tent, quantity: 2 }] }));
+      assert.equal(response.statusCode, 201);
+      assert.equal(bodyOf<Order>(response).totalCents, 59_800);
+    });
+  });
+
+  describe("validation: a 400 whose details name each problem, and nothing stored", () => {
+    const cases: [string, unknown, RegExp[]][] = [
+      ["a body that is not JSON", "{ lines: [", [/^$/]],
+      ["an empty body", "", [/^$/]],
+      ["a JSON array", [], [/^$/]],
+      ["no lines", { lines: [] }, [/^lines$/]],
+      ["51 lines", { lines: catalog.concat(catalog).slice(0, 51).map((p, i) => ({ sku: `${p.sku.slice(0, 20)}-${i}`, quantity: 1 })) }, [/^lines$/]],
+      ["quantity 0", { lines: [{ sku: mug, quantity: 0 }] }, [/^lines\[0\]\.quantity$/]],
+      ["quantity 101", { lines: [{ sku: mug, quantity: 101 }] }, [/^lines\[0\]\.quantity$/]],
+      ["a fractional quantity", { lines: [{ sku: mug, quantity: 1.5 }] }, [/^lines\[0\]\.quantity$/]],
+      ["a quantity as a string", { lines: [{ sku: mug, quantity: "2" }] }, [/^lines\[0\]\.quantity$/]],
+      ["a malformed sku", { lines: [{ sku: "mug; DROP", quantity: 1 }] }, [/^lines\[0\]\.sku$/]],
+      ["the same sku twice", { lines: [{ sku: mug, quantity: 1 }, { sku: mug, quantity: 2 }] }, [/^lines\[1\]\.sku$/]],
+      [
+        "two bad lines at once",
+        { lines: [{ sku: mug, quantity: 0 }, { sku: "x", quantity: 1000 }] },
+        [/^lines\[0\]\.quantity$/, /^lines\[1\]\.sku$/, /^lines\[1\]\.quantity$/],
+      ],
+    ];
+    for (const [what, body, paths] of cases) {
+      it(`refuses ${what}`, async () => {
+        const response = await fx.invoke(createOrderEvent("alice", randomUUID(), body));
+        assert.equal(response.statusCode, 400, response.body);
+        const { error, details } = bodyOf(response);
+        assert.equal(typeof error, "string");
+        assert.equal(details.length, paths.length, JSON.stringify(details));
+        paths.forEach((path, i) => assert.match(details[i].path, path));
+        assert.deepEqual(await fx.storedOrders(), []);
+      });
+    }
+
+    it("refuses unknown skus, naming each one, and stores nothing", async () => {
+      const response = await fx.invoke(
+        createOrderEvent("alice", randomUUID(), {
+          lines: [{ sku: "NOPE-001", quantity: 1 }, { sku: mug, quantity: 1 }, { sku: "GONE-002", quantity: 2 }],
+        }),
+      );
+      assert.equal(response.statusCode, 400);
+      assert.deepEqual(bodyOf(response), {
+        error: "order names products that do not exist",
+        details: [
+          { path: "lines[0].sku", message: "unknown sku NOPE-001" },
+          { path: "lines[2].sku", message: "unknown sku GONE-002" },
+        ],
+      });
+      assert.deepEqual(await fx.storedOrders(), []);
+    });
+
+    it("lets the client fix a refused order and retry with the same Idempotency-Key", async () => {
+      const key = randomUUID();
+      const refused = await fx.invoke(createOrderEvent("alice", key, { lines: [{ sku: "NOPE-001", quantity: 1 }] }));
+      assert.equal(refused.statusCode, 400);
+      const fixed = await fx.invoke(createOrderEvent("alice", key, { lines: [{ sku: mug, quantity: 1 }] }));
+      assert.equal(fixed.statusCode, 201, fixed.body);
+      assert.equal((await fx.storedOrders()).length, 1);
+    });
+  });
+
+  describe("Idempotency-Key", () => {
+    const body = { lines: [{ sku: mug, quantity: 1 }] };
+
+    it("is required", async () => {
+      const response = await fx.invoke(createOrderEvent("alice", undefined, body));
+      assert.equal(response.statusCode, 400);
+      assert.equal(bodyOf(response).details[0].path, "headers.Idempotency-Key");
+      assert.deepEqual(await fx.storedOrders(), []);
+    });
+
+    for (const bad of ["short", "has spaces in it", "x".repeat(129), "ключ-ключ-ключ"]) {
+      it(`refuses the malformed key ${JSON.stringify(bad.slice(0, 20))}`, async () => {
+        const response = await fx.invoke(createOrderEvent("alice", bad, body));
+        assert.equal(response.statusCode, 400);
+        assert.match(bodyOf(response).error, /Idempotency-Key header is malformed/);
+      });
+    }
+
+    it("is read case-insensitively", async () => {
+      const event = createOrderEvent("alice", undefined, body);
+      event.headers["idempotency-key"] = "lower-case-key-1";
+      event.multiValueHeaders["idempotency-key"] = ["lower-case-key-1"];
+      const response = await fx.invoke(event);
+      assert.equal(response.statusCode, 201, response.body);
+      assert.equal(bodyOf(response).orderId, orderIdFor("alice", "lower-case-key-1"));
+    });
+
+    it("returns the first order again, with the same status, for the same key and body", async () => {
+      const key = randomUUID();
+      const first = await fx.invoke(createOrderEvent("alice", key, body));
+      // Same body, different formatting and key order: still the same request.
+      const again = await fx.invoke(createOrderEvent("alice", key, '{ "lines" : [ { "quantity": 1, "sku": "KIT-MUG-STN-12" } ] }'));
+      assert.equal(first.statusCode, 201);
+      assert.equal(again.statusCode, 201);
+      assert.deepEqual(bodyOf(again), bodyOf(first));
+      assert.equal(again.headers?.["Idempotent-Replayed"], "true");
+      assert.equal(first.headers?.["Idempotent-Replayed"], undefined);
+      assert.equal((await fx.storedOrders()).length, 1);
+    });
+
+    it("refuses the same key with another body with a 409 and keeps the first order", async () => {
+      const key = randomUUID();
+      const first = await fx.invoke(createOrderEvent("alice", key, body));
+      const other = await fx.invoke(createOrderEvent("alice", key, { lines: [{ sku: mug, quantity: 2 }] }));
+      assert.equal(other.statusCode, 409);
+      assert.match(bodyOf(other).error, /different request body/);
+      assert.deepEqual(await fx.storedOrders(), [bodyOf(first)]);
+    });
+
+    it("is scoped to the customer: two customers may use the same key", async () => {
+      const key = randomUUID();
+      const a = await fx.invoke(createOrderEvent("alice", key, body));
+      const b = await fx.invoke(createOrderEvent("bob", key, body));
+      assert.equal(a.statusCode, 201);
+      assert.equal(b.statusCode, 201);
+      assert.notEqual(bodyOf(a).orderId, bodyOf(b).orderId);
+      assert.equal(bodyOf(b).customerId, "bob");
+      assert.equal((await fx.storedOrders()).length, 2);
+    });
+
+    it("never stores a second order even when the idempotency record is gone", async () => {
+      const { DeleteCommand, ScanCommand } = await import("@aws-sdk/lib-dynamodb");
+      const key = randomUUID();
+      const first = await fx.invoke(createOrderEvent("alice", key, body));
+      // Lose the idempotency record, as a crash after the write or an expired TTL would.
+      const records = await fx.documentClient.send(new ScanCommand({ TableName: "idempotency" }));
+      assert.equal(records.Items?.length, 1);
+      await fx.documentClient.send(new DeleteCommand({ TableName: "idempotency", Key: { id: records.Items![0].id } }));
+
+      const retry = await fx.invoke(createOrderEvent("alice", key, body));
+      assert.equal(retry.statusCode, 201);
+      assert.deepEqual(bodyOf(retry), bodyOf(first));
+
+      const records2 = await fx.documentClient.send(new ScanCommand({ TableName: "idempotency" }));
+      await fx.documentClient.send(new DeleteCommand({ TableName: "idempotency", Key: { id: records2.Items![0].id } }));
+      const reused = await fx.invoke(createOrderEvent("alice", key, { lines: [{ sku: tent, quantity: 1 }] }));
+      assert.equal(reused.statusCode, 409);
+      assert.match(bodyOf(reused).error, /already used for a different order/);
+      assert.deepEqual(await fx.storedOrders(), [bodyOf(first)]);
+    });
+  });
+
+  describe("concurrency", () => {
+    it("100 parallel creates with distinct keys give 100 orders", async () => {
+      const responses = await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          fx.invoke(createOrderEvent(`customer-${i % 7}`, `parallel-key-${i}`, { lines: [{ sku: mug, quantity: (i % 100) + 1 }] })),
+        ),
+      );
+      assert.deepEqual(responses.map((r) => r.statusCode), Array(100).fill(201));
+      const stored = await fx.storedOrders();
+      assert.equal(stored.length, 100);
+      assert.equal(new Set(stored.map((o) => o.orderId)).size, 100);
+      assert.deepEqual(
+        stored.map((o) => o.itemCount).sort((a, b) => a - b),
+        Array.from({ length: 100 }, (_, i) => i + 1),
+      );
+    });
+
+    it("50 parallel creates with one key give exactly one order, and every 201 answer is that order", async () => {
+      const key = randomUUID();
+      const responses = await Promise.all(
+        Array.from({ length: 50 }, () => fx.invoke(createOrderEvent("alice", key, { lines: [{ sku: tent, quantity: 1 }] }))),
+      );
+      const stored = await fx.storedOrders();
+      assert.equal(stored.length, 1);
+      for (const response of responses) {
+        // Requests that gave up waiting for the first one's result are told to retry.
+        if (response.statusCode === 409) {
+          assert.equal(response.headers?.["Retry-After"], "1");
+          continue;
+        }
+        assert.equal(response.statusCode, 201, response.body);
+        assert.deepEqual(bodyOf(response), stored[0]);
+      }
+      assert.ok(responses.filter((r) => r.statusCode === 201).length >= 1);
+      const retry = await fx.invoke(createOrderEvent("alice", key, { lines: [{ sku: tent, quantity: 1 }] }));
+      assert.deepEqual(bodyOf(retry), stored[0]);
+    });
+  });
+});
