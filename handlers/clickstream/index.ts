@@ -7,34 +7,9 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from "aws-lambda";
-// Namespace import: lets esbuild tree-shake zod (the `{ z }` form bundles all of it, ~450 KB).
-import * as z from "zod";
 import { clickstreamMetricNames } from "./counts";
+import { readEnvironment } from "./environment";
 import { processClickstreamBatch, type ClickstreamProcessorDeps } from "./process-batch";
-
-export const environmentSchema = z.object({
-  FIREHOSE_STREAM_NAME: z.string().min(1, { error: "FIREHOSE_STREAM_NAME (the lake's delivery stream) is required" }),
-  LAKE_BUCKET: z.string().min(1, { error: "LAKE_BUCKET (the lake bucket, for the quarantine) is required" }),
-  QUARANTINE_PREFIX: z
-    .string()
-    .default("quarantine/")
-    .transform((prefix) => (prefix === "" || prefix.endsWith("/") ? prefix : `${prefix}/`)),
-  // Absent or blank: Personalize is disabled.
-  PERSONALIZE_TRACKING_ID: z
-    .string()
-    .optional()
-    .transform((id) => (id?.trim() ? id.trim() : undefined)),
-  PERSONALIZE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
-});
-export type ClickstreamEnvironment = z.infer<typeof environmentSchema>;
-
-export function readEnvironment(env: NodeJS.ProcessEnv): ClickstreamEnvironment {
-  const parsed = environmentSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new Error(`ClickstreamProcessor environment is invalid: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-  }
-  return parsed.data;
-}
 
 const environment = readEnvironment(process.env);
 // POWERTOOLS_SERVICE_NAME and POWERTOOLS_METRICS_NAMESPACE come from the environment.
