@@ -1,0 +1,109 @@
+// Routing by API Gateway resource + method: unknown routes, wrong methods, missing claims,
+// CORS preflight, and the JSON error shape every failure shares.
+import { strict as assert } from "node:assert";
+import { parseGroups } from "../../handlers/orders/caller";
+import { ordersEvent } from "./support/orders-events";
+import { allowedOrigin, bodyOf, type OrdersFixture, startOrdersFixture } from "./support/orders-fixture";
+
+describe("orders: routing", () => {
+  let fx: OrdersFixture;
+  before(async () => {
+    fx = await startOrdersFixture();
+  });
+  after(async () => {
+    await fx.stop();
+  });
+
+  for (const [resource, method, allow] of [
+    ["/orders", "DELETE", "POST, GET, OPTIONS"],
+    ["/orders", "PUT", "POST, GET, OPTIONS"],
+    ["/orders/{orderId}", "POST", "GET, OPTIONS"],
+    ["/orders/{orderId}", "DELETE", "GET, OPTIONS"],
+    ["/orders/search", "POST", "GET, OPTIONS"],
+  ]) {
+    it(`${method} ${resource} is a 405 with an Allow header`, async () => {
+      const response = await fx.invoke(ordersEvent({ resource, method, pathParameters: { orderId: "abc" } }));
+      assert.equal(response.statusCode, 405);
+      assert.equal(response.headers?.Allow, allow);
+      assert.equal(response.headers?.["Access-Control-Allow-Origin"], allowedOrigin);
+      assert.match(bodyOf(response).error, new RegExp(`method ${method} is not allowed`));
+    });
+  }
+
+  for (const resource of ["/", "/order", "/orders/{orderId}/lines", "/events"]) {
+    it(`${resource} is a 404`, async () => {
+      const response = await fx.invoke(ordersEvent({ resource, method: "GET" }));
+      assert.equal(response.statusCode, 404);
+      assert.equal(bodyOf(response).error, "no such route");
+      assert.equal(response.headers?.["Content-Type"], "application/json");
+    });
+  }
+
+  for (const [what, claims] of [
+    ["no authorizer", null],
+    ["claims without a sub", { email: "a@example.com" }],
+    ["an empty sub", { sub: "" }],
+  ] as const) {
+    it(`answers ${what} with a 401 on every route`, async () => {
+      for (const [resource, method] of [
+        ["/orders", "POST"],
+        ["/orders", "GET"],
+        ["/orders/{orderId}", "GET"],
+        ["/orders/search", "GET"],
+      ]) {
+        const response = await fx.invoke(
+          ordersEvent({
+            resource,
+            method,
+            pathParameters: { orderId: "abc" },
+            headers: { "Idempotency-Key": "a-valid-key-123" },
+            body: { lines: [{ sku: "KIT-MUG-STN-12", quantity: 1 }] },
+            claims: claims as Record<string, string> | null,
+          }),
+        );
+        assert.equal(response.statusCode, 401, `${method} ${resource}`);
+        assert.deepEqual(bodyOf(response), { error: "missing caller identity", details: [] });
+      }
+      assert.deepEqual(await fx.storedOrders(), []);
+    });
+  }
+
+  it("answers a CORS preflight that reaches it without needing a caller", async () => {
+    const response = await fx.invoke(ordersEvent({ resource: "/orders", method: "OPTIONS", claims: null }));
+    assert.equal(response.statusCode, 204);
+    assert.equal(response.headers?.["Access-Control-Allow-Origin"], allowedOrigin);
+    assert.equal(response.headers?.["Access-Control-Allow-Methods"], "POST, GET, OPTIONS");
+    assert.match(String(response.headers?.["Access-Control-Allow-Headers"]), /Idempotency-Key/);
+  });
+
+  it("answers an unexpected failure with a 500 that names the request id, not the cause", async () => {
+    // A products table that is not there: the SDK throws ResourceNotFoundException.
+    const { DeleteTableCommand } = await import("@aws-sdk/client-dynamodb");
+    await fx.dynamoDb.send(new DeleteTableCommand({ TableName: "products" }));
+    const response = await fx.invoke(
+      ordersEvent({
+        resource: "/orders",
+        method: "POST",
+        headers: { "Idempotency-Key": "a-valid-key-123" },
+        body: { lines: [{ sku: "KIT-MUG-STN-12", quantity: 1 }] },
+      }),
+    );
+    assert.equal(response.statusCode, 500);
+    const body = bodyOf(response);
+    assert.equal(body.error, "internal error");
+    assert.match(body.details[0].message, /^request id [0-9a-f-]{36}$/);
+    assert.doesNotMatch(response.body, /products|ResourceNotFound/);
+    assert.equal(response.headers?.["Access-Control-Allow-Origin"], allowedOrigin);
+  });
+
+  describe("cognito:groups claim", () => {
+    it("reads the REST authorizer's comma list, the HTTP API's bracket list and arrays", () => {
+      assert.deepEqual(parseGroups("admin"), ["admin"]);
+      assert.deepEqual(parseGroups("staff,admin"), ["staff", "admin"]);
+      assert.deepEqual(parseGroups("[staff admin]"), ["staff", "admin"]);
+      assert.deepEqual(parseGroups(["admin"]), ["admin"]);
+      assert.deepEqual(parseGroups(undefined), []);
+      assert.deepEqual(parseGroups("administrators"), ["administrators"]);
+    });
+  });
+});
