@@ -1,0 +1,131 @@
+// The OrderProcessing bundle as deployed: small, reproducible, and working end to end when
+// loaded by a fresh Node process with only its environment (against dynalite).
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { buildSync } from "esbuild";
+import { strict as assert } from "node:assert";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import catalog from "../../catalog/products.json";
+import { bundleHandler, repoRoot } from "../../components/lib/bundle";
+import { createTableInput, idempotencyTableKeys, ordersTableKeys, productsTableKeys } from "../../handlers/shared/tables";
+import { clientConfig, type Emulator, startDynamoDb, testCredentials, testRegion } from "../support/emulators";
+import { createOrderEvent, lambdaContext } from "./support/orders-events";
+
+const entry = "handlers/orders/index.ts";
+/** Measured at ~615 KB (OpenSearch client ~250 KB, X-Ray SDK ~100 KB, zod ~95 KB); SDK v3 excluded. */
+const bundleBudgetBytes = 700_000;
+
+const run = promisify(execFile);
+
+/** Loads the bundle in a fresh `node`, invokes `handler` once, prints `RESULT <json>`. */
+const invokeScript = `
+const { handler } = require(process.argv[1]);
+const [event, context] = JSON.parse(process.argv[2]);
+context.getRemainingTimeInMillis = () => 10000;
+handler(event, context).then((r) => console.log("RESULT " + JSON.stringify(r)), (e) => { console.error(e); process.exit(1); });
+`;
+
+describe("orders: bundle", () => {
+  let dir: string;
+  let bundlePath: string;
+  before(() => {
+    dir = mkdtempSync(path.join(tmpdir(), "orders-bundle-"));
+    bundlePath = path.join(dir, "index.js");
+    writeFileSync(bundlePath, bundleHandler(entry).code);
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it(`stays under ${bundleBudgetBytes} bytes with the AWS SDK left to the runtime`, () => {
+    const { code, bytes } = bundleHandler(entry);
+    assert.ok(bytes < bundleBudgetBytes, `bundle is ${bytes} bytes`);
+    assert.match(code, /require\("@aws-sdk\/client-dynamodb"\)/);
+    assert.doesNotMatch(code, /node_modules\/@aws-sdk/);
+  });
+
+  it("gives identical bytes on two builds", () => {
+    const build = () =>
+      buildSync({
+        entryPoints: [path.join(repoRoot, entry)], absWorkingDir: repoRoot, bundle: true, write: false, platform: "node",
+        target: "node22", format: "cjs", minify: true, sourcemap: false, legalComments: "none",
+        external: ["@aws-sdk/*", "@smithy/*"], mainFields: ["module", "main"], logLevel: "silent",
+      }).outputFiles[0].text;
+    const first = build();
+    assert.equal(build(), first);
+    assert.equal(first, bundleHandler(entry).code, "the deployed bundle is the same build");
+  });
+
+  describe("loaded in a fresh process", () => {
+    let dynamo: Emulator;
+    const baseEnv = () => ({
+      PATH: process.env.PATH ?? "",
+      // The runtime provides the AWS SDK; here it comes from the repository's node_modules.
+      NODE_PATH: path.join(repoRoot, "node_modules"),
+      AWS_REGION: testRegion,
+      AWS_ACCESS_KEY_ID: testCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: testCredentials.secretAccessKey,
+      AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: "1",
+      AWS_LAMBDA_FUNCTION_NAME: "orders",
+    });
+    const fullEnv = () => ({
+      ...baseEnv(),
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      ORDERS_TABLE: "orders",
+      PRODUCTS_TABLE: "products",
+      IDEMPOTENCY_TABLE: "idempotency",
+      OPENSEARCH_ENDPOINT: "https://search.example.invalid",
+      ALLOWED_ORIGIN: "https://shop.example.com",
+      POWERTOOLS_METRICS_NAMESPACE: "Ecommerce/Orders",
+      POWERTOOLS_SERVICE_NAME: "orders",
+    });
+
+    before(async () => {
+      dynamo = await startDynamoDb();
+      const client = new DynamoDBClient(clientConfig(dynamo));
+      for (const [keys, name] of [[ordersTableKeys, "orders"], [productsTableKeys, "products"], [idempotencyTableKeys, "idempotency"]] as const) {
+        await client.send(new CreateTableCommand(createTableInput(keys, name)));
+      }
+      await DynamoDBDocumentClient.from(client).send(
+        new BatchWriteCommand({ RequestItems: { products: catalog.slice(0, 5).map((Item) => ({ PutRequest: { Item } })) } }),
+      );
+      client.destroy();
+    });
+    after(() => dynamo.stop());
+
+    it("creates an order through the real entry point and publishes its metrics as EMF", async () => {
+      const event = createOrderEvent("alice", "bundle-key-0001", { lines: [{ sku: catalog[0].sku, quantity: 2 }] });
+      const { stdout } = await run(process.execPath, ["-e", invokeScript, bundlePath, JSON.stringify([event, lambdaContext()])], {
+        env: fullEnv(),
+        cwd: dir,
+      });
+      const lines = stdout.split("\n").filter(Boolean);
+      const result = JSON.parse(lines.find((l) => l.startsWith("RESULT "))!.slice("RESULT ".length));
+      assert.equal(result.statusCode, 201, result.body);
+      assert.equal(result.headers["Access-Control-Allow-Origin"], "https://shop.example.com");
+      assert.equal(JSON.parse(result.body).totalCents, 2 * catalog[0].priceCents);
+      const emf = lines.map((l) => JSON.parse(l.startsWith("RESULT ") ? "{}" : l)).find((l) => l._aws?.CloudWatchMetrics);
+      assert.ok(emf, `no EMF line in:\n${stdout}`);
+      assert.equal(emf._aws.CloudWatchMetrics[0].Namespace, "Ecommerce/Orders");
+      assert.equal(emf.OrderCreated, 1);
+      assert.equal(emf.service, "orders");
+    });
+
+    it("refuses to start with an invalid environment, naming every problem", async () => {
+      const env = { ...fullEnv(), OPENSEARCH_ENDPOINT: "http://search.example.com", IDEMPOTENCY_TTL_SECONDS: "soon" } as Record<string, string>;
+      delete env.ORDERS_TABLE;
+      await assert.rejects(
+        run(process.execPath, ["-e", invokeScript, bundlePath, "[{},{}]"], { env, cwd: dir }),
+        (err: { stderr: string }) => {
+          assert.match(err.stderr, /OrderProcessing environment is invalid/);
+          assert.match(err.stderr, /ORDERS_TABLE/);
+          assert.match(err.stderr, /OPENSEARCH_ENDPOINT must be an https:\/\/ URL/);
+          assert.match(err.stderr, /IDEMPOTENCY_TTL_SECONDS/);
+          return true;
+        },
+      );
+    });
+  });
+});
