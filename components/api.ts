@@ -251,7 +251,6 @@ export class Api extends pulumi.ComponentResource {
       description: `E-commerce API (${c.stage})`,
       body: this.document,
       endpointConfiguration: { types: "REGIONAL" },
-      failOnWarnings: true,
     }, { parent: this });
 
     for (const route of this.routes.filter((r) => r.invokes)) {

@@ -36,7 +36,6 @@ describe("Api", () => {
     const mocks = await run("dev");
     const api = mocks.named("aws:apigateway/restApi:RestApi", "api-rest").inputs;
     assert.deepEqual(api.endpointConfiguration, { types: "REGIONAL" });
-    assert.equal(api.failOnWarnings, true);
     const doc = documentOf(mocks);
     assert.equal(doc.openapi, "3.0.1");
     const health = doc.paths["/health"].get;
