@@ -1,0 +1,40 @@
+// The pack's explicit exceptions: each names the policy, the resource (logical name or URN),
+// optionally the one finding it covers, and why it is acceptable. They become the policy
+// config `suppressions` (PolicyPack initial config), so they apply under `pulumi preview
+// --policy-pack policy` as they do in `npm test` and `npm run policy`. Keep policy/README.md's
+// table in step (a test checks it).
+import type { PolicyPackConfig } from "@pulumi/policy";
+import type { Suppression } from "./lib/define";
+
+export interface PackSuppression extends Suppression {
+  policy: string;
+}
+
+export const suppressions: PackSuppression[] = [
+  {
+    policy: "s3-acls-disabled",
+    resource: "storefront-access-logs",
+    reason: "CloudFront standard logging writes log objects with ACLs; the log bucket must keep ACLs enabled (BucketOwnerPreferred). Public ACLs stay blocked by its public-access block.",
+  },
+  {
+    policy: "s3-server-access-logs",
+    resource: "storefront-access-logs",
+    reason: "It is the access-log bucket itself; logging it to itself would loop and logging it elsewhere adds a bucket with no reader.",
+  },
+  {
+    policy: "apigateway-authorization",
+    resource: "api-rest",
+    detail: "GET /health",
+    reason: "The health check is public by design: it is a mock integration returning a constant, touching no data.",
+  },
+];
+
+/** `suppressions` as the pack config CrossGuard hands each policy's getConfig(). */
+export function suppressionConfig(list: PackSuppression[] = suppressions): PolicyPackConfig {
+  const config: PolicyPackConfig = {};
+  for (const { policy, ...suppression } of list) {
+    const entry = (config[policy] ??= { suppressions: [] }) as { suppressions: Suppression[] };
+    entry.suppressions.push(suppression);
+  }
+  return config;
+}
