@@ -74,7 +74,10 @@ export class IndexBootstrap {
 }
 
 function describe(err: unknown): string {
-  const e = err as { message?: string; meta?: { statusCode?: number; body?: { error?: { type?: string; reason?: string } } } };
-  const body = e.meta?.body?.error;
-  return body ? `HTTP ${e.meta?.statusCode} ${body.type}: ${body.reason}` : (e.message ?? String(err));
+  const e = err as { message?: string; meta?: { statusCode?: number; body?: { error?: { type?: string; reason?: string }; message?: string } } };
+  const status = e.meta?.statusCode;
+  if (status === undefined) return e.message ?? String(err);
+  const body = e.meta?.body;
+  const detail = body?.error ? `${body.error.type}: ${body.error.reason}` : (body?.message ?? e.message);
+  return `HTTP ${status} ${detail}`;
 }
