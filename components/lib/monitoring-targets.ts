@@ -7,6 +7,10 @@ import type { DeadLetterQueue } from "./dead-letter-queue";
 
 export interface MonitoringTargets {
   functions?: BundledFunction[];
+  /** Functions fed by an event source mapping on a Kinesis or DynamoDB stream: they also get an
+   * IteratorAge alarm (how far behind the stream they read). Listing one here is enough; it
+   * need not be repeated in `functions`. */
+  streamConsumers?: BundledFunction[];
   deadLetterQueues?: DeadLetterQueue[];
   streams?: aws.kinesis.Stream[];
   deliveryStreams?: aws.kinesis.FirehoseDeliveryStream[];
