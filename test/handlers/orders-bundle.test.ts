@@ -97,7 +97,7 @@ describe("orders: bundle", () => {
 
     it("creates an order through the real entry point and publishes its metrics as EMF", async () => {
       const event = createOrderEvent("alice", "bundle-key-0001", { lines: [{ sku: catalog[0].sku, quantity: 2 }] });
-      const { stdout } = await run(process.execPath, ["-e", invokeScript, bundlePath, JSON.stringify([event, lambdaContext()])], {
+      const { stdout } = await run(process.execPath, ["--no-warnings", "-e", invokeScript, bundlePath, JSON.stringify([event, lambdaContext()])], {
         env: fullEnv(),
         cwd: dir,
       });
@@ -117,7 +117,7 @@ describe("orders: bundle", () => {
       const env = { ...fullEnv(), OPENSEARCH_ENDPOINT: "http://search.example.com", IDEMPOTENCY_TTL_SECONDS: "soon" } as Record<string, string>;
       delete env.ORDERS_TABLE;
       await assert.rejects(
-        run(process.execPath, ["-e", invokeScript, bundlePath, "[{},{}]"], { env, cwd: dir }),
+        run(process.execPath, ["--no-warnings", "-e", invokeScript, bundlePath, "[{},{}]"], { env, cwd: dir }),
         (err: { stderr: string }) => {
           assert.match(err.stderr, /OrderProcessing environment is invalid/);
           assert.match(err.stderr, /ORDERS_TABLE/);
