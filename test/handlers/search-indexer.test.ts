@@ -8,7 +8,6 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import type { SendMessageCommand, SendMessageCommandInput, SendMessageCommandOutput } from "@aws-sdk/client-sqs";
 import type { Client } from "@opensearch-project/opensearch";
 import { ordersIndex, ordersIndexTemplate, ordersIndexTemplateName, toOrderSearchDocument } from "../../handlers/shared/order-index";
-import type { Order } from "../../handlers/shared/order";
 import { maxBulkRequestBytes } from "../../handlers/search-indexer/bulk-request";
 import { DeadLetterMessage, SqsDeadLetterQueue } from "../../handlers/search-indexer/dead-letter";
 import { IndexBootstrap } from "../../handlers/search-indexer/index-bootstrap";
