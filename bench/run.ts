@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark's figures as tables. Never pass/fail; the figures go in
 // the closing notes and are compared against the AWS limits in DESIGN.md.
 import { benchmark as orders } from "./orders";
+import { benchmark as searchIndexer } from "./search-indexer";
 import { BenchRow, printTable } from "./table";
 
 interface Benchmark {
@@ -11,6 +12,7 @@ interface Benchmark {
 const benchmarks: Benchmark[] = [
   // Each module exports `benchmark: Benchmark`; listed here in the order they print.
   orders,
+  searchIndexer,
 ];
 
 async function main() {

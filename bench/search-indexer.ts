@@ -1,0 +1,159 @@
+// SearchIndexer figures: documents/s for a 1,000-record stream batch against the local
+// OpenSearch wire-format server, _bulk requests against the minimum the 5 MiB cap allows,
+// and the deployed bundle's size and cold import time.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { DynamoDBRecord } from "aws-lambda";
+import { Logger } from "@aws-lambda-powertools/logger";
+import type { SendMessageCommandOutput } from "@aws-sdk/client-sqs";
+import { bundleHandler } from "../components/lib/bundle";
+import { maxBulkRequestBytes } from "../handlers/search-indexer/bulk-request";
+import { SqsDeadLetterQueue } from "../handlers/search-indexer/dead-letter";
+import { IndexBootstrap } from "../handlers/search-indexer/index-bootstrap";
+import { createSearchIndexer } from "../handlers/search-indexer/indexer";
+import { createSearchClient } from "../handlers/search-indexer/search-client";
+import { insertRecord, order, streamEvent } from "../test/handlers/support/opensearch-order-records";
+import { FakeOpenSearch } from "../test/handlers/support/opensearch-server";
+import { BenchRow, formatNumber, percentile } from "./table";
+
+const bundleBudgetBytes = 550_000;
+/** A DynamoDB partition takes at most 1,000 writes/s: the most one stream shard can carry. */
+const partitionWritesPerSecond = 1000;
+
+async function withIndexer<T>(run: (index: (records: DynamoDBRecord[]) => Promise<unknown>, server: FakeOpenSearch) => Promise<T>): Promise<T> {
+  const server = await new FakeOpenSearch().start();
+  const client = createSearchClient({ node: server.endpoint, region: "us-east-1", getCredentials: async () => ({ accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" }) });
+  const logger = new Logger({ logLevel: "SILENT" });
+  const sqs = { send: async (): Promise<SendMessageCommandOutput> => ({ $metadata: {} }) };
+  const indexer = createSearchIndexer({
+    client,
+    bootstrap: new IndexBootstrap(client, logger),
+    deadLetters: new SqsDeadLetterQueue(sqs, "https://sqs.us-east-1.amazonaws.com/123456789012/dlq"),
+    logger,
+    metrics: { addMetric: () => undefined },
+  });
+  try {
+    return await run((records) => indexer(streamEvent(...records)), server);
+  } finally {
+    await client.close();
+    await server.stop();
+  }
+}
+
+function batch(prefix: string, size: number, lines?: ReturnType<typeof order>["lines"]): DynamoDBRecord[] {
+  return Array.from({ length: size }, (_, i) => insertRecord(order({ orderId: `${prefix}-${i}`, lines })));
+}
+
+async function throughput(): Promise<BenchRow[]> {
+  return withIndexer(async (index) => {
+    await index(batch("warm", 1000));
+    const fresh: number[] = [];
+    const replay: number[] = [];
+    for (let run = 0; run < 7; run++) {
+      const records = batch(`run${run}`, 1000);
+      let started = process.hrtime.bigint();
+      await index(records);
+      fresh.push(Number(process.hrtime.bigint() - started) / 1e6);
+      started = process.hrtime.bigint();
+      await index(records); // the stream redelivers the batch: every item is a 409
+      replay.push(Number(process.hrtime.bigint() - started) / 1e6);
+    }
+    const docsPerSecond = 1000 / (percentile(fresh, 50) / 1000);
+    const replayPerSecond = 1000 / (percentile(replay, 50) / 1000);
+    return [
+      {
+        name: "indexer: 1,000-record batch, new orders (median of 7)",
+        value: `${formatNumber(docsPerSecond)} docs/s (${formatNumber(percentile(fresh, 50), 1)} ms)`,
+        reference: `${formatNumber(partitionWritesPerSecond)} writes/s (one DynamoDB partition)`,
+        ratio: docsPerSecond / partitionWritesPerSecond,
+      },
+      {
+        name: "indexer: same batch replayed (all 409, skipped)",
+        value: `${formatNumber(replayPerSecond)} docs/s (${formatNumber(percentile(replay, 50), 1)} ms)`,
+        reference: `${formatNumber(partitionWritesPerSecond)} writes/s (one DynamoDB partition)`,
+        ratio: replayPerSecond / partitionWritesPerSecond,
+      },
+    ];
+  });
+}
+
+async function requestCounts(): Promise<BenchRow[]> {
+  const bigLines = Array.from({ length: 50 }, (_, i) => ({
+    sku: `SKU-${String(i).padStart(4, "0")}`,
+    name: `Hand-thrown stoneware serving bowl, speckled oat glaze, ${"large ".repeat(60)}${i}`,
+    quantity: 1,
+    unitPriceCents: 4200,
+    lineTotalCents: 4200,
+  }));
+  const cases: Array<[string, DynamoDBRecord[]]> = [
+    ["1,000 typical orders", batch("typical", 1000)],
+    ["250 orders of 50 long lines", batch("large", 250, bigLines)],
+  ];
+  const rows: BenchRow[] = [];
+  for (const [label, records] of cases) {
+    rows.push(
+      await withIndexer(async (index, server) => {
+        await index(records);
+        const bulks = server.bulkRequests();
+        const bytes = bulks.reduce((n, r) => n + Buffer.byteLength(r.body), 0);
+        const minimum = Math.ceil(bytes / maxBulkRequestBytes);
+        return {
+          name: `_bulk requests: ${label} (${formatNumber(bytes / 1024 / 1024, 2)} MiB)`,
+          value: `${bulks.length} requests`,
+          reference: `min ${minimum} (ceil(bytes / 5 MiB))`,
+          ratio: bulks.length / minimum,
+        };
+      }),
+    );
+  }
+  return rows;
+}
+
+function bundleFigures(): BenchRow[] {
+  const { code, bytes } = bundleHandler("handlers/search-indexer/index.ts");
+  const dir = mkdtempSync(join(tmpdir(), "search-indexer-bench-"));
+  try {
+    const file = join(dir, "index.js");
+    writeFileSync(file, code);
+    const env = {
+      PATH: process.env.PATH ?? "",
+      NODE_PATH: join(__dirname, "..", "node_modules"),
+      AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: "1",
+      OPENSEARCH_ENDPOINT: "https://vpc-orders-abc123.us-east-1.es.amazonaws.com",
+      DEAD_LETTER_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/search-indexer-dlq",
+      AWS_REGION: "us-east-1",
+      POWERTOOLS_SERVICE_NAME: "search-indexer",
+      POWERTOOLS_METRICS_NAMESPACE: "Ecommerce/Search",
+    };
+    // Milliseconds `require` takes in a fresh node process, 7 runs.
+    const importTimes = (modules: string[]) => {
+      const script = `const t = process.hrtime.bigint(); for (const m of ${JSON.stringify(modules)}) require(m); console.log(Number(process.hrtime.bigint() - t) / 1e6);`;
+      return Array.from({ length: 7 }, () =>
+        Number(execFileSync(process.execPath, ["-e", script], { env, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim()),
+      );
+    };
+    const bundle = importTimes([file]);
+    // What the bundle requires from the runtime: the part of its cold start it does not control.
+    const sdkOnly = importTimes(["@aws-sdk/client-sqs", "@aws-sdk/credential-provider-node"]);
+    return [
+      { name: "search-indexer bundle size", value: `${formatNumber(bytes)} bytes`, reference: `budget ${formatNumber(bundleBudgetBytes)} bytes`, ratio: bytes / bundleBudgetBytes },
+      {
+        name: "search-indexer cold import (fresh node, median of 7)",
+        value: `${formatNumber(percentile(bundle, 50), 1)} ms`,
+        reference: `AWS SDK parts alone ${formatNumber(percentile(sdkOnly, 50), 1)} ms`,
+        ratio: percentile(bundle, 50) / percentile(sdkOnly, 50),
+      },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export const benchmark = {
+  title: "SearchIndexer (DynamoDB stream → OpenSearch _bulk, local wire-format server)",
+  async run(): Promise<BenchRow[]> {
+    return [...(await throughput()), ...(await requestCounts()), ...bundleFigures()];
+  },
+};
