@@ -59,14 +59,20 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
       return { ...base, arn: `arn:aws:sns:${region}:${accountId}:${id}` };
     case "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream":
       return { ...base, arn: `arn:aws:firehose:${region}:${accountId}:deliverystream/${id}` };
-    case "awsx:ec2:Vpc":
+    case "awsx:ec2:Vpc": {
+      // One private subnet and route table per AZ (resource references arrive as objects with an id).
+      const zones = ["a", "b", "c"].slice(0, inputs.numberOfAvailabilityZones ?? 3);
       return {
         vpcId: `vpc-${shortHash(name)}`,
-        privateSubnetIds: ["subnet-private-a", "subnet-private-b", "subnet-private-c"],
+        privateSubnetIds: zones.map((z) => `subnet-private-${z}`),
         publicSubnetIds: [],
         isolatedSubnetIds: [],
+        routeTables: zones.map((z) => ({ id: `rtb-private-${z}` })),
         vpc: { id: `vpc-${shortHash(name)}`, cidrBlock: inputs.cidrBlock },
       };
+    }
+    case "aws:ec2/vpcEndpoint:VpcEndpoint":
+      return { ...base, arn: `arn:aws:ec2:${region}:${accountId}:vpc-endpoint/vpce-${shortHash(name)}`, prefixListId: inputs.vpcEndpointType === "Gateway" ? `pl-${shortHash(name)}` : undefined };
     default:
       return base;
   }

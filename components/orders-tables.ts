@@ -1,0 +1,76 @@
+// The order path's DynamoDB tables, built from the same key definitions the handler tests use
+// (handlers/shared/tables.ts), and the products table seeded from catalog/products.json.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { z } from "zod";
+import { type Product, productSchema } from "../handlers/shared/order";
+import { idempotencyTableKeys, ordersTableKeys, productsTableKeys, pulumiTableKeyArgs, type TableKeys } from "../handlers/shared/tables";
+import { PlatformConfig } from "./config";
+import { repoRoot } from "./lib/bundle";
+
+export type OrderTablesConfig = Pick<PlatformConfig, "protectData">;
+
+export const catalogFile = "catalog/products.json";
+
+/** The catalog, validated against the shared product schema; a bad entry fails the deployment by name. */
+export function loadCatalog(file = path.join(repoRoot, catalogFile)): Product[] {
+  const parsed = z.array(productSchema).min(1).safeParse(JSON.parse(fs.readFileSync(file, "utf8")));
+  if (!parsed.success) throw new Error(`${catalogFile} is invalid: ${z.prettifyError(parsed.error)}`);
+  const skus = parsed.data.map((p) => p.sku);
+  const duplicate = skus.find((sku, i) => skus.indexOf(sku) !== i);
+  if (duplicate) throw new Error(`${catalogFile} lists sku ${duplicate} twice`);
+  return parsed.data;
+}
+
+/** A product as a DynamoDB item (attribute-value JSON); prices are numbers (N), in cents. */
+export function productItem(product: Product): string {
+  return JSON.stringify({
+    sku: { S: product.sku },
+    name: { S: product.name },
+    priceCents: { N: String(product.priceCents) },
+    category: { S: product.category },
+    currency: { S: product.currency },
+  });
+}
+
+export class OrderTables extends pulumi.ComponentResource {
+  /** One item per order (key orderId); index byCustomer; stream of new and old images. */
+  public readonly orders: aws.dynamodb.Table;
+  /** The priced catalog (key sku). */
+  public readonly products: aws.dynamodb.Table;
+  /** Powertools idempotency records (key id, TTL on expiration). */
+  public readonly idempotency: aws.dynamodb.Table;
+  public readonly catalogItems: aws.dynamodb.TableItem[];
+
+  constructor(name: string, args: { config: OrderTablesConfig }, opts?: pulumi.ComponentResourceOptions) {
+    super("ecommerce:orders:OrderTables", name, {}, opts);
+    const protectData = args.config.protectData;
+    // Stateful: survive `pulumi destroy` and refuse deletion in stages that protect data.
+    const stateful = { parent: this, protect: protectData, retainOnDelete: protectData };
+    const table = (suffix: string, keys: TableKeys, pointInTimeRecovery: boolean) =>
+      new aws.dynamodb.Table(`${name}-${suffix}`, {
+        ...pulumiTableKeyArgs(keys),
+        billingMode: "PAY_PER_REQUEST",
+        // AWS managed KMS key (aws/dynamodb): key usage is visible in CloudTrail.
+        serverSideEncryption: { enabled: true },
+        pointInTimeRecovery: { enabled: pointInTimeRecovery },
+        deletionProtectionEnabled: protectData,
+      }, stateful);
+
+    this.orders = table("orders", ordersTableKeys, true);
+    // The catalog is re-seeded from the repository and idempotency records live a day: no PITR.
+    this.products = table("products", productsTableKeys, false);
+    this.idempotency = table("idempotency", idempotencyTableKeys, false);
+
+    this.catalogItems = loadCatalog().map((product) =>
+      new aws.dynamodb.TableItem(`${name}-product-${product.sku.toLowerCase()}`, {
+        tableName: this.products.name,
+        hashKey: this.products.hashKey,
+        item: productItem(product),
+      }, { parent: this }));
+
+    this.registerOutputs({ orders: this.orders.name, products: this.products.name, idempotency: this.idempotency.name });
+  }
+}

@@ -1,0 +1,208 @@
+// The order path: priced, idempotent orders on DynamoDB behind the Api's Cognito authorizer,
+// indexed into OpenSearch through the orders table's stream (never a second write in the API:
+// the stream gives retries, per-key order and a dead-letter path).
+//
+//   API Gateway ─► OrderProcessing (VPC) ─► orders / products / idempotency tables (gateway endpoint)
+//                                        └─► OpenSearch `orders` (search, read-only FGAC role)
+//   orders stream ─► SearchIndexer (VPC) ─► OpenSearch `_bulk` (orders_indexer FGAC role)
+//                                        └─► dead-letter queue (SQS interface endpoint)
+//   deploy time: SearchAccess (VPC, the domain's IAM master) maps the two roles in FGAC.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { createOrderRequestSchema } from "../handlers/shared/order";
+import { ordersByCustomerIndex } from "../handlers/shared/tables";
+import { ApiRoute, lambdaProxy } from "./api";
+import { PlatformConfig } from "./config";
+import { OrdersNetwork } from "./orders-network";
+import { SearchDomain } from "./orders-search-domain";
+import { OrderTables } from "./orders-tables";
+import { bundleHandler } from "./lib/bundle";
+import { DeadLetterQueue } from "./lib/dead-letter-queue";
+import { BundledFunction } from "./lib/function";
+import { policyDocument, PolicyStatement } from "./lib/iam";
+import { MonitoringTargets } from "./lib/monitoring-targets";
+import { StreamConsumer } from "./lib/stream-consumer";
+
+export type OrdersConfig = Pick<PlatformConfig,
+  "region" | "protectData" | "logRetentionDays" | "vpcCidr" | "searchInstanceType" | "searchInstanceCount" |
+  "searchZoneCount" | "searchDedicatedMasterType" | "searchVolumeGb" | "orderMemoryMb" | "orderTimeoutSeconds" |
+  "idempotencyTtlSeconds" | "indexerBatchSize" | "indexerBatchWindowSeconds" | "streamMaxRetryAttempts" | "streamMaxRecordAgeSeconds">;
+
+export interface OrdersArgs {
+  config: OrdersConfig;
+  /** The storefront origin: the order Lambda answers with it in Access-Control-Allow-Origin. */
+  allowedOrigin: pulumi.Input<string>;
+}
+
+export const orderHandlerEntry = "handlers/orders/index.ts";
+export const indexerHandlerEntry = "handlers/search-indexer/index.ts";
+export const searchAccessHandlerEntry = "handlers/search-access/index.ts";
+// The indexer has no config keys of its own: a 500-record _bulk with per-item retries fits in 60 s.
+export const indexerMemoryMb = 512;
+export const indexerTimeoutSeconds = 60;
+
+/** The body model of POST /orders, from the shared zod contract (API Gateway checks it first). */
+export const createOrderBodySchema = { title: "CreateOrderRequest", ...z.toJSONSchema(createOrderRequestSchema, { target: "draft-4" }) } as Record<string, unknown>;
+
+export class Orders extends pulumi.ComponentResource {
+  public readonly tables: OrderTables;
+  public readonly network: OrdersNetwork;
+  public readonly search: SearchDomain;
+  public readonly deadLetterQueue: DeadLetterQueue;
+  public readonly functions: { api: BundledFunction; indexer: BundledFunction; searchAccess: BundledFunction };
+  public readonly streamConsumer: StreamConsumer;
+  /** The deploy-time run of SearchAccess that maps the Lambda roles in fine-grained access control. */
+  public readonly searchAccess: aws.lambda.Invocation;
+  /** Routes for the Api (all behind the Cognito authorizer). */
+  public readonly routes: ApiRoute[];
+  /** https://<domain VPC endpoint> */
+  public readonly searchEndpoint: pulumi.Output<string>;
+  public readonly monitoring: MonitoringTargets;
+
+  constructor(name: string, args: OrdersArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ecommerce:orders:Orders", name, {}, opts);
+    const c = args.config;
+
+    this.tables = new OrderTables(`${name}-tables`, { config: c }, { parent: this });
+    const { orders, products, idempotency } = this.tables;
+    const byCustomerArn = pulumi.interpolate`${orders.arn}/index/${ordersByCustomerIndex}`;
+    this.deadLetterQueue = new DeadLetterQueue(`${name}-indexer-dlq`, { description: "Orders stream records the search indexer could not index" }, { parent: this });
+
+    // Exactly what the order handler calls: conditional PutItem and GetItem on orders, Query on
+    // the customer index, BatchGetItem/GetItem on the catalog, Powertools idempotency records.
+    const tableStatements: PolicyStatement[] = [
+      { Sid: "CreateAndReadOrders", Action: ["dynamodb:PutItem", "dynamodb:GetItem"], Resource: orders.arn },
+      { Sid: "ListCustomerOrders", Action: "dynamodb:Query", Resource: byCustomerArn },
+      { Sid: "PriceFromCatalog", Action: ["dynamodb:BatchGetItem", "dynamodb:GetItem"], Resource: products.arn },
+      { Sid: "IdempotencyRecords", Action: ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], Resource: idempotency.arn },
+    ];
+    const tableActions = [...new Set(tableStatements.flatMap((s) => s.Action))].sort();
+
+    this.network = new OrdersNetwork(`${name}-network`, {
+      config: c,
+      dynamoDbAccess: { actions: tableActions, resources: [orders.arn, byCustomerArn, products.arn, idempotency.arn] },
+      sqsAccess: { actions: ["sqs:SendMessage"], resources: [this.deadLetterQueue.arn] },
+    }, { parent: this });
+    const vpc = { subnetIds: this.network.privateSubnetIds, securityGroupIds: [this.network.lambdaSecurityGroup.id] };
+
+    // The domain's master user. Its role exists before the domain; its permission to call the
+    // domain is added once the domain's ARN is known (below).
+    const searchAccess = new BundledFunction(`${name}-search-access`, {
+      entry: searchAccessHandlerEntry,
+      description: "Deploy time: creates the orders_indexer / orders_reader FGAC roles and maps the Lambda roles to them",
+      memoryMb: 256,
+      timeoutSeconds: 60,
+      logRetentionDays: c.logRetentionDays,
+      environment: { POWERTOOLS_SERVICE_NAME: "search-access" },
+      vpc,
+    }, { parent: this });
+
+    this.search = new SearchDomain(`${name}-search`, {
+      config: c,
+      subnetIds: this.network.privateSubnetIds,
+      securityGroupId: this.network.searchSecurityGroup.id,
+      masterRoleArn: searchAccess.role.arn,
+    }, { parent: this });
+    const domainPaths = pulumi.interpolate`${this.search.arn}/*`;
+    this.searchEndpoint = this.search.endpoint;
+
+    const securityApiPermission = new aws.iam.RolePolicy(`${name}-search-access-security-api`, {
+      role: searchAccess.role.id,
+      policy: policyDocument([{ Sid: "WriteSearchSecurityConfig", Action: "es:ESHttpPut", Resource: domainPaths }]),
+    }, { parent: this });
+
+    const api = new BundledFunction(`${name}-api`, {
+      entry: orderHandlerEntry,
+      description: "Orders API: create (idempotent, priced from the catalog), get, list mine, search",
+      memoryMb: c.orderMemoryMb,
+      timeoutSeconds: c.orderTimeoutSeconds,
+      logRetentionDays: c.logRetentionDays,
+      environment: {
+        ORDERS_TABLE: orders.name,
+        PRODUCTS_TABLE: products.name,
+        IDEMPOTENCY_TABLE: idempotency.name,
+        OPENSEARCH_ENDPOINT: this.searchEndpoint,
+        ALLOWED_ORIGIN: args.allowedOrigin,
+        IDEMPOTENCY_TTL_SECONDS: String(c.idempotencyTtlSeconds),
+        POWERTOOLS_SERVICE_NAME: "orders-api",
+        POWERTOOLS_METRICS_NAMESPACE: "Ecommerce/Orders",
+      },
+      policyStatements: [...tableStatements, { Sid: "SearchOrders", Action: ["es:ESHttpGet", "es:ESHttpPost"], Resource: domainPaths }],
+      vpc,
+    }, { parent: this });
+
+    const indexer = new BundledFunction(`${name}-indexer`, {
+      entry: indexerHandlerEntry,
+      description: "Orders table stream to the OpenSearch orders index (_bulk, external versions)",
+      memoryMb: indexerMemoryMb,
+      timeoutSeconds: indexerTimeoutSeconds,
+      logRetentionDays: c.logRetentionDays,
+      environment: {
+        OPENSEARCH_ENDPOINT: this.searchEndpoint,
+        DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.url,
+        POWERTOOLS_SERVICE_NAME: "search-indexer",
+        POWERTOOLS_METRICS_NAMESPACE: "Ecommerce/Search",
+      },
+      policyStatements: [
+        // HEAD/GET the template and index, PUT them, POST _bulk.
+        { Sid: "IndexOrders", Action: ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut"], Resource: domainPaths },
+        // Documents the mapping refuses are sent here by the handler itself.
+        { Sid: "DeadLetterUnindexable", Action: "sqs:SendMessage", Resource: this.deadLetterQueue.arn },
+      ],
+      vpc,
+    }, { parent: this });
+    this.functions = { api, indexer, searchAccess };
+
+    const accessPolicy = this.search.admit(`${name}-search-resource-policy`, [api.role.arn, indexer.role.arn, searchAccess.role.arn]);
+
+    // Re-run whenever the roles or the role definitions (the handler's code) change.
+    this.searchAccess = new aws.lambda.Invocation(`${name}-search-access-run`, {
+      functionName: searchAccess.name,
+      input: pulumi.jsonStringify({ endpoint: this.searchEndpoint, indexerRoleArns: [indexer.role.arn], readerRoleArns: [api.role.arn] }),
+      triggers: { code: createHash("sha256").update(bundleHandler(searchAccessHandlerEntry).code).digest("hex") },
+    }, { parent: this, dependsOn: [accessPolicy, securityApiPermission, searchAccess] });
+
+    this.streamConsumer = new StreamConsumer(`${name}-indexer-stream`, {
+      function: indexer,
+      source: { kind: "dynamodb", streamArn: orders.streamArn },
+      deadLetterQueue: this.deadLetterQueue,
+      batchSize: c.indexerBatchSize,
+      batchWindowSeconds: c.indexerBatchWindowSeconds,
+      maxRetryAttempts: c.streamMaxRetryAttempts,
+      maxRecordAgeSeconds: c.streamMaxRecordAgeSeconds,
+    }, { parent: this });
+
+    const integration = lambdaProxy(api, c.region);
+    const route = (method: ApiRoute["method"], path: string, extra: Partial<ApiRoute> = {}): ApiRoute =>
+      ({ path, method, authorization: "cognito", integration, invokes: api, ...extra });
+    this.routes = [
+      route("POST", "/orders", { bodySchema: { name: "CreateOrderRequest", schema: createOrderBodySchema }, requiredHeaders: ["Idempotency-Key"] }),
+      route("GET", "/orders", { optionalQuery: ["limit", "cursor"] }),
+      route("GET", "/orders/{orderId}"),
+      route("GET", "/orders/search", { optionalQuery: ["q", "status", "from", "to", "limit"] }),
+      // Any other method reaches the handler, which answers 405 with an Allow header.
+      route("ANY", "/orders"),
+      route("ANY", "/orders/{orderId}"),
+      route("ANY", "/orders/search"),
+    ];
+
+    this.monitoring = {
+      functions: [api, indexer],
+      deadLetterQueues: [this.deadLetterQueue],
+      tables: [orders, products, idempotency],
+      searchDomains: [this.search.domain],
+    };
+
+    this.registerOutputs({
+      ordersTable: orders.name,
+      productsTable: products.name,
+      idempotencyTable: idempotency.name,
+      searchEndpoint: this.searchEndpoint,
+      vpcId: this.network.vpcId,
+      apiFunction: api.name,
+      indexerFunction: indexer.name,
+    });
+  }
+}
