@@ -59,6 +59,18 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
       return { ...base, arn: `arn:aws:sns:${region}:${accountId}:${id}` };
     case "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream":
       return { ...base, arn: `arn:aws:firehose:${region}:${accountId}:deliverystream/${id}` };
+    case "aws:cloudwatch/logStream:LogStream": {
+      const group = inputs.logGroupName ?? "unknown-group";
+      return { ...base, name: inputs.name ?? id, arn: `arn:aws:logs:${region}:${accountId}:log-group:${group}:log-stream:${inputs.name ?? id}` };
+    }
+    case "aws-native:personalize:DatasetGroup":
+      return { ...base, datasetGroupArn: `arn:aws:personalize:${region}:${accountId}:dataset-group/${id}` };
+    case "aws-native:personalize:Schema":
+      return { ...base, schemaArn: `arn:aws:personalize:${region}:${accountId}:schema/${id}` };
+    case "aws-native:personalize:Dataset":
+      return { ...base, datasetArn: `arn:aws:personalize:${region}:${accountId}:dataset/${id}` };
+    case "aws-native:personalize:EventTracker":
+      return { ...base, eventTrackerArn: `arn:aws:personalize:${region}:${accountId}:event-tracker/${id}`, trackingId: `tracking-${shortHash(name)}` };
     case "awsx:ec2:Vpc": {
       // One private subnet and route table per AZ (resource references arrive as objects with an id).
       const zones = ["a", "b", "c"].slice(0, inputs.numberOfAvailabilityZones ?? 3);
