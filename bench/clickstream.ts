@@ -1,0 +1,188 @@
+// ClickstreamProcessor figures for a 10,000-event batch: throughput through the core with
+// in-process fakes (0 ms and 20 ms per call), calls made against the minimum the AWS limits
+// allow, bundle size, and cold import time of the deployed bundle.
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { PutRecordBatchCommand, PutRecordBatchCommandOutput } from "@aws-sdk/client-firehose";
+import type { PutEventsCommand, PutEventsCommandOutput } from "@aws-sdk/client-personalize-events";
+import type { PutObjectCommand, PutObjectCommandOutput } from "@aws-sdk/client-s3";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { bundleHandler, repoRoot } from "../components/lib/bundle";
+import { processClickstreamBatch } from "../handlers/clickstream/process-batch";
+import type { ClickstreamEvent } from "../handlers/shared/clickstream-event";
+import { syntheticStreamEvent } from "../test/handlers/support/clickstream-events";
+import { type BenchRow, formatNumber } from "./table";
+
+const eventCount = 10_000;
+const bundleBudgetBytes = 200 * 1024;
+
+/** Deterministic pseudo-random numbers (mulberry32), so every run measures the same batch. */
+function seeded(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A realistic mix: sessions of 1-60 events (most short), 60% signed in, ~70% of events about
+ * a product (so with itemId), the rest page views, searches and checkouts.
+ */
+function realisticBatch(): ClickstreamEvent[] {
+  const random = seeded(42);
+  const events: ClickstreamEvent[] = [];
+  const productTypes = ["product_view", "product_view", "product_view", "add_to_cart", "remove_from_cart", "purchase"] as const;
+  const otherTypes = ["page_view", "search", "checkout_start"] as const;
+  for (let session = 0; events.length < eventCount; session++) {
+    const length = Math.min(eventCount - events.length, 1 + Math.floor(-Math.log(1 - random()) * 12));
+    const userId = random() < 0.6 ? `user-${Math.floor(random() * 5000)}` : undefined;
+    for (let i = 0; i < length; i++) {
+      const product = random() < 0.7;
+      const sku = `SKU-${Math.floor(random() * 800)}`;
+      events.push({
+        eventId: `evt-${events.length}`,
+        eventType: product ? productTypes[Math.floor(random() * productTypes.length)] : otherTypes[Math.floor(random() * otherTypes.length)],
+        sessionId: `session-${session}`,
+        ...(userId ? { userId } : {}),
+        ...(product ? { itemId: sku } : {}),
+        timestamp: Date.UTC(2025, 2, 1, 12) + events.length * 250,
+        page: { url: `https://shop.example.com/${product ? `p/${sku}` : ""}`, referrer: "https://shop.example.com/" },
+        ...(product ? { properties: { category: "kitchen", position: i } } : {}),
+      });
+    }
+  }
+  // Sessions interleave on the stream as users act concurrently.
+  for (let i = events.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [events[i], events[j]] = [events[j], events[i]];
+  }
+  return events;
+}
+
+const wait = (ms: number) => (ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
+
+function fakes(latencyMs: number) {
+  const calls = { firehose: 0, personalize: 0 };
+  return {
+    calls,
+    firehose: {
+      async send(command: PutRecordBatchCommand): Promise<PutRecordBatchCommandOutput> {
+        calls.firehose++;
+        await wait(latencyMs);
+        const records = command.input.Records ?? [];
+        return { $metadata: {}, FailedPutCount: 0, RequestResponses: records.map((_, i) => ({ RecordId: String(i) })) };
+      },
+    },
+    personalize: {
+      async send(_: PutEventsCommand): Promise<PutEventsCommandOutput> {
+        calls.personalize++;
+        await wait(latencyMs);
+        return { $metadata: {} };
+      },
+    },
+    s3: {
+      async send(_: PutObjectCommand): Promise<PutObjectCommandOutput> {
+        await wait(latencyMs);
+        return { $metadata: {} };
+      },
+    },
+  };
+}
+
+async function runOnce(batch: ReturnType<typeof syntheticStreamEvent>, latencyMs: number) {
+  const f = fakes(latencyMs);
+  const started = process.hrtime.bigint();
+  const { response, counts } = await processClickstreamBatch(batch, {
+    firehose: { client: f.firehose, deliveryStreamName: "bench" },
+    personalize: { client: f.personalize, trackingId: "bench", concurrency: 8 },
+    quarantine: { client: f.s3, bucket: "bench", prefix: "quarantine/" },
+    logger: new Logger({ serviceName: "clickstream-bench", logLevel: "SILENT" }),
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (response.batchItemFailures.length > 0 || counts.EventsToFirehose !== eventCount) throw new Error("bench batch did not go through cleanly");
+  return { seconds, calls: f.calls };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+function coldImportMs(code: string, runs: number): number {
+  const directory = mkdtempSync(join(tmpdir(), "clickstream-bundle-"));
+  try {
+    const file = join(directory, "index.js");
+    writeFileSync(file, code);
+    const script = `const t = process.hrtime.bigint(); require(${JSON.stringify(file)}); process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6));`;
+    const samples: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const out = execFileSync(process.execPath, ["-e", script], {
+        env: {
+          ...process.env,
+          // The SDK is external: resolve it from the project's node_modules as the runtime would from its own.
+          NODE_PATH: join(repoRoot, "node_modules"),
+          AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: "1",
+          AWS_REGION: "us-east-1",
+          FIREHOSE_STREAM_NAME: "bench",
+          LAKE_BUCKET: "bench",
+          PERSONALIZE_TRACKING_ID: "bench",
+          POWERTOOLS_SERVICE_NAME: "clickstream",
+          POWERTOOLS_METRICS_NAMESPACE: "Ecommerce/Clickstream",
+        },
+        encoding: "utf8",
+        stdio: ["ignore", "pipe", "ignore"],
+      });
+      samples.push(Number(out));
+    }
+    return median(samples);
+  } finally {
+    rmSync(directory, { recursive: true, force: true });
+  }
+}
+
+export const benchmark = {
+  title: "ClickstreamProcessor (10,000-event batch)",
+  async run(): Promise<BenchRow[]> {
+    const events = realisticBatch();
+    const batch = syntheticStreamEvent(events.map((e) => JSON.stringify(e)));
+
+    const minFirehose = Math.ceil(eventCount / 500);
+    const perGroup = new Map<string, number>();
+    for (const e of events) {
+      if (e.itemId === undefined) continue;
+      const key = `${e.sessionId}\u0000${e.userId ?? ""}`;
+      perGroup.set(key, (perGroup.get(key) ?? 0) + 1);
+    }
+    const minPersonalize = [...perGroup.values()].reduce((sum, n) => sum + Math.ceil(n / 10), 0);
+    const withItem = events.filter((e) => e.itemId !== undefined).length;
+
+    await runOnce(batch, 0); // warm-up (JIT)
+    const fast = [await runOnce(batch, 0), await runOnce(batch, 0), await runOnce(batch, 0)];
+    const slow = [await runOnce(batch, 20), await runOnce(batch, 20)];
+    const fastSeconds = median(fast.map((r) => r.seconds));
+    const slowSeconds = median(slow.map((r) => r.seconds));
+    const { calls } = fast[0];
+
+    const bundle = bundleHandler("handlers/clickstream/index.ts");
+    const importMs = coldImportMs(bundle.code, 5);
+
+    return [
+      { name: "events/s, fakes at 0 ms per call (median of 3)", value: `${formatNumber(eventCount / fastSeconds)} events/s`, reference: `${formatNumber(fastSeconds * 1000, 1)} ms per batch` },
+      {
+        name: "events/s, fakes at 20 ms per call (median of 2)",
+        value: `${formatNumber(eventCount / slowSeconds)} events/s`,
+        reference: `${formatNumber(slowSeconds * 1000, 0)} ms per batch; Personalize concurrency 8, Firehose 4`,
+      },
+      { name: "Firehose PutRecordBatch calls", value: `${calls.firehose} calls`, reference: `min ${minFirehose} (ceil(${eventCount}/500))`, ratio: calls.firehose / minFirehose },
+      {
+        name: "Personalize PutEvents calls",
+        value: `${formatNumber(calls.personalize)} calls`,
+        reference: `min ${minPersonalize} (Σ ceil(n/10) over ${perGroup.size} sessions; ${formatNumber(withItem)} events with itemId)`,
+        ratio: calls.personalize / minPersonalize,
+      },
+      { name: "bundle size", value: `${formatNumber(bundle.bytes)} bytes`, reference: `budget ${formatNumber(bundleBudgetBytes)} bytes`, ratio: bundle.bytes / bundleBudgetBytes },
+      { name: "cold import of the bundle (fresh node, median of 5)", value: `${formatNumber(importMs, 1)} ms`, reference: "includes loading the external AWS SDK clients" },
+    ];
+  },
+};
