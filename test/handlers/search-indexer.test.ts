@@ -130,6 +130,19 @@ describe("SearchIndexer", function () {
       assert.equal(writes(), before, "a new container finding everything in place writes nothing");
     });
 
+    it("upgrades an older template and adds the new fields to the live index", async () => {
+      const { lines: _lines, ...olderProperties } = ordersIndexTemplate.template.mappings.properties;
+      const older = { ...ordersIndexTemplate, version: 0, template: { ...ordersIndexTemplate.template, mappings: { dynamic: "strict", properties: olderProperties } } };
+      await client.indices.putIndexTemplate({ name: ordersIndexTemplateName, body: older as never });
+      await client.indices.create({ index: ordersIndex });
+      assert.equal(server.indices.get(ordersIndex)!.mappings.properties!.lines, undefined);
+
+      await bootstrap.ensure();
+      assert.equal((server.templates.get(ordersIndexTemplateName) as { version: number }).version, ordersIndexTemplate.version);
+      assert.equal(server.indices.get(ordersIndex)!.mappings.properties!.lines.properties!.sku.type, "keyword");
+      assert.deepEqual(await indexer()([insertRecord(order({ orderId: "o-1" }))]), { batchItemFailures: [] });
+    });
+
     it("fails the whole batch when the index cannot be prepared, sends nothing, and tries again next time", async () => {
       server.requestFault = (r) => (r.path.startsWith("/_index_template") ? { status: 403, body: { message: "no permissions for [indices:admin/index_template/get]" } } : undefined);
       const index = indexer();
