@@ -2,28 +2,26 @@
 // SearchIndexer fills from the table's stream. The query is built from typed parts only:
 // user text goes into a multi_match (analysed as plain text, no query syntax), never a
 // query_string, and a non-admin is always filtered to their own customerId.
+import type { API, Types } from "@opensearch-project/opensearch";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { type Order, type SearchOrdersQuery, searchOrdersQuerySchema } from "../shared/order";
+import { orderTextSearchFields, ordersIndex } from "../shared/order-index";
 import type { Caller } from "./caller";
 import type { OrdersDependencies } from "./dependencies";
 import { badRequest, serviceUnavailable, zodDetails } from "./errors";
 import { queryParameters } from "./request";
 import { jsonResponse } from "./responses";
 
-export const ordersIndex = "orders";
-/** Order fields the text matches: the sku and the product name on each line. */
-export const textFields = ["lines.sku", "lines.name"];
-
 /** The `_search` body for a validated query and caller. */
-export function buildSearchBody(query: SearchOrdersQuery, caller: Caller) {
-  const filter: object[] = [];
+export function buildSearchBody(query: SearchOrdersQuery, caller: Caller): API.Search_RequestBody {
+  const filter: Types.Common_QueryDsl.QueryContainer[] = [];
   if (!caller.isAdmin) filter.push({ term: { customerId: caller.customerId } });
   if (query.status) filter.push({ term: { status: query.status } });
   if (query.from || query.to) {
     filter.push({ range: { createdAt: { ...(query.from && { gte: query.from }), ...(query.to && { lte: query.to }) } } });
   }
   const must = query.q
-    ? [{ multi_match: { query: query.q, fields: textFields, operator: "and", lenient: true } }]
+    ? [{ multi_match: { query: query.q, fields: [...orderTextSearchFields], operator: "and" as const, lenient: true } }]
     : [{ match_all: {} }];
   return {
     size: query.limit,
@@ -46,7 +44,7 @@ export function searchOrdersRoute(deps: OrdersDependencies) {
     let response: SearchHits;
     try {
       // ignore_unavailable: before the first order is indexed there is no index; that is an empty result.
-      const result = await deps.search.search({ index: ordersIndex, body, ignore_unavailable: true } as never);
+      const result = await deps.search.search({ index: ordersIndex, body, ignore_unavailable: true });
       response = result.body as SearchHits;
     } catch (err) {
       deps.logger.error("order search failed", { error: err as Error });
