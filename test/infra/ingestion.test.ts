@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { render } from "velocityjs";
 import { clickstreamEventJsonSchema } from "../../handlers/shared/clickstream-event";
+import { Api } from "../../components/api";
 import { Ingestion, keyAdministrationActions, lakeErrorsPrefix, lakeEventsPrefix } from "../../components/ingestion";
 import { interactionsSchema } from "../../components/ingestion-personalize";
 import { accountId, RecordingMocks, testRegion } from "./mocks";
@@ -497,5 +498,28 @@ describe("Ingestion: preview", () => {
       assert.equal(mocks.ofType(Types.firehose).length, 1);
       assert.equal(mocks.ofType(Types.mapping).length, 1);
     }
+  });
+});
+
+describe("Ingestion: on the Api", () => {
+  it("the Api publishes POST /events with the model, body validation, no authorizer, the Kinesis integration and its throttle", async () => {
+    let ingestion: Ingestion | undefined;
+    const mocks = await runComponents("dev", (c) => {
+      ingestion = new Ingestion("ingestion", { config: c, allowedOrigin: origin });
+      new Api("api", { config: c, userPoolArn: `arn:aws:cognito-idp:${testRegion}:${accountId}:userpool/pool`, allowedOrigin: origin, routes: ingestion.routes });
+    });
+    const document = JSON.parse(mocks.ofType("aws:apigateway/restApi:RestApi")[0].inputs.body);
+    const post = document.paths["/events"].post;
+    assert.equal(post.security, undefined);
+    assert.equal(post["x-amazon-apigateway-request-validator"], "body-and-params");
+    assert.deepEqual(post.requestBody.content["application/json"].schema, { $ref: "#/components/schemas/ClickstreamEventBatch" });
+    assert.deepEqual(document.components.schemas.ClickstreamEventBatch, ingestion!.routes[0].bodySchema!.schema);
+    assert.deepEqual(post["x-amazon-apigateway-integration"], await eventsIntegration({ ingestion: ingestion! } as Run));
+    // The integration's responses set the CORS header declared on the method's 200 response.
+    assert.ok(post.responses["200"].headers["Access-Control-Allow-Origin"]);
+    assert.ok(document.paths["/events"].options, "a CORS preflight answers the browser");
+    const throttle = mocks.ofType("aws:apigateway/methodSettings:MethodSettings").find((m) => m.inputs.methodPath === "events/POST")!;
+    assert.equal(throttle.inputs.settings.throttlingRateLimit, 100);
+    assert.equal(throttle.inputs.settings.throttlingBurstLimit, 200);
   });
 });
