@@ -13,6 +13,8 @@ export function jsonResponse(statusCode: number, body: unknown, options: Respons
     headers: {
       "Content-Type": "application/json",
       "Access-Control-Allow-Origin": options.allowedOrigin,
+      // Let the storefront's script read the headers that carry meaning beyond the body.
+      "Access-Control-Expose-Headers": "Location, Idempotent-Replayed, Retry-After",
       // Responses are per caller: never let a shared cache hand one customer's orders to another.
       "Cache-Control": "no-store",
       ...options.headers,

@@ -27,6 +27,7 @@ describe("orders: POST /orders", () => {
     );
     assert.equal(response.statusCode, 201, response.body);
     assert.equal(response.headers?.["Access-Control-Allow-Origin"], allowedOrigin);
+    assert.match(String(response.headers?.["Access-Control-Expose-Headers"]), /Location, Idempotent-Replayed/);
     const order = orderSchema.parse(bodyOf(response));
     assert.equal(response.headers?.Location, `/orders/${order.orderId}`);
     assert.equal(order.orderId, orderIdFor("alice", key));
