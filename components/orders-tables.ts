@@ -49,20 +49,20 @@ export class OrderTables extends pulumi.ComponentResource {
     const protectData = args.config.protectData;
     // Stateful: survive `pulumi destroy` and refuse deletion in stages that protect data.
     const stateful = { parent: this, protect: protectData, retainOnDelete: protectData };
-    const table = (suffix: string, keys: TableKeys, pointInTimeRecovery: boolean) =>
+    const table = (suffix: string, keys: TableKeys) =>
       new aws.dynamodb.Table(`${name}-${suffix}`, {
         ...pulumiTableKeyArgs(keys),
         billingMode: "PAY_PER_REQUEST",
         // AWS managed KMS key (aws/dynamodb): key usage is visible in CloudTrail.
         serverSideEncryption: { enabled: true },
-        pointInTimeRecovery: { enabled: pointInTimeRecovery },
+        // Continuous backups on every table: a bad write or delete can be rolled back.
+        pointInTimeRecovery: { enabled: true },
         deletionProtectionEnabled: protectData,
       }, stateful);
 
-    this.orders = table("orders", ordersTableKeys, true);
-    // The catalog is re-seeded from the repository and idempotency records live a day: no PITR.
-    this.products = table("products", productsTableKeys, false);
-    this.idempotency = table("idempotency", idempotencyTableKeys, false);
+    this.orders = table("orders", ordersTableKeys);
+    this.products = table("products", productsTableKeys);
+    this.idempotency = table("idempotency", idempotencyTableKeys);
 
     this.catalogItems = loadCatalog().map((product) =>
       new aws.dynamodb.TableItem(`${name}-product-${product.sku.toLowerCase()}`, {
