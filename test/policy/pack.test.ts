@@ -81,12 +81,12 @@ describe("policy pack", () => {
   });
 
   describe("enforcement levels and suppressions", () => {
-    const openApi = JSON.stringify({ paths: { "/health": { get: {} }, "/events": { post: {} }, "/orders": { get: { security: [{ cognito: [] }] } } } });
+    const openApi = JSON.stringify({ paths: { "/health": { get: {} }, "/admin": { post: {} }, "/orders": { get: { security: [{ cognito: [] }] } } } });
     const api = [r("aws:apigateway/restApi:RestApi", "api-rest", { body: openApi })];
 
     it("a suppression with a detail drops only that finding, and says why", async () => {
       const found = await findings("apigateway-authorization", api);
-      assert.deepEqual(reported(found).map((f) => f.message), ["POST /events requires no authorization."]);
+      assert.deepEqual(reported(found).map((f) => f.message), ["POST /admin requires no authorization."]);
       const dropped = found.filter((f) => f.suppressedBecause);
       assert.deepEqual(dropped.map((f) => f.message), ["GET /health requires no authorization."]);
       assert.match(dropped[0].suppressedBecause!, /health check is public/);
@@ -94,7 +94,7 @@ describe("policy pack", () => {
 
     it("a suppressed mandatory finding does not block; an unsuppressed one does", async () => {
       const all = await analyze(stack("dev", api), { policies: policies.filter((p) => p.name === "apigateway-authorization") });
-      assert.deepEqual(blocking(all).map((f) => f.message), ["POST /events requires no authorization."]);
+      assert.deepEqual(blocking(all).map((f) => f.message), ["POST /admin requires no authorization."]);
     });
 
     it("the pack config can change a rule's level or disable it", async () => {
