@@ -5,6 +5,8 @@ import * as awsNative from "@pulumi/aws-native";
 import { Api } from "./components/api";
 import { Auth } from "./components/auth";
 import { loadConfig } from "./components/config";
+import { Ingestion } from "./components/ingestion";
+import { Orders } from "./components/orders";
 import { Storefront } from "./components/storefront";
 
 const config = loadConfig();
@@ -25,11 +27,14 @@ const opts = { providers: [awsProvider, awsNativeProvider] };
 
 const storefront = new Storefront("storefront", { config }, opts);
 const auth = new Auth("auth", { config, storefrontUrl: storefront.url }, opts);
+const ingestion = new Ingestion("ingestion", { config, allowedOrigin: storefront.url }, opts);
+const orders = new Orders("orders", { config, allowedOrigin: storefront.url }, opts);
+// The API is assembled from the routes the components declare: POST /events, /orders...
 const api = new Api("api", {
   config,
   userPoolArn: auth.userPool.arn,
   allowedOrigin: storefront.url,
-  routes: [],
+  routes: [...ingestion.routes, ...orders.routes],
 }, opts);
 
 storefront.publishRuntimeConfig({
@@ -48,3 +53,11 @@ export const apiUrl = api.url;
 export const userPoolId = auth.userPool.id;
 export const userPoolClientId = auth.client.id;
 export const hostedUiUrl = auth.hostedUiUrl;
+export const clickstreamStream = ingestion.stream.name;
+export const clickstreamDeliveryStream = ingestion.deliveryStream.name;
+export const dataLakeBucket = ingestion.lakeBucket.name;
+export const clickstreamDeadLetterQueue = ingestion.deadLetterQueue.url;
+export const personalizeTrackingId = ingestion.trackingId;
+export const ordersTable = orders.tables.orders.name;
+export const searchEndpoint = orders.searchEndpoint;
+export const searchIndexerDeadLetterQueue = orders.deadLetterQueue.url;
