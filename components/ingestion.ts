@@ -98,8 +98,9 @@ export class Ingestion extends pulumi.ComponentResource {
     this.routes = [events.route];
 
     // `protect` (inherited by the bucket and its settings) keeps the lake through a destroy
-    // in protected stages; forceDestroy lets dev stacks go with their data.
-    this.lakeBucket = new PrivateBucket(`${name}-lake`, { forceDestroy: !c.protectData, kmsKeyArn: this.key.arn }, { parent: this, protect: c.protectData });
+    // in protected stages, and retainOnDelete keeps the data even once unprotected;
+    // forceDestroy lets dev stacks go with their data.
+    this.lakeBucket = new PrivateBucket(`${name}-lake`, { forceDestroy: !c.protectData, kmsKeyArn: this.key.arn, retainOnDelete: c.protectData }, { parent: this, protect: c.protectData });
     const lakeArn = this.lakeBucket.arn;
     const lifecycle = new aws.s3.BucketLifecycleConfiguration(`${name}-lake-lifecycle`, {
       bucket: this.lakeBucket.bucket.id,

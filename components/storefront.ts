@@ -46,9 +46,18 @@ export class Storefront extends pulumi.ComponentResource {
   constructor(name: string, args: StorefrontArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ecommerce:storefront:Storefront", name, {}, opts);
     const c = args.config;
-    const dataOpts = { parent: this, retainOnDelete: c.protectData };
-
+    // The site is rebuilt from site/ on every deploy: no protection, and old versions go.
     this.bucket = new PrivateBucket(`${name}-site`, { forceDestroy: !c.protectData, deferPolicy: true }, { parent: this });
+    new aws.s3.BucketLifecycleConfiguration(`${name}-site-old-versions`, {
+      bucket: this.bucket.bucket.id,
+      rules: [{
+        id: "expire-replaced-files",
+        status: "Enabled",
+        filter: { prefix: "" },
+        noncurrentVersionExpiration: { noncurrentDays: 30 },
+        abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
+      }],
+    }, { parent: this.bucket });
 
     const oac = new aws.cloudfront.OriginAccessControl(`${name}-oac`, {
       description: "CloudFront reads the storefront bucket with signed requests",
@@ -69,7 +78,11 @@ export class Storefront extends pulumi.ComponentResource {
     }, { parent: this });
 
     if (c.storefrontAccessLogs) {
-      this.logBucket = new PrivateBucket(`${name}-access-logs`, { forceDestroy: !c.protectData, objectOwnership: "BucketOwnerPreferred" }, dataOpts);
+      this.logBucket = new PrivateBucket(`${name}-access-logs`, {
+        forceDestroy: !c.protectData,
+        objectOwnership: "BucketOwnerPreferred",
+        retainOnDelete: c.protectData,
+      }, { parent: this, protect: c.protectData });
       new aws.s3.BucketLifecycleConfiguration(`${name}-access-logs-expiry`, {
         bucket: this.logBucket.bucket.id,
         rules: [{

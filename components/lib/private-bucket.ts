@@ -14,6 +14,8 @@ export interface PrivateBucketArgs {
   objectOwnership?: "BucketOwnerEnforced" | "BucketOwnerPreferred";
   /** Leave the policy to `attachPolicy`, for statements that name resources made later. */
   deferPolicy?: boolean;
+  /** Keep the bucket (and its data) in AWS when it leaves the stack. */
+  retainOnDelete?: boolean;
 }
 
 export class PrivateBucket extends pulumi.ComponentResource {
@@ -28,7 +30,7 @@ export class PrivateBucket extends pulumi.ComponentResource {
   constructor(name: string, args: PrivateBucketArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ecommerce:lib:PrivateBucket", name, {}, opts);
     this.logicalName = name;
-    this.bucket = new aws.s3.Bucket(name, { forceDestroy: args.forceDestroy }, { parent: this });
+    this.bucket = new aws.s3.Bucket(name, { forceDestroy: args.forceDestroy }, { parent: this, retainOnDelete: args.retainOnDelete });
     const bucket = this.bucket.id;
     this.settings = [
       new aws.s3.BucketOwnershipControls(`${name}-ownership`, {

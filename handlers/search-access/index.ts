@@ -5,7 +5,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import { Client } from "@opensearch-project/opensearch";
 import { AwsSigv4Signer } from "@opensearch-project/opensearch/aws";
-import { z } from "zod";
+import * as z from "zod";
 import { accessRequestSchema, AppliedChange, applySearchAccess, SecurityApi } from "./security";
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? "search-access" });

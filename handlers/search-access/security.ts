@@ -2,7 +2,7 @@
 // which IAM roles are mapped to them. Run at deploy time by the domain's IAM master role (the
 // only principal allowed to change the security configuration), so the application Lambdas
 // never hold security_manager rights.
-import { z } from "zod";
+import * as z from "zod";
 import { ordersIndex, ordersIndexTemplateName } from "../shared/order-index";
 
 /** An OpenSearch security role: cluster-wide actions and per-index actions. */

@@ -17,6 +17,9 @@ export interface RegisteredResource {
   provider?: string;
   /** Type token chain of the parents, from the URN (e.g. "ecommerce:api:Api"). */
   parentTypes: string[];
+  /** The `protect` and `retainOnDelete` resource options it was registered with. */
+  protect: boolean;
+  retainOnDelete: boolean;
   state: Record<string, any>;
 }
 
@@ -71,6 +74,11 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
       return { ...base, datasetArn: `arn:aws:personalize:${region}:${accountId}:dataset/${id}` };
     case "aws-native:personalize:EventTracker":
       return { ...base, eventTrackerArn: `arn:aws:personalize:${region}:${accountId}:event-tracker/${id}`, trackingId: `tracking-${shortHash(name)}` };
+    case "aws:cloudwatch/metricAlarm:MetricAlarm":
+      // Alarms may live in another region than the provider's (CloudFront's, in us-east-1).
+      return { ...base, arn: `arn:aws:cloudwatch:${inputs.region ?? region}:${accountId}:alarm:${id}` };
+    case "aws:cloudwatch/dashboard:Dashboard":
+      return { ...base, dashboardArn: `arn:aws:cloudwatch::${accountId}:dashboard/${inputs.dashboardName}` };
     case "awsx:ec2:Vpc": {
       // One private subnet and route table per AZ (resource references arrive as objects with an id).
       const zones = ["a", "b", "c"].slice(0, inputs.numberOfAvailabilityZones ?? 3);
@@ -106,8 +114,9 @@ function render(statements: any[] | undefined): string {
 
 export class RecordingMocks implements pulumi.runtime.Mocks {
   readonly resources: RegisteredResource[] = [];
-  /** Set by the monitor hook just before each newResource call (the mock API omits it). */
+  /** Set by the monitor hook just before each newResource call (the mock API omits them). */
   currentParentUrn?: string;
+  currentOptions = { protect: false, retainOnDelete: false };
   constructor(private readonly preview: boolean, private readonly region = testRegion, private readonly project = "ecommerce", private readonly stack = "dev") {}
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
@@ -125,6 +134,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       inputs: args.inputs,
       provider: args.provider,
       parentTypes,
+      ...this.currentOptions,
       state,
     });
     return { id: this.preview ? undefined : id, state };

@@ -45,6 +45,19 @@ describe("the whole program", () => {
         }
       });
 
+      it(`stateful resources are ${stage === "prod" ? "" : "not "}protected`, () => {
+        const stateful = [
+          "aws:dynamodb/table:Table",
+          "aws:cognito/userPool:UserPool",
+          "aws:opensearch/domain:Domain",
+        ];
+        const dataBuckets = run.resources.filter((r) => r.type === "aws:s3/bucket:Bucket" && /lake|access-logs/.test(r.name));
+        const resources = [...run.resources.filter((r) => stateful.includes(r.type)), ...dataBuckets];
+        assert.ok(resources.length >= 6, `found ${resources.map((r) => r.name)}`);
+        for (const r of resources) assert.equal(r.protect, stage === "prod", `${r.type} ${r.name} protect`);
+        for (const r of dataBuckets) assert.equal(r.retainOnDelete, stage === "prod", `${r.name} retainOnDelete`);
+      });
+
       it("the site reads this stack's API, user pool and client from config.json", () => {
         const config = run.resources.find((r) => r.inputs.key === "config.json")!;
         const o = run.outputs as Record<string, string>;

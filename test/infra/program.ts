@@ -19,12 +19,13 @@ export interface ProgramRun {
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const settings = require("@pulumi/pulumi/runtime/settings");
 
-/** The mock monitor does not tell newResource a resource's parent; record it on the way in. */
+/** The mock monitor does not tell newResource a resource's parent and options; record them on the way in. */
 function recordParents(mocks: RecordingMocks) {
   const monitor = settings.getMonitor();
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req: any, callback: any) => {
     mocks.currentParentUrn = req.getParent() || undefined;
+    mocks.currentOptions = { protect: Boolean(req.getProtect()), retainOnDelete: Boolean(req.getRetainondelete()) };
     return register(req, callback);
   };
 }

@@ -23,6 +23,12 @@ describe("Storefront", () => {
     assert.equal(mocks.named("aws:s3/bucketVersioning:BucketVersioning", "storefront-site-versioning").inputs.versioningConfiguration.status, "Enabled");
   });
 
+  it("replaced site files are kept 30 days, then expire", async () => {
+    const rule = (await run("dev")).named("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "storefront-site-old-versions").inputs.rules[0];
+    assert.deepEqual(rule.noncurrentVersionExpiration, { noncurrentDays: 30 });
+    assert.equal(rule.expiration, undefined, "current files never expire");
+  });
+
   it("only this distribution may read objects (OAC, SourceArn condition), only over TLS", async () => {
     const mocks = await run("dev");
     const distribution = mocks.named("aws:cloudfront/distribution:Distribution", "storefront-cdn");
