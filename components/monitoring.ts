@@ -1,0 +1,162 @@
+// Monitoring: alarms on everything that can fail and a dashboard of the golden signals, both
+// derived from the MonitoringTargets each component lists, so a new function, queue, stream,
+// table or domain is watched as soon as its component lists it. Alarms notify an encrypted SNS
+// topic (e-mail subscriptions from config); CloudFront's alarms live in us-east-1, where its
+// metrics are, and notify a second topic there with the same subscriptions.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { PlatformConfig } from "./config";
+import { callerContext } from "./lib/iam";
+import type { MonitoringTargets } from "./lib/monitoring-targets";
+import {
+  AlarmSpec, AlarmThresholds, cloudFrontMetricsRegion, deadLetterQueueAlarms, deliveryStreamAlarms, describeAlarm, distributionAlarms,
+  lambdaAlarms, Metric, restApiAlarms, searchDomainAlarms, streamAlarms, tableAlarms,
+} from "./monitoring-alarms";
+import { dashboardBody, DashboardTargets } from "./monitoring-dashboard";
+import { AlarmTopic } from "./monitoring-topic";
+
+export type MonitoringConfig = AlarmThresholds & Pick<PlatformConfig, "project" | "stack" | "region" | "alarmEmails">;
+
+export interface MonitoringArgs {
+  config: MonitoringConfig;
+  /** Each component's `monitoring`. */
+  targets: MonitoringTargets[];
+}
+
+/** One alarm as created, with the spec it was made from (for tests and the dashboard). */
+export interface MonitoringAlarm {
+  spec: AlarmSpec;
+  alarm: aws.cloudwatch.MetricAlarm;
+}
+
+/** Each resource once, in the order first listed (a part may be listed by two components). */
+function unique<T>(lists: (T[] | undefined)[]): T[] {
+  return [...new Set(lists.flatMap((l) => l ?? []))];
+}
+
+/** Every target, de-duplicated, in the shape the dashboard reads. */
+function collect(targets: MonitoringTargets[], thresholds: AlarmThresholds): DashboardTargets {
+  const consumers = unique(targets.map((t) => t.streamConsumers));
+  const functions = unique([...targets.map((t) => t.functions), consumers]);
+  return {
+    functions: functions.map((fn) => ({
+      fn,
+      consumesStream: consumers.includes(fn),
+      durationThresholdMs: Math.round(fn.timeoutSeconds * 1000 * thresholds.alarmDurationPercentOfTimeout / 100),
+    })),
+    deadLetterQueues: unique(targets.map((t) => t.deadLetterQueues)),
+    streams: unique(targets.map((t) => t.streams)),
+    deliveryStreams: unique(targets.map((t) => t.deliveryStreams)),
+    tables: unique(targets.map((t) => t.tables)),
+    searchDomains: unique(targets.map((t) => t.searchDomains)),
+    restApis: unique(targets.map((t) => t.restApis)),
+    distributions: unique(targets.map((t) => t.distributions)),
+  };
+}
+
+const isPercentile = (stat: string) => /^p\d/.test(stat);
+
+/** The metric part of a MetricAlarm's arguments: one metric, or metric math. */
+function metricArgs(spec: AlarmSpec): Partial<aws.cloudwatch.MetricAlarmArgs> {
+  if ("expression" in spec.metric) {
+    const math = spec.metric;
+    return {
+      metricQueries: [
+        ...Object.entries(math.metrics).map(([id, m]) => ({
+          id,
+          returnData: false,
+          metric: { namespace: m.namespace, metricName: m.metricName, dimensions: m.dimensions, stat: m.stat, period: spec.window.period },
+        })),
+        { id: "result", expression: math.expression, label: math.label, returnData: true },
+      ],
+    };
+  }
+  const m: Metric = spec.metric;
+  return {
+    namespace: m.namespace,
+    metricName: m.metricName,
+    dimensions: m.dimensions,
+    period: spec.window.period,
+    ...(isPercentile(m.stat) ? { extendedStatistic: m.stat } : { statistic: m.stat }),
+  };
+}
+
+export class Monitoring extends pulumi.ComponentResource {
+  /** The alarm topic in the stack's region. */
+  public readonly topic: AlarmTopic;
+  /** The alarm topic in us-east-1 for CloudFront's alarms (the stack's topic when the stack is there). */
+  public readonly globalTopic: AlarmTopic;
+  public readonly alarms: MonitoringAlarm[];
+  public readonly dashboard: aws.cloudwatch.Dashboard;
+  /** The dashboard in the CloudWatch console. */
+  public readonly dashboardUrl: pulumi.Output<string>;
+  public readonly alarmTopicArn: pulumi.Output<string>;
+
+  constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ecommerce:monitoring:Monitoring", name, {}, opts);
+    const c = args.config;
+    const { accountId, partition } = callerContext({ parent: this });
+    const targets = collect(args.targets, c);
+
+    this.topic = new AlarmTopic(`${name}-alarms`, { region: c.region, explicitRegion: false, emails: c.alarmEmails, accountId, partition }, { parent: this });
+    this.globalTopic = c.region === cloudFrontMetricsRegion || targets.distributions.length === 0
+      ? this.topic
+      : new AlarmTopic(`${name}-alarms-${cloudFrontMetricsRegion}`, { region: cloudFrontMetricsRegion, explicitRegion: true, emails: c.alarmEmails, accountId, partition }, { parent: this });
+    this.alarmTopicArn = this.topic.arn;
+
+    const specs: AlarmSpec[] = [
+      ...targets.distributions.flatMap((d) => distributionAlarms(d, c)),
+      ...targets.restApis.flatMap((a) => restApiAlarms(a, c)),
+      ...targets.functions.flatMap((f) => lambdaAlarms(f.fn, c, f.consumesStream)),
+      ...targets.streams.flatMap((s) => streamAlarms(s, c)),
+      ...targets.deliveryStreams.flatMap((d) => deliveryStreamAlarms(d, c)),
+      ...targets.tables.flatMap((t) => tableAlarms(t)),
+      ...targets.searchDomains.flatMap((d) => searchDomainAlarms(d, accountId, c)),
+      ...targets.deadLetterQueues.flatMap((q) => deadLetterQueueAlarms(q)),
+    ];
+    this.alarms = specs.map((spec) => ({ spec, alarm: this.createAlarm(name, spec, c.region) }));
+
+    const dashboardName = `${c.project}-${c.stack}`;
+    this.dashboard = new aws.cloudwatch.Dashboard(`${name}-dashboard`, {
+      dashboardName,
+      dashboardBody: dashboardBody({
+        title: `${c.project} ${c.stack}`,
+        region: c.region,
+        accountId,
+        targets,
+        thresholds: {
+          iteratorAgeMs: c.alarmIteratorAgeSeconds * 1000,
+          apiLatencyP99Ms: c.alarmApiLatencyP99Ms,
+          api5xxPercent: c.alarmApi5xxPercent,
+          firehoseFreshnessSeconds: c.alarmFirehoseFreshnessSeconds,
+          searchFreeStorageMb: c.alarmSearchFreeStorageMb,
+          cloudFront5xxPercent: c.alarmCloudFront5xxPercent,
+        },
+        alarmArns: this.alarms.filter((a) => !a.spec.region || a.spec.region === c.region).map((a) => a.alarm.arn),
+      }),
+    }, { parent: this });
+    this.dashboardUrl = pulumi.interpolate`https://${c.region}.console.aws.amazon.com/cloudwatch/home?region=${c.region}#dashboards:name=${this.dashboard.dashboardName}`;
+
+    this.registerOutputs({ dashboardUrl: this.dashboardUrl, alarmTopicArn: this.alarmTopicArn, alarmCount: this.alarms.length });
+  }
+
+  private createAlarm(name: string, spec: AlarmSpec, stackRegion: string): aws.cloudwatch.MetricAlarm {
+    const elsewhere = spec.region !== undefined && spec.region !== stackRegion;
+    const topic = elsewhere ? this.globalTopic : this.topic;
+    const percentile = !("expression" in spec.metric) && isPercentile(spec.metric.stat);
+    return new aws.cloudwatch.MetricAlarm(`${name}-${spec.id}`, {
+      ...(elsewhere ? { region: spec.region } : {}),
+      alarmDescription: describeAlarm(spec),
+      ...metricArgs(spec),
+      comparisonOperator: spec.comparison,
+      threshold: spec.threshold,
+      evaluationPeriods: spec.window.evaluationPeriods,
+      datapointsToAlarm: spec.window.datapointsToAlarm,
+      treatMissingData: spec.treatMissingData,
+      ...(percentile && spec.lowSampleCountPercentiles ? { evaluateLowSampleCountPercentiles: spec.lowSampleCountPercentiles } : {}),
+      actionsEnabled: true,
+      alarmActions: [topic.arn],
+      okActions: [topic.arn],
+    }, { parent: this, dependsOn: [topic] });
+  }
+}
