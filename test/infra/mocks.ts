@@ -79,11 +79,6 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
       return { ...base, arn: `arn:aws:cloudwatch:${inputs.region ?? region}:${accountId}:alarm:${id}` };
     case "aws:cloudwatch/dashboard:Dashboard":
       return { ...base, dashboardArn: `arn:aws:cloudwatch::${accountId}:dashboard/${inputs.dashboardName}` };
-    case "aws:cloudwatch/metricAlarm:MetricAlarm":
-      // Alarms may live in another region than the provider's (CloudFront's, in us-east-1).
-      return { ...base, arn: `arn:aws:cloudwatch:${inputs.region ?? region}:${accountId}:alarm:${id}` };
-    case "aws:cloudwatch/dashboard:Dashboard":
-      return { ...base, dashboardArn: `arn:aws:cloudwatch::${accountId}:dashboard/${inputs.dashboardName}` };
     case "awsx:ec2:Vpc": {
       // One private subnet and route table per AZ (resource references arrive as objects with an id).
       const zones = ["a", "b", "c"].slice(0, inputs.numberOfAvailabilityZones ?? 3);
