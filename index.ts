@@ -6,6 +6,7 @@ import { Api } from "./components/api";
 import { Auth } from "./components/auth";
 import { loadConfig } from "./components/config";
 import { Ingestion } from "./components/ingestion";
+import { Monitoring } from "./components/monitoring";
 import { Orders } from "./components/orders";
 import { Storefront } from "./components/storefront";
 
@@ -37,6 +38,12 @@ const api = new Api("api", {
   routes: [...ingestion.routes, ...orders.routes],
 }, opts);
 
+// Alarms and the dashboard cover every moving part each component lists.
+const monitoring = new Monitoring("monitoring", {
+  config,
+  targets: [storefront.monitoring, api.monitoring, ingestion.monitoring, orders.monitoring],
+}, opts);
+
 storefront.publishRuntimeConfig({
   apiUrl: api.url,
   region: config.region,
@@ -61,3 +68,5 @@ export const personalizeTrackingId = ingestion.trackingId;
 export const ordersTable = orders.tables.orders.name;
 export const searchEndpoint = orders.searchEndpoint;
 export const searchIndexerDeadLetterQueue = orders.deadLetterQueue.url;
+export const dashboardUrl = monitoring.dashboardUrl;
+export const alarmTopicArn = monitoring.alarmTopicArn;
