@@ -203,7 +203,7 @@ export class Ingestion extends pulumi.ComponentResource {
     }, { parent: this });
 
     this.monitoring = {
-      functions: [this.processor],
+      streamConsumers: [this.processor],
       deadLetterQueues: [this.deadLetterQueue],
       streams: [this.stream],
       deliveryStreams: [this.deliveryStream],

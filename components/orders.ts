@@ -189,7 +189,8 @@ export class Orders extends pulumi.ComponentResource {
     ];
 
     this.monitoring = {
-      functions: [api, indexer],
+      functions: [api, searchAccess],
+      streamConsumers: [indexer],
       deadLetterQueues: [this.deadLetterQueue],
       tables: [orders, products, idempotency],
       searchDomains: [this.search.domain],

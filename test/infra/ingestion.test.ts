@@ -436,7 +436,7 @@ describe("Ingestion: ClickstreamProcessor", () => {
 
   it("lists its moving parts for the alarms", async () => {
     const { ingestion } = await run("dev");
-    assert.deepEqual(ingestion.monitoring.functions, [ingestion.processor]);
+    assert.deepEqual(ingestion.monitoring.streamConsumers, [ingestion.processor]);
     assert.deepEqual(ingestion.monitoring.deadLetterQueues, [ingestion.deadLetterQueue]);
     assert.deepEqual(ingestion.monitoring.streams, [ingestion.stream]);
     assert.deepEqual(ingestion.monitoring.deliveryStreams, [ingestion.deliveryStream]);

@@ -434,7 +434,8 @@ describe("Orders component", () => {
       });
 
       it("lists its moving parts for monitoring", () => {
-        assert.deepEqual(orders.monitoring.functions, [orders.functions.api, orders.functions.indexer]);
+        assert.deepEqual(orders.monitoring.functions, [orders.functions.api, orders.functions.searchAccess]);
+        assert.deepEqual(orders.monitoring.streamConsumers, [orders.functions.indexer]);
         assert.deepEqual(orders.monitoring.deadLetterQueues, [orders.deadLetterQueue]);
         assert.deepEqual(orders.monitoring.tables, [orders.tables.orders, orders.tables.products, orders.tables.idempotency]);
         assert.deepEqual(orders.monitoring.searchDomains, [orders.search.domain]);
