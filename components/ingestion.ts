@@ -10,7 +10,7 @@ import { createEventsRoute } from "./ingestion-events-route";
 import { PersonalizeDatasetGroup, personalizeWiring } from "./ingestion-personalize";
 import { DeadLetterQueue } from "./lib/dead-letter-queue";
 import { BundledFunction } from "./lib/function";
-import { callerContext, policyDocument, PolicyStatement, serviceTrustPolicy } from "./lib/iam";
+import { PolicyStatement, accountAdministersKey, callerContext, policyDocument, serviceTrustPolicy } from "./lib/iam";
 import { MonitoringTargets } from "./lib/monitoring-targets";
 import { PrivateBucket } from "./lib/private-bucket";
 import { StreamConsumer } from "./lib/stream-consumer";
@@ -219,14 +219,6 @@ export class Ingestion extends pulumi.ComponentResource {
   }
 }
 
-/** Actions the account's administrators need to manage (not use) the key. */
-export const keyAdministrationActions = [
-  "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:DeleteAlias", "kms:DescribeKey", "kms:DisableKey", "kms:DisableKeyRotation",
-  "kms:EnableKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListGrants",
-  "kms:ListKeyPolicies", "kms:ListKeyRotations", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:RevokeGrant", "kms:RotateKeyOnDemand",
-  "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
-];
-
 /**
  * The key policy. The account administers the key; principals of this account may use it only
  * through Kinesis, Firehose and S3 in this region (and still need an IAM grant: the roles of
@@ -237,7 +229,7 @@ export function clickstreamKeyPolicy(accountId: pulumi.Input<string>, partition:
   const account = { AWS: pulumi.interpolate`arn:${partition}:iam::${accountId}:root` };
   const service = (s: string) => `${s}.${region}.amazonaws.com`;
   return policyDocument([
-    { Sid: "AccountAdministersKey", Principal: account, Action: keyAdministrationActions, Resource: "*" },
+    accountAdministersKey(accountId, partition),
     {
       Sid: "UseThroughClickstreamServices",
       Principal: account,

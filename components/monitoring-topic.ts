@@ -4,7 +4,7 @@
 // the operators' e-mail addresses subscribed.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { policyDocument } from "./lib/iam";
+import { accountAdministersKey, policyDocument } from "./lib/iam";
 
 export interface AlarmTopicArgs {
   /** The region of the topic and of the alarms that publish to it. */
@@ -15,14 +15,6 @@ export interface AlarmTopicArgs {
   accountId: pulumi.Input<string>;
   partition: pulumi.Input<string>;
 }
-
-/** What the account's administrators need to manage (not use) the key. */
-export const keyAdministrationActions = [
-  "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:DeleteAlias", "kms:DescribeKey", "kms:DisableKey", "kms:DisableKeyRotation",
-  "kms:EnableKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListGrants",
-  "kms:ListKeyPolicies", "kms:ListKeyRotations", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:RevokeGrant", "kms:RotateKeyOnDemand",
-  "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
-];
 
 /** The ARN pattern of every CloudWatch alarm of this account in `region`. */
 export function alarmArnPattern(partition: pulumi.Input<string>, region: string, accountId: pulumi.Input<string>): pulumi.Output<string> {
@@ -37,7 +29,7 @@ export function alarmArnPattern(partition: pulumi.Input<string>, region: string,
 export function alarmKeyPolicy(region: string, accountId: pulumi.Input<string>, partition: pulumi.Input<string>): pulumi.Output<string> {
   const account = { AWS: pulumi.interpolate`arn:${partition}:iam::${accountId}:root` };
   return policyDocument([
-    { Sid: "AccountAdministersKey", Principal: account, Action: keyAdministrationActions, Resource: "*" },
+    accountAdministersKey(accountId, partition),
     {
       Sid: "CloudWatchAlarmsEncryptNotifications",
       Principal: { Service: "cloudwatch.amazonaws.com" },

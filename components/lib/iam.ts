@@ -38,3 +38,21 @@ export function callerContext(opts?: pulumi.InvokeOutputOptions) {
   const partition = aws.getPartitionOutput({}, opts);
   return { accountId: identity.accountId, partition: partition.partition };
 }
+
+/** What the account's administrators need to manage (not use) a customer-managed KMS key. */
+export const keyAdministrationActions = [
+  "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:DeleteAlias", "kms:DescribeKey", "kms:DisableKey", "kms:DisableKeyRotation",
+  "kms:EnableKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListGrants",
+  "kms:ListKeyPolicies", "kms:ListKeyRotations", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:RevokeGrant", "kms:RotateKeyOnDemand",
+  "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
+];
+
+/** Key-policy statement: the account (through IAM) administers the key, without using it. */
+export function accountAdministersKey(accountId: pulumi.Input<string>, partition: pulumi.Input<string>): PolicyStatement {
+  return {
+    Sid: "AccountAdministersKey",
+    Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${accountId}:root` },
+    Action: keyAdministrationActions,
+    Resource: "*",
+  };
+}
