@@ -64,7 +64,8 @@ export const clickstreamStream = ingestion.stream.name;
 export const clickstreamDeliveryStream = ingestion.deliveryStream.name;
 export const dataLakeBucket = ingestion.lakeBucket.name;
 export const clickstreamDeadLetterQueue = ingestion.deadLetterQueue.url;
-export const personalizeTrackingId = ingestion.trackingId;
+// "disabled" rather than an undefined output when personalizeMode is disabled.
+export const personalizeTrackingId = ingestion.trackingId ?? "disabled";
 export const ordersTable = orders.tables.orders.name;
 export const searchEndpoint = orders.searchEndpoint;
 export const searchIndexerDeadLetterQueue = orders.deadLetterQueue.url;

@@ -1,6 +1,6 @@
 // What to alarm on, per kind of moving part: one AlarmSpec per failure mode, with the metric,
 // the threshold (from stack config where it differs per stage), how long it must last, what
-// missing data means for that metric, and the runbook entry (docs/alarms.md) to open first.
+// missing data means for that metric, and the runbook entry (README.md) to open first.
 // Pure: no resources are created here; Monitoring turns each spec into a MetricAlarm.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -51,7 +51,7 @@ const slow: Window = { period: 300, evaluationPeriods: 3, datapointsToAlarm: 2 }
 export interface AlarmSpec {
   /** Unique, readable suffix of the alarm's resource name, e.g. "lambda-ingestion-processor-errors". */
   id: string;
-  /** The alarm kind: its heading anchor in docs/alarms.md (the runbook). */
+  /** The alarm kind: its heading anchor in README.md (the runbook). */
   kind: AlarmKind;
   /** The resource, as named in the program (e.g. "ingestion-processor"). */
   resource: string;
@@ -66,7 +66,7 @@ export interface AlarmSpec {
   region?: string;
 }
 
-/** Every alarm kind, with what it means and the first thing to check (also in docs/alarms.md). */
+/** Every alarm kind, with what it means and the first thing to check (also in README.md). */
 export const alarmKinds = {
   "lambda-errors": { means: "the function threw, timed out or ran out of memory", check: "the function's log group (level ERROR) and its X-Ray traces" },
   "lambda-throttles": { means: "invocations were refused for lack of concurrency", check: "the account's concurrent executions and the function's reserved concurrency" },
@@ -276,5 +276,5 @@ export function describeAlarm(spec: AlarmSpec): string {
   const what = "expression" in spec.metric ? spec.metric.label : `${spec.metric.metricName} (${spec.metric.stat})`;
   const w = spec.window;
   const when = `${what} ${comparisonWords[spec.comparison]} ${spec.threshold} in ${w.datapointsToAlarm} of ${w.evaluationPeriods} periods of ${w.period}s`;
-  return `${spec.resource}: ${means}. Fires when ${when}. First check: ${check}. Runbook: docs/alarms.md#${spec.kind}`;
+  return `${spec.resource}: ${means}. Fires when ${when}. First check: ${check}. Runbook: README.md#${spec.kind}`;
 }

@@ -177,7 +177,7 @@ export function dashboardBody(args: {
   const widgets: Record<string, unknown>[] = [
     {
       type: "text", x: 0, y: 0, width: fullWidth, height: 2,
-      properties: { markdown: `# ${args.title}\nGolden signals of every moving part. What each alarm means and what to check first: docs/alarms.md.` },
+      properties: { markdown: `# ${args.title}\nGolden signals of every moving part. What each alarm means and what to check first: README.md.` },
     },
     {
       type: "alarm", x: 0, y: 2, width: fullWidth, height: 6,

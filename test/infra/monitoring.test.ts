@@ -190,7 +190,7 @@ async function runAll(stack: StackName, options: { preview?: boolean; config?: R
 const alarmRegion = (alarm: RegisteredResource, stackRegion: string) => alarm.inputs.region ?? stackRegion;
 const metricNames = (alarm: RegisteredResource) => alarmMetrics(alarm).map((m) => m.metricName);
 const byMetric = (mocks: RecordingMocks, metricName: string) => mocks.ofType(T.alarm).filter((a) => metricNames(a).includes(metricName));
-const docText = () => fs.readFileSync(path.join(repoRoot, "docs/alarms.md"), "utf8");
+const docText = () => fs.readFileSync(path.join(repoRoot, "README.md"), "utf8");
 
 describe("Monitoring", () => {
   const runs: Partial<Record<StackName, Run>> = {};
@@ -304,10 +304,10 @@ describe("Monitoring", () => {
         for (const alarm of run().mocks.ofType(T.alarm)) {
           const d: string = alarm.inputs.alarmDescription;
           assert.ok(d.length <= 1024, `${alarm.name}: CloudWatch allows 1,024 characters`);
-          const anchor = /Runbook: docs\/alarms\.md#([a-z0-9-]+)$/.exec(d)?.[1];
+          const anchor = /Runbook: README\.md#([a-z0-9-]+)$/.exec(d)?.[1];
           assert.ok(anchor && anchor in alarmKinds, `${alarm.name}: ${d}`);
           assert.match(d, /First check: /);
-          assert.ok(docs.includes(`### ${anchor}\n`), `docs/alarms.md has no entry ${anchor}`);
+          assert.ok(docs.includes(`### ${anchor}\n`), `README.md has no entry ${anchor}`);
         }
       });
 
@@ -420,6 +420,6 @@ describe("Monitoring", () => {
 
   it("the runbook documents every alarm kind", () => {
     const docs = docText();
-    for (const kind of Object.keys(alarmKinds)) assert.ok(docs.includes(`### ${kind}\n`), `docs/alarms.md has no entry ${kind}`);
+    for (const kind of Object.keys(alarmKinds)) assert.ok(docs.includes(`### ${kind}\n`), `README.md has no entry ${kind}`);
   });
 });

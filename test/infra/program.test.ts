@@ -32,7 +32,12 @@ describe("the whole program", () => {
         assert.match(o.storefrontUrl, /^https:\/\/d[0-9a-f]+\.cloudfront\.net$/);
         assert.match(o.apiUrl, /^https:\/\/\w+\.execute-api\.eu-west-1\.amazonaws\.com\/v1$/);
         assert.match(o.hostedUiUrl, new RegExp(`^https://ecommerce-${stage}-123456789012\\.auth\\.eu-west-1\\.amazoncognito\\.com$`));
-        for (const name of ["storefrontBucket", "distributionId", "userPoolId", "userPoolClientId"]) assert.ok(o[name], `output ${name}`);
+        for (const name of ["storefrontBucket", "distributionId", "userPoolId", "userPoolClientId", "clickstreamStream", "clickstreamDeliveryStream",
+          "dataLakeBucket", "clickstreamDeadLetterQueue", "ordersTable", "searchEndpoint", "searchIndexerDeadLetterQueue", "alarmTopicArn"]) {
+          assert.ok(o[name], `output ${name}`);
+        }
+        assert.match(o.dashboardUrl, /^https:\/\/eu-west-1\.console\.aws\.amazon\.com\/cloudwatch\/home\?region=eu-west-1#dashboards:name=/);
+        assert.equal(o.personalizeTrackingId, "disabled", "Personalize is disabled by default");
       });
 
       it("every AWS resource carries the stack's default tags", () => assertDefaultTags(run.resources, stage));
