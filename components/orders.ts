@@ -172,6 +172,8 @@ export class Orders extends pulumi.ComponentResource {
       batchWindowSeconds: c.indexerBatchWindowSeconds,
       maxRetryAttempts: c.streamMaxRetryAttempts,
       maxRecordAgeSeconds: c.streamMaxRecordAgeSeconds,
+      // Under fine-grained access control the indexer is refused until its role is mapped.
+      startAfter: [this.searchAccess],
     }, { parent: this });
 
     const integration = lambdaProxy(api, c.region);

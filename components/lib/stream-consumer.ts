@@ -19,6 +19,8 @@ export interface StreamConsumerArgs {
   parallelization?: number;
   maxRetryAttempts: number;
   maxRecordAgeSeconds: number;
+  /** What must be in place before records flow (e.g. the consumer's access downstream). */
+  startAfter?: pulumi.Resource[];
 }
 
 /** What the event source mapping needs to read each kind of stream. */
@@ -63,7 +65,7 @@ export class StreamConsumer extends pulumi.ComponentResource {
       maximumRecordAgeInSeconds: args.maxRecordAgeSeconds,
       destinationConfig: { onFailure: { destinationArn: args.deadLetterQueue.arn } },
       metricsConfig: { metrics: ["EventCount"] },
-    }, { parent: this, dependsOn: [permissions] });
+    }, { parent: this, dependsOn: [permissions, ...(args.startAfter ?? [])] });
     this.registerOutputs({ uuid: this.mapping.uuid });
   }
 }

@@ -20,6 +20,8 @@ export interface RegisteredResource {
   /** The `protect` and `retainOnDelete` resource options it was registered with. */
   protect: boolean;
   retainOnDelete: boolean;
+  /** URNs of its explicit dependencies (`dependsOn`). */
+  dependsOn: string[];
   state: Record<string, any>;
 }
 
@@ -116,7 +118,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   readonly resources: RegisteredResource[] = [];
   /** Set by the monitor hook just before each newResource call (the mock API omits them). */
   currentParentUrn?: string;
-  currentOptions = { protect: false, retainOnDelete: false };
+  currentOptions = { protect: false, retainOnDelete: false, dependsOn: [] as string[] };
   constructor(private readonly preview: boolean, private readonly region = testRegion, private readonly project = "ecommerce", private readonly stack = "dev") {}
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {

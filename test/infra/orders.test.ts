@@ -379,6 +379,11 @@ describe("Orders component", () => {
           assert.equal(m.bisectBatchOnFunctionError, true);
           assert.equal(m.destinationConfig.onFailure.destinationArn, arnOf(T.queue, "orders-indexer-dlq"));
         });
+
+        it("records start flowing only once the indexer's search role mapping has run", () => {
+          const run = mocks.named("aws:lambda/invocation:Invocation", "orders-search-access-run");
+          assert.ok(mocks.named(T.mapping, "orders-indexer-stream").dependsOn.includes(run.urn));
+        });
       });
 
       describe("routes", () => {
