@@ -73,6 +73,11 @@ export const ordersIndexTemplate = {
       // Keep delete tombstones as long as a DynamoDB stream keeps records (24 h): a replayed
       // INSERT/MODIFY older than the delete is still refused by its version.
       "index.gc_deletes": "24h",
+      // What the domain's slow-log groups receive (the domain publishes them to CloudWatch).
+      "index.search.slowlog.threshold.query.warn": "2s",
+      "index.search.slowlog.threshold.query.info": "500ms",
+      "index.indexing.slowlog.threshold.index.warn": "2s",
+      "index.indexing.slowlog.threshold.index.info": "500ms",
     },
     mappings: ordersIndexMappings,
   },

@@ -7,7 +7,7 @@ import { bulkActionLines, toBulkChunks } from "../../handlers/search-indexer/bul
 import { classifyItem } from "../../handlers/search-indexer/bulk-response";
 import { deadLetterBody, maxDeadLetterBytes } from "../../handlers/search-indexer/dead-letter";
 import type { BulkAction } from "../../handlers/search-indexer/stream-record";
-import { ordersIndex, orderTextSearchFields, toOrderSearchDocument } from "../../handlers/shared/order-index";
+import { ordersIndex, ordersIndexTemplate, orderTextSearchFields, toOrderSearchDocument } from "../../handlers/shared/order-index";
 import { createSearchClient } from "../../handlers/search-indexer/search-client";
 import { IndexBootstrap } from "../../handlers/search-indexer/index-bootstrap";
 import { Logger } from "@aws-lambda-powertools/logger";
@@ -102,6 +102,15 @@ describe("SearchIndexer dead-letter message", () => {
     assert.deepEqual(message.record.dynamodb.Keys, huge.dynamodb!.Keys);
     assert.equal(message.record.dynamodb.SequenceNumber, huge.dynamodb!.SequenceNumber);
     assert.equal(message.record.eventSourceARN, huge.eventSourceARN);
+  });
+});
+
+describe("orders index template", () => {
+  it("sets slow-log thresholds, so the domain's slow-log groups receive slow searches and writes", () => {
+    const settings = ordersIndexTemplate.template.settings as Record<string, string>;
+    for (const key of ["index.search.slowlog.threshold.query.warn", "index.indexing.slowlog.threshold.index.warn"]) {
+      assert.match(settings[key] ?? "", /^\d+(ms|s)$/, key);
+    }
   });
 });
 
