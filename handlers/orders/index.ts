@@ -12,6 +12,7 @@ import { AwsSigv4Signer } from "@opensearch-project/opensearch/aws";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import * as z from "zod";
 import { createOrdersApi } from "./router";
+import { searchAttempts, searchAttemptTimeoutMs } from "./search";
 
 export const environmentSchema = z.object({
   AWS_REGION: z.string().min(1),
@@ -49,8 +50,9 @@ const documentClient = DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: 
 const search = new Client({
   ...AwsSigv4Signer({ region: env.AWS_REGION, service: "es", getCredentials: defaultProvider() }),
   node: env.OPENSEARCH_ENDPOINT,
-  requestTimeout: 5000,
-  maxRetries: 1,
+  // The search route narrows both to the invocation's remaining time, request by request.
+  requestTimeout: searchAttemptTimeoutMs,
+  maxRetries: searchAttempts - 1,
 });
 
 const api = createOrdersApi({

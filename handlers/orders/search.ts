@@ -3,7 +3,7 @@
 // user text goes into a multi_match (analysed as plain text, no query syntax), never a
 // query_string, and a non-admin is always filtered to their own customerId.
 import type { API, Types } from "@opensearch-project/opensearch";
-import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { type Order, type SearchOrdersQuery, searchOrdersQuerySchema } from "../shared/order";
 import { orderTextSearchFields, ordersIndex } from "../shared/order-index";
 import type { Caller } from "./caller";
@@ -11,6 +11,23 @@ import type { OrdersDependencies } from "./dependencies";
 import { badRequest, serviceUnavailable, zodDetails } from "./errors";
 import { queryParameters } from "./request";
 import { jsonResponse } from "./responses";
+
+/** Longest wait for one `_search` attempt. */
+export const searchAttemptTimeoutMs = 5000;
+/** The first attempt and one retry (the client retries connection errors and 502/503/504). */
+export const searchAttempts = 2;
+/** Kept back from the invocation's deadline, to answer 503 after a slow search. */
+export const searchDeadlineReserveMs = 500;
+
+/**
+ * Timeout and retries of one search, so that every attempt ends before the invocation does:
+ * a slow domain then gets the 503 below (with its CORS headers), never a Lambda timeout,
+ * which API Gateway turns into a bare 502 the storefront cannot even read.
+ */
+export function searchRequestOptions(remainingTimeMs: number): { requestTimeout: number; maxRetries: number } {
+  const perAttempt = Math.floor((remainingTimeMs - searchDeadlineReserveMs) / searchAttempts);
+  return { requestTimeout: Math.max(1, Math.min(searchAttemptTimeoutMs, perAttempt)), maxRetries: searchAttempts - 1 };
+}
 
 /** The `_search` body for a validated query and caller. */
 export function buildSearchBody(query: SearchOrdersQuery, caller: Caller): API.Search_RequestBody {
@@ -37,14 +54,17 @@ interface SearchHits {
 }
 
 export function searchOrdersRoute(deps: OrdersDependencies) {
-  return async (event: APIGatewayProxyEvent, caller: Caller): Promise<APIGatewayProxyResult> => {
+  return async (event: APIGatewayProxyEvent, caller: Caller, context: Context): Promise<APIGatewayProxyResult> => {
     const parsed = searchOrdersQuerySchema.safeParse(queryParameters(event));
     if (!parsed.success) throw badRequest("invalid search", zodDetails(parsed.error));
     const body = buildSearchBody(parsed.data, caller);
     let response: SearchHits;
     try {
       // ignore_unavailable: before the first order is indexed there is no index; that is an empty result.
-      const result = await deps.search.search({ index: ordersIndex, body, ignore_unavailable: true });
+      const result = await deps.search.search(
+        { index: ordersIndex, body, ignore_unavailable: true },
+        searchRequestOptions(context.getRemainingTimeInMillis()),
+      );
       response = result.body as SearchHits;
     } catch (err) {
       deps.logger.error("order search failed", { error: err as Error });

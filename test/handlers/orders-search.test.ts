@@ -194,6 +194,17 @@ describe("orders: GET /orders/search", () => {
     });
   }
 
+  it("answers 503 before the invocation's deadline when OpenSearch is slow, instead of timing out", async () => {
+    fx.searchServer.delayBy(3000);
+    const remainingTimeMs = 1200;
+    const started = Date.now();
+    const response = await fx.invoke(ordersEvent({ resource: "/orders/search", method: "GET", query: { q: "mug" }, claims: customer }), remainingTimeMs);
+    const elapsed = Date.now() - started;
+    assert.equal(response.statusCode, 503, response.body);
+    assert.equal(response.headers?.["Access-Control-Allow-Origin"], allowedOrigin);
+    assert.ok(elapsed < remainingTimeMs, `answered after ${elapsed} ms, past the ${remainingTimeMs} ms the invocation had`);
+  });
+
   it("answers 503 with Retry-After when OpenSearch fails", async () => {
     fx.searchServer.failWith(503);
     const response = await search(customer, { q: "mug" });

@@ -67,7 +67,8 @@ export function createOrderEvent(sub: string, idempotencyKey: string | undefined
   });
 }
 
-export function lambdaContext(): Context {
+/** A Lambda context; `remainingTimeMs` is what getRemainingTimeInMillis answers. */
+export function lambdaContext(remainingTimeMs = 10_000): Context {
   return {
     callbackWaitsForEmptyEventLoop: false,
     functionName: "orders-test",
@@ -77,7 +78,7 @@ export function lambdaContext(): Context {
     awsRequestId: randomUUID(),
     logGroupName: "/aws/lambda/orders-test",
     logStreamName: "stream",
-    getRemainingTimeInMillis: () => 10_000,
+    getRemainingTimeInMillis: () => remainingTimeMs,
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,

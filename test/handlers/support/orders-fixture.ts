@@ -24,7 +24,8 @@ export const allowedOrigin = "https://shop.example.com";
 export const tables = { orders: "orders", products: "products", idempotency: "idempotency" };
 
 export interface OrdersFixture {
-  invoke(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult>;
+  /** Runs the handler with `remainingTimeMs` left in the invocation (default 10 s). */
+  invoke(event: APIGatewayProxyEvent, remainingTimeMs?: number): Promise<APIGatewayProxyResult>;
   /** Every item of the orders table. */
   storedOrders(): Promise<Order[]>;
   documentClient: DynamoDBDocumentClient;
@@ -83,7 +84,7 @@ export async function startOrdersFixture(options: { now?: () => Date } = {}): Pr
     now: options.now,
   });
   return {
-    invoke: (event) => api(event, lambdaContext()),
+    invoke: (event, remainingTimeMs) => api(event, lambdaContext(remainingTimeMs)),
     storedOrders: async () => {
       const items: Order[] = [];
       let ExclusiveStartKey: Record<string, unknown> | undefined;

@@ -17,6 +17,8 @@ export interface SearchServer {
   respondWith(documents: object[]): void;
   /** Answer every request with this HTTP error until reset with respondWith. */
   failWith(statusCode: number): void;
+  /** Hold every answer back this long (a slow domain) until reset with respondWith. */
+  delayBy(ms: number): void;
   stop(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export function startSearchServer(): Promise<SearchServer> {
   const requests: RecordedSearch[] = [];
   let documents: object[] = [];
   let failure: number | undefined;
+  let delayMs = 0;
   const server = createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const text = await readBody(req);
@@ -41,6 +44,8 @@ export function startSearchServer(): Promise<SearchServer> {
     };
     if (!url.pathname.endsWith("/_search")) return send(404, { error: { type: "not_found", reason: url.pathname }, status: 404 });
     requests.push({ method: req.method ?? "", path: url.pathname, query: url.searchParams, body: text ? JSON.parse(text) : {} });
+    if (delayMs > 0) await new Promise((done) => setTimeout(done, delayMs));
+    if (res.destroyed) return;
     if (failure) {
       return send(failure, { error: { root_cause: [], type: "cluster_block_exception", reason: "unavailable" }, status: failure });
     }
@@ -70,11 +75,18 @@ export function startSearchServer(): Promise<SearchServer> {
         respondWith: (docs) => {
           documents = docs;
           failure = undefined;
+          delayMs = 0;
         },
         failWith: (status) => {
           failure = status;
         },
-        stop: () => new Promise<void>((done) => server.close(() => done())),
+        delayBy: (ms) => {
+          delayMs = ms;
+        },
+        stop: () => new Promise<void>((done) => {
+          server.close(() => done());
+          server.closeAllConnections();
+        }),
       });
     });
   });
