@@ -14,8 +14,26 @@ export interface DeadLetterSink {
   send(record: unknown, reason: DeadLetterReason): Promise<void>;
 }
 
-/** SQS refuses bodies over 256 KiB; two 400 KB DynamoDB images can exceed that. */
+/**
+ * SQS refuses messages over 256 KiB (the queue's default maximum), counting the body and every
+ * message attribute's name, data type and value; two 400 KB DynamoDB images can exceed that.
+ */
 export const maxDeadLetterBytes = 256 * 1024;
+
+type MessageAttributes = NonNullable<SendMessageCommand["input"]["MessageAttributes"]>;
+
+/** The attributes a dead letter carries: its reason code, to filter on without parsing the body. */
+export function deadLetterAttributes(reason: DeadLetterReason): MessageAttributes {
+  return { reason: { DataType: "String", StringValue: reason.code } };
+}
+
+/** What the attributes count against the SQS message size. */
+function attributeBytes(attributes: MessageAttributes): number {
+  return Object.entries(attributes).reduce(
+    (sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? "") + Buffer.byteLength(value.StringValue ?? "") + (value.BinaryValue?.byteLength ?? 0),
+    0,
+  );
+}
 
 export interface DeadLetterMessage {
   source: "search-indexer";
@@ -28,12 +46,14 @@ export interface DeadLetterMessage {
   recordTruncated?: true;
 }
 
+/** The message body: no larger than what the attributes leave of the SQS limit. */
 export function deadLetterBody(record: unknown, reason: DeadLetterReason, now = new Date()): string {
+  const maxBodyBytes = maxDeadLetterBytes - attributeBytes(deadLetterAttributes(reason));
   const r = record as { eventID?: unknown; eventName?: unknown; eventSourceARN?: unknown; dynamodb?: Record<string, unknown> } | undefined;
   const sequenceNumber = typeof r?.dynamodb?.SequenceNumber === "string" ? r.dynamodb.SequenceNumber : undefined;
   const message: DeadLetterMessage = { source: "search-indexer", reason, failedAt: now.toISOString(), sequenceNumber, record };
   const full = JSON.stringify(message);
-  if (Buffer.byteLength(full) <= maxDeadLetterBytes) return full;
+  if (Buffer.byteLength(full) <= maxBodyBytes) return full;
   const { Keys, SequenceNumber, ApproximateCreationDateTime, SizeBytes } = r?.dynamodb ?? {};
   return JSON.stringify({
     ...message,
@@ -50,7 +70,7 @@ export class SqsDeadLetterQueue implements DeadLetterSink {
       new SendMessageCommand({
         QueueUrl: this.queueUrl,
         MessageBody: deadLetterBody(record, reason),
-        MessageAttributes: { reason: { DataType: "String", StringValue: reason.code } },
+        MessageAttributes: deadLetterAttributes(reason),
       }),
     );
   }

@@ -5,7 +5,8 @@ import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
 import { bulkActionLines, toBulkChunks } from "../../handlers/search-indexer/bulk-request";
 import { classifyItem } from "../../handlers/search-indexer/bulk-response";
-import { deadLetterBody, maxDeadLetterBytes } from "../../handlers/search-indexer/dead-letter";
+import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import { deadLetterBody, maxDeadLetterBytes, SqsDeadLetterQueue } from "../../handlers/search-indexer/dead-letter";
 import type { BulkAction } from "../../handlers/search-indexer/stream-record";
 import { ordersIndex, ordersIndexTemplate, orderTextSearchFields, toOrderSearchDocument } from "../../handlers/shared/order-index";
 import { createSearchClient } from "../../handlers/search-indexer/search-client";
@@ -102,6 +103,33 @@ describe("SearchIndexer dead-letter message", () => {
     assert.deepEqual(message.record.dynamodb.Keys, huge.dynamodb!.Keys);
     assert.equal(message.record.dynamodb.SequenceNumber, huge.dynamodb!.SequenceNumber);
     assert.equal(message.record.eventSourceARN, huge.eventSourceARN);
+  });
+
+  it("fits the SQS limit with its attributes counted, for a record just under the limit on its own", async () => {
+    const reason = { code: "mapping-rejected" as const, message: "x" };
+    const now = new Date("2025-01-01T00:00:00.000Z");
+    // A fixed eventID: the generated one varies in length from call to call.
+    const padded = (n: number) => ({ ...insertRecord({ ...order({ orderId: "o-3" }), note: "n".repeat(n) }), eventID: "e-1" });
+    // A body of exactly the limit: whole, it fits SQS only if the attributes are not counted.
+    const recordBytes = (n: number) => Buffer.byteLength(JSON.stringify(padded(n)));
+    const envelopeBytes = Buffer.byteLength(deadLetterBody(padded(0), reason, now)) - recordBytes(0);
+    const wholeBytes = (n: number) => envelopeBytes + recordBytes(n);
+    // Pad up to the limit (the record's own SizeBytes gains a few digits on the way).
+    let pad = 0;
+    for (let i = 0; i < 5 && wholeBytes(pad) !== maxDeadLetterBytes; i++) pad += maxDeadLetterBytes - wholeBytes(pad);
+    assert.equal(wholeBytes(pad), maxDeadLetterBytes);
+    const record = padded(pad);
+
+    const sent: SendMessageCommand[] = [];
+    await new SqsDeadLetterQueue({ send: async (command) => (sent.push(command), {} as never) }, "https://sqs.example/dlq").send(record, reason);
+    const { MessageBody, MessageAttributes } = sent[0].input;
+    const attributes = Object.entries(MessageAttributes ?? {}).reduce(
+      (sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? "") + Buffer.byteLength(value.StringValue ?? ""),
+      0,
+    );
+    assert.ok(attributes > 0, "the reason travels as an attribute");
+    assert.ok(Buffer.byteLength(MessageBody!) + attributes <= maxDeadLetterBytes, "body and attributes together within 256 KiB");
+    assert.equal(JSON.parse(MessageBody!).recordTruncated, true);
   });
 });
 
