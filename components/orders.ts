@@ -157,12 +157,14 @@ export class Orders extends pulumi.ComponentResource {
 
     const accessPolicy = this.search.admit(`${name}-search-resource-policy`, [api.role.arn, indexer.role.arn, searchAccess.role.arn]);
 
-    // Re-run whenever the roles or the role definitions (the handler's code) change.
+    // Re-run whenever the roles or the role definitions (the handler's code) change. It needs
+    // the whole network in place: the security group rules that let it reach the domain are
+    // separate resources nothing else here waits for.
     this.searchAccess = new aws.lambda.Invocation(`${name}-search-access-run`, {
       functionName: searchAccess.name,
       input: pulumi.jsonStringify({ endpoint: this.searchEndpoint, indexerRoleArns: [indexer.role.arn], readerRoleArns: [api.role.arn] }),
       triggers: { code: createHash("sha256").update(bundleHandler(searchAccessHandlerEntry).code).digest("hex") },
-    }, { parent: this, dependsOn: [accessPolicy, securityApiPermission, searchAccess] });
+    }, { parent: this, dependsOn: [accessPolicy, securityApiPermission, searchAccess, this.network] });
 
     this.streamConsumer = new StreamConsumer(`${name}-indexer-stream`, {
       function: indexer,

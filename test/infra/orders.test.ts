@@ -288,6 +288,13 @@ describe("Orders component", () => {
           });
           assert.match(invocation.triggers.code, /^[0-9a-f]{64}$/, "re-run when the role definitions change");
         });
+
+        it("runs the role mapping only once the security group rules let SearchAccess reach the domain", () => {
+          const run = mocks.named(T.invocation, "orders-search-access-run");
+          for (const rule of [...mocks.ofType(T.egress), ...mocks.ofType(T.ingress)]) {
+            assert.ok(run.dependsOn.includes(rule.urn), `${rule.name} may still be missing when the role mapping runs`);
+          }
+        });
       });
 
       describe("functions", () => {
