@@ -13,7 +13,11 @@ function pulumiType(value: unknown): string {
   return "string";
 }
 
-/** Pulumi.yaml: every key with its type, description and the dev default (prod's differences live in Pulumi.prod.yaml). */
+/**
+ * Pulumi.yaml: every key with its type, description and the dev default (prod's differences live
+ * in Pulumi.prod.yaml). Written as YAML 1.1, which is how the Pulumi CLI (go-yaml v2) reads it,
+ * so strings such as OFF or yes are quoted rather than read back as booleans.
+ */
 export function renderPulumiYaml(): string {
   const config: Record<string, Declared> = {};
   for (const [name, spec] of Object.entries(configKeys)) {
@@ -30,7 +34,7 @@ export function renderPulumiYaml(): string {
     runtime: { name: "nodejs", options: { packagemanager: "npm" } },
     description: "E-commerce platform on AWS: storefront (S3 + CloudFront), Cognito sign-in, orders API searchable in OpenSearch, clickstream analytics (Kinesis, Personalize, Firehose data lake) and CloudWatch alarms.",
     config,
-  }, { lineWidth: 0 });
+  }, { lineWidth: 0, version: "1.1" });
 }
 
 const code = (value: unknown) => "`" + JSON.stringify(value) + "`";

@@ -7,8 +7,9 @@ import { repoRoot } from "../../components/lib/bundle";
 
 export type StackName = "dev" | "prod";
 
+/** YAML 1.1, as the CLI's go-yaml v2 reads it: an unquoted OFF, ON, yes or no is a boolean. */
 function readYaml(file: string): any {
-  return parse(fs.readFileSync(path.join(repoRoot, file), "utf8"));
+  return parse(fs.readFileSync(path.join(repoRoot, file), "utf8"), { version: "1.1" });
 }
 
 export function projectFile(): { name: string; config: Record<string, { type: string; description?: string; default?: unknown; items?: unknown }> } {
