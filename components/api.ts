@@ -82,6 +82,8 @@ function gatewayResponses(origin: string) {
     "gatewayresponse.header.Access-Control-Allow-Headers": `'${corsAllowHeaders}'`,
   };
   const json = (template: string) => ({ "application/json": template });
+  // escapeJavaScript also turns ' into \', which is not valid JSON: undo that (as AWS documents).
+  const validationError = `$util.escapeJavaScript($context.error.validationErrorString).replaceAll("\\\\'","'")`;
   return {
     DEFAULT_4XX: { responseParameters: headers, responseTemplates: json('{"error":$context.error.messageString}') },
     DEFAULT_5XX: { responseParameters: headers, responseTemplates: json('{"error":$context.error.messageString}') },
@@ -89,12 +91,12 @@ function gatewayResponses(origin: string) {
     BAD_REQUEST_BODY: {
       statusCode: 400,
       responseParameters: headers,
-      responseTemplates: json('{"error":"Invalid request body","details":["$util.escapeJavaScript($context.error.validationErrorString)"]}'),
+      responseTemplates: json(`{"error":"Invalid request body","details":["${validationError}"]}`),
     },
     BAD_REQUEST_PARAMETERS: {
       statusCode: 400,
       responseParameters: headers,
-      responseTemplates: json('{"error":"Missing required request parameters","details":["$util.escapeJavaScript($context.error.validationErrorString)"]}'),
+      responseTemplates: json(`{"error":"Missing required request parameters","details":["${validationError}"]}`),
     },
     // API Gateway says "Missing Authentication Token" for paths it does not know.
     MISSING_AUTHENTICATION_TOKEN: { statusCode: 404, responseParameters: headers, responseTemplates: json('{"error":"Not found"}') },

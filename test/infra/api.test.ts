@@ -74,7 +74,10 @@ describe("Api", () => {
       assert.equal(responses[type].responseParameters["gatewayresponse.header.Access-Control-Allow-Origin"], `'${origin}'`, type);
     }
     assert.equal(responses.MISSING_AUTHENTICATION_TOKEN.statusCode, 404);
-    assert.match(responses.BAD_REQUEST_BODY.responseTemplates["application/json"], /validationErrorString/);
+    for (const type of ["BAD_REQUEST_BODY", "BAD_REQUEST_PARAMETERS"]) {
+      // escapeJavaScript turns ' into \' (not JSON); AWS documents undoing it with replaceAll.
+      assert.ok(responses[type].responseTemplates["application/json"].includes(`$util.escapeJavaScript($context.error.validationErrorString).replaceAll("\\\\'","'")`), type);
+    }
   });
 
   it("grants API Gateway invoke on each exact route, from this account", async () => {
