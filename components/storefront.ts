@@ -43,8 +43,11 @@ export class Storefront extends pulumi.ComponentResource {
   /** The uploaded site files, one object each. */
   public readonly siteObjects: pulumi.Resource[];
 
+  private readonly logicalName: string;
+
   constructor(name: string, args: StorefrontArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ecommerce:storefront:Storefront", name, {}, opts);
+    this.logicalName = name;
     const c = args.config;
     // The site is rebuilt from site/ on every deploy: no protection, and old versions go.
     this.bucket = new PrivateBucket(`${name}-site`, { forceDestroy: !c.protectData, deferPolicy: true }, { parent: this });
@@ -151,7 +154,7 @@ export class Storefront extends pulumi.ComponentResource {
 
   /** Writes /config.json, which the page reads to find this stack's API and sign-in. */
   publishRuntimeConfig(config: SiteRuntimeConfig): aws.s3.BucketObjectv2 {
-    return new aws.s3.BucketObjectv2("storefront-config-json", {
+    return new aws.s3.BucketObjectv2(`${this.logicalName}-config-json`, {
       bucket: this.bucket.bucket.id,
       key: "config.json",
       content: pulumi.jsonStringify(config),
