@@ -63,6 +63,13 @@ export function personalizeCalls<T>(entries: readonly PersonalizeEntry<T>[]): Pe
   return calls;
 }
 
+/**
+ * The event's `properties` stay in the lake and are not sent: PutEvents reads their keys as
+ * fields of the interactions schema (which has none beyond USER_ID, ITEM_ID, TIMESTAMP and
+ * EVENT_TYPE) and refuses the whole call with InvalidInputException when a key is a reserved
+ * word (userId, sessionId, eventType, timestamp, recommendationId, impression), so one
+ * browser-chosen key would cost up to ten events their interaction.
+ */
 function putEventsCommand<T>(trackingId: string, call: PersonalizeCall<T>): PutEventsCommand {
   return new PutEventsCommand({
     trackingId,
@@ -73,7 +80,6 @@ function putEventsCommand<T>(trackingId: string, call: PersonalizeCall<T>): PutE
       eventType: event.eventType,
       sentAt: new Date(event.timestamp),
       itemId: event.itemId,
-      ...(event.properties !== undefined ? { properties: JSON.stringify(event.properties) } : {}),
     })),
   });
 }

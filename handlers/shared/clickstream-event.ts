@@ -2,7 +2,8 @@
 // ClickstreamProcessor and the tests: what a browser may send as one event, and the
 // normalised event the processor writes to the lake (one JSON line per event).
 // Limits follow Amazon Personalize PutEvents (ids ≤ 256 chars, properties ≤ 1,024 chars,
-// event ≤ 10 KB) so that every valid event can be sent there unchanged.
+// event ≤ 10 KB) so that every valid event can be sent there unchanged (`properties` go to
+// the lake only: the interactions schema has no field for them).
 // Namespace import: lets esbuild tree-shake zod (the `{ z }` form bundles all of it, ~450 KB).
 import * as z from "zod";
 

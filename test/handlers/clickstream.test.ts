@@ -117,7 +117,8 @@ describe("ClickstreamProcessor (kinesalite, s3rver)", function () {
     assert.equal(sent.eventType, "product_view");
     assert.equal(sent.itemId, "KIT-MUG-STN-12");
     assert.deepEqual(sent.sentAt, new Date("2025-03-01T11:00:00.000Z"));
-    assert.equal(sent.properties, JSON.stringify({ category: "kitchen", position: 3 }));
+    // Properties stay in the lake: the interactions schema has no field for them.
+    assert.equal(sent.properties, undefined);
     // Quarantine: one object for the batch, read back from S3.
     const documents = await quarantineDocuments();
     assert.equal(documents.size, 1);
@@ -251,6 +252,29 @@ describe("ClickstreamProcessor (kinesalite, s3rver)", function () {
     assert.equal(counts.PersonalizeFailedEvents, 2);
     // The lake got every event regardless (its own sink).
     assert.equal(firehose.landed.length, 5);
+  });
+
+  it("records interactions whatever keys the browser chose for properties (they stay in the lake)", async () => {
+    const events = [
+      productView("r1", "s-r", { properties: { timestamp: "12:00", source: "ad" } }),
+      productView("r2", "s-r", { properties: { SessionId: "other" } }),
+      productView("r3", "s-r"),
+    ];
+    const { records } = await streamOf(asCollectorRecords(events));
+    const personalize = new FakePersonalize();
+    const firehose = new FakeFirehose();
+
+    const { response, counts } = await processClickstreamBatch(kinesisStreamEvent(records), deps({ firehose, personalize }));
+
+    assert.deepEqual(response, { batchItemFailures: [] });
+    assert.equal(counts.PersonalizeRejectedEvents, 0);
+    assert.equal(counts.EventsToPersonalize, 3);
+    assert.deepEqual(personalize.accepted.flatMap((c) => c.eventList!.map((e) => e.eventId)), ["r1", "r2", "r3"]);
+    assert.deepEqual(firehose.lakeEvents().map((e) => e.properties), [
+      { timestamp: "12:00", source: "ad" },
+      { SessionId: "other" },
+      { category: "kitchen", position: 3 },
+    ]);
   });
 
   it("makes no Personalize call when Personalize is disabled", async () => {

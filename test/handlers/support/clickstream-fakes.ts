@@ -81,7 +81,14 @@ export class FakeFirehose {
   }
 }
 
-/** Personalize: `accepted` holds the input of every call that succeeded. */
+/** Keys PutEvents refuses in an event's `properties`, whatever their case (PutEvents API reference). */
+export const reservedPropertyKeys = ["userid", "sessionid", "eventtype", "timestamp", "recommendationid", "impression"];
+
+/**
+ * Personalize: `accepted` holds the input of every call that succeeded. As the service does,
+ * it refuses the whole call with InvalidInputException when an event's `properties` use a
+ * reserved key.
+ */
 export class FakePersonalize {
   readonly calls: PutEventsCommandInput[] = [];
   readonly accepted: PutEventsCommandInput[] = [];
@@ -90,6 +97,12 @@ export class FakePersonalize {
   async send(command: PutEventsCommand): Promise<PutEventsCommandOutput> {
     const call = this.calls.length;
     this.calls.push(command.input);
+    const reserved = (command.input.eventList ?? [])
+      .flatMap((e) => (e.properties ? Object.keys(JSON.parse(e.properties as string)) : []))
+      .find((key) => reservedPropertyKeys.includes(key.toLowerCase()));
+    if (reserved !== undefined) {
+      throw new InvalidInputException({ message: `properties may not use the reserved key ${reserved}`, $metadata: metadata(400) });
+    }
     const reply = this.script(call, command.input);
     if (reply.kind === "throttled") throw personalizeErrors.throttled();
     if (reply.kind === "server-error") throw personalizeErrors.serverError();
