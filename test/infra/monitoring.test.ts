@@ -289,6 +289,35 @@ describe("Monitoring", () => {
         }
       });
 
+      it("every alarm is one PutMetricAlarm accepts: one metric with one statistic, or metric math within CloudWatch's limits", () => {
+        for (const alarm of run().mocks.ofType(T.alarm)) {
+          const i = alarm.inputs;
+          if (!i.metricQueries) {
+            assert.equal([i.statistic, i.extendedStatistic].filter((s) => s !== undefined).length, 1, `${alarm.name}: statistic or extendedStatistic`);
+            assert.ok([10, 30].includes(i.period) || i.period % 60 === 0, `${alarm.name}: period ${i.period}`);
+            continue;
+          }
+          // Metric math: no single-metric fields beside the queries.
+          for (const field of ["namespace", "metricName", "dimensions", "statistic", "extendedStatistic", "period"]) assert.equal(i[field], undefined, `${alarm.name}: ${field} with metricQueries`);
+          const queries: any[] = i.metricQueries;
+          const metrics = queries.filter((q) => q.metric);
+          const expressions = queries.filter((q) => q.expression);
+          // "Alarms based on metric math expressions can reference a maximum of 10 metrics" (hard limit).
+          assert.ok(metrics.length >= 1 && metrics.length <= 10, `${alarm.name}: ${metrics.length} metrics; a metric-math alarm may read 10 at most`);
+          assert.ok(expressions.length <= 10, `${alarm.name}: ${expressions.length} expressions`);
+          assert.equal(queries.filter((q) => q.returnData === true).length, 1, `${alarm.name}: exactly one query returns the alarm's data`);
+          assert.ok(queries.find((q) => q.returnData === true).expression, `${alarm.name}: the returned query is the expression`);
+          const ids = queries.map((q) => q.id);
+          assert.equal(new Set(ids).size, ids.length, `${alarm.name}: query ids are unique`);
+          for (const id of ids) assert.match(id, /^[a-z][a-zA-Z0-9_]*$/, `${alarm.name}: query id ${id}`);
+          for (const q of metrics) assert.ok(q.metric.period % 60 === 0 && q.metric.stat, `${alarm.name}: query ${q.id} has a period and a stat`);
+          // Every lower-case word of an expression is a query id (functions such as SUM are upper case).
+          for (const q of expressions) for (const ref of q.expression.match(/\b[a-z][a-zA-Z0-9_]*\b/g) ?? []) {
+            assert.ok(ids.includes(ref), `${alarm.name}: expression ${q.expression} names ${ref}, which is no query`);
+          }
+        }
+      });
+
       it("the missing-data treatment is the one chosen for each metric", () => {
         const { mocks } = run();
         // Published continuously while the part works: silence means it stopped.
