@@ -7,6 +7,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from "aws-lambda";
+import { quarantineClientConfig, sinkClientConfig } from "./clients";
 import { clickstreamMetricNames } from "./counts";
 import { readEnvironment } from "./environment";
 import { processClickstreamBatch, type ClickstreamProcessorDeps } from "./process-batch";
@@ -15,17 +16,18 @@ const environment = readEnvironment(process.env);
 // POWERTOOLS_SERVICE_NAME and POWERTOOLS_METRICS_NAMESPACE come from the environment.
 const logger = new Logger();
 const metrics = new Metrics();
-// One retry layer: the core's (bounded, counted in metrics), not the SDK's on top of it.
+// One retry layer for the sinks: the core's (bounded, counted in metrics), not the SDK's on
+// top of it; every client gives up on a silent connection (clients.ts).
 const deps: ClickstreamProcessorDeps = {
-  firehose: { client: new FirehoseClient({ maxAttempts: 1 }), deliveryStreamName: environment.FIREHOSE_STREAM_NAME },
+  firehose: { client: new FirehoseClient(sinkClientConfig), deliveryStreamName: environment.FIREHOSE_STREAM_NAME },
   personalize: environment.PERSONALIZE_TRACKING_ID
     ? {
-        client: new PersonalizeEventsClient({ maxAttempts: 1 }),
+        client: new PersonalizeEventsClient(sinkClientConfig),
         trackingId: environment.PERSONALIZE_TRACKING_ID,
         concurrency: environment.PERSONALIZE_CONCURRENCY,
       }
     : undefined,
-  quarantine: { client: new S3Client({}), bucket: environment.LAKE_BUCKET, prefix: environment.QUARANTINE_PREFIX },
+  quarantine: { client: new S3Client(quarantineClientConfig), bucket: environment.LAKE_BUCKET, prefix: environment.QUARANTINE_PREFIX },
   logger,
 };
 

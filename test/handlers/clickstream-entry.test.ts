@@ -1,8 +1,14 @@
 // The ClickstreamProcessor entry as Lambda loads it: environment read at import, Powertools
 // metrics published in EMF under the component's namespace, partial-batch response shape.
 import { strict as assert } from "node:assert";
+import { createServer, type Socket } from "node:net";
+import type { AddressInfo } from "node:net";
+import { FirehoseClient, PutRecordBatchCommand } from "@aws-sdk/client-firehose";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { Context, KinesisStreamEvent } from "aws-lambda";
+import { quarantineClientConfig, requestTimeoutMs, sinkClientConfig } from "../../handlers/clickstream/clients";
 import { clickstreamMetricNames } from "../../handlers/clickstream/counts";
+import { isRetryableAwsError } from "../../handlers/clickstream/retry";
 
 describe("ClickstreamProcessor entry", () => {
   const saved = { ...process.env };
@@ -57,5 +63,35 @@ describe("ClickstreamProcessor entry", () => {
     assert.equal(directive.Namespace, "Ecommerce/Clickstream");
     assert.deepEqual(directive.Metrics.map((m: { Name: string }) => m.Name).sort(), [...clickstreamMetricNames].sort());
     assert.equal(emf.service, "clickstream");
+  });
+
+  it("gives up on a service that accepts the connection and never answers, with an error the sinks retry", async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((done) => silent.listen(0, "127.0.0.1", done));
+    const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const common = { region: "us-east-1", endpoint, credentials: { accessKeyId: "test", secretAccessKey: "test" } };
+    const firehose = new FirehoseClient({ ...sinkClientConfig, ...common });
+    // One attempt here: the SDK's S3 retries would only multiply the wait.
+    const s3 = new S3Client({ ...quarantineClientConfig, ...common, forcePathStyle: true, maxAttempts: 1 });
+    const started = Date.now();
+    try {
+      const outcomes = await Promise.allSettled([
+        firehose.send(new PutRecordBatchCommand({ DeliveryStreamName: "lake", Records: [{ Data: Buffer.from("{}\n") }] })),
+        s3.send(new PutObjectCommand({ Bucket: "lake", Key: "quarantine/x.json", Body: "{}" })),
+      ]);
+      for (const outcome of outcomes) {
+        assert.equal(outcome.status, "rejected");
+        const error = (outcome as PromiseRejectedResult).reason;
+        assert.equal(error.name, "TimeoutError", String(error));
+        assert.ok(isRetryableAwsError(error), "a timeout is retried by the sinks");
+      }
+      assert.ok(Date.now() - started < requestTimeoutMs * 2, `gave up after ${Date.now() - started} ms`);
+    } finally {
+      firehose.destroy();
+      s3.destroy();
+      sockets.forEach((socket) => socket.destroy());
+      await new Promise((done) => silent.close(done));
+    }
   });
 });
