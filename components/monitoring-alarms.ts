@@ -94,6 +94,10 @@ export type AlarmKind = keyof typeof alarmKinds;
 
 const slug = (name: string) => name.replace(/[^a-zA-Z0-9-]+/g, "-");
 
+/** The p99 duration a function alarms above: the configured share of its own timeout. */
+export const durationThresholdMs = (fn: BundledFunction, t: AlarmThresholds) =>
+  Math.round(fn.timeoutSeconds * 1000 * t.alarmDurationPercentOfTimeout / 100);
+
 export function lambdaAlarms(fn: BundledFunction, t: AlarmThresholds, consumesStream: boolean): AlarmSpec[] {
   const resource = pulumi.resourceName(fn);
   const metric = (metricName: string, stat: string): Metric => ({ namespace: "AWS/Lambda", metricName, dimensions: { FunctionName: fn.function.name }, stat });
@@ -104,7 +108,7 @@ export function lambdaAlarms(fn: BundledFunction, t: AlarmThresholds, consumesSt
     {
       id: id("duration"), kind: "lambda-duration", resource, metric: metric("Duration", "p99"), window: slow,
       comparison: "GreaterThanThreshold",
-      threshold: Math.round(fn.timeoutSeconds * 1000 * t.alarmDurationPercentOfTimeout / 100),
+      threshold: durationThresholdMs(fn, t),
       treatMissingData: "notBreaching",
       // Timeouts are also Errors, so a rarely invoked function that times out still alarms.
       lowSampleCountPercentiles: "ignore",

@@ -9,7 +9,7 @@ import type { PlatformConfig } from "./config";
 import { callerContext } from "./lib/iam";
 import type { MonitoringTargets } from "./lib/monitoring-targets";
 import {
-  AlarmSpec, AlarmThresholds, cloudFrontMetricsRegion, deadLetterQueueAlarms, deliveryStreamAlarms, describeAlarm, distributionAlarms,
+  AlarmSpec, AlarmThresholds, cloudFrontMetricsRegion, deadLetterQueueAlarms, deliveryStreamAlarms, describeAlarm, distributionAlarms, durationThresholdMs,
   lambdaAlarms, Metric, restApiAlarms, searchDomainAlarms, streamAlarms, tableAlarms,
 } from "./monitoring-alarms";
 import { dashboardBody, DashboardTargets } from "./monitoring-dashboard";
@@ -42,7 +42,7 @@ function collect(targets: MonitoringTargets[], thresholds: AlarmThresholds): Das
     functions: functions.map((fn) => ({
       fn,
       consumesStream: consumers.includes(fn),
-      durationThresholdMs: Math.round(fn.timeoutSeconds * 1000 * thresholds.alarmDurationPercentOfTimeout / 100),
+      durationThresholdMs: durationThresholdMs(fn, thresholds),
     })),
     deadLetterQueues: unique(targets.map((t) => t.deadLetterQueues)),
     streams: unique(targets.map((t) => t.streams)),
