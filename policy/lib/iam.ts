@@ -1,6 +1,8 @@
 // IAM policy documents as the rules see them: statements normalised to arrays, principals and
 // conditions readable, whether the document came as a JSON string or an object.
-import { asArray, parseMaybeJson, peek } from "./props";
+import type { PolicyResource } from "@pulumi/policy";
+import { Identities, joinTarget } from "./join";
+import { asArray, isUnknown, parseMaybeJson, peek } from "./props";
 
 export interface Statement {
   Sid?: string;
@@ -65,4 +67,20 @@ export function deniesInsecureTransport(document: unknown, actions: string[]): b
     s.Action.some((a) => covered.includes(a.toLowerCase())) &&
     Object.entries(s.Condition ?? {}).some(([op, block]) =>
       op === "Bool" && Object.entries(block ?? {}).some(([k, v]) => k.toLowerCase() === "aws:securetransport" && String(v) === "false")));
+}
+
+/**
+ * The resources of `targetType` (queues, topics) none of whose policies denies `actions` without
+ * TLS: their policy resources of `policyType` (joined through `prop`) and their own `policy`.
+ * A target with a policy document unknown in preview is judged after the update.
+ */
+export function acceptingInsecureTransport(resources: PolicyResource[], targetType: string, policyType: string, prop: string, identities: Identities, actions: string[]): PolicyResource[] {
+  const targets = resources.filter((r) => r.type === targetType);
+  const policies = resources.filter((r) => r.type === policyType);
+  return targets.filter((target) => {
+    const mine = policies.filter((p) => joinTarget(p, prop, targets, identities)?.urn === target.urn);
+    if (mine.some((p) => isUnknown(() => p.props.policy))) return false;
+    const documents = [...mine.map((p) => peek(() => p.props.policy)), peek(() => target.props.policy)];
+    return !documents.some((d) => deniesInsecureTransport(d, actions));
+  });
 }

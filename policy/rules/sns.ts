@@ -1,9 +1,8 @@
 // SNS topics: encryption with a KMS key and TLS-only publishing.
 import type { PolicyResource } from "@pulumi/policy";
-import { ofType, resourceRule, stackRule } from "../lib/define";
-import { deniesInsecureTransport } from "../lib/iam";
-import { joinTarget } from "../lib/join";
-import { isUnknown, peek, present } from "../lib/props";
+import { resourceRule, stackRule } from "../lib/define";
+import { acceptingInsecureTransport } from "../lib/iam";
+import { peek, present } from "../lib/props";
 import type { PackPolicy } from "../lib/types";
 
 const topicType = "aws:sns/topic:Topic";
@@ -29,13 +28,9 @@ export const snsRules: PackPolicy[] = [
     description: "Topic policies deny publishing not made over TLS.",
     remediation: "Add an aws.sns.TopicPolicy with a Deny of sns:Publish (or sns:*) for Principal * when aws:SecureTransport is false, next to the statements letting CloudWatch publish.",
     validate: (resources, _args, report) => {
-      const topics = ofType(resources, topicType);
-      const policies = ofType(resources, "aws:sns/topicPolicy:TopicPolicy");
-      for (const topic of topics) {
-        const mine = policies.filter((p) => joinTarget(p, "arn", topics, (t: PolicyResource) => [peek(() => t.props.arn), peek(() => t.props.id)])?.urn === topic.urn);
-        if (mine.some((p) => isUnknown(() => p.props.policy))) continue; // judged after the update
-        const documents = [...mine.map((p) => peek(() => p.props.policy)), peek(() => topic.props.policy)];
-        if (!documents.some((d) => deniesInsecureTransport(d, ["sns:*", "sns:Publish"]))) report(topic, `Topic ${topic.name} accepts publishing without TLS.`);
+      const identities = (t: PolicyResource) => [peek(() => t.props.arn), peek(() => t.props.id)];
+      for (const topic of acceptingInsecureTransport(resources, topicType, "aws:sns/topicPolicy:TopicPolicy", "arn", identities, ["sns:*", "sns:Publish"])) {
+        report(topic, `Topic ${topic.name} accepts publishing without TLS.`);
       }
     },
   }),

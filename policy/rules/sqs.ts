@@ -1,9 +1,8 @@
 // SQS queues: encryption, TLS only, and a dead-letter path for every queue that is not one.
 import type { PolicyResource } from "@pulumi/policy";
 import { ofType, resourceRule, stackRule } from "../lib/define";
-import { deniesInsecureTransport } from "../lib/iam";
-import { joinTarget } from "../lib/join";
-import { isUnknown, parseMaybeJson, peek, present } from "../lib/props";
+import { acceptingInsecureTransport } from "../lib/iam";
+import { parseMaybeJson, peek, present } from "../lib/props";
 import type { PackPolicy } from "../lib/types";
 
 const queueType = "aws:sqs/queue:Queue";
@@ -48,13 +47,8 @@ export const sqsRules: PackPolicy[] = [
     description: "Queue policies deny requests not made over TLS.",
     remediation: "Add an aws.sqs.QueuePolicy with a Deny of sqs:* for Principal * when aws:SecureTransport is false (DeadLetterQueue does).",
     validate: (resources, _args, report) => {
-      const queues = ofType(resources, queueType);
-      const policies = ofType(resources, "aws:sqs/queuePolicy:QueuePolicy");
-      for (const queue of queues) {
-        const mine = policies.filter((p) => joinTarget(p, "queueUrl", queues, queueIdentities)?.urn === queue.urn);
-        const documents = [...mine.map((p) => () => p.props.policy), () => queue.props.policy];
-        if (mine.some((p) => isUnknown(() => p.props.policy))) continue; // judged after the update
-        if (!documents.some((read) => deniesInsecureTransport(peek(read), ["sqs:*"]))) report(queue, `Queue ${queue.name} accepts requests without TLS.`);
+      for (const queue of acceptingInsecureTransport(resources, queueType, "aws:sqs/queuePolicy:QueuePolicy", "queueUrl", queueIdentities, ["sqs:*"])) {
+        report(queue, `Queue ${queue.name} accepts requests without TLS.`);
       }
     },
   }),
