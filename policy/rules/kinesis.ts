@@ -1,6 +1,6 @@
 // Kinesis data streams: server-side encryption.
 import { resourceRule } from "../lib/define";
-import { peek } from "../lib/props";
+import { isUnknown, peek } from "../lib/props";
 import type { PackPolicy } from "../lib/types";
 
 const stream = ["aws:kinesis/stream:Stream"];
@@ -27,6 +27,8 @@ export const kinesisRules: PackPolicy[] = [
     remediation: "Create an aws.kms.Key with rotation and pass its ARN as kmsKeyId.",
     types: stream,
     validate: (props, _args, report) => {
+      // A key ARN unknown in preview is computed, so a key of the stack (the AWS managed alias is a literal).
+      if (isUnknown(() => props.kmsKeyId)) return;
       const key = peek(() => props.kmsKeyId);
       if (props.encryptionType === "KMS" && (key === undefined || key === "alias/aws/kinesis")) report("The stream uses the AWS managed key alias/aws/kinesis.");
     },
