@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { PlatformConfig } from "./config";
 import { BundledFunction } from "./lib/function";
-import { callerContext, serviceTrustPolicy } from "./lib/iam";
+import { apiGatewayTrustPolicy, callerContext } from "./lib/iam";
 import { MonitoringTargets } from "./lib/monitoring-targets";
 
 export type ApiConfig = Pick<PlatformConfig, "stage" | "region" | "logRetentionDays" | "apiRateLimit" | "apiBurstLimit">;
@@ -272,7 +272,7 @@ export class Api extends pulumi.ComponentResource {
     }, { parent: this });
 
     this.accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { retentionInDays: c.logRetentionDays }, { parent: this });
-    const logging = this.cloudWatchLogging(name, accountId);
+    const logging = this.cloudWatchLogging(name);
 
     this.stage = new aws.apigateway.Stage(`${name}-stage`, {
       restApi: this.restApi.id,
@@ -306,10 +306,10 @@ export class Api extends pulumi.ComponentResource {
    * API Gateway writes access and execution logs with one role per account and region. Setting
    * it here makes a fresh account work; in an account that already has one, this re-asserts it.
    */
-  private cloudWatchLogging(name: string, accountId: pulumi.Output<string>): aws.apigateway.Account {
+  private cloudWatchLogging(name: string): aws.apigateway.Account {
     const role = new aws.iam.Role(`${name}-cloudwatch-role`, {
       description: "API Gateway writes stage logs to CloudWatch Logs",
-      assumeRolePolicy: serviceTrustPolicy("apigateway.amazonaws.com", accountId),
+      assumeRolePolicy: apiGatewayTrustPolicy(),
     }, { parent: this });
     const attachment = new aws.iam.RolePolicyAttachment(`${name}-cloudwatch-role-logs`, {
       role: role.name,

@@ -6,7 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { clickstreamEventJsonSchema, maxEventsPerRequest } from "../handlers/shared/clickstream-event";
 import type { ApiRoute } from "./api";
-import { policyDocument, PolicyStatement, serviceTrustPolicy } from "./lib/iam";
+import { apiGatewayTrustPolicy, policyDocument, PolicyStatement } from "./lib/iam";
 
 export const eventsPath = "/events";
 
@@ -129,7 +129,6 @@ export interface EventsRouteArgs {
   allowedOrigin: pulumi.Input<string>;
   region: string;
   partition: pulumi.Input<string>;
-  accountId: pulumi.Input<string>;
   throttle: { rateLimit: number; burstLimit: number };
 }
 
@@ -137,8 +136,7 @@ export interface EventsRouteArgs {
 export function createEventsRoute(name: string, args: EventsRouteArgs, parent: pulumi.Resource): { route: ApiRoute; role: aws.iam.Role } {
   const role = new aws.iam.Role(`${name}-role`, {
     description: "API Gateway puts clickstream events on the Kinesis stream (POST /events)",
-    // The Api is created after this component, so the trust is scoped to the account.
-    assumeRolePolicy: serviceTrustPolicy("apigateway.amazonaws.com", args.accountId),
+    assumeRolePolicy: apiGatewayTrustPolicy(),
   }, { parent });
 
   const statements: PolicyStatement[] = [

@@ -10,7 +10,7 @@ import { createEventsRoute } from "./ingestion-events-route";
 import { PersonalizeDatasetGroup, personalizeWiring } from "./ingestion-personalize";
 import { DeadLetterQueue } from "./lib/dead-letter-queue";
 import { BundledFunction } from "./lib/function";
-import { PolicyStatement, accountAdministersKey, callerContext, policyDocument, serviceTrustPolicy } from "./lib/iam";
+import { PolicyStatement, accountAdministersKey, callerContext, firehoseTrustPolicy, policyDocument } from "./lib/iam";
 import { MonitoringTargets } from "./lib/monitoring-targets";
 import { PrivateBucket } from "./lib/private-bucket";
 import { StreamConsumer } from "./lib/stream-consumer";
@@ -91,7 +91,6 @@ export class Ingestion extends pulumi.ComponentResource {
       allowedOrigin: args.allowedOrigin,
       region: c.region,
       partition,
-      accountId,
       throttle: { rateLimit: c.eventsRateLimit, burstLimit: c.eventsBurstLimit },
     }, this);
     this.apiRole = events.role;
@@ -123,7 +122,7 @@ export class Ingestion extends pulumi.ComponentResource {
     const deliveryLogStream = new aws.cloudwatch.LogStream(`${name}-delivery-s3`, { logGroupName: this.deliveryLogGroup.name }, { parent: this });
     this.firehoseRole = new aws.iam.Role(`${name}-firehose-role`, {
       description: "Firehose writes clickstream events to the data lake",
-      assumeRolePolicy: serviceTrustPolicy("firehose.amazonaws.com", accountId),
+      assumeRolePolicy: firehoseTrustPolicy(accountId),
     }, { parent: this });
     const firehosePolicy = new aws.iam.RolePolicy(`${name}-firehose-policy`, {
       role: this.firehoseRole.id,

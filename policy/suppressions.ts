@@ -33,6 +33,16 @@ export const suppressions: PackSuppression[] = [
     detail: "POST /events",
     reason: "The clickstream collector must accept anonymous shoppers (no sign-in before browsing). It only writes to Kinesis through a fixed integration, after the request model (1-500 events of the shared schema) is validated, under its own route throttle.",
   },
+  {
+    policy: "iam-trust-policy-scoped",
+    resource: "api-cloudwatch-role",
+    reason: "API Gateway documents no condition key for the roles it assumes, and one it does not send would break stage logging. Only principals allowed iam:PassRole on the role can name it in API Gateway settings.",
+  },
+  {
+    policy: "iam-trust-policy-scoped",
+    resource: "ingestion-events-api-role",
+    reason: "API Gateway documents no condition key for integration credentials, and one it does not send would refuse every POST /events. Only principals allowed iam:PassRole on the role can name it in an integration; the role may only PutRecords on this stream.",
+  },
 ];
 
 /** `suppressions` as the pack config CrossGuard hands each policy's getConfig(). */

@@ -31,6 +31,27 @@ export function serviceTrustPolicy(service: string, accountId: pulumi.Input<stri
   return policyDocument([{ Principal: { Service: service }, Action: "sts:AssumeRole", Condition: condition }]);
 }
 
+/**
+ * Firehose's documented trust policy: Firehose assumes its role with this account's id as the
+ * external id, which keeps delivery streams of other accounts out.
+ */
+export function firehoseTrustPolicy(accountId: pulumi.Input<string>): pulumi.Output<string> {
+  return policyDocument([{
+    Principal: { Service: "firehose.amazonaws.com" },
+    Action: "sts:AssumeRole",
+    Condition: { StringEquals: { "sts:ExternalId": accountId } },
+  }]);
+}
+
+/**
+ * API Gateway (integration credentials, the CloudWatch logging role) documents no condition
+ * key for the roles it assumes, and a condition it does not send would refuse every request.
+ * Other accounts are kept out another way: naming a role in an API needs iam:PassRole on it.
+ */
+export function apiGatewayTrustPolicy(): pulumi.Output<string> {
+  return policyDocument([{ Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+}
+
 /** The account and partition this stack deploys to, for ARNs and conditions. Pass
  * `{ parent: this }` so the lookup uses the component's provider. */
 export function callerContext(opts?: pulumi.InvokeOutputOptions) {

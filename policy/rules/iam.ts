@@ -2,7 +2,7 @@
 // cannot be used as a confused deputy, nothing granted to IAM users.
 import type { ResourceValidationArgs } from "@pulumi/policy";
 import { resourceRule } from "../lib/define";
-import { isPublicPrincipal, isScoped, servicePrincipals, Statement, statements } from "../lib/iam";
+import { conditionKeys, isPublicPrincipal, isScoped, servicePrincipals, Statement, statements } from "../lib/iam";
 import { asArray, peek } from "../lib/props";
 import type { PackPolicy } from "../lib/types";
 
@@ -28,6 +28,9 @@ const allowStatements = (props: Record<string, any>, args: ResourceValidationArg
  * Actions AWS does not let you scope to a resource, so "Resource": "*" is the only option.
  * `cloudwatch:PutMetricData` additionally needs a cloudwatch:namespace condition.
  */
+/** A service trust may also be pinned by the external id the service passes (Firehose: the account id). */
+const trustScoped = (s: Statement) => isScoped(s) || conditionKeys(s).includes("sts:externalid");
+
 export const unscopableActions = [
   "xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets",
   "cloudwatch:PutMetricData",
@@ -113,7 +116,7 @@ export const iamRules: PackPolicy[] = [
       for (const s of statements(peek(() => props.assumeRolePolicy)).filter((st) => st.Effect === "Allow")) {
         if (isPublicPrincipal(s) && !isScoped(s)) report("The trust policy lets any principal assume the role.");
         const services = servicePrincipals(s);
-        if (services.length > 0 && !isScoped(s)) report(`${services.join(", ")} may assume the role for any account (no aws:SourceAccount or aws:SourceArn condition).`);
+        if (services.length > 0 && !trustScoped(s)) report(`${services.join(", ")} may assume the role for any account (no aws:SourceAccount, aws:SourceArn or sts:ExternalId condition).`);
       }
     },
   }),

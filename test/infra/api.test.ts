@@ -120,7 +120,10 @@ describe("Api", () => {
     assert.equal(route.methodPath, "widgets/GET");
     assert.equal(route.settings.throttlingRateLimit, 7);
     assert.equal(route.settings.throttlingBurstLimit, 9);
-    assert.ok(mocks.named("aws:apigateway/account:Account", "api-account-logging"));
+    const account = mocks.named("aws:apigateway/account:Account", "api-account-logging");
+    const role = mocks.named("aws:iam/role:Role", "api-cloudwatch-role");
+    assert.equal(account.inputs.cloudwatchRoleArn, role.state.arn);
+    assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy).Statement, [{ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" }]);
   });
 
   it("refuses a route declared twice", async () => {

@@ -250,14 +250,13 @@ describe("Ingestion: POST /events", () => {
     assert.equal(renderError(serverError, "ServiceUnavailable"), 503);
   });
 
-  it("the API's role is assumable by API Gateway of this account only and may do exactly PutRecords on the stream", async () => {
+  it("the API's role is assumable by API Gateway (with no condition key it does not send) and may do exactly PutRecords on the stream", async () => {
     const { mocks } = await run("dev");
     const role = mocks.named(Types.role, "ingestion-events-api-role");
     assert.deepEqual(statements(role.inputs.assumeRolePolicy), [{
       Effect: "Allow",
       Principal: { Service: "apigateway.amazonaws.com" },
       Action: "sts:AssumeRole",
-      Condition: { StringEquals: { "aws:SourceAccount": accountId } },
     }]);
     const policy = policyOf(mocks, "ingestion-events-api-policy");
     assert.deepEqual(allowedActions(policy), {
@@ -345,11 +344,12 @@ describe("Ingestion: data lake and Firehose", () => {
     const { mocks } = await run("dev");
     const lake = mocks.named(Types.bucket, "ingestion-lake").state.arn;
     const key = mocks.ofType(Types.key)[0].state.arn;
+    // Firehose's documented trust: it passes this account's id as the external id.
     assert.deepEqual(statements(mocks.named(Types.role, "ingestion-firehose-role").inputs.assumeRolePolicy), [{
       Effect: "Allow",
       Principal: { Service: "firehose.amazonaws.com" },
       Action: "sts:AssumeRole",
-      Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+      Condition: { StringEquals: { "sts:ExternalId": accountId } },
     }]);
     const policy = policyOf(mocks, "ingestion-firehose-policy");
     const objects = [`${lake}/errors/*`, `${lake}/events/*`];

@@ -71,7 +71,10 @@ export const computeCases: RuleCases = {
     expect: /AWS managed policy AWSLambdaVPCAccessExecutionRole/,
   },
   "iam-trust-policy-scoped": {
-    compliant: [r("aws:iam/role:Role", "orders-role", { assumeRolePolicy: trust({ StringEquals: { "aws:SourceAccount": "123456789012" } }) })],
+    compliant: [
+      r("aws:iam/role:Role", "orders-role", { assumeRolePolicy: trust({ StringEquals: { "aws:SourceAccount": "123456789012" } }) }),
+      r("aws:iam/role:Role", "firehose-role", { assumeRolePolicy: trust({ StringEquals: { "sts:ExternalId": "123456789012" } }) }),
+    ],
     violating: [r("aws:iam/role:Role", "orders-role", { assumeRolePolicy: trust() })],
     expect: /lambda.amazonaws.com may assume the role for any account/,
   },
