@@ -19,14 +19,27 @@ export function signedSecurityApi(endpoint: string, getCredentials = defaultProv
     requestTimeout: 10_000,
     maxRetries: 2,
   });
+  const send = async (path: string, body: object) => {
+    // ignore: every status comes back as a response; applySearchAccess judges it.
+    const response = await client.transport.request({ method: "PUT", path, body }, { ignore: [400, 401, 403, 404, 409, 500, 502, 503, 504] });
+    return { statusCode: response.statusCode ?? 0, body: response.body };
+  };
   return {
     async put(path, body) {
-      // ignore: every status comes back as a response; applySearchAccess judges it.
-      const response = await client.transport.request({ method: "PUT", path, body }, { ignore: [400, 401, 403, 404, 409, 500, 503] });
-      return { statusCode: response.statusCode ?? 0, body: response.body };
+      // A domain that has just been created may answer 5xx for a while: back off and retry
+      // (up to 30 s per request; the function has 60 s) before failing the deployment.
+      let response = await send(path, body);
+      for (let attempt = 0; response.statusCode >= 500 && attempt < retryDelaysMs.length; attempt++) {
+        await new Promise((resume) => setTimeout(resume, retryDelaysMs[attempt]));
+        response = await send(path, body);
+      }
+      return response;
     },
   };
 }
+
+/** Waits between attempts when the domain answers 5xx; tests may shorten them. */
+export const retryDelaysMs = [1_000, 2_000, 4_000, 8_000, 15_000];
 
 export async function handler(event: unknown): Promise<{ applied: AppliedChange[] }> {
   const parsed = accessRequestSchema.safeParse(event);

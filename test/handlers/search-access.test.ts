@@ -10,7 +10,7 @@ import {
 
 process.env.AWS_REGION ??= "eu-west-1";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { signedSecurityApi, handler } = require("../../handlers/search-access/index") as typeof import("../../handlers/search-access/index");
+const { signedSecurityApi, handler, retryDelaysMs } = require("../../handlers/search-access/index") as typeof import("../../handlers/search-access/index");
 
 interface Recorded { method: string; path: string; body: any; authorization?: string }
 
@@ -88,6 +88,32 @@ describe("search-access (FGAC roles and role mappings)", () => {
       /PUT \/_plugins\/_security\/api\/roles\/orders_reader answered 403: .*no permissions for security api/,
     );
     assert.ok(!requests.some((r) => r.path.includes("rolesmapping")), "no mapping written");
+  });
+
+  describe("a domain answering 5xx", () => {
+    const realDelays = [...retryDelaysMs];
+    before(() => retryDelaysMs.splice(0, retryDelaysMs.length, 5, 5, 5));
+    after(() => retryDelaysMs.splice(0, retryDelaysMs.length, ...realDelays));
+
+    it("a brand-new domain's brief 503 is waited out, and every change still lands", async () => {
+      const answered = new Map<string, number>();
+      statusFor = (path) => {
+        const seen = (answered.get(path) ?? 0) + 1;
+        answered.set(path, seen);
+        return seen <= 2 ? 503 : 200;
+      };
+      const applied = await applySearchAccess(signedSecurityApi(endpoint, credentials), { endpoint, indexerRoleArns: [indexerArn], readerRoleArns: [readerArn] });
+      assert.deepEqual(applied.map((a) => a.statusCode), [200, 200, 200, 200]);
+    });
+
+    it("a domain that keeps failing fails the deployment, naming the answer", async () => {
+      statusFor = () => 500;
+      await assert.rejects(
+        applySearchAccess(signedSecurityApi(endpoint, credentials), { endpoint, indexerRoleArns: [indexerArn], readerRoleArns: [readerArn] }),
+        /answered 500/,
+      );
+      assert.equal(requests.filter((r) => r.path.endsWith(`/roles/${indexerRoleName}`)).length, 4, "the first attempt and three retries");
+    });
   });
 
   it("the input must name an OpenSearch Service https endpoint and IAM role ARNs", async () => {
