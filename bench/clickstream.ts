@@ -122,7 +122,7 @@ function coldImportMs(code: string, runs: number): number {
           ...process.env,
           // The SDK is external: resolve it from the project's node_modules as the runtime would from its own.
           NODE_PATH: join(repoRoot, "node_modules"),
-          AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: "1",
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
           AWS_REGION: "us-east-1",
           FIREHOSE_STREAM_NAME: "bench",
           LAKE_BUCKET: "bench",

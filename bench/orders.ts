@@ -61,7 +61,7 @@ function coldImportMs(code: string): number {
       PATH: process.env.PATH ?? "",
       NODE_PATH: path.join(repoRoot, "node_modules"),
       AWS_REGION: "us-east-1",
-      AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: "1",
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
       ORDERS_TABLE: "orders", PRODUCTS_TABLE: "products", IDEMPOTENCY_TABLE: "idempotency",
       OPENSEARCH_ENDPOINT: "https://search.example.invalid", ALLOWED_ORIGIN: "https://shop.example.com",
     };

@@ -120,7 +120,7 @@ function bundleFigures(): BenchRow[] {
     const env = {
       PATH: process.env.PATH ?? "",
       NODE_PATH: join(__dirname, "..", "node_modules"),
-      AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: "1",
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
       OPENSEARCH_ENDPOINT: "https://vpc-orders-abc123.us-east-1.es.amazonaws.com",
       DEAD_LETTER_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/search-indexer-dlq",
       AWS_REGION: "us-east-1",

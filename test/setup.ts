@@ -1,3 +1,3 @@
 // Loaded before every suite (see .mocharc.json).
 // The SDK warns on Node 20 that releases after January 2027 need Node 22; Lambda runs 22.
-process.env.AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING = "1";
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";

@@ -67,7 +67,7 @@ describe("orders: bundle", () => {
       AWS_REGION: testRegion,
       AWS_ACCESS_KEY_ID: testCredentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: testCredentials.secretAccessKey,
-      AWS_SDK_JS_SUPPRESS_NODE_DEPRECATION_WARNING: "1",
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
       AWS_LAMBDA_FUNCTION_NAME: "orders",
     });
     const fullEnv = () => ({
