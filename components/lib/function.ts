@@ -19,8 +19,6 @@ export interface BundledFunctionArgs {
   policyStatements?: pulumi.Input<PolicyStatement>[];
   /** Run inside a VPC (private subnets, the given security groups). */
   vpc?: { subnetIds: pulumi.Input<pulumi.Input<string>[]>; securityGroupIds: pulumi.Input<pulumi.Input<string>[]> };
-  /** Cap on concurrent executions (protects downstream services); unset = account pool. */
-  reservedConcurrency?: number;
 }
 
 export const lambdaRuntime = "nodejs22.x";
@@ -78,7 +76,6 @@ export class BundledFunction extends pulumi.ComponentResource {
       role: this.role.arn,
       memorySize: args.memoryMb,
       timeout: args.timeoutSeconds,
-      reservedConcurrentExecutions: args.reservedConcurrency,
       tracingConfig: { mode: "Active" },
       loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name, applicationLogLevel: "INFO", systemLogLevel: "WARN" },
       environment: args.environment ? { variables: args.environment } : undefined,

@@ -22,13 +22,11 @@ export function policyDocument(statements: pulumi.Input<PolicyStatement>[]): pul
 }
 
 /**
- * Trust policy for an AWS service, limited to this account (and, where given, to the exact
- * resource that acts) so the service cannot be used as a confused deputy.
+ * Trust policy for an AWS service, limited to this account so the service cannot be used as a
+ * confused deputy by another account.
  */
-export function serviceTrustPolicy(service: string, accountId: pulumi.Input<string>, sourceArn?: pulumi.Input<string>): pulumi.Output<string> {
-  const condition: Record<string, Record<string, pulumi.Input<string>>> = { StringEquals: { "aws:SourceAccount": accountId } };
-  if (sourceArn) condition.ArnLike = { "aws:SourceArn": sourceArn };
-  return policyDocument([{ Principal: { Service: service }, Action: "sts:AssumeRole", Condition: condition }]);
+export function serviceTrustPolicy(service: string, accountId: pulumi.Input<string>): pulumi.Output<string> {
+  return policyDocument([{ Principal: { Service: service }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": accountId } } }]);
 }
 
 /**

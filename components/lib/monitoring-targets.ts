@@ -20,7 +20,3 @@ export interface MonitoringTargets {
   restApis?: { restApi: aws.apigateway.RestApi; stage: aws.apigateway.Stage }[];
   distributions?: aws.cloudfront.Distribution[];
 }
-
-export interface Monitored {
-  readonly monitoring: MonitoringTargets;
-}

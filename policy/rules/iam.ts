@@ -110,7 +110,7 @@ export const iamRules: PackPolicy[] = [
     maps: "CKV_AWS_60 / CKV_AWS_61",
     level: "mandatory",
     description: "Role trust policies never trust \"*\" and pin service principals to this account or the acting resource (aws:SourceAccount / aws:SourceArn).",
-    remediation: "Use serviceTrustPolicy(service, accountId, sourceArn?) from components/lib/iam.ts.",
+    remediation: "Use serviceTrustPolicy(service, accountId) (or the service's documented trust: firehoseTrustPolicy) from components/lib/iam.ts.",
     types: ["aws:iam/role:Role"],
     validate: (props, _args, report) => {
       for (const s of statements(peek(() => props.assumeRolePolicy)).filter((st) => st.Effect === "Allow")) {
