@@ -75,31 +75,35 @@ export function mockJson(body: Record<string, unknown>, allowedOrigin: pulumi.In
 
 const corsAllowHeaders = "Content-Type,Authorization,Idempotency-Key,X-Amz-Date,X-Amz-Security-Token";
 
-/** CORS headers API Gateway adds to its own error responses (401, 403, 404, 429, 5xx). */
-function gatewayResponses(origin: string) {
-  const headers = {
+/**
+ * API Gateway's own error responses (401, 403, 404, 413, 429, 5xx...), with CORS headers and
+ * JSON bodies. A gateway-response template is NOT run by VTL: API Gateway only substitutes
+ * `$context` variables, so `$util` calls or `#set` would reach the client verbatim. The bodies
+ * therefore use only variables that are JSON by themselves: `$context.error.messageString`
+ * (the message, already quoted: AWS's own default is `{"message":$context.error.messageString}`)
+ * and `$context.error.responseType` (an enum token). `$context.error.validationErrorString` is
+ * raw text with quotes in it (`["events"]`): it cannot go into a JSON body without escaping, so
+ * it goes to the access log (`validationError`), and the body names the failed check.
+ */
+export function gatewayResponses(origin: string): Record<string, { statusCode?: string; responseParameters: Record<string, string>; responseTemplates: Record<string, string> }> {
+  const responseParameters = {
     "gatewayresponse.header.Access-Control-Allow-Origin": `'${origin}'`,
     "gatewayresponse.header.Access-Control-Allow-Headers": `'${corsAllowHeaders}'`,
   };
   const json = (template: string) => ({ "application/json": template });
-  // escapeJavaScript also turns ' into \', which is not valid JSON: undo that (as AWS documents).
-  const validationError = `$util.escapeJavaScript($context.error.validationErrorString).replaceAll("\\\\'","'")`;
+  const errorBody = json('{"error":$context.error.messageString,"type":"$context.error.responseType","requestId":"$context.requestId"}');
   return {
-    DEFAULT_4XX: { responseParameters: headers, responseTemplates: json('{"error":$context.error.messageString}') },
-    DEFAULT_5XX: { responseParameters: headers, responseTemplates: json('{"error":$context.error.messageString}') },
-    // A failed request model check: say which field is wrong.
-    BAD_REQUEST_BODY: {
-      statusCode: 400,
-      responseParameters: headers,
-      responseTemplates: json(`{"error":"Invalid request body","details":["${validationError}"]}`),
-    },
-    BAD_REQUEST_PARAMETERS: {
-      statusCode: 400,
-      responseParameters: headers,
-      responseTemplates: json(`{"error":"Missing required request parameters","details":["${validationError}"]}`),
-    },
+    DEFAULT_4XX: { responseParameters, responseTemplates: errorBody },
+    DEFAULT_5XX: { responseParameters, responseTemplates: errorBody },
+    // A failed request model or required-parameter check (the details are in the access log).
+    BAD_REQUEST_BODY: { statusCode: "400", responseParameters, responseTemplates: errorBody },
+    BAD_REQUEST_PARAMETERS: { statusCode: "400", responseParameters, responseTemplates: errorBody },
     // API Gateway says "Missing Authentication Token" for paths it does not know.
-    MISSING_AUTHENTICATION_TOKEN: { statusCode: 404, responseParameters: headers, responseTemplates: json('{"error":"Not found"}') },
+    MISSING_AUTHENTICATION_TOKEN: {
+      statusCode: "404",
+      responseParameters,
+      responseTemplates: json('{"error":"Not found","type":"$context.error.responseType","requestId":"$context.requestId"}'),
+    },
   };
 }
 
@@ -224,6 +228,8 @@ export const accessLogFormat = {
   integrationLatency: "$context.integrationLatency",
   integrationStatus: "$context.integrationStatus",
   errorMessage: "$context.error.message",
+  // Which field failed the request model or which parameter is missing (BAD_REQUEST_*).
+  validationError: "$context.error.validationErrorString",
   xrayTraceId: "$context.xrayTraceId",
 };
 

@@ -3,6 +3,7 @@
 // keeps the two in step) and the README's config table is written from this list.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { tagEntries, tagProblem } from "./lib/aws-tags";
 
 export const stages = ["dev", "prod"] as const;
 export type Stage = (typeof stages)[number];
@@ -172,6 +173,11 @@ function parseTags(text: string | undefined, errors: string[]): Record<string, s
   }
   const missing = requiredTags.filter((t) => !parsed.data.tags[t]);
   if (missing.length > 0) errors.push(`Invalid config aws:defaultTags = ${JSON.stringify(value)}: missing tag(s) ${missing.join(", ")}`);
+  // Every resource carries these tags: one AWS refuses would fail every create.
+  for (const [key, tagValue] of tagEntries(parsed.data.tags)) {
+    const problem = tagProblem(key, tagValue);
+    if (problem) errors.push(`Invalid config aws:defaultTags.tags.${key} = ${JSON.stringify(tagValue)}: ${problem}`);
+  }
   return parsed.data.tags;
 }
 

@@ -186,9 +186,8 @@ export class Ingestion extends pulumi.ComponentResource {
       policyStatements: processorPermissions,
     }, { parent: this });
 
-    this.deadLetterQueue = new DeadLetterQueue(`${name}-processor-dlq`, {
-      description: "Clickstream batches the processor gave up on (retries or record age exhausted)",
-    }, { parent: this });
+    // Clickstream batches the processor gave up on (retries or record age exhausted).
+    this.deadLetterQueue = new DeadLetterQueue(`${name}-processor-dlq`, { purpose: "clickstream-processor-failures" }, { parent: this });
 
     this.consumer = new StreamConsumer(`${name}-processor-source`, {
       function: this.processor,

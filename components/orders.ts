@@ -68,7 +68,7 @@ export class Orders extends pulumi.ComponentResource {
     this.tables = new OrderTables(`${name}-tables`, { config: c }, { parent: this });
     const { orders, products, idempotency } = this.tables;
     const byCustomerArn = pulumi.interpolate`${orders.arn}/index/${ordersByCustomerIndex}`;
-    this.deadLetterQueue = new DeadLetterQueue(`${name}-indexer-dlq`, { description: "Orders stream records the search indexer could not index" }, { parent: this });
+    this.deadLetterQueue = new DeadLetterQueue(`${name}-indexer-dlq`, { purpose: "search-indexer-failures" }, { parent: this });
 
     // Exactly what the order handler calls: conditional PutItem and GetItem on orders, Query on
     // the customer index, BatchGetItem/GetItem on the catalog, Powertools idempotency records.

@@ -16,11 +16,12 @@ import { reliabilityRules } from "./rules/reliability";
 import { s3Rules } from "./rules/s3";
 import { snsRules } from "./rules/sns";
 import { sqsRules } from "./rules/sqs";
+import { tagRules } from "./rules/tags";
 
 export const policies: PackPolicy[] = [
   ...s3Rules, ...cloudfrontRules, ...cognitoRules, ...apigatewayRules, ...lambdaRules, ...iamRules,
   ...dynamodbRules, ...kinesisRules, ...firehoseRules, ...opensearchRules, ...sqsRules, ...snsRules,
-  ...logsRules, ...kmsRules, ...reliabilityRules,
+  ...logsRules, ...kmsRules, ...tagRules, ...reliabilityRules,
 ];
 
 export const packName = "ecommerce-guardrails";

@@ -1,7 +1,10 @@
 // An encrypted SQS queue that keeps what could not be processed for the longest time SQS
-// allows (14 days), refusing any request not made over TLS.
+// allows (14 days), refusing any request not made over TLS. SQS queues have no description:
+// the `purpose` tag names what the queue holds as a slug (AWS's tag character set), the
+// README says it in prose.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { tagProblem } from "./aws-tags";
 import { policyDocument } from "./iam";
 
 export const deadLetterRetentionSeconds = 14 * 24 * 60 * 60;
@@ -11,12 +14,15 @@ export class DeadLetterQueue extends pulumi.ComponentResource {
   public readonly arn: pulumi.Output<string>;
   public readonly url: pulumi.Output<string>;
 
-  constructor(name: string, args: { description: string }, opts?: pulumi.ComponentResourceOptions) {
+  /** `purpose`: a slug such as "clickstream-processor-failures" (tag values refuse prose). */
+  constructor(name: string, args: { purpose: string }, opts?: pulumi.ComponentResourceOptions) {
     super("ecommerce:lib:DeadLetterQueue", name, {}, opts);
+    const problem = tagProblem("purpose", args.purpose);
+    if (problem) throw new Error(`DeadLetterQueue ${name}: purpose ${JSON.stringify(args.purpose)} is not a valid tag value: ${problem}`);
     this.queue = new aws.sqs.Queue(name, {
       messageRetentionSeconds: deadLetterRetentionSeconds,
       sqsManagedSseEnabled: true,
-      tags: { purpose: args.description },
+      tags: { purpose: args.purpose },
     }, { parent: this });
     new aws.sqs.QueuePolicy(`${name}-tls-only`, {
       queueUrl: this.queue.url,

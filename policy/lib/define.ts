@@ -59,7 +59,7 @@ function metadata(c: Common) {
 }
 
 export interface ResourceRuleSpec extends Common {
-  /** Resource type tokens the rule judges, e.g. "aws:sqs/queue:Queue". */
+  /** Resource type tokens the rule judges, e.g. "aws:sqs/queue:Queue"; "*" for every resource. */
   types: string[];
   validate: (props: Record<string, any>, args: ResourceValidationArgs, report: (message: string) => void) => void;
 }
@@ -68,7 +68,7 @@ export function resourceRule(spec: ResourceRuleSpec): PackResourcePolicy {
   return {
     ...metadata(spec),
     validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
-      if (!spec.types.includes(args.type)) return;
+      if (!spec.types.includes("*") && !spec.types.includes(args.type)) return;
       const { suppressions } = args.getConfig<{ suppressions?: Suppression[] }>();
       spec.validate(args.props, args, (message) => {
         if (!isSuppressed(suppressions, args.urn, message)) reportViolation(message);

@@ -4,14 +4,15 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 
 export const services = [
   "s3", "cloudfront", "cognito", "apigateway", "lambda", "iam", "dynamodb", "kinesis", "firehose",
-  "opensearch", "sqs", "sns", "logs", "kms", "reliability",
+  "opensearch", "sqs", "sns", "logs", "kms", "tags", "reliability",
 ] as const;
 export type Service = (typeof services)[number];
 
 interface RuleMetadata {
   /** Service area (one rules file each). */
   service: Service;
-  /** The cdk-nag and/or checkov rule(s) this corresponds to, e.g. "AwsSolutions-S1 / CKV_AWS_18". */
+  /** The cdk-nag and/or checkov rule(s) this corresponds to, e.g. "AwsSolutions-S1 / CKV_AWS_18",
+   * or "none: <why>" where neither has one. */
   maps: string;
   enforcementLevel: "mandatory" | "advisory";
 }

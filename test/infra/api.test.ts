@@ -68,16 +68,64 @@ describe("Api", () => {
     assert.match(preflight["method.response.header.Access-Control-Allow-Headers"], /Idempotency-Key/);
   });
 
-  it("API Gateway's own errors carry CORS headers and JSON; unknown paths are 404; validation errors say why", async () => {
+  it("API Gateway's own errors carry CORS headers and a JSON body; unknown paths are 404; status codes are strings", async () => {
     const responses = documentOf(await run("dev"))["x-amazon-apigateway-gateway-responses"];
-    for (const type of ["DEFAULT_4XX", "DEFAULT_5XX", "BAD_REQUEST_BODY", "MISSING_AUTHENTICATION_TOKEN"]) {
+    for (const type of ["DEFAULT_4XX", "DEFAULT_5XX", "BAD_REQUEST_BODY", "BAD_REQUEST_PARAMETERS", "MISSING_AUTHENTICATION_TOKEN"]) {
       assert.equal(responses[type].responseParameters["gatewayresponse.header.Access-Control-Allow-Origin"], `'${origin}'`, type);
     }
-    assert.equal(responses.MISSING_AUTHENTICATION_TOKEN.statusCode, 404);
-    for (const type of ["BAD_REQUEST_BODY", "BAD_REQUEST_PARAMETERS"]) {
-      // escapeJavaScript turns ' into \' (not JSON); AWS documents undoing it with replaceAll.
-      assert.ok(responses[type].responseTemplates["application/json"].includes(`$util.escapeJavaScript($context.error.validationErrorString).replaceAll("\\\\'","'")`), type);
+    assert.equal(responses.MISSING_AUTHENTICATION_TOKEN.statusCode, "404");
+    for (const [type, response] of Object.entries<any>(responses)) {
+      if (response.statusCode !== undefined) assert.equal(typeof response.statusCode, "string", `${type}.statusCode`);
     }
+  });
+
+  describe("gateway-response templates, rendered as API Gateway does (substitution only, no VTL)", () => {
+    const hostile = [
+      'Invalid request body',
+      '[object has missing required properties (["events"])]',
+      'instance type (integer) does not match any allowed primitive type (allowed: ["string"]) \\ \' \n\t </script> ${x} #set($a = 1)',
+      '$context.error.messageString "quoted" $util.escapeJavaScript("x")',
+      'ünïcödé \u2028 line separator, emoji \u{1F600}, NUL \u0000',
+    ];
+    /** What API Gateway knows about a failed request; messageString is the message already quoted. */
+    const contextFor = (message: string, validation: string): Record<string, string> => ({
+      "context.error.message": message,
+      "context.error.messageString": JSON.stringify(message),
+      "context.error.validationErrorString": validation,
+      "context.error.responseType": "BAD_REQUEST_BODY",
+      "context.requestId": "c0ffee00-0000-4000-8000-000000000000",
+    });
+    /** One pass of `$context.…` substitution; anything else a template could hold is refused. */
+    function render(template: string, context: Record<string, string>): string {
+      assert.doesNotMatch(template, /#(set|if|foreach|end)\b|\$(util|input)\./, "VTL is not run in gateway responses");
+      return template.replace(/\$(context(?:\.[A-Za-z]+)+)/g, (_, name: string) => {
+        assert.ok(name in context, `unknown variable $${name}`);
+        return context[name];
+      });
+    }
+
+    it("every template yields valid JSON with the error, for every hostile message and validation string", async () => {
+      const responses = documentOf(await run("dev"))["x-amazon-apigateway-gateway-responses"];
+      for (const [type, response] of Object.entries<any>(responses)) {
+        for (const [contentType, template] of Object.entries<string>(response.responseTemplates)) {
+          for (const message of hostile) {
+            for (const validation of hostile) {
+              const body = render(template, contextFor(message, validation));
+              let parsed: any;
+              assert.doesNotThrow(() => (parsed = JSON.parse(body)), `${type} ${contentType} is not JSON for ${JSON.stringify(message)}: ${body}`);
+              assert.equal(typeof parsed.error, "string", type);
+              if (type !== "MISSING_AUTHENTICATION_TOKEN") assert.equal(parsed.error, message, type);
+              assert.equal(parsed.requestId, "c0ffee00-0000-4000-8000-000000000000", type);
+            }
+          }
+        }
+      }
+    });
+
+    it("the validation detail the body cannot carry is in the access log", () => {
+      assert.equal(accessLogFormat.validationError, "$context.error.validationErrorString");
+      assert.equal(accessLogFormat.requestId, "$context.requestId");
+    });
   });
 
   it("grants API Gateway invoke on each exact route, from this account", async () => {

@@ -84,6 +84,10 @@ describe("stack config", () => {
       ["search nodes per zone", { "ecommerce:searchInstanceCount": 4 }, /ecommerce:searchInstanceCount = 4: must be a multiple of searchZoneCount \(3\)/],
       ["region", { "aws:region": "moon-1" }, /aws:region = "moon-1": an AWS region/],
       ["required tags", { "aws:defaultTags": { tags: { project: "ecommerce", stage: "prod" } } }, /aws:defaultTags = .*missing tag\(s\) owner/],
+      ["tag value outside AWS's tag characters", { "aws:defaultTags": { tags: { project: "ecommerce", stage: "prod", owner: "Platform team (EU)" } } },
+        /aws:defaultTags.tags.owner = "Platform team \(EU\)": the value may hold only letters, digits, spaces and _ . : \/ = \+ - @/],
+      ["tag value too long", { "aws:defaultTags": { tags: { project: "ecommerce", stage: "prod", owner: "o".repeat(257) } } }, /aws:defaultTags.tags.owner = "o+": the value must be at most 256 characters/],
+      ["tag key reserved", { "aws:defaultTags": { tags: { project: "ecommerce", stage: "prod", owner: "o", "aws:team": "x" } } }, /aws:defaultTags.tags.aws:team = "x": the key may not start with aws:/],
       ["tag stage", { "aws:defaultTags": { tags: { project: "ecommerce", stage: "dev", owner: "x" } } }, /aws:defaultTags.tags.stage = "dev": must equal ecommerce:stage \(prod\)/],
     ];
     for (const [label, overrides, expected] of cases) {

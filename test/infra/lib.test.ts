@@ -105,7 +105,7 @@ describe("StreamConsumer and DeadLetterQueue", () => {
   const keyArn = "arn:aws:kms:eu-west-1:123456789012:key/k1";
   const run = (kind: "kinesis" | "dynamodb") => runComponents("dev", () => {
     const fn = new BundledFunction("consumer-fn", { entry: handlerEntries[0], description: "d", memoryMb: 256, timeoutSeconds: 30, logRetentionDays: 14 });
-    const dlq = new DeadLetterQueue("consumer-dlq", { description: "test" });
+    const dlq = new DeadLetterQueue("consumer-dlq", { purpose: "test-failures" });
     new StreamConsumer("consumer", {
       function: fn,
       source: kind === "kinesis" ? { kind, streamArn, kmsKeyArn: keyArn } : { kind, streamArn: "arn:aws:dynamodb:eu-west-1:123456789012:table/t/stream/x" },

@@ -24,7 +24,8 @@ describe("policy pack", () => {
 
   it("names the cdk-nag and/or checkov counterpart of every rule, and chooses its level", () => {
     for (const p of policies) {
-      assert.match(p.maps, /AwsSolutions-[A-Z]+\d+|CKV2?_AWS_\d+/, p.name);
+      // A rule no scanner has says so, with the reason ("none: ...").
+      assert.match(p.maps, /AwsSolutions-[A-Z]+\d+|CKV2?_AWS_\d+|^none: .{10,}/, p.name);
       assert.ok(p.description.includes(`[${p.maps}]`), p.name);
       assert.ok(["mandatory", "advisory"].includes(p.enforcementLevel), p.name);
       assert.ok(p.remediationSteps, p.name);

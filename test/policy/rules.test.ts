@@ -8,9 +8,10 @@ import { dataCases } from "./cases/data";
 import { edgeCases } from "./cases/edge";
 import { reliabilityCases } from "./cases/reliability";
 import { s3Cases } from "./cases/s3";
+import { tagCases } from "./cases/tags";
 import type { RuleCases } from "./cases/types";
 
-const caseFiles = [s3Cases, edgeCases, computeCases, dataCases, reliabilityCases];
+const caseFiles = [s3Cases, edgeCases, computeCases, dataCases, tagCases, reliabilityCases];
 const cases: RuleCases = Object.assign({}, ...caseFiles);
 
 describe("policy rules: compliant and violating cases", () => {
