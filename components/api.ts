@@ -46,9 +46,13 @@ export interface ApiArgs {
 
 export const stageName = "v1";
 
+/** The partition an ARN lives in (aws, aws-cn, aws-us-gov): `arn:<partition>:...`. */
+const partitionOf = (arn: string) => arn.split(":")[1];
+
 /** Lambda proxy integration for `fn` (the function answers with status, headers and body). */
 export function lambdaProxy(fn: BundledFunction, region: string): pulumi.Output<Record<string, unknown>> {
-  return pulumi.interpolate`arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/${fn.arn}/invocations`.apply((uri): Record<string, unknown> => ({
+  // API Gateway's service ARN is in the function's partition.
+  return fn.arn.apply((arn) => `arn:${partitionOf(arn)}:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`).apply((uri): Record<string, unknown> => ({
     type: "aws_proxy",
     httpMethod: "POST",
     uri,
@@ -247,7 +251,7 @@ export class Api extends pulumi.ComponentResource {
   constructor(name: string, args: ApiArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ecommerce:api:Api", name, {}, opts);
     const c = args.config;
-    const { accountId } = callerContext({ parent: this });
+    const { accountId, partition } = callerContext({ parent: this });
     this.routes = [{ path: "/health", method: "GET", authorization: "none", integration: mockJson({ status: "ok" }, args.allowedOrigin) }, ...args.routes];
     assertUniqueRoutes(this.routes);
 
@@ -278,7 +282,7 @@ export class Api extends pulumi.ComponentResource {
     }, { parent: this });
 
     this.accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { retentionInDays: c.logRetentionDays }, { parent: this });
-    const logging = this.cloudWatchLogging(name);
+    const logging = this.cloudWatchLogging(name, partition);
 
     this.stage = new aws.apigateway.Stage(`${name}-stage`, {
       restApi: this.restApi.id,
@@ -312,14 +316,15 @@ export class Api extends pulumi.ComponentResource {
    * API Gateway writes access and execution logs with one role per account and region. Setting
    * it here makes a fresh account work; in an account that already has one, this re-asserts it.
    */
-  private cloudWatchLogging(name: string): aws.apigateway.Account {
+  private cloudWatchLogging(name: string, partition: pulumi.Input<string>): aws.apigateway.Account {
     const role = new aws.iam.Role(`${name}-cloudwatch-role`, {
       description: "API Gateway writes stage logs to CloudWatch Logs",
       assumeRolePolicy: apiGatewayTrustPolicy(),
     }, { parent: this });
     const attachment = new aws.iam.RolePolicyAttachment(`${name}-cloudwatch-role-logs`, {
       role: role.name,
-      policyArn: aws.iam.ManagedPolicy.AmazonAPIGatewayPushToCloudWatchLogs,
+      // aws.iam.ManagedPolicy's constants carry the aws partition: build the ARN in ours.
+      policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs`,
     }, { parent: this });
     return new aws.apigateway.Account(`${name}-account-logging`, { cloudwatchRoleArn: role.arn }, { parent: this, dependsOn: [attachment] });
   }

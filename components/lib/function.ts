@@ -36,7 +36,7 @@ export class BundledFunction extends pulumi.ComponentResource {
 
   constructor(name: string, args: BundledFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ecommerce:lib:BundledFunction", name, {}, opts);
-    const { accountId } = callerContext({ parent: this });
+    const { accountId, partition } = callerContext({ parent: this });
     const bundle = bundleHandler(args.entry);
     this.bundleBytes = bundle.bytes;
     this.timeoutSeconds = args.timeoutSeconds;
@@ -63,7 +63,8 @@ export class BundledFunction extends pulumi.ComponentResource {
       // ENI management for VPC functions; AWS offers no resource-level scoping for creation.
       dependsOn.push(new aws.iam.RolePolicyAttachment(`${name}-vpc-access`, {
         role: this.role.name,
-        policyArn: aws.iam.ManagedPolicy.AWSLambdaVPCAccessExecutionRole,
+        // aws.iam.ManagedPolicy's constants carry the aws partition: build the ARN in ours.
+        policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole`,
       }, { parent: this }));
     }
 

@@ -29,58 +29,58 @@ const shortHash = (s: string) => createHash("sha256").update(s).digest("hex").sl
 const service = (type: string) => type.split(":")[1]?.split("/")[0] ?? "unknown";
 
 /** What AWS computes for a resource of `type` (only what the program reads). */
-function computedOutputs(type: string, name: string, inputs: Record<string, any>, region: string): Record<string, any> {
+function computedOutputs(type: string, name: string, inputs: Record<string, any>, region: string, partition: string): Record<string, any> {
   const id = `${name}-${shortHash(type + name)}`;
-  const arn = `arn:aws:${service(type)}:${region}:${accountId}:${id}`;
+  const arn = `arn:${partition}:${service(type)}:${region}:${accountId}:${id}`;
   const base: Record<string, any> = { arn, name: inputs.name ?? id };
   switch (type) {
     case "aws:s3/bucket:Bucket":
-      return { ...base, bucket: id, arn: `arn:aws:s3:::${id}`, bucketDomainName: `${id}.s3.amazonaws.com`, bucketRegionalDomainName: `${id}.s3.${region}.amazonaws.com` };
+      return { ...base, bucket: id, arn: `arn:${partition}:s3:::${id}`, bucketDomainName: `${id}.s3.amazonaws.com`, bucketRegionalDomainName: `${id}.s3.${region}.amazonaws.com` };
     case "aws:cloudfront/distribution:Distribution":
-      return { ...base, arn: `arn:aws:cloudfront::${accountId}:distribution/E${shortHash(name).toUpperCase()}`, domainName: `d${shortHash(name)}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2" };
+      return { ...base, arn: `arn:${partition}:cloudfront::${accountId}:distribution/E${shortHash(name).toUpperCase()}`, domainName: `d${shortHash(name)}.cloudfront.net`, hostedZoneId: "Z2FDTNDATAQYW2" };
     case "aws:apigateway/restApi:RestApi":
-      return { ...base, executionArn: `arn:aws:execute-api:${region}:${accountId}:${shortHash(name)}`, rootResourceId: "root" };
+      return { ...base, executionArn: `arn:${partition}:execute-api:${region}:${accountId}:${shortHash(name)}`, rootResourceId: "root" };
     case "aws:apigateway/stage:Stage":
       return { ...base, invokeUrl: `https://${shortHash("api")}.execute-api.${region}.amazonaws.com/${inputs.stageName}` };
     case "aws:sqs/queue:Queue":
-      return { ...base, arn: `arn:aws:sqs:${region}:${accountId}:${id}`, url: `https://sqs.${region}.amazonaws.com/${accountId}/${id}` };
+      return { ...base, arn: `arn:${partition}:sqs:${region}:${accountId}:${id}`, url: `https://sqs.${region}.amazonaws.com/${accountId}/${id}` };
     case "aws:cloudwatch/logGroup:LogGroup":
-      return { ...base, name: inputs.name ?? `/ecommerce/${id}`, arn: `arn:aws:logs:${region}:${accountId}:log-group:${inputs.name ?? `/ecommerce/${id}`}` };
+      return { ...base, name: inputs.name ?? `/ecommerce/${id}`, arn: `arn:${partition}:logs:${region}:${accountId}:log-group:${inputs.name ?? `/ecommerce/${id}`}` };
     case "aws:lambda/function:Function":
-      return { ...base, arn: `arn:aws:lambda:${region}:${accountId}:function:${id}`, invokeArn: `arn:aws:apigateway:${region}:lambda:path/2015-03-31/functions/arn:aws:lambda:${region}:${accountId}:function:${id}/invocations` };
+      return { ...base, arn: `arn:${partition}:lambda:${region}:${accountId}:function:${id}`, invokeArn: `arn:${partition}:apigateway:${region}:lambda:path/2015-03-31/functions/arn:${partition}:lambda:${region}:${accountId}:function:${id}/invocations` };
     case "aws:iam/role:Role":
-      return { ...base, arn: `arn:aws:iam::${accountId}:role/${id}` };
+      return { ...base, arn: `arn:${partition}:iam::${accountId}:role/${id}` };
     case "aws:dynamodb/table:Table":
-      return { ...base, arn: `arn:aws:dynamodb:${region}:${accountId}:table/${id}`, streamArn: inputs.streamEnabled ? `arn:aws:dynamodb:${region}:${accountId}:table/${id}/stream/2026-01-01T00:00:00.000` : undefined };
+      return { ...base, arn: `arn:${partition}:dynamodb:${region}:${accountId}:table/${id}`, streamArn: inputs.streamEnabled ? `arn:${partition}:dynamodb:${region}:${accountId}:table/${id}/stream/2026-01-01T00:00:00.000` : undefined };
     case "aws:kinesis/stream:Stream":
-      return { ...base, arn: `arn:aws:kinesis:${region}:${accountId}:stream/${id}` };
+      return { ...base, arn: `arn:${partition}:kinesis:${region}:${accountId}:stream/${id}` };
     case "aws:kms/key:Key":
-      return { ...base, keyId: shortHash(name), arn: `arn:aws:kms:${region}:${accountId}:key/${shortHash(name)}` };
+      return { ...base, keyId: shortHash(name), arn: `arn:${partition}:kms:${region}:${accountId}:key/${shortHash(name)}` };
     case "aws:cognito/userPool:UserPool":
-      return { ...base, arn: `arn:aws:cognito-idp:${region}:${accountId}:userpool/${region}_${shortHash(name)}`, endpoint: `cognito-idp.${region}.amazonaws.com/${region}_${shortHash(name)}` };
+      return { ...base, arn: `arn:${partition}:cognito-idp:${region}:${accountId}:userpool/${region}_${shortHash(name)}`, endpoint: `cognito-idp.${region}.amazonaws.com/${region}_${shortHash(name)}` };
     case "aws:opensearch/domain:Domain":
-      return { ...base, arn: `arn:aws:es:${region}:${accountId}:domain/${id}`, endpoint: `vpc-${id}.${region}.es.amazonaws.com`, domainName: inputs.domainName ?? id };
+      return { ...base, arn: `arn:${partition}:es:${region}:${accountId}:domain/${id}`, endpoint: `vpc-${id}.${region}.es.amazonaws.com`, domainName: inputs.domainName ?? id };
     case "aws:sns/topic:Topic":
-      return { ...base, arn: `arn:aws:sns:${region}:${accountId}:${id}` };
+      return { ...base, arn: `arn:${partition}:sns:${region}:${accountId}:${id}` };
     case "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream":
-      return { ...base, arn: `arn:aws:firehose:${region}:${accountId}:deliverystream/${id}` };
+      return { ...base, arn: `arn:${partition}:firehose:${region}:${accountId}:deliverystream/${id}` };
     case "aws:cloudwatch/logStream:LogStream": {
       const group = inputs.logGroupName ?? "unknown-group";
-      return { ...base, name: inputs.name ?? id, arn: `arn:aws:logs:${region}:${accountId}:log-group:${group}:log-stream:${inputs.name ?? id}` };
+      return { ...base, name: inputs.name ?? id, arn: `arn:${partition}:logs:${region}:${accountId}:log-group:${group}:log-stream:${inputs.name ?? id}` };
     }
     case "aws-native:personalize:DatasetGroup":
-      return { ...base, datasetGroupArn: `arn:aws:personalize:${region}:${accountId}:dataset-group/${id}` };
+      return { ...base, datasetGroupArn: `arn:${partition}:personalize:${region}:${accountId}:dataset-group/${id}` };
     case "aws-native:personalize:Schema":
-      return { ...base, schemaArn: `arn:aws:personalize:${region}:${accountId}:schema/${id}` };
+      return { ...base, schemaArn: `arn:${partition}:personalize:${region}:${accountId}:schema/${id}` };
     case "aws-native:personalize:Dataset":
-      return { ...base, datasetArn: `arn:aws:personalize:${region}:${accountId}:dataset/${id}` };
+      return { ...base, datasetArn: `arn:${partition}:personalize:${region}:${accountId}:dataset/${id}` };
     case "aws-native:personalize:EventTracker":
-      return { ...base, eventTrackerArn: `arn:aws:personalize:${region}:${accountId}:event-tracker/${id}`, trackingId: `tracking-${shortHash(name)}` };
+      return { ...base, eventTrackerArn: `arn:${partition}:personalize:${region}:${accountId}:event-tracker/${id}`, trackingId: `tracking-${shortHash(name)}` };
     case "aws:cloudwatch/metricAlarm:MetricAlarm":
       // Alarms may live in another region than the provider's (CloudFront's, in us-east-1).
-      return { ...base, arn: `arn:aws:cloudwatch:${inputs.region ?? region}:${accountId}:alarm:${id}` };
+      return { ...base, arn: `arn:${partition}:cloudwatch:${inputs.region ?? region}:${accountId}:alarm:${id}` };
     case "aws:cloudwatch/dashboard:Dashboard":
-      return { ...base, dashboardArn: `arn:aws:cloudwatch::${accountId}:dashboard/${inputs.dashboardName}` };
+      return { ...base, dashboardArn: `arn:${partition}:cloudwatch::${accountId}:dashboard/${inputs.dashboardName}` };
     case "awsx:ec2:Vpc": {
       // One private subnet and route table per AZ (resource references arrive as objects with an id).
       const zones = ["a", "b", "c"].slice(0, inputs.numberOfAvailabilityZones ?? 3);
@@ -94,7 +94,7 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
       };
     }
     case "aws:ec2/vpcEndpoint:VpcEndpoint":
-      return { ...base, arn: `arn:aws:ec2:${region}:${accountId}:vpc-endpoint/vpce-${shortHash(name)}`, prefixListId: inputs.vpcEndpointType === "Gateway" ? `pl-${shortHash(name)}` : undefined };
+      return { ...base, arn: `arn:${partition}:ec2:${region}:${accountId}:vpc-endpoint/vpce-${shortHash(name)}`, prefixListId: inputs.vpcEndpointType === "Gateway" ? `pl-${shortHash(name)}` : undefined };
     default:
       return base;
   }
@@ -119,10 +119,11 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   /** Set by the monitor hook just before each newResource call (the mock API omits them). */
   currentParentUrn?: string;
   currentOptions = { protect: false, retainOnDelete: false, dependsOn: [] as string[] };
-  constructor(private readonly preview: boolean, private readonly region = testRegion, private readonly project = "ecommerce", private readonly stack = "dev") {}
+  /** `partition`: what getPartition answers and every computed ARN carries (aws, aws-cn, aws-us-gov). */
+  constructor(private readonly preview: boolean, private readonly region = testRegion, private readonly project = "ecommerce", private readonly stack = "dev", private readonly partition = "aws") {}
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
-    const computed = computedOutputs(args.type, args.name, args.inputs, this.region);
+    const computed = computedOutputs(args.type, args.name, args.inputs, this.region, this.partition);
     const id = args.type === "awsx:ec2:Vpc" ? computed.vpcId : `${args.name}-id`;
     const state = this.preview ? { ...args.inputs } : { ...computed, ...args.inputs };
     const parent = this.resources.find((r) => r.urn === this.currentParentUrn);
@@ -145,9 +146,9 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
     switch (args.token) {
       case "aws:index/getCallerIdentity:getCallerIdentity":
-        return { accountId, arn: `arn:aws:iam::${accountId}:user/ci`, userId: "AIDATEST" };
+        return { accountId, arn: `arn:${this.partition}:iam::${accountId}:user/ci`, userId: "AIDATEST" };
       case "aws:index/getPartition:getPartition":
-        return { partition: "aws", dnsSuffix: "amazonaws.com" };
+        return { partition: this.partition, dnsSuffix: "amazonaws.com" };
       case "aws:index/getRegion:getRegion":
         return { region: this.region, name: this.region };
       case "aws:index/getAvailabilityZones:getAvailabilityZones":

@@ -35,9 +35,16 @@ async function resolve(value: unknown): Promise<unknown> {
   return value;
 }
 
-async function startRun(stack: StackName, options: { preview?: boolean; config?: Record<string, unknown> }): Promise<RecordingMocks> {
+export interface RunOptions {
+  preview?: boolean;
+  config?: Record<string, unknown>;
+  /** The AWS partition the mocked account lives in (default aws). */
+  partition?: string;
+}
+
+async function startRun(stack: StackName, options: RunOptions): Promise<RecordingMocks> {
   const config = effectiveConfig(stack, options.config);
-  const mocks = new RecordingMocks(options.preview ?? false, config["aws:region"] ?? testRegion, "ecommerce", stack);
+  const mocks = new RecordingMocks(options.preview ?? false, config["aws:region"] ?? testRegion, "ecommerce", stack, options.partition);
   await pulumi.runtime.setMocks(mocks, "ecommerce", stack, options.preview ?? false);
   recordParents(mocks);
   pulumi.runtime.setAllConfig(config);
@@ -51,7 +58,7 @@ async function startRun(stack: StackName, options: { preview?: boolean; config?:
 export async function runComponents(
   stack: StackName,
   build: (config: PlatformConfig) => void,
-  options: { preview?: boolean; config?: Record<string, unknown> } = {},
+  options: RunOptions = {},
 ): Promise<RecordingMocks> {
   const mocks = await startRun(stack, options);
   await pulumi.runtime.runInPulumiStack(async () => build(loadConfig()));
@@ -63,7 +70,7 @@ export async function runComponents(
  * Runs index.ts for `stack` (Pulumi.yaml defaults + Pulumi.<stack>.yaml + overrides). In
  * preview mode computed outputs stay unknown and their exports resolve to undefined.
  */
-export async function runProgram(stack: StackName, options: { preview?: boolean; config?: Record<string, unknown> } = {}): Promise<ProgramRun> {
+export async function runProgram(stack: StackName, options: RunOptions = {}): Promise<ProgramRun> {
   const mocks = await startRun(stack, options);
   const entry = path.join(repoRoot, "index.ts");
   delete require.cache[require.resolve(entry)];
