@@ -9,7 +9,7 @@ import { BundledFunction } from "./lib/function";
 import { apiGatewayTrustPolicy, callerContext } from "./lib/iam";
 import { MonitoringTargets } from "./lib/monitoring-targets";
 
-export type ApiConfig = Pick<PlatformConfig, "stage" | "region" | "logRetentionDays" | "apiRateLimit" | "apiBurstLimit">;
+export type ApiConfig = Pick<PlatformConfig, "stage" | "region" | "logRetentionDays" | "apiRateLimit" | "apiBurstLimit" | "apiAccountSettings">;
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "ANY";
 
@@ -282,7 +282,7 @@ export class Api extends pulumi.ComponentResource {
     }, { parent: this });
 
     this.accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { retentionInDays: c.logRetentionDays }, { parent: this });
-    const logging = this.cloudWatchLogging(name, partition);
+    const logging = c.apiAccountSettings ? [this.cloudWatchLogging(name, partition)] : [];
 
     this.stage = new aws.apigateway.Stage(`${name}-stage`, {
       restApi: this.restApi.id,
@@ -290,7 +290,7 @@ export class Api extends pulumi.ComponentResource {
       stageName,
       xrayTracingEnabled: true,
       accessLogSettings: { destinationArn: this.accessLogs.arn, format: JSON.stringify(accessLogFormat) },
-    }, { parent: this, dependsOn: [logging] });
+    }, { parent: this, dependsOn: logging });
 
     new aws.apigateway.MethodSettings(`${name}-all-methods`, {
       restApi: this.restApi.id,
@@ -314,18 +314,21 @@ export class Api extends pulumi.ComponentResource {
 
   /**
    * API Gateway writes access and execution logs with one role per account and region. Setting
-   * it here makes a fresh account work; in an account that already has one, this re-asserts it.
+   * it here makes a fresh account work. Deleting the setting would reset it for every API of
+   * the account and region, so it, the role and its policy outlive the stack (retainOnDelete);
+   * `apiAccountSettings: false` leaves it to the one stack that owns it.
    */
   private cloudWatchLogging(name: string, partition: pulumi.Input<string>): aws.apigateway.Account {
+    const keep = { parent: this, retainOnDelete: true };
     const role = new aws.iam.Role(`${name}-cloudwatch-role`, {
       description: "API Gateway writes stage logs to CloudWatch Logs",
       assumeRolePolicy: apiGatewayTrustPolicy(),
-    }, { parent: this });
+    }, keep);
     const attachment = new aws.iam.RolePolicyAttachment(`${name}-cloudwatch-role-logs`, {
       role: role.name,
       // aws.iam.ManagedPolicy's constants carry the aws partition: build the ARN in ours.
       policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs`,
-    }, { parent: this });
-    return new aws.apigateway.Account(`${name}-account-logging`, { cloudwatchRoleArn: role.arn }, { parent: this, dependsOn: [attachment] });
+    }, keep);
+    return new aws.apigateway.Account(`${name}-account-logging`, { cloudwatchRoleArn: role.arn }, { ...keep, dependsOn: [attachment] });
   }
 }

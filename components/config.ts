@@ -47,11 +47,12 @@ export const configKeys = {
 
   apiRateLimit: key(int(1, 10000), "API stage steady-state request rate limit (requests/s).", 50, 1000),
   apiBurstLimit: key(int(1, 5000), "API stage burst limit (requests).", 100, 2000),
+  apiAccountSettings: key(z.boolean(), "This stack sets the account's API Gateway CloudWatch Logs role (one setting per account and region, kept when the stack is destroyed). Let exactly one stack per account and region own it; set false in the others.", true),
   eventsRateLimit: key(int(1, 10000), "Request rate limit of POST /events (requests/s).", 100, 5000),
   eventsBurstLimit: key(int(1, 5000), "Burst limit of POST /events (requests).", 200, 5000),
 
-  streamMode: key(z.enum(["ON_DEMAND", "PROVISIONED"]), "Kinesis capacity mode of the clickstream stream.", "ON_DEMAND"),
-  streamShardCount: key(int(1, 500), "Shard count when streamMode is PROVISIONED.", 1, 4),
+  streamMode: key(z.enum(["ON_DEMAND", "PROVISIONED"]), "Kinesis capacity mode of the clickstream stream (ON_DEMAND starts at 4,000 records/s and 4 MiB/s of writes and follows up to twice its previous peak).", "ON_DEMAND"),
+  streamShardCount: key(int(0, 500), "Shard count when streamMode is PROVISIONED (required there, 1-500); 0 under ON_DEMAND, where Kinesis manages the shards and a count would have no effect.", 0),
   streamRetentionHours: key(int(24, 8760), "Clickstream record retention, in hours.", 24, 168),
   processorBatchSize: key(int(1, 10000), "Records per invocation of the clickstream processor.", 500, 1000),
   processorBatchWindowSeconds: key(int(0, 300), "Seconds the event source waits to fill a processor batch.", 5, 5),
@@ -195,6 +196,9 @@ function crossKeyErrors(project: string, c: Values, tags: Record<string, string>
   if (c.personalizeMode === "existing" && !c.personalizeTrackingId) bad("personalizeTrackingId", "required when personalizeMode is existing");
   if (c.personalizeMode !== "existing" && c.personalizeTrackingId) bad("personalizeTrackingId", "only allowed when personalizeMode is existing");
   if (c.searchInstanceCount % c.searchZoneCount !== 0) bad("searchInstanceCount", `must be a multiple of searchZoneCount (${c.searchZoneCount})`);
+  // Kinesis ignores a shard count in ON_DEMAND mode: a value there is a capacity plan that is not applied.
+  if (c.streamMode === "ON_DEMAND" && c.streamShardCount !== 0) bad("streamShardCount", "has no effect while streamMode is ON_DEMAND: leave it 0, or set streamMode PROVISIONED");
+  if (c.streamMode === "PROVISIONED" && c.streamShardCount === 0) bad("streamShardCount", "required (1-500) when streamMode is PROVISIONED");
   if (c.processorTimeoutSeconds * 6 > c.streamMaxRecordAgeSeconds) bad("streamMaxRecordAgeSeconds", `must allow a few retries: at least 6 x processorTimeoutSeconds (${c.processorTimeoutSeconds * 6})`);
   return errors;
 }

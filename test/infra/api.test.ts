@@ -12,11 +12,11 @@ const userPoolArn = "arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west
 const origin = "https://shop.example.com";
 const entry = fs.readdirSync(path.join(repoRoot, "handlers")).map((d) => `handlers/${d}/index.ts`).find((e) => fs.existsSync(path.join(repoRoot, e)))!;
 
-function run(stack: "dev" | "prod", extraRoutes: (fn: BundledFunction, region: string) => ApiRoute[] = () => []) {
+function run(stack: "dev" | "prod", extraRoutes: (fn: BundledFunction, region: string) => ApiRoute[] = () => [], config: Record<string, unknown> = {}) {
   return runComponents(stack, (c) => {
     const fn = new BundledFunction("widgets", { entry, description: "d", memoryMb: 256, timeoutSeconds: 10, logRetentionDays: 14 });
     new Api("api", { config: c, userPoolArn, allowedOrigin: origin, routes: extraRoutes(fn, c.region) });
-  });
+  }, { config });
 }
 
 const widgetRoutes = (fn: BundledFunction, region: string): ApiRoute[] => [
@@ -172,6 +172,20 @@ describe("Api", () => {
     const role = mocks.named("aws:iam/role:Role", "api-cloudwatch-role");
     assert.equal(account.inputs.cloudwatchRoleArn, role.state.arn);
     assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy).Statement, [{ Effect: "Allow", Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" }]);
+  });
+
+  it("the account's API Gateway logging role outlives the stack; a stack that does not own it leaves it alone", async () => {
+    const owner = await run("dev");
+    const kept = [
+      owner.named("aws:apigateway/account:Account", "api-account-logging"),
+      owner.named("aws:iam/role:Role", "api-cloudwatch-role"),
+      owner.named("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "api-cloudwatch-role-logs"),
+    ];
+    for (const r of kept) assert.equal(r.retainOnDelete, true, `${r.name} would reset the account's setting for every API when deleted`);
+    const other = await run("dev", undefined, { "ecommerce:apiAccountSettings": false });
+    assert.deepEqual(other.ofType("aws:apigateway/account:Account"), []);
+    assert.equal(other.resources.some((r) => r.name === "api-cloudwatch-role"), false);
+    assert.ok(other.named("aws:apigateway/stage:Stage", "api-stage"));
   });
 
   it("refuses a route declared twice", async () => {

@@ -82,6 +82,8 @@ describe("stack config", () => {
       ["lifecycle order", { "ecommerce:lakeInfrequentAccessDays": 60, "ecommerce:lakeGlacierDays": 45 }, /ecommerce:lakeGlacierDays = 45: must be greater than lakeInfrequentAccessDays \(60\)/],
       ["personalize existing", { "ecommerce:personalizeMode": "existing" }, /ecommerce:personalizeTrackingId = "": required when personalizeMode is existing/],
       ["search nodes per zone", { "ecommerce:searchInstanceCount": 4 }, /ecommerce:searchInstanceCount = 4: must be a multiple of searchZoneCount \(3\)/],
+      ["shard count without effect", { "ecommerce:streamMode": "ON_DEMAND", "ecommerce:streamShardCount": 4 }, /ecommerce:streamShardCount = 4: has no effect while streamMode is ON_DEMAND/],
+      ["provisioned without shards", { "ecommerce:streamMode": "PROVISIONED" }, /ecommerce:streamShardCount = 0: required \(1-500\) when streamMode is PROVISIONED/],
       ["region", { "aws:region": "moon-1" }, /aws:region = "moon-1": an AWS region/],
       ["required tags", { "aws:defaultTags": { tags: { project: "ecommerce", stage: "prod" } } }, /aws:defaultTags = .*missing tag\(s\) owner/],
       ["tag value outside AWS's tag characters", { "aws:defaultTags": { tags: { project: "ecommerce", stage: "prod", owner: "Platform team (EU)" } } },

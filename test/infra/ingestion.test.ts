@@ -109,7 +109,7 @@ describe("Ingestion: Kinesis stream and key", () => {
     const prod = (await run("prod")).mocks.ofType(Types.stream)[0].inputs;
     assert.equal(prod.retentionPeriod, 168);
     assert.deepEqual(prod.streamModeDetails, { streamMode: "ON_DEMAND" });
-    const provisioned = (await run("prod", { "ecommerce:streamMode": "PROVISIONED" })).mocks.ofType(Types.stream)[0].inputs;
+    const provisioned = (await run("prod", { "ecommerce:streamMode": "PROVISIONED", "ecommerce:streamShardCount": 4 })).mocks.ofType(Types.stream)[0].inputs;
     assert.deepEqual(provisioned.streamModeDetails, { streamMode: "PROVISIONED" });
     assert.equal(provisioned.shardCount, 4);
     const devProvisioned = (await run("dev", { "ecommerce:streamMode": "PROVISIONED", "ecommerce:streamShardCount": 3 })).mocks.ofType(Types.stream)[0].inputs;
