@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "./config";
 import type { PolicyStatement } from "./lib/iam";
 
-export type PersonalizeConfig = Pick<PlatformConfig, "personalizeMode" | "personalizeTrackingId" | "protectData">;
+export type PersonalizeConfig = Pick<PlatformConfig, "personalizeMode" | "personalizeTrackingId" | "protectData" | "region" | "awsProfile" | "tags">;
 
 /**
  * The Interactions schema (Avro) the processor's PutEvents calls fill: USER_ID (absent for
@@ -34,7 +34,13 @@ export const interactionsSchema = {
  */
 export const putEventsStatement: PolicyStatement = { Sid: "RecordPersonalizeEvents", Action: "personalize:PutEvents", Resource: "*" };
 
-/** What a dataset group created by the stack consists of. */
+/**
+ * What a dataset group created by the stack consists of. The dataset group, schema and dataset
+ * take tags only when they are created (replaceOnChanges `tags[*]`): under a provider with
+ * default tags, changing one stack tag would replace them and lose the recorded interactions.
+ * So they come from a provider without default tags, carry the stack's tags as of their
+ * creation, and ignore later tag changes; the event tracker updates its tags in place.
+ */
 export class PersonalizeDatasetGroup extends pulumi.ComponentResource {
   public readonly datasetGroup: awsNative.personalize.DatasetGroup;
   public readonly schema: awsNative.personalize.Schema;
@@ -42,21 +48,25 @@ export class PersonalizeDatasetGroup extends pulumi.ComponentResource {
   public readonly eventTracker: awsNative.personalize.EventTracker;
   public readonly trackingId: pulumi.Output<string>;
 
-  constructor(name: string, args: { protectData: boolean }, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: { protectData: boolean; region: string; awsProfile?: string; tags: Record<string, string> }, opts?: pulumi.ComponentResourceOptions) {
     super("ecommerce:ingestion:PersonalizeDatasetGroup", name, {}, opts);
+    const provider = new awsNative.Provider(`${name}-without-default-tags`, { region: args.region as awsNative.Region, profile: args.awsProfile }, { parent: this });
+    const tags = Object.entries(args.tags).map(([key, value]) => ({ key, value }));
     // Recorded interactions are the training data: keep them when the stack is protected.
-    const dataOpts = { parent: this, retainOnDelete: args.protectData };
-    this.datasetGroup = new awsNative.personalize.DatasetGroup(`${name}-group`, {}, dataOpts);
-    this.schema = new awsNative.personalize.Schema(`${name}-interactions-schema`, { schema: JSON.stringify(interactionsSchema) }, dataOpts);
+    const dataOpts = { parent: this, provider, retainOnDelete: args.protectData, ignoreChanges: ["tags"] };
+    this.datasetGroup = new awsNative.personalize.DatasetGroup(`${name}-group`, { tags }, dataOpts);
+    this.schema = new awsNative.personalize.Schema(`${name}-interactions-schema`, { schema: JSON.stringify(interactionsSchema), tags }, dataOpts);
     this.dataset = new awsNative.personalize.Dataset(`${name}-interactions`, {
       datasetGroupArn: this.datasetGroup.datasetGroupArn,
       datasetType: awsNative.types.enums.personalize.DatasetType.Interactions,
       schemaArn: this.schema.schemaArn,
+      tags,
     }, dataOpts);
     // The tracker records into the group's Interactions dataset, so it comes after it.
     this.eventTracker = new awsNative.personalize.EventTracker(`${name}-tracker`, {
       datasetGroupArn: this.datasetGroup.datasetGroupArn,
-    }, { parent: this, dependsOn: [this.dataset] });
+      tags,
+    }, { parent: this, provider, dependsOn: [this.dataset] });
     this.trackingId = this.eventTracker.trackingId;
     this.registerOutputs({ datasetGroupArn: this.datasetGroup.datasetGroupArn, trackingId: this.trackingId });
   }
@@ -76,7 +86,7 @@ export function personalizeWiring(name: string, config: PersonalizeConfig, paren
     case "existing":
       return { trackingId: pulumi.output(config.personalizeTrackingId), statements: [putEventsStatement] };
     case "create": {
-      const datasetGroup = new PersonalizeDatasetGroup(name, { protectData: config.protectData }, { parent });
+      const datasetGroup = new PersonalizeDatasetGroup(name, { protectData: config.protectData, region: config.region, awsProfile: config.awsProfile, tags: config.tags }, { parent });
       return { trackingId: datasetGroup.trackingId, statements: [putEventsStatement], datasetGroup };
     }
   }

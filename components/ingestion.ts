@@ -16,7 +16,7 @@ import { PrivateBucket } from "./lib/private-bucket";
 import { StreamConsumer } from "./lib/stream-consumer";
 
 export type IngestionConfig = Pick<PlatformConfig,
-  "stage" | "region" | "protectData" | "logRetentionDays" | "eventsRateLimit" | "eventsBurstLimit" |
+  "stage" | "region" | "awsProfile" | "tags" | "protectData" | "logRetentionDays" | "eventsRateLimit" | "eventsBurstLimit" |
   "streamMode" | "streamShardCount" | "streamRetentionHours" |
   "processorBatchSize" | "processorBatchWindowSeconds" | "processorParallelization" | "processorMemoryMb" | "processorTimeoutSeconds" |
   "streamMaxRetryAttempts" | "streamMaxRecordAgeSeconds" | "firehoseBufferSeconds" | "firehoseBufferMib" |

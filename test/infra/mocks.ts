@@ -22,6 +22,8 @@ export interface RegisteredResource {
   retainOnDelete: boolean;
   /** URNs of its explicit dependencies (`dependsOn`). */
   dependsOn: string[];
+  /** Its `ignoreChanges` resource option. */
+  ignoreChanges: string[];
   state: Record<string, any>;
 }
 
@@ -118,7 +120,7 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
   readonly resources: RegisteredResource[] = [];
   /** Set by the monitor hook just before each newResource call (the mock API omits them). */
   currentParentUrn?: string;
-  currentOptions = { protect: false, retainOnDelete: false, dependsOn: [] as string[] };
+  currentOptions = { protect: false, retainOnDelete: false, dependsOn: [] as string[], ignoreChanges: [] as string[] };
   /** `partition`: what getPartition answers and every computed ARN carries (aws, aws-cn, aws-us-gov). */
   constructor(private readonly preview: boolean, private readonly region = testRegion, private readonly project = "ecommerce", private readonly stack = "dev", private readonly partition = "aws") {}
 

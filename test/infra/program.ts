@@ -25,7 +25,7 @@ function recordParents(mocks: RecordingMocks) {
   const register = monitor.registerResource.bind(monitor);
   monitor.registerResource = (req: any, callback: any) => {
     mocks.currentParentUrn = req.getParent() || undefined;
-    mocks.currentOptions = { protect: Boolean(req.getProtect()), retainOnDelete: Boolean(req.getRetainondelete()), dependsOn: req.getDependenciesList() };
+    mocks.currentOptions = { protect: Boolean(req.getProtect()), retainOnDelete: Boolean(req.getRetainondelete()), dependsOn: req.getDependenciesList(), ignoreChanges: req.getIgnorechangesList() };
     return register(req, callback);
   };
 }
