@@ -10,7 +10,8 @@ import {
 
 process.env.AWS_REGION ??= "eu-west-1";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { signedSecurityApi, handler, retryDelaysMs } = require("../../handlers/search-access/index") as typeof import("../../handlers/search-access/index");
+const { signedSecurityApi, handler, retryDelaysMs, requestTimeoutMs, reserveMs } = require("../../handlers/search-access/index") as typeof import("../../handlers/search-access/index");
+import { isRetryableStatus, retryWithinBudget } from "../../handlers/search-access/retry";
 
 interface Recorded { method: string; path: string; body: any; authorization?: string }
 
@@ -19,6 +20,8 @@ const readerArn = "arn:aws:iam::123456789012:role/orders-role-3c4d";
 const credentials = async () => ({ accessKeyId: "AKIDTEST", secretAccessKey: "secret" });
 
 describe("search-access (FGAC roles and role mappings)", () => {
+  /** A client whose retries (5 ms apart) must end within `budgetMs`. */
+  const api = (budgetMs = 5_000) => signedSecurityApi(endpoint, credentials, { deadlineMs: Date.now() + budgetMs, attemptMs: 1_000, delaysMs: [5] });
   let server: Server;
   let endpoint: string;
   let requests: Recorded[];
@@ -47,7 +50,7 @@ describe("search-access (FGAC roles and role mappings)", () => {
   });
 
   it("creates both roles before mapping the IAM role ARNs to them, every request SigV4-signed", async () => {
-    const applied = await applySearchAccess(signedSecurityApi(endpoint, credentials), { endpoint, indexerRoleArns: [indexerArn], readerRoleArns: [readerArn] });
+    const applied = await applySearchAccess(api(), { endpoint, indexerRoleArns: [indexerArn], readerRoleArns: [readerArn] });
     assert.deepEqual(requests.map((r) => `${r.method} ${r.path}`), [
       `PUT /_plugins/_security/api/roles/${indexerRoleName}`,
       `PUT /_plugins/_security/api/roles/${readerRoleName}`,
@@ -61,7 +64,7 @@ describe("search-access (FGAC roles and role mappings)", () => {
   });
 
   it("gives the reader read-only access to the orders index and the indexer nothing beyond it", async () => {
-    await applySearchAccess(signedSecurityApi(endpoint, credentials), { endpoint, indexerRoleArns: [indexerArn], readerRoleArns: [readerArn] });
+    await applySearchAccess(api(), { endpoint, indexerRoleArns: [indexerArn], readerRoleArns: [readerArn] });
     const reader = requests.find((r) => r.path.endsWith(`/roles/${readerRoleName}`))!.body;
     assert.deepEqual(reader.index_permissions, [{ index_patterns: [ordersIndex], allowed_actions: ["read"] }]);
     assert.deepEqual(reader.cluster_permissions, ["cluster_composite_ops_ro"]);
@@ -73,46 +76,96 @@ describe("search-access (FGAC roles and role mappings)", () => {
 
   it("running again sends the same requests (converges, nothing accumulates)", async () => {
     const request = { endpoint, indexerRoleArns: [indexerArn], readerRoleArns: [readerArn, readerArn] };
-    await applySearchAccess(signedSecurityApi(endpoint, credentials), request);
+    await applySearchAccess(api(), request);
     const first = requests.map((r) => JSON.stringify([r.path, r.body]));
     requests = [];
-    await applySearchAccess(signedSecurityApi(endpoint, credentials), request);
+    await applySearchAccess(api(), request);
     assert.deepEqual(requests.map((r) => JSON.stringify([r.path, r.body])), first);
     assert.deepEqual(requests[3].body.backend_roles, [readerArn], "a role listed twice is mapped once");
   });
 
-  it("a refused role stops before any mapping is written and names the answer", async () => {
+  it("a 403 right after the domain was created (master role not yet recognised) is retried, and every change lands", async () => {
+    const answered = new Map<string, number>();
+    statusFor = (path) => {
+      const seen = (answered.get(path) ?? 0) + 1;
+      answered.set(path, seen);
+      return seen <= 2 ? 403 : 200;
+    };
+    const applied = await applySearchAccess(api(), { endpoint, indexerRoleArns: [indexerArn], readerRoleArns: [readerArn] });
+    assert.deepEqual(applied.map((a) => a.statusCode), [200, 200, 200, 200]);
+  });
+
+  it("a role still refused when the budget runs out stops before any mapping is written and names the answer", async () => {
     statusFor = (path) => (path.endsWith(`/roles/${readerRoleName}`) ? 403 : 200);
     await assert.rejects(
-      applySearchAccess(signedSecurityApi(endpoint, credentials), { endpoint, indexerRoleArns: [indexerArn], readerRoleArns: [readerArn] }),
+      applySearchAccess(api(1_200), { endpoint, indexerRoleArns: [indexerArn], readerRoleArns: [readerArn] }),
       /PUT \/_plugins\/_security\/api\/roles\/orders_reader answered 403: .*no permissions for security api/,
     );
     assert.ok(!requests.some((r) => r.path.includes("rolesmapping")), "no mapping written");
   });
 
-  describe("a domain answering 5xx", () => {
-    const realDelays = [...retryDelaysMs];
-    before(() => retryDelaysMs.splice(0, retryDelaysMs.length, 5, 5, 5));
-    after(() => retryDelaysMs.splice(0, retryDelaysMs.length, ...realDelays));
+  it("a brand-new domain's brief 503 is waited out, and every change still lands", async () => {
+    const answered = new Map<string, number>();
+    statusFor = (path) => {
+      const seen = (answered.get(path) ?? 0) + 1;
+      answered.set(path, seen);
+      return seen <= 2 ? 503 : 200;
+    };
+    const applied = await applySearchAccess(api(), { endpoint, indexerRoleArns: [indexerArn], readerRoleArns: [readerArn] });
+    assert.deepEqual(applied.map((a) => a.statusCode), [200, 200, 200, 200]);
+  });
 
-    it("a brand-new domain's brief 503 is waited out, and every change still lands", async () => {
-      const answered = new Map<string, number>();
-      statusFor = (path) => {
-        const seen = (answered.get(path) ?? 0) + 1;
-        answered.set(path, seen);
-        return seen <= 2 ? 503 : 200;
+  it("a request refused for good (400) is not retried", async () => {
+    statusFor = () => 400;
+    await assert.rejects(applySearchAccess(api(), { endpoint, indexerRoleArns: [indexerArn], readerRoleArns: [readerArn] }), /answered 400/);
+    assert.equal(requests.length, 1);
+  });
+
+  describe("the retry budget fits the function's timeout", () => {
+    /** A clock that only moves when an attempt runs (each takes `attemptMs`, the worst case) or a wait is taken. */
+    function fakeClock() {
+      let t = 0;
+      return { now: () => t, sleep: async (ms: number) => void (t += ms), take: (ms: number) => (t += ms) };
+    }
+
+    /** applySearchAccess against a domain answering `statusAt(t)` after `answerMs` (the request timeout: the worst case). */
+    function timedRun(statusAt: (t: number) => number, answerMs = requestTimeoutMs, timeoutMs = 60_000) {
+      const clock = fakeClock();
+      const budget = { deadlineMs: timeoutMs - reserveMs, attemptMs: requestTimeoutMs, delaysMs: retryDelaysMs, now: clock.now, sleep: clock.sleep };
+      const timed = {
+        put: (_path: string, _body: object) => retryWithinBudget(async () => {
+          clock.take(answerMs);
+          const statusCode = statusAt(clock.now());
+          return { statusCode, body: { status: statusCode } };
+        }, (r) => !isRetryableStatus(r.statusCode), budget),
       };
-      const applied = await applySearchAccess(signedSecurityApi(endpoint, credentials), { endpoint, indexerRoleArns: [indexerArn], readerRoleArns: [readerArn] });
-      assert.deepEqual(applied.map((a) => a.statusCode), [200, 200, 200, 200]);
+      return { clock, run: applySearchAccess(timed, { endpoint, indexerRoleArns: [indexerArn], readerRoleArns: [readerArn] }) };
+    }
+
+    it("a domain that never gets ready fails the run before a 60 s timeout, with the real schedule", async () => {
+      const { clock, run } = timedRun(() => 503);
+      await assert.rejects(run, /answered 503/);
+      assert.ok(clock.now() <= 60_000 - reserveMs, `the run took ${clock.now()} ms of a 60,000 ms timeout`);
     });
 
-    it("a domain that keeps failing fails the deployment, naming the answer", async () => {
-      statusFor = () => 500;
-      await assert.rejects(
-        applySearchAccess(signedSecurityApi(endpoint, credentials), { endpoint, indexerRoleArns: [indexerArn], readerRoleArns: [readerArn] }),
-        /answered 500/,
-      );
-      assert.equal(requests.filter((r) => r.path.endsWith(`/roles/${indexerRoleName}`)).length, 4, "the first attempt and three retries");
+    it("a domain ready after 25 s gets all four changes within the timeout", async () => {
+      const { clock, run } = timedRun((t) => (t < 25_000 ? 403 : 200), 500);
+      assert.equal((await run).length, 4);
+      assert.ok(clock.now() <= 60_000 - reserveMs, `the run took ${clock.now()} ms`);
+    });
+
+    it("no request starts that could not end before the deadline", async () => {
+      await assert.rejects(retryWithinBudget(async () => 200, () => true, { deadlineMs: 5_000, attemptMs: 10_000, delaysMs: [1_000], now: () => 0 }), /no time left for a request/);
+    });
+
+    it("an attempt that throws (no answer yet) is retried; the last error is thrown when time is up", async () => {
+      const clock = fakeClock();
+      let calls = 0;
+      const ok = await retryWithinBudget(async () => { if (++calls < 3) throw new Error("ECONNREFUSED"); return 200; }, (s) => !isRetryableStatus(s),
+        { deadlineMs: 60_000, attemptMs: 10_000, delaysMs: [1_000], now: clock.now, sleep: clock.sleep });
+      assert.equal(ok, 200);
+      await assert.rejects(retryWithinBudget(async () => { clock.take(10_000); throw new Error("ETIMEDOUT"); }, () => true,
+        { deadlineMs: clock.now() + 25_000, attemptMs: 10_000, delaysMs: [1_000], now: clock.now, sleep: clock.sleep }), /ETIMEDOUT/);
     });
   });
 
@@ -128,6 +181,6 @@ describe("search-access (FGAC roles and role mappings)", () => {
     ]) {
       assert.equal(accessRequestSchema.safeParse(bad).success, false, JSON.stringify(bad));
     }
-    await assert.rejects(handler({ ...good, endpoint: "https://attacker.example.com" }), /search-access input is invalid: .*endpoint/s);
+    await assert.rejects(handler({ ...good, endpoint: "https://attacker.example.com" }, { getRemainingTimeInMillis: () => 60_000 }), /search-access input is invalid: .*endpoint/s);
   });
 });
