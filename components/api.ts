@@ -5,6 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { PlatformConfig } from "./config";
+import { gatewayModel, isValidModelName } from "./lib/api-model";
 import { BundledFunction } from "./lib/function";
 import { apiGatewayTrustPolicy, callerContext } from "./lib/iam";
 import { MonitoringTargets } from "./lib/monitoring-targets";
@@ -24,7 +25,11 @@ export interface ApiRoute {
   integration: pulumi.Input<Record<string, unknown>>;
   /** The function the integration invokes: the Api grants API Gateway this exact route. */
   invokes?: BundledFunction;
-  /** JSON Schema (draft-04) the request body must satisfy; checked before the backend runs. */
+  /**
+   * JSON Schema (draft-04) the request body must satisfy; checked before the backend runs.
+   * The document carries only what API Gateway's import keeps of it (lib/api-model.ts): the
+   * backend validates the whole schema again.
+   */
   bodySchema?: { name: string; schema: Record<string, unknown> };
   /** Headers and query-string parameters that must be present. */
   requiredHeaders?: string[];
@@ -155,7 +160,10 @@ export function openApiDocument(title: string, routes: ResolvedRoute[], userPool
       ...(route.requiredQuery ?? []).map((name) => ({ name, in: "query", required: true, schema: { type: "string" } })),
       ...(route.optionalQuery ?? []).map((name) => ({ name, in: "query", required: false, schema: { type: "string" } })),
     ];
-    if (route.bodySchema) schemas[route.bodySchema.name] = route.bodySchema.schema;
+    if (route.bodySchema) {
+      if (!isValidModelName(route.bodySchema.name)) throw new Error(`Model name ${route.bodySchema.name} must be alphanumeric (API Gateway)`);
+      schemas[route.bodySchema.name] = gatewayModel(route.bodySchema.schema).model;
+    }
     methods[key] = {
       ...(parameters.length ? { parameters } : {}),
       ...(route.bodySchema
@@ -262,6 +270,9 @@ export class Api extends pulumi.ComponentResource {
     this.restApi = new aws.apigateway.RestApi(`${name}-rest`, {
       description: `E-commerce API (${c.stage})`,
       body: this.document,
+      // An import warning (a construct API Gateway would drop or ignore) fails the deploy
+      // instead of deploying an API that enforces less than its document says.
+      failOnWarnings: true,
       endpointConfiguration: { types: "REGIONAL" },
     }, { parent: this });
 

@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { render } from "velocityjs";
 import { clickstreamEventJsonSchema } from "../../handlers/shared/clickstream-event";
 import { Api } from "../../components/api";
+import { gatewayModel } from "../../components/lib/api-model";
 import { Ingestion, lakeErrorsPrefix, lakeEventsPrefix } from "../../components/ingestion";
 import { keyAdministrationActions } from "../../components/lib/iam";
 import { interactionsSchema } from "../../components/ingestion-personalize";
@@ -514,7 +515,7 @@ describe("Ingestion: on the Api", () => {
     assert.equal(post.security, undefined);
     assert.equal(post["x-amazon-apigateway-request-validator"], "body-and-params");
     assert.deepEqual(post.requestBody.content["application/json"].schema, { $ref: "#/components/schemas/ClickstreamEventBatch" });
-    assert.deepEqual(document.components.schemas.ClickstreamEventBatch, ingestion!.routes[0].bodySchema!.schema);
+    assert.deepEqual(document.components.schemas.ClickstreamEventBatch, gatewayModel(ingestion!.routes[0].bodySchema!.schema).model);
     assert.deepEqual(post["x-amazon-apigateway-integration"], await eventsIntegration({ ingestion: ingestion! } as Run));
     // The integration's responses set the CORS header declared on the method's 200 response.
     assert.ok(post.responses["200"].headers["Access-Control-Allow-Origin"]);
