@@ -8,7 +8,8 @@ import { callerContext } from "./lib/iam";
 
 export type AuthConfig = Pick<PlatformConfig,
   "project" | "stack" | "region" | "protectData" | "authMfa" | "authPasswordMinLength" | "authPasswordRequireSymbols" |
-  "authThreatProtection" | "authAccessTokenMinutes" | "authRefreshTokenDays" | "authDomainPrefix" | "authLocalhostCallbacks">;
+  "authThreatProtection" | "authAccessTokenMinutes" | "authRefreshTokenDays" | "authDomainPrefix" | "authLocalhostCallbacks" |
+  "authEmailSesIdentity" | "authEmailFrom">;
 
 export interface AuthArgs {
   config: AuthConfig;
@@ -31,6 +32,7 @@ export class Auth extends pulumi.ComponentResource {
     super("ecommerce:auth:Auth", name, {}, opts);
     const c = args.config;
     const threatProtection = c.authThreatProtection !== "OFF";
+    const { accountId, partition } = callerContext({ parent: this });
 
     this.userPool = new aws.cognito.UserPool(`${name}-users`, {
       usernameAttributes: ["email"],
@@ -48,6 +50,15 @@ export class Auth extends pulumi.ComponentResource {
       },
       mfaConfiguration: c.authMfa,
       softwareTokenMfaConfiguration: { enabled: true },
+      // Cognito's own sender is capped at a few e-mails a day; with an SES identity, sign-up codes
+      // and password resets go through the account's SES (Cognito's service-linked role sends).
+      emailConfiguration: c.authEmailSesIdentity
+        ? {
+          emailSendingAccount: "DEVELOPER",
+          sourceArn: pulumi.interpolate`arn:${partition}:ses:${c.region}:${accountId}:identity/${c.authEmailSesIdentity}`,
+          fromEmailAddress: c.authEmailFrom,
+        }
+        : { emailSendingAccount: "COGNITO_DEFAULT" },
       accountRecoverySetting: { recoveryMechanisms: [{ name: "verified_email", priority: 1 }] },
       deletionProtection: c.protectData ? "ACTIVE" : "INACTIVE",
       // Threat protection is a Plus-plan feature.
@@ -81,7 +92,6 @@ export class Auth extends pulumi.ComponentResource {
       enableTokenRevocation: true,
     }, { parent: this });
 
-    const { accountId } = callerContext({ parent: this });
     const prefix = c.authDomainPrefix
       ? pulumi.output(c.authDomainPrefix)
       : pulumi.interpolate`${c.project}-${c.stack}-${accountId}`.apply((p) => p.toLowerCase().replace(/[^a-z0-9-]/g, "-"));

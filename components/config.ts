@@ -43,6 +43,8 @@ export const configKeys = {
   authAccessTokenMinutes: key(int(5, 1440), "Access and ID token validity, in minutes.", 60, 60),
   authRefreshTokenDays: key(int(1, 3650), "Refresh token validity, in days.", 30, 7),
   authDomainPrefix: key(z.string().regex(/^$|^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, "lower-case letters, digits and hyphens, or empty"), "Hosted UI domain prefix (empty: <project>-<stack>-<account id>).", ""),
+  authEmailSesIdentity: key(z.string().regex(/^$|^([^@\s]+@)?([a-z0-9-]+\.)+[a-z]{2,}$/, "a verified SES identity (a domain or an e-mail address), or empty"), "Verified Amazon SES identity (domain or address) in the stack's region the user pool sends its e-mail through (DEVELOPER); empty: Cognito's built-in sender, capped at a few messages a day, for dev only.", ""),
+  authEmailFrom: key(z.string().regex(/^$|^([^<>]+ <[^@\s<>]+@[^@\s<>]+>|[^@\s<>]+@[^@\s<>]+)$/, "an address, or \"Name <address>\", or empty"), "From address of the user pool's e-mail (with authEmailSesIdentity), e.g. \"Shop <no-reply@example.com>\".", ""),
   authLocalhostCallbacks: key(z.boolean(), "Also allow http://localhost:5173 as a sign-in callback and logout URL (local development of the site).", true, false),
 
   apiRateLimit: key(int(1, 10000), "API stage steady-state request rate limit (requests/s).", 50, 1000),
@@ -182,6 +184,12 @@ function parseTags(text: string | undefined, errors: string[]): Record<string, s
   return parsed.data.tags;
 }
 
+/** SES sends only from the verified address, or from any address of a verified domain. */
+function senderAllowed(from: string, identity: string): boolean {
+  const address = (/<([^>]+)>$/.exec(from)?.[1] ?? from).toLowerCase();
+  return identity.includes("@") ? address === identity.toLowerCase() : address.endsWith(`@${identity.toLowerCase()}`);
+}
+
 /** Rules that span keys; each message still names the key, its value and what is allowed. */
 function crossKeyErrors(project: string, c: Values, tags: Record<string, string>): string[] {
   const errors: string[] = [];
@@ -190,6 +198,8 @@ function crossKeyErrors(project: string, c: Values, tags: Record<string, string>
   if (c.stage === "prod" && c.authPasswordMinLength < 12) bad("authPasswordMinLength", "prod requires at least 12");
   if (c.stage === "prod" && !c.authPasswordRequireSymbols) bad("authPasswordRequireSymbols", "prod requires true");
   if (c.stage === "prod" && c.authMfa !== "ON") bad("authMfa", "prod requires ON");
+  if (Boolean(c.authEmailSesIdentity) !== Boolean(c.authEmailFrom)) bad(c.authEmailFrom ? "authEmailSesIdentity" : "authEmailFrom", "authEmailSesIdentity and authEmailFrom are set together");
+  else if (c.authEmailSesIdentity && !senderAllowed(c.authEmailFrom, c.authEmailSesIdentity)) bad("authEmailFrom", `must be ${c.authEmailSesIdentity} or an address of that domain (the SES identity)`);
   if (c.storefrontDomainName && !c.storefrontHostedZoneId) bad("storefrontHostedZoneId", "required when storefrontDomainName is set");
   if (c.lakeGlacierDays <= c.lakeInfrequentAccessDays) bad("lakeGlacierDays", `must be greater than lakeInfrequentAccessDays (${c.lakeInfrequentAccessDays})`);
   if (c.lakeExpirationDays <= c.lakeGlacierDays) bad("lakeExpirationDays", `must be greater than lakeGlacierDays (${c.lakeGlacierDays})`);

@@ -49,4 +49,17 @@ export const cognitoRules: PackPolicy[] = [
       if (mode !== "ENFORCED") report(`Threat protection is ${mode}.`);
     },
   }),
+  resourceRule({
+    name: "cognito-email-sender",
+    service: "cognito",
+    maps: "none: Cognito's built-in e-mail quota (no cdk-nag or checkov counterpart)",
+    level: "advisory",
+    description: "Production user pools send e-mail (sign-up codes, password resets) through the account's SES (DEVELOPER), not Cognito's built-in sender, which is capped at a few messages a day.",
+    remediation: "Verify an SES identity in the stack's region (out of the SES sandbox) and set ecommerce:authEmailSesIdentity and ecommerce:authEmailFrom.",
+    types: userPool,
+    validate: (props, args, report) => {
+      const account = props.emailConfiguration?.emailSendingAccount ?? "COGNITO_DEFAULT";
+      if (isProduction(args) && account !== "DEVELOPER") report(`The user pool sends e-mail with ${account}: Cognito's built-in sender is capped at a few messages a day.`);
+    },
+  }),
 ];

@@ -64,4 +64,15 @@ describe("Auth", () => {
     assert.equal((await run("dev")).named("aws:cognito/userPoolDomain:UserPoolDomain", "auth-domain").inputs.domain, "ecommerce-dev-123456789012");
     assert.equal((await run("dev", { "ecommerce:authDomainPrefix": "shop-login" })).named("aws:cognito/userPoolDomain:UserPoolDomain", "auth-domain").inputs.domain, "shop-login");
   });
+
+  it("e-mail: Cognito's capped built-in sender by default; with an SES identity, DEVELOPER sending from it", async () => {
+    assert.deepEqual((await run("dev")).named("aws:cognito/userPool:UserPool", "auth-users").inputs.emailConfiguration, { emailSendingAccount: "COGNITO_DEFAULT" });
+    const pool = (await run("prod", { "ecommerce:authEmailSesIdentity": "shop.example.com", "ecommerce:authEmailFrom": "Shop <no-reply@shop.example.com>" }))
+      .named("aws:cognito/userPool:UserPool", "auth-users").inputs;
+    assert.deepEqual(pool.emailConfiguration, {
+      emailSendingAccount: "DEVELOPER",
+      sourceArn: "arn:aws:ses:eu-west-1:123456789012:identity/shop.example.com",
+      fromEmailAddress: "Shop <no-reply@shop.example.com>",
+    });
+  });
 });

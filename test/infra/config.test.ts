@@ -84,6 +84,8 @@ describe("stack config", () => {
       ["search nodes per zone", { "ecommerce:searchInstanceCount": 4 }, /ecommerce:searchInstanceCount = 4: must be a multiple of searchZoneCount \(3\)/],
       ["shard count without effect", { "ecommerce:streamMode": "ON_DEMAND", "ecommerce:streamShardCount": 4 }, /ecommerce:streamShardCount = 4: has no effect while streamMode is ON_DEMAND/],
       ["provisioned without shards", { "ecommerce:streamMode": "PROVISIONED" }, /ecommerce:streamShardCount = 0: required \(1-500\) when streamMode is PROVISIONED/],
+      ["SES identity without a sender", { "ecommerce:authEmailSesIdentity": "shop.example.com" }, /ecommerce:authEmailFrom = "": authEmailSesIdentity and authEmailFrom are set together/],
+      ["sender outside the SES identity", { "ecommerce:authEmailSesIdentity": "shop.example.com", "ecommerce:authEmailFrom": "Shop <no-reply@other.example>" }, /ecommerce:authEmailFrom = "Shop <no-reply@other.example>": must be shop.example.com or an address of that domain/],
       ["region", { "aws:region": "moon-1" }, /aws:region = "moon-1": an AWS region/],
       ["required tags", { "aws:defaultTags": { tags: { project: "ecommerce", stage: "prod" } } }, /aws:defaultTags = .*missing tag\(s\) owner/],
       ["tag value outside AWS's tag characters", { "aws:defaultTags": { tags: { project: "ecommerce", stage: "prod", owner: "Platform team (EU)" } } },

@@ -6,12 +6,13 @@ import { findings, reported } from "./harness";
 import { computeCases } from "./cases/compute";
 import { dataCases } from "./cases/data";
 import { edgeCases } from "./cases/edge";
+import { emailCases } from "./cases/email";
 import { reliabilityCases } from "./cases/reliability";
 import { s3Cases } from "./cases/s3";
 import { tagCases } from "./cases/tags";
 import type { RuleCases } from "./cases/types";
 
-const caseFiles = [s3Cases, edgeCases, computeCases, dataCases, tagCases, reliabilityCases];
+const caseFiles = [s3Cases, edgeCases, computeCases, dataCases, tagCases, emailCases, reliabilityCases];
 const cases: RuleCases = Object.assign({}, ...caseFiles);
 
 describe("policy rules: compliant and violating cases", () => {
