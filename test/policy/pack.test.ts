@@ -22,6 +22,12 @@ describe("policy pack", () => {
     assert.deepEqual(services.filter((s) => !policies.some((p) => p.service === s)), []);
   });
 
+  it("README.md states the pack's size and levels as they are", () => {
+    const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+    const mandatory = policies.filter((p) => p.enforcementLevel === "mandatory").length;
+    assert.ok(readme.includes(`policy pack of ${policies.length} rules (${mandatory} mandatory, ${policies.length - mandatory} advisory)`), "README's policy pack rule count");
+  });
+
   it("names the cdk-nag and/or checkov counterpart of every rule, and chooses its level", () => {
     for (const p of policies) {
       // A rule no scanner has says so, with the reason ("none: ...").
