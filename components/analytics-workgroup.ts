@@ -36,8 +36,9 @@ export class AnalyticsWorkgroup extends pulumi.ComponentResource {
       policy: resultsKeyPolicy(args.accountId, args.partition, args.region),
     }, { parent: this });
 
-    // Results are recomputable: the bucket goes with the stack, and its objects expire.
-    this.resultsBucket = new PrivateBucket(`${name}-results`, { forceDestroy: true, kmsKeyArn: this.resultsKey.arn }, { parent: this });
+    // Results expire by lifecycle; like every bucket, it goes with its objects only where
+    // data is not protected.
+    this.resultsBucket = new PrivateBucket(`${name}-results`, { forceDestroy: !args.protectData, kmsKeyArn: this.resultsKey.arn }, { parent: this });
     const lifecycle = new aws.s3.BucketLifecycleConfiguration(`${name}-results-lifecycle`, {
       bucket: this.resultsBucket.bucket.id,
       rules: [{
