@@ -16,9 +16,12 @@ export interface QueryResult {
 
 const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
-/** The glob of a table's objects under `lakeDir`: each partition folder, then any file. */
+/**
+ * The glob of a table's objects under `lakeDir`: each partition folder, then every file below
+ * it at any depth, as Athena reads every object under a partition's location.
+ */
 export function tableGlob(lakeDir: string, table: LakeTable): string {
-  return path.join(lakeDir, table.prefix, table.partitionTemplate.replace(/\$\{\w+\}/g, "*"), "*");
+  return path.join(lakeDir, table.prefix, table.partitionTemplate.replace(/\$\{\w+\}/g, "*"), "**");
 }
 
 function tableView(table: LakeTable, glob: string, hasFiles: boolean): string {

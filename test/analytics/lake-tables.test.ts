@@ -5,7 +5,10 @@ import { strict as assert } from "node:assert";
 import * as z from "zod";
 import { columnsOf, duckDbType, hiveType, lakeTables, lakeTypeOf, partitionLayout, quarantineColumns } from "../../analytics/lake-tables";
 import { lakeEventsPrefix, quarantinePrefix } from "../../components/ingestion";
-import { writeQuarantine } from "./support/quarantine-capture";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { writeLake } from "./support/lake-writer";
 import { normaliseClickstreamEvent, normalisedClickstreamEventSchema } from "../../handlers/shared/clickstream-event";
 
 const keysOf = (type: ReturnType<typeof lakeTypeOf>): string[] => (type.kind === "struct" ? type.fields.map((f) => f.key) : []);
@@ -22,12 +25,16 @@ describe("analytics: the lake tables", () => {
     assert.deepEqual(Object.keys(line.page!), keysOf(events.columns.find((c) => c.key === "page")!.type));
   });
 
-  it("quarantine: a document the quarantine sink writes has exactly the table's columns", async () => {
-    const body = await writeQuarantine([{
-      sequenceNumber: "1", partitionKey: "p", shardId: "shardId-0", receivedAt: "2026-11-30T10:00:01.000Z", position: 0,
-      kind: "invalid", reasons: [{ path: "eventType", code: "invalid_value", message: "no" }], data: "{}", dataEncoding: "utf8",
-    }]);
-    const document = JSON.parse(body);
+  it("quarantine: a document the processor quarantines has exactly the table's columns", async () => {
+    const lakeDir = fs.mkdtempSync(path.join(os.tmpdir(), "lake-quarantine-"));
+    // The second event of an array record is refused: the entry carries its position too.
+    const at = new Date("2026-11-30T10:00:01Z");
+    const valid = { eventId: "e1", eventType: "page_view", sessionId: "s1", timestamp: "2026-11-30T10:00:00Z" };
+    await writeLake(lakeDir, [{ at, record: [valid, { ...valid, eventId: "e2", eventType: "bogus" }] }]);
+    const dir = path.join(lakeDir, quarantinePrefix);
+    const [file] = fs.readdirSync(dir, { recursive: true }).map((f) => path.join(dir, String(f))).filter((f) => fs.statSync(f).isFile());
+    const document = JSON.parse(fs.readFileSync(file, "utf8"));
+    fs.rmSync(lakeDir, { recursive: true, force: true });
     assert.deepEqual(Object.keys(document), quarantineColumns.map((c) => c.key));
     const entries = quarantineColumns[1].type;
     assert.ok(entries.kind === "array");

@@ -7,10 +7,10 @@ import * as path from "node:path";
 import { Analytics } from "../../components/analytics";
 import { athenaIdentifier } from "../../components/analytics-catalog";
 import { lakeEventsPrefix, quarantinePrefix } from "../../components/ingestion";
-import { quarantineKey } from "../../handlers/clickstream/quarantine-sink";
+import * as os from "node:os";
 import { normalisedClickstreamEventSchema } from "../../handlers/shared/clickstream-event";
 import { queriesDir } from "../../analytics/queries";
-import { firehoseObjectKey } from "../analytics/support/lake-writer";
+import { firehoseObjectKey, writeLake } from "../analytics/support/lake-writer";
 import { accountId, RecordingMocks, testRegion } from "./mocks";
 import { allowedActions, list, statements } from "./policy-json";
 import { runComponents, runProgram } from "./program";
@@ -89,13 +89,19 @@ describe("Analytics (Glue catalog, Athena workgroup, analyst policy)", () => {
       assert.equal(dev.resources.filter((r) => r.type.startsWith("aws:glue/crawler")).length, 0);
     });
 
-    it("project every object Firehose and the quarantine write into the partition that holds it", () => {
+    it("project every object Firehose and the quarantine write into the partition that holds it", async () => {
       const at = new Date("2026-11-30T07:05:09Z");
       const eventsDir = partitionPath(table(dev, "events").inputs.parameters["storage.location.template"], { dt: "2026-11-30", hour: "07" });
       assert.equal(path.posix.dirname(`s3://shop-lake/${firehoseObjectKey(at)}`) + "/", eventsDir);
-      const entry = { sequenceNumber: "1", partitionKey: "p", shardId: "shardId-0", receivedAt: at.toISOString(), kind: "invalid" as const, reasons: [], data: "{}", dataEncoding: "utf8" as const };
+      // Athena reads every object under a partition's location, sub-folders included.
+      const lakeDir = fs.mkdtempSync(path.join(os.tmpdir(), "lake-keys-"));
+      await writeLake(lakeDir, [{ at, record: { eventId: "e1", eventType: "bogus", sessionId: "s1", timestamp: at.toISOString() } }]);
+      const written = fs.readdirSync(path.join(lakeDir, quarantinePrefix), { recursive: true }).map((f) => `${quarantinePrefix}${String(f)}`)
+        .filter((key) => fs.statSync(path.join(lakeDir, key)).isFile());
+      fs.rmSync(lakeDir, { recursive: true, force: true });
       const quarantineDir = partitionPath(table(dev, "quarantine").inputs.parameters["storage.location.template"], { dt: "2026-11-30" });
-      assert.equal(path.posix.dirname(`s3://shop-lake/${quarantineKey(quarantinePrefix, [entry])}`) + "/", quarantineDir);
+      assert.equal(written.length, 1);
+      assert.ok(`s3://shop-lake/${written[0]}`.startsWith(quarantineDir), `${written[0]} under ${quarantineDir}`);
     });
 
     it("the projection's first day comes from config", async () => {
