@@ -30,6 +30,8 @@ export interface LakeTable {
   partitionTemplate: string;
   partitions: { name: string; projection: "date" | "hour" }[];
   columns: LakeColumn[];
+  /** Events are gzip JSON lines (the delivery stream's GZIP); a quarantine object is plain JSON. */
+  compression: "gzip" | "uncompressed";
 }
 
 type AnyZod = z.core.$ZodType;
@@ -142,6 +144,7 @@ export function lakeTables(layout: LakeLayout): LakeTable[] {
       partitionTemplate: events.template,
       partitions: [{ name: "dt", projection: "date" }, { name: "hour", projection: "hour" }],
       columns: columnsOf(normalisedClickstreamEventSchema),
+      compression: "gzip",
     },
     {
       name: "quarantine",
@@ -150,6 +153,7 @@ export function lakeTables(layout: LakeLayout): LakeTable[] {
       partitionTemplate: "dt=${dt}/",
       partitions: [{ name: "dt", projection: "date" }],
       columns: quarantineColumns,
+      compression: "uncompressed",
     },
   ];
 }

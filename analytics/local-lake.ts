@@ -1,6 +1,8 @@
 // The lake on this machine (local mode's Firehose stand-in writes the same layout as on AWS)
 // as DuckDB views named like the Glue tables, with the same columns, so the named queries run
-// unchanged but for analytics/dialect.ts.
+// unchanged but for analytics/dialect.ts. The lake is either a folder of objects named by
+// their keys, or a bucket folder of s3rver (local mode's S3), which stores the object of key
+// K as the file `K._S3rver_object` beside its metadata.
 import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import * as path from "node:path";
 import { toDuckDb, duckDbMacros } from "./dialect";
@@ -16,12 +18,16 @@ export interface QueryResult {
 
 const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
+/** How s3rver names the file holding an object's bytes. */
+export const s3rverObjectSuffix = "._S3rver_object";
+
 /**
- * The glob of a table's objects under `lakeDir`: each partition folder, then every file below
+ * The glob of a table's objects under `lakeDir`: each partition folder, then every object below
  * it at any depth, as Athena reads every object under a partition's location.
  */
-export function tableGlob(lakeDir: string, table: LakeTable): string {
-  return path.join(lakeDir, table.prefix, table.partitionTemplate.replace(/\$\{\w+\}/g, "*"), "**");
+export function tableGlob(lakeDir: string, table: LakeTable, store: "files" | "s3rver"): string {
+  const objects = store === "s3rver" ? path.join("**", `*${s3rverObjectSuffix}`) : "**";
+  return path.join(lakeDir, table.prefix, table.partitionTemplate.replace(/\$\{\w+\}/g, "*"), objects);
 }
 
 function tableView(table: LakeTable, glob: string, hasFiles: boolean): string {
@@ -32,9 +38,9 @@ function tableView(table: LakeTable, glob: string, hasFiles: boolean): string {
   }
   const columns = table.columns.map((c) => `"${c.key}": ${quote(duckDbType(c.type))}`).join(", ");
   const hiveTypes = table.partitions.map((p) => `${quote(p.name)}: 'VARCHAR'`).join(", ");
-  // Partition values stay strings, as in Glue; compression is told by the file name (.gz).
+  // Partition values stay strings, as in Glue.
   return `CREATE OR REPLACE VIEW ${table.name} AS SELECT * FROM read_json(${quote(glob)}, format = 'newline_delimited', `
-    + `compression = 'auto_detect', hive_partitioning = true, hive_types = {${hiveTypes}}, columns = {${columns}})`;
+    + `compression = ${quote(table.compression)}, hive_partitioning = true, hive_types = {${hiveTypes}}, columns = {${columns}})`;
 }
 
 function plain(value: unknown): string | number | boolean | null {
@@ -52,11 +58,11 @@ export class LocalLake {
     const instance = await DuckDBInstance.create(":memory:");
     const connection = await instance.connect();
     for (const macro of duckDbMacros) await connection.run(macro);
+    const count = async (glob: string) => Number((await connection.runAndReadAll(`SELECT count(*) AS n FROM glob(${quote(glob)})`)).getRowObjects()[0].n);
+    const store = (await count(path.join(lakeDir, "**", `*${s3rverObjectSuffix}`))) > 0 ? "s3rver" : "files";
     for (const table of lakeTables(layout)) {
-      const glob = tableGlob(lakeDir, table);
-      const found = await connection.runAndReadAll(`SELECT count(*) AS n FROM glob(${quote(glob)})`);
-      const n = Number(found.getRowObjects()[0].n);
-      await connection.run(tableView(table, glob, n > 0));
+      const glob = tableGlob(lakeDir, table, store);
+      await connection.run(tableView(table, glob, (await count(glob)) > 0));
     }
     return new LocalLake(instance, connection);
   }

@@ -4,6 +4,8 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { S3Client } from "@aws-sdk/client-s3";
+import type { AddressInfo } from "node:net";
 import { Parser } from "node-sql-parser";
 import { lakeEventsPrefix, quarantinePrefix } from "../../components/ingestion";
 import { LocalLake, type QueryResult } from "../../analytics/local-lake";
@@ -116,6 +118,31 @@ describe("analytics: the named queries", () => {
       row("2026-11-30T09", "purchase", 1, 0),
       row("2026-11-30T09", "search", 1, 0),
     ]);
+  });
+
+  it("reads the lake where local mode keeps it: a bucket of s3rver, its objects stored as <key>._S3rver_object", async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const S3rver = require("s3rver");
+    const directory = fs.mkdtempSync(path.join(os.tmpdir(), "s3rver-lake-"));
+    const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory, configureBuckets: [{ name: "lake" }] });
+    const { port } = (await server.run()) as AddressInfo;
+    const s3 = new S3Client({ endpoint: `http://127.0.0.1:${port}`, region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } });
+    let local: LocalLake | undefined;
+    try {
+      await writeLake({ s3, bucket: "lake" }, shopVisits);
+      const files = fs.readdirSync(path.join(directory, "lake"), { recursive: true }).map(String);
+      assert.ok(files.some((f) => /^events\/dt=2026-11-29\/hour=10\/.+\.gz\._S3rver_object$/.test(f)), files.join("\n"));
+      assert.ok(files.some((f) => f.endsWith("._S3rver_metadata.json")), "s3rver keeps metadata beside each object: not read as data");
+      local = await LocalLake.open(path.join(directory, "lake"), layout);
+      for (const name of loadQueries().map((q) => q.name)) {
+        assert.deepEqual(await local.run(findQuery(name), "2026-11-29"), await run(name), name);
+      }
+    } finally {
+      local?.close();
+      s3.destroy();
+      await server.close();
+      fs.rmSync(directory, { recursive: true, force: true });
+    }
   });
 
   it("an empty lake answers every query: no rows, and a funnel of zeros", async () => {

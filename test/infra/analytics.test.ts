@@ -9,6 +9,7 @@ import { athenaIdentifier } from "../../components/analytics-catalog";
 import { lakeEventsPrefix, quarantinePrefix } from "../../components/ingestion";
 import * as os from "node:os";
 import { normalisedClickstreamEventSchema } from "../../handlers/shared/clickstream-event";
+import { lakeTables } from "../../analytics/lake-tables";
 import { queriesDir } from "../../analytics/queries";
 import { firehoseObjectKey, writeLake } from "../analytics/support/lake-writer";
 import { accountId, RecordingMocks, testRegion } from "./mocks";
@@ -206,6 +207,11 @@ describe("Analytics (Glue catalog, Athena workgroup, analyst policy)", () => {
     assert.equal(o.analyticsResultsBucket, program.mocks.named(Types.bucket, "analytics-athena-results").state.bucket);
     const lakeBucket = program.mocks.named(Types.bucket, "ingestion-lake").state.bucket;
     assert.equal(table(program.mocks, "events").inputs.storageDescriptor.location, `s3://${lakeBucket}/events/`);
+    // Local reads take events as gzip: what the delivery stream writes.
+    const [delivery] = program.mocks.ofType("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream");
+    assert.equal(delivery.inputs.extendedS3Configuration.compressionFormat, "GZIP");
+    assert.equal(lakeTables(lake.layout).find((t) => t.name === "events")!.compression, "gzip");
+    assert.equal(delivery.inputs.extendedS3Configuration.prefix, lakeEventsPrefix);
     const lakeKey = program.mocks.named(Types.key, "ingestion-key").state.arn;
     assert.ok(allowedActions(policy.inputs.policy)["kms:Decrypt"].includes(lakeKey));
   });

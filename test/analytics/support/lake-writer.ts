@@ -1,8 +1,9 @@
 // Writes a lake on disk the way AWS does, through the ClickstreamProcessor's own code: raw
 // events go in as Kinesis records; valid ones come out of its Firehose sink and are stored as
 // Firehose stores them (gzip JSON lines under events/dt=YYYY-MM-DD/hour=HH/, by arrival), and
-// refused ones through its quarantine sink (one JSON document under quarantine/dt=.../).
-import type { PutObjectCommand, PutObjectCommandOutput } from "@aws-sdk/client-s3";
+// refused ones through its quarantine sink (one JSON document under quarantine/dt=.../), into
+// a folder or into an S3 bucket (s3rver, as local mode keeps the lake).
+import { PutObjectCommand, type PutObjectCommandOutput, type S3Client } from "@aws-sdk/client-s3";
 import type { PutRecordBatchCommand, PutRecordBatchCommandOutput } from "@aws-sdk/client-firehose";
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
@@ -25,9 +26,25 @@ export function firehoseObjectKey(at: Date): string {
   return `${prefix}${deliveryStreamName}-1-${time}-${randomUUID()}.gz`;
 }
 
-/** Firehose stand-in: each PutRecordBatch becomes one gzip object per arrival hour. */
-class FirehoseToDisk {
+/** Where the lake's objects go: a folder (keys as paths) or a bucket. */
+export type LakeTarget = string | { s3: S3Client; bucket: string };
+
+/** An S3 client for the quarantine sink that writes objects as files under `lakeDir`. */
+class S3ToDisk {
   constructor(private readonly lakeDir: string) {}
+  async send(command: PutObjectCommand): Promise<PutObjectCommandOutput> {
+    const file = path.join(this.lakeDir, command.input.Key!);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, command.input.Body as string | Buffer);
+    return { $metadata: { httpStatusCode: 200 } };
+  }
+}
+
+const s3Of = (target: LakeTarget) => (typeof target === "string" ? { client: new S3ToDisk(target), bucket: "lake" } : { client: target.s3, bucket: target.bucket });
+
+/** Firehose stand-in: each PutRecordBatch becomes one gzip object per arrival hour. */
+class FirehoseToLake {
+  constructor(private readonly target: LakeTarget) {}
   async send(command: PutRecordBatchCommand): Promise<PutRecordBatchCommandOutput> {
     const byHour = new Map<string, { at: Date; lines: Buffer[] }>();
     for (const record of command.input.Records ?? []) {
@@ -37,23 +54,12 @@ class FirehoseToDisk {
       if (!byHour.has(hour)) byHour.set(hour, { at, lines: [] });
       byHour.get(hour)!.lines.push(line);
     }
+    const { client, bucket } = s3Of(this.target);
     for (const { at, lines } of byHour.values()) {
-      const file = path.join(this.lakeDir, firehoseObjectKey(at));
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(file, gzipSync(Buffer.concat(lines)));
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: firehoseObjectKey(at), Body: gzipSync(Buffer.concat(lines)) }));
     }
     const count = command.input.Records?.length ?? 0;
     return { $metadata: { httpStatusCode: 200 }, FailedPutCount: 0, Encrypted: true, RequestResponses: Array.from({ length: count }, (_, i) => ({ RecordId: String(i) })) };
-  }
-}
-
-class S3ToDisk {
-  constructor(private readonly lakeDir: string) {}
-  async send(command: PutObjectCommand): Promise<PutObjectCommandOutput> {
-    const file = path.join(this.lakeDir, command.input.Key!);
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, command.input.Body as string);
-    return { $metadata: { httpStatusCode: 200 } };
   }
 }
 
@@ -66,8 +72,8 @@ export interface Arrival {
 
 let sequence = 0;
 
-/** Sends the records through the processor, one batch, into `lakeDir`. */
-export async function writeLake(lakeDir: string, arrivals: Arrival[]): Promise<void> {
+/** Sends the records through the processor, one batch, into the lake at `target`. */
+export async function writeLake(target: LakeTarget, arrivals: Arrival[]): Promise<void> {
   const event = kinesisStreamEvent(arrivals.map((a) => ({
     sequenceNumber: syntheticSequenceNumber(++sequence),
     partitionKey: "session",
@@ -76,8 +82,8 @@ export async function writeLake(lakeDir: string, arrivals: Arrival[]): Promise<v
     data: a.record instanceof Uint8Array ? a.record : Buffer.from(JSON.stringify(a.record)),
   })));
   const outcome = await processClickstreamBatch(event, {
-    firehose: { client: new FirehoseToDisk(lakeDir), deliveryStreamName },
-    quarantine: { client: new S3ToDisk(lakeDir), bucket: "lake", prefix: quarantinePrefix },
+    firehose: { client: new FirehoseToLake(target), deliveryStreamName },
+    quarantine: { ...s3Of(target), prefix: quarantinePrefix },
     logger: silentLogger(),
     retry: instantRetryPolicy(),
   });
