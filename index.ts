@@ -2,10 +2,11 @@
 // what operators and the storefront need. `pulumi up` per stack (dev, prod).
 import * as aws from "@pulumi/aws";
 import * as awsNative from "@pulumi/aws-native";
+import { Analytics } from "./components/analytics";
 import { Api } from "./components/api";
 import { Auth } from "./components/auth";
 import { loadConfig } from "./components/config";
-import { Ingestion } from "./components/ingestion";
+import { Ingestion, lakeEventsPrefix, quarantinePrefix } from "./components/ingestion";
 import { Monitoring } from "./components/monitoring";
 import { Orders } from "./components/orders";
 import { Storefront } from "./components/storefront";
@@ -36,6 +37,17 @@ const api = new Api("api", {
   userPoolArn: auth.userPool.arn,
   allowedOrigin: storefront.url,
   routes: [...ingestion.routes, ...orders.routes],
+}, opts);
+
+// Athena over the lake: tables, the workgroup with the named queries, the analyst policy.
+const analytics = new Analytics("analytics", {
+  config,
+  lake: {
+    bucketName: ingestion.lakeBucket.name,
+    bucketArn: ingestion.lakeBucket.arn,
+    keyArn: ingestion.key.arn,
+    layout: { eventsPrefix: lakeEventsPrefix, quarantinePrefix },
+  },
 }, opts);
 
 // Alarms and the dashboard cover every moving part each component lists.
@@ -69,5 +81,9 @@ export const personalizeTrackingId = ingestion.trackingId ?? "disabled";
 export const ordersTable = orders.tables.orders.name;
 export const searchEndpoint = orders.searchEndpoint;
 export const searchIndexerDeadLetterQueue = orders.deadLetterQueue.url;
+export const analyticsDatabase = analytics.databaseName;
+export const analyticsWorkgroup = analytics.workgroupName;
+export const analyticsResultsBucket = analytics.athena.resultsBucket.name;
+export const analystPolicyArn = analytics.analystPolicy.arn;
 export const dashboardUrl = monitoring.dashboardUrl;
 export const alarmTopicArn = monitoring.alarmTopicArn;

@@ -1,5 +1,6 @@
 // `npm run bench`: every benchmark's figures as tables. Never pass/fail; the figures go in
 // the closing notes and are compared against the AWS limits in DESIGN.md.
+import { benchmark as analytics } from "./analytics";
 import { benchmark as clickstream } from "./clickstream";
 import { benchmark as orders } from "./orders";
 import { benchmark as searchIndexer } from "./search-indexer";
@@ -15,6 +16,7 @@ const benchmarks: Benchmark[] = [
   clickstream,
   orders,
   searchIndexer,
+  analytics,
 ];
 
 async function main() {

@@ -83,6 +83,11 @@ export const configKeys = {
   indexerBatchSize: key(int(1, 10000), "Stream records per search indexer invocation.", 100, 500),
   indexerBatchWindowSeconds: key(int(0, 300), "Seconds the orders stream waits to fill an indexer batch.", 1, 2),
 
+  // Analytics (components/analytics.ts): the Glue tables over the lake and the Athena workgroup.
+  analyticsProjectionStartDate: key(z.iso.date({ error: "a UTC day as YYYY-MM-DD" }), "First day (UTC, YYYY-MM-DD) the lake tables' partition projection covers; queries see every day from it to today, with no crawler or partition maintenance.", "2026-01-01"),
+  analyticsBytesScannedCutoffMib: key(int(10, 1048576), "Per-query bytes-scanned limit of the analytics Athena workgroup, in MiB: a query scanning more is cancelled (Athena's minimum is 10 MB).", 1024, 10240),
+  analyticsResultsExpirationDays: key(int(1, 3650), "Days before Athena query results expire from the analytics results bucket.", 7, 30),
+
   alarmDurationPercentOfTimeout: key(int(10, 100), "A Lambda's p99 duration alarm fires above this share of its timeout, in percent.", 80),
   alarmIteratorAgeSeconds: key(int(1, 604800), "Stream iterator age alarm threshold, in seconds.", 300, 60),
   alarmApi5xxPercent: key(int(1, 100), "API 5XX error rate alarm threshold, in percent.", 5, 1),

@@ -2,10 +2,12 @@
 // starts the analyzer server) so tests and the reporter can import the rules.
 import type { PackPolicy } from "./lib/types";
 import { apigatewayRules } from "./rules/apigateway";
+import { athenaRules } from "./rules/athena";
 import { cloudfrontRules } from "./rules/cloudfront";
 import { cognitoRules } from "./rules/cognito";
 import { dynamodbRules } from "./rules/dynamodb";
 import { firehoseRules } from "./rules/firehose";
+import { glueRules } from "./rules/glue";
 import { iamRules } from "./rules/iam";
 import { kinesisRules } from "./rules/kinesis";
 import { kmsRules } from "./rules/kms";
@@ -21,7 +23,7 @@ import { tagRules } from "./rules/tags";
 export const policies: PackPolicy[] = [
   ...s3Rules, ...cloudfrontRules, ...cognitoRules, ...apigatewayRules, ...lambdaRules, ...iamRules,
   ...dynamodbRules, ...kinesisRules, ...firehoseRules, ...opensearchRules, ...sqsRules, ...snsRules,
-  ...logsRules, ...kmsRules, ...tagRules, ...reliabilityRules,
+  ...logsRules, ...kmsRules, ...tagRules, ...glueRules, ...athenaRules, ...reliabilityRules,
 ];
 
 export const packName = "ecommerce-guardrails";

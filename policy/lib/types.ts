@@ -4,7 +4,7 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 
 export const services = [
   "s3", "cloudfront", "cognito", "apigateway", "lambda", "iam", "dynamodb", "kinesis", "firehose",
-  "opensearch", "sqs", "sns", "logs", "kms", "tags", "reliability",
+  "opensearch", "sqs", "sns", "logs", "kms", "tags", "glue", "athena", "reliability",
 ] as const;
 export type Service = (typeof services)[number];
 

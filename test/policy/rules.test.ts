@@ -3,6 +3,7 @@
 import * as assert from "node:assert/strict";
 import { policies } from "../../policy/policies";
 import { findings, reported } from "./harness";
+import { analyticsCases } from "./cases/analytics";
 import { computeCases } from "./cases/compute";
 import { dataCases } from "./cases/data";
 import { edgeCases } from "./cases/edge";
@@ -12,7 +13,7 @@ import { s3Cases } from "./cases/s3";
 import { tagCases } from "./cases/tags";
 import type { RuleCases } from "./cases/types";
 
-const caseFiles = [s3Cases, edgeCases, computeCases, dataCases, tagCases, emailCases, reliabilityCases];
+const caseFiles = [s3Cases, edgeCases, computeCases, dataCases, tagCases, emailCases, analyticsCases, reliabilityCases];
 const cases: RuleCases = Object.assign({}, ...caseFiles);
 
 describe("policy rules: compliant and violating cases", () => {

@@ -1,0 +1,84 @@
+// The lake on this machine (local mode's Firehose stand-in writes the same layout as on AWS)
+// as DuckDB views named like the Glue tables, with the same columns, so the named queries run
+// unchanged but for analytics/dialect.ts. The lake is either a folder of objects named by
+// their keys, or a bucket folder of s3rver (local mode's S3), which stores the object of key
+// K as the file `K._S3rver_object` beside its metadata.
+import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import * as path from "node:path";
+import { toDuckDb, duckDbMacros } from "./dialect";
+import { duckDbType, lakeTables, type LakeLayout, type LakeTable } from "./lake-tables";
+import type { NamedQuery } from "./queries";
+
+export type Row = Record<string, string | number | boolean | null>;
+
+export interface QueryResult {
+  columns: string[];
+  rows: Row[];
+}
+
+const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** How s3rver names the file holding an object's bytes. */
+export const s3rverObjectSuffix = "._S3rver_object";
+
+/**
+ * The glob of a table's objects under `lakeDir`: each partition folder, then every object below
+ * it at any depth, as Athena reads every object under a partition's location.
+ */
+export function tableGlob(lakeDir: string, table: LakeTable, store: "files" | "s3rver"): string {
+  const objects = store === "s3rver" ? path.join("**", `*${s3rverObjectSuffix}`) : "**";
+  return path.join(lakeDir, table.prefix, table.partitionTemplate.replace(/\$\{\w+\}/g, "*"), objects);
+}
+
+function tableView(table: LakeTable, glob: string, hasFiles: boolean): string {
+  if (!hasFiles) {
+    // read_json refuses an empty glob; an empty lake still answers every query (with no rows).
+    const columns = [...table.columns.map((c) => `CAST(NULL AS ${duckDbType(c.type)}) AS "${c.key}"`), ...table.partitions.map((p) => `CAST(NULL AS VARCHAR) AS ${p.name}`)];
+    return `CREATE OR REPLACE VIEW ${table.name} AS SELECT ${columns.join(", ")} WHERE false`;
+  }
+  const columns = table.columns.map((c) => `"${c.key}": ${quote(duckDbType(c.type))}`).join(", ");
+  const hiveTypes = table.partitions.map((p) => `${quote(p.name)}: 'VARCHAR'`).join(", ");
+  // Partition values stay strings, as in Glue.
+  return `CREATE OR REPLACE VIEW ${table.name} AS SELECT * FROM read_json(${quote(glob)}, format = 'newline_delimited', `
+    + `compression = ${quote(table.compression)}, hive_partitioning = true, hive_types = {${hiveTypes}}, columns = {${columns}})`;
+}
+
+function plain(value: unknown): string | number | boolean | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "bigint") return Number(value);
+  if (typeof value === "number" || typeof value === "boolean" || typeof value === "string") return value;
+  return String(value);
+}
+
+export class LocalLake {
+  private constructor(private readonly instance: DuckDBInstance, private readonly connection: DuckDBConnection) {}
+
+  /** Opens an in-memory DuckDB with a view per lake table over `lakeDir`. */
+  static async open(lakeDir: string, layout: LakeLayout): Promise<LocalLake> {
+    const instance = await DuckDBInstance.create(":memory:");
+    const connection = await instance.connect();
+    for (const macro of duckDbMacros) await connection.run(macro);
+    const count = async (glob: string) => Number((await connection.runAndReadAll(`SELECT count(*) AS n FROM glob(${quote(glob)})`)).getRowObjects()[0].n);
+    const store = (await count(path.join(lakeDir, "**", `*${s3rverObjectSuffix}`))) > 0 ? "s3rver" : "files";
+    for (const table of lakeTables(layout)) {
+      const glob = tableGlob(lakeDir, table, store);
+      await connection.run(tableView(table, glob, (await count(glob)) > 0));
+    }
+    return new LocalLake(instance, connection);
+  }
+
+  /** Runs a named query with every `?` bound to `sinceDay` (YYYY-MM-DD). */
+  async run(query: NamedQuery, sinceDay: string): Promise<QueryResult> {
+    const statement = await this.connection.prepare(toDuckDb(query.sql));
+    for (let i = 1; i <= statement.parameterCount; i++) statement.bindVarchar(i, sinceDay);
+    const reader = await statement.runAndReadAll();
+    const columns = reader.columnNames();
+    const rows = reader.getRowObjects().map((r) => Object.fromEntries(columns.map((c) => [c, plain(r[c])])));
+    return { columns, rows };
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
