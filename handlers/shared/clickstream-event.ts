@@ -67,26 +67,29 @@ const propertyValue = z.union(
   { error: "property values must be strings, numbers, booleans or null (properties are flat)" },
 );
 
-const propertyKey = z
-  .string()
-  .min(1, { error: "property keys must not be empty" })
-  .max(maxPropertyKeyLength, { error: `property keys are at most ${maxPropertyKeyLength} characters` });
-
 const propertiesRecord = z
-  .record(propertyKey, propertyValue, { error: "properties must be a flat object" })
+  .record(z.string(), propertyValue, { error: "properties must be a flat object" })
   .refine((p) => Object.keys(p).length <= maxPropertyCount, { error: `properties has at most ${maxPropertyCount} keys` })
   .refine((p) => JSON.stringify(p).length <= maxSerialisedPropertiesLength, {
     error: `properties serialised as JSON are at most ${maxSerialisedPropertiesLength} characters`,
   });
 
 /**
- * JSON.parse keeps a `__proto__` key as an own property, but copying it into a new object
- * (as zod's record does) drops it without a trace. Refuse it by name instead, so what the
- * browser sent is kept whole or quarantined with this reason, never silently changed.
+ * Checks on the keys as sent, before zod copies them: a key must be 1-64 characters (named in
+ * the message shortened, so a huge key does not bloat the reason), and `__proto__` is refused
+ * by name. JSON.parse keeps `__proto__` as an own property, but copying it into a new object
+ * (as zod's record does) drops it without a trace; refusing it keeps what the browser sent
+ * whole in the quarantine, with this reason, instead of changing it silently.
  */
 const properties = z.preprocess((value, ctx) => {
-  if (value !== null && typeof value === "object" && Object.prototype.hasOwnProperty.call(value, "__proto__")) {
-    ctx.addIssue({ code: "custom", path: ["__proto__"], message: "the property key __proto__ is reserved (JavaScript objects cannot keep it)", input: value });
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  for (const key of Object.keys(value)) {
+    if (key === "__proto__") {
+      ctx.addIssue({ code: "custom", path: ["__proto__"], message: "the property key __proto__ is reserved (JavaScript objects cannot keep it)", input: value });
+    } else if (key.length === 0 || key.length > maxPropertyKeyLength) {
+      const shown = key.length > 32 ? `${key.slice(0, 32)}…` : key;
+      ctx.addIssue({ code: "custom", message: `property keys are 1 to ${maxPropertyKeyLength} characters; ${JSON.stringify(shown)} has ${key.length}`, input: value });
+    }
   }
   return value;
 }, propertiesRecord);
