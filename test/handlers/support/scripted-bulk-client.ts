@@ -28,6 +28,8 @@ export class ScriptedBulkClient {
   readonly requests: BulkLine[][] = [];
   /** Ids applied (2xx) or found superseded (409): the index holds them at this version or newer. */
   readonly settled = new Set<string>();
+  /** What the index holds per id: as OpenSearch's external versioning, a version at or below it is a 409 whatever the script says. */
+  private readonly versions = new Map<string, number>();
   constructor(private readonly script: (call: number, lines: BulkLine[]) => BulkReply) {}
 
   asClient(): Client {
@@ -53,7 +55,10 @@ export class ScriptedBulkClient {
         return { statusCode: 200, body: { took: 1, errors: false, items: lines.map((l) => ok({ ...l, id: `${l.id}-other` })) } };
       case "items": {
         const items = lines.map((line, position) => {
-          const answer = reply.answer(line, position);
+          const held = this.versions.get(line.id);
+          const answer: ItemAnswer = held !== undefined && line.version <= held ? { status: 409 } : reply.answer(line, position);
+          // 2xx: the index now holds this version; 409: it holds this one or a newer one.
+          if (answer.status < 300 || answer.status === 409) this.versions.set(line.id, Math.max(held ?? 0, line.version));
           if (answer.status < 300 || answer.status === 409) this.settled.add(line.id);
           if (answer.status < 300) return ok(line);
           const errorType = "errorType" in answer ? answer.errorType : "version_conflict_engine_exception";
