@@ -84,7 +84,7 @@ describe("orders: routing", () => {
       ordersEvent({
         resource: "/orders",
         method: "POST",
-        headers: { "Idempotency-Key": "a-valid-key-123" },
+        headers: { "Idempotency-Key": "a-valid-key-123", "Content-Type": "application/json" },
         body: { lines: [{ sku: "KIT-MUG-STN-12", quantity: 1 }] },
       }),
     );
