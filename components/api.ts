@@ -98,6 +98,12 @@ function gatewayResponses(origin: string) {
       responseParameters: headers,
       responseTemplates: json(`{"error":"Missing required request parameters","details":["${validationError}"]}`),
     },
+    // A body over API Gateway's 10 MB payload limit: say which limit, not just "Request Too Long".
+    REQUEST_TOO_LARGE: {
+      statusCode: 413,
+      responseParameters: headers,
+      responseTemplates: json('{"error":"Request body too large: API Gateway accepts at most 10 MB per request"}'),
+    },
     // API Gateway says "Missing Authentication Token" for paths it does not know.
     MISSING_AUTHENTICATION_TOKEN: { statusCode: 404, responseParameters: headers, responseTemplates: json('{"error":"Not found"}') },
   };

@@ -605,6 +605,11 @@ describe("Ingestion: on the Api", () => {
       assert.equal(throttle.inputs.settings.throttlingRateLimit, 100);
       assert.equal(throttle.inputs.settings.throttlingBurstLimit, 200);
     }
+    // A body over API Gateway's own limit is a 413 that names it, with the CORS header.
+    const tooLarge = document["x-amazon-apigateway-gateway-responses"].REQUEST_TOO_LARGE;
+    assert.equal(tooLarge.statusCode, 413);
+    assert.match(JSON.parse(tooLarge.responseTemplates["application/json"]).error, /at most 10 MB/);
+    assert.equal(tooLarge.responseParameters["gatewayresponse.header.Access-Control-Allow-Origin"], `'${origin}'`);
     const me = document.paths["/events/me"].post;
     assert.deepEqual(me.security, [{ cognito: [] }]);
     assert.equal(me["x-amazon-apigateway-request-validator"], "body-and-params");
