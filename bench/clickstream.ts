@@ -49,7 +49,8 @@ function realisticBatch(): ClickstreamEvent[] {
         sessionId: `session-${session}`,
         ...(userId ? { userId } : {}),
         ...(product ? { itemId: sku } : {}),
-        timestamp: Date.UTC(2025, 2, 1, 12) + events.length * 250,
+        // Before the batch's arrival (11:00:01), within the allowed event-time window.
+        timestamp: Date.UTC(2025, 2, 1, 10) + events.length * 250,
         page: { url: `https://shop.example.com/${product ? `p/${sku}` : ""}`, referrer: "https://shop.example.com/" },
         ...(product ? { properties: { category: "kitchen", position: i } } : {}),
       });

@@ -107,6 +107,12 @@ export function gatewayResponses(origin: string): Record<string, { statusCode?: 
     // A failed request model or required-parameter check (the details are in the access log).
     BAD_REQUEST_BODY: { statusCode: "400", responseParameters, responseTemplates: errorBody },
     BAD_REQUEST_PARAMETERS: { statusCode: "400", responseParameters, responseTemplates: errorBody },
+    // A body over API Gateway's 10 MB payload limit: say which limit, not just "Request Too Long".
+    REQUEST_TOO_LARGE: {
+      statusCode: "413",
+      responseParameters,
+      responseTemplates: json('{"error":"Request body too large: API Gateway accepts at most 10 MB per request","type":"$context.error.responseType","requestId":"$context.requestId"}'),
+    },
     // API Gateway says "Missing Authentication Token" for paths it does not know.
     MISSING_AUTHENTICATION_TOKEN: {
       statusCode: "404",

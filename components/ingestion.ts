@@ -1,4 +1,4 @@
-// The clickstream pipeline: POST /events (API Gateway → Kinesis PutRecords, no Lambda in the
+// The clickstream pipeline: POST /events and /events/me (API Gateway → Kinesis PutRecords, no Lambda in the
 // hot path) → KMS-encrypted Kinesis stream → ClickstreamProcessor (partial batch failures,
 // bounded retries, dead-letter queue) → Amazon Personalize (by config) and Firehose → the
 // S3 data lake (date/hour partitions, GZIP, tiered then expired by lifecycle).
@@ -6,7 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { ApiRoute } from "./api";
 import type { PlatformConfig } from "./config";
-import { createEventsRoute } from "./ingestion-events-route";
+import { createEventsRoutes } from "./ingestion-events-route";
 import { PersonalizeDatasetGroup, personalizeWiring } from "./ingestion-personalize";
 import { DeadLetterQueue } from "./lib/dead-letter-queue";
 import { BundledFunction } from "./lib/function";
@@ -55,7 +55,7 @@ export class Ingestion extends pulumi.ComponentResource {
   /** The role API Gateway assumes for PutRecords. */
   public readonly apiRole: aws.iam.Role;
   public readonly firehoseRole: aws.iam.Role;
-  /** POST /events, for the Api. */
+  /** POST /events (anonymous) and POST /events/me (signed in), for the Api. */
   public readonly routes: ApiRoute[];
   /** The Personalize tracking id the processor uses; undefined when Personalize is disabled. */
   public readonly trackingId?: pulumi.Output<string>;
@@ -84,7 +84,7 @@ export class Ingestion extends pulumi.ComponentResource {
       kmsKeyId: this.key.arn,
     }, { parent: this });
 
-    const events = createEventsRoute(`${name}-events-api`, {
+    const events = createEventsRoutes(`${name}-events-api`, {
       streamName: this.stream.name,
       streamArn: this.stream.arn,
       keyArn: this.key.arn,
@@ -94,7 +94,7 @@ export class Ingestion extends pulumi.ComponentResource {
       throttle: { rateLimit: c.eventsRateLimit, burstLimit: c.eventsBurstLimit },
     }, this);
     this.apiRole = events.role;
-    this.routes = [events.route];
+    this.routes = events.routes;
 
     // `protect` (inherited by the bucket and its settings) keeps the lake through a destroy
     // in protected stages, and retainOnDelete keeps the data even once unprotected;

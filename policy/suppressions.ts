@@ -31,7 +31,7 @@ export const suppressions: PackSuppression[] = [
     policy: "apigateway-authorization",
     resource: "api-rest",
     detail: "POST /events",
-    reason: "The clickstream collector must accept anonymous shoppers (no sign-in before browsing). It only writes to Kinesis through a fixed integration, after the request model (1-500 events of the shared schema) is validated, under its own route throttle.",
+    reason: "The clickstream collector must accept anonymous shoppers (no sign-in before browsing). It carries no identity (its template drops any userId; signed-in events go to POST /events/me behind the Cognito authorizer) and only writes to Kinesis through a fixed integration, after the request model (1-500 events of the shared schema) is validated, under its own route throttle.",
   },
   {
     policy: "iam-trust-policy-scoped",

@@ -1,6 +1,9 @@
 // Turns one Kinesis record into the events it carries. The collector puts one event's JSON
 // per record; other producers may put a JSON array of events. Whatever cannot be read as
-// JSON is returned as an undecodable unit so it can be quarantined with its raw bytes.
+// JSON is returned as an undecodable unit so it can be quarantined with the bytes that
+// arrived. Nothing a producer writes makes this throw: data that is not strict base64, not
+// UTF-8, not JSON or nested too deep to be an event, and an arrival time no Date can hold,
+// each become an undecodable unit with the reason.
 import type { KinesisStreamRecord } from "aws-lambda";
 
 /** Where a unit came from: enough to report it to Kinesis and to find it in the quarantine. */
@@ -10,36 +13,54 @@ export interface RecordRef {
   sequenceNumber: string;
   partitionKey: string;
   shardId: string;
-  /** When Kinesis accepted the record; the events' `receivedAt`. */
-  arrivedAt: Date;
+  /** When Kinesis accepted the record; the events' `receivedAt`. Undefined when the event's value is no instant. */
+  arrivedAt?: Date;
 }
 
 /** One event as parsed JSON (not yet validated); `position` is its index in an array record. */
 export interface EventUnit {
   kind: "event";
-  ref: RecordRef;
+  ref: RecordRef & { arrivedAt: Date };
   position?: number;
   value: unknown;
   /** The event's JSON as received (the record text, or the array element re-serialised). */
   rawText: string;
 }
 
-/** A record whose data is not UTF-8 JSON holding an event or a non-empty array of events. */
+/**
+ * A record whose data cannot be read as events. `data` is what arrived: the decoded bytes as
+ * UTF-8 text or base64, or — when the Lambda event's `data` is not strict base64 — that
+ * string itself, untouched ("received").
+ */
 export interface UndecodableUnit {
   kind: "undecodable";
   ref: RecordRef;
-  data: Buffer;
+  data: string;
+  dataEncoding: "utf8" | "base64" | "received";
   reason: string;
 }
 
 export type DecodedUnit = EventUnit | UndecodableUnit;
 
+/** Deeper than this cannot be an event (an event is 2 levels, an array of events 3). */
+export const maxJsonDepth = 8;
+
 const utf8 = new TextDecoder("utf-8", { fatal: true });
+/** Canonical, padded base64 (RFC 4648 §4), as Lambda encodes a record's data. */
+const strictBase64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
 /** "shardId-000000000000:4954…" → "shardId-000000000000". */
 function shardIdOf(record: KinesisStreamRecord): string {
-  const colon = record.eventID?.indexOf(":") ?? -1;
-  return colon > 0 ? record.eventID.slice(0, colon) : "unknown-shard";
+  const eventId = typeof record.eventID === "string" ? record.eventID : "";
+  const colon = eventId.indexOf(":");
+  return colon > 0 ? eventId.slice(0, colon) : "unknown-shard";
+}
+
+/** Seconds since the epoch → a Date, or undefined when no Date can hold it. */
+function arrivalOf(seconds: unknown): Date | undefined {
+  if (typeof seconds !== "number" || !Number.isFinite(seconds)) return undefined;
+  const date = new Date(Math.round(seconds * 1000));
+  return Number.isNaN(date.getTime()) ? undefined : date;
 }
 
 export function recordRef(record: KinesisStreamRecord, index: number): RecordRef {
@@ -48,28 +69,54 @@ export function recordRef(record: KinesisStreamRecord, index: number): RecordRef
     sequenceNumber: record.kinesis.sequenceNumber,
     partitionKey: record.kinesis.partitionKey,
     shardId: shardIdOf(record),
-    arrivedAt: new Date(Math.round(record.kinesis.approximateArrivalTimestamp * 1000)),
+    arrivedAt: arrivalOf(record.kinesis.approximateArrivalTimestamp),
   };
+}
+
+/** Nesting depth of JSON text, counted without parsing (brackets outside strings). */
+export function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
+    else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return deepest;
 }
 
 export function decodeRecord(record: KinesisStreamRecord, index: number): DecodedUnit[] {
   const ref = recordRef(record, index);
-  const data = Buffer.from(record.kinesis.data, "base64");
-  const undecodable = (reason: string): DecodedUnit[] => [{ kind: "undecodable", ref, data, reason }];
-
+  const received = record.kinesis.data;
+  if (typeof received !== "string" || !strictBase64.test(received)) {
+    const data = typeof received === "string" ? received : JSON.stringify(received ?? null);
+    return [{ kind: "undecodable", ref, data, dataEncoding: "received", reason: "record data is not valid base64" }];
+  }
+  const bytes = Buffer.from(received, "base64");
   let text: string;
   try {
-    text = utf8.decode(data);
+    text = utf8.decode(bytes);
   } catch {
-    return undecodable("record data is not valid UTF-8");
+    return [{ kind: "undecodable", ref, data: received, dataEncoding: "base64", reason: "record data is not valid UTF-8" }];
   }
+  const undecodable = (reason: string): DecodedUnit[] => [{ kind: "undecodable", ref, data: text, dataEncoding: "utf8", reason }];
+  const arrivedAt = ref.arrivedAt;
+  if (arrivedAt === undefined) return undecodable("the record's approximateArrivalTimestamp is not an instant");
+  const depth = jsonDepth(text);
+  if (depth > maxJsonDepth) return undecodable(`record data is nested ${depth} levels deep; an event is at most ${maxJsonDepth}`);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     return undecodable(`record data is not JSON: ${(error as Error).message}`);
   }
-  if (!Array.isArray(value)) return [{ kind: "event", ref, value, rawText: text }];
+  const eventRef = { ...ref, arrivedAt };
+  if (!Array.isArray(value)) return [{ kind: "event", ref: eventRef, value, rawText: text }];
   if (value.length === 0) return undecodable("record data is an empty array: it holds no events");
-  return value.map((element, position) => ({ kind: "event", ref, position, value: element, rawText: JSON.stringify(element) }));
+  return value.map((element, position) => ({ kind: "event", ref: eventRef, position, value: element, rawText: JSON.stringify(element) }));
 }

@@ -1,7 +1,7 @@
 // Delivers normalised events to the data lake through Firehose PutRecordBatch: one JSON line
-// per record, chunks within the API limits, and — because HTTP 200 may still carry
-// FailedPutCount > 0 — only the entries with an ErrorCode are resent, with backoff.
-import { PutRecordBatchCommand, type PutRecordBatchCommandOutput } from "@aws-sdk/client-firehose";
+// per record, chunks within the API limits, and — because HTTP 200 may still carry failed
+// entries, whatever FailedPutCount says — only the entries not delivered are resent, with backoff.
+import { PutRecordBatchCommand, type PutRecordBatchCommandOutput, type PutRecordBatchResponseEntry } from "@aws-sdk/client-firehose";
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { mapWithConcurrency } from "./concurrency";
 import { backoffDelayMs, errorName, isRetryableAwsError, type RetryPolicy } from "./retry";
@@ -58,6 +58,10 @@ export function firehoseChunks<T>(records: readonly LakeRecord<T>[]): LakeRecord
   return chunks;
 }
 
+function isDelivered(entry: PutRecordBatchResponseEntry | undefined): boolean {
+  return entry !== undefined && entry !== null && !entry.ErrorCode && typeof entry.RecordId === "string" && entry.RecordId.length > 0;
+}
+
 export async function deliverToFirehose<T>(records: readonly LakeRecord<T>[], options: FirehoseOptions): Promise<FirehoseResult<T>> {
   const result: FirehoseResult<T> = { delivered: 0, failed: [], calls: 0, retries: 0 };
   await mapWithConcurrency(firehoseChunks(records), firehoseConcurrency, async (chunk) => {
@@ -74,16 +78,15 @@ export async function deliverToFirehose<T>(records: readonly LakeRecord<T>[], op
         const reply = await options.client.send(
           new PutRecordBatchCommand({ DeliveryStreamName: options.deliveryStreamName, Records: pending.map((r) => ({ Data: r.data })) }),
         );
-        if (!reply.FailedPutCount) {
-          result.delivered += pending.length;
-          return;
-        }
-        // A missing response entry is treated as failed: resending a line is safe, losing it is not.
+        // Trust the entries, not FailedPutCount: an entry is delivered only when it carries a
+        // RecordId and no ErrorCode. A missing entry counts as failed: resending a line is
+        // safe (readers deduplicate by eventId), losing it is not.
         const responses = reply.RequestResponses ?? [];
-        stillFailing = pending.filter((_, i) => responses[i] === undefined || responses[i].ErrorCode !== undefined);
+        stillFailing = pending.filter((_, i) => !isDelivered(responses[i]));
         result.delivered += pending.length - stillFailing.length;
-        const codes = [...new Set(responses.map((r) => r.ErrorCode).filter(Boolean))].join(", ");
-        lastError = `FailedPutCount ${reply.FailedPutCount} (${codes})`;
+        if (stillFailing.length === 0) return;
+        const codes = [...new Set(responses.map((r) => r?.ErrorCode).filter(Boolean))].join(", ");
+        lastError = `${stillFailing.length} of ${pending.length} entries not delivered (FailedPutCount ${reply.FailedPutCount ?? "absent"}; ${codes || "no ErrorCode"})`;
       } catch (error) {
         if (!isRetryableAwsError(error)) {
           options.logger.error("Firehose refused the batch; not retrying", { error: error as Error, records: pending.length });

@@ -2,15 +2,16 @@
 // lake (Firehose), Personalize and quarantine in parallel → report what did not arrive.
 // Every unit read from the batch ends in the lake, the quarantine, or a record Kinesis will
 // resend (the lowest failed sequence number and everything after it).
-import type { KinesisStreamEvent } from "aws-lambda";
+import type { KinesisStreamEvent, KinesisStreamRecord } from "aws-lambda";
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { PartialItemFailureResponse } from "@aws-lambda-powertools/batch/types";
 import { batchItemFailures } from "./batch-item-failures";
 import { emptyCounts, type ClickstreamCounts } from "./counts";
-import { decodeRecord, type RecordRef } from "./decode-record";
+import { decodeRecord, recordRef, type DecodedUnit, type RecordRef } from "./decode-record";
 import { deliverToFirehose, type FirehoseSender, type LakeRecord } from "./firehose-sink";
 import { sendToPersonalize, type PersonalizeEntry, type PersonalizeSender } from "./personalize-sink";
 import { writeQuarantine, type QuarantineEntry, type QuarantineOptions } from "./quarantine-sink";
+import type { NormalisedClickstreamEvent } from "../shared/clickstream-event";
 import { defaultRetryPolicy, type RetryPolicy } from "./retry";
 import { validateEvent } from "./validate-event";
 
@@ -29,65 +30,109 @@ export interface BatchOutcome {
   counts: ClickstreamCounts;
 }
 
-interface Quarantined {
-  entry: QuarantineEntry;
+/** What one record turned into: its quarantine entries and its valid, normalised events. */
+interface RecordOutcome {
   ref: RecordRef;
+  quarantine: QuarantineEntry[];
+  valid: { event: NormalisedClickstreamEvent; json: string }[];
+  events: number;
+  undecodable: boolean;
+  oversized: number;
+}
+
+/** Decodes and validates one record; never throws (a failure quarantines the record whole). */
+function classifyRecord(record: KinesisStreamRecord, index: number): RecordOutcome {
+  try {
+    return classifyUnits(decodeRecord(record, index), recordRef(record, index));
+  } catch (error) {
+    const ref = safeRef(record, index);
+    const received = typeof record?.kinesis?.data === "string" ? record.kinesis.data : "";
+    return {
+      ref,
+      quarantine: [{
+        sequenceNumber: ref.sequenceNumber,
+        partitionKey: ref.partitionKey,
+        shardId: ref.shardId,
+        ...(ref.arrivedAt ? { receivedAt: ref.arrivedAt.toISOString() } : {}),
+        kind: "undecodable",
+        reasons: [{ path: "", code: "undecodable", message: `the record could not be processed: ${(error as Error)?.message ?? String(error)}` }],
+        data: received,
+        dataEncoding: "received",
+      }],
+      valid: [],
+      events: 1,
+      undecodable: true,
+      oversized: 0,
+    };
+  }
+}
+
+function safeRef(record: KinesisStreamRecord, index: number): RecordRef {
+  try {
+    return recordRef(record, index);
+  } catch {
+    return { index, sequenceNumber: String(record?.kinesis?.sequenceNumber ?? ""), partitionKey: String(record?.kinesis?.partitionKey ?? ""), shardId: "unknown-shard" };
+  }
+}
+
+function classifyUnits(units: DecodedUnit[], ref: RecordRef): RecordOutcome {
+  const outcome: RecordOutcome = { ref, quarantine: [], valid: [], events: units.length, undecodable: false, oversized: 0 };
+  for (const unit of units) {
+    const base = {
+      sequenceNumber: unit.ref.sequenceNumber,
+      partitionKey: unit.ref.partitionKey,
+      shardId: unit.ref.shardId,
+      ...(unit.ref.arrivedAt ? { receivedAt: unit.ref.arrivedAt.toISOString() } : {}),
+    };
+    if (unit.kind === "undecodable") {
+      outcome.undecodable = true;
+      outcome.quarantine.push({
+        ...base,
+        kind: "undecodable",
+        reasons: [{ path: "", code: "undecodable", message: unit.reason }],
+        data: unit.data,
+        dataEncoding: unit.dataEncoding,
+      });
+      continue;
+    }
+    const validation = validateEvent(unit.value, unit.ref.arrivedAt);
+    if (!validation.ok) {
+      if (validation.oversized) outcome.oversized++;
+      outcome.quarantine.push({
+        ...base,
+        ...(unit.position !== undefined ? { position: unit.position } : {}),
+        kind: validation.oversized ? "oversized" : "invalid",
+        reasons: validation.reasons,
+        data: unit.rawText,
+        dataEncoding: "utf8",
+      });
+      continue;
+    }
+    outcome.valid.push(validation);
+  }
+  return outcome;
 }
 
 export async function processClickstreamBatch(event: KinesisStreamEvent, deps: ClickstreamProcessorDeps): Promise<BatchOutcome> {
   const retry = deps.retry ?? defaultRetryPolicy;
   const now = deps.now ?? (() => new Date());
   const counts = emptyCounts();
-  counts.RecordsReceived = event.Records.length;
+  const records = Array.isArray(event?.Records) ? event.Records : [];
+  counts.RecordsReceived = records.length;
 
-  const quarantined: Quarantined[] = [];
+  const quarantined: { owner: RecordRef; entries: QuarantineEntry[] }[] = [];
   const lake: LakeRecord<RecordRef>[] = [];
   const personalize: PersonalizeEntry<RecordRef>[] = [];
   const seenEventIds = new Set<string>();
 
-  event.Records.forEach((record, index) => {
-    for (const unit of decodeRecord(record, index)) {
-      counts.EventsReceived++;
-      const base = {
-        sequenceNumber: unit.ref.sequenceNumber,
-        partitionKey: unit.ref.partitionKey,
-        shardId: unit.ref.shardId,
-        receivedAt: unit.ref.arrivedAt.toISOString(),
-      };
-      if (unit.kind === "undecodable") {
-        counts.RecordsUndecodable++;
-        counts.EventsInvalid++;
-        const text = unit.reason.includes("UTF-8") ? undefined : unit.data.toString("utf8");
-        quarantined.push({
-          ref: unit.ref,
-          entry: {
-            ...base,
-            kind: "undecodable",
-            reasons: [{ path: "", code: "undecodable", message: unit.reason }],
-            data: text ?? unit.data.toString("base64"),
-            dataEncoding: text === undefined ? "base64" : "utf8",
-          },
-        });
-        continue;
-      }
-      const validation = validateEvent(unit.value, unit.ref.arrivedAt);
-      if (!validation.ok) {
-        counts.EventsInvalid++;
-        if (validation.oversized) counts.EventsOversized++;
-        quarantined.push({
-          ref: unit.ref,
-          entry: {
-            ...base,
-            ...(unit.position !== undefined ? { position: unit.position } : {}),
-            kind: validation.oversized ? "oversized" : "invalid",
-            reasons: validation.reasons,
-            data: unit.rawText,
-            dataEncoding: "utf8",
-          },
-        });
-        continue;
-      }
-      const { event: normalised, json } = validation;
+  records.forEach((record, index) => {
+    const outcome = classifyRecord(record, index);
+    counts.EventsReceived += outcome.events;
+    counts.EventsInvalid += outcome.quarantine.length;
+    counts.EventsOversized += outcome.oversized;
+    if (outcome.undecodable) counts.RecordsUndecodable++;
+    if (outcome.quarantine.length > 0) quarantined.push({ owner: outcome.ref, entries: outcome.quarantine });
+    for (const { event: normalised, json } of outcome.valid) {
       // The first occurrence wins; a later one is in the same or a later record, so it is
       // resent whenever the first one is.
       if (seenEventIds.has(normalised.eventId)) {
@@ -95,9 +140,9 @@ export async function processClickstreamBatch(event: KinesisStreamEvent, deps: C
         continue;
       }
       seenEventIds.add(normalised.eventId);
-      lake.push({ data: Buffer.from(json + "\n"), owner: unit.ref });
+      lake.push({ data: Buffer.from(json + "\n"), owner: outcome.ref });
       if (deps.personalize && normalised.itemId !== undefined) {
-        personalize.push({ event: { ...normalised, itemId: normalised.itemId }, owner: unit.ref });
+        personalize.push({ event: { ...normalised, itemId: normalised.itemId }, owner: outcome.ref });
       }
     }
   });
@@ -106,22 +151,21 @@ export async function processClickstreamBatch(event: KinesisStreamEvent, deps: C
 
   const quarantineTask = async () => {
     if (quarantined.length === 0) return;
-    try {
-      const key = await writeQuarantine(
-        quarantined.map((q) => q.entry),
-        deps.quarantine,
-        now(),
-      );
-      counts.EventsQuarantined = quarantined.length;
+    const result = await writeQuarantine(quarantined, deps.quarantine, now());
+    const failedRecords = new Set(result.failed);
+    const entries = (refs: Iterable<{ owner: RecordRef; entries: QuarantineEntry[] }>) => [...refs].reduce((n, q) => n + q.entries.length, 0);
+    counts.EventsQuarantined = entries(quarantined.filter((q) => !failedRecords.has(q.owner)));
+    if (result.keys.length > 0) {
       deps.logger.warn("Quarantined events that cannot go to the lake", {
-        key,
-        events: quarantined.length,
-        firstReasons: quarantined.slice(0, 5).map((q) => ({ sequenceNumber: q.entry.sequenceNumber, reasons: q.entry.reasons })),
+        objects: result.keys.length,
+        events: counts.EventsQuarantined,
+        firstReasons: quarantined.slice(0, 5).map((q) => ({ sequenceNumber: q.owner.sequenceNumber, reasons: q.entries[0].reasons })),
       });
-    } catch (error) {
-      counts.QuarantineWriteFailures = quarantined.length;
-      deps.logger.error("Quarantine write failed; reporting the records for a resend", { error: error as Error, events: quarantined.length });
-      failed.push(...quarantined.map((q) => q.ref));
+    }
+    if (result.failed.length > 0) {
+      counts.QuarantineWriteFailures = entries(quarantined.filter((q) => failedRecords.has(q.owner)));
+      deps.logger.error("Quarantine write failed; reporting the records for a resend", { error: result.errors[0] as Error, records: result.failed.length });
+      failed.push(...result.failed);
     }
   };
 

@@ -1,8 +1,10 @@
 // Keeps what cannot go to the lake as-is — invalid or oversized events and undecodable
 // records — with the reasons, in the lake bucket under the quarantine prefix: one JSON
-// object per batch. The key is derived from the batch's records, so a resent batch
-// overwrites its own object instead of adding a second copy.
+// object per Kinesis record, named after that record (shard and sequence number). A record
+// Kinesis resends after a partial failure therefore overwrites its own object: the
+// quarantine never holds a record twice, however often it is delivered.
 import { PutObjectCommand, type PutObjectCommandOutput } from "@aws-sdk/client-s3";
+import { mapWithConcurrency } from "./concurrency";
 import type { RejectionReason } from "./validate-event";
 
 /** The part of S3Client this sink uses. */
@@ -14,20 +16,24 @@ export interface QuarantineEntry {
   sequenceNumber: string;
   partitionKey: string;
   shardId: string;
-  /** When Kinesis accepted the record (ISO-8601). */
-  receivedAt: string;
+  /** When Kinesis accepted the record (ISO-8601); absent when its arrival time is no instant. */
+  receivedAt?: string;
   /** Index of the event in a record holding an array of events. */
   position?: number;
-  /** "invalid" (fails the contract), "oversized" (> 10 KB normalised), "undecodable" (not JSON). */
+  /** "invalid" (fails the contract), "oversized" (> 10 KB normalised), "undecodable" (not events). */
   kind: "invalid" | "oversized" | "undecodable";
   reasons: RejectionReason[];
-  /** The event or record as received. */
+  /**
+   * The event or record as received: UTF-8 text, base64 of bytes that are not UTF-8, or the
+   * Lambda event's `kinesis.data` string untouched when it is not valid base64 ("received").
+   */
   data: string;
-  dataEncoding: "utf8" | "base64";
+  dataEncoding: "utf8" | "base64" | "received";
 }
 
 export interface QuarantineDocument {
   quarantinedAt: string;
+  /** Every quarantined event of one Kinesis record, in position order. */
   entries: QuarantineEntry[];
 }
 
@@ -38,20 +44,51 @@ export interface QuarantineOptions {
   prefix: string;
 }
 
-/** `<prefix>dt=YYYY-MM-DD/<shard>-<first sequence>-<last sequence>-<count>.json`, dated by arrival. */
-export function quarantineKey(prefix: string, entries: readonly QuarantineEntry[]): string {
-  const first = entries[0];
-  const last = entries[entries.length - 1];
-  const day = first.receivedAt.slice(0, 10);
-  return `${prefix}dt=${day}/${first.shardId}-${first.sequenceNumber}-${last.sequenceNumber}-${entries.length}.json`;
+/** PutObject calls in flight at once. */
+export const quarantineConcurrency = 16;
+
+/** Object key characters S3 handles without encoding surprises; anything else becomes "_". */
+const safeKeyPart = (part: string) => part.replace(/[^A-Za-z0-9_.-]/g, "_").slice(0, 200) || "_";
+
+/**
+ * `<prefix>dt=YYYY-MM-DD/<shard>/<sequence number>.json`, dated by the record's arrival (the
+ * processing day when the arrival time is unusable). Derived from the record alone.
+ */
+export function quarantineKey(prefix: string, entry: QuarantineEntry, now: Date): string {
+  const day = (entry.receivedAt ?? now.toISOString()).slice(0, 10);
+  return `${prefix}dt=${day}/${safeKeyPart(entry.shardId)}/${safeKeyPart(entry.sequenceNumber)}.json`;
 }
 
-/** Writes the entries as one object and returns its key; throws when S3 refuses. */
-export async function writeQuarantine(entries: readonly QuarantineEntry[], options: QuarantineOptions, now: Date): Promise<string> {
-  const key = quarantineKey(options.prefix, entries);
-  const document: QuarantineDocument = { quarantinedAt: now.toISOString(), entries: [...entries] };
-  await options.client.send(
-    new PutObjectCommand({ Bucket: options.bucket, Key: key, Body: JSON.stringify(document), ContentType: "application/json" }),
-  );
-  return key;
+export interface QuarantineResult<T> {
+  /** Keys written. */
+  keys: string[];
+  /** Owners of the records whose object S3 did not take (to be reported for a resend). */
+  failed: T[];
+  errors: unknown[];
+}
+
+/**
+ * Writes one object per record (entries grouped by sequence number); a failed write fails
+ * only its record.
+ */
+export async function writeQuarantine<T>(
+  records: readonly { owner: T; entries: QuarantineEntry[] }[],
+  options: QuarantineOptions,
+  now: Date,
+): Promise<QuarantineResult<T>> {
+  const result: QuarantineResult<T> = { keys: [], failed: [], errors: [] };
+  await mapWithConcurrency(records, quarantineConcurrency, async ({ owner, entries }) => {
+    const key = quarantineKey(options.prefix, entries[0], now);
+    const document: QuarantineDocument = { quarantinedAt: now.toISOString(), entries };
+    try {
+      await options.client.send(
+        new PutObjectCommand({ Bucket: options.bucket, Key: key, Body: JSON.stringify(document), ContentType: "application/json" }),
+      );
+      result.keys.push(key);
+    } catch (error) {
+      result.failed.push(owner);
+      result.errors.push(error);
+    }
+  });
+  return result;
 }

@@ -5,6 +5,7 @@ import {
   clickstreamEventSchema,
   maxNormalisedEventBytes,
   normaliseClickstreamEvent,
+  timestampProblem,
   type NormalisedClickstreamEvent,
 } from "../shared/clickstream-event";
 
@@ -27,6 +28,10 @@ export function validateEvent(value: unknown, receivedAt: Date): Validation {
       oversized: false,
       reasons: parsed.error.issues.map((issue) => ({ path: issue.path.join("."), code: issue.code, message: issue.message })),
     };
+  }
+  const timeProblem = timestampProblem(parsed.data, receivedAt);
+  if (timeProblem !== undefined) {
+    return { ok: false, oversized: false, reasons: [{ path: "timestamp", code: "timestamp_out_of_range", message: timeProblem }] };
   }
   const event = normaliseClickstreamEvent(parsed.data, receivedAt);
   const json = JSON.stringify(event);

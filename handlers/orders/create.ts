@@ -40,6 +40,16 @@ interface CreatedOrder {
   replayed?: boolean;
 }
 
+/**
+ * The version an order is created with: its creation time in epoch milliseconds. Updates add
+ * 1. An order deleted out of band and created again under the same key (after its
+ * idempotency record expired) so gets a version above the old one and its delete's
+ * tombstone (old version + 1): the search index takes it, instead of keeping it hidden.
+ */
+export function creationVersion(createdAt: Date): number {
+  return createdAt.getTime();
+}
+
 /** UUID-shaped (version 8: custom) id from sha256(customer, key): same inputs, same order. */
 export function orderIdFor(customerId: string, idempotencyKey: string): string {
   const hex = createHash("sha256").update(`${customerId}\n${idempotencyKey}`).digest("hex");
@@ -69,7 +79,8 @@ export function createOrderRoute(deps: OrdersDependencies) {
   async function placeOrder(input: CreateOrderInput): Promise<CreatedOrder> {
     const products = await loadProducts(documentClient, deps.productsTable, input.request.lines.map((l) => l.sku));
     const lines = priceLines(input.request, products);
-    const timestamp = now().toISOString();
+    const createdAt = now();
+    const timestamp = createdAt.toISOString();
     const order: Order = {
       orderId: orderIdFor(input.customerId, input.idempotencyKey),
       customerId: input.customerId,
@@ -80,7 +91,7 @@ export function createOrderRoute(deps: OrdersDependencies) {
       lines,
       itemCount: lines.reduce((sum, l) => sum + l.quantity, 0),
       totalCents: lines.reduce((sum, l) => sum + l.lineTotalCents, 0),
-      version: 1,
+      version: creationVersion(createdAt),
     };
     try {
       await documentClient.send(
@@ -153,7 +164,14 @@ export function createOrderRoute(deps: OrdersDependencies) {
       idempotencyKey,
       request: parsed.data,
     });
-    if (replayed) metrics.addMetric("IdempotentReplay", MetricUnit.Count, 1);
+    if (replayed) {
+      // The remembered answer may name an order deleted since: never answer 201 for it.
+      const current = await documentClient.send(new GetCommand({ TableName: deps.ordersTable, Key: { orderId: order.orderId }, ConsistentRead: true }));
+      if (!current.Item) {
+        throw conflict(`the order this ${idempotencyKeyHeader} created no longer exists; send a new key to order again`);
+      }
+      metrics.addMetric("IdempotentReplay", MetricUnit.Count, 1);
+    }
     return jsonResponse(201, order, {
       allowedOrigin: deps.allowedOrigin,
       headers: {

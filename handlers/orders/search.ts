@@ -67,6 +67,12 @@ export function searchOrdersRoute(deps: OrdersDependencies) {
       );
       response = result.body as SearchHits;
     } catch (err) {
+      // 429, 5xx, timeouts and connection errors are the backend's trouble: 503, retry. A 4xx
+      // means the query itself was refused, which retrying cannot fix: a server error (500).
+      const status = (err as { meta?: { statusCode?: unknown } }).meta?.statusCode;
+      if (typeof status === "number" && status >= 400 && status < 500 && status !== 429) {
+        throw new Error(`the search backend refused the query with ${status}: ${(err as Error).message}`);
+      }
       deps.logger.error("order search failed", { error: err as Error });
       throw serviceUnavailable("search is unavailable; retry shortly");
     }

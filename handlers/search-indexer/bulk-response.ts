@@ -1,5 +1,8 @@
 // What each item of a `_bulk` response means for its stream record. HTTP 200 says nothing
-// about the items: `errors: true` means some of them failed, each with its own status.
+// about the items: `errors: true` means some of them failed, each with its own status. A
+// reply is trusted only where it answers the request: a body that is not JSON, holds another
+// number of items, or an item for another id or operation, is a failure of those records
+// (retried, then reported), never a success.
 import type { BulkAction } from "./stream-record";
 
 export interface BulkItemError {
@@ -16,12 +19,13 @@ export type ItemOutcome =
   | { kind: "stale" }
   /** 429 or 5xx: worth another attempt after a pause. */
   | ({ kind: "retry" } & BulkItemError)
-  /** 400: the document itself is refused (mapping, parsing); retrying cannot help. */
+  /** 400 for a mapping or parse error: the document itself is refused; retrying cannot help. */
   | ({ kind: "rejected" } & BulkItemError)
   /** Any other status (403 index blocked, 404 index missing, ...): fail the record, the stream retries it later. */
   | ({ kind: "failed" } & BulkItemError);
 
 interface ResponseItem {
+  _id?: unknown;
   status?: number;
   result?: string;
   error?: { type?: string; reason?: string; caused_by?: { type?: string; reason?: string } } | string;
@@ -30,6 +34,22 @@ interface ResponseItem {
 export function isRetryableStatus(status: number): boolean {
   return status === 0 || status === 429 || status >= 500;
 }
+
+/**
+ * The 400s that say the document itself cannot be indexed (mapping or parsing): the only
+ * permanent refusals. Any other 400 (a closed index, a cluster block) can pass once an
+ * operator fixes the cluster, so it is retried and then reported, never dead-lettered.
+ */
+export const permanentRejectionTypes: ReadonlySet<string> = new Set([
+  "mapper_parsing_exception",
+  "document_parsing_exception",
+  "strict_dynamic_mapping_exception",
+  "illegal_argument_exception",
+  "parse_exception",
+  "json_parse_exception",
+  "x_content_parse_exception",
+  "not_x_content_exception",
+]);
 
 /** Outcome of one response item, given the action it answers. */
 export function classifyItem(action: BulkAction, item: ResponseItem | undefined): ItemOutcome {
@@ -43,17 +63,27 @@ export function classifyItem(action: BulkAction, item: ResponseItem | undefined)
   if (status === 409) return { kind: "stale" };
   const error = describeError(status, item.error);
   if (isRetryableStatus(status)) return { kind: "retry", ...error };
-  if (status === 400) return { kind: "rejected", ...error };
+  if (status === 400) return permanentRejectionTypes.has(error.errorType) ? { kind: "rejected", ...error } : { kind: "retry", ...error };
   return { kind: "failed", ...error };
 }
 
-/** Outcomes of a whole response, item i answering action i. */
-export function classifyResponse(actions: BulkAction[], body: { items?: unknown[] } | undefined): ItemOutcome[] {
-  const items = Array.isArray(body?.items) ? body.items : [];
+const mismatch = (reason: string): ItemOutcome => ({ kind: "retry", status: 0, errorType: "bulk_response_mismatch", reason });
+
+/** Outcomes of a whole response, item i answering action i (only when the reply answers the request). */
+export function classifyResponse(actions: BulkAction[], body: unknown): ItemOutcome[] {
+  const items = (body as { items?: unknown } | undefined)?.items;
+  if (body === null || typeof body !== "object" || !Array.isArray(items)) {
+    return actions.map(() => mismatch("the bulk response is not a JSON object with items"));
+  }
+  if (items.length !== actions.length) {
+    // Which item answers which action is unknown: none of them is trusted.
+    return actions.map(() => mismatch(`the bulk response has ${items.length} items for ${actions.length} actions`));
+  }
   return actions.map((action, i) => {
-    const entry = items[i] as Record<string, ResponseItem> | undefined;
-    // Each item is { <operation>: {...} }; take whichever operation key it has.
-    const item = entry && typeof entry === "object" ? Object.values(entry)[0] : undefined;
+    const entry = items[i] as Record<string, ResponseItem> | null | undefined;
+    const item = entry && typeof entry === "object" ? entry[action.operation] : undefined;
+    if (!item || typeof item !== "object") return mismatch(`item ${i} does not answer a ${action.operation} action`);
+    if (item._id !== action.id) return mismatch(`item ${i} answers id ${JSON.stringify(item._id)}, not ${action.id}`);
     return classifyItem(action, item);
   });
 }

@@ -2,6 +2,10 @@
 // (more only above the size cap) → the batch response. Every record ends in exactly one of:
 // applied to the index, already superseded there (version conflict), the dead-letter queue,
 // or a reported batch item failure that the event source mapping retries.
+//
+// The event source mapping resends every record from the first reported failure on. A
+// record it will resend is not dead-lettered now: it is dead-lettered by the delivery that
+// gets past it, so a replayed rejected record reaches the queue once, not once per delivery.
 import type { DynamoDBBatchItemFailure, DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
@@ -44,6 +48,8 @@ interface LambdaContextLike {
 }
 
 interface DeadLetter {
+  /** Position in the batch. */
+  index: number;
   record: unknown;
   sequenceNumber?: string;
   reason: DeadLetterReason;
@@ -57,19 +63,21 @@ export function createSearchIndexer(deps: SearchIndexerDeps) {
     await deps.bootstrap.ensure();
 
     const actions: BulkAction[] = [];
-    const recordOf = new Map<BulkAction, unknown>();
+    const indexOf = new Map<BulkAction, number>();
     const deadLetters: DeadLetter[] = [];
-    for (const record of records) {
+    records.forEach((record, index) => {
       const conversion = toBulkAction(record);
       if (conversion.ok) {
         actions.push(conversion.action);
-        recordOf.set(conversion.action, record);
+        indexOf.set(conversion.action, index);
       } else {
-        deadLetters.push({ record, sequenceNumber: conversion.sequenceNumber, reason: conversion.reason });
+        deadLetters.push({ index, record, sequenceNumber: conversion.sequenceNumber, reason: conversion.reason });
       }
-    }
+    });
 
     const failed = new Set<string>();
+    /** The first record the event source mapping will resend (records.length: none). */
+    let checkpoint = records.length;
     if (actions.length > 0) {
       const result = await sendBulk(actions, {
         ...deps.bulk,
@@ -77,14 +85,17 @@ export function createSearchIndexer(deps: SearchIndexerDeps) {
         remainingTimeMs: context ? () => context.getRemainingTimeInMillis() : undefined,
       });
       for (const { action, error } of result.rejected) {
+        const index = indexOf.get(action)!;
         deadLetters.push({
-          record: recordOf.get(action),
+          index,
+          record: records[index],
           sequenceNumber: action.sequenceNumber,
           reason: { code: "mapping-rejected", message: error.reason, status: error.status, errorType: error.errorType },
         });
       }
       for (const { action, error } of result.failed) {
         failed.add(action.sequenceNumber);
+        checkpoint = Math.min(checkpoint, indexOf.get(action)!);
         deps.logger.error("bulk item failed", { orderId: action.id, version: action.version, sequenceNumber: action.sequenceNumber, ...error });
       }
       deps.metrics.addMetric(IndexerMetric.DocumentsIndexed, MetricUnit.Count, result.indexed.length);
@@ -94,42 +105,48 @@ export function createSearchIndexer(deps: SearchIndexerDeps) {
       deps.metrics.addMetric(IndexerMetric.BulkItemRetries, MetricUnit.Count, result.itemRetries);
     }
 
-    const sendFailures = await sendDeadLetters(deps, deadLetters);
-    for (const sequenceNumber of sendFailures) failed.add(sequenceNumber);
+    const { sent, unsent } = await sendDeadLetters(deps, deadLetters, checkpoint);
+    for (const sequenceNumber of unsent) failed.add(sequenceNumber);
 
     const batchItemFailures = itemFailuresInRecordOrder(records, failed);
-    deps.metrics.addMetric(IndexerMetric.DocumentsDeadLettered, MetricUnit.Count, deadLetters.length - sendFailures.length);
+    deps.metrics.addMetric(IndexerMetric.DocumentsDeadLettered, MetricUnit.Count, sent);
     deps.metrics.addMetric(IndexerMetric.BatchItemFailures, MetricUnit.Count, batchItemFailures.length);
     deps.logger.info("stream batch indexed", {
       records: records.length,
       actions: actions.length,
-      deadLettered: deadLetters.length - sendFailures.length,
+      deadLettered: sent,
+      deadLettersLeftForTheResend: deadLetters.length - sent - unsent.length,
       batchItemFailures: batchItemFailures.length,
     });
     return { batchItemFailures };
   };
 }
 
-/** Sends every dead letter; returns the sequence numbers of those SQS did not take. */
-async function sendDeadLetters(deps: SearchIndexerDeps, deadLetters: DeadLetter[]): Promise<string[]> {
-  const results = await Promise.allSettled(deadLetters.map((d) => deps.deadLetters.send(d.record, d.reason)));
-  const unsent: string[] = [];
-  results.forEach((result, i) => {
-    const { sequenceNumber, reason } = deadLetters[i];
-    if (result.status === "fulfilled") {
+/**
+ * Sends, in record order, the dead letters of the records before `checkpoint` (the rest come
+ * back in the resend). The first one SQS does not take becomes the new checkpoint: it is
+ * reported, and nothing after it is sent, since all of that comes back too.
+ */
+async function sendDeadLetters(deps: SearchIndexerDeps, deadLetters: DeadLetter[], checkpoint: number): Promise<{ sent: number; unsent: string[] }> {
+  let sent = 0;
+  for (const { index, record, sequenceNumber, reason } of [...deadLetters].sort((a, b) => a.index - b.index)) {
+    if (index >= checkpoint) break;
+    try {
+      await deps.deadLetters.send(record, reason);
+      sent++;
       deps.logger.warn("record dead-lettered", { sequenceNumber, reason });
-      return;
+    } catch (error) {
+      deps.metrics.addMetric(IndexerMetric.DeadLetterSendFailures, MetricUnit.Count, 1);
+      deps.logger.error("dead-letter send failed", { sequenceNumber, reason, error: String(error) });
+      if (sequenceNumber === undefined) {
+        // A record with no sequence number cannot be reported alone: fail the whole batch so
+        // the stream delivers it again rather than losing it.
+        throw new Error(`dead-letter send failed for a record without a SequenceNumber (${reason.code}): ${String(error)}`);
+      }
+      return { sent, unsent: [sequenceNumber] };
     }
-    deps.metrics.addMetric(IndexerMetric.DeadLetterSendFailures, MetricUnit.Count, 1);
-    deps.logger.error("dead-letter send failed", { sequenceNumber, reason, error: String(result.reason) });
-    if (sequenceNumber === undefined) {
-      // A record with no sequence number cannot be reported alone: fail the whole batch so
-      // the stream delivers it again rather than losing it.
-      throw new Error(`dead-letter send failed for a record without a SequenceNumber (${reason.code}): ${String(result.reason)}`);
-    }
-    unsent.push(sequenceNumber);
-  });
-  return unsent;
+  }
+  return { sent, unsent: [] };
 }
 
 function itemFailuresInRecordOrder(records: unknown[], failed: Set<string>): DynamoDBBatchItemFailure[] {

@@ -6,8 +6,9 @@
 // tombstone). INSERT/MODIFY use the new image's `version` (1 at creation, +1 per update).
 // REMOVE uses the old image's version + 1: the delete comes after every write up to that
 // version, so it beats all of them (a replayed INSERT/MODIFY is refused with 409) and never
-// beats a write it did not see. Orders are never re-created under the same orderId, so no
-// later write can legitimately carry a version at or below the tombstone's.
+// beats a write it did not see. An order created again under the same orderId (deleted out of
+// band, its key reused after the idempotency TTL) starts at its creation time in epoch ms,
+// far above any earlier version + 1, so the tombstone never hides it.
 import type { DynamoDBRecord } from "aws-lambda";
 import { unmarshallDynamoDB } from "@aws-lambda-powertools/commons/utils/unmarshallDynamoDB";
 // Namespace import: lets esbuild drop the parts of zod not used (`{ z }` pulls in every

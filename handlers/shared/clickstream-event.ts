@@ -1,8 +1,8 @@
 // The clickstream contract shared by the collector's request model (API Gateway), the
 // ClickstreamProcessor and the tests: what a browser may send as one event, and the
 // normalised event the processor writes to the lake (one JSON line per event).
-// Limits follow Amazon Personalize PutEvents (ids ≤ 256 chars, properties ≤ 1,024 chars,
-// event ≤ 10 KB) so that every valid event can be sent there unchanged (`properties` go to
+// Limits follow Amazon Personalize PutEvents (ids within its 256 chars, properties ≤ 1,024
+// chars, event ≤ 10 KB) so that every valid event can be sent there unchanged (`properties` go to
 // the lake only: the interactions schema has no field for them).
 // Namespace import: lets esbuild tree-shake zod (the `{ z }` form bundles all of it, ~450 KB).
 import * as z from "zod";
@@ -22,10 +22,18 @@ export type ClickstreamEventType = (typeof clickstreamEventTypes)[number];
 export const productEventTypes = ["product_view", "add_to_cart", "remove_from_cart", "purchase"] as const;
 const productEventTypeSet: ReadonlySet<string> = new Set(productEventTypes);
 
-/** Personalize's limit for eventId, sessionId, userId and itemId (also Kinesis' partition-key limit). */
-export const maxIdLength = 256;
+/**
+ * Ids (eventId, sessionId, userId, itemId): ASCII letters, digits and `_ . : -`, 1 to 128
+ * characters. ASCII only, so every layer counts an id the same: the request model and zod (UTF-16
+ * code units or code points), Kinesis' partition key (Unicode characters, ≤ 256) and
+ * Personalize (≤ 256) all see the same length. A UUID, a Cognito `sub` and a sku all fit.
+ */
+export const idPattern = "^[A-Za-z0-9_.:-]{1,128}$";
+export const maxIdLength = 128;
 export const maxUrlLength = 2048;
 export const maxTimestampLength = 64;
+/** Property keys: 1-64 characters; the request model cannot bound keys (no propertyNames), zod does. */
+export const maxPropertyKeyLength = 64;
 export const maxPropertyStringLength = 256;
 export const maxPropertyCount = 32;
 /** Personalize: the `properties` JSON string is at most 1,024 characters. */
@@ -34,21 +42,57 @@ export const maxSerialisedPropertiesLength = 1024;
 export const maxNormalisedEventBytes = 10 * 1024;
 /** Epoch-millisecond timestamps before 2000-01-01 are refused: almost surely seconds sent as ms. */
 export const minEpochMillis = Date.UTC(2000, 0, 1);
-/** The largest instant a JavaScript Date can hold. */
-export const maxEpochMillis = 8.64e15;
+/** The last millisecond of year 9999: later instants have no four-digit-year ISO form. */
+export const maxEpochMillis = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+/**
+ * How far an event's own time may lie from when Kinesis accepted it: at most 7 days before
+ * (a browser flushing a queue kept while offline) and 15 minutes after (client clock skew).
+ * Outside that window the event is quarantined with the reason.
+ */
+export const maxEventAgeMs = 7 * 24 * 3600 * 1000;
+export const maxEventClockSkewMs = 15 * 60 * 1000;
 /** Events per `POST /events` request (Kinesis PutRecords: ≤ 500 records per call). */
 export const maxEventsPerRequest = 500;
 
+const idRegExp = new RegExp(idPattern);
 const id = (field: string) =>
   z
     .string({ error: `${field} must be a string` })
     .min(1, { error: `${field} must not be empty` })
-    .max(maxIdLength, { error: `${field} is at most ${maxIdLength} characters` });
+    .max(maxIdLength, { error: `${field} is at most ${maxIdLength} characters` })
+    .regex(idRegExp, { error: `${field} may hold only A-Z a-z 0-9 _ . : - (1 to ${maxIdLength} characters)` });
 
 const propertyValue = z.union(
   [z.string().max(maxPropertyStringLength, { error: `property values are at most ${maxPropertyStringLength} characters` }), z.number(), z.boolean(), z.null()],
   { error: "property values must be strings, numbers, booleans or null (properties are flat)" },
 );
+
+const propertiesRecord = z
+  .record(z.string(), propertyValue, { error: "properties must be a flat object" })
+  .refine((p) => Object.keys(p).length <= maxPropertyCount, { error: `properties has at most ${maxPropertyCount} keys` })
+  .refine((p) => JSON.stringify(p).length <= maxSerialisedPropertiesLength, {
+    error: `properties serialised as JSON are at most ${maxSerialisedPropertiesLength} characters`,
+  });
+
+/**
+ * Checks on the keys as sent, before zod copies them: a key must be 1-64 characters (named in
+ * the message shortened, so a huge key does not bloat the reason), and `__proto__` is refused
+ * by name. JSON.parse keeps `__proto__` as an own property, but copying it into a new object
+ * (as zod's record does) drops it without a trace; refusing it keeps what the browser sent
+ * whole in the quarantine, with this reason, instead of changing it silently.
+ */
+const properties = z.preprocess((value, ctx) => {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  for (const key of Object.keys(value)) {
+    if (key === "__proto__") {
+      ctx.addIssue({ code: "custom", path: ["__proto__"], message: "the property key __proto__ is reserved (JavaScript objects cannot keep it)", input: value });
+    } else if (key.length === 0 || key.length > maxPropertyKeyLength) {
+      const shown = key.length > 32 ? `${key.slice(0, 32)}…` : key;
+      ctx.addIssue({ code: "custom", message: `property keys are 1 to ${maxPropertyKeyLength} characters; ${JSON.stringify(shown)} has ${key.length}`, input: value });
+    }
+  }
+  return value;
+}, propertiesRecord);
 
 /** One raw event as a browser sends it. Strict: unknown fields are refused, not silently dropped. */
 export const clickstreamEventSchema = z
@@ -65,7 +109,7 @@ export const clickstreamEventSchema = z
           .number()
           .int({ error: "timestamp in epoch milliseconds must be a whole number" })
           .min(minEpochMillis, { error: "timestamp in epoch milliseconds must be after 2000-01-01 (seconds sent?)" })
-          .max(maxEpochMillis),
+          .max(maxEpochMillis, { error: "timestamp in epoch milliseconds must be before year 10000" }),
       ],
       { error: "timestamp must be an ISO-8601 date-time string or epoch milliseconds" },
     ),
@@ -75,13 +119,7 @@ export const clickstreamEventSchema = z
         referrer: z.string().max(maxUrlLength, { error: `page.referrer is at most ${maxUrlLength} characters` }).optional(),
       })
       .optional(),
-    properties: z
-      .record(z.string(), propertyValue, { error: "properties must be a flat object" })
-      .refine((p) => Object.keys(p).length <= maxPropertyCount, { error: `properties has at most ${maxPropertyCount} keys` })
-      .refine((p) => JSON.stringify(p).length <= maxSerialisedPropertiesLength, {
-        error: `properties serialised as JSON are at most ${maxSerialisedPropertiesLength} characters`,
-      })
-      .optional(),
+    properties: properties.optional(),
   })
   .superRefine((event, ctx) => {
     if (productEventTypeSet.has(event.eventType) && event.itemId === undefined) {
@@ -108,6 +146,19 @@ export const normalisedClickstreamEventSchema = z.strictObject({
 });
 export type NormalisedClickstreamEvent = z.infer<typeof normalisedClickstreamEventSchema>;
 
+/**
+ * Why an event's time cannot be stored, or undefined when it can: it must be a real instant
+ * within [arrival - maxEventAgeMs, arrival + maxEventClockSkewMs].
+ */
+export function timestampProblem(event: ClickstreamEvent, receivedAt: Date): string | undefined {
+  const time = new Date(event.timestamp).getTime();
+  if (Number.isNaN(time)) return "timestamp is not a real instant";
+  const arrival = receivedAt.getTime();
+  if (time < arrival - maxEventAgeMs) return `timestamp is more than ${maxEventAgeMs / 86_400_000} days before the event reached the stream`;
+  if (time > arrival + maxEventClockSkewMs) return `timestamp is more than ${maxEventClockSkewMs / 60_000} minutes after the event reached the stream`;
+  return undefined;
+}
+
 /** Puts a valid raw event in the stored shape. */
 export function normaliseClickstreamEvent(event: ClickstreamEvent, receivedAt: Date): NormalisedClickstreamEvent {
   const normalised: NormalisedClickstreamEvent = {
@@ -131,13 +182,15 @@ type JsonSchema = Record<string, unknown>;
 /**
  * JSON Schema draft-04 of ONE raw event, for the API Gateway request model
  * (`{ "events": { "type": "array", "minItems": 1, "maxItems": 500, "items": <this> } }`).
- * Same required fields, enums and length limits as `clickstreamEventSchema`; what draft-04
- * cannot say (ISO date-time syntax, the 1,024-character properties bound) the processor
- * still checks, and what fails there is quarantined with its reason. No `$schema` key, so
- * it nests; the caller puts `$schema` on the model's root.
+ * Only what API Gateway's OpenAPI 3.0 import keeps: one string `type` per schema (timestamp,
+ * a string or a number, has none: its maxLength binds strings and minimum/maximum numbers),
+ * no anyOf, no propertyNames, no schema-valued additionalProperties. What this subset cannot
+ * say the processor checks with zod and quarantines with the reason: ISO date-time syntax,
+ * the timestamp window, itemId on product events, and inside `properties` the key length,
+ * value types and lengths and the 1,024-character bound. No `$schema` key, so it nests.
  */
 export function clickstreamEventJsonSchema(): JsonSchema {
-  const idSchema = { type: "string", minLength: 1, maxLength: maxIdLength };
+  const idSchema = { type: "string", minLength: 1, maxLength: maxIdLength, pattern: idPattern };
   return {
     type: "object",
     additionalProperties: false,
@@ -148,8 +201,7 @@ export function clickstreamEventJsonSchema(): JsonSchema {
       sessionId: idSchema,
       userId: idSchema,
       itemId: idSchema,
-      // Draft-04 allows one schema over two types: maxLength binds strings, minimum/maximum numbers.
-      timestamp: { type: ["string", "integer"], minLength: 1, maxLength: maxTimestampLength, minimum: minEpochMillis, maximum: maxEpochMillis },
+      timestamp: { minLength: 1, maxLength: maxTimestampLength, minimum: minEpochMillis, maximum: maxEpochMillis },
       page: {
         type: "object",
         additionalProperties: false,
@@ -159,16 +211,7 @@ export function clickstreamEventJsonSchema(): JsonSchema {
           referrer: { type: "string", maxLength: maxUrlLength },
         },
       },
-      properties: {
-        type: "object",
-        maxProperties: maxPropertyCount,
-        additionalProperties: { type: ["string", "number", "boolean", "null"], maxLength: maxPropertyStringLength },
-      },
+      properties: { type: "object", maxProperties: maxPropertyCount },
     },
-    // Product events must name the product.
-    anyOf: [
-      { properties: { eventType: { enum: clickstreamEventTypes.filter((t) => !productEventTypeSet.has(t)) } } },
-      { required: ["itemId"] },
-    ],
   };
 }

@@ -85,7 +85,7 @@ export const orderSchema = z.strictObject({
   lines: z.array(orderLineSchema).min(1).max(maxLinesPerOrder),
   itemCount: z.number().int().min(1),
   totalCents: cents,
-  /** 1 at creation, +1 on every later update: the SearchIndexer's external version. */
+  /** The creation time in epoch ms at creation, +1 on every later update: the SearchIndexer's external version. */
   version: z.number().int().min(1),
 });
 export type Order = z.infer<typeof orderSchema>;
@@ -93,11 +93,20 @@ export type Order = z.infer<typeof orderSchema>;
 export const defaultPageSize = 20;
 export const maxPageSize = 100;
 
-const pageSize = z.coerce
-  .number({ error: "limit must be a number" })
-  .int({ error: "limit must be a whole number" })
-  .min(1, { error: "limit must be at least 1" })
-  .max(maxPageSize, { error: `limit must be at most ${maxPageSize}` })
+/**
+ * `limit` as a query string: decimal digits only, 1 to 100. Number() would also take "0x10",
+ * "1e2" and " 5 "; a client sending those has a bug worth a 400 that says what is allowed.
+ */
+const pageSize = z
+  .string()
+  .regex(/^[0-9]{1,3}$/, { error: `limit must be a whole number from 1 to ${maxPageSize}, in decimal digits only` })
+  .transform(Number)
+  .pipe(
+    z
+      .number()
+      .min(1, { error: "limit must be at least 1" })
+      .max(maxPageSize, { error: `limit must be at most ${maxPageSize}` }),
+  )
   .default(defaultPageSize);
 
 /** GET /orders?limit=&cursor= (cursor: opaque, from the previous page's `nextCursor`). */
@@ -107,13 +116,23 @@ export const listOrdersQuerySchema = z.strictObject({
 });
 export type ListOrdersQuery = z.infer<typeof listOrdersQuerySchema>;
 
+/**
+ * A date the search backend parses as it is mapped (`strict_date_optional_time`): ISO-8601
+ * with an offset, at most 9 fractional digits (nanoseconds), the offset as Z or ±HH:MM. What
+ * it cannot parse is a 400 here, never a failed search.
+ */
+const searchDate = (name: string) =>
+  z.iso
+    .datetime({ offset: true, error: `${name} must be an ISO-8601 date-time` })
+    .regex(/^[^.]*(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/, { error: `${name} has at most 9 fractional digits and an offset of Z or ±HH:MM` });
+
 /** GET /orders/search?q=&status=&from=&to=&limit= — every parameter optional. */
 export const searchOrdersQuerySchema = z
   .strictObject({
     q: z.string().trim().min(1, { error: "q must not be blank" }).max(200, { error: "q is at most 200 characters" }).optional(),
     status: orderStatusSchema.optional(),
-    from: z.iso.datetime({ offset: true, error: "from must be an ISO-8601 date-time" }).optional(),
-    to: z.iso.datetime({ offset: true, error: "to must be an ISO-8601 date-time" }).optional(),
+    from: searchDate("from").optional(),
+    to: searchDate("to").optional(),
     limit: pageSize,
   })
   .refine((query) => !query.from || !query.to || Date.parse(query.from) <= Date.parse(query.to), {

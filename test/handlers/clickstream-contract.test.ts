@@ -10,7 +10,15 @@ import { validateEvent } from "../../handlers/clickstream/validate-event";
 import {
   clickstreamEventJsonSchema,
   clickstreamEventSchema,
+  idPattern,
+  maxEpochMillis,
+  maxEventAgeMs,
+  maxEventClockSkewMs,
+  maxIdLength,
+  maxPropertyCount,
+  maxPropertyKeyLength,
   normaliseClickstreamEvent,
+  normalisedClickstreamEventSchema,
   type NormalisedClickstreamEvent,
 } from "../../handlers/shared/clickstream-event";
 import { pageView, productView } from "./support/clickstream-events";
@@ -44,8 +52,14 @@ describe("clickstream event contract", () => {
     assert.deepEqual(messages({ ...pageView("e", "s"), properties: { a: "x".repeat(200), b: "x".repeat(200), c: "x".repeat(200), d: "x".repeat(200), e: "x".repeat(200) } }), [
       "properties: properties serialised as JSON are at most 1024 characters",
     ]);
-    assert.deepEqual(messages({ ...pageView("e", "s"), sessionId: "s".repeat(257) }), ["sessionId: sessionId is at most 256 characters"]);
-    assert.deepEqual(messages({ ...pageView("", "s") }), ["eventId: eventId must not be empty"]);
+    assert.deepEqual(messages({ ...pageView("e", "s"), sessionId: "s".repeat(129) }), [
+      "sessionId: sessionId is at most 128 characters",
+      "sessionId: sessionId may hold only A-Z a-z 0-9 _ . : - (1 to 128 characters)",
+    ]);
+    assert.deepEqual(messages({ ...pageView("", "s") }), [
+      "eventId: eventId must not be empty",
+      "eventId: eventId may hold only A-Z a-z 0-9 _ . : - (1 to 128 characters)",
+    ]);
   });
 
   it("normalises timestamps to UTC ISO-8601 and stamps receivedAt", () => {
@@ -66,15 +80,69 @@ describe("clickstream event contract", () => {
 
   it("calls an event oversized when its normalised JSON exceeds Personalize's 10 KB", () => {
     // Control characters are escaped as \u0001 in JSON: 6 bytes each.
-    const result = validateEvent({ ...pageView("e", "s"), page: { url: "\u0001".repeat(2000) } }, new Date());
+    const arrival = new Date(pageView("e", "s").timestamp);
+    const result = validateEvent({ ...pageView("e", "s"), page: { url: "\u0001".repeat(2000) } }, arrival);
     assert.equal(result.ok, false);
     assert.ok(!result.ok && result.oversized);
-    assert.ok(validateEvent({ ...pageView("e", "s"), page: { url: "a".repeat(2000) } }, new Date()).ok);
+    assert.ok(validateEvent({ ...pageView("e", "s"), page: { url: "a".repeat(2000) } }, arrival).ok);
+  });
+
+  it("attack: a sessionId of 129-256 emoji is refused by the model and zod alike (ids are ASCII, so every layer counts them the same)", () => {
+    const model = clickstreamEventJsonSchema() as any;
+    for (const field of ["eventId", "sessionId", "userId", "itemId"]) {
+      assert.deepEqual(model.properties[field], { type: "string", minLength: 1, maxLength: maxIdLength, pattern: idPattern }, field);
+    }
+    for (const length of [1, 129, 256]) {
+      const emoji = "😀".repeat(length);
+      assert.ok(!new RegExp(idPattern).test(emoji), "the model's pattern refuses emoji at any length");
+      assert.match(messages({ ...pageView("e", "s"), sessionId: emoji }).join("\n"), /sessionId may hold only A-Z a-z 0-9 _ \. : -/);
+    }
+    // The longest id fits Kinesis' partition key (256 Unicode characters) and Personalize (256).
+    const longest = "a".repeat(maxIdLength);
+    assert.ok(new RegExp(idPattern).test(longest) && longest.length <= 256 && Buffer.byteLength(longest) === longest.length);
+    assert.ok(clickstreamEventSchema.safeParse({ ...pageView("e", crypto.randomUUID()), userId: crypto.randomUUID(), eventId: "evt_1.2:3-4" }).success);
+  });
+
+  it("attack: a 1 MiB property key is refused by zod with the key bound (the model cannot bound keys)", () => {
+    const reasons = messages({ ...pageView("e", "s"), properties: { ["k".repeat(1024 * 1024)]: 1 } });
+    assert.ok(reasons.length >= 1 && reasons.every((r) => r.length < 300), "the reasons name the key shortened");
+    assert.ok(reasons.some((r) => r.startsWith(`properties: property keys are 1 to ${maxPropertyKeyLength} characters; "kkk`) && r.endsWith("has 1048576")), reasons[0].slice(0, 200));
+    assert.ok(clickstreamEventSchema.safeParse({ ...pageView("e", "s"), properties: { ["k".repeat(maxPropertyKeyLength)]: 1 } }).success);
+  });
+
+  it("attack: a property named __proto__ is refused with a reason, never dropped silently", () => {
+    const sent = JSON.parse(`{"eventId":"e","eventType":"page_view","sessionId":"s","timestamp":${pageView("e", "s").timestamp},"properties":{"__proto__":"x","a":1}}`);
+    const result = validateEvent(sent, new Date(sent.timestamp));
+    assert.equal(result.ok, false);
+    assert.ok(!result.ok && result.reasons.some((r) => r.path === "properties.__proto__" && /__proto__ is reserved/.test(r.message)), JSON.stringify(result));
+    const topLevel = JSON.parse(`{"eventId":"e","eventType":"page_view","sessionId":"s","timestamp":${pageView("e", "s").timestamp},"__proto__":{"userId":"x"}}`);
+    assert.equal(validateEvent(topLevel, new Date(topLevel.timestamp)).ok, false);
+  });
+
+  it("attack: epoch timestamps up to 8.64e15 never reach the lake; event time must lie within 7 days before and 15 minutes after arrival", () => {
+    const arrival = new Date("2026-06-01T12:00:00.000Z");
+    const at = (timestamp: number | string) => validateEvent({ ...pageView("e", "s"), timestamp }, arrival);
+    const refusedWith = (timestamp: number | string) => {
+      const result = at(timestamp);
+      assert.equal(result.ok, false, `${timestamp} is refused`);
+      return !result.ok ? result.reasons : [];
+    };
+    for (const far of [8.64e15, 8.64e15 - 1, Date.UTC(275760, 0, 1), Date.UTC(10000, 0, 1)]) refusedWith(far);
+    assert.equal(refusedWith(arrival.getTime() + maxEventClockSkewMs + 1)[0].code, "timestamp_out_of_range");
+    assert.equal(refusedWith(arrival.getTime() - maxEventAgeMs - 1)[0].code, "timestamp_out_of_range");
+    assert.equal(refusedWith("9999-12-31T23:59:59-14:00")[0].code, "timestamp_out_of_range");
+    for (const fine of [arrival.getTime(), arrival.getTime() + maxEventClockSkewMs, arrival.getTime() - maxEventAgeMs, "2026-06-01T13:05:00+01:00"]) {
+      const result = at(fine);
+      assert.ok(result.ok, `${fine} is accepted`);
+      assert.ok(result.ok && normalisedClickstreamEventSchema.safeParse(result.event).success, "and its lake line passes the lake schema");
+    }
+    assert.equal((clickstreamEventJsonSchema() as any).properties.timestamp.maximum, maxEpochMillis);
+    assert.equal(new Date(maxEpochMillis).toISOString(), "9999-12-31T23:59:59.999Z");
   });
 
   describe("request model (JSON Schema draft-04)", () => {
     const ours = clickstreamEventJsonSchema() as any;
-    const fromZod = z.toJSONSchema(clickstreamEventSchema, { target: "draft-04", unrepresentable: "any" }) as any;
+    const fromZod = z.toJSONSchema(clickstreamEventSchema, { target: "draft-04", unrepresentable: "any", io: "input" }) as any;
 
     it("has the zod schema's required fields, enums and length limits", () => {
       assert.deepEqual(ours.required, fromZod.required);
@@ -87,15 +155,22 @@ describe("clickstream event contract", () => {
       assert.equal(ours.properties.timestamp.maxLength, isoBranch.maxLength);
       assert.equal(ours.properties.timestamp.minimum, millisBranch.minimum);
       assert.equal(ours.properties.timestamp.maximum, millisBranch.maximum);
-      assert.deepEqual(ours.properties.timestamp.type, [isoBranch.type, millisBranch.type]);
-      assert.equal(ours.properties.properties.additionalProperties.maxLength, fromZod.properties.properties.additionalProperties.anyOf[0].maxLength);
+      assert.equal(ours.properties.properties.maxProperties, maxPropertyCount);
     });
 
-    it("requires itemId exactly for product events and nests without its own $schema", () => {
-      assert.equal(ours.$schema, undefined);
-      const [notProduct, hasItem] = ours.anyOf;
-      assert.deepEqual(hasItem, { required: ["itemId"] });
-      assert.deepEqual(notProduct.properties.eventType.enum, ["page_view", "search", "checkout_start"]);
+    it("uses only what API Gateway's OpenAPI 3.0 import keeps: one string type, no anyOf/oneOf, no propertyNames, boolean additionalProperties", () => {
+      const allowed = new Set(["type", "properties", "required", "additionalProperties", "maxProperties", "minLength", "maxLength", "pattern", "enum", "minItems", "maxItems", "items", "minimum", "maximum"]);
+      const walk = (schema: Record<string, unknown>, path: string) => {
+        for (const [keyword, value] of Object.entries(schema)) {
+          assert.ok(allowed.has(keyword), `${path}: ${keyword} is outside the subset`);
+          if (keyword === "type") assert.equal(typeof value, "string", `${path}: type is one string`);
+          if (keyword === "additionalProperties") assert.equal(typeof value, "boolean", `${path}: additionalProperties is a boolean`);
+        }
+        for (const [name, child] of Object.entries((schema.properties ?? {}) as Record<string, Record<string, unknown>>)) walk(child, `${path}.${name}`);
+        if (schema.items) walk(schema.items as Record<string, unknown>, `${path}[]`);
+      };
+      walk(ours, "event");
+      assert.equal(ours.$schema, undefined, "nests without its own $schema");
     });
   });
 });

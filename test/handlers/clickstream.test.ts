@@ -8,11 +8,22 @@ import { processClickstreamBatch, type ClickstreamProcessorDeps } from "../../ha
 import type { QuarantineDocument } from "../../handlers/clickstream/quarantine-sink";
 import { normalisedClickstreamEventSchema } from "../../handlers/shared/clickstream-event";
 import { clientConfig, startKinesis, startS3, type Emulator } from "../support/emulators";
-import { kinesisStreamEvent, pageView, productView, type StreamRecord } from "./support/clickstream-events";
+import { kinesisStreamEvent, pageView as pageViewAt, productView as productViewAt, type StreamRecord } from "./support/clickstream-events";
+import type { ClickstreamEvent } from "../../handlers/shared/clickstream-event";
 import { FakeFirehose, FakePersonalize, instantRetryPolicy, silentLogger, type FirehoseReply, type PersonalizeReply } from "./support/clickstream-fakes";
 import { createStream, putRecords, readRecords } from "./support/clickstream-kinesis";
 
 const lakeBucket = "lake";
+
+// kinesalite stamps records with the real arrival time, and an event's own time must lie within
+// the allowed window before it: the events happened a minute ago.
+const eventTime = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
+/** eventTime as a browser in UTC+01:00 writes it. */
+const eventTimeWithOffset = new Date(eventTime.getTime() + 3600_000).toISOString().replace("Z", "+01:00");
+const productView = (eventId: string, sessionId: string, extra: Partial<ClickstreamEvent> = {}) =>
+  productViewAt(eventId, sessionId, { timestamp: eventTimeWithOffset, ...extra });
+const pageView = (eventId: string, sessionId: string, extra: Partial<ClickstreamEvent> = {}) =>
+  pageViewAt(eventId, sessionId, { timestamp: eventTime.getTime(), ...extra });
 
 describe("ClickstreamProcessor (kinesalite, s3rver)", function () {
   let kinesisEmulator: Emulator;
@@ -100,8 +111,8 @@ describe("ClickstreamProcessor (kinesalite, s3rver)", function () {
     assert.deepEqual(lake.map((e) => e.eventId), ["e1", "e2", "e3", "e5"]);
     assert.equal(firehose.calls.length, 1);
     assert.equal(firehose.calls[0].streamName, "lake-stream");
-    assert.equal(lake[0].timestamp, "2025-03-01T11:00:00.000Z");
-    assert.equal(lake[1].timestamp, new Date(1740826800000).toISOString());
+    assert.equal(lake[0].timestamp, eventTime.toISOString());
+    assert.equal(lake[1].timestamp, eventTime.toISOString());
     assert.equal(lake[0].receivedAt, new Date(Math.round(records[0].approximateArrivalTimestamp * 1000)).toISOString());
     assert.deepEqual(lake[0].properties, { category: "kitchen", position: 3 });
     // Personalize: only events with an itemId, one call per (session, user).
@@ -116,15 +127,17 @@ describe("ClickstreamProcessor (kinesalite, s3rver)", function () {
     const sent = personalize.calls[0].eventList![0];
     assert.equal(sent.eventType, "product_view");
     assert.equal(sent.itemId, "KIT-MUG-STN-12");
-    assert.deepEqual(sent.sentAt, new Date("2025-03-01T11:00:00.000Z"));
+    assert.deepEqual(sent.sentAt, eventTime);
     // Properties stay in the lake: the interactions schema has no field for them.
     assert.equal(sent.properties, undefined);
-    // Quarantine: one object for the batch, read back from S3.
+    // Quarantine: one object per record, named after the record, read back from S3.
     const documents = await quarantineDocuments();
-    assert.equal(documents.size, 1);
-    const [[key, document]] = [...documents];
-    assert.match(key, new RegExp(`^quarantine/dt=\\d{4}-\\d{2}-\\d{2}/${shardId}-\\d+-\\d+-5\\.json$`));
-    const entries = document.entries;
+    const quarantinedRecords = [3, 4, 5, 6, 7].map((i) => records[i]);
+    assert.deepEqual(
+      [...documents.keys()].sort(),
+      quarantinedRecords.map((r) => `quarantine/dt=${new Date(Math.round(r.approximateArrivalTimestamp * 1000)).toISOString().slice(0, 10)}/${shardId}/${r.sequenceNumber}.json`).sort(),
+    );
+    const entries = quarantinedRecords.flatMap((r) => [...documents.entries()].find(([key]) => key.endsWith(`/${r.sequenceNumber}.json`))![1].entries);
     assert.deepEqual(entries.map((e) => [e.sequenceNumber, e.kind, e.position]), [
       [records[3].sequenceNumber, "invalid", undefined],
       [records[4].sequenceNumber, "invalid", 1],

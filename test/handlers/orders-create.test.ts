@@ -33,7 +33,7 @@ describe("orders: POST /orders", () => {
     assert.equal(order.orderId, orderIdFor("alice", key));
     assert.equal(order.customerId, "alice");
     assert.equal(order.status, "PLACED");
-    assert.equal(order.version, 1);
+    assert.equal(order.version, Date.parse(order.createdAt), "created at version = creation time in ms");
     assert.equal(order.currency, "USD");
     assert.equal(order.createdAt, order.updatedAt);
     assert.deepEqual(order.lines, [
@@ -222,6 +222,77 @@ describe("orders: POST /orders", () => {
       assert.equal(reused.statusCode, 409);
       assert.match(bodyOf(reused).error, /already used for a different order/);
       assert.deepEqual(await fx.storedOrders(), [bodyOf(first)]);
+    });
+  });
+
+  describe("re-creation and replays of a deleted order", () => {
+    const body = { lines: [{ sku: mug, quantity: 1 }] };
+    const { DeleteCommand, ScanCommand } = require("@aws-sdk/lib-dynamodb") as typeof import("@aws-sdk/lib-dynamodb");
+    const forgetIdempotency = async () => {
+      const records = await fx.documentClient.send(new ScanCommand({ TableName: "idempotency" }));
+      for (const item of records.Items ?? []) await fx.documentClient.send(new DeleteCommand({ TableName: "idempotency", Key: { id: item.id } }));
+    };
+    const deleteOrder = (orderId: string) => fx.documentClient.send(new DeleteCommand({ TableName: "orders", Key: { orderId } }));
+
+    it("attack: an order deleted out of band and re-created under the same key after the TTL gets a version above its delete's tombstone", async () => {
+      const { stop } = fx;
+      await stop();
+      let clock = Date.UTC(2026, 0, 1, 12);
+      fx = await startOrdersFixture({ now: () => new Date(clock) });
+      const key = randomUUID();
+      const first = bodyOf(await fx.invoke(createOrderEvent("alice", key, body)));
+      await deleteOrder(first.orderId);
+      await forgetIdempotency(); // the key's record expired (TTL)
+      clock += 86_400_000;
+
+      const again = await fx.invoke(createOrderEvent("alice", key, body));
+      assert.equal(again.statusCode, 201, again.body);
+      // The indexer deletes with old version + 1; the new order must beat that tombstone.
+      assert.ok(bodyOf(again).version > first.version + 1, `version ${bodyOf(again).version} is above the tombstone ${first.version + 1}`);
+    });
+
+    it("attack: replaying the key of an order deleted since does not answer 201", async () => {
+      const key = randomUUID();
+      const first = bodyOf(await fx.invoke(createOrderEvent("alice", key, body)));
+      await deleteOrder(first.orderId);
+
+      const replay = await fx.invoke(createOrderEvent("alice", key, body));
+      assert.equal(replay.statusCode, 409, replay.body);
+      assert.match(bodyOf(replay).error, /no longer exists; send a new key/);
+      assert.deepEqual(await fx.storedOrders(), []);
+    });
+  });
+
+  describe("request body", () => {
+    const body = { lines: [{ sku: mug, quantity: 1 }] };
+    const withHeaders = (headers: Record<string, string>, rawBody: string) => {
+      const event = createOrderEvent("alice", randomUUID(), rawBody);
+      event.headers = { "Idempotency-Key": event.headers["Idempotency-Key"]!, ...headers };
+      event.multiValueHeaders = Object.fromEntries(Object.entries(event.headers).map(([k, v]) => [k, [v!]]));
+      return event;
+    };
+
+    for (const contentType of [undefined, "text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin1", "application/jsonp"]) {
+      it(`attack: Content-Type ${contentType ?? "(none)"} is a 415 that says what to send, and stores nothing`, async () => {
+        const response = await fx.invoke(withHeaders(contentType ? { "Content-Type": contentType } : {}, JSON.stringify(body)));
+        assert.equal(response.statusCode, 415, response.body);
+        assert.match(bodyOf(response).details[0].message, /Content-Type: application\/json/);
+        assert.deepEqual(await fx.storedOrders(), []);
+      });
+    }
+
+    for (const contentType of ["application/json", "Application/JSON; charset=UTF-8", "application/json;charset=utf-8"]) {
+      it(`takes Content-Type ${contentType}`, async () => {
+        assert.equal((await fx.invoke(withHeaders({ "content-type": contentType }, JSON.stringify(body)))).statusCode, 201);
+      });
+    }
+
+    it("attack: JSON with a byte-order mark is read, not refused", async () => {
+      const response = await fx.invoke(withHeaders({ "Content-Type": "application/json" }, `\uFEFF${JSON.stringify(body)}`));
+      assert.equal(response.statusCode, 201, response.body);
+      const base64 = withHeaders({ "Content-Type": "application/json" }, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ lines: [{ sku: tent, quantity: 1 }] }))]).toString("base64"));
+      base64.isBase64Encoded = true;
+      assert.equal((await fx.invoke(base64)).statusCode, 201);
     });
   });
 

@@ -113,6 +113,11 @@ describe("orders: reading", () => {
       ["limit 101", { limit: "101" }, "limit"],
       ["a non-numeric limit", { limit: "ten" }, "limit"],
       ["an unknown parameter", { sort: "asc" }, ""],
+      ["attack: the hexadecimal limit 0x10", { limit: "0x10" }, "limit"],
+      ["attack: the exponent limit 1e2", { limit: "1e2" }, "limit"],
+      ["attack: the padded limit \" 5 \"", { limit: " 5 " }, "limit"],
+      ["attack: the fractional limit 5.0", { limit: "5.0" }, "limit"],
+      ["attack: the signed limit +5", { limit: "+5" }, "limit"],
     ] as const) {
       it(`refuses ${what} with a 400`, async () => {
         const response = await listOrders("alice", query);
@@ -120,6 +125,12 @@ describe("orders: reading", () => {
         assert.equal(bodyOf(response).details[0].path, path);
       });
     }
+
+    it("says what a limit may be, and takes plain digits", async () => {
+      const refused = await listOrders("alice", { limit: "0x10" });
+      assert.match(bodyOf(refused).details[0].message, /whole number from 1 to 100, in decimal digits only/);
+      assert.equal((await listOrders("alice", { limit: "5" })).statusCode, 200);
+    });
 
     it("refuses a tampered cursor with a 400", async () => {
       for (let i = 0; i < 3; i++) await place("alice", `alice-key-${i}`);

@@ -1,7 +1,7 @@
 // Routing by API Gateway resource + method: unknown routes, wrong methods, missing claims,
 // CORS preflight, and the JSON error shape every failure shares.
 import { strict as assert } from "node:assert";
-import { parseGroups } from "../../handlers/orders/caller";
+import { callerOf, parseGroups } from "../../handlers/orders/caller";
 import { ordersEvent } from "./support/orders-events";
 import { allowedOrigin, bodyOf, type OrdersFixture, startOrdersFixture } from "./support/orders-fixture";
 
@@ -84,7 +84,7 @@ describe("orders: routing", () => {
       ordersEvent({
         resource: "/orders",
         method: "POST",
-        headers: { "Idempotency-Key": "a-valid-key-123" },
+        headers: { "Idempotency-Key": "a-valid-key-123", "Content-Type": "application/json" },
         body: { lines: [{ sku: "KIT-MUG-STN-12", quantity: 1 }] },
       }),
     );
@@ -97,13 +97,45 @@ describe("orders: routing", () => {
   });
 
   describe("cognito:groups claim", () => {
-    it("reads the REST authorizer's comma list, the HTTP API's bracket list and arrays", () => {
+    const jwt = (payload: object) => `eyJhbGciOiJSUzI1NiJ9.${Buffer.from(JSON.stringify(payload)).toString("base64url")}.c2lnbmF0dXJl`;
+    const callerWith = (groupsClaim: string | undefined, authorization?: string) =>
+      callerOf(ordersEvent({
+        resource: "/orders",
+        method: "GET",
+        headers: authorization ? { Authorization: authorization } : {},
+        claims: { sub: "user-1", ...(groupsClaim === undefined ? {} : { "cognito:groups": groupsClaim }) },
+      }));
+
+    it("reads the REST authorizer's flattening (names joined by commas) and arrays, names compared exactly", () => {
       assert.deepEqual(parseGroups("admin"), ["admin"]);
       assert.deepEqual(parseGroups("staff,admin"), ["staff", "admin"]);
-      assert.deepEqual(parseGroups("[staff admin]"), ["staff", "admin"]);
       assert.deepEqual(parseGroups(["admin"]), ["admin"]);
       assert.deepEqual(parseGroups(undefined), []);
+      assert.deepEqual(parseGroups(""), []);
       assert.deepEqual(parseGroups("administrators"), ["administrators"]);
+      assert.equal(callerWith("admin").isAdmin, true);
+      assert.equal(callerWith("staff,admin").isAdmin, true);
+      assert.equal(callerWith(undefined).isAdmin, false);
+    });
+
+    for (const claim of ["[admin", "admin]", " admin ", "admin\tstaff", "admin staff", "[admin staff]", "Admin"]) {
+      it(`attack: the claim ${JSON.stringify(claim)} does not grant admin`, () => {
+        assert.equal(callerWith(claim).isAdmin, false, "no group is named exactly admin");
+      });
+    }
+
+    it("attack: a group named \"ops,admin\" does not grant admin (its verified token holds one group, not two)", () => {
+      // API Gateway flattens ["ops,admin"] and ["ops", "admin"] to the same claim; the token tells them apart.
+      assert.equal(callerWith("ops,admin", jwt({ sub: "user-1", "cognito:groups": ["ops,admin"] })).isAdmin, false);
+      assert.equal(callerWith("ops,admin", jwt({ sub: "user-1", "cognito:groups": ["ops", "admin"] })).isAdmin, true);
+      assert.equal(callerWith("ops,admin", `Bearer ${jwt({ sub: "user-1", "cognito:groups": ["ops,admin"] })}`).isAdmin, false);
+    });
+
+    it("reads groups from the token only when it is the verified one (same sub, one Authorization value)", () => {
+      // A token for someone else is not the one the authorizer verified: the claim decides.
+      assert.equal(callerWith("staff", jwt({ sub: "other", "cognito:groups": ["admin"] })).isAdmin, false);
+      assert.equal(callerWith("admin", "not a jwt").isAdmin, true);
+      assert.equal(callerWith("staff", jwt({ sub: "user-1" })).isAdmin, false);
     });
   });
 });

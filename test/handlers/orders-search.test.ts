@@ -185,6 +185,8 @@ describe("orders: GET /orders/search", () => {
     ["text over 200 characters", { q: "x".repeat(201) }, "q"],
     ["blank text", { q: "   " }, "q"],
     ["limit 101", { limit: "101" }, "limit"],
+    ["attack: a from date with 13 fractional digits", { from: "2025-01-01T00:00:00.1234567890123Z" }, "from"],
+    ["attack: a to date with 10 fractional digits", { to: "2025-01-01T00:00:00.1234567890+01:00" }, "to"],
   ] as const) {
     it(`refuses ${what} with a 400 and sends nothing`, async () => {
       const response = await search(customer, query);
@@ -203,6 +205,18 @@ describe("orders: GET /orders/search", () => {
     assert.equal(response.statusCode, 503, response.body);
     assert.equal(response.headers?.["Access-Control-Allow-Origin"], allowedOrigin);
     assert.ok(elapsed < remainingTimeMs, `answered after ${elapsed} ms, past the ${remainingTimeMs} ms the invocation had`);
+  });
+
+  it("takes dates with up to 9 fractional digits, as the index's date format does", async () => {
+    const response = await search(customer, { from: "2025-01-01T00:00:00.123456789Z", to: "2025-01-02T00:00:00+01:00" });
+    assert.equal(response.statusCode, 200);
+  });
+
+  it("counts a query the backend refuses (400) as our error, a 500, not as the backend being unavailable", async () => {
+    fx.searchServer.failWith(400);
+    const response = await search(customer, { q: "mug" });
+    assert.equal(response.statusCode, 500);
+    assert.equal(bodyOf(response).error, "internal error");
   });
 
   it("answers 503 with Retry-After when OpenSearch fails", async () => {

@@ -67,8 +67,8 @@ function jsonPath(root: unknown, path: string): any {
   return value;
 }
 
-function renderTemplate(template: string, body: unknown): { text: string; status?: number } {
-  const context: { responseOverride: { status?: number } } = { responseOverride: {} };
+function renderTemplate(template: string, body: unknown, claims: Record<string, string> = {}): { text: string; status?: number } {
+  const context: { responseOverride: { status?: number }; authorizer: { claims: Record<string, string> } } = { responseOverride: {}, authorizer: { claims } };
   const text = render(template, {
     input: { path: (p: string) => jsonPath(body, p), json: (p: string) => JSON.stringify(jsonPath(body, p)) },
     util: {
@@ -89,10 +89,22 @@ const event = (sessionId: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-async function eventsIntegration(r: Run): Promise<Record<string, any>> {
-  assert.equal(r.ingestion.routes.length, 1);
-  return resolve(r.ingestion.routes[0].integration);
+async function eventsIntegration(r: Run, path = "/events"): Promise<Record<string, any>> {
+  assert.equal(r.ingestion.routes.length, 2);
+  const route = r.ingestion.routes.find((candidate) => candidate.path === path)!;
+  return resolve(route.integration);
 }
+
+/** The events each record of a rendered PutRecords request carries. */
+function recordsOf(text: string): { event: Record<string, unknown>; partitionKey: string }[] {
+  return JSON.parse(text).Records.map((record: { Data: string; PartitionKey: string }) => ({
+    event: JSON.parse(Buffer.from(record.Data, "base64").toString("utf8")),
+    partitionKey: record.PartitionKey,
+  }));
+}
+
+/** Java-regex-like full match of an integration response selection pattern. */
+const selects = (pattern: string, status: number) => new RegExp(`^(?:${pattern})$`).test(String(status));
 
 describe("Ingestion: Kinesis stream and key", () => {
   it("dev: on-demand, 24 h retention, encrypted with the clickstream key", async () => {
@@ -151,8 +163,7 @@ describe("Ingestion: Kinesis stream and key", () => {
 describe("Ingestion: POST /events", () => {
   it("is an AWS integration calling Kinesis PutRecords with its own role, open to anonymous browsers, throttled from config", async () => {
     const r = await run("dev");
-    const route = r.ingestion.routes[0];
-    assert.equal(route.path, "/events");
+    const route = r.ingestion.routes.find((candidate) => candidate.path === "/events")!;
     assert.equal(route.method, "POST");
     assert.equal(route.authorization, "none");
     assert.equal(route.invokes, undefined, "no Lambda in the hot path");
@@ -165,6 +176,20 @@ describe("Ingestion: POST /events", () => {
     assert.deepEqual(integration.requestParameters, { "integration.request.header.Content-Type": "'application/x-amz-json-1.1'" });
     assert.equal(integration.passthroughBehavior, "never");
     assert.deepEqual((await run("prod")).ingestion.routes[0].throttle, { rateLimit: 5000, burstLimit: 5000 });
+  });
+
+  it("POST /events/me needs a Cognito token, is Lambda-free, validated by the same model and throttled", async () => {
+    const r = await run("dev");
+    const [anonymous, signedIn] = r.ingestion.routes;
+    assert.equal(signedIn.path, "/events/me");
+    assert.equal(signedIn.method, "POST");
+    assert.equal(signedIn.authorization, "cognito");
+    assert.equal(signedIn.invokes, undefined);
+    assert.deepEqual(signedIn.bodySchema, anonymous.bodySchema);
+    assert.deepEqual(signedIn.throttle, { rateLimit: 100, burstLimit: 200 });
+    const integration = await eventsIntegration(r, "/events/me");
+    assert.equal(integration.uri, `arn:aws:apigateway:${testRegion}:kinesis:action/PutRecords`);
+    assert.equal(integration.credentials, r.mocks.named(Types.role, "ingestion-events-api-role").state.arn);
   });
 
   it("the request model takes 1 to 500 events, each the shared event contract", async () => {
@@ -180,25 +205,45 @@ describe("Ingestion: POST /events", () => {
     assert.deepEqual(events.items, clickstreamEventJsonSchema());
   });
 
-  it("the request template makes one record per event: base64 of the event's JSON, keyed by its sessionId", async () => {
+  it("the request template makes one record per event: the event's JSON, keyed by its sessionId", async () => {
     const r = await run("dev");
     const integration = await eventsIntegration(r);
     const streamName = r.mocks.ofType(Types.stream)[0].state.name;
     const events = [
-      event("s-1", { properties: { q: 'shoes "red"', n: 2 } }),
-      event('s-"quoted"\\slash'),
-      event("s-ünïcode-✓", { userId: "u-1", page: { url: "https://shop.example.com/p/1" } }),
+      event("s-1", { properties: { q: 'shoes "red" \\ ünï ✓', n: 2, ok: true, none: null } }),
+      event("s.2:x_y-z"),
+      event("s-3", { page: { url: "https://shop.example.com/p/1?q=\"a\"", referrer: "" }, timestamp: 1740826800000 }),
     ];
     const { text } = renderTemplate(integration.requestTemplates["application/json"], { events });
-    const request = JSON.parse(text);
-    assert.equal(request.StreamName, streamName);
-    assert.equal(request.Records.length, events.length);
-    request.Records.forEach((record: { Data: string; PartitionKey: string }, i: number) => {
-      assert.deepEqual(JSON.parse(Buffer.from(record.Data, "base64").toString("utf8")), events[i]);
-      assert.equal(record.PartitionKey, events[i].sessionId);
+    assert.equal(JSON.parse(text).StreamName, streamName);
+    const records = recordsOf(text);
+    assert.equal(records.length, events.length);
+    records.forEach((record, i) => {
+      assert.deepEqual(record.event, events[i]);
+      assert.equal(record.partitionKey, events[i].sessionId);
     });
     // A single event is still an array of one record.
-    assert.equal(JSON.parse(renderTemplate(integration.requestTemplates["application/json"], { events: [event("only")] }).text).Records.length, 1);
+    assert.equal(recordsOf(renderTemplate(integration.requestTemplates["application/json"], { events: [event("only")] }).text).length, 1);
+  });
+
+  it("attack: an anonymous POST /events naming a victim's userId reaches the stream with no userId", async () => {
+    const integration = await eventsIntegration(await run("dev"));
+    const forged = [event("s-1", { userId: "victim-user-id" }), event("s-2")];
+    const records = recordsOf(renderTemplate(integration.requestTemplates["application/json"], { events: forged }).text);
+    for (const [i, record] of records.entries()) {
+      assert.equal(record.event.userId, undefined, "the browser's userId is dropped");
+      const { userId: _dropped, ...rest } = forged[i] as Record<string, unknown>;
+      assert.deepEqual(record.event, rest, "everything else is kept as sent");
+    }
+  });
+
+  it("attack: POST /events/me takes userId only from the verified token's sub, whatever the body says", async () => {
+    const integration = await eventsIntegration(await run("dev"), "/events/me");
+    const sub = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+    const events = [event("s-1", { userId: "victim-user-id" }), event("s-2")];
+    const records = recordsOf(renderTemplate(integration.requestTemplates["application/json"], { events }, { sub }).text);
+    assert.deepEqual(records.map((r) => r.event.userId), [sub, sub]);
+    assert.deepEqual(records.map((r) => r.partitionKey), ["s-1", "s-2"]);
   });
 
   it("the reply says how many records were accepted and which to resend, with the CORS origin", async () => {
@@ -223,17 +268,29 @@ describe("Ingestion: POST /events", () => {
     assert.deepEqual(JSON.parse(all.text), { accepted: 1, failed: 0, failedIndexes: [] });
   });
 
+  it("each Kinesis status selects exactly one integration response (413, other 4xx, 5xx, else the default)", async () => {
+    const integration = await eventsIntegration(await run("dev"));
+    const patterns = Object.keys(integration.responses).filter((p) => p !== "default");
+    for (let status = 200; status < 600; status++) {
+      const matching = patterns.filter((p) => selects(p, status));
+      assert.ok(matching.length <= 1, `${status} matches ${matching.join(" and ")}`);
+      if (status >= 400) assert.equal(matching.length, 1, `${status} has its error template`);
+    }
+    assert.ok(selects(patterns.find((p) => selects(p, 413))!, 413) && !selects(patterns.find((p) => selects(p, 413))!, 400));
+  });
+
   it("Kinesis errors become JSON errors: throttling 429, refused batch 400, our misconfiguration 500, Kinesis 5xx 503", async () => {
     const integration = await eventsIntegration(await run("dev"));
-    const clientError = integration.responses["4\\d{2}"];
-    const serverError = integration.responses["5\\d{2}"];
-    for (const response of [clientError, serverError]) {
+    const responseFor = (status: number) => integration.responses[Object.keys(integration.responses).find((p) => p !== "default" && selects(p, status))!];
+    const clientError = responseFor(400);
+    const serverError = responseFor(500);
+    for (const response of [clientError, serverError, responseFor(413)]) {
       // Mapped to the declared 200 (which carries the CORS header); the template sets the status.
       assert.equal(response.statusCode, "200");
       assert.deepEqual(response.responseParameters, { "method.response.header.Access-Control-Allow-Origin": `'${origin}'` });
     }
-    const renderError = (response: any, type: string) => {
-      const { text, status } = renderTemplate(response.responseTemplates["application/json"], { __type: type, message: "details" });
+    const renderError = (response: any, type: string, message = "details") => {
+      const { text, status } = renderTemplate(response.responseTemplates["application/json"], { __type: type, message });
       const body = JSON.parse(text);
       assert.equal(typeof body.error, "string");
       assert.equal(body.reason, type);
@@ -249,6 +306,30 @@ describe("Ingestion: POST /events", () => {
     assert.equal(renderError(clientError, "KMSDisabledException"), 500);
     assert.equal(renderError(serverError, "InternalFailure"), 503);
     assert.equal(renderError(serverError, "ServiceUnavailable"), 503);
+  });
+
+  it("attack: one event with a 1 MiB property key is a 413 that names the event limit, not a 500", async () => {
+    const integration = await eventsIntegration(await run("dev"));
+    const clientError = integration.responses[Object.keys(integration.responses).find((p) => p !== "default" && selects(p, 400))!];
+    const render = (type: string, message: string) => {
+      const { text, status } = renderTemplate(clientError.responseTemplates["application/json"], { __type: type, message });
+      return { status, body: JSON.parse(text) };
+    };
+    // What Kinesis answers for a record whose data is over 1 MiB.
+    const record = render("ValidationException", "1 validation error detected: Value at 'records.1.member.data' failed to satisfy constraint: Member must have length less than or equal to 1048576");
+    assert.equal(record.status, 413);
+    assert.match(record.body.error, /each event is at most 1 MiB/);
+    const key = render("ValidationException", "1 validation error detected: Value at 'records.1.member.partitionKey' failed to satisfy constraint: Member must have length less than or equal to 256");
+    assert.equal(key.status, 400);
+    assert.match(key.body.error, /sessionId/);
+    const request = render("InvalidArgumentException", "Records size exceeds 5 MB limit");
+    assert.equal(request.status, 413);
+    assert.match(request.body.error, /at most 5 MiB/);
+    // Kinesis' front end refusing the body before reading it: HTTP 413 without a JSON error.
+    const tooLarge = integration.responses[Object.keys(integration.responses).find((p) => p !== "default" && selects(p, 413))!];
+    const refused = renderTemplate(tooLarge.responseTemplates["application/json"], "Request Entity Too Large");
+    assert.equal(refused.status, 413);
+    assert.match(JSON.parse(refused.text).error, /5 MiB .* 1 MiB/);
   });
 
   it("the API's role is assumable by API Gateway (with no condition key it does not send) and may do exactly PutRecords on the stream", async () => {
@@ -504,7 +585,7 @@ describe("Ingestion: preview", () => {
 });
 
 describe("Ingestion: on the Api", () => {
-  it("the Api publishes POST /events with the model, body validation, no authorizer, the Kinesis integration and its throttle", async () => {
+  it("the Api publishes POST /events (no authorizer) and POST /events/me (Cognito) with the model, body validation, the Kinesis integration and their throttles", async () => {
     let ingestion: Ingestion | undefined;
     const mocks = await runComponents("dev", (c) => {
       ingestion = new Ingestion("ingestion", { config: c, allowedOrigin: origin });
@@ -520,8 +601,20 @@ describe("Ingestion: on the Api", () => {
     // The integration's responses set the CORS header declared on the method's 200 response.
     assert.ok(post.responses["200"].headers["Access-Control-Allow-Origin"]);
     assert.ok(document.paths["/events"].options, "a CORS preflight answers the browser");
-    const throttle = mocks.ofType("aws:apigateway/methodSettings:MethodSettings").find((m) => m.inputs.methodPath === "events/POST")!;
-    assert.equal(throttle.inputs.settings.throttlingRateLimit, 100);
-    assert.equal(throttle.inputs.settings.throttlingBurstLimit, 200);
+    for (const methodPath of ["events/POST", "events/me/POST"]) {
+      const throttle = mocks.ofType("aws:apigateway/methodSettings:MethodSettings").find((m) => m.inputs.methodPath === methodPath)!;
+      assert.equal(throttle.inputs.settings.throttlingRateLimit, 100);
+      assert.equal(throttle.inputs.settings.throttlingBurstLimit, 200);
+    }
+    // A body over API Gateway's own limit is a 413 that names it, with the CORS header.
+    const tooLarge = document["x-amazon-apigateway-gateway-responses"].REQUEST_TOO_LARGE;
+    assert.equal(tooLarge.statusCode, 413);
+    assert.match(JSON.parse(tooLarge.responseTemplates["application/json"]).error, /at most 10 MB/);
+    assert.equal(tooLarge.responseParameters["gatewayresponse.header.Access-Control-Allow-Origin"], `'${origin}'`);
+    const me = document.paths["/events/me"].post;
+    assert.deepEqual(me.security, [{ cognito: [] }]);
+    assert.equal(me["x-amazon-apigateway-request-validator"], "body-and-params");
+    assert.deepEqual(me.requestBody.content["application/json"].schema, { $ref: "#/components/schemas/ClickstreamEventBatch" });
+    assert.deepEqual(me["x-amazon-apigateway-integration"], await eventsIntegration({ ingestion: ingestion! } as Run, "/events/me"));
   });
 });

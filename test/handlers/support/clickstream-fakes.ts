@@ -26,6 +26,10 @@ export type FirehoseReply =
   | { kind: "ok" }
   /** HTTP 200 with FailedPutCount > 0: the entries at these positions carry an ErrorCode. */
   | { kind: "partial"; failedPositions: number[] }
+  /** As "partial", but FailedPutCount says 0: only the entries tell. */
+  | { kind: "count-lies"; failedPositions: number[] }
+  /** HTTP 200 with fewer RequestResponses than records: the records without one were not taken. */
+  | { kind: "truncated"; entries: number }
   | { kind: "throttled" }
   | { kind: "server-error" }
   | { kind: "invalid-argument" };
@@ -63,13 +67,16 @@ export class FakeFirehose {
     if (reply.kind === "throttled") throw firehoseErrors.throttled();
     if (reply.kind === "server-error") throw firehoseErrors.serverError();
     if (reply.kind === "invalid-argument") throw firehoseErrors.invalidArgument();
-    const failed = new Set(reply.kind === "partial" ? reply.failedPositions.filter((p) => p < records.length) : []);
-    const RequestResponses = records.map((data, i) => {
+    const failedPositions = reply.kind === "partial" || reply.kind === "count-lies" ? reply.failedPositions : [];
+    const failed = new Set(failedPositions.filter((p) => p < records.length));
+    const answered = reply.kind === "truncated" ? records.slice(0, reply.entries) : records;
+    const RequestResponses = answered.map((data, i) => {
       if (failed.has(i)) return { ErrorCode: "ServiceUnavailableException", ErrorMessage: "Slow down." };
       this.landed.push(Buffer.from(data).toString("utf8"));
       return { RecordId: `record-${call}-${i}` };
     });
-    return { $metadata: metadata(200), FailedPutCount: failed.size, Encrypted: true, RequestResponses };
+    const FailedPutCount = reply.kind === "count-lies" ? 0 : failed.size + (records.length - answered.length);
+    return { $metadata: metadata(200), FailedPutCount, Encrypted: true, RequestResponses };
   }
 
   /** The lake's events: every accepted line parsed. */
