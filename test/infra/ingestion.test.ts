@@ -608,7 +608,7 @@ describe("Ingestion: on the Api", () => {
     }
     // A body over API Gateway's own limit is a 413 that names it, with the CORS header.
     const tooLarge = document["x-amazon-apigateway-gateway-responses"].REQUEST_TOO_LARGE;
-    assert.equal(tooLarge.statusCode, 413);
+    assert.equal(tooLarge.statusCode, "413");
     assert.match(JSON.parse(tooLarge.responseTemplates["application/json"]).error, /at most 10 MB/);
     assert.equal(tooLarge.responseParameters["gatewayresponse.header.Access-Control-Allow-Origin"], `'${origin}'`);
     const me = document.paths["/events/me"].post;
