@@ -8,7 +8,7 @@
 // The list is committed (recorded-aws-calls.json) so the IAM test runs without the handler
 // tests. After the run, a root hook compares: a call a handler made that the file lacks fails
 // the run, and so does an entry a fully passing test file no longer produces. To rewrite the
-// entries of the files that ran: AWS_CALLS_UPDATE=1 npx mocha test/handlers/<file>.test.ts
+// entries of the files that ran (and fully passed): AWS_CALLS_UPDATE=1 npx mocha
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -113,8 +113,8 @@ export const isSigned = (headers: Record<string, unknown>) => /^AWS4-HMAC-SHA256
 
 // ---- the committed list and the check after the run ----
 
-export function readRecordedCalls(file = recordedCallsFile): RecordedCalls {
-  return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
+export function readRecordedCalls(): RecordedCalls {
+  return fs.existsSync(recordedCallsFile) ? JSON.parse(fs.readFileSync(recordedCallsFile, "utf8")) : {};
 }
 
 function sorted(calls: RecordedCalls): RecordedCalls {
@@ -147,34 +147,44 @@ function fullyPassedFiles(root: SuiteLike): Set<string> {
 }
 
 /**
- * Compares what the run recorded with the committed list. Returns the problems (empty when the
- * list is current); with `update`, rewrites the entries of the fully passed files instead.
+ * What is wrong with the committed list, given what a run recorded and which test files fully
+ * passed: a call made that the list lacks (always), an entry no longer made (only for files
+ * that fully passed, as a failed or filtered test may not have made its calls).
  */
-export function checkRecordedCalls(root: SuiteLike, options: { update: boolean; file?: string }): string[] {
-  const committed = readRecordedCalls(options.file);
-  const complete = fullyPassedFiles(root);
-  const ran: RecordedCalls = {};
-  for (const [file, byHandler] of recorded) {
-    ran[path.relative(repoRoot, file)] = Object.fromEntries([...byHandler].map(([h, calls]) => [h, [...calls]]));
-  }
-  if (options.update) {
-    const next: RecordedCalls = { ...committed };
-    for (const file of complete) delete next[file];
-    for (const [file, byHandler] of Object.entries(ran)) if (complete.has(file)) next[file] = byHandler;
-    fs.writeFileSync(options.file ?? recordedCallsFile, `${JSON.stringify(sorted(next), null, 2)}\n`);
-    return [];
-  }
+export function compareRecordedCalls(ran: RecordedCalls, committed: RecordedCalls, complete: Set<string>, listName = "recorded-aws-calls.json"): string[] {
   const problems: string[] = [];
   const files = new Set([...Object.keys(ran), ...[...complete].filter((f) => committed[f])]);
   for (const file of files) {
     for (const handler of new Set([...Object.keys(ran[file] ?? {}), ...Object.keys(committed[file] ?? {})]) as Set<HandlerName>) {
       const made = new Set(ran[file]?.[handler] ?? []);
       const listed = new Set(committed[file]?.[handler] ?? []);
-      for (const call of made) if (!listed.has(call)) problems.push(`${handler} made ${call} in ${file}, which ${path.relative(repoRoot, options.file ?? recordedCallsFile)} lacks`);
-      if (complete.has(file)) for (const call of listed) if (!made.has(call)) problems.push(`${handler} no longer makes ${call} in ${file}, which the list still has`);
+      for (const call of made) if (!listed.has(call)) problems.push(`${handler} made ${call} in ${file}, which ${listName} lacks`);
+      if (complete.has(file)) for (const call of listed) if (!made.has(call)) problems.push(`${handler} no longer makes ${call} in ${file}, which ${listName} still has`);
     }
   }
   return problems;
+}
+
+/** The committed entries with those of the fully passed files replaced by what they recorded. */
+export function updatedRecordedCalls(ran: RecordedCalls, committed: RecordedCalls, complete: Set<string>): RecordedCalls {
+  const next: RecordedCalls = { ...committed };
+  for (const file of complete) delete next[file];
+  for (const [file, byHandler] of Object.entries(ran)) if (complete.has(file)) next[file] = byHandler;
+  return sorted(next);
+}
+
+function checkRecordedCalls(root: SuiteLike, update: boolean): string[] {
+  const committed = readRecordedCalls();
+  const complete = fullyPassedFiles(root);
+  const ran: RecordedCalls = {};
+  for (const [file, byHandler] of recorded) {
+    ran[path.relative(repoRoot, file)] = Object.fromEntries([...byHandler].map(([h, calls]) => [h, [...calls]]));
+  }
+  if (update) {
+    fs.writeFileSync(recordedCallsFile, `${JSON.stringify(updatedRecordedCalls(ran, committed, complete), null, 2)}\n`);
+    return [];
+  }
+  return compareRecordedCalls(ran, committed, complete, path.relative(repoRoot, recordedCallsFile));
 }
 
 /** Root hooks (test/setup.ts): attribute calls to the running test's file; check the list at the end. */
@@ -187,9 +197,9 @@ export const awsCallHooks = {
     let root = this.test?.parent as (SuiteLike & { parent?: SuiteLike }) | undefined;
     while (root && (root as { parent?: SuiteLike }).parent) root = (root as { parent?: SuiteLike }).parent as typeof root;
     if (!root) return;
-    const problems = checkRecordedCalls(root, { update: Boolean(process.env.AWS_CALLS_UPDATE) });
+    const problems = checkRecordedCalls(root, Boolean(process.env.AWS_CALLS_UPDATE));
     if (problems.length) {
-      throw new Error(`The recorded AWS calls are out of date (the IAM simulator test checks the grants against them):\n  ${problems.join("\n  ")}\nRecord them again with: AWS_CALLS_UPDATE=1 npx mocha <the handler test files>`);
+      throw new Error(`The recorded AWS calls are out of date (the IAM simulator test checks the grants against them):\n  ${problems.join("\n  ")}\nRecord them again with: AWS_CALLS_UPDATE=1 npx mocha (rewrites the entries of every test file that fully passed)`);
     }
   },
 };
