@@ -24,7 +24,8 @@ const https = { ipProtocol: "tcp", fromPort: 443, toPort: 443 };
 function endpointPolicy(access: { actions: string[]; resources: pulumi.Input<string>[] }, accountId: pulumi.Input<string>): pulumi.Output<string> {
   const statement: PolicyStatement = {
     Sid: "OnlyThisStacksResources",
-    Principal: { AWS: "*" },
+    // "*" as the PrivateLink guide writes it; the condition keeps other accounts out.
+    Principal: "*",
     Action: access.actions,
     Resource: access.resources,
     Condition: { StringEquals: { "aws:PrincipalAccount": accountId } },

@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformConfig } from "./config";
-import { callerContext, policyDocument } from "./lib/iam";
+import { callerContext, policyDocument, searchHttpStatements, SearchRequests } from "./lib/iam";
 
 export type SearchDomainConfig = Pick<PlatformConfig,
   "region" | "protectData" | "logRetentionDays" | "searchInstanceType" | "searchInstanceCount" | "searchZoneCount" |
@@ -100,19 +100,17 @@ export class SearchDomain extends pulumi.ComponentResource {
   }
 
   /**
-   * The domain's resource policy: only these IAM roles may send HTTP requests to it (fine-grained
-   * access control then decides what each may do). Separate from the domain so the roles of
-   * functions that need the domain's endpoint can be admitted without a cycle.
+   * The domain's resource policy: each IAM role may send exactly its methods on its paths (and
+   * fine-grained access control then decides again inside the domain). AWS allows a request in
+   * the same account when the identity or this policy allows it, so this policy is as narrow as
+   * the roles' own. Separate from the domain so the roles of functions that need the domain's
+   * endpoint can be admitted without a cycle.
    */
-  admit(name: string, roleArns: pulumi.Input<string>[]): aws.opensearch.DomainPolicy {
+  admit(name: string, grants: { sid: string; roleArn: pulumi.Input<string>; requests: SearchRequests }[]): aws.opensearch.DomainPolicy {
     return new aws.opensearch.DomainPolicy(name, {
       domainName: this.domain.domainName,
-      accessPolicies: policyDocument([{
-        Sid: "OrderPathRolesOnly",
-        Principal: { AWS: pulumi.output(roleArns) },
-        Action: "es:ESHttp*",
-        Resource: pulumi.interpolate`${this.domain.arn}/*`,
-      }]),
+      accessPolicies: policyDocument(grants.flatMap((grant) =>
+        searchHttpStatements(grant.sid, this.domain.arn, grant.requests).map((statement) => ({ ...statement, Principal: { AWS: grant.roleArn } })))),
     }, { parent: this });
   }
 }

@@ -11,7 +11,9 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { indexerRoleName, readerRoleName } from "../handlers/search-access/security";
 import { createOrderRequestSchema } from "../handlers/shared/order";
+import { ordersIndex, ordersIndexTemplateName } from "../handlers/shared/order-index";
 import { ordersByCustomerIndex } from "../handlers/shared/tables";
 import { ApiRoute, lambdaProxy } from "./api";
 import { PlatformConfig } from "./config";
@@ -21,7 +23,7 @@ import { OrderTables } from "./orders-tables";
 import { bundleHandler } from "./lib/bundle";
 import { DeadLetterQueue } from "./lib/dead-letter-queue";
 import { BundledFunction } from "./lib/function";
-import { policyDocument, PolicyStatement } from "./lib/iam";
+import { policyDocument, PolicyStatement, searchHttpStatements, SearchRequests } from "./lib/iam";
 import { MonitoringTargets } from "./lib/monitoring-targets";
 import { StreamConsumer } from "./lib/stream-consumer";
 
@@ -42,6 +44,28 @@ export const searchAccessHandlerEntry = "handlers/search-access/index.ts";
 // The indexer has no config keys of its own: a 500-record _bulk with per-item retries fits in 60 s.
 export const indexerMemoryMb = 512;
 export const indexerTimeoutSeconds = 60;
+
+/**
+ * What each function sends to the search domain (method → exact paths), as the handler tests
+ * record it on the wire: the identity policies and the domain's access policy grant exactly this.
+ */
+export const searchRequests: Record<"api" | "indexer" | "searchAccess", SearchRequests> = {
+  // The search route: one POST with the query in the body.
+  api: { POST: [`/${ordersIndex}/_search`] },
+  // IndexBootstrap reads the template (GET), creates or upgrades it (POST, with and without
+  // ?create=true), checks (HEAD) and creates (PUT) the index, adds new fields to its mapping
+  // (POST); the bulk sender writes with PUT /orders/_bulk (the client's method for _bulk).
+  indexer: {
+    GET: [`/_index_template/${ordersIndexTemplateName}`],
+    HEAD: [`/${ordersIndex}`],
+    POST: [`/_index_template/${ordersIndexTemplateName}`, `/${ordersIndex}/_mapping`],
+    PUT: [`/${ordersIndex}`, `/${ordersIndex}/_bulk`],
+  },
+  // Replaces the two FGAC roles and their mappings, nothing else of the security configuration.
+  searchAccess: {
+    PUT: [indexerRoleName, readerRoleName].flatMap((role) => [`/_plugins/_security/api/roles/${role}`, `/_plugins/_security/api/rolesmapping/${role}`]),
+  },
+};
 
 /** The body model of POST /orders, from the shared zod contract (API Gateway checks it first). */
 export const createOrderBodySchema = { title: "CreateOrderRequest", ...z.toJSONSchema(createOrderRequestSchema, { target: "draft-4" }) } as Record<string, unknown>;
@@ -71,11 +95,11 @@ export class Orders extends pulumi.ComponentResource {
     this.deadLetterQueue = new DeadLetterQueue(`${name}-indexer-dlq`, { purpose: "search-indexer-failures" }, { parent: this });
 
     // Exactly what the order handler calls: conditional PutItem and GetItem on orders, Query on
-    // the customer index, BatchGetItem/GetItem on the catalog, Powertools idempotency records.
+    // the customer index, BatchGetItem on the catalog, Powertools idempotency records.
     const tableStatements: PolicyStatement[] = [
       { Sid: "CreateAndReadOrders", Action: ["dynamodb:PutItem", "dynamodb:GetItem"], Resource: orders.arn },
       { Sid: "ListCustomerOrders", Action: "dynamodb:Query", Resource: byCustomerArn },
-      { Sid: "PriceFromCatalog", Action: ["dynamodb:BatchGetItem", "dynamodb:GetItem"], Resource: products.arn },
+      { Sid: "PriceFromCatalog", Action: "dynamodb:BatchGetItem", Resource: products.arn },
       { Sid: "IdempotencyRecords", Action: ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], Resource: idempotency.arn },
     ];
     const tableActions = [...new Set(tableStatements.flatMap((s) => s.Action))].sort();
@@ -105,12 +129,12 @@ export class Orders extends pulumi.ComponentResource {
       securityGroupId: this.network.searchSecurityGroup.id,
       masterRoleArn: searchAccess.role.arn,
     }, { parent: this });
-    const domainPaths = pulumi.interpolate`${this.search.arn}/*`;
+    const domainArn = this.search.arn;
     this.searchEndpoint = this.search.endpoint;
 
     const securityApiPermission = new aws.iam.RolePolicy(`${name}-search-access-security-api`, {
       role: searchAccess.role.id,
-      policy: policyDocument([{ Sid: "WriteSearchSecurityConfig", Action: "es:ESHttpPut", Resource: domainPaths }]),
+      policy: policyDocument(searchHttpStatements("WriteSearchSecurityConfig", domainArn, searchRequests.searchAccess)),
     }, { parent: this });
 
     const api = new BundledFunction(`${name}-api`, {
@@ -129,7 +153,7 @@ export class Orders extends pulumi.ComponentResource {
         POWERTOOLS_SERVICE_NAME: "orders-api",
         POWERTOOLS_METRICS_NAMESPACE: "Ecommerce/Orders",
       },
-      policyStatements: [...tableStatements, { Sid: "SearchOrders", Action: ["es:ESHttpGet", "es:ESHttpPost"], Resource: domainPaths }],
+      policyStatements: [...tableStatements, ...searchHttpStatements("SearchOrders", domainArn, searchRequests.api)],
       vpc,
     }, { parent: this });
 
@@ -146,8 +170,7 @@ export class Orders extends pulumi.ComponentResource {
         POWERTOOLS_METRICS_NAMESPACE: "Ecommerce/Search",
       },
       policyStatements: [
-        // HEAD/GET the template and index, PUT them, POST _bulk.
-        { Sid: "IndexOrders", Action: ["es:ESHttpGet", "es:ESHttpHead", "es:ESHttpPost", "es:ESHttpPut"], Resource: domainPaths },
+        ...searchHttpStatements("IndexOrders", domainArn, searchRequests.indexer),
         // Documents the mapping refuses are sent here by the handler itself.
         { Sid: "DeadLetterUnindexable", Action: "sqs:SendMessage", Resource: this.deadLetterQueue.arn },
       ],
@@ -155,7 +178,11 @@ export class Orders extends pulumi.ComponentResource {
     }, { parent: this });
     this.functions = { api, indexer, searchAccess };
 
-    const accessPolicy = this.search.admit(`${name}-search-resource-policy`, [api.role.arn, indexer.role.arn, searchAccess.role.arn]);
+    const accessPolicy = this.search.admit(`${name}-search-resource-policy`, [
+      { sid: "OrdersApi", roleArn: api.role.arn, requests: searchRequests.api },
+      { sid: "SearchIndexer", roleArn: indexer.role.arn, requests: searchRequests.indexer },
+      { sid: "SearchAccess", roleArn: searchAccess.role.arn, requests: searchRequests.searchAccess },
+    ]);
 
     // Re-run whenever the roles or the role definitions (the handler's code) change. It needs
     // the whole network in place: the security group rules that let it reach the domain are

@@ -48,10 +48,11 @@ export class BundledFunction extends pulumi.ComponentResource {
       assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com", accountId),
     }, { parent: this });
 
-    const basePermissions: PolicyStatement[] = [
+    const basePermissions: pulumi.Input<PolicyStatement>[] = [
       { Sid: "WriteOwnLogs", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${this.logGroup.arn}:*` },
       // X-Ray accepts no narrower resource for trace uploads.
       { Sid: "WriteTraces", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
+      ...(args.vpc ? vpcNetworkInterfaceStatements(args.vpc, { partition, region: aws.getRegionOutput({}, { parent: this }).region, accountId }) : []),
     ];
     const policy = new aws.iam.RolePolicy(`${name}-policy`, {
       role: this.role.id,
@@ -59,14 +60,6 @@ export class BundledFunction extends pulumi.ComponentResource {
     }, { parent: this });
 
     const dependsOn: pulumi.Resource[] = [policy, this.logGroup];
-    if (args.vpc) {
-      // ENI management for VPC functions; AWS offers no resource-level scoping for creation.
-      dependsOn.push(new aws.iam.RolePolicyAttachment(`${name}-vpc-access`, {
-        role: this.role.name,
-        // aws.iam.ManagedPolicy's constants carry the aws partition: build the ARN in ours.
-        policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole`,
-      }, { parent: this }));
-    }
 
     this.function = new aws.lambda.Function(name, {
       description: args.description,
@@ -87,4 +80,27 @@ export class BundledFunction extends pulumi.ComponentResource {
     this.name = this.function.name;
     this.registerOutputs({ arn: this.arn, name: this.name, roleArn: this.role.arn, logGroup: this.logGroup.name });
   }
+}
+
+/**
+ * What Lambda does with a VPC function's role to attach it to its subnets (the Lambda VPC guide's
+ * list, inline instead of AWSLambdaVPCAccessExecutionRole, which would also let the function
+ * write every log group). The Describe calls work only on "*"; interfaces are created only in
+ * the function's own subnets with its own security groups, and managed in this account and region.
+ */
+export function vpcNetworkInterfaceStatements(
+  vpc: NonNullable<BundledFunctionArgs["vpc"]>,
+  context: { partition: pulumi.Input<string>; region: pulumi.Input<string>; accountId: pulumi.Input<string> },
+): pulumi.Input<PolicyStatement>[] {
+  const ec2 = (resource: pulumi.Input<string>) => pulumi.interpolate`arn:${context.partition}:ec2:${context.region}:${context.accountId}:${resource}`;
+  const interfaces = ec2("network-interface/*");
+  return [
+    pulumi.all([vpc.subnetIds, vpc.securityGroupIds]).apply(([subnets, groups]): PolicyStatement => ({
+      Sid: "CreateNetworkInterfacesInOwnSubnets",
+      Action: "ec2:CreateNetworkInterface",
+      Resource: [interfaces, ...subnets.map((id) => ec2(`subnet/${id}`)), ...groups.map((id) => ec2(`security-group/${id}`))],
+    })),
+    { Sid: "ManageNetworkInterfaces", Action: ["ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"], Resource: interfaces },
+    { Sid: "DescribeNetworkInterfaces", Action: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"], Resource: "*" },
+  ];
 }

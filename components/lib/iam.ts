@@ -50,6 +50,24 @@ export function apiGatewayTrustPolicy(): pulumi.Output<string> {
   return policyDocument([{ Principal: { Service: "apigateway.amazonaws.com" }, Action: "sts:AssumeRole" }]);
 }
 
+export type SearchMethod = "GET" | "HEAD" | "POST" | "PUT" | "DELETE";
+/** What a role sends to an OpenSearch domain: HTTP method → the exact paths (e.g. "/orders/_search"). */
+export type SearchRequests = Partial<Record<SearchMethod, string[]>>;
+
+const capitalised = (method: string) => `${method.charAt(0)}${method.slice(1).toLowerCase()}`;
+
+/**
+ * `es:ESHttp<Method>` on exactly the given paths of the domain, one statement per method (IAM
+ * authorizes an OpenSearch request by its method and its path under the domain's ARN).
+ */
+export function searchHttpStatements(sid: string, domainArn: pulumi.Input<string>, requests: SearchRequests): PolicyStatement[] {
+  return Object.entries(requests).map(([method, paths]) => ({
+    Sid: `${sid}${capitalised(method)}`,
+    Action: `es:ESHttp${capitalised(method)}`,
+    Resource: (paths ?? []).map((path) => pulumi.interpolate`${domainArn}${path}`),
+  }));
+}
+
 /** The account and partition this stack deploys to, for ARNs and conditions. Pass
  * `{ parent: this }` so the lookup uses the component's provider. */
 export function callerContext(opts?: pulumi.InvokeOutputOptions) {

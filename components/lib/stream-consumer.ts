@@ -26,7 +26,11 @@ export interface StreamConsumerArgs {
 /** What the event source mapping needs to read each kind of stream. */
 function readPermissions(source: StreamConsumerArgs["source"]): PolicyStatement[] {
   if (source.kind === "dynamodb") {
-    return [{ Sid: "ReadOrdersStream", Action: ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams"], Resource: source.streamArn }];
+    return [
+      { Sid: "ReadTableStream", Action: ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"], Resource: source.streamArn },
+      // ListStreams has no resource type: IAM authorizes it only on "*" (it lists stream ARNs, no records).
+      { Sid: "ListTableStreams", Action: "dynamodb:ListStreams", Resource: "*" },
+    ];
   }
   const statements: PolicyStatement[] = [{
     Sid: "ReadStream",

@@ -35,6 +35,8 @@ export const unscopableActions = [
   "xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets",
   "cloudwatch:PutMetricData",
   "ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses",
+  // No resource type in the IAM service reference: authorized only on "*".
+  "ec2:DescribeSubnets", "dynamodb:ListStreams",
 ];
 const unscopableWithoutCondition = (s: Statement) =>
   s.Action.every((a) => unscopableActions.includes(a)) &&

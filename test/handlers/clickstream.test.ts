@@ -11,6 +11,7 @@ import { clientConfig, startKinesis, startS3, type Emulator } from "../support/e
 import { kinesisStreamEvent, pageView as pageViewAt, productView as productViewAt, type StreamRecord } from "./support/clickstream-events";
 import type { ClickstreamEvent } from "../../handlers/shared/clickstream-event";
 import { FakeFirehose, FakePersonalize, instantRetryPolicy, silentLogger, type FirehoseReply, type PersonalizeReply } from "./support/clickstream-fakes";
+import { recordingSender } from "./support/aws-calls";
 import { createStream, putRecords, readRecords } from "./support/clickstream-kinesis";
 
 const lakeBucket = "lake";
@@ -62,10 +63,13 @@ describe("ClickstreamProcessor (kinesalite, s3rver)", function () {
     bucket?: string;
     delays?: number[];
   }): ClickstreamProcessorDeps {
+    // The processor's environment, by the names the component sets, for the call recorder.
+    const environment = { FIREHOSE_STREAM_NAME: "lake-stream", PERSONALIZE_TRACKING_ID: "tracker-1", LAKE_BUCKET: options.bucket ?? lakeBucket, QUARANTINE_PREFIX: "quarantine/" };
+    const recorded = <S extends { send: (command: any) => Promise<any> }>(service: string, sender: S) => recordingSender("clickstream-processor", service, sender, environment);
     return {
-      firehose: { client: options.firehose ?? new FakeFirehose(), deliveryStreamName: "lake-stream" },
-      personalize: options.personalize === null ? undefined : { client: options.personalize ?? new FakePersonalize(), trackingId: "tracker-1", concurrency: 3 },
-      quarantine: { client: s3, bucket: options.bucket ?? lakeBucket, prefix: "quarantine/" },
+      firehose: { client: recorded("firehose", options.firehose ?? new FakeFirehose()), deliveryStreamName: environment.FIREHOSE_STREAM_NAME },
+      personalize: options.personalize === null ? undefined : { client: recorded("personalize-events", options.personalize ?? new FakePersonalize()), trackingId: environment.PERSONALIZE_TRACKING_ID, concurrency: 3 },
+      quarantine: { client: recorded("s3", s3), bucket: environment.LAKE_BUCKET, prefix: environment.QUARANTINE_PREFIX },
       logger: silentLogger(),
       retry: instantRetryPolicy(options.delays),
     };

@@ -7,6 +7,7 @@ import { ordersIndex } from "../../handlers/shared/order-index";
 import {
   accessRequestSchema, applySearchAccess, indexerRoleName, readerRoleName, securityRoles,
 } from "../../handlers/search-access/security";
+import { isSigned, recordHttpCall } from "./support/aws-calls";
 
 process.env.AWS_REGION ??= "eu-west-1";
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -47,6 +48,9 @@ describe("search-access (FGAC roles and role mappings)", () => {
   beforeEach(() => {
     requests = [];
     statusFor = () => 200;
+  });
+  afterEach(() => {
+    for (const r of requests.filter((r) => isSigned({ authorization: r.authorization }))) recordHttpCall("search-access", r.method, r.path);
   });
 
   it("creates both roles before mapping the IAM role ARNs to them, every request SigV4-signed", async () => {

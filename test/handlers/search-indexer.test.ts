@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import type { DynamoDBRecord } from "aws-lambda";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { SendMessageCommand, SendMessageCommandInput, SendMessageCommandOutput } from "@aws-sdk/client-sqs";
-import type { Client } from "@opensearch-project/opensearch";
+import { Client } from "@opensearch-project/opensearch";
 import { ordersIndex, ordersIndexTemplate, ordersIndexTemplateName, toOrderSearchDocument } from "../../handlers/shared/order-index";
 import { maxBulkRequestBytes } from "../../handlers/search-indexer/bulk-request";
 import { DeadLetterMessage, SqsDeadLetterQueue } from "../../handlers/search-indexer/dead-letter";
@@ -14,6 +14,7 @@ import { IndexBootstrap } from "../../handlers/search-indexer/index-bootstrap";
 import { createSearchIndexer, IndexerMetric, MetricsSink } from "../../handlers/search-indexer/indexer";
 import { createSearchClient } from "../../handlers/search-indexer/search-client";
 import { insertRecord, marshallItem, modifyRecord, order, removeRecord, streamEvent } from "./support/opensearch-order-records";
+import { isSigned, recordHttpCall, recordingSender } from "./support/aws-calls";
 import { FakeOpenSearch } from "./support/opensearch-server";
 
 const queueUrl = "https://sqs.us-east-1.amazonaws.com/123456789012/search-indexer-dlq";
@@ -48,6 +49,8 @@ const silentLogger = new Logger({ logLevel: "SILENT" });
 describe("SearchIndexer", function () {
   let server: FakeOpenSearch;
   let client: Client;
+  /** The test's own look-ups and set-ups: unsigned, so they are not taken for the handler's calls. */
+  let lookup: Client;
   let sqs: FakeSqs;
   let metrics: RecordingMetrics;
   let sleeps: number[];
@@ -57,7 +60,7 @@ describe("SearchIndexer", function () {
     const index = createSearchIndexer({
       client,
       bootstrap,
-      deadLetters: new SqsDeadLetterQueue(sqs, queueUrl),
+      deadLetters: new SqsDeadLetterQueue(recordingSender("search-indexer", "sqs", sqs, { DEAD_LETTER_QUEUE_URL: queueUrl }), queueUrl),
       logger: silentLogger,
       metrics,
       bulk: {
@@ -73,7 +76,7 @@ describe("SearchIndexer", function () {
   }
 
   async function storedDocument(orderId: string) {
-    const response = await client.get({ index: ordersIndex, id: orderId }, { ignore: [404] });
+    const response = await lookup.get({ index: ordersIndex, id: orderId }, { ignore: [404] });
     const body = response.body as { found: boolean; _version?: number; _source?: Record<string, unknown> };
     return body.found ? { version: body._version, source: body._source } : undefined;
   }
@@ -81,6 +84,7 @@ describe("SearchIndexer", function () {
   beforeEach(async () => {
     server = await new FakeOpenSearch().start();
     client = createSearchClient({ node: server.endpoint, region: "us-east-1", getCredentials: async () => credentials });
+    lookup = new Client({ node: server.endpoint });
     sqs = new FakeSqs();
     metrics = new RecordingMetrics();
     sleeps = [];
@@ -88,7 +92,9 @@ describe("SearchIndexer", function () {
   });
 
   afterEach(async () => {
+    for (const request of server.requests.filter((r) => isSigned(r.headers))) recordHttpCall("search-indexer", request.method, request.path);
     await client.close();
+    await lookup.close();
     await server.stop();
   });
 
@@ -133,8 +139,8 @@ describe("SearchIndexer", function () {
     it("upgrades an older template and adds the new fields to the live index", async () => {
       const { lines: _lines, ...olderProperties } = ordersIndexTemplate.template.mappings.properties;
       const older = { ...ordersIndexTemplate, version: 0, template: { ...ordersIndexTemplate.template, mappings: { dynamic: "strict", properties: olderProperties } } };
-      await client.indices.putIndexTemplate({ name: ordersIndexTemplateName, body: older as never });
-      await client.indices.create({ index: ordersIndex });
+      await lookup.indices.putIndexTemplate({ name: ordersIndexTemplateName, body: older as never });
+      await lookup.indices.create({ index: ordersIndex });
       assert.equal(server.indices.get(ordersIndex)!.mappings.properties!.lines, undefined);
 
       await bootstrap.ensure();

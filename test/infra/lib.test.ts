@@ -94,9 +94,16 @@ describe("BundledFunction", () => {
       "xray:PutTraceSegments": ["*"],
       "xray:PutTelemetryRecords": ["*"],
       "dynamodb:GetItem": ["arn:aws:dynamodb:eu-west-1:123456789012:table/orders"],
+      // In a VPC: its network interfaces (inline, not AWSLambdaVPCAccessExecutionRole, which grants every log group).
+      // Created only in its own subnets with its own security groups.
+      "ec2:CreateNetworkInterface": ["network-interface/*", "security-group/sg-1", "subnet/subnet-a"].map((r) => `arn:aws:ec2:eu-west-1:123456789012:${r}`),
+      "ec2:DeleteNetworkInterface": ["arn:aws:ec2:eu-west-1:123456789012:network-interface/*"],
+      "ec2:AssignPrivateIpAddresses": ["arn:aws:ec2:eu-west-1:123456789012:network-interface/*"],
+      "ec2:UnassignPrivateIpAddresses": ["arn:aws:ec2:eu-west-1:123456789012:network-interface/*"],
+      "ec2:DescribeNetworkInterfaces": ["*"],
+      "ec2:DescribeSubnets": ["*"],
     });
-    assert.equal(mocks.named("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "fn-vpc-access").inputs.policyArn,
-      "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole");
+    assert.equal(mocks.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 0, "no managed policy attached");
   });
 });
 
@@ -163,6 +170,8 @@ describe("StreamConsumer and DeadLetterQueue", () => {
     const mocks = await run("dynamodb");
     const actions = Object.keys(allowedActions(mocks.named("aws:iam/rolePolicy:RolePolicy", "consumer-read").inputs.policy)).sort();
     assert.deepEqual(actions, ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams", "sqs:SendMessage"]);
+    // ListStreams has no resource type: on the stream's ARN it would be refused.
+    assert.deepEqual(allowedActions(mocks.named("aws:iam/rolePolicy:RolePolicy", "consumer-read").inputs.policy)["dynamodb:ListStreams"], ["*"]);
   });
 });
 

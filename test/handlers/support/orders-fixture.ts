@@ -17,16 +17,19 @@ import {
   productsTableKeys,
 } from "../../../handlers/shared/tables";
 import { clientConfig, type Emulator, startDynamoDb } from "../../support/emulators";
+import { recordHttpCall, recordingClient } from "./aws-calls";
 import { lambdaContext } from "./orders-events";
 import { type SearchServer, startSearchServer } from "./orders-search-server";
 
 export const allowedOrigin = "https://shop.example.com";
 export const tables = { orders: "orders", products: "products", idempotency: "idempotency" };
+/** The tables as the component names them in the handler's environment (for the call recorder). */
+const environment = { ORDERS_TABLE: tables.orders, PRODUCTS_TABLE: tables.products, IDEMPOTENCY_TABLE: tables.idempotency };
 
 export interface OrdersFixture {
   /** Runs the handler with `remainingTimeMs` left in the invocation (default 10 s). */
   invoke(event: APIGatewayProxyEvent, remainingTimeMs?: number): Promise<APIGatewayProxyResult>;
-  /** Every item of the orders table. */
+  /** Every item of the orders table (read with the test's own client, not the handler's). */
   storedOrders(): Promise<Order[]>;
   documentClient: DynamoDBDocumentClient;
   dynamoDb: DynamoDBClient;
@@ -68,13 +71,15 @@ export async function startOrdersFixture(options: { now?: () => Date } = {}): Pr
   const dynamoDb = new DynamoDBClient(clientConfig(emulator));
   await createOrderTables(dynamoDb);
   const documentClient = DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } });
+  // The handler's own client: what it sends is recorded for the IAM simulator test.
+  const handlerDynamoDb = recordingClient("orders-api", "dynamodb", new DynamoDBClient(clientConfig(emulator)), environment);
   const metrics = quietMetrics();
   const api = createOrdersApi({
-    documentClient,
+    documentClient: DynamoDBDocumentClient.from(handlerDynamoDb, { marshallOptions: { removeUndefinedValues: true } }),
     ordersTable: tables.orders,
     productsTable: tables.products,
     idempotency: {
-      persistenceStore: new DynamoDBPersistenceLayer({ tableName: tables.idempotency, awsSdkV3Client: dynamoDb }),
+      persistenceStore: new DynamoDBPersistenceLayer({ tableName: tables.idempotency, awsSdkV3Client: handlerDynamoDb }),
       expiresAfterSeconds: 3600,
     },
     search: new Client({ node: searchServer.endpoint, maxRetries: 0, requestTimeout: 5000 }),
@@ -84,7 +89,14 @@ export async function startOrdersFixture(options: { now?: () => Date } = {}): Pr
     now: options.now,
   });
   return {
-    invoke: (event, remainingTimeMs) => api(event, lambdaContext(remainingTimeMs)),
+    invoke: async (event, remainingTimeMs) => {
+      const searchesBefore = searchServer.requests.length;
+      try {
+        return await api(event, lambdaContext(remainingTimeMs));
+      } finally {
+        for (const r of searchServer.requests.slice(searchesBefore)) recordHttpCall("orders-api", r.method, r.path);
+      }
+    },
     storedOrders: async () => {
       const items: Order[] = [];
       let ExclusiveStartKey: Record<string, unknown> | undefined;
@@ -102,6 +114,7 @@ export async function startOrdersFixture(options: { now?: () => Date } = {}): Pr
     stop: async () => {
       metrics.clearMetrics();
       dynamoDb.destroy();
+      handlerDynamoDb.destroy();
       await searchServer.stop();
       await emulator.stop();
     },

@@ -30,6 +30,14 @@ const readBody = (req: IncomingMessage) =>
     req.on("error", reject);
   });
 
+const safeJson = (text: string): Record<string, any> => {
+  try {
+    return text ? JSON.parse(text) : {};
+  } catch {
+    return { unparsed: text };
+  }
+};
+
 export function startSearchServer(): Promise<SearchServer> {
   const requests: RecordedSearch[] = [];
   let documents: object[] = [];
@@ -42,8 +50,9 @@ export function startSearchServer(): Promise<SearchServer> {
       res.writeHead(status, { "content-type": "application/json; charset=UTF-8" });
       res.end(JSON.stringify(body));
     };
+    // Every request is recorded, the ones it does not serve too (the IAM test reads them).
+    requests.push({ method: req.method ?? "", path: url.pathname, query: url.searchParams, body: safeJson(text) });
     if (!url.pathname.endsWith("/_search")) return send(404, { error: { type: "not_found", reason: url.pathname }, status: 404 });
-    requests.push({ method: req.method ?? "", path: url.pathname, query: url.searchParams, body: text ? JSON.parse(text) : {} });
     if (delayMs > 0) await new Promise((done) => setTimeout(done, delayMs));
     if (res.destroyed) return;
     if (failure) {
