@@ -16,8 +16,8 @@
 //
 // Shapes as documented for TransactWriteItems: 1-100 actions, exactly one of ConditionCheck /
 // Put / Update / Delete per action, one action per item, `ClientRequestToken` (optional) makes
-// a retry within 10 minutes return the first outcome, `TransactionCanceledException` with one
-// `CancellationReasons` entry per action (`None`, `ConditionalCheckFailed` with the old `Item`
+// a retry within 10 minutes of a success return that success without applying it again,
+// `TransactionCanceledException` with one `CancellationReasons` entry per action (`None`, `ConditionalCheckFailed` with the old `Item`
 // when `ReturnValuesOnConditionCheckFailure` is `ALL_OLD`, `ValidationError`).
 import { createHash, randomUUID } from "node:crypto";
 import http from "node:http";
@@ -240,7 +240,7 @@ export async function startTransactionalDynamo(options: { target: string }): Pro
     };
   }
 
-  /** TransactWriteItems, with ClientRequestToken replaying the first outcome for 10 minutes. */
+  /** TransactWriteItems, with ClientRequestToken replaying a success for 10 minutes. */
   async function transactOnce(text: string): Promise<{ status: number; body: string }> {
     let body: Record<string, any>;
     try {
@@ -270,8 +270,8 @@ export async function startTransactionalDynamo(options: { target: string }): Pro
       if (!(err instanceof DynamoError)) throw err;
       outcome = wire(err);
     }
-    // Validation failures were never a transaction; the rest is remembered for the token.
-    if (token !== undefined && !outcome.body.includes("ValidationException")) outcomes.set(token, { requestHash, at: now, ...outcome });
+    // AWS documents the replay of a successful call; a refused or cancelled one may be retried as new.
+    if (token !== undefined && outcome.status === 200) outcomes.set(token, { requestHash, at: now, ...outcome });
     return outcome;
   }
 
