@@ -54,8 +54,13 @@ export const sortOrders = ["asc", "desc"] as const;
 export const defaultProductPageSize = 24;
 export const maxProductPageSize = 100;
 
-/** GET /products?category=&sort=name|price&order=asc|desc&limit=1..100&cursor= */
-export const listProductsQuerySchema = z.strictObject({
+/**
+ * GET /products?category=&sort=name|price&order=asc|desc&limit=1..100&cursor=
+ * Other parameters (utm_source, cache busters) are ignored, not refused: the listing is cached
+ * by these five alone, so answering a stray parameter with a 400 would cache that 400 for
+ * the plain listing.
+ */
+export const listProductsQuerySchema = z.object({
   category: categorySchema.optional(),
   sort: z.enum(productSorts, { error: `sort must be one of ${productSorts.join(", ")}` }).default("name"),
   order: z.enum(sortOrders, { error: `order must be one of ${sortOrders.join(", ")}` }).default("asc"),
