@@ -1,5 +1,6 @@
 // Stock is real: POST /orders takes it in the transaction that stores the order, refuses
 // with a 409 naming what is left, and never oversells under contention.
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { strict as assert } from "node:assert";
 import { randomUUID } from "node:crypto";
 import catalog from "../../catalog/products.json";
@@ -94,5 +95,47 @@ describe("orders: stock", () => {
     const stored = await fx.storedOrders();
     assert.equal(stored.length, 10);
     assert.equal(stored.reduce((sum: number, o: Order) => sum + o.itemCount, 0), 10);
+  });
+
+  describe("AWS cancels a transaction that meets another one on the same item (TransactionConflict)", () => {
+    /** The next `times` TransactWriteItems calls are cancelled as AWS does under contention. */
+    function conflictTimes(times: number): { attempts: () => number } {
+      const send = fx.documentClient.send.bind(fx.documentClient);
+      let attempts = 0;
+      (fx.documentClient as { send: unknown }).send = async (command: { constructor: { name: string }; input: { TransactItems?: unknown[] } }) => {
+        if (command.constructor.name === "TransactWriteCommand") {
+          attempts++;
+          if (attempts <= times) {
+            throw new TransactionCanceledException({
+              $metadata: { httpStatusCode: 400 },
+              message: "Transaction cancelled, please refer cancellation reasons for specific reasons [None, TransactionConflict]",
+              CancellationReasons: command.input.TransactItems!.map((_, i) => (i === 1 ? { Code: "TransactionConflict", Message: "Transaction is ongoing for the item" } : { Code: "None" })),
+            });
+          }
+        }
+        return send(command as never);
+      };
+      return { attempts: () => attempts };
+    }
+
+    it("is retried: the order is placed once and its stock taken once", async () => {
+      const conflicts = conflictTimes(2);
+      const response = await order([{ sku: tent, quantity: 1 }]);
+      assert.equal(response.statusCode, 201, response.body);
+      assert.equal(conflicts.attempts(), 3);
+      assert.equal((await fx.storedOrders()).length, 1);
+      assert.equal(await fx.stockOf(tent), catalog.find((p) => p.sku === tent)!.stock - 1);
+    });
+
+    it("still conflicting after the retries: a 409 with Retry-After, nothing stored or taken", async () => {
+      const conflicts = conflictTimes(100);
+      const response = await order([{ sku: tent, quantity: 1 }]);
+      assert.equal(response.statusCode, 409, response.body);
+      assert.equal(response.headers?.["Retry-After"], "1");
+      assert.match(bodyOf(response).error, /retry shortly/);
+      assert.equal(conflicts.attempts(), 4);
+      assert.deepEqual(await fx.storedOrders(), []);
+      assert.equal(await fx.stockOf(tent), catalog.find((p) => p.sku === tent)!.stock);
+    });
   });
 });
