@@ -97,7 +97,8 @@ export function createOrderRoute(deps: OrdersDependencies) {
       totalCents: lines.reduce((sum, l) => sum + l.lineTotalCents, 0),
       version: 1,
     };
-    // A new command (so a new ClientRequestToken) per attempt: each attempt is a new transaction.
+    // 1 + at most 50 lines: within TransactWriteItems' 100 actions. A new command (so a new
+    // ClientRequestToken) per attempt: each attempt is a new transaction.
     const transaction = () =>
       new TransactWriteCommand({
         TransactItems: [

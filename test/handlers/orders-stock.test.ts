@@ -4,7 +4,7 @@ import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { strict as assert } from "node:assert";
 import { randomUUID } from "node:crypto";
 import catalog from "../../catalog/products.json";
-import type { Order } from "../../handlers/shared/order";
+import { maxLinesPerOrder, type Order } from "../../handlers/shared/order";
 import { createOrderEvent } from "./support/orders-events";
 import { bodyOf, type OrdersFixture, startOrdersFixture } from "./support/orders-fixture";
 
@@ -23,6 +23,11 @@ describe("orders: stock", () => {
 
   const order = (lines: { sku: string; quantity: number }[], sub = "alice", key = randomUUID()) =>
     fx.invoke(createOrderEvent(sub, key, { lines }));
+
+  it("the largest order fits one transaction: the order and one stock action per line, at most 100 actions", () => {
+    // TransactWriteItems takes at most 100 actions; placing and cancelling both use 1 + lines.
+    assert.ok(1 + maxLinesPerOrder <= 100, `${1 + maxLinesPerOrder} actions`);
+  });
 
   it("starts from the catalog's stock and takes each line's quantity with the order", async () => {
     const seeded = catalog.find((p) => p.sku === mug)!.stock;
