@@ -5,6 +5,7 @@ import * as awsNative from "@pulumi/aws-native";
 import { Analytics } from "./components/analytics";
 import { Api } from "./components/api";
 import { Auth } from "./components/auth";
+import { Catalog } from "./components/catalog";
 import { loadConfig } from "./components/config";
 import { Ingestion, lakeEventsPrefix, quarantinePrefix } from "./components/ingestion";
 import { Monitoring } from "./components/monitoring";
@@ -31,12 +32,18 @@ const storefront = new Storefront("storefront", { config }, opts);
 const auth = new Auth("auth", { config, storefrontUrl: storefront.url }, opts);
 const ingestion = new Ingestion("ingestion", { config, allowedOrigin: storefront.url }, opts);
 const orders = new Orders("orders", { config, allowedOrigin: storefront.url }, opts);
-// The API is assembled from the routes the components declare: POST /events, /orders...
+const catalog = new Catalog("catalog", {
+  config,
+  products: orders.tables.products,
+  inventory: orders.tables.inventory,
+  allowedOrigin: storefront.url,
+}, opts);
+// The API is assembled from the routes the components declare: POST /events, /products, /orders...
 const api = new Api("api", {
   config,
   userPoolArn: auth.userPool.arn,
   allowedOrigin: storefront.url,
-  routes: [...ingestion.routes, ...orders.routes],
+  routes: [...ingestion.routes, ...catalog.routes, ...orders.routes],
 }, opts);
 
 // Athena over the lake: tables, the workgroup with the named queries, the analyst policy.
@@ -53,7 +60,7 @@ const analytics = new Analytics("analytics", {
 // Alarms and the dashboard cover every moving part each component lists.
 const monitoring = new Monitoring("monitoring", {
   config,
-  targets: [storefront.monitoring, api.monitoring, ingestion.monitoring, orders.monitoring],
+  targets: [storefront.monitoring, api.monitoring, ingestion.monitoring, catalog.monitoring, orders.monitoring],
 }, opts);
 
 storefront.publishRuntimeConfig({

@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark's figures as tables. Never pass/fail; the figures go in
 // the closing notes and are compared against the AWS limits in DESIGN.md.
 import { benchmark as analytics } from "./analytics";
+import { benchmark as catalog } from "./catalog";
 import { benchmark as clickstream } from "./clickstream";
 import { benchmark as orders } from "./orders";
 import { benchmark as searchIndexer } from "./search-indexer";
@@ -14,6 +15,7 @@ interface Benchmark {
 const benchmarks: Benchmark[] = [
   // Each module exports `benchmark: Benchmark`; listed here in the order they print.
   clickstream,
+  catalog,
   orders,
   searchIndexer,
   analytics,

@@ -38,6 +38,11 @@ export interface ApiRoute {
   optionalQuery?: string[];
   /** Route throttling tighter or looser than the stage's. */
   throttle?: { rateLimit: number; burstLimit: number };
+  /**
+   * Serve this public GET from the stage cache for this many seconds, keyed by its path and
+   * query parameters. Only for answers that are the same for every caller. 0 or absent: never.
+   */
+  cacheTtlSeconds?: number;
 }
 
 export interface ApiArgs {
@@ -152,6 +157,18 @@ function preflight(methods: string[], origin: string) {
 
 type ResolvedRoute = Omit<ApiRoute, "integration" | "invokes"> & { integration: Record<string, unknown> };
 
+/** The stage cache's key for a cached route: every path and query parameter it declares. */
+export function cacheKeyParameters(route: Pick<ApiRoute, "path" | "requiredQuery" | "optionalQuery">): string[] {
+  const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => `method.request.path.${m[1]}`);
+  const query = [...(route.requiredQuery ?? []), ...(route.optionalQuery ?? [])].map((q) => `method.request.querystring.${q}`);
+  return [...pathParams, ...query];
+}
+
+const isCached = (route: Pick<ApiRoute, "cacheTtlSeconds">) => (route.cacheTtlSeconds ?? 0) > 0;
+
+/** The stage cache's size in GB: the smallest there is; the cached answers (the catalog) are small. */
+export const cacheClusterSizeGb = "0.5";
+
 /** The OpenAPI 3 document of the whole API, with API Gateway's extensions. */
 export function openApiDocument(title: string, routes: ResolvedRoute[], userPoolArn: string, origin: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -177,7 +194,9 @@ export function openApiDocument(title: string, routes: ResolvedRoute[], userPool
         : {}),
       ...(route.authorization === "cognito" ? { security: [{ cognito: [] }] } : {}),
       "x-amazon-apigateway-request-validator": route.bodySchema ? "body-and-params" : "params",
-      "x-amazon-apigateway-integration": route.integration,
+      "x-amazon-apigateway-integration": isCached(route)
+        ? { ...route.integration, cacheKeyParameters: cacheKeyParameters(route), cacheNamespace: route.path }
+        : route.integration,
       responses: { "200": { description: "Success", headers: { "Access-Control-Allow-Origin": { schema: { type: "string" } } } } },
     };
   }
@@ -301,11 +320,15 @@ export class Api extends pulumi.ComponentResource {
     this.accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { retentionInDays: c.logRetentionDays }, { parent: this });
     const logging = c.apiAccountSettings ? [this.cloudWatchLogging(name, partition)] : [];
 
+    const cachedRoutes = this.routes.filter(isCached);
     this.stage = new aws.apigateway.Stage(`${name}-stage`, {
       restApi: this.restApi.id,
       deployment: deployment.id,
       stageName,
       xrayTracingEnabled: true,
+      // A cache cluster only when a route is cached: it is billed by the hour.
+      cacheClusterEnabled: cachedRoutes.length > 0,
+      cacheClusterSize: cachedRoutes.length > 0 ? cacheClusterSizeGb : undefined,
       accessLogSettings: { destinationArn: this.accessLogs.arn, format: JSON.stringify(accessLogFormat) },
     }, { parent: this, dependsOn: logging });
 
@@ -313,14 +336,31 @@ export class Api extends pulumi.ComponentResource {
       restApi: this.restApi.id,
       stageName: this.stage.stageName,
       methodPath: "*/*",
-      settings: { metricsEnabled: true, loggingLevel: "ERROR", dataTraceEnabled: false, throttlingRateLimit: c.apiRateLimit, throttlingBurstLimit: c.apiBurstLimit },
+      // Caching off for everything not cached explicitly: with a cache cluster, API Gateway
+      // would otherwise cache every GET, including a customer's own orders, for every caller.
+      settings: { metricsEnabled: true, loggingLevel: "ERROR", dataTraceEnabled: false, throttlingRateLimit: c.apiRateLimit, throttlingBurstLimit: c.apiBurstLimit, cachingEnabled: false },
     }, { parent: this });
-    for (const route of this.routes.filter((r) => r.throttle)) {
-      new aws.apigateway.MethodSettings(`${name}-throttle-${methodPath(route).replace(/[^a-zA-Z0-9]+/g, "-")}`, {
+    for (const route of this.routes.filter((r) => r.throttle || isCached(r))) {
+      const throttle = route.throttle ?? { rateLimit: c.apiRateLimit, burstLimit: c.apiBurstLimit };
+      new aws.apigateway.MethodSettings(`${name}-${route.throttle ? "throttle" : "cache"}-${methodPath(route).replace(/[^a-zA-Z0-9]+/g, "-")}`, {
         restApi: this.restApi.id,
         stageName: this.stage.stageName,
         methodPath: methodPath(route),
-        settings: { metricsEnabled: true, loggingLevel: "ERROR", dataTraceEnabled: false, throttlingRateLimit: route.throttle!.rateLimit, throttlingBurstLimit: route.throttle!.burstLimit },
+        settings: {
+          metricsEnabled: true, loggingLevel: "ERROR", dataTraceEnabled: false,
+          throttlingRateLimit: throttle.rateLimit, throttlingBurstLimit: throttle.burstLimit,
+          ...(isCached(route)
+            ? {
+                cachingEnabled: true,
+                cacheTtlInSeconds: route.cacheTtlSeconds,
+                cacheDataEncrypted: true,
+                // A client's `Cache-Control: max-age=0` must not empty the cache for everyone:
+                // only signed requests with execute-api:InvalidateCache may, and others are ignored.
+                requireAuthorizationForCacheControl: true,
+                unauthorizedCacheControlHeaderStrategy: "SUCCEED_WITHOUT_RESPONSE_HEADER",
+              }
+            : { cachingEnabled: false }),
+        },
       }, { parent: this });
     }
 

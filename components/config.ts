@@ -50,6 +50,8 @@ export const configKeys = {
   apiRateLimit: key(int(1, 10000), "API stage steady-state request rate limit (requests/s).", 50, 1000),
   apiBurstLimit: key(int(1, 5000), "API stage burst limit (requests).", 100, 2000),
   apiAccountSettings: key(z.boolean(), "This stack sets the account's API Gateway CloudWatch Logs role (one setting per account and region, kept when the stack is destroyed). Let exactly one stack per account and region own it; set false in the others.", true),
+  apiCacheSeconds: key(int(0, 3600), "Seconds the API stage cache serves the public catalog routes (GET /products, /products/{sku}); 0: no stage cache, and no cache cluster billed.", 0, 300),
+  catalogMemoryMb: key(int(128, 10240), "Catalog API Lambda memory, in MB.", 256, 512),
   eventsRateLimit: key(int(1, 10000), "Request rate limit of POST /events (requests/s).", 100, 5000),
   eventsBurstLimit: key(int(1, 5000), "Burst limit of POST /events (requests).", 200, 5000),
 

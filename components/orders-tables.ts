@@ -1,12 +1,12 @@
 // The order path's DynamoDB tables, built from the same key definitions the handler tests use
-// (handlers/shared/tables.ts), and the products table seeded from catalog/products.json.
+// (handlers/shared/tables.ts); the products and inventory tables seeded from catalog/products.json.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
-import { type Product, productSchema } from "../handlers/shared/order";
-import { idempotencyTableKeys, ordersTableKeys, productsTableKeys, pulumiTableKeyArgs, type TableKeys } from "../handlers/shared/tables";
+import { type Product, productSchema } from "../handlers/shared/product";
+import { idempotencyTableKeys, inventoryTableKeys, ordersTableKeys, productsTableKeys, pulumiTableKeyArgs, type TableKeys } from "../handlers/shared/tables";
 import { PlatformConfig } from "./config";
 import { repoRoot } from "./lib/bundle";
 
@@ -24,15 +24,22 @@ export function loadCatalog(file = path.join(repoRoot, catalogFile)): Product[] 
   return parsed.data;
 }
 
-/** A product as a DynamoDB item (attribute-value JSON); prices are numbers (N), in cents. */
+/** A product's catalog entry as a DynamoDB item (attribute-value JSON); prices are numbers (N), in cents. No stock. */
 export function productItem(product: Product): string {
   return JSON.stringify({
     sku: { S: product.sku },
     name: { S: product.name },
-    priceCents: { N: String(product.priceCents) },
+    description: { S: product.description },
     category: { S: product.category },
+    priceCents: { N: String(product.priceCents) },
     currency: { S: product.currency },
+    image: { S: product.image },
   });
+}
+
+/** A product's first stock as an inventory item. */
+export function inventoryItem(product: Product): string {
+  return JSON.stringify({ sku: { S: product.sku }, stock: { N: String(product.stock) } });
 }
 
 export class OrderTables extends pulumi.ComponentResource {
@@ -40,9 +47,12 @@ export class OrderTables extends pulumi.ComponentResource {
   public readonly orders: aws.dynamodb.Table;
   /** The priced catalog (key sku). */
   public readonly products: aws.dynamodb.Table;
+  /** Stock per product (key sku): runtime state. */
+  public readonly inventory: aws.dynamodb.Table;
   /** Powertools idempotency records (key id, TTL on expiration). */
   public readonly idempotency: aws.dynamodb.Table;
   public readonly catalogItems: aws.dynamodb.TableItem[];
+  public readonly inventoryItems: aws.dynamodb.TableItem[];
 
   constructor(name: string, args: { config: OrderTablesConfig }, opts?: pulumi.ComponentResourceOptions) {
     super("ecommerce:orders:OrderTables", name, {}, opts);
@@ -62,15 +72,28 @@ export class OrderTables extends pulumi.ComponentResource {
 
     this.orders = table("orders", ordersTableKeys);
     this.products = table("products", productsTableKeys);
+    this.inventory = table("inventory", inventoryTableKeys);
     this.idempotency = table("idempotency", idempotencyTableKeys);
 
-    this.catalogItems = loadCatalog().map((product) =>
+    const catalog = loadCatalog();
+    // The catalog is declared here: every `pulumi up` writes each product's name, text and price.
+    this.catalogItems = catalog.map((product) =>
       new aws.dynamodb.TableItem(`${name}-product-${product.sku.toLowerCase()}`, {
         tableName: this.products.name,
         hashKey: this.products.hashKey,
         item: productItem(product),
       }, { parent: this }));
+    // Stock is not: orders change it at run time. A new sku's item is created with the
+    // catalog's stock, and `ignoreChanges` stops a later `pulumi up` (a changed seed in the
+    // file, or a refresh that saw the live count) from ever writing it back. Restocking is an
+    // operation on the table, not a deployment.
+    this.inventoryItems = catalog.map((product) =>
+      new aws.dynamodb.TableItem(`${name}-stock-${product.sku.toLowerCase()}`, {
+        tableName: this.inventory.name,
+        hashKey: this.inventory.hashKey,
+        item: inventoryItem(product),
+      }, { parent: this, ignoreChanges: ["item"], retainOnDelete: protectData }));
 
-    this.registerOutputs({ orders: this.orders.name, products: this.products.name, idempotency: this.idempotency.name });
+    this.registerOutputs({ orders: this.orders.name, products: this.products.name, inventory: this.inventory.name, idempotency: this.idempotency.name });
   }
 }

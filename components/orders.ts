@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { indexerRoleName, readerRoleName } from "../handlers/search-access/security";
-import { createOrderRequestSchema } from "../handlers/shared/order";
+import { createOrderRequestSchema, updateOrderStatusRequestSchema } from "../handlers/shared/order";
 import { ordersIndex, ordersIndexTemplateName } from "../handlers/shared/order-index";
 import { ordersByCustomerIndex } from "../handlers/shared/tables";
 import { ApiRoute, lambdaProxy } from "./api";
@@ -70,6 +70,9 @@ export const searchRequests: Record<"api" | "indexer" | "searchAccess", SearchRe
 /** The body model of POST /orders, from the shared zod contract (API Gateway checks it first). */
 export const createOrderBodySchema = { title: "CreateOrderRequest", ...z.toJSONSchema(createOrderRequestSchema, { target: "draft-4" }) } as Record<string, unknown>;
 
+/** The body model of PATCH /orders/{orderId}. */
+export const updateOrderStatusBodySchema = { title: "UpdateOrderStatusRequest", ...z.toJSONSchema(updateOrderStatusRequestSchema, { target: "draft-4" }) } as Record<string, unknown>;
+
 export class Orders extends pulumi.ComponentResource {
   public readonly tables: OrderTables;
   public readonly network: OrdersNetwork;
@@ -90,23 +93,26 @@ export class Orders extends pulumi.ComponentResource {
     const c = args.config;
 
     this.tables = new OrderTables(`${name}-tables`, { config: c }, { parent: this });
-    const { orders, products, idempotency } = this.tables;
+    const { orders, products, inventory, idempotency } = this.tables;
     const byCustomerArn = pulumi.interpolate`${orders.arn}/index/${ordersByCustomerIndex}`;
     this.deadLetterQueue = new DeadLetterQueue(`${name}-indexer-dlq`, { purpose: "search-indexer-failures" }, { parent: this });
 
-    // Exactly what the order handler calls: conditional PutItem and GetItem on orders, Query on
-    // the customer index, BatchGetItem on the catalog, Powertools idempotency records.
+    // Exactly what the order handler calls: on orders, the conditional Put (create) and Update
+    // (status change) inside TransactWriteItems, which IAM authorises per action, and GetItem;
+    // Query on the customer index; BatchGetItem/GetItem on the catalog; UpdateItem on the
+    // inventory (stock taken and given back in the same transactions); idempotency records.
     const tableStatements: PolicyStatement[] = [
-      { Sid: "CreateAndReadOrders", Action: ["dynamodb:PutItem", "dynamodb:GetItem"], Resource: orders.arn },
+      { Sid: "CreateReadAndUpdateOrders", Action: ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem"], Resource: orders.arn },
       { Sid: "ListCustomerOrders", Action: "dynamodb:Query", Resource: byCustomerArn },
       { Sid: "PriceFromCatalog", Action: "dynamodb:BatchGetItem", Resource: products.arn },
+      { Sid: "ReserveAndReturnStock", Action: "dynamodb:UpdateItem", Resource: inventory.arn },
       { Sid: "IdempotencyRecords", Action: ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], Resource: idempotency.arn },
     ];
     const tableActions = [...new Set(tableStatements.flatMap((s) => s.Action))].sort();
 
     this.network = new OrdersNetwork(`${name}-network`, {
       config: c,
-      dynamoDbAccess: { actions: tableActions, resources: [orders.arn, byCustomerArn, products.arn, idempotency.arn] },
+      dynamoDbAccess: { actions: tableActions, resources: [orders.arn, byCustomerArn, products.arn, inventory.arn, idempotency.arn] },
       sqsAccess: { actions: ["sqs:SendMessage"], resources: [this.deadLetterQueue.arn] },
     }, { parent: this });
     const vpc = { subnetIds: this.network.privateSubnetIds, securityGroupIds: [this.network.lambdaSecurityGroup.id] };
@@ -139,13 +145,14 @@ export class Orders extends pulumi.ComponentResource {
 
     const api = new BundledFunction(`${name}-api`, {
       entry: orderHandlerEntry,
-      description: "Orders API: create (idempotent, priced from the catalog), get, list mine, search",
+      description: "Orders API: create (idempotent, priced from the catalog, stock reserved), get, list mine, search, status change (admin)",
       memoryMb: c.orderMemoryMb,
       timeoutSeconds: c.orderTimeoutSeconds,
       logRetentionDays: c.logRetentionDays,
       environment: {
         ORDERS_TABLE: orders.name,
         PRODUCTS_TABLE: products.name,
+        INVENTORY_TABLE: inventory.name,
         IDEMPOTENCY_TABLE: idempotency.name,
         OPENSEARCH_ENDPOINT: this.searchEndpoint,
         ALLOWED_ORIGIN: args.allowedOrigin,
@@ -212,6 +219,8 @@ export class Orders extends pulumi.ComponentResource {
       route("POST", "/orders", { bodySchema: { name: "CreateOrderRequest", schema: createOrderBodySchema }, requiredHeaders: ["Idempotency-Key"] }),
       route("GET", "/orders", { optionalQuery: ["limit", "cursor"] }),
       route("GET", "/orders/{orderId}"),
+      // The admin group only; the handler refuses anyone else with a 403.
+      route("PATCH", "/orders/{orderId}", { bodySchema: { name: "UpdateOrderStatusRequest", schema: updateOrderStatusBodySchema } }),
       route("GET", "/orders/search", { optionalQuery: ["q", "status", "from", "to", "limit"] }),
       // Any other method reaches the handler, which answers 405 with an Allow header.
       route("ANY", "/orders"),
@@ -223,13 +232,14 @@ export class Orders extends pulumi.ComponentResource {
       functions: [api, searchAccess],
       streamConsumers: [indexer],
       deadLetterQueues: [this.deadLetterQueue],
-      tables: [orders, products, idempotency],
+      tables: [orders, products, inventory, idempotency],
       searchDomains: [this.search.domain],
     };
 
     this.registerOutputs({
       ordersTable: orders.name,
       productsTable: products.name,
+      inventoryTable: inventory.name,
       idempotencyTable: idempotency.name,
       searchEndpoint: this.searchEndpoint,
       vpcId: this.network.vpcId,

@@ -1,4 +1,5 @@
-// POST /orders: validate, price from the catalog, write the order once.
+// POST /orders: validate, price from the catalog, reserve the stock and write the order once,
+// in one transaction: the order is stored exactly when every line's stock was taken.
 //
 // Exactly-once has two layers. Powertools idempotency (key = customer + Idempotency-Key,
 // payload validation over the parsed body) replays the first response for a retry and
@@ -8,17 +9,18 @@
 // reused after its record expired), a retry can never store a second order.
 import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { type CreateOrderRequest, createOrderRequestSchema, type Order } from "../shared/order";
 import type { Caller } from "./caller";
 import type { OrdersDependencies } from "./dependencies";
-import { badRequest, conflict, zodDetails } from "./errors";
+import { badRequest, conflict, HttpError, zodDetails } from "./errors";
 import { loadProducts, priceLines } from "./pricing";
 import { headerValues, jsonBody } from "./request";
 import { jsonResponse } from "./responses";
+import { cancelledByConflict, conflictBackoffMs, isTransactionCancelled, maxConflictRetries, reserveStock, stockShortages } from "./stock";
 
 export const idempotencyKeyHeader = "Idempotency-Key";
 /** A UUID fits; so does any client-generated token of 8-128 URL-safe characters. */
@@ -76,6 +78,19 @@ export function createOrderRoute(deps: OrdersDependencies) {
   const { documentClient, metrics, logger } = deps;
   const now = deps.now ?? (() => new Date());
 
+  /** The order for this key exists already: its idempotency record was lost or expired. */
+  async function existingOrder(input: CreateOrderInput, orderId: string): Promise<CreatedOrder> {
+    const existing = await documentClient.send(
+      new GetCommand({ TableName: deps.ordersTable, Key: { orderId }, ConsistentRead: true }),
+    );
+    const stored = existing.Item as Order | undefined;
+    if (stored && stored.customerId === input.customerId && sameLines(stored, input.request)) {
+      logger.warn("order existed without an idempotency record; returning it", { orderId });
+      return { order: stored };
+    }
+    throw conflict(`${idempotencyKeyHeader} was already used for a different order`);
+  }
+
   async function placeOrder(input: CreateOrderInput): Promise<CreatedOrder> {
     const products = await loadProducts(documentClient, deps.productsTable, input.request.lines.map((l) => l.sku));
     const lines = priceLines(input.request, products);
@@ -93,26 +108,35 @@ export function createOrderRoute(deps: OrdersDependencies) {
       totalCents: lines.reduce((sum, l) => sum + l.lineTotalCents, 0),
       version: creationVersion(createdAt),
     };
-    try {
-      await documentClient.send(
-        new PutCommand({
-          TableName: deps.ordersTable,
-          Item: order,
-          ConditionExpression: "attribute_not_exists(orderId)",
-        }),
-      );
-    } catch (err) {
-      if ((err as Error).name !== "ConditionalCheckFailedException") throw err;
-      // The order for this key exists already: its idempotency record was lost or expired.
-      const existing = await documentClient.send(
-        new GetCommand({ TableName: deps.ordersTable, Key: { orderId: order.orderId }, ConsistentRead: true }),
-      );
-      const stored = existing.Item as Order | undefined;
-      if (stored && stored.customerId === input.customerId && sameLines(stored, input.request)) {
-        logger.warn("order existed without an idempotency record; returning it", { orderId: order.orderId });
-        return { order: stored };
+    // 1 + at most 50 lines: within TransactWriteItems' 100 actions. A new command (so a new
+    // ClientRequestToken) per attempt: each attempt is a new transaction.
+    const transaction = () =>
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: deps.ordersTable, Item: order, ConditionExpression: "attribute_not_exists(orderId)" } },
+          ...reserveStock(deps.inventoryTable, lines),
+        ],
+      });
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await documentClient.send(transaction());
+        break;
+      } catch (err) {
+        if (!isTransactionCancelled(err)) throw err;
+        const reasons = err.CancellationReasons ?? [];
+        if (reasons[0]?.Code === "ConditionalCheckFailed") return existingOrder(input, order.orderId);
+        const shortages = stockShortages(reasons, lines, 1);
+        if (shortages.length > 0) {
+          metrics.addMetric("OrderOutOfStock", MetricUnit.Count, 1);
+          throw new HttpError(409, "not enough stock for this order", shortages);
+        }
+        // AWS cancels a transaction that meets another on the same item: try again shortly.
+        if (!cancelledByConflict(reasons)) throw err;
+        if (attempt > maxConflictRetries) {
+          throw conflict("stock is being updated by other orders; retry shortly", { "Retry-After": "1" });
+        }
+        await sleep(conflictBackoffMs(attempt));
       }
-      throw conflict(`${idempotencyKeyHeader} was already used for a different order`);
     }
     metrics.addMetric("OrderCreated", MetricUnit.Count, 1);
     metrics.addMetric("OrderTotalCents", MetricUnit.NoUnit, order.totalCents);

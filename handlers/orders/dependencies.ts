@@ -11,6 +11,8 @@ export interface OrdersDependencies {
   documentClient: DynamoDBDocumentClient;
   ordersTable: string;
   productsTable: string;
+  /** Stock per sku: taken by orders, given back by cancellations, in the order's transaction. */
+  inventoryTable: string;
   /** Where idempotency records live, and how long a key is remembered. */
   idempotency: { persistenceStore: BasePersistenceLayer; expiresAfterSeconds: number };
   /** OpenSearch, holding the `orders` index the SearchIndexer maintains. */

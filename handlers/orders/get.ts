@@ -7,7 +7,7 @@ import type { OrdersDependencies } from "./dependencies";
 import { badRequest, notFound } from "./errors";
 import { jsonResponse } from "./responses";
 
-const orderIdPattern = /^[A-Za-z0-9-]{1,64}$/;
+export const orderIdPattern = /^[A-Za-z0-9-]{1,64}$/;
 
 export function getOrderRoute(deps: OrdersDependencies) {
   return async (event: APIGatewayProxyEvent, caller: Caller): Promise<APIGatewayProxyResult> => {

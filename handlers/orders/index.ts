@@ -20,6 +20,8 @@ export const environmentSchema = z.object({
   ORDERS_TABLE: z.string().min(1),
   /** Products table (key sku): the priced catalog. */
   PRODUCTS_TABLE: z.string().min(1),
+  /** Inventory table (key sku): stock, reserved and returned in the order's transaction. */
+  INVENTORY_TABLE: z.string().min(1),
   /** Powertools idempotency table (key id, TTL attribute expiration). */
   IDEMPOTENCY_TABLE: z.string().min(1),
   /** The OpenSearch domain's endpoint, https only (requests are SigV4-signed for "es"). */
@@ -59,6 +61,7 @@ const api = createOrdersApi({
   documentClient,
   ordersTable: env.ORDERS_TABLE,
   productsTable: env.PRODUCTS_TABLE,
+  inventoryTable: env.INVENTORY_TABLE,
   idempotency: {
     persistenceStore: new DynamoDBPersistenceLayer({ tableName: env.IDEMPOTENCY_TABLE, awsSdkV3Client: dynamoDb }),
     expiresAfterSeconds: env.IDEMPOTENCY_TTL_SECONDS,

@@ -2,7 +2,8 @@
 // names skus and quantities only, and every figure on the order is computed here.
 import { BatchGetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { setTimeout as sleep } from "node:timers/promises";
-import { type CreateOrderRequest, type OrderLine, type Product, productSchema } from "../shared/order";
+import type { CreateOrderRequest, OrderLine } from "../shared/order";
+import { type CatalogEntry, catalogEntrySchema } from "../shared/product";
 import { badRequest } from "./errors";
 
 /** BatchGetItem may leave keys unprocessed under throttling; retry those a bounded number of times. */
@@ -13,8 +14,8 @@ export async function loadProducts(
   documentClient: DynamoDBDocumentClient,
   productsTable: string,
   skus: string[],
-): Promise<Map<string, Product>> {
-  const products = new Map<string, Product>();
+): Promise<Map<string, CatalogEntry>> {
+  const products = new Map<string, CatalogEntry>();
   let keys: Record<string, unknown>[] = skus.map((sku) => ({ sku }));
   for (let attempt = 1; keys.length > 0; attempt++) {
     if (attempt > maxBatchGetAttempts) throw new Error(`products table left ${keys.length} keys unprocessed`);
@@ -24,7 +25,7 @@ export async function loadProducts(
     );
     for (const item of result.Responses?.[productsTable] ?? []) {
       // A malformed catalog row is our fault, not the customer's: fail loudly (500).
-      const product = productSchema.parse(item);
+      const product = catalogEntrySchema.parse(item);
       products.set(product.sku, product);
     }
     keys = (result.UnprocessedKeys?.[productsTable]?.Keys ?? []) as Record<string, unknown>[];
@@ -33,7 +34,7 @@ export async function loadProducts(
 }
 
 /** Priced lines in request order, or a 400 naming every unknown sku. */
-export function priceLines(request: CreateOrderRequest, products: Map<string, Product>): OrderLine[] {
+export function priceLines(request: CreateOrderRequest, products: Map<string, CatalogEntry>): OrderLine[] {
   const unknown = request.lines.flatMap((line, index) =>
     products.has(line.sku) ? [] : [{ path: `lines[${index}].sku`, message: `unknown sku ${line.sku}` }],
   );

@@ -11,13 +11,14 @@ import { getOrderRoute } from "./get";
 import { listOrdersRoute } from "./list";
 import { errorResponse } from "./responses";
 import { searchOrdersRoute } from "./search";
+import { updateOrderStatusRoute } from "./status";
 
 type Route = (event: APIGatewayProxyEvent, caller: Caller, context: Context) => Promise<APIGatewayProxyResult>;
 
 export function createOrdersApi(deps: OrdersDependencies) {
   const routes: Record<string, Record<string, Route>> = {
     "/orders": { POST: createOrderRoute(deps), GET: listOrdersRoute(deps) },
-    "/orders/{orderId}": { GET: getOrderRoute(deps) },
+    "/orders/{orderId}": { GET: getOrderRoute(deps), PATCH: updateOrderStatusRoute(deps) },
     "/orders/search": { GET: searchOrdersRoute(deps) },
   };
   const options = { allowedOrigin: deps.allowedOrigin };

@@ -2,16 +2,31 @@
 // what a client may send, what is stored in the orders table (and indexed into OpenSearch),
 // and the query parameters of the list and search routes.
 import * as z from "zod";
+import { skuSchema } from "./product";
 
 export const orderStatuses = ["PLACED", "PAID", "SHIPPED", "CANCELLED"] as const;
 export const orderStatusSchema = z.enum(orderStatuses);
 export type OrderStatus = z.infer<typeof orderStatusSchema>;
 
-/** Upper-case letters and digits in dash-separated groups, e.g. "KIT-MUG-STN-12". */
-export const skuSchema = z
-  .string()
-  .max(32, { error: "sku is at most 32 characters" })
-  .regex(/^[A-Z0-9]+(?:-[A-Z0-9]+){1,4}$/, { error: "sku must look like ABC-123 (upper-case groups joined by dashes)" });
+/**
+ * Where an order may go next: paid, then shipped; cancelled any time before it ships.
+ * Cancelling returns the order's stock.
+ */
+export const orderTransitions: Record<OrderStatus, readonly OrderStatus[]> = {
+  PLACED: ["PAID", "CANCELLED"],
+  PAID: ["SHIPPED", "CANCELLED"],
+  SHIPPED: [],
+  CANCELLED: [],
+};
+
+/** The body of PATCH /orders/{orderId} (admin group only). */
+export const updateOrderStatusRequestSchema = z.strictObject({
+  status: z.enum(["PAID", "SHIPPED", "CANCELLED"], { error: "status must be one of PAID, SHIPPED, CANCELLED" }),
+});
+export type UpdateOrderStatusRequest = z.infer<typeof updateOrderStatusRequestSchema>;
+
+// The sku format is the product contract's; re-exported for the order's users.
+export { skuSchema };
 
 export const maxLinesPerOrder = 50;
 export const maxQuantityPerLine = 100;
@@ -54,16 +69,6 @@ export type CreateOrderRequest = z.infer<typeof createOrderRequestSchema>;
 
 const cents = z.number().int().nonnegative();
 const isoTimestamp = z.iso.datetime();
-
-/** A product as stored in the products table and listed in catalog/products.json. */
-export const productSchema = z.strictObject({
-  sku: skuSchema,
-  name: z.string().min(1).max(200),
-  priceCents: cents,
-  category: z.string().min(1).max(64),
-  currency: z.literal("USD"),
-});
-export type Product = z.infer<typeof productSchema>;
 
 export const orderLineSchema = z.strictObject({
   sku: skuSchema,

@@ -52,6 +52,16 @@ export const productsTableKeys: TableKeys = {
   globalSecondaryIndexes: [],
 };
 
+/**
+ * Inventory: the stock of each product (key sku), runtime state kept apart from the catalog
+ * so that re-applying the catalog never resets it. Orders take from it and cancellations
+ * give back, each in the transaction that changes the order.
+ */
+export const inventoryTableKeys: TableKeys = {
+  hashKey: { name: "sku", type: "S" },
+  globalSecondaryIndexes: [],
+};
+
 /** Idempotency records: the Powertools DynamoDB persistence layer's defaults. */
 export const idempotencyTableKeys: TableKeys = {
   hashKey: { name: "id", type: "S" },

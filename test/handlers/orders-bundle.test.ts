@@ -1,7 +1,6 @@
 // The OrderProcessing bundle as deployed: small, reproducible, and working end to end when
 // loaded by a fresh Node process with only its environment (against dynalite).
-import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { buildSync } from "esbuild";
 import { strict as assert } from "node:assert";
 import { execFile } from "node:child_process";
@@ -11,9 +10,9 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import catalog from "../../catalog/products.json";
 import { bundleHandler, repoRoot } from "../../components/lib/bundle";
-import { createTableInput, idempotencyTableKeys, ordersTableKeys, productsTableKeys } from "../../handlers/shared/tables";
-import { clientConfig, type Emulator, startDynamoDb, testCredentials, testRegion } from "../support/emulators";
+import { clientConfig, type Emulator, testCredentials, testRegion } from "../support/emulators";
 import { createOrderEvent, lambdaContext } from "./support/orders-events";
+import { createOrderTables, startTransactionalDynamoDb, tables } from "./support/orders-fixture";
 
 const entry = "handlers/orders/index.ts";
 /** Measured at ~615 KB (OpenSearch client ~250 KB, X-Ray SDK ~100 KB, zod ~95 KB); SDK v3 excluded. */
@@ -73,9 +72,10 @@ describe("orders: bundle", () => {
     const fullEnv = () => ({
       ...baseEnv(),
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      ORDERS_TABLE: "orders",
-      PRODUCTS_TABLE: "products",
-      IDEMPOTENCY_TABLE: "idempotency",
+      ORDERS_TABLE: tables.orders,
+      PRODUCTS_TABLE: tables.products,
+      INVENTORY_TABLE: tables.inventory,
+      IDEMPOTENCY_TABLE: tables.idempotency,
       OPENSEARCH_ENDPOINT: "https://search.example.invalid",
       ALLOWED_ORIGIN: "https://shop.example.com",
       POWERTOOLS_METRICS_NAMESPACE: "Ecommerce/Orders",
@@ -83,14 +83,9 @@ describe("orders: bundle", () => {
     });
 
     before(async () => {
-      dynamo = await startDynamoDb();
+      dynamo = await startTransactionalDynamoDb();
       const client = new DynamoDBClient(clientConfig(dynamo));
-      for (const [keys, name] of [[ordersTableKeys, "orders"], [productsTableKeys, "products"], [idempotencyTableKeys, "idempotency"]] as const) {
-        await client.send(new CreateTableCommand(createTableInput(keys, name)));
-      }
-      await DynamoDBDocumentClient.from(client).send(
-        new BatchWriteCommand({ RequestItems: { products: catalog.slice(0, 5).map((Item) => ({ PutRequest: { Item } })) } }),
-      );
+      await createOrderTables(client);
       client.destroy();
     });
     after(() => dynamo.stop());

@@ -78,7 +78,8 @@ describe("orders: POST /orders", () => {
     it("charges the products table's current price, whatever the client believes", async () => {
       const { PutCommand } = await import("@aws-sdk/lib-dynamodb");
       const product = catalog.find((p) => p.sku === tent)!;
-      await fx.documentClient.send(new PutCommand({ TableName: "products", Item: { ...product, priceCents: 29_900 } }));
+      const { stock: _stock, ...entry } = product;
+      await fx.documentClient.send(new PutCommand({ TableName: "products", Item: { ...entry, priceCents: 29_900 } }));
       const response = await fx.invoke(createOrderEvent("alice", randomUUID(), { lines: [{ sku: tent, quantity: 2 }] }));
       assert.equal(response.statusCode, 201);
       assert.equal(bodyOf<Order>(response).totalCents, 59_800);
@@ -298,6 +299,7 @@ describe("orders: POST /orders", () => {
 
   describe("concurrency", () => {
     it("100 parallel creates with distinct keys give 100 orders", async () => {
+      await fx.setStock(mug, 5050);
       const responses = await Promise.all(
         Array.from({ length: 100 }, (_, i) =>
           fx.invoke(createOrderEvent(`customer-${i % 7}`, `parallel-key-${i}`, { lines: [{ sku: mug, quantity: (i % 100) + 1 }] })),
@@ -311,6 +313,7 @@ describe("orders: POST /orders", () => {
         stored.map((o) => o.itemCount).sort((a, b) => a - b),
         Array.from({ length: 100 }, (_, i) => i + 1),
       );
+      assert.equal(await fx.stockOf(mug), 0, "every unit was taken once");
     });
 
     it("50 parallel creates with one key give exactly one order, and every 201 answer is that order", async () => {

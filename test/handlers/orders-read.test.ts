@@ -60,6 +60,7 @@ describe("orders: reading", () => {
 
   describe("GET /orders", () => {
     it("lists only the caller's orders, newest first, 20 by default", async () => {
+      await fx.setStock(mug, 1000);
       for (let i = 0; i < 23; i++) await place("alice", `alice-key-${i}`, i + 1);
       await place("bob", "bob-key-0");
       const response = await listOrders("alice");

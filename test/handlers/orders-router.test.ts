@@ -17,8 +17,8 @@ describe("orders: routing", () => {
   for (const [resource, method, allow] of [
     ["/orders", "DELETE", "POST, GET, OPTIONS"],
     ["/orders", "PUT", "POST, GET, OPTIONS"],
-    ["/orders/{orderId}", "POST", "GET, OPTIONS"],
-    ["/orders/{orderId}", "DELETE", "GET, OPTIONS"],
+    ["/orders/{orderId}", "POST", "GET, PATCH, OPTIONS"],
+    ["/orders/{orderId}", "DELETE", "GET, PATCH, OPTIONS"],
     ["/orders/search", "POST", "GET, OPTIONS"],
   ]) {
     it(`${method} ${resource} is a 405 with an Allow header`, async () => {

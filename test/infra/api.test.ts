@@ -163,7 +163,7 @@ describe("Api", () => {
     assert.equal(logs.inputs.retentionInDays, 365);
     const all = mocks.named("aws:apigateway/methodSettings:MethodSettings", "api-all-methods").inputs;
     assert.equal(all.methodPath, "*/*");
-    assert.deepEqual(all.settings, { metricsEnabled: true, loggingLevel: "ERROR", dataTraceEnabled: false, throttlingRateLimit: 1000, throttlingBurstLimit: 2000 });
+    assert.deepEqual(all.settings, { metricsEnabled: true, loggingLevel: "ERROR", dataTraceEnabled: false, throttlingRateLimit: 1000, throttlingBurstLimit: 2000, cachingEnabled: false });
     const route = mocks.named("aws:apigateway/methodSettings:MethodSettings", "api-throttle-widgets-GET").inputs;
     assert.equal(route.methodPath, "widgets/GET");
     assert.equal(route.settings.throttlingRateLimit, 7);
@@ -186,6 +186,45 @@ describe("Api", () => {
     assert.deepEqual(other.ofType("aws:apigateway/account:Account"), []);
     assert.equal(other.resources.some((r) => r.name === "api-cloudwatch-role"), false);
     assert.ok(other.named("aws:apigateway/stage:Stage", "api-stage"));
+  });
+
+  describe("stage cache", () => {
+    const cachedRoutes = (fn: BundledFunction, region: string): ApiRoute[] => [
+      { path: "/things", method: "GET", authorization: "none", integration: lambdaProxy(fn, region), invokes: fn, optionalQuery: ["sort", "cursor"], cacheTtlSeconds: 120 },
+      { path: "/things/{thingId}", method: "GET", authorization: "none", integration: lambdaProxy(fn, region), invokes: fn, cacheTtlSeconds: 120 },
+      { path: "/mine", method: "GET", authorization: "cognito", integration: lambdaProxy(fn, region), invokes: fn },
+    ];
+
+    it("a cached route gets a cache cluster, its parameters as the cache key, and a TTL; nothing else is cached", async () => {
+      const mocks = await run("dev", cachedRoutes);
+      const stage = mocks.named("aws:apigateway/stage:Stage", "api-stage").inputs;
+      assert.equal(stage.cacheClusterEnabled, true);
+      assert.equal(stage.cacheClusterSize, "0.5");
+      const doc = documentOf(mocks);
+      // Without the path parameter in the key, every /things/{id} would get the first one's answer.
+      assert.deepEqual(doc.paths["/things/{thingId}"].get["x-amazon-apigateway-integration"].cacheKeyParameters, ["method.request.path.thingId"]);
+      assert.deepEqual(doc.paths["/things"].get["x-amazon-apigateway-integration"].cacheKeyParameters, ["method.request.querystring.sort", "method.request.querystring.cursor"]);
+      assert.equal(doc.paths["/mine"].get["x-amazon-apigateway-integration"].cacheKeyParameters, undefined);
+      const settings = mocks.named("aws:apigateway/methodSettings:MethodSettings", "api-cache-things-thingId-GET").inputs;
+      assert.equal(settings.methodPath, "things/{thingId}/GET");
+      assert.equal(settings.settings.cachingEnabled, true);
+      assert.equal(settings.settings.cacheTtlInSeconds, 120);
+      assert.equal(settings.settings.cacheDataEncrypted, true);
+      assert.equal(settings.settings.requireAuthorizationForCacheControl, true);
+      assert.equal(settings.settings.unauthorizedCacheControlHeaderStrategy, "SUCCEED_WITHOUT_RESPONSE_HEADER");
+      assert.equal(settings.settings.loggingLevel, "ERROR");
+      // Every other GET (per-caller answers) stays uncached although a cluster exists.
+      assert.equal(mocks.named("aws:apigateway/methodSettings:MethodSettings", "api-all-methods").inputs.settings.cachingEnabled, false);
+      assert.equal(mocks.ofType("aws:apigateway/methodSettings:MethodSettings").filter((m) => m.inputs.settings.cachingEnabled).length, 2);
+    });
+
+    it("no cached route (TTL 0): no cache cluster is billed", async () => {
+      const mocks = await run("dev", (fn, region) => cachedRoutes(fn, region).map((r) => ({ ...r, cacheTtlSeconds: 0 })));
+      const stage = mocks.named("aws:apigateway/stage:Stage", "api-stage").inputs;
+      assert.equal(stage.cacheClusterEnabled, false);
+      assert.equal(stage.cacheClusterSize, undefined);
+      assert.equal(mocks.ofType("aws:apigateway/methodSettings:MethodSettings").length, 1);
+    });
   });
 
   it("refuses a route declared twice", async () => {

@@ -8,13 +8,13 @@ import { repoRoot } from "../../components/lib/bundle";
 import { Orders } from "../../components/orders";
 import { searchLogTypes } from "../../components/orders-search-domain";
 import { maxLinesPerOrder, maxQuantityPerLine } from "../../handlers/shared/order";
-import { idempotencyTableKeys, ordersTableKeys, productsTableKeys, pulumiTableKeyArgs } from "../../handlers/shared/tables";
+import { idempotencyTableKeys, inventoryTableKeys, ordersTableKeys, productsTableKeys, pulumiTableKeyArgs } from "../../handlers/shared/tables";
 import { accountId, RecordingMocks, testRegion } from "./mocks";
 import { runComponents } from "./program";
 
 const origin = "https://shop.example.com";
 const userPoolArn = `arn:aws:cognito-idp:${testRegion}:${accountId}:userpool/${testRegion}_abc`;
-const catalog: { sku: string; priceCents: number }[] = JSON.parse(fs.readFileSync(path.join(repoRoot, "catalog/products.json"), "utf8"));
+const catalog: { sku: string; priceCents: number; stock: number }[] = JSON.parse(fs.readFileSync(path.join(repoRoot, "catalog/products.json"), "utf8"));
 
 const T = {
   table: "aws:dynamodb/table:Table",
@@ -45,11 +45,13 @@ interface Run { mocks: RecordingMocks; orders: Orders }
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks");
 const lifecycle = new Map<string, { protect: boolean; retainOnDelete: boolean }>();
+const ignoredChanges = new Map<string, string[]>();
 let register: any;
 function recordLifecycleOptions() {
   register = MockMonitor.prototype.registerResource;
   MockMonitor.prototype.registerResource = function (req: any, callback: any) {
     lifecycle.set(`${req.getType()}::${req.getName()}`, { protect: Boolean(req.getProtect()), retainOnDelete: Boolean(req.getRetainondelete()) });
+    ignoredChanges.set(`${req.getType()}::${req.getName()}`, req.getIgnorechangesList());
     return register.call(this, req, callback);
   };
 }
@@ -98,7 +100,7 @@ describe("Orders component", () => {
 
       describe("tables", () => {
         it("take their keys, index, stream and TTL from handlers/shared/tables.ts", () => {
-          for (const [name, keys] of [["orders", ordersTableKeys], ["products", productsTableKeys], ["idempotency", idempotencyTableKeys]] as const) {
+          for (const [name, keys] of [["orders", ordersTableKeys], ["products", productsTableKeys], ["inventory", inventoryTableKeys], ["idempotency", idempotencyTableKeys]] as const) {
             const t = table(name);
             const expected = pulumiTableKeyArgs(keys);
             assert.equal(t.hashKey, expected.hashKey, name);
@@ -114,7 +116,7 @@ describe("Orders component", () => {
         });
 
         it("are on-demand, encrypted with a KMS key and keep point-in-time recovery", () => {
-          for (const name of ["orders", "products", "idempotency"]) {
+          for (const name of ["orders", "products", "inventory", "idempotency"]) {
             assert.equal(table(name).billingMode, "PAY_PER_REQUEST", name);
             assert.deepEqual(table(name).serverSideEncryption, { enabled: true }, name);
             assert.deepEqual(table(name).pointInTimeRecovery, { enabled: true }, name);
@@ -122,26 +124,41 @@ describe("Orders component", () => {
         });
 
         it(`have deletion protection ${prod ? "on" : "off"} (protectData)`, () => {
-          for (const name of ["orders", "products", "idempotency"]) assert.equal(table(name).deletionProtectionEnabled, prod, name);
+          for (const name of ["orders", "products", "inventory", "idempotency"]) assert.equal(table(name).deletionProtectionEnabled, prod, name);
         });
 
         it(`are ${prod ? "" : "not "}protected and ${prod ? "" : "not "}retained on delete, like the search domain`, () => {
-          for (const [type, name] of [[T.table, "orders-tables-orders"], [T.table, "orders-tables-products"], [T.table, "orders-tables-idempotency"], [T.domain, "orders-search"]]) {
+          for (const [type, name] of [[T.table, "orders-tables-orders"], [T.table, "orders-tables-products"], [T.table, "orders-tables-inventory"], [T.table, "orders-tables-idempotency"], [T.domain, "orders-search"]]) {
             assert.deepEqual(lifecycle.get(`${type}::${name}`), { protect: prod, retainOnDelete: prod }, name);
           }
         });
 
-        it("seed the products table with one item per catalog product, prices as numbers in cents", () => {
-          const items = mocks.ofType(T.item);
+        const itemsOf = (tableName: string) => mocks.ofType(T.item).filter((i) => i.inputs.tableName === state(T.table, tableName).name);
+
+        it("seed the products table with one item per catalog product: text, image and price in cents, no stock", () => {
+          const items = itemsOf("orders-tables-products");
           assert.equal(items.length, catalog.length);
           for (const product of catalog) {
             const item = items.find((i) => JSON.parse(i.inputs.item).sku.S === product.sku);
             assert.ok(item, `no item for ${product.sku}`);
-            assert.equal(item.inputs.tableName, state(T.table, "orders-tables-products").name);
             assert.equal(item.inputs.hashKey, "sku");
             const attributes = JSON.parse(item.inputs.item);
             assert.deepEqual(attributes.priceCents, { N: String(product.priceCents) });
-            assert.deepEqual(Object.keys(attributes).sort(), ["category", "currency", "name", "priceCents", "sku"]);
+            assert.deepEqual(attributes.image, { S: `/images/${product.sku}.svg` });
+            assert.deepEqual(Object.keys(attributes).sort(), ["category", "currency", "description", "image", "name", "priceCents", "sku"]);
+            // Rewritten by every deployment: a price change in the file reaches the table.
+            assert.deepEqual(ignoredChanges.get(`${T.item}::${item.name}`), [], item.name);
+          }
+        });
+
+        it("seed each product's stock once: the inventory item ignores later changes, so `pulumi up` never resets stock", () => {
+          const items = itemsOf("orders-tables-inventory");
+          assert.equal(items.length, catalog.length);
+          for (const product of catalog) {
+            const item = items.find((i) => JSON.parse(i.inputs.item).sku.S === product.sku)!;
+            assert.deepEqual(JSON.parse(item.inputs.item), { sku: { S: product.sku }, stock: { N: String(product.stock) } });
+            assert.deepEqual(ignoredChanges.get(`${T.item}::${item.name}`), ["item"], item.name);
+            assert.equal(lifecycle.get(`${T.item}::${item.name}`)!.retainOnDelete, prod, "stock survives a destroy where data is protected");
           }
         });
       });
@@ -163,7 +180,7 @@ describe("Orders component", () => {
           assert.equal(endpoint.vpcEndpointType, "Gateway");
           assert.deepEqual(endpoint.routeTableIds, (prod ? ["a", "b", "c"] : ["a", "b"]).map((z) => `rtb-private-${z}`));
           const [statement] = doc(endpoint.policy).Statement;
-          assert.deepEqual(list(statement.Resource).sort(), [tableArn("orders"), `${tableArn("orders")}/index/byCustomer`, tableArn("products"), tableArn("idempotency")].sort());
+          assert.deepEqual(list(statement.Resource).sort(), [tableArn("orders"), `${tableArn("orders")}/index/byCustomer`, tableArn("products"), tableArn("inventory"), tableArn("idempotency")].sort());
           assert.deepEqual(statement.Condition, { StringEquals: { "aws:PrincipalAccount": accountId } });
           assert.ok(list(statement.Action).every((a) => /^dynamodb:[A-Z]\w+$/.test(a)), "exact DynamoDB actions, no wildcard");
         });
@@ -321,6 +338,7 @@ describe("Orders component", () => {
           assert.deepEqual(fn("api").environment.variables, {
             ORDERS_TABLE: state(T.table, "orders-tables-orders").name,
             PRODUCTS_TABLE: state(T.table, "orders-tables-products").name,
+            INVENTORY_TABLE: state(T.table, "orders-tables-inventory").name,
             IDEMPOTENCY_TABLE: state(T.table, "orders-tables-idempotency").name,
             OPENSEARCH_ENDPOINT: `https://${state(T.domain, "orders-search").endpoint}`,
             ALLOWED_ORIGIN: origin,
@@ -335,13 +353,15 @@ describe("Orders component", () => {
         it("OrderProcessing may do exactly what its handler calls, on exactly its tables, index and domain", () => {
           const g = grants(...policiesOf("api"));
           for (const action of Object.keys(g)) if (/^(logs|xray|ec2):/.test(action)) delete g[action];
-          const orders = tableArn("orders"), products = tableArn("products"), idempotency = tableArn("idempotency");
+          const orders = tableArn("orders"), products = tableArn("products"), inventory = tableArn("inventory"), idempotency = tableArn("idempotency");
           assert.deepEqual(g, {
+            // TransactWriteItems is authorised per action: Put (create) and Update (status) on
+            // orders, Update on the inventory (stock taken and given back).
             "dynamodb:PutItem": [idempotency, orders].sort(),
             "dynamodb:GetItem": [idempotency, orders].sort(),
             "dynamodb:Query": [`${orders}/index/byCustomer`],
             "dynamodb:BatchGetItem": [products],
-            "dynamodb:UpdateItem": [idempotency],
+            "dynamodb:UpdateItem": [idempotency, inventory, orders].sort(),
             "dynamodb:DeleteItem": [idempotency],
             "es:ESHttpPost": [`${domainArn()}/orders/_search`],
           });
@@ -404,9 +424,9 @@ describe("Orders component", () => {
         const openApi = () => JSON.parse(inputs(T.restApi, "api-rest").body);
         const apiArn = () => state(T.fn, "orders-api").arn as string;
 
-        it("declares POST, GET list, GET one, GET search and ANY on each path, all behind Cognito, all on the order Lambda", async () => {
+        it("declares POST, GET list, GET one, PATCH one, GET search and ANY on each path, all behind Cognito, all on the order Lambda", async () => {
           assert.deepEqual(orders.routes.map((r) => `${r.method} ${r.path}`), [
-            "POST /orders", "GET /orders", "GET /orders/{orderId}", "GET /orders/search", "ANY /orders", "ANY /orders/{orderId}", "ANY /orders/search",
+            "POST /orders", "GET /orders", "GET /orders/{orderId}", "PATCH /orders/{orderId}", "GET /orders/search", "ANY /orders", "ANY /orders/{orderId}", "ANY /orders/search",
           ]);
           for (const route of orders.routes) {
             assert.equal(route.authorization, "cognito");
@@ -443,6 +463,16 @@ describe("Orders component", () => {
           assert.ok(!sku.test("kit-mug-stn-12") && !sku.test("MUG"), "malformed skus are refused");
         });
 
+        it("PATCH /orders/{orderId} validates the body: exactly { status: PAID | SHIPPED | CANCELLED }", () => {
+          const patch = openApi().paths["/orders/{orderId}"].patch;
+          assert.equal(patch["x-amazon-apigateway-request-validator"], "body-and-params");
+          assert.deepEqual(patch.security, [{ cognito: [] }]);
+          const model = openApi().components.schemas[patch.requestBody.content["application/json"].schema.$ref.split("/").pop()];
+          assert.deepEqual(model.required, ["status"]);
+          assert.equal(model.additionalProperties, false);
+          assert.deepEqual(model.properties.status.enum, ["PAID", "SHIPPED", "CANCELLED"]);
+        });
+
         it("GET routes document their query parameters and need no body", () => {
           const paths = openApi().paths;
           const query = (p: string) => paths[p].get.parameters.filter((x: any) => x.in === "query").map((x: any) => [x.name, x.required]);
@@ -456,7 +486,7 @@ describe("Orders component", () => {
         assert.deepEqual(orders.monitoring.functions, [orders.functions.api, orders.functions.searchAccess]);
         assert.deepEqual(orders.monitoring.streamConsumers, [orders.functions.indexer]);
         assert.deepEqual(orders.monitoring.deadLetterQueues, [orders.deadLetterQueue]);
-        assert.deepEqual(orders.monitoring.tables, [orders.tables.orders, orders.tables.products, orders.tables.idempotency]);
+        assert.deepEqual(orders.monitoring.tables, [orders.tables.orders, orders.tables.products, orders.tables.inventory, orders.tables.idempotency]);
         assert.deepEqual(orders.monitoring.searchDomains, [orders.search.domain]);
       });
     });
@@ -467,7 +497,7 @@ describe("Orders component", () => {
       const { mocks } = await run("prod", true);
       assert.equal(mocks.ofType(T.domain).length, 1);
       assert.equal(mocks.ofType(T.fn).length, 3);
-      assert.equal(mocks.ofType(T.item).length, catalog.length);
+      assert.equal(mocks.ofType(T.item).length, 2 * catalog.length, "a catalog item and a stock item per product");
       assert.equal(mocks.ofType(T.invocation).length, 1);
     });
   });

@@ -1,10 +1,11 @@
-// The orders handler wired to dynalite (tables created from handlers/shared/tables.ts, the
-// products table seeded from catalog/products.json) and to a local OpenSearch stand-in.
+// The orders handler wired to dynalite behind the TransactWriteItems proxy (tables created
+// from handlers/shared/tables.ts, the products and inventory tables seeded from
+// catalog/products.json) and to a local OpenSearch stand-in.
 import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { BatchWriteCommand, DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { Client } from "@opensearch-project/opensearch";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import catalog from "../../../catalog/products.json";
@@ -13,24 +14,30 @@ import type { Order } from "../../../handlers/shared/order";
 import {
   createTableInput,
   idempotencyTableKeys,
+  inventoryTableKeys,
   ordersTableKeys,
   productsTableKeys,
 } from "../../../handlers/shared/tables";
+import { startTransactionalDynamo } from "../../../testing/dynamodb-transactions";
 import { clientConfig, type Emulator, startDynamoDb } from "../../support/emulators";
 import { recordHttpCall, recordingClient } from "./aws-calls";
 import { lambdaContext } from "./orders-events";
 import { type SearchServer, startSearchServer } from "./orders-search-server";
 
 export const allowedOrigin = "https://shop.example.com";
-export const tables = { orders: "orders", products: "products", idempotency: "idempotency" };
+export const tables = { orders: "orders", products: "products", inventory: "inventory", idempotency: "idempotency" };
 /** The tables as the component names them in the handler's environment (for the call recorder). */
-const environment = { ORDERS_TABLE: tables.orders, PRODUCTS_TABLE: tables.products, IDEMPOTENCY_TABLE: tables.idempotency };
+const environment = { ORDERS_TABLE: tables.orders, PRODUCTS_TABLE: tables.products, INVENTORY_TABLE: tables.inventory, IDEMPOTENCY_TABLE: tables.idempotency };
 
 export interface OrdersFixture {
   /** Runs the handler with `remainingTimeMs` left in the invocation (default 10 s). */
   invoke(event: APIGatewayProxyEvent, remainingTimeMs?: number): Promise<APIGatewayProxyResult>;
   /** Every item of the orders table (read with the test's own client, not the handler's). */
   storedOrders(): Promise<Order[]>;
+  /** What the inventory table holds for `sku` (undefined: no item). */
+  stockOf(sku: string): Promise<number | undefined>;
+  /** Restocks `sku` to exactly `stock`. */
+  setStock(sku: string, stock: number): Promise<void>;
   documentClient: DynamoDBDocumentClient;
   dynamoDb: DynamoDBClient;
   metrics: Metrics;
@@ -38,19 +45,37 @@ export interface OrdersFixture {
   stop(): Promise<void>;
 }
 
-/** Creates the three tables from their shared key definitions and seeds the catalog. */
+/** Creates the four tables from their shared key definitions and seeds the catalog and its stock, as the program does. */
 export async function createOrderTables(dynamoDb: DynamoDBClient): Promise<void> {
   await dynamoDb.send(new CreateTableCommand(createTableInput(ordersTableKeys, tables.orders)));
   await dynamoDb.send(new CreateTableCommand(createTableInput(productsTableKeys, tables.products)));
+  await dynamoDb.send(new CreateTableCommand(createTableInput(inventoryTableKeys, tables.inventory)));
   await dynamoDb.send(new CreateTableCommand(createTableInput(idempotencyTableKeys, tables.idempotency)));
   const documentClient = DynamoDBDocumentClient.from(dynamoDb);
   for (let i = 0; i < catalog.length; i += 25) {
+    const slice = catalog.slice(i, i + 25);
     await documentClient.send(
       new BatchWriteCommand({
-        RequestItems: { [tables.products]: catalog.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })) },
+        RequestItems: {
+          [tables.products]: slice.map(({ stock: _stock, ...entry }) => ({ PutRequest: { Item: entry } })),
+          [tables.inventory]: slice.map(({ sku, stock }) => ({ PutRequest: { Item: { sku, stock } } })),
+        },
       }),
     );
   }
+}
+
+/** dynalite with TransactWriteItems in front: one endpoint, stopped together. */
+export async function startTransactionalDynamoDb(): Promise<Emulator> {
+  const dynalite = await startDynamoDb();
+  const proxy = await startTransactionalDynamo({ target: dynalite.endpoint });
+  return {
+    endpoint: proxy.endpoint,
+    stop: async () => {
+      await proxy.stop();
+      await dynalite.stop();
+    },
+  };
 }
 
 /** Metrics that store (tests read them with serializeMetrics) but never print EMF to stdout. */
@@ -66,7 +91,7 @@ function quietMetrics(): Metrics {
 }
 
 export async function startOrdersFixture(options: { now?: () => Date } = {}): Promise<OrdersFixture> {
-  const emulator: Emulator = await startDynamoDb();
+  const emulator: Emulator = await startTransactionalDynamoDb();
   const searchServer = await startSearchServer();
   const dynamoDb = new DynamoDBClient(clientConfig(emulator));
   await createOrderTables(dynamoDb);
@@ -78,6 +103,7 @@ export async function startOrdersFixture(options: { now?: () => Date } = {}): Pr
     documentClient: DynamoDBDocumentClient.from(handlerDynamoDb, { marshallOptions: { removeUndefinedValues: true } }),
     ordersTable: tables.orders,
     productsTable: tables.products,
+    inventoryTable: tables.inventory,
     idempotency: {
       persistenceStore: new DynamoDBPersistenceLayer({ tableName: tables.idempotency, awsSdkV3Client: handlerDynamoDb }),
       expiresAfterSeconds: 3600,
@@ -106,6 +132,11 @@ export async function startOrdersFixture(options: { now?: () => Date } = {}): Pr
         ExclusiveStartKey = page.LastEvaluatedKey;
       } while (ExclusiveStartKey);
       return items;
+    },
+    stockOf: async (sku) =>
+      (await documentClient.send(new GetCommand({ TableName: tables.inventory, Key: { sku }, ConsistentRead: true }))).Item?.stock as number | undefined,
+    setStock: async (sku, stock) => {
+      await documentClient.send(new PutCommand({ TableName: tables.inventory, Item: { sku, stock } }));
     },
     documentClient,
     dynamoDb,

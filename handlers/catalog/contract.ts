@@ -1,0 +1,38 @@
+// The seam between the Catalog component and its handler (no SDK or Pulumi imports): the
+// environment the component builds and the handler parses, the telemetry names, and the
+// public routes the Api serves and local mode mirrors.
+import * as z from "zod";
+
+export const serviceName = "catalog";
+export const metricsNamespace = "Ecommerce/Catalog";
+
+export const environmentSchema = z.object({
+  AWS_REGION: z.string().min(1),
+  /** Products table (key sku): name, description, category, price, image. */
+  PRODUCTS_TABLE: z.string().min(1),
+  /** Inventory table (key sku): stock. */
+  INVENTORY_TABLE: z.string().min(1),
+  /** The storefront origin, sent as Access-Control-Allow-Origin. */
+  ALLOWED_ORIGIN: z.string().min(1),
+  POWERTOOLS_SERVICE_NAME: z.string().min(1).default(serviceName),
+  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default(metricsNamespace),
+});
+export type CatalogEnvironment = z.infer<typeof environmentSchema>;
+
+/** Query parameters of GET /products: also the stage cache's key for it. */
+export const listProductsParameters = ["category", "sort", "order", "limit", "cursor"] as const;
+
+/** The routes, public (no sign-in) and cacheable. */
+export const catalogRoutes = [
+  { method: "GET", path: "/products", optionalQuery: [...listProductsParameters] },
+  { method: "GET", path: "/products/{sku}", optionalQuery: [] as string[] },
+] as const;
+
+/**
+ * What browsers and shared caches may do with a product answer: serve it for a minute, then
+ * for five more while revalidating in the background. Stock shown may be that old; the order
+ * itself is checked against the live stock (409 when it is gone).
+ */
+export const catalogCacheControl = "public, max-age=60, stale-while-revalidate=300";
+/** A missing product: cached briefly (it may be added by the next deployment). */
+export const notFoundCacheControl = "public, max-age=60";

@@ -1,0 +1,210 @@
+// GET /products and GET /products/{sku} against dynalite, with the tables seeded as the
+// program seeds them: the contract the storefront builds on.
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+import type { APIGatewayProxyResult } from "aws-lambda";
+import { strict as assert } from "node:assert";
+import catalog from "../../catalog/products.json";
+import { catalogCacheControl } from "../../handlers/catalog/contract";
+import { createCatalogApi } from "../../handlers/catalog/router";
+import { type Product, type ProductPage, productPageSchema, productSchema } from "../../handlers/shared/product";
+import { clientConfig, type Emulator } from "../support/emulators";
+import { lambdaContext, ordersEvent } from "./support/orders-events";
+import { allowedOrigin, bodyOf, createOrderTables, startTransactionalDynamoDb, tables } from "./support/orders-fixture";
+
+const byName = (a: Product, b: Product) => a.name.localeCompare(b.name, "en", { sensitivity: "base" }) || (a.sku < b.sku ? -1 : 1);
+
+describe("catalog: GET /products, GET /products/{sku}", () => {
+  let dynamo: Emulator;
+  let client: DynamoDBClient;
+  let doc: DynamoDBDocumentClient;
+  let api: ReturnType<typeof createCatalogApi>;
+
+  before(async () => {
+    dynamo = await startTransactionalDynamoDb();
+    client = new DynamoDBClient(clientConfig(dynamo));
+    doc = DynamoDBDocumentClient.from(client);
+    await createOrderTables(client);
+    process.env.POWERTOOLS_METRICS_DISABLED = "true";
+    api = createCatalogApi({
+      documentClient: doc,
+      productsTable: tables.products,
+      inventoryTable: tables.inventory,
+      allowedOrigin,
+      logger: new Logger({ logLevel: "SILENT" }),
+      metrics: new Metrics({ namespace: "Ecommerce/Catalog", serviceName: "catalog" }),
+    });
+  });
+  after(async () => {
+    delete process.env.POWERTOOLS_METRICS_DISABLED;
+    client.destroy();
+    await dynamo.stop();
+  });
+
+  const list = (query: Record<string, string> = {}) =>
+    api(ordersEvent({ resource: "/products", method: "GET", query, claims: null }), lambdaContext());
+  const one = (sku: string) =>
+    api(ordersEvent({ resource: "/products/{sku}", method: "GET", pathParameters: { sku }, claims: null }), lambdaContext());
+  const page = (response: APIGatewayProxyResult): ProductPage => productPageSchema.parse(bodyOf(response));
+
+  async function everyPage(query: Record<string, string>): Promise<{ items: Product[]; pages: number }> {
+    const items: Product[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const response = await list({ ...query, ...(cursor ? { cursor } : {}) });
+      assert.equal(response.statusCode, 200, response.body);
+      const body = page(response);
+      items.push(...body.items);
+      cursor = body.nextCursor;
+      pages++;
+    } while (cursor);
+    return { items, pages };
+  }
+
+  it("lists 24 products by default, by name, each with description, image, price and stock; public and cacheable", async () => {
+    const response = await list();
+    assert.equal(response.statusCode, 200);
+    assert.equal(response.headers?.["Cache-Control"], catalogCacheControl);
+    assert.match(String(response.headers?.["Cache-Control"]), /^public, max-age=\d+, stale-while-revalidate=\d+$/);
+    assert.equal(response.headers?.["Access-Control-Allow-Origin"], allowedOrigin);
+    const body = page(response);
+    assert.equal(body.items.length, 24);
+    assert.equal(typeof body.nextCursor, "string");
+    const expected = catalog.map((p) => productSchema.parse(p)).sort(byName).slice(0, 24);
+    assert.deepEqual(body.items, expected);
+    for (const item of body.items) assert.equal(item.image, `/images/${item.sku}.svg`);
+  });
+
+  it("filters by category", async () => {
+    const kitchen = page(await list({ category: "kitchen", limit: "100" }));
+    assert.deepEqual(kitchen.items.map((p) => p.sku).sort(), catalog.filter((p) => p.category === "kitchen").map((p) => p.sku).sort());
+    assert.equal(kitchen.nextCursor, undefined);
+    assert.deepEqual(page(await list({ category: "garden" })).items, []);
+  });
+
+  it("sorts by price either way, sku breaking ties", async () => {
+    const ascending = page(await list({ sort: "price", order: "asc", limit: "100" })).items;
+    assert.equal(ascending.length, catalog.length);
+    for (let i = 1; i < ascending.length; i++) {
+      const [a, b] = [ascending[i - 1], ascending[i]];
+      assert.ok(a.priceCents < b.priceCents || (a.priceCents === b.priceCents && a.sku < b.sku), `${a.sku} before ${b.sku}`);
+    }
+    const descending = page(await list({ sort: "price", order: "desc", limit: "100" })).items;
+    assert.deepEqual(descending, [...ascending].reverse());
+    const names = page(await list({ sort: "name", order: "desc", limit: "100" })).items;
+    assert.deepEqual(names, [...catalog.map((p) => productSchema.parse(p))].sort(byName).reverse());
+  });
+
+  for (const query of [
+    { limit: "1" },
+    { limit: "7", sort: "price" },
+    { limit: "5", sort: "price", order: "desc", category: "electronics" },
+    { limit: "3", sort: "name", order: "desc", category: "apparel" },
+    { limit: "100" },
+  ] as Record<string, string>[]) {
+    it(`pages through every product exactly once, in order: ${JSON.stringify(query)}`, async () => {
+      const { items, pages } = await everyPage(query);
+      const all = page(await list({ ...query, limit: "100" })).items;
+      assert.deepEqual(items, all);
+      const expected = catalog.filter((p) => !query.category || p.category === query.category).length;
+      assert.equal(items.length, expected);
+      assert.equal(pages, Math.max(1, Math.ceil(expected / Number(query.limit))), "the last page hands out no cursor");
+    });
+  }
+
+  it("a product added while paging neither repeats nor shifts the products already seen", async () => {
+    const first = page(await list({ limit: "10" }));
+    const added = { ...catalog[0], sku: "AAA-NEW-1", name: "Aardvark Plush", image: "/images/AAA-NEW-1.svg" };
+    const { stock: _stock, ...entry } = added;
+    await doc.send(new PutCommand({ TableName: tables.products, Item: entry }));
+    try {
+      const rest: Product[] = [];
+      let cursor = first.nextCursor;
+      while (cursor) {
+        const next = page(await list({ limit: "10", cursor }));
+        rest.push(...next.items);
+        cursor = next.nextCursor;
+      }
+      const seen = [...first.items, ...rest].map((p) => p.sku);
+      assert.equal(new Set(seen).size, seen.length, "no product twice");
+      assert.equal(seen.length, catalog.length, "every original product once; the new one sorts before the cursor");
+    } finally {
+      await doc.send(new DeleteCommand({ TableName: tables.products, Key: { sku: added.sku } }));
+    }
+  });
+
+  it("shows the live stock from the inventory table; a product without an inventory item has none", async () => {
+    const sku = "KIT-MUG-STN-12";
+    await doc.send(new PutCommand({ TableName: tables.inventory, Item: { sku, stock: 3 } }));
+    assert.equal(bodyOf<Product>(await one(sku)).stock, 3);
+    await doc.send(new DeleteCommand({ TableName: tables.inventory, Key: { sku } }));
+    assert.equal(bodyOf<Product>(await one(sku)).stock, 0);
+    assert.equal(page(await list({ limit: "100" })).items.find((p) => p.sku === sku)!.stock, 0);
+    await doc.send(new PutCommand({ TableName: tables.inventory, Item: { sku, stock: catalog.find((p) => p.sku === sku)!.stock } }));
+  });
+
+  describe("bad parameters: a 400 saying what is allowed", () => {
+    for (const [query, path, message] of [
+      [{ sort: "rating" }, "sort", /sort must be one of name, price/],
+      [{ order: "up" }, "order", /order must be one of asc, desc/],
+      [{ limit: "0" }, "limit", /at least 1/],
+      [{ limit: "101" }, "limit", /at most 100/],
+      [{ limit: "ten" }, "limit", /must be a number/],
+      [{ limit: "2.5" }, "limit", /whole number/],
+      [{ category: "Home & Garden" }, "category", /lower-case/],
+      [{ cursor: "not a cursor!" }, "cursor", /nextCursor/],
+      [{ cursor: Buffer.from('{"sort":"name"}').toString("base64url") }, "cursor", /nextCursor/],
+    ] as const) {
+      it(`${JSON.stringify(query)}`, async () => {
+        const response = await list(query);
+        assert.equal(response.statusCode, 400, response.body);
+        const { error, details } = bodyOf(response);
+        assert.equal(typeof error, "string");
+        assert.equal(details[0].path, path);
+        assert.match(details[0].message, message);
+      });
+    }
+
+    it("a cursor of another listing (sort, order or category changed) is refused", async () => {
+      const { nextCursor } = page(await list({ limit: "2" }));
+      for (const other of [{ sort: "price" }, { order: "desc" }, { category: "kitchen" }] as Record<string, string>[]) {
+        const response = await list({ limit: "2", cursor: nextCursor!, ...other });
+        assert.equal(response.statusCode, 400, JSON.stringify(other));
+        assert.equal(bodyOf(response).details[0].path, "cursor");
+      }
+    });
+
+    it("parameters it does not know (tracking, cache busters) are ignored, not refused", async () => {
+      const response = await list({ utm_source: "newsletter", _: "123" });
+      assert.equal(response.statusCode, 200);
+      assert.equal(page(response).items.length, 24);
+    });
+  });
+
+  it("GET /products/{sku}: the product, a 404 naming a missing sku, a 400 for a malformed one", async () => {
+    const mug = await one("KIT-MUG-STN-12");
+    assert.equal(mug.statusCode, 200);
+    assert.equal(mug.headers?.["Cache-Control"], catalogCacheControl);
+    assert.deepEqual(productSchema.parse(bodyOf(mug)), productSchema.parse(catalog.find((p) => p.sku === "KIT-MUG-STN-12")));
+    const missing = await one("NOPE-123");
+    assert.equal(missing.statusCode, 404);
+    assert.equal(bodyOf(missing).error, "product not found");
+    const malformed = await one("mug; drop");
+    assert.equal(malformed.statusCode, 400);
+    assert.equal(bodyOf(malformed).details[0].path, "sku");
+  });
+
+  it("a malformed catalog row is a 500 that is never cached", async () => {
+    await doc.send(new PutCommand({ TableName: tables.products, Item: { sku: "BAD-ROW-1", name: "no price" } }));
+    try {
+      const response = await list();
+      assert.equal(response.statusCode, 500);
+      assert.equal(response.headers?.["Cache-Control"], "no-store");
+    } finally {
+      await doc.send(new DeleteCommand({ TableName: tables.products, Key: { sku: "BAD-ROW-1" } }));
+    }
+  });
+});
