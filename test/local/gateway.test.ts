@@ -6,7 +6,7 @@ import * as assert from "node:assert/strict";
 import { CryptoKey, exportJWK, generateKeyPair, JWK, SignJWT } from "jose";
 import { javaDateString } from "../../local/gateway/claims";
 import { AwsServiceCall, createLocalGateway, InvokeLambda, LocalGateway, RequestTiming } from "../../local/gateway";
-import { runProgram } from "../infra/program";
+import { runProgram } from "../../testing/program";
 
 const issuer = "http://127.0.0.1:9/local_pool";
 const origin = "https://d02958056.cloudfront.net";
