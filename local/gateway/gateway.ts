@@ -26,10 +26,18 @@ export type InvokeLambda = (functionArn: string, event: APIGatewayProxyEvent, co
 /** An AWS service action as an `aws` integration calls it (e.g. kinesis PutRecords, JSON body). */
 export type AwsServiceCall = (service: string, action: string, body: string, details: { region: string; headers: Record<string, string> }) => Promise<BackendReply>;
 
-export interface RequestTiming {
+/** What the stage's access log would say about one request ($context.* of the same names). */
+export interface RequestLog {
+  requestId: string;
   httpMethod: string;
+  /** The resource template, "" when no resource matched. */
   resourcePath: string;
-  statusCode: number;
+  path: string;
+  status: number;
+  /** For a gateway response: its type, $context.error.message and validationErrorString. */
+  responseType?: string;
+  errorMessage?: string;
+  validationErrorString?: string;
   /** From the request's arrival to the response, milliseconds. */
   totalMs: number;
   /** Time spent waiting for the backend (Lambda or AWS service), milliseconds. */
@@ -46,8 +54,8 @@ export interface GatewayOptions {
   cognito?: CognitoOptions;
   stageVariables?: Record<string, string>;
   accountId?: string;
-  /** Called after each request, for the bench's split of gateway and backend time. */
-  onTiming?: (timing: RequestTiming) => void;
+  /** Called after each request: the access log line, with the split of gateway and backend time. */
+  onRequest?: (log: RequestLog) => void;
 }
 
 class IntegrationTimeout extends Error {}
@@ -100,7 +108,11 @@ export class RestApiGateway {
     const match = this.router.match(request.httpMethod, request.path);
     const timing = { integrationMs: 0 };
     let context = requestContext({ request, method: match?.method, stage: this.options.stageName, requestId, apiId: "local", accountId: this.options.accountId ?? "000000000000", domainName: this.domainName(), receivedAt });
-    const refuse = (error: GatewayError) => this.responses.render(error, request, context as unknown as Record<string, unknown>, this.stageVariables);
+    let refused: GatewayError | undefined;
+    const refuse = (error: GatewayError) => {
+      refused = error;
+      return this.responses.render(error, request, context as unknown as Record<string, unknown>, this.stageVariables);
+    };
 
     let response: HttpResponse;
     if (!match) {
@@ -123,10 +135,13 @@ export class RestApiGateway {
       }
     }
     response.headers["x-amzn-RequestId"] = [requestId];
-    this.options.onTiming?.({
+    this.options.onRequest?.({
+      requestId,
       httpMethod: request.httpMethod,
       resourcePath: match?.method.resourcePath ?? "",
-      statusCode: response.statusCode,
+      path: request.fullPath,
+      status: response.statusCode,
+      ...(refused ? { responseType: refused.type, errorMessage: refused.message, validationErrorString: refused.validationErrorString ?? "" } : {}),
       totalMs: Date.now() - receivedAt.getTime(),
       integrationMs: timing.integrationMs,
     });

@@ -7,7 +7,7 @@ import { GatewayOptions, RestApiGateway } from "./gateway";
 import type { HttpResponse } from "./gateway-responses";
 import { IncomingApiRequest } from "./request";
 
-export type { AwsServiceCall, GatewayOptions, InvokeLambda, LambdaInvocationContext, RequestTiming } from "./gateway";
+export type { AwsServiceCall, GatewayOptions, InvokeLambda, LambdaInvocationContext, RequestLog } from "./gateway";
 export type { CognitoOptions } from "./authorizer";
 export type { OpenApiDocument } from "./document";
 

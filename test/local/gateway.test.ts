@@ -5,7 +5,7 @@ import type { APIGatewayProxyEvent } from "aws-lambda";
 import * as assert from "node:assert/strict";
 import { CryptoKey, exportJWK, generateKeyPair, JWK, SignJWT } from "jose";
 import { javaDateString } from "../../local/gateway/claims";
-import { AwsServiceCall, createLocalGateway, InvokeLambda, LocalGateway, RequestTiming } from "../../local/gateway";
+import { AwsServiceCall, createLocalGateway, InvokeLambda, LocalGateway, RequestLog } from "../../local/gateway";
 import { runProgram } from "../../testing/program";
 
 const issuer = "http://127.0.0.1:9/local_pool";
@@ -43,7 +43,8 @@ describe("local API gateway (dev stack document)", function () {
   let lambdaResult: unknown = { statusCode: 200, headers: { "Content-Type": "application/json" }, body: "{}" };
   const serviceCalls: Array<{ service: string; action: string; body: string; region: string; headers: Record<string, string> }> = [];
   let serviceReply: (body: string) => { status: number; body: string } = () => ({ status: 200, body: '{"FailedRecordCount":0,"Records":[]}' });
-  const timings: RequestTiming[] = [];
+  const logs: RequestLog[] = [];
+  const lastLog = () => logs[logs.length - 1];
 
   const invokeLambda: InvokeLambda = async (functionArn, event) => {
     invocations.push({ functionArn, event });
@@ -61,7 +62,7 @@ describe("local API gateway (dev stack document)", function () {
     streamName = run.outputs.clickstreamStream as string;
     poolKeys = await signingKeys("pool-key");
     otherKeys = await signingKeys("pool-key");
-    gateway = await createLocalGateway({ document, stageName: "v1", invokeLambda, awsServiceCall, cognito: { issuer, jwks: poolKeys.jwks }, onTiming: (t) => timings.push(t) });
+    gateway = await createLocalGateway({ document, stageName: "v1", invokeLambda, awsServiceCall, cognito: { issuer, jwks: poolKeys.jwks }, onRequest: (log) => logs.push(log) });
   });
   after(async () => gateway?.close());
   beforeEach(() => {
@@ -87,7 +88,7 @@ describe("local API gateway (dev stack document)", function () {
       for (const [method, path] of [["GET", "/nowhere"], ["GET", "/orders/o-1/items"], ["DELETE", "/health"], ["GET", "/events"]]) {
         const response = await call(path, { method });
         assert.equal(response.status, 404, `${method} ${path}`);
-        assert.deepEqual(await json(response), { error: "Not found" });
+        assert.equal((await json(response)).error, "Not found");
         assert.equal(response.headers.get("access-control-allow-origin"), origin);
         assert.equal(response.headers.get("x-amzn-errortype"), "MissingAuthenticationTokenException");
       }
@@ -136,7 +137,8 @@ describe("local API gateway (dev stack document)", function () {
     const expectUnauthorized = async (headers: Record<string, string>, message = "Unauthorized") => {
       const response = await call("/orders", { headers });
       assert.equal(response.status, 401);
-      assert.deepEqual(await json(response), { error: message });
+      assert.equal((await json(response)).error, message);
+      assert.equal(lastLog().responseType, "UNAUTHORIZED");
       assert.equal(response.headers.get("access-control-allow-origin"), origin);
       assert.equal(invocations.length, 0);
     };
@@ -200,6 +202,8 @@ describe("local API gateway (dev stack document)", function () {
       assert.equal(response.headers.get("x-amzn-errortype"), "BadRequestException");
       assert.equal(response.headers.get("access-control-allow-origin"), origin);
       assert.match(await response.text(), /Missing required request parameters: \[Idempotency-Key\]/);
+      assert.equal(lastLog().responseType, "BAD_REQUEST_PARAMETERS");
+      assert.equal(lastLog().validationErrorString, "Missing required request parameters: [Idempotency-Key]");
       assert.equal(invocations.length, 0);
     });
 
@@ -215,9 +219,10 @@ describe("local API gateway (dev stack document)", function () {
         body: JSON.stringify({ lines: [{ sku: "TSHIRT-RED-M", quantity: 0 }], price: 1 }),
       });
       assert.equal(response.status, 400);
-      const text = await response.text();
-      assert.match(text, /numeric instance is lower than the required minimum \(minimum: 1, found: 0\)/);
-      assert.match(text, /object instance has properties which are not allowed by the schema: \["price"\]/);
+      assert.match(await response.text(), /Invalid request body/);
+      assert.equal(lastLog().responseType, "BAD_REQUEST_BODY");
+      assert.match(lastLog().validationErrorString!, /numeric instance is lower than the required minimum \(minimum: 1, found: 0\)/);
+      assert.match(lastLog().validationErrorString!, /object instance has properties which are not allowed by the schema: \["price"\]/);
       assert.equal(invocations.length, 0);
     });
 
@@ -287,7 +292,7 @@ describe("local API gateway (dev stack document)", function () {
         lambdaResult = result;
         const response = await call("/orders", { headers: { Authorization: await token(poolKeys, {}) } });
         assert.equal(response.status, 502);
-        assert.deepEqual(await json(response), { error: "Internal server error" });
+        assert.equal((await json(response)).error, "Internal server error");
         assert.equal(response.headers.get("access-control-allow-origin"), origin);
       });
     }
@@ -298,13 +303,16 @@ describe("local API gateway (dev stack document)", function () {
       assert.equal(response.status, 502);
     });
 
-    it("reports gateway and backend time per request", async () => {
-      timings.length = 0;
-      await call("/orders", { headers: { Authorization: await token(poolKeys, {}) } });
-      assert.equal(timings.length, 1);
-      assert.equal(timings[0].resourcePath, "/orders");
-      assert.equal(timings[0].statusCode, 200);
-      assert.ok(timings[0].integrationMs <= timings[0].totalMs);
+    it("logs each request as the access log would, with gateway and backend time", async () => {
+      logs.length = 0;
+      const response = await call("/orders", { headers: { Authorization: await token(poolKeys, {}) } });
+      assert.equal(logs.length, 1);
+      assert.equal(logs[0].requestId, response.headers.get("x-amzn-requestid"));
+      assert.equal(logs[0].resourcePath, "/orders");
+      assert.equal(logs[0].path, "/v1/orders");
+      assert.equal(logs[0].status, 200);
+      assert.equal(logs[0].responseType, undefined);
+      assert.ok(logs[0].integrationMs <= logs[0].totalMs);
     });
   });
 
