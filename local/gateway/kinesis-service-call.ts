@@ -39,7 +39,12 @@ export function kinesisServiceCall(target: KinesisEndpoint): AwsServiceCall {
       hostname: url.hostname,
       port: url.port ? Number(url.port) : undefined,
       path: "/",
-      headers: { host: url.host, "content-type": "application/x-amz-json-1.1", ...headers, "x-amz-target": `Kinesis_20131202.${action}` },
+      headers: {
+        host: url.host,
+        "content-type": "application/x-amz-json-1.1",
+        ...Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value])),
+        "x-amz-target": `Kinesis_20131202.${action}`,
+      },
       body,
     });
     const response = await fetch(new URL("/", url), { method: "POST", headers: signed.headers as Record<string, string>, body });
