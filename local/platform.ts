@@ -17,6 +17,7 @@ import * as path from "node:path";
 import { repoRoot } from "../components/lib/bundle";
 import type { SiteRuntimeConfig } from "../components/storefront";
 import { startDynamoDb, startKinesis, startS3, type Emulator } from "../testing/emulators";
+import { startTransactionalDynamo } from "../testing/dynamodb-transactions";
 import { FakeOpenSearch } from "../testing/opensearch-server";
 import { LocalFirehose } from "./firehose";
 import { createLocalGateway, type LocalGateway, type RequestLog } from "./gateway";
@@ -207,8 +208,12 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
       for (const item of table.items) await dynamoClient.send(new PutItemCommand({ TableName: table.name, Item: JSON.parse(item) }));
     }
     const streamTables = tablePlans.filter((t) => t.streamViewType && t.streamArn);
+    // dynalite has no TransactWriteItems: the transactions proxy adds it; the stream proxy,
+    // in front of both, records what every write changed.
+    const transactions = await startTransactionalDynamo({ target: dynamo.endpoint });
+    stops.push(() => transactions.stop());
     const streamProxy: DynamoDbStreamProxy = await startDynamoDbStreamProxy({
-      targetEndpoint: dynamo.endpoint,
+      targetEndpoint: transactions.endpoint,
       client: dynamoClient,
       region: awsRegion,
       tables: streamTables.map((t) => ({ name: t.name, hashKey: t.hashKey, rangeKey: t.rangeKey, streamArn: t.streamArn!, streamViewType: t.streamViewType! })),
@@ -270,6 +275,8 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
         AWS_ENDPOINT_URL_S3: s3.endpoint,
         AWS_ENDPOINT_URL_FIREHOSE: firehose.endpoint,
         AWS_ENDPOINT_URL_SQS: sqsEndpoint,
+        // Nothing leaves loopback: a service with no local stand-in gets an address nobody serves.
+        AWS_ENDPOINT_URL_PERSONALIZE_EVENTS: "http://127.0.0.1:9",
         // No profile from this machine leaks in; the local certificate is trusted.
         AWS_CONFIG_FILE: sdkConfigFile,
         AWS_SHARED_CREDENTIALS_FILE: sdkConfigFile,

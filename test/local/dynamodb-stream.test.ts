@@ -1,13 +1,15 @@
 // dynalite has no streams: the proxy in front of it turns each write that changes an item into a
 // stream record with keys and images, in write order, and nothing for a write that changes nothing.
 import * as assert from "node:assert/strict";
-import { DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand, CreateTableCommand, BatchWriteItemCommand } from "@aws-sdk/client-dynamodb";
+import { DeleteItemCommand, DynamoDBClient, PutItemCommand, UpdateItemCommand, CreateTableCommand, BatchWriteItemCommand, TransactWriteItemsCommand } from "@aws-sdk/client-dynamodb";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { startDynamoDb, testCredentials, type Emulator } from "../../testing/emulators";
 import { startDynamoDbStreamProxy, type DynamoDbStreamProxy } from "../../local/streams/dynamodb-stream";
+import { startTransactionalDynamo, type TransactionalDynamo } from "../../testing/dynamodb-transactions";
 
 describe("local: the emulated DynamoDB stream", () => {
   let dynamo: Emulator;
+  let transactions: TransactionalDynamo;
   let proxy: DynamoDbStreamProxy;
   let direct: DynamoDBClient;
   let viaProxy: DynamoDBClient;
@@ -20,13 +22,16 @@ describe("local: the emulated DynamoDB stream", () => {
     for (const name of ["orders", "other"]) {
       await direct.send(new CreateTableCommand({ TableName: name, BillingMode: "PAY_PER_REQUEST", AttributeDefinitions: [{ AttributeName: "orderId", AttributeType: "S" }], KeySchema: [{ AttributeName: "orderId", KeyType: "HASH" }] }));
     }
-    proxy = await startDynamoDbStreamProxy({ targetEndpoint: dynamo.endpoint, client: direct, tables: [table], region: "eu-west-1" });
+    // As local mode chains them: stream proxy → transactions proxy → dynalite.
+    transactions = await startTransactionalDynamo({ target: dynamo.endpoint });
+    proxy = await startDynamoDbStreamProxy({ targetEndpoint: transactions.endpoint, client: direct, tables: [table], region: "eu-west-1" });
     viaProxy = client(proxy.endpoint);
   });
   after(async () => {
     viaProxy.destroy();
     direct.destroy();
     await proxy.stop();
+    await transactions.stop();
     await dynamo.stop();
   });
 
@@ -49,6 +54,16 @@ describe("local: the emulated DynamoDB stream", () => {
     assert.equal(remove.NewImage, undefined);
     assert.ok(BigInt(insert.SequenceNumber) < BigInt(modify.SequenceNumber) && BigInt(modify.SequenceNumber) < BigInt(remove.SequenceNumber));
     assert.equal((records[0].eventRecord as any).eventSourceARN, table.streamArn);
+  });
+
+  it("records each item a transaction changes, and nothing for a cancelled one", async () => {
+    await viaProxy.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: "orders", Item: { orderId: { S: "t1" } } } }, { Put: { TableName: "orders", Item: { orderId: { S: "t2" } } } }] }));
+    await assert.rejects(viaProxy.send(new TransactWriteItemsCommand({ TransactItems: [
+      { Put: { TableName: "orders", Item: { orderId: { S: "t3" } } } },
+      { Put: { TableName: "orders", Item: { orderId: { S: "t1" } }, ConditionExpression: "attribute_not_exists(orderId)" } },
+    ] })), /TransactionCanceled/);
+    const records = await proxy.streams.get("orders")!.reader().read(100);
+    assert.deepEqual(records.map((r) => (r.eventRecord as any).dynamodb.Keys.orderId.S), ["t1", "t2"]);
   });
 
   it("records each item a batch write changes, only on the stream's table", async () => {
