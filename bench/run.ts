@@ -3,6 +3,7 @@
 import { benchmark as analytics } from "./analytics";
 import { benchmark as catalog } from "./catalog";
 import { benchmark as clickstream } from "./clickstream";
+import { benchmark as local } from "./local";
 import { benchmark as orders } from "./orders";
 import { benchmark as searchIndexer } from "./search-indexer";
 import { BenchRow, printTable } from "./table";
@@ -19,6 +20,7 @@ const benchmarks: Benchmark[] = [
   orders,
   searchIndexer,
   analytics,
+  local,
 ];
 
 async function main() {

@@ -9,7 +9,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { bundleHandler, repoRoot } from "../../components/lib/bundle";
 import { catalogHandlerEntry } from "../../components/catalog";
-import { clientConfig, type Emulator, testCredentials, testRegion } from "../support/emulators";
+import { clientConfig, type Emulator, testCredentials, testRegion } from "../../testing/emulators";
 import { lambdaContext, ordersEvent } from "./support/orders-events";
 import { createOrderTables, startTransactionalDynamoDb, tables } from "./support/orders-fixture";
 

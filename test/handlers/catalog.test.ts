@@ -10,7 +10,7 @@ import catalog from "../../catalog/products.json";
 import { catalogCacheControl } from "../../handlers/catalog/contract";
 import { createCatalogApi } from "../../handlers/catalog/router";
 import { type Product, type ProductPage, productPageSchema, productSchema } from "../../handlers/shared/product";
-import { clientConfig, type Emulator } from "../support/emulators";
+import { clientConfig, type Emulator } from "../../testing/emulators";
 import { lambdaContext, ordersEvent } from "./support/orders-events";
 import { allowedOrigin, bodyOf, createOrderTables, startTransactionalDynamoDb, tables } from "./support/orders-fixture";
 

@@ -10,7 +10,7 @@ import {
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import { strict as assert } from "node:assert";
 import { startTransactionalDynamo, type TransactionalDynamo } from "../../testing/dynamodb-transactions";
-import { clientConfig, type Emulator, startDynamoDb } from "../support/emulators";
+import { clientConfig, type Emulator, startDynamoDb } from "../../testing/emulators";
 
 const table = "things";
 

@@ -11,8 +11,8 @@ import { SqsDeadLetterQueue } from "../../handlers/search-indexer/dead-letter";
 import { createSearchClient } from "../../handlers/search-indexer/search-client";
 import { ordersIndex } from "../../handlers/shared/order-index";
 import { type Order, orderSchema } from "../../handlers/shared/order";
-import { insertRecord, modifyRecord, streamEvent } from "./support/opensearch-order-records";
-import { FakeOpenSearch } from "./support/opensearch-server";
+import { insertRecord, modifyRecord, streamEvent } from "../../testing/opensearch-order-records";
+import { FakeOpenSearch } from "../../testing/opensearch-server";
 import { createOrderEvent, ordersEvent } from "./support/orders-events";
 import { allowedOrigin, bodyOf, type OrdersFixture, startOrdersFixture } from "./support/orders-fixture";
 

@@ -7,7 +7,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import type { DeadLetterSink } from "../../handlers/search-indexer/dead-letter";
 import { createSearchIndexer } from "../../handlers/search-indexer/indexer";
 import type { DeadLetterReason } from "../../handlers/search-indexer/stream-record";
-import { insertRecord, order, streamEvent } from "./support/opensearch-order-records";
+import { insertRecord, order, streamEvent } from "../../testing/opensearch-order-records";
 import { ScriptedBulkClient, type BulkReply } from "./support/scripted-bulk-client";
 
 class MemoryDeadLetters implements DeadLetterSink {

@@ -12,9 +12,9 @@ import { normalisedClickstreamEventSchema } from "../../handlers/shared/clickstr
 import { lakeTables } from "../../analytics/lake-tables";
 import { queriesDir } from "../../analytics/queries";
 import { firehoseObjectKey, writeLake } from "../analytics/support/lake-writer";
-import { accountId, RecordingMocks, testRegion } from "./mocks";
+import { accountId, RecordingMocks, testRegion } from "../../testing/mocks";
 import { allowedActions, list, statements } from "./policy-json";
-import { runComponents, runProgram } from "./program";
+import { runComponents, runProgram } from "../../testing/program";
 
 const Types = {
   database: "aws:glue/catalogDatabase:CatalogDatabase",

@@ -11,7 +11,7 @@ import { createOrderBodySchema } from "../../components/orders";
 import { clickstreamEventSchema, clickstreamEventTypes, idPattern } from "../../handlers/shared/clickstream-event";
 import { repoRoot } from "../../components/lib/bundle";
 import { createOrderRequestSchema } from "../../handlers/shared/order";
-import { runProgram } from "./program";
+import { runProgram } from "../../testing/program";
 
 describe("request models (API Gateway's OpenAPI 3.0 import)", () => {
   for (const stack of ["dev", "prod"] as const) {

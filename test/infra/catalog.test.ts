@@ -5,8 +5,8 @@ import { Api } from "../../components/api";
 import { Catalog } from "../../components/catalog";
 import { Orders } from "../../components/orders";
 import { catalogRoutes } from "../../handlers/catalog/contract";
-import { accountId, RecordingMocks, testRegion } from "./mocks";
-import { runComponents } from "./program";
+import { accountId, RecordingMocks, testRegion } from "../../testing/mocks";
+import { runComponents } from "../../testing/program";
 
 const origin = "https://shop.example.com";
 const userPoolArn = `arn:aws:cognito-idp:${testRegion}:${accountId}:userpool/${testRegion}_abc`;

@@ -6,8 +6,8 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { RegisteredResource, runProgram } from "./program";
-import { stackFile } from "./stack-config";
+import { RegisteredResource, runProgram } from "../../testing/program";
+import { stackFile } from "../../testing/stack-config";
 
 /** Whether the aws-native SDK replaces a resource of `type` when its tags change. */
 function tagsAreCreateOnly(type: string): boolean {

@@ -2,7 +2,7 @@
 // role with its identity policies (inline and managed), and for a resource the policy AWS also
 // consults (KMS key policy, bucket, queue and domain policies) and the VPC endpoint a call from
 // a VPC function passes through. IamRequest is one call as the simulator evaluates it.
-import type { RegisteredResource } from "./program";
+import type { RegisteredResource } from "../../testing/program";
 import { managedPolicyDocuments, managedPolicyKey } from "./iam-managed-policies";
 
 export interface IamRequest {

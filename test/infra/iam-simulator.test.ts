@@ -10,9 +10,9 @@ import { readRecordedCalls } from "../handlers/support/aws-calls";
 import { handlerCalls, serviceCalls } from "./iam-calls";
 import { IamRequest, ProgramIam, RoleModel } from "./iam-model";
 import { probeExemptions, probes } from "./iam-probes";
-import { accountId } from "./mocks";
-import { runProgram } from "./program";
-import type { StackName } from "./stack-config";
+import { accountId } from "../../testing/mocks";
+import { runProgram } from "../../testing/program";
+import type { StackName } from "../../testing/stack-config";
 
 type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied" | `invalid: ${string}`;
 

@@ -6,7 +6,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { repoRoot } from "../../components/lib/bundle";
-import { runProgram } from "./program";
+import { runProgram } from "../../testing/program";
 
 /** Literal partitions and the aws.iam.ManagedPolicy constants (they embed arn:aws:). */
 const hardCodedPartition = /arn:aws:|aws\.iam\.ManagedPolicy\./;

@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { cacheControlFor, contentTypeFor, immutable, listSiteFiles, noCache, shortLived } from "../../components/site-files";
 import { Storefront } from "../../components/storefront";
 import { statements } from "./policy-json";
-import { runComponents } from "./program";
+import { runComponents } from "../../testing/program";
 
 const run = (stack: "dev" | "prod", config: Record<string, unknown> = {}) =>
   runComponents(stack, (c) => {

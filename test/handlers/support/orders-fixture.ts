@@ -19,7 +19,7 @@ import {
   productsTableKeys,
 } from "../../../handlers/shared/tables";
 import { startTransactionalDynamo } from "../../../testing/dynamodb-transactions";
-import { clientConfig, type Emulator, startDynamoDb } from "../../support/emulators";
+import { clientConfig, type Emulator, startDynamoDb } from "../../../testing/emulators";
 import { recordHttpCall, recordingClient } from "./aws-calls";
 import { lambdaContext } from "./orders-events";
 import { type SearchServer, startSearchServer } from "./orders-search-server";
