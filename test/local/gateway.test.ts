@@ -319,7 +319,7 @@ describe("local API gateway (dev stack document)", function () {
   describe("POST /events (Kinesis PutRecords through the mapping templates)", () => {
     const events = [
       { eventId: "e-1", eventType: "page_view", sessionId: "s-1", timestamp: 1764590000000, page: { url: "https://shop.example/" } },
-      { eventId: "e-2", eventType: "product_view", sessionId: 's"2', itemId: "SKU-1", timestamp: "2026-12-01T11:00:00Z" },
+      { eventId: "e-2", eventType: "product_view", sessionId: "s-2", itemId: "SKU-1", timestamp: "2026-12-01T11:00:00Z" },
     ];
     const post = (body: unknown, headers: Record<string, string> = { "Content-Type": "application/json" }) =>
       call("/events", { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) });
@@ -368,7 +368,7 @@ describe("local API gateway (dev stack document)", function () {
     }
 
     it("refuses a batch that breaks the model before calling Kinesis", async () => {
-      for (const body of [{ events: [] }, { events: [{ ...events[0], eventType: "nope" }] }, { events: [{ ...events[1], itemId: undefined }] }, { events, extra: 1 }]) {
+      for (const body of [{ events: [] }, { events: [{ ...events[0], eventType: "nope" }] }, { events: [{ ...events[0], sessionId: undefined }] }, { events: [{ ...events[0], extra: 1 }] }, { events, extra: 1 }]) {
         const response = await post(body);
         assert.equal(response.status, 400, JSON.stringify(body));
       }
