@@ -28,7 +28,7 @@ export function proxyEvent(args: {
     multiValueQueryStringParameters: hasQuery ? query.multi : null,
     pathParameters: Object.keys(request.pathParameters).length ? { ...request.pathParameters } : null,
     stageVariables: Object.keys(args.stageVariables).length ? { ...args.stageVariables } : null,
-    requestContext: context as unknown as APIGatewayProxyEvent["requestContext"],
+    requestContext: { ...context, authorizer: context.authorizer },
     body: request.body.length === 0 ? null : binary ? request.body.toString("base64") : request.body.toString("utf8"),
     isBase64Encoded: request.body.length > 0 && binary,
   };

@@ -94,7 +94,7 @@ export interface TemplateVariables {
   body: string;
   params: TemplateParameters;
   /** $context: read and written (responseOverride) by the template. */
-  context: Record<string, any>;
+  context: object;
   stageVariables: Record<string, string>;
 }
 
