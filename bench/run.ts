@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark's figures as tables. Never pass/fail; the figures go in
 // the closing notes and are compared against the AWS limits in DESIGN.md.
 import { benchmark as clickstream } from "./clickstream";
+import { benchmark as gateway } from "./gateway";
 import { benchmark as orders } from "./orders";
 import { benchmark as searchIndexer } from "./search-indexer";
 import { BenchRow, printTable } from "./table";
@@ -15,6 +16,7 @@ const benchmarks: Benchmark[] = [
   clickstream,
   orders,
   searchIndexer,
+  gateway,
 ];
 
 async function main() {

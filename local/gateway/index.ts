@@ -72,6 +72,10 @@ export async function createLocalGateway(options: LocalGatewayOptions): Promise<
     }
   });
 
+  // Idle keep-alive connections are the client's to close: with Node's 5 s default the server
+  // can drop one just as a client (fetch keeps sockets 4 s) reuses it after a long template
+  // render, and the request dies with ECONNRESET.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
