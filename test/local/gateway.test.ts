@@ -246,6 +246,8 @@ describe("local API gateway (dev stack document)", function () {
     it("builds the REST proxy event exactly", async () => {
       const id = await token(poolKeys, { "cognito:groups": ["admin"] });
       await call("/orders/o-7?limit=5&tag=a&tag=b", { headers: { Authorization: id, "X-Trace": "one", "User-Agent": "test-agent" } });
+      await call("/orders/o-8", { headers: { Authorization: id, "X-Forwarded-For": "203.0.113.9" } });
+      assert.equal(invocations[1].event.headers["X-Forwarded-For"], "203.0.113.9, 127.0.0.1");
       const { event } = invocations[0];
       assert.equal(event.resource, "/orders/{orderId}");
       assert.equal(event.path, "/orders/o-7");
@@ -253,6 +255,10 @@ describe("local API gateway (dev stack document)", function () {
       assert.equal(event.headers["X-Trace"], "one");
       assert.deepEqual(event.multiValueHeaders["X-Trace"], ["one"]);
       assert.equal(event.headers.Authorization, id);
+      assert.equal(event.headers["X-Forwarded-For"], "127.0.0.1");
+      assert.equal(event.headers["X-Forwarded-Proto"], "http");
+      assert.equal(event.headers["X-Forwarded-Port"], new URL(gateway.url).port);
+      assert.match(event.headers["X-Amzn-Trace-Id"]!, /^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$/);
       assert.deepEqual(event.queryStringParameters, { limit: "5", tag: "b" });
       assert.deepEqual(event.multiValueQueryStringParameters, { limit: ["5"], tag: ["a", "b"] });
       assert.deepEqual(event.pathParameters, { orderId: "o-7" });
