@@ -1,6 +1,17 @@
 // The local API gateway: serves the REST API the Api component deploys, from its very OpenAPI
 // document, on 127.0.0.1 under the stage prefix (http://127.0.0.1:<port>/v1/...), as API
 // Gateway would. A library: local mode (`npm start`) and the tests start and stop it.
+//
+// Where it differs from API Gateway (for the README's table):
+// - No throttling, usage plans, API keys, caching or WAF; no TLS (http on loopback).
+// - The aws integration's `credentials` role is not assumed: calls go to the local backend as
+//   given (kinesisServiceCall signs with fixed local credentials).
+// - Validation findings use API Gateway's wording for the common draft-04 keywords; rarer
+//   ones read as ajv words them. An empty body is validated as `{}` (not verified on AWS).
+// - Mapping templates run on velocityjs with Java's String methods added; `$input.path` gives
+//   JavaScript values, so printing a whole object differs from Java's `{a=1}` rendering.
+// - Claim objects (none in Cognito ID tokens) are flattened to JSON, an assumption.
+// - Resource ids, the API id ("local") and the account id are stand-ins.
 import { createServer, IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { GatewayOptions, RestApiGateway } from "./gateway";
