@@ -4,6 +4,7 @@ import { benchmark as analytics } from "./analytics";
 import { benchmark as catalog } from "./catalog";
 import { benchmark as clickstream } from "./clickstream";
 import { benchmark as local } from "./local";
+import { benchmark as gateway } from "./gateway";
 import { benchmark as orders } from "./orders";
 import { benchmark as searchIndexer } from "./search-indexer";
 import { BenchRow, printTable } from "./table";
@@ -21,6 +22,7 @@ const benchmarks: Benchmark[] = [
   searchIndexer,
   analytics,
   local,
+  gateway,
 ];
 
 async function main() {

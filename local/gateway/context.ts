@@ -1,25 +1,18 @@
 // The request context API Gateway gives a request: `$context` in templates, the proxy event's
 // requestContext, and the variables of gateway responses.
+import type { APIGatewayEventIdentity, APIGatewayProxyEvent } from "aws-lambda";
 import type { Method } from "./document";
 import type { IncomingApiRequest } from "./request";
 
-export interface RequestContext {
-  accountId: string;
-  apiId: string;
+/** The REST proxy event's requestContext, with the fields API Gateway always sets made required. */
+export interface RequestContext extends Omit<APIGatewayProxyEvent["requestContext"], "authorizer" | "domainName" | "domainPrefix" | "extendedRequestId" | "requestTime"> {
+  /** Only on methods with the Cognito authorizer. */
   authorizer?: { claims: Record<string, string> };
   domainName: string;
   domainPrefix: string;
   extendedRequestId: string;
-  httpMethod: string;
-  identity: Record<string, string | null>;
-  path: string;
-  protocol: string;
-  requestId: string;
+  identity: APIGatewayEventIdentity;
   requestTime: string;
-  requestTimeEpoch: number;
-  resourceId: string;
-  resourcePath: string;
-  stage: string;
 }
 
 const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
@@ -53,7 +46,10 @@ export function requestContext(args: {
     identity: {
       accessKey: null,
       accountId: null,
+      apiKey: null,
+      apiKeyId: null,
       caller: null,
+      clientCert: null,
       cognitoAuthenticationProvider: null,
       cognitoAuthenticationType: null,
       cognitoIdentityId: null,

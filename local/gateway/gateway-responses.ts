@@ -70,7 +70,7 @@ export function lookup(root: unknown, path: string): unknown {
 }
 
 /** Plain `$context.x.y` / `$stageVariables.x` substitution, as gateway responses get. */
-export function substitute(template: string, variables: { context: Record<string, unknown>; stageVariables: Record<string, string> }): string {
+export function substitute(template: string, variables: { context: object; stageVariables: Record<string, string> }): string {
   return template.replace(/\$(context|stageVariables)((?:\.[A-Za-z0-9_:-]+)+)/g, (_whole, root: string, dotted: string) => {
     const value = root === "context" ? lookup(variables.context, dotted.slice(1)) : variables.stageVariables[dotted.slice(1)];
     return value === undefined || value === null ? "" : typeof value === "object" ? JSON.stringify(value) : String(value);
@@ -78,7 +78,7 @@ export function substitute(template: string, variables: { context: Record<string
 }
 
 /** A header mapping value: 'literal', or a request parameter / context / stage variable. */
-export function mappedValue(expression: string, request: IncomingApiRequest, context: Record<string, unknown>, stageVariables: Record<string, string>): string | undefined {
+export function mappedValue(expression: string, request: IncomingApiRequest, context: object, stageVariables: Record<string, string>): string | undefined {
   const literal = /^'(.*)'$/s.exec(expression);
   if (literal) return literal[1];
   const header = /^method\.request\.header\.(.+)$/.exec(expression);
@@ -113,7 +113,7 @@ export class GatewayResponses {
     return this.definitions[type] ?? this.definitions[status >= 500 ? "DEFAULT_5XX" : "DEFAULT_4XX"] ?? {};
   }
 
-  render(error: GatewayError, request: IncomingApiRequest, context: Record<string, unknown>, stageVariables: Record<string, string>): HttpResponse {
+  render(error: GatewayError, request: IncomingApiRequest, context: object, stageVariables: Record<string, string>): HttpResponse {
     const builtIn = error.statusCode ?? defaultStatus[error.type];
     const definition = this.definitionFor(error.type, builtIn);
     const statusCode = error.statusCode ?? (definition.statusCode !== undefined && this.definitions[error.type] ? Number(definition.statusCode) : builtIn);

@@ -111,7 +111,7 @@ export class RestApiGateway {
     let refused: GatewayError | undefined;
     const refuse = (error: GatewayError) => {
       refused = error;
-      return this.responses.render(error, request, context as unknown as Record<string, unknown>, this.stageVariables);
+      return this.responses.render(error, request, context, this.stageVariables);
     };
 
     let response: HttpResponse;
@@ -129,12 +129,13 @@ export class RestApiGateway {
       refusal ??= this.validator.checkParameters(method, request) ?? this.validator.checkBody(method, request);
       if (refusal) response = refuse(refusal);
       else {
-        const scope: TemplateScope = { request, context: context as unknown as Record<string, any>, stageVariables: this.stageVariables };
+        const scope: TemplateScope = { request, context, stageVariables: this.stageVariables };
         const outcome = await this.integrate(method, scope, timing);
         response = "error" in outcome ? refuse(outcome.error) : outcome.response;
       }
     }
     response.headers["x-amzn-RequestId"] = [requestId];
+    response.headers["x-amz-apigw-id"] = [context.extendedRequestId];
     this.options.onRequest?.({
       requestId,
       httpMethod: request.httpMethod,
@@ -163,7 +164,7 @@ export class RestApiGateway {
       if (integration.type === "aws_proxy") {
         const functionArn = /functions\/(.+)\/invocations$/.exec(integration.uri ?? "")?.[1];
         if (!functionArn) return { error: internalError() };
-        const event = proxyEvent({ request: scope.request, context: scope.context as any, stageVariables: scope.stageVariables, binaryMediaTypes: this.api.binaryMediaTypes });
+        const event = proxyEvent({ request: scope.request, context: scope.context, stageVariables: scope.stageVariables, binaryMediaTypes: this.api.binaryMediaTypes });
         const invocation = { awsRequestId: randomUUID(), functionName: functionArn.split(":").pop()!, invokedFunctionArn: functionArn };
         let result: unknown;
         try {

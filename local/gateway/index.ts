@@ -1,6 +1,17 @@
 // The local API gateway: serves the REST API the Api component deploys, from its very OpenAPI
 // document, on 127.0.0.1 under the stage prefix (http://127.0.0.1:<port>/v1/...), as API
 // Gateway would. A library: local mode (`npm start`) and the tests start and stop it.
+//
+// Where it differs from API Gateway (for the README's table):
+// - No throttling, usage plans, API keys, caching or WAF; no TLS (http on loopback).
+// - The aws integration's `credentials` role is not assumed: calls go to the local backend as
+//   given (kinesisServiceCall signs with fixed local credentials).
+// - Validation findings use API Gateway's wording for the common draft-04 keywords; rarer
+//   ones read as ajv words them. An empty body is validated as `{}` (not verified on AWS).
+// - Mapping templates run on velocityjs with Java's String methods added; `$input.path` gives
+//   JavaScript values, so printing a whole object differs from Java's `{a=1}` rendering.
+// - Claim objects (none in Cognito ID tokens) are flattened to JSON, an assumption.
+// - Resource ids, the API id ("local") and the account id are stand-ins.
 import { createServer, IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { GatewayOptions, RestApiGateway } from "./gateway";
@@ -72,6 +83,10 @@ export async function createLocalGateway(options: LocalGatewayOptions): Promise<
     }
   });
 
+  // Idle keep-alive connections are the client's to close: with Node's 5 s default the server
+  // can drop one just as a client (fetch keeps sockets 4 s) reuses it after a long template
+  // render, and the request dies with ECONNRESET.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());

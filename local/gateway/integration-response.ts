@@ -3,6 +3,7 @@
 // pattern (a regular expression that must match the whole status, else "default"); its
 // template and parameter mappings make the method response. `$context.responseOverride`
 // set by the template overrides status and headers.
+import type { RequestContext } from "./context";
 import type { Integration, IntegrationResponse } from "./document";
 import { chooseTemplate, HttpResponse, mappedValue } from "./gateway-responses";
 import { evaluatePath, renderTemplate, TemplateParameters } from "./mapping-template";
@@ -10,7 +11,7 @@ import type { IncomingApiRequest } from "./request";
 
 export interface TemplateScope {
   request: IncomingApiRequest;
-  context: Record<string, any>;
+  context: RequestContext;
   stageVariables: Record<string, string>;
 }
 

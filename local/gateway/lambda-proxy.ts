@@ -15,6 +15,23 @@ export function proxyEvent(args: {
 }): APIGatewayProxyEvent {
   const { request, context } = args;
   const headers = request.headerMaps();
+  // A regional endpoint adds the forwarding headers and a trace id (X-Forwarded-For gets the
+  // caller's address appended to any the client sent).
+  const forwardedFor = [request.header("x-forwarded-for"), context.identity.sourceIp].filter(Boolean).join(", ");
+  const added: Record<string, string> = {
+    "X-Amzn-Trace-Id": `Root=1-${Math.floor(context.requestTimeEpoch / 1000).toString(16)}-${context.requestId.replace(/-/g, "").slice(0, 24)}`,
+    "X-Forwarded-For": forwardedFor,
+    "X-Forwarded-Port": context.domainName.split(":")[1] ?? "443",
+    "X-Forwarded-Proto": "http",
+  };
+  for (const [name, value] of Object.entries(added)) {
+    for (const existing of Object.keys(headers.single).filter((h) => h.toLowerCase() === name.toLowerCase())) {
+      delete headers.single[existing];
+      delete headers.multi[existing];
+    }
+    headers.single[name] = value;
+    headers.multi[name] = [value];
+  }
   const query = request.queryMaps();
   const hasQuery = Object.keys(query.single).length > 0;
   const binary = isBinary(request.header("content-type"), args.binaryMediaTypes);
@@ -28,7 +45,7 @@ export function proxyEvent(args: {
     multiValueQueryStringParameters: hasQuery ? query.multi : null,
     pathParameters: Object.keys(request.pathParameters).length ? { ...request.pathParameters } : null,
     stageVariables: Object.keys(args.stageVariables).length ? { ...args.stageVariables } : null,
-    requestContext: context as unknown as APIGatewayProxyEvent["requestContext"],
+    requestContext: { ...context, authorizer: context.authorizer },
     body: request.body.length === 0 ? null : binary ? request.body.toString("base64") : request.body.toString("utf8"),
     isBase64Encoded: request.body.length > 0 && binary,
   };

@@ -75,9 +75,37 @@ export const util = {
   urlDecode: (s: unknown) => decodeURIComponent(String(s ?? "").replace(/\+/g, " ")),
 };
 
-/** A JSONPath over the body: one value for a definite path, a list for a wildcard or filter. */
+/** `$.a.b[2]['c']` as keys, or undefined for anything more (wildcards, filters, slices). */
+function simpleSteps(path: string): Array<string | number> | undefined {
+  const steps: Array<string | number> = [];
+  const step = /\.([A-Za-z_$][\w$-]*)|\[(\d+)\]|\['([^']*)'\]|\["([^"]*)"\]/y;
+  if (!path.startsWith("$")) return undefined;
+  step.lastIndex = 1;
+  while (step.lastIndex < path.length) {
+    const at = step.lastIndex;
+    const m = step.exec(path);
+    if (!m || m.index !== at) return undefined;
+    steps.push(m[2] !== undefined ? Number(m[2]) : (m[1] ?? m[3] ?? m[4]));
+  }
+  return steps;
+}
+
+/**
+ * A JSONPath over the body: one value for a definite path, a list for a wildcard or filter
+ * (as Jayway JsonPath, which API Gateway uses). Plain paths, what templates mostly use, are
+ * walked directly; a 500-event template evaluates a thousand of them.
+ */
 export function evaluatePath(document: unknown, path: string): unknown {
   if (document === undefined) return undefined;
+  const steps = simpleSteps(path);
+  if (steps) {
+    let value: any = document;
+    for (const key of steps) {
+      if (value === null || typeof value !== "object" || !Object.prototype.hasOwnProperty.call(value, key)) return undefined;
+      value = value[key];
+    }
+    return value;
+  }
   const results = JSONPath({ path, json: document as object, wrap: true, eval: false }) as unknown[];
   const definite = !/\*|\.\.|\[\?|,|:/.test(path.replace(/\['[^']*'\]|\["[^"]*"\]/g, ""));
   return definite ? results[0] : results;
@@ -94,7 +122,7 @@ export interface TemplateVariables {
   body: string;
   params: TemplateParameters;
   /** $context: read and written (responseOverride) by the template. */
-  context: Record<string, any>;
+  context: object;
   stageVariables: Record<string, string>;
 }
 

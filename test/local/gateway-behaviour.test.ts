@@ -2,10 +2,12 @@
 // tomorrow: gateway responses by substitution only, built-in defaults, greedy paths, mock
 // response selection, claims in a template ($context.authorizer.claims.sub, as POST
 // /events/me uses), response parameter mappings, content types without a model, timeouts.
+import * as fc from "fast-check";
+import { JSONPath } from "jsonpath-plus";
 import * as assert from "node:assert/strict";
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { AwsServiceCall, createLocalGateway, LocalGateway, OpenApiDocument } from "../../local/gateway";
-import { escapeJavaScript, renderTemplate } from "../../local/gateway/mapping-template";
+import { escapeJavaScript, evaluatePath, renderTemplate } from "../../local/gateway/mapping-template";
 
 const issuer = "http://127.0.0.1:9/pool";
 
@@ -178,6 +180,25 @@ describe("local API gateway: API Gateway behaviours", () => {
   });
 
   describe("mapping template helpers", () => {
+    it("plain JSONPaths, walked directly, find what JSONPath finds", () => {
+      const key = fc.constantFrom("a", "b", "events", "x-y", "0");
+      const step = fc.oneof(key.map((k) => ({ path: /^[A-Za-z_]\w*$/.test(k) ? `.${k}` : `['${k}']`, key: k as string | number })), fc.nat(3).map((n) => ({ path: `[${n}]`, key: n as string | number })));
+      fc.assert(
+        fc.property(fc.oneof(fc.dictionary(fc.constantFrom("a", "b", "events", "x-y", "0"), fc.jsonValue({ maxDepth: 3 })), fc.array(fc.jsonValue({ maxDepth: 3 }))), fc.array(step, { maxLength: 4 }), (document, steps) => {
+          // jsonpath-plus also indexes into strings ("ab"[0]); Jayway, API Gateway's, does not.
+          let at: any = document;
+          for (const s of steps) {
+            fc.pre(typeof at !== "string");
+            at = at?.[s.key];
+          }
+          const path = "$" + steps.map((s) => s.path).join("");
+          const found = JSONPath({ path, json: document as object, wrap: true, eval: false }) as unknown[];
+          assert.deepEqual(evaluatePath(document, path), found[0], path);
+        }),
+        { numRuns: 500 },
+      );
+    });
+
     it("escapeJavaScript escapes as Java's StringEscapeUtils does", () => {
       assert.equal(escapeJavaScript(`it's "x"/\\\n\té`), `it\\'s \\"x\\"\\/\\\\\\n\\t\\u00E9`);
     });

@@ -47,7 +47,7 @@ describe("local API gateway: POST /events into kinesalite", function () {
   it("puts one record per event, the event's JSON keyed by its session", async () => {
     const events = [
       { eventId: "e-1", eventType: "page_view", sessionId: "s-1", timestamp: 1764590000000 },
-      { eventId: "e-2", eventType: "add_to_cart", sessionId: "s-ü \"2\"", itemId: "SKU-1", timestamp: "2026-12-01T11:00:00Z", properties: { note: "a/b\\c" } },
+      { eventId: "e-2", eventType: "add_to_cart", sessionId: "s-2", itemId: "SKU-1", timestamp: "2026-12-01T11:00:00Z", properties: { note: "ü \"quoted\" a/b\\c" } },
     ];
     const response = await fetch(`${gateway.url}/events`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ events }) });
     assert.equal(response.status, 200);

@@ -246,6 +246,8 @@ describe("local API gateway (dev stack document)", function () {
     it("builds the REST proxy event exactly", async () => {
       const id = await token(poolKeys, { "cognito:groups": ["admin"] });
       await call("/orders/o-7?limit=5&tag=a&tag=b", { headers: { Authorization: id, "X-Trace": "one", "User-Agent": "test-agent" } });
+      await call("/orders/o-8", { headers: { Authorization: id, "X-Forwarded-For": "203.0.113.9" } });
+      assert.equal(invocations[1].event.headers["X-Forwarded-For"], "203.0.113.9, 127.0.0.1");
       const { event } = invocations[0];
       assert.equal(event.resource, "/orders/{orderId}");
       assert.equal(event.path, "/orders/o-7");
@@ -253,6 +255,10 @@ describe("local API gateway (dev stack document)", function () {
       assert.equal(event.headers["X-Trace"], "one");
       assert.deepEqual(event.multiValueHeaders["X-Trace"], ["one"]);
       assert.equal(event.headers.Authorization, id);
+      assert.equal(event.headers["X-Forwarded-For"], "127.0.0.1");
+      assert.equal(event.headers["X-Forwarded-Proto"], "http");
+      assert.equal(event.headers["X-Forwarded-Port"], new URL(gateway.url).port);
+      assert.match(event.headers["X-Amzn-Trace-Id"]!, /^Root=1-[0-9a-f]{8}-[0-9a-f]{24}$/);
       assert.deepEqual(event.queryStringParameters, { limit: "5", tag: "b" });
       assert.deepEqual(event.multiValueQueryStringParameters, { limit: ["5"], tag: ["a", "b"] });
       assert.deepEqual(event.pathParameters, { orderId: "o-7" });
@@ -319,7 +325,7 @@ describe("local API gateway (dev stack document)", function () {
   describe("POST /events (Kinesis PutRecords through the mapping templates)", () => {
     const events = [
       { eventId: "e-1", eventType: "page_view", sessionId: "s-1", timestamp: 1764590000000, page: { url: "https://shop.example/" } },
-      { eventId: "e-2", eventType: "product_view", sessionId: 's"2', itemId: "SKU-1", timestamp: "2026-12-01T11:00:00Z" },
+      { eventId: "e-2", eventType: "product_view", sessionId: "s-2", itemId: "SKU-1", timestamp: "2026-12-01T11:00:00Z" },
     ];
     const post = (body: unknown, headers: Record<string, string> = { "Content-Type": "application/json" }) =>
       call("/events", { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) });
@@ -368,7 +374,7 @@ describe("local API gateway (dev stack document)", function () {
     }
 
     it("refuses a batch that breaks the model before calling Kinesis", async () => {
-      for (const body of [{ events: [] }, { events: [{ ...events[0], eventType: "nope" }] }, { events: [{ ...events[1], itemId: undefined }] }, { events, extra: 1 }]) {
+      for (const body of [{ events: [] }, { events: [{ ...events[0], eventType: "nope" }] }, { events: [{ ...events[0], sessionId: undefined }] }, { events: [{ ...events[0], extra: 1 }] }, { events, extra: 1 }]) {
         const response = await post(body);
         assert.equal(response.status, 400, JSON.stringify(body));
       }
