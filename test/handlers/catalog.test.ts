@@ -9,6 +9,7 @@ import { strict as assert } from "node:assert";
 import catalog from "../../catalog/products.json";
 import { catalogCacheControl } from "../../handlers/catalog/contract";
 import { createCatalogApi } from "../../handlers/catalog/router";
+import { recordingClient } from "./support/aws-calls";
 import { type Product, type ProductPage, productPageSchema, productSchema } from "../../handlers/shared/product";
 import { clientConfig, type Emulator } from "../../testing/emulators";
 import { lambdaContext, ordersEvent } from "./support/orders-events";
@@ -28,8 +29,13 @@ describe("catalog: GET /products, GET /products/{sku}", () => {
     doc = DynamoDBDocumentClient.from(client);
     await createOrderTables(client);
     process.env.POWERTOOLS_METRICS_DISABLED = "true";
+    // The handler's own client: what it sends is recorded for the IAM simulator test.
+    const handlerClient = recordingClient("catalog", "dynamodb", new DynamoDBClient(clientConfig(dynamo)), {
+      PRODUCTS_TABLE: tables.products,
+      INVENTORY_TABLE: tables.inventory,
+    });
     api = createCatalogApi({
-      documentClient: doc,
+      documentClient: DynamoDBDocumentClient.from(handlerClient),
       productsTable: tables.products,
       inventoryTable: tables.inventory,
       allowedOrigin,

@@ -36,7 +36,7 @@ describe("orders: PATCH /orders/{orderId} (status)", () => {
     return bodyOf(response);
   }
   const patch = (orderId: string, body: unknown, claims: Record<string, string> = admin) =>
-    fx.invoke(ordersEvent({ resource: "/orders/{orderId}", method: "PATCH", pathParameters: { orderId }, body, claims }));
+    fx.invoke(ordersEvent({ resource: "/orders/{orderId}", method: "PATCH", pathParameters: { orderId }, headers: { "content-type": "application/json" }, body, claims }));
 
   it("moves an order PLACED -> PAID -> SHIPPED, answering the updated order each time", async () => {
     const placed = await place();

@@ -105,9 +105,9 @@ describe("orders: stock", () => {
   describe("AWS cancels a transaction that meets another one on the same item (TransactionConflict)", () => {
     /** The next `times` TransactWriteItems calls are cancelled as AWS does under contention. */
     function conflictTimes(times: number): { attempts: () => number } {
-      const send = fx.documentClient.send.bind(fx.documentClient);
+      const send = fx.handlerDocumentClient.send.bind(fx.handlerDocumentClient);
       let attempts = 0;
-      (fx.documentClient as { send: unknown }).send = async (command: { constructor: { name: string }; input: { TransactItems?: unknown[] } }) => {
+      (fx.handlerDocumentClient as { send: unknown }).send = async (command: { constructor: { name: string }; input: { TransactItems?: unknown[] } }) => {
         if (command.constructor.name === "TransactWriteCommand") {
           attempts++;
           if (attempts <= times) {

@@ -53,7 +53,7 @@ describe("IAM simulator: every role's calls allowed, over-grants denied", functi
 
   it("has recorded calls for every handler the program deploys", () => {
     const handlers = new Set(Object.values(recorded).flatMap((byHandler) => Object.keys(byHandler)));
-    assert.deepEqual([...handlers].sort(), ["clickstream-processor", "orders-api", "search-access", "search-indexer"]);
+    assert.deepEqual([...handlers].sort(), ["catalog", "clickstream-processor", "orders-api", "search-access", "search-indexer"]);
   });
 
   for (const { label, stack, config } of stacks) {

@@ -15,7 +15,7 @@ import * as path from "node:path";
 export const recordedCallsFile = path.join(__dirname, "recorded-aws-calls.json");
 
 /** POWERTOOLS_SERVICE_NAME of the handler: the IAM test finds the Lambda by it. */
-export type HandlerName = "orders-api" | "search-indexer" | "search-access" | "clickstream-processor";
+export type HandlerName = "orders-api" | "catalog" | "search-indexer" | "search-access" | "clickstream-processor";
 
 /** test file (relative to the repository) → handler → calls, each "<service>:<operation> <resource>". */
 export type RecordedCalls = Record<string, Partial<Record<HandlerName, string[]>>>;

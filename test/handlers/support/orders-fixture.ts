@@ -39,6 +39,8 @@ export interface OrdersFixture {
   /** Restocks `sku` to exactly `stock`. */
   setStock(sku: string, stock: number): Promise<void>;
   documentClient: DynamoDBDocumentClient;
+  /** The client the handler sends with (tests may fake AWS replies on it). */
+  handlerDocumentClient: DynamoDBDocumentClient;
   dynamoDb: DynamoDBClient;
   metrics: Metrics;
   searchServer: SearchServer;
@@ -98,9 +100,10 @@ export async function startOrdersFixture(options: { now?: () => Date } = {}): Pr
   const documentClient = DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } });
   // The handler's own client: what it sends is recorded for the IAM simulator test.
   const handlerDynamoDb = recordingClient("orders-api", "dynamodb", new DynamoDBClient(clientConfig(emulator)), environment);
+  const handlerDocumentClient = DynamoDBDocumentClient.from(handlerDynamoDb, { marshallOptions: { removeUndefinedValues: true } });
   const metrics = quietMetrics();
   const api = createOrdersApi({
-    documentClient: DynamoDBDocumentClient.from(handlerDynamoDb, { marshallOptions: { removeUndefinedValues: true } }),
+    documentClient: handlerDocumentClient,
     ordersTable: tables.orders,
     productsTable: tables.products,
     inventoryTable: tables.inventory,
@@ -139,6 +142,7 @@ export async function startOrdersFixture(options: { now?: () => Date } = {}): Pr
       await documentClient.send(new PutCommand({ TableName: tables.inventory, Item: { sku, stock } }));
     },
     documentClient,
+    handlerDocumentClient,
     dynamoDb,
     metrics,
     searchServer,
