@@ -14,8 +14,8 @@ import { SqsDeadLetterQueue } from "../handlers/search-indexer/dead-letter";
 import { IndexBootstrap } from "../handlers/search-indexer/index-bootstrap";
 import { createSearchIndexer } from "../handlers/search-indexer/indexer";
 import { createSearchClient } from "../handlers/search-indexer/search-client";
-import { insertRecord, order, streamEvent } from "../test/handlers/support/opensearch-order-records";
-import { FakeOpenSearch } from "../test/handlers/support/opensearch-server";
+import { insertRecord, order, streamEvent } from "../testing/opensearch-order-records";
+import { FakeOpenSearch } from "../testing/opensearch-server";
 import { BenchRow, formatNumber, percentile } from "./table";
 
 const bundleBudgetBytes = 550_000;

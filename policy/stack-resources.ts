@@ -1,10 +1,10 @@
 // The resources the whole program registers for a stack, under the Pulumi mocks of
-// test/infra, as analyzer input. The mocks record type, name, URN, inputs and outputs; the
+// testing/, as analyzer input. The mocks record type, name, URN, inputs and outputs; the
 // analyzer also needs what the engine knows from each registration request: the parent, the
 // (property) dependencies and the `protect` option. Those are read from the requests
 // themselves by wrapping the mock monitor, so joins by property dependency work exactly as
 // they do under the CLI, in preview (unknown ids) as well.
-import { runProgram } from "../test/infra/program";
+import { runProgram } from "../testing/program";
 import type { AnalyzerResource } from "./evaluate";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -7,7 +7,7 @@ import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/clien
 import { processClickstreamBatch, type ClickstreamProcessorDeps } from "../../handlers/clickstream/process-batch";
 import type { QuarantineDocument } from "../../handlers/clickstream/quarantine-sink";
 import { normalisedClickstreamEventSchema } from "../../handlers/shared/clickstream-event";
-import { clientConfig, startKinesis, startS3, type Emulator } from "../support/emulators";
+import { clientConfig, startKinesis, startS3, type Emulator } from "../../testing/emulators";
 import { kinesisStreamEvent, pageView, productView, type StreamRecord } from "./support/clickstream-events";
 import { FakeFirehose, FakePersonalize, instantRetryPolicy, silentLogger, type FirehoseReply, type PersonalizeReply } from "./support/clickstream-fakes";
 import { createStream, putRecords, readRecords } from "./support/clickstream-kinesis";

@@ -12,7 +12,7 @@ import { promisify } from "node:util";
 import catalog from "../../catalog/products.json";
 import { bundleHandler, repoRoot } from "../../components/lib/bundle";
 import { createTableInput, idempotencyTableKeys, ordersTableKeys, productsTableKeys } from "../../handlers/shared/tables";
-import { clientConfig, type Emulator, startDynamoDb, testCredentials, testRegion } from "../support/emulators";
+import { clientConfig, type Emulator, startDynamoDb, testCredentials, testRegion } from "../../testing/emulators";
 import { createOrderEvent, lambdaContext } from "./support/orders-events";
 
 const entry = "handlers/orders/index.ts";

@@ -12,8 +12,8 @@ import { ordersIndex, ordersIndexTemplate, orderTextSearchFields, toOrderSearchD
 import { createSearchClient } from "../../handlers/search-indexer/search-client";
 import { IndexBootstrap } from "../../handlers/search-indexer/index-bootstrap";
 import { Logger } from "@aws-lambda-powertools/logger";
-import { insertRecord, order } from "./support/opensearch-order-records";
-import { FakeOpenSearch } from "./support/opensearch-server";
+import { insertRecord, order } from "../../testing/opensearch-order-records";
+import { FakeOpenSearch } from "../../testing/opensearch-server";
 
 const action = (id: string, size = 10, operation: BulkAction["operation"] = "index"): BulkAction => ({
   sequenceNumber: `s-${id}`,

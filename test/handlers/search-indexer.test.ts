@@ -13,8 +13,8 @@ import { DeadLetterMessage, SqsDeadLetterQueue } from "../../handlers/search-ind
 import { IndexBootstrap } from "../../handlers/search-indexer/index-bootstrap";
 import { createSearchIndexer, IndexerMetric, MetricsSink } from "../../handlers/search-indexer/indexer";
 import { createSearchClient } from "../../handlers/search-indexer/search-client";
-import { insertRecord, marshallItem, modifyRecord, order, removeRecord, streamEvent } from "./support/opensearch-order-records";
-import { FakeOpenSearch } from "./support/opensearch-server";
+import { insertRecord, marshallItem, modifyRecord, order, removeRecord, streamEvent } from "../../testing/opensearch-order-records";
+import { FakeOpenSearch } from "../../testing/opensearch-server";
 
 const queueUrl = "https://sqs.us-east-1.amazonaws.com/123456789012/search-indexer-dlq";
 const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY" };

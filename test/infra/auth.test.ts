@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { Auth } from "../../components/auth";
-import { runComponents } from "./program";
+import { runComponents } from "../../testing/program";
 
 const run = (stack: "dev" | "prod", config: Record<string, unknown> = {}) =>
   runComponents(stack, (c) => new Auth("auth", { config: c, storefrontUrl: "https://shop.example.com" }), { config });

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { repoRoot } from "../../components/lib/bundle";
 import { renderPulumiYaml, replaceConfigTable } from "../../scripts/config-docs";
-import { projectFile } from "./stack-config";
+import { projectFile } from "../../testing/stack-config";
 
 describe("config documentation", () => {
   it("Pulumi.yaml is what components/config.ts declares (run `npm run docs` after changing a key)", () => {

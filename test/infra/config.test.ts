@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { ConfigError, configKeys, loadConfig, PlatformConfig } from "../../components/config";
-import { effectiveConfig, StackName, stackFile } from "./stack-config";
+import { effectiveConfig, StackName, stackFile } from "../../testing/stack-config";
 
 function load(stack: StackName, overrides: Record<string, unknown> = {}): PlatformConfig {
   const values = effectiveConfig(stack, overrides);

@@ -5,9 +5,9 @@ import { Api } from "../../components/api";
 import { Ingestion, lakeErrorsPrefix, lakeEventsPrefix } from "../../components/ingestion";
 import { keyAdministrationActions } from "../../components/lib/iam";
 import { interactionsSchema } from "../../components/ingestion-personalize";
-import { accountId, RecordingMocks, testRegion } from "./mocks";
+import { accountId, RecordingMocks, testRegion } from "../../testing/mocks";
 import { allowedActions, list, statements } from "./policy-json";
-import { runComponents } from "./program";
+import { runComponents } from "../../testing/program";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const settings = require("@pulumi/pulumi/runtime/settings");

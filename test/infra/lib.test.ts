@@ -6,9 +6,9 @@ import { DeadLetterQueue, deadLetterRetentionSeconds } from "../../components/li
 import { BundledFunction } from "../../components/lib/function";
 import { PrivateBucket } from "../../components/lib/private-bucket";
 import { StreamConsumer } from "../../components/lib/stream-consumer";
-import { accountId } from "./mocks";
+import { accountId } from "../../testing/mocks";
 import { allowedActions, statements } from "./policy-json";
-import { runComponents } from "./program";
+import { runComponents } from "../../testing/program";
 
 /** Every handler entry the program deploys. */
 const handlerEntries = fs.readdirSync(path.join(repoRoot, "handlers"))

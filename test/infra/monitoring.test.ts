@@ -16,9 +16,9 @@ import { Monitoring } from "../../components/monitoring";
 import { alarmKinds } from "../../components/monitoring-alarms";
 import { Orders } from "../../components/orders";
 import { Storefront } from "../../components/storefront";
-import { accountId, RecordingMocks, RegisteredResource, testRegion } from "./mocks";
-import { runComponents, runProgram } from "./program";
-import type { StackName } from "./stack-config";
+import { accountId, RecordingMocks, RegisteredResource, testRegion } from "../../testing/mocks";
+import { runComponents, runProgram } from "../../testing/program";
+import type { StackName } from "../../testing/stack-config";
 
 const T = {
   alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",

@@ -9,8 +9,8 @@ import { Orders } from "../../components/orders";
 import { searchLogTypes } from "../../components/orders-search-domain";
 import { maxLinesPerOrder, maxQuantityPerLine } from "../../handlers/shared/order";
 import { idempotencyTableKeys, ordersTableKeys, productsTableKeys, pulumiTableKeyArgs } from "../../handlers/shared/tables";
-import { accountId, RecordingMocks, testRegion } from "./mocks";
-import { runComponents } from "./program";
+import { accountId, RecordingMocks, testRegion } from "../../testing/mocks";
+import { runComponents } from "../../testing/program";
 
 const origin = "https://shop.example.com";
 const userPoolArn = `arn:aws:cognito-idp:${testRegion}:${accountId}:userpool/${testRegion}_abc`;

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
-import { RegisteredResource, runProgram } from "./program";
-import { stackFile } from "./stack-config";
+import { RegisteredResource, runProgram } from "../../testing/program";
+import { stackFile } from "../../testing/stack-config";
 
 const providerUrn = (ref: string | undefined) => ref?.split("::").slice(0, -1).join("::");
 

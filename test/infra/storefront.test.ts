@@ -7,7 +7,7 @@ import { assetsPlaceholder, buildSite, buildSiteSync } from "../../components/si
 import { contentSecurityPolicy, Storefront } from "../../components/storefront";
 import { statements } from "./policy-json";
 import { Auth } from "../../components/auth";
-import { runComponents } from "./program";
+import { runComponents } from "../../testing/program";
 
 const run = (stack: "dev" | "prod", config: Record<string, unknown> = {}) =>
   runComponents(stack, (c) => {

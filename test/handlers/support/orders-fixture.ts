@@ -16,7 +16,7 @@ import {
   ordersTableKeys,
   productsTableKeys,
 } from "../../../handlers/shared/tables";
-import { clientConfig, type Emulator, startDynamoDb } from "../../support/emulators";
+import { clientConfig, type Emulator, startDynamoDb } from "../../../testing/emulators";
 import { lambdaContext } from "./orders-events";
 import { type SearchServer, startSearchServer } from "./orders-search-server";
 

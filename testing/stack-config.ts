@@ -3,7 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { repoRoot } from "../../components/lib/bundle";
+import { repoRoot } from "../components/lib/bundle";
 
 export type StackName = "dev" | "prod";
 

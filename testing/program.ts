@@ -2,8 +2,8 @@
 // resource it registered, with inputs. Used by the infra and policy tests.
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
-import { loadConfig, PlatformConfig } from "../../components/config";
-import { repoRoot } from "../../components/lib/bundle";
+import { loadConfig, PlatformConfig } from "../components/config";
+import { repoRoot } from "../components/lib/bundle";
 import { RecordingMocks, RegisteredResource, testRegion } from "./mocks";
 import { effectiveConfig, StackName } from "./stack-config";
 

@@ -1,7 +1,7 @@
 // DynamoDB stream records of the orders table, shaped exactly as Lambda delivers them
 // (marshalled images, NEW_AND_OLD_IMAGES), for the SearchIndexer tests and benchmark.
 import type { AttributeValue, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
-import type { Order } from "../../../handlers/shared/order";
+import type { Order } from "../handlers/shared/order";
 
 export const ordersStreamArn = "arn:aws:dynamodb:us-east-1:123456789012:table/orders-1a2b3c/stream/2026-01-01T00:00:00.000";
 
