@@ -62,6 +62,12 @@ export class Auth {
   /** Loads a stored session and completes a return from the hosted UI. Never throws. */
   async start(url = new URL(window.location.href)): Promise<SignInOutcome> {
     const isCallback = url.pathname === "/" && url.searchParams.has("state") && (url.searchParams.has("code") || url.searchParams.has("error"));
+    if (isCallback && url.searchParams.has("error")) {
+      // The hosted UI refused or the shopper cancelled; its state is spent either way.
+      await this.manager.signinRedirectCallback(url.toString()).catch(() => undefined);
+      const reason = url.searchParams.get("error_description") || url.searchParams.get("error");
+      return { kind: "failed", message: `Sign-in did not complete (${reason}). You can try again.` };
+    }
     if (isCallback) {
       try {
         const user = await this.manager.signinRedirectCallback(url.toString());

@@ -4,6 +4,7 @@ import { strict as assert } from "node:assert";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startFakeShop, type FakeShop } from "./support/fake-shop";
 import { launchChromium, requireChromium, screenshot } from "./support/chromium";
+import { waitFor } from "./support/wait";
 
 async function signIn(page: Page, user: { email: string; password: string }) {
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
@@ -87,11 +88,3 @@ describe("storefront in Chromium: shopper", function () {
     assert.equal(new Set(shop.events.map((e) => e.event.sessionId)).size, 1, "one session");
   });
 });
-
-export async function waitFor(condition: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
