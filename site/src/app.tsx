@@ -53,6 +53,7 @@ function SearchBox() {
   return (
     <form
       role="search"
+      aria-label="Products"
       class="search"
       onSubmit={(e) => {
         e.preventDefault();

@@ -6,12 +6,18 @@ import type { Loaded } from "./async";
 import { formatPrice } from "./format";
 import { Link } from "./router";
 
-/** The page's heading: takes focus after a navigation so screen readers announce the new page. */
+let firstPage = true;
+
+/**
+ * The page's heading: takes focus after an in-app navigation so screen readers announce the
+ * new page (not on the first load: there the browser's own focus order starts at the top).
+ */
 export function PageTitle({ children, title }: { children: ComponentChildren; title: string }) {
   const ref = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     document.title = `${title} · Storefront`;
-    if (document.activeElement === document.body || document.activeElement?.closest("a, button")) ref.current?.focus({ preventScroll: true });
+    if (firstPage) firstPage = false;
+    else if (document.activeElement === document.body || document.activeElement?.closest("a, button")) ref.current?.focus({ preventScroll: true });
   }, [title]);
   return (
     <h1 tabIndex={-1} ref={ref}>
@@ -20,24 +26,26 @@ export function PageTitle({ children, title }: { children: ComponentChildren; ti
   );
 }
 
-export function ProductCard({ product }: { product: Product }) {
+export function ProductCard({ product, headingLevel }: { product: Product; headingLevel: 2 | 3 }) {
+  const Heading = headingLevel === 2 ? "h2" : "h3";
   return (
     <li class="card">
       <img src={product.image} alt="" width={240} height={240} loading="lazy" decoding="async" />
-      <h3>
+      <Heading class="card-title">
         <Link href={`/product/${encodeURIComponent(product.sku)}`}>{product.name}</Link>
-      </h3>
+      </Heading>
       <p class="price">{formatPrice(product.priceCents)}</p>
       {product.stock <= 0 ? <p class="stock out">Out of stock</p> : null}
     </li>
   );
 }
 
-export function ProductGrid({ products, label }: { products: Product[]; label: string }) {
+/** Product cards; their headings sit one level below the section's (2 under the page title). */
+export function ProductGrid({ products, label, headingLevel = 2 }: { products: Product[]; label: string; headingLevel?: 2 | 3 }) {
   return (
     <ul class="grid" aria-label={label}>
       {products.map((p) => (
-        <ProductCard key={p.sku} product={p} />
+        <ProductCard key={p.sku} product={p} headingLevel={headingLevel} />
       ))}
     </ul>
   );

@@ -45,6 +45,7 @@ export function AdminOrdersPage() {
       <PageTitle title="Orders admin">Orders admin</PageTitle>
       <form
         role="search"
+        aria-label="Orders"
         class="admin-search"
         onSubmit={(e) => {
           e.preventDefault();

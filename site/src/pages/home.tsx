@@ -27,7 +27,7 @@ export function HomePage() {
               </section>
               <section aria-labelledby="all-heading">
                 <h2 id="all-heading">All products</h2>
-                <ProductGrid products={products} label="All products" />
+                <ProductGrid products={products} label="All products" headingLevel={3} />
               </section>
             </>
           );
