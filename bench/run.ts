@@ -3,6 +3,7 @@
 import { benchmark as clickstream } from "./clickstream";
 import { benchmark as orders } from "./orders";
 import { benchmark as searchIndexer } from "./search-indexer";
+import { benchmark as storefront } from "./storefront";
 import { BenchRow, printTable } from "./table";
 
 interface Benchmark {
@@ -15,6 +16,7 @@ const benchmarks: Benchmark[] = [
   clickstream,
   orders,
   searchIndexer,
+  storefront,
 ];
 
 async function main() {

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // Every page of the shop, as a shopper and as staff, at a phone's and a desktop's width:
 // axe-core finds no WCAG 2.1 A/AA violation, nothing scrolls sideways, and a screenshot of each
 // is kept in test-artifacts/browser/. The admin moves an order to shipped.

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // The clickstream tracker in a real browser: nothing is lost when /events fails mid-visit or
 // the page is reloaded, only the events the collector reports failed are sent again, and every
 // event is one the shared contract accepts.

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // Debian's Chromium driven by playwright-core (no browser download). Without Chromium the
 // browser suites are skipped with how to install it, except under CI, where they must run.
 import * as fs from "node:fs";
