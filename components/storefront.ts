@@ -73,7 +73,7 @@ export class Storefront extends pulumi.ComponentResource {
     }, { parent: this });
 
     const { accountId } = callerContext({ parent: this });
-    const csp = pulumi.output(hostedUiOrigin(c, accountId)).apply((signIn) => contentSecurityPolicy({ region: c.region, signInOrigin: signIn }));
+    const csp = pulumi.output(hostedUiOrigin(c, accountId)).apply((signIn) => contentSecurityPolicy({ apiOrigins: regionalApiOrigins(c.region), signInOrigin: signIn }));
     this.responseHeadersPolicy = new aws.cloudfront.ResponseHeadersPolicy(`${name}-security-headers`, {
       comment: "Security headers for the storefront",
       securityHeadersConfig: {
@@ -217,22 +217,28 @@ export class Storefront extends pulumi.ComponentResource {
 }
 
 export interface SiteOrigins {
-  region: string;
+  /** Where the site's API calls go. */
+  apiOrigins: string[];
   /** The hosted UI (token, revoke and logout endpoints): https://<prefix>.auth.<region>.amazoncognito.com. */
   signInOrigin: string;
 }
 
 /**
- * Scripts, styles, images and fonts only from the site itself; fetches only to the site, the
- * stack's API and its sign-in domain. The API origin (https://<rest api id>.execute-api...) is
- * not known when the distribution is created: the API's CORS origin is the distribution's own
- * domain, so naming the API here would make a cycle. The region's execute-api domains are the
- * narrowest source that can be named before the API exists.
+ * The API origins the production CSP can name: the REST API's host (https://<rest api id>.
+ * execute-api...) is not known when the distribution is created, since the API's CORS origin is
+ * the distribution's own domain and naming the API here would make a cycle. The region's
+ * execute-api domains are the narrowest source that can be named before the API exists.
+ */
+export const regionalApiOrigins = (region: string) => [`https://*.execute-api.${region}.amazonaws.com`];
+
+/**
+ * Scripts, styles, images and fonts only from the site itself (nothing inline); fetches only
+ * to the site, the API and the sign-in domain. Everything else is refused.
  */
 export function contentSecurityPolicy(origins: SiteOrigins): string {
   return [
     "default-src 'self'",
-    `connect-src 'self' https://*.execute-api.${origins.region}.amazonaws.com ${origins.signInOrigin}`,
+    `connect-src 'self' ${[...origins.apiOrigins, origins.signInOrigin].join(" ")}`,
     "img-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
@@ -241,6 +247,5 @@ export function contentSecurityPolicy(origins: SiteOrigins): string {
     "base-uri 'self'",
     "form-action 'self'",
     "frame-ancestors 'none'",
-    "upgrade-insecure-requests",
   ].join("; ");
 }

@@ -20,6 +20,7 @@ describe("storefront in Chromium: shopper", function () {
   let shop: FakeShop;
   let context: BrowserContext;
   let page: Page;
+  let violations: string[];
 
   before(async () => {
     [browser, shop] = await Promise.all([launchChromium(), startFakeShop()]);
@@ -32,6 +33,11 @@ describe("storefront in Chromium: shopper", function () {
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     page.on("pageerror", (e) => console.error("page error:", e.message));
+    // Anything the production CSP refuses is reported here (the stand-in serves that policy).
+    violations = [];
+    page.on("console", (m) => {
+      if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+    });
   });
   afterEach(async () => context?.close());
 
@@ -86,5 +92,6 @@ describe("storefront in Chromium: shopper", function () {
     }
     for (const t of ["checkout_start", "purchase"]) assert.ok(shop.events.filter((e) => e.event.eventType === t).every((e) => e.userId === shop.users.shopper.sub), `${t} carries the verified user`);
     assert.equal(new Set(shop.events.map((e) => e.event.sessionId)).size, 1, "one session");
+    assert.deepEqual(violations, [], "the whole visit works under the production CSP");
   });
 });

@@ -106,7 +106,7 @@ describe("Storefront", () => {
   });
 
   it("CSP: every origin is a single host; nothing admits inline script or style", () => {
-    const policy = contentSecurityPolicy({ region: "us-east-2", signInOrigin: "https://p.auth.us-east-2.amazoncognito.com" });
+    const policy = contentSecurityPolicy({ apiOrigins: ["https://*.execute-api.us-east-2.amazonaws.com"], signInOrigin: "https://p.auth.us-east-2.amazoncognito.com" });
     assert.doesNotMatch(policy, /unsafe-inline|unsafe-eval|data:|\*\.amazoncognito|cognito-idp|https: /);
   });
 

@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { buildSite, type BuiltSiteFile } from "../../../components/site-build";
+import { contentSecurityPolicy } from "../../../components/storefront";
 
 export interface FakeProduct {
   sku: string;
@@ -124,7 +125,9 @@ export async function startFakeShop(options: { products?: (p: Map<string, FakePr
       res.writeHead(404).end();
       return;
     }
-    res.writeHead(200, { "Content-Type": file.contentType, "Cache-Control": file.cacheControl });
+    // The production policy, with this stand-in's API and sign-in origins in place of AWS's.
+    const csp = contentSecurityPolicy({ apiOrigins: [apiBase], signInOrigin: hostedUiUrl });
+    res.writeHead(200, { "Content-Type": file.contentType, "Cache-Control": file.cacheControl, "Content-Security-Policy": csp });
     res.end(file.body);
   });
 
