@@ -56,7 +56,13 @@ export class Auth {
     });
     this.manager.events.addUserLoaded((user) => this.user.set(toSignedIn(user)));
     this.manager.events.addUserUnloaded(() => this.user.set(null));
-    this.manager.events.addSilentRenewError(() => this.user.set(null));
+    // A failed renewal keeps the session while its token is valid; idToken() tries again when it lapses.
+    this.manager.events.addSilentRenewError((error) => {
+      console.warn("token renewal failed", error.message);
+      void this.manager.getUser().then((user) => {
+        if (!user || user.expired) this.user.set(null);
+      });
+    });
   }
 
   /** Loads a stored session and completes a return from the hosted UI. Never throws. */

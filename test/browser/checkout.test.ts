@@ -130,6 +130,26 @@ describe("storefront in Chromium: checkout and sign-in edges", function () {
     await page.getByText(`Signed in as ${shop.users.shopper.email}`).waitFor();
   });
 
+  it("silent refresh: a token about to expire is renewed with the refresh token, and the shopper stays signed in", async () => {
+    // oidc-client-ts renews 60 s before expiry: a 62 s token is renewed about 2 s after sign-in.
+    shop.setTokenLifetime(62);
+    const failures: string[] = [];
+    page.on("console", (m) => {
+      if (m.text().startsWith("token renewal failed")) failures.push(m.text());
+    });
+    await page.goto(shop.siteUrl);
+    await signIn(page, shop.users.shopper);
+    const expiresAt = () => page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith("oidc.user:")).map((k) => JSON.parse(sessionStorage.getItem(k)!).expires_at as number)[0]);
+    const first = await expiresAt();
+    await waitFor(() => shop.tokenGrants.includes("refresh_token"), 15_000, "a refresh-token grant");
+    await waitFor(async () => (await expiresAt()) > first, 15_000, "the renewed token stored");
+    assert.deepEqual(failures, []);
+    assert.deepEqual(shop.tokenGrants.slice(0, 2), ["authorization_code", "refresh_token"]);
+    await page.getByRole("link", { name: "Orders", exact: true }).click();
+    await page.getByRole("heading", { level: 1, name: "Your orders" }).waitFor();
+    await page.getByText(`Signed in as ${shop.users.shopper.email}`).waitFor();
+  });
+
   it("sign-out revokes the refresh token and ends the session; a reload stays signed out", async () => {
     await page.goto(shop.siteUrl);
     await signIn(page, shop.users.shopper);

@@ -80,6 +80,25 @@ describe("storefront in Chromium: every page is accessible and responsive", func
     });
   }
 
+  it("nothing scrolls sideways at 320 px (WCAG 1.4.10 reflow)", async () => {
+    const context = await browser.newContext({ viewport: { width: 320, height: 640 } });
+    const page = await context.newPage();
+    try {
+      for (const [path, ready] of [["/", "Classic Crew Tee, Black"], ["/product/APP-HOOD-ZIP-GRY", "Add to cart"], ["/search?q=tee", "Classic Crew Tee, Black"]] as const) {
+        await page.goto(`${shop.siteUrl}${path}`);
+        await page.getByText(ready).first().waitFor();
+        if (path.startsWith("/product")) await page.getByRole("button", { name: "Add to cart" }).click();
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assert.ok(overflow <= 0, `${path} scrolls sideways by ${overflow} px at 320 px`);
+      }
+      await page.goto(`${shop.siteUrl}/cart`);
+      await page.getByRole("button", { name: "Checkout" }).waitFor();
+      assert.ok((await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)) <= 0, "cart at 320 px");
+    } finally {
+      await context.close();
+    }
+  });
+
   it("keyboard only: search, open a product and add it to the cart", async () => {
     const context = await browser.newContext({ viewport: { width: 375, height: 800 } });
     const page = await context.newPage();

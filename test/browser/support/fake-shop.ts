@@ -39,6 +39,10 @@ export interface FakeShop {
   /** Each POST /orders as received: its Idempotency-Key and lines. */
   orderRequests: { idempotencyKey: string; body: any }[];
   revokedTokens: string[];
+  /** grant_type of every token request, in order. */
+  tokenGrants: string[];
+  /** Lifetime of the tokens issued from now on (default 3600 s). */
+  setTokenLifetime(seconds: number): void;
   /** Answer the next POST /orders with this status instead (429 gets Retry-After). */
   failNextOrder(status: 429 | 503, retryAfterSeconds?: number): void;
   /** The collector reports these indexes of the next batch as failed (as Kinesis throttling does). */
@@ -90,8 +94,10 @@ export async function startFakeShop(options: { products?: (p: Map<string, FakePr
   const byIdempotencyKey = new Map<string, any>();
   const orderRequests: FakeShop["orderRequests"] = [];
   const revokedTokens: string[] = [];
+  const tokenGrants: string[] = [];
+  let tokenLifetime = 3600;
   const codes = new Map<string, { user: keyof FakeShop["users"]; challenge: string }>();
-  const refreshTokens = new Map<string, keyof FakeShop["users"]>();
+  const refreshTokens = new Map<string, { user: keyof FakeShop["users"]; authTime: number }>();
   let nextOrderFailure: { status: number; retryAfter?: number } | undefined;
   let nextEventFailures: number[] = [];
   const users: FakeShop["users"] = {
@@ -106,10 +112,11 @@ export async function startFakeShop(options: { products?: (p: Map<string, FakePr
   const apiUrl = `${apiBase}/v1`;
   const issuer = `${hostedUiUrl}/pool`;
 
-  const idToken = (name: keyof FakeShop["users"]) => {
+  // auth_time stays the sign-in's on refreshed tokens, as Cognito's do (clients compare it).
+  const idToken = (name: keyof FakeShop["users"], authTime: number) => {
     const u = users[name];
     const now = Math.floor(Date.now() / 1000);
-    return `${b64url({ alg: "RS256", typ: "JWT" })}.${b64url({ sub: u.sub, email: u.email, "cognito:groups": u.groups, iss: issuer, aud: "fake-client", token_use: "id", iat: now, exp: now + 3600, auth_time: now })}.c2ln`;
+    return `${b64url({ alg: "RS256", typ: "JWT" })}.${b64url({ sub: u.sub, email: u.email, "cognito:groups": u.groups, iss: issuer, aud: "fake-client", token_use: "id", iat: now, exp: now + tokenLifetime, auth_time: authTime })}.c2ln`;
   };
 
   siteServer.on("request", (req, res) => {
@@ -279,8 +286,10 @@ export async function startFakeShop(options: { products?: (p: Map<string, FakePr
     }
     if (req.method === "POST" && url.pathname === "/oauth2/token") {
       const form = new URLSearchParams(await readBody(req));
+      tokenGrants.push(form.get("grant_type") ?? "");
       let user: keyof FakeShop["users"] | undefined;
       let refresh: string | undefined;
+      let authTime = Math.floor(Date.now() / 1000);
       if (form.get("grant_type") === "authorization_code") {
         const stored = codes.get(form.get("code") ?? "");
         codes.delete(form.get("code") ?? "");
@@ -288,13 +297,15 @@ export async function startFakeShop(options: { products?: (p: Map<string, FakePr
         if (stored && createHash("sha256").update(form.get("code_verifier") ?? "").digest("base64url") === stored.challenge) {
           user = stored.user;
           refresh = randomUUID();
-          refreshTokens.set(refresh, user);
+          refreshTokens.set(refresh, { user, authTime });
         }
       } else if (form.get("grant_type") === "refresh_token") {
-        user = refreshTokens.get(form.get("refresh_token") ?? "");
+        const session = refreshTokens.get(form.get("refresh_token") ?? "");
+        user = session?.user;
+        if (session) authTime = session.authTime;
       }
       res.writeHead(user ? 200 : 400, { "Content-Type": "application/json", ...authCors });
-      res.end(JSON.stringify(user ? { id_token: idToken(user), access_token: idToken(user), refresh_token: refresh, token_type: "Bearer", expires_in: 3600 } : { error: "invalid_grant" }));
+      res.end(JSON.stringify(user ? { id_token: idToken(user, authTime), access_token: idToken(user, authTime), refresh_token: refresh, token_type: "Bearer", expires_in: tokenLifetime } : { error: "invalid_grant" }));
       return;
     }
     if (req.method === "POST" && url.pathname === "/oauth2/revoke") {
@@ -320,6 +331,10 @@ export async function startFakeShop(options: { products?: (p: Map<string, FakePr
     orders,
     orderRequests,
     revokedTokens,
+    tokenGrants,
+    setTokenLifetime(seconds) {
+      tokenLifetime = seconds;
+    },
     users,
     failNextOrder(status, retryAfterSeconds) {
       nextOrderFailure = { status, retryAfter: retryAfterSeconds };
