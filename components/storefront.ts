@@ -30,6 +30,11 @@ export interface SiteRuntimeConfig {
   userPoolId: pulumi.Input<string>;
   userPoolClientId: pulumi.Input<string>;
   hostedUiUrl: pulumi.Input<string>;
+  /**
+   * The ID tokens' issuer. Left out on AWS, where the site derives it
+   * (https://cognito-idp.<region>.amazonaws.com/<userPoolId>); local mode's sign-in names its own.
+   */
+  issuer?: pulumi.Input<string>;
 }
 
 // AWS managed policy "Managed-CachingOptimized".

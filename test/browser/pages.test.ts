@@ -6,6 +6,7 @@ import { strict as assert } from "node:assert";
 import type { Browser, Page } from "playwright-core";
 import { axeViolations, launchChromium, requireChromium, screenshot } from "./support/chromium";
 import { startFakeShop, type FakeShop } from "./support/fake-shop";
+import { waitFor } from "./support/wait";
 
 const widths = [375, 1280] as const;
 
@@ -19,7 +20,7 @@ async function signIn(page: Page, user: { email: string; password: string }) {
 
 async function check(page: Page, name: string, width: number) {
   await page.getByRole("heading", { level: 1 }).waitFor();
-  await page.waitForFunction(() => !document.querySelector("[role=status]")?.textContent?.startsWith("Loading"));
+  await page.waitForFunction(() => !Array.from(document.querySelectorAll("[role=status]")).some((e) => e.textContent?.startsWith("Loading")));
   const violations = await axeViolations(page);
   assert.deepEqual(violations, [], `${name} at ${width} px: ${JSON.stringify(violations, null, 1)}`);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -134,8 +135,9 @@ describe("storefront in Chromium: every page is accessible and responsive", func
         await page.getByLabel("Search orders").fill(order.orderId);
         await page.getByRole("button", { name: "Find orders" }).click();
         const short = order.orderId.slice(0, 8).toUpperCase();
+        // The page first lists every order; wait for the search's answer: that order only.
+        await waitFor(async () => (await page.getByRole("button", { name: /^Mark paid: order / }).count()) === 1, 15_000, "the search found that order only");
         await page.getByRole("button", { name: `Mark paid: order ${short}` }).waitFor();
-        assert.equal(await page.getByRole("button", { name: /^Mark paid: order / }).count(), 1, "the search found that order only");
         await check(page, "admin-orders", width);
         await page.getByRole("button", { name: `Mark paid: order ${short}` }).click();
         await page.getByText(`Order ${short} is now paid.`).waitFor();
