@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark's figures as tables. Never pass/fail; the figures go in
 // the closing notes and are compared against the AWS limits in DESIGN.md.
 import { benchmark as clickstream } from "./clickstream";
+import { benchmark as local } from "./local";
 import { benchmark as orders } from "./orders";
 import { benchmark as searchIndexer } from "./search-indexer";
 import { benchmark as storefront } from "./storefront";
@@ -17,6 +18,7 @@ const benchmarks: Benchmark[] = [
   orders,
   searchIndexer,
   storefront,
+  local,
 ];
 
 async function main() {

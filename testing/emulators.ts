@@ -31,43 +31,55 @@ export function clientConfig(emulator: Emulator) {
   };
 }
 
-function listenOnLoopback(server: Server): Promise<Emulator> {
+/** Local mode keeps emulator data on disk (`path`) and may pin ports; tests use neither. */
+export interface EmulatorOptions {
+  port?: number;
+  /** Directory for the data; in memory (or a removed temp dir) when absent. */
+  path?: string;
+}
+
+function listenOnLoopback(server: Server, port = 0): Promise<Emulator> {
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
+    server.listen(port, "127.0.0.1", () => {
       const { port } = server.address() as AddressInfo;
       resolve({
         endpoint: `http://127.0.0.1:${port}`,
-        stop: () => new Promise<void>((done) => server.close(() => done())),
+        stop: () => new Promise<void>((done) => {
+          server.close(() => done());
+          // Idle keep-alive connections would hold close() open.
+          server.closeAllConnections();
+        }),
       });
     });
   });
 }
 
-/** DynamoDB (dynalite), in memory, tables become ACTIVE at once. */
-export function startDynamoDb(): Promise<Emulator> {
+/** DynamoDB (dynalite), in memory unless given a path, tables become ACTIVE at once. */
+export function startDynamoDb(options: EmulatorOptions = {}): Promise<Emulator> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const dynalite = require("dynalite");
-  return listenOnLoopback(dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 }));
+  return listenOnLoopback(dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path: options.path }), options.port);
 }
 
-/** Kinesis (kinesalite), in memory, streams become ACTIVE at once. */
-export function startKinesis(): Promise<Emulator> {
+/** Kinesis (kinesalite), in memory unless given a path, streams become ACTIVE at once. */
+export function startKinesis(options: EmulatorOptions = {}): Promise<Emulator> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const kinesalite = require("kinesalite");
   return listenOnLoopback(
-    kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 100 }),
+    kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 100, path: options.path }),
+    options.port,
   );
 }
 
-/** S3 (s3rver) in a temp directory that is removed on stop. Creates the named buckets. */
-export async function startS3(buckets: string[] = []): Promise<Emulator> {
+/** S3 (s3rver) in `options.path`, else a temp directory removed on stop. Creates the named buckets. */
+export async function startS3(buckets: string[] = [], options: EmulatorOptions = {}): Promise<Emulator> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const S3rver = require("s3rver");
-  const directory = mkdtempSync(join(tmpdir(), "s3rver-"));
+  const directory = options.path ?? mkdtempSync(join(tmpdir(), "s3rver-"));
   const server = new S3rver({
     address: "127.0.0.1",
-    port: 0,
+    port: options.port ?? 0,
     silent: true,
     directory,
     configureBuckets: buckets.map((name) => ({ name })),
@@ -77,7 +89,7 @@ export async function startS3(buckets: string[] = []): Promise<Emulator> {
     endpoint: `http://127.0.0.1:${port}`,
     stop: async () => {
       await server.close();
-      rmSync(directory, { recursive: true, force: true });
+      if (!options.path) rmSync(directory, { recursive: true, force: true });
     },
   };
 }

@@ -4,8 +4,10 @@
 // single-document get/index/delete, `_search` (see ./opensearch-query) and `_count`.
 // Documents are checked against the index mapping like OpenSearch does (./opensearch-mapping).
 // Tests can fail single bulk items (`bulkItemFault`) or whole requests (`requestFault`), and
-// read every request received (`requests`) to check signing and request counts.
+// read every request received (`requests`) to check signing and request counts. Local mode
+// serves it over TLS (the handlers accept only https endpoints) and keeps its state on disk.
 import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import { AddressInfo } from "node:net";
 import { Mappings, mergeMappings, validateDocument } from "./opensearch-mapping";
 import { QueryError, search, SearchableDocument } from "./opensearch-query";
@@ -50,6 +52,21 @@ interface IndexState {
   seqNo: number;
 }
 
+/** Everything the fake holds, as plain JSON (local mode saves it across restarts). */
+export interface FakeOpenSearchState {
+  templates: [string, Record<string, unknown>][];
+  indices: [string, { mappings: Mappings; settings: Record<string, unknown>; seqNo: number; documents: [string, StoredDocument][] }][];
+}
+
+export interface FakeOpenSearchOptions {
+  /** Serve https with this key pair instead of plain http. */
+  tls?: { key: string; cert: string };
+  /** Fixed port; 0 (default) picks a free one. */
+  port?: number;
+  /** Keep every request in `requests` (default true; a long-running local mode turns it off). */
+  recordRequests?: boolean;
+}
+
 interface Reply {
   status: number;
   body?: unknown;
@@ -76,20 +93,24 @@ export class FakeOpenSearch {
   private server: Server | undefined;
   private url: string | undefined;
 
-  /** http://127.0.0.1:<port> */
+  constructor(private readonly options: FakeOpenSearchOptions = {}) {}
+
+  /** http(s)://127.0.0.1:<port> */
   get endpoint(): string {
     if (!this.url) throw new Error("FakeOpenSearch is not started");
     return this.url;
   }
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.receive(req, res));
+    const handle = (req: IncomingMessage, res: ServerResponse) => void this.receive(req, res);
+    const tls = this.options.tls;
+    this.server = tls ? createTlsServer({ key: tls.key, cert: tls.cert }, handle) : createServer(handle);
     this.server.keepAliveTimeout = 1000;
     await new Promise<void>((resolve, reject) => {
       this.server!.once("error", reject);
-      this.server!.listen(0, "127.0.0.1", () => resolve());
+      this.server!.listen(this.options.port ?? 0, "127.0.0.1", () => resolve());
     });
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.url = `${tls ? "https" : "http"}://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
   }
 
@@ -99,6 +120,20 @@ export class FakeOpenSearch {
     if (!server) return;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  exportState(): FakeOpenSearchState {
+    return {
+      templates: [...this.templates],
+      indices: [...this.indices].map(([name, state]) => [name, { mappings: state.mappings, settings: state.settings, seqNo: state.seqNo, documents: [...state.documents] }]),
+    };
+  }
+
+  importState(state: FakeOpenSearchState): void {
+    this.templates.clear();
+    this.indices.clear();
+    for (const [name, template] of state.templates) this.templates.set(name, template);
+    for (const [name, index] of state.indices) this.indices.set(name, { ...index, documents: new Map(index.documents) });
   }
 
   /** A live document (undefined when missing or deleted). */
@@ -136,7 +171,7 @@ export class FakeOpenSearch {
       headers: req.headers,
       body: Buffer.concat(chunks).toString("utf8"),
     };
-    this.requests.push(request);
+    if (this.options.recordRequests ?? true) this.requests.push(request);
     let reply: Reply;
     try {
       if (size > this.maxRequestBytes) {
@@ -430,7 +465,9 @@ export class FakeOpenSearch {
     return search(documents, body);
   }
 
-  private search(indices: string[], request: RecordedRequest): Reply {
+  private search(named: string[], request: RecordedRequest): Reply {
+    // ignore_unavailable: a missing index is skipped (an empty result) instead of a 404.
+    const indices = request.query.get("ignore_unavailable") === "true" ? named.filter((i) => this.indices.has(i)) : named;
     const missing = indices.find((i) => !this.indices.has(i));
     if (missing) return error(404, "index_not_found_exception", `no such index [${missing}]`, { index: missing });
     const started = Date.now();

@@ -34,7 +34,10 @@ export function bundleHandler(entry: string): Bundle {
     minify: true,
     sourcemap: false,
     legalComments: "none",
-    external: ["@aws-sdk/*", "@smithy/*"],
+    // "aws-sdk" (v2) too: the OpenSearch signer imports it only as a fallback when v3 is
+    // missing, which the runtime always provides; bundled, it would add ~9 MB whenever any
+    // other package installs it.
+    external: ["@aws-sdk/*", "@smithy/*", "aws-sdk"],
     // Some dependencies ship ESM-first builds; prefer them for tree-shaking.
     mainFields: ["module", "main"],
     logLevel: "silent",

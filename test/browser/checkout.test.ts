@@ -6,6 +6,8 @@ import { launchChromium, requireChromium } from "./support/chromium";
 import { startFakeShop, type FakeShop } from "./support/fake-shop";
 import { waitFor } from "./support/wait";
 
+declare const sessionStorage: any; // in page.evaluate callbacks, which run in the page
+
 async function signIn(page: Page, user: { email: string; password: string }, button = "Sign in") {
   await page.getByRole("button", { name: button, exact: true }).click();
   await page.getByLabel("Username").fill(user.email);

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 // Every page of the shop, as a shopper and as staff, at a phone's and a desktop's width:
 // axe-core finds no WCAG 2.1 A/AA violation, nothing scrolls sideways, and a screenshot of each
 // is kept in test-artifacts/browser/. The admin moves an order to shipped.
@@ -7,6 +6,8 @@ import type { Browser, Page } from "playwright-core";
 import { axeViolations, launchChromium, requireChromium, screenshot } from "./support/chromium";
 import { startFakeShop, type FakeShop } from "./support/fake-shop";
 import { waitFor } from "./support/wait";
+
+declare const document: any; // in page.evaluate callbacks, which run in the page
 
 const widths = [375, 1280] as const;
 
@@ -20,7 +21,7 @@ async function signIn(page: Page, user: { email: string; password: string }) {
 
 async function check(page: Page, name: string, width: number) {
   await page.getByRole("heading", { level: 1 }).waitFor();
-  await page.waitForFunction(() => !Array.from(document.querySelectorAll("[role=status]")).some((e) => e.textContent?.startsWith("Loading")));
+  await page.waitForFunction(() => !Array.from(document.querySelectorAll("[role=status]")).some((e: any) => e.textContent?.startsWith("Loading")));
   const violations = await axeViolations(page);
   assert.deepEqual(violations, [], `${name} at ${width} px: ${JSON.stringify(violations, null, 1)}`);
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 // The clickstream tracker in a real browser: nothing is lost when /events fails mid-visit or
 // the page is reloaded, only the events the collector reports failed are sent again, and every
 // event is one the shared contract accepts.
@@ -8,6 +7,8 @@ import { clickstreamEventSchema } from "../../handlers/shared/clickstream-event"
 import { launchChromium, requireChromium } from "./support/chromium";
 import { startFakeShop, type FakeShop } from "./support/fake-shop";
 import { waitFor } from "./support/wait";
+
+declare const localStorage: any; // in page.evaluate callbacks, which run in the page
 
 describe("storefront in Chromium: clickstream tracker", function () {
   requireChromium(this);

@@ -1,9 +1,10 @@
-/// <reference lib="dom" />
 // Debian's Chromium driven by playwright-core (no browser download). Without Chromium the
 // browser suites are skipped with how to install it, except under CI, where they must run.
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
+
+declare const window: any, document: any; // in page.evaluate callbacks, which run in the page
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const artifactsDir = path.join(__dirname, "..", "..", "..", "test-artifacts", "browser");

@@ -1,0 +1,86 @@
+// Local mode builds the platform from the real Pulumi program: index.ts is run for the `dev`
+// stack under the recording mocks (testing/program.ts), and every resource it registers is kept
+// with its inputs and computed state, plus the very bundle each Lambda function deploys. The
+// run takes several seconds, so it is cached under .local/render/, keyed by a hash of every
+// source that can change what the program registers.
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { repoRoot } from "../components/lib/bundle";
+
+/** One registered resource: what the program gave it, and what AWS would have computed. */
+export interface RenderedResource {
+  type: string;
+  name: string;
+  inputs: Record<string, any>;
+  state: Record<string, any>;
+  /** aws.lambda.Function only: the deployed index.js. */
+  code?: string;
+}
+
+export interface RenderedStack {
+  stack: string;
+  sourceHash: string;
+  resources: RenderedResource[];
+  outputs: Record<string, any>;
+}
+
+/** Files and folders whose content decides what the program registers. */
+const renderSources = ["index.ts", "Pulumi.yaml", "Pulumi.dev.yaml", "package-lock.json", "components", "handlers", "catalog", "testing/mocks.ts", "testing/program.ts", "testing/stack-config.ts", "local/render.ts"];
+
+function filesUnder(entry: string): string[] {
+  const full = path.join(repoRoot, entry);
+  if (!fs.existsSync(full)) return [];
+  if (fs.statSync(full).isFile()) return [entry];
+  return fs.readdirSync(full, { withFileTypes: true })
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((child) => (child.isDirectory() || child.isFile() ? filesUnder(path.posix.join(entry, child.name)) : []));
+}
+
+export function sourceHash(): string {
+  const hash = createHash("sha256");
+  for (const file of renderSources.flatMap(filesUnder)) {
+    hash.update(file).update("\0").update(fs.readFileSync(path.join(repoRoot, file))).update("\0");
+  }
+  return hash.digest("hex").slice(0, 16);
+}
+
+/** The bundle inside a function's `code` archive (assets and their text resolve lazily). */
+async function functionCode(code: any): Promise<string> {
+  const assets = await code?.assets;
+  const index = assets?.["index.js"];
+  const text = await index?.text;
+  if (typeof text !== "string") throw new Error("a Lambda function's code archive has no index.js text");
+  return text;
+}
+
+/** Plain JSON of a recorded value (drops assets and other non-data values). */
+const plain = (value: unknown) => JSON.parse(JSON.stringify(value ?? {}));
+
+async function renderNow(stack: "dev"): Promise<RenderedStack> {
+  // Loaded lazily: the Pulumi runtime is only needed when the cache misses.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { runProgram } = require("../testing/program") as typeof import("../testing/program");
+  const run = await runProgram(stack);
+  const resources: RenderedResource[] = [];
+  for (const r of run.resources) {
+    const rendered: RenderedResource = { type: r.type, name: r.name, inputs: plain({ ...r.inputs, code: undefined }), state: plain({ ...r.state, code: undefined }) };
+    if (r.type === "aws:lambda/function:Function") rendered.code = await functionCode(r.inputs.code);
+    resources.push(rendered);
+  }
+  return { stack, sourceHash: sourceHash(), resources, outputs: plain(run.outputs) };
+}
+
+/** The rendered `dev` stack, from the cache when the sources are unchanged. */
+export async function renderStack(cacheDir = path.join(repoRoot, ".local", "render")): Promise<RenderedStack & { cached: boolean }> {
+  const hash = sourceHash();
+  const file = path.join(cacheDir, `dev-${hash}.json`);
+  if (fs.existsSync(file)) return { ...(JSON.parse(fs.readFileSync(file, "utf8")) as RenderedStack), cached: true };
+  const rendered = await renderNow("dev");
+  fs.mkdirSync(cacheDir, { recursive: true });
+  // Old renders are dead weight once the sources changed.
+  for (const old of fs.readdirSync(cacheDir)) if (old.startsWith("dev-")) fs.rmSync(path.join(cacheDir, old), { force: true });
+  fs.writeFileSync(`${file}.tmp`, JSON.stringify(rendered));
+  fs.renameSync(`${file}.tmp`, file);
+  return { ...rendered, cached: false };
+}

@@ -1,0 +1,41 @@
+// The on-failure destination of a stream event source mapping: an SQS message describing the
+// records given up on (not the records themselves), in the shape Lambda documents, so the
+// records can be read again from the stream by position while they are retained.
+import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { randomUUID } from "node:crypto";
+import type { FailureCondition, SourceRecord } from "./batches";
+import type { InvokeResult } from "../lambda/pool";
+
+export interface OnFailureTarget {
+  client: SQSClient;
+  queueUrl: string;
+  functionArn: string;
+  sourceArn: string;
+  kind: "kinesis" | "dynamodb";
+}
+
+export function invocationRecord(target: OnFailureTarget, shardId: string, records: SourceRecord[], condition: FailureCondition, attempts: number, lastResult?: InvokeResult) {
+  const first = records[0];
+  const last = records[records.length - 1];
+  const batchInfo = {
+    shardId,
+    startSequenceNumber: first.sequenceNumber,
+    endSequenceNumber: last.sequenceNumber,
+    approximateArrivalOfFirstRecord: new Date(first.arrivalMs).toISOString(),
+    approximateArrivalOfLastRecord: new Date(last.arrivalMs).toISOString(),
+    batchSize: records.length,
+    streamArn: target.sourceArn,
+  };
+  return {
+    requestContext: { requestId: randomUUID(), functionArn: target.functionArn, condition, approximateInvokeCount: attempts },
+    responseContext: { statusCode: 200, executedVersion: "$LATEST", functionError: lastResult?.error ? "Unhandled" : "" },
+    version: "1.0",
+    timestamp: new Date().toISOString(),
+    [target.kind === "kinesis" ? "KinesisBatchInfo" : "DDBStreamBatchInfo"]: batchInfo,
+  };
+}
+
+export async function sendToOnFailure(target: OnFailureTarget, shardId: string, records: SourceRecord[], condition: FailureCondition, attempts: number, lastResult?: InvokeResult): Promise<void> {
+  const body = invocationRecord(target, shardId, records, condition, attempts, lastResult);
+  await target.client.send(new SendMessageCommand({ QueueUrl: target.queueUrl, MessageBody: JSON.stringify(body) }));
+}

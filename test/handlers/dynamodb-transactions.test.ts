@@ -1,0 +1,266 @@
+// The TransactWriteItems proxy in front of dynalite, held to the documented behaviour:
+// all-or-nothing, every failed condition reported in CancellationReasons, the request
+// limits, ClientRequestToken, isolation from other calls, and no oversell under contention.
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+} from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { strict as assert } from "node:assert";
+import { startTransactionalDynamo, type TransactionalDynamo } from "../../testing/dynamodb-transactions";
+import { clientConfig, type Emulator, startDynamoDb } from "../../testing/emulators";
+
+const table = "things";
+
+async function rejection(promise: Promise<unknown>): Promise<any> {
+  try {
+    await promise;
+  } catch (err) {
+    return err;
+  }
+  assert.fail("expected the call to be refused");
+}
+
+describe("testing: TransactWriteItems proxy over dynalite", () => {
+  let dynalite: Emulator;
+  let proxy: TransactionalDynamo;
+  let client: DynamoDBClient;
+  let doc: DynamoDBDocumentClient;
+
+  const get = async (id: string) => (await doc.send(new GetCommand({ TableName: table, Key: { pk: id }, ConsistentRead: true }))).Item;
+  const put = (Item: Record<string, unknown>) => doc.send(new PutCommand({ TableName: table, Item }));
+
+  beforeEach(async () => {
+    dynalite = await startDynamoDb();
+    proxy = await startTransactionalDynamo({ target: dynalite.endpoint });
+    client = new DynamoDBClient({ ...clientConfig({ endpoint: proxy.endpoint, stop: async () => {} }), maxAttempts: 1 });
+    doc = DynamoDBDocumentClient.from(client);
+    await client.send(
+      new CreateTableCommand({
+        TableName: table,
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+      }),
+    );
+  });
+  afterEach(async () => {
+    client.destroy();
+    await proxy.stop();
+    await dynalite.stop();
+  });
+
+  it("passes every other call through to the target unchanged", async () => {
+    await put({ pk: "a", n: 1 });
+    assert.deepEqual(await get("a"), { pk: "a", n: 1 });
+    const page = await doc.send(new QueryCommand({ TableName: table, KeyConditionExpression: "pk = :a", ExpressionAttributeValues: { ":a": "a" } }));
+    assert.equal(page.Count, 1);
+    const err = await rejection(put({ nope: "no key" }));
+    assert.equal(err.name, "ValidationException");
+  });
+
+  it("applies Put, Update, Delete and ConditionCheck together when every condition holds", async () => {
+    await put({ pk: "stock", left: 5 });
+    await put({ pk: "gone", x: 1 });
+    await put({ pk: "guard", open: true });
+    await doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: table, Item: { pk: "order", qty: 2 }, ConditionExpression: "attribute_not_exists(pk)" } },
+          { Update: { TableName: table, Key: { pk: "stock" }, UpdateExpression: "SET #l = #l - :q", ConditionExpression: "#l >= :q", ExpressionAttributeNames: { "#l": "left" }, ExpressionAttributeValues: { ":q": 2 } } },
+          { Delete: { TableName: table, Key: { pk: "gone" } } },
+          { ConditionCheck: { TableName: table, Key: { pk: "guard" }, ConditionExpression: "#o = :t", ExpressionAttributeNames: { "#o": "open" }, ExpressionAttributeValues: { ":t": true } } },
+        ],
+      }),
+    );
+    assert.deepEqual(await get("order"), { pk: "order", qty: 2 });
+    assert.deepEqual(await get("stock"), { pk: "stock", left: 3 });
+    assert.equal(await get("gone"), undefined);
+    assert.deepEqual(await get("guard"), { pk: "guard", open: true }, "a ConditionCheck leaves its item as it was");
+  });
+
+  it("changes nothing when one condition fails, and gives one cancellation reason per action", async () => {
+    await put({ pk: "stock", left: 1 });
+    await put({ pk: "other", v: 1 });
+    const err = await rejection(
+      doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: table, Item: { pk: "order" }, ConditionExpression: "attribute_not_exists(pk)" } },
+            { Update: { TableName: table, Key: { pk: "other" }, UpdateExpression: "SET v = :v", ExpressionAttributeValues: { ":v": 2 } } },
+            { Update: { TableName: table, Key: { pk: "stock" }, UpdateExpression: "SET #l = #l - :q", ConditionExpression: "#l >= :q", ExpressionAttributeNames: { "#l": "left" }, ExpressionAttributeValues: { ":q": 2 }, ReturnValuesOnConditionCheckFailure: "ALL_OLD" } },
+          ],
+        }),
+      ),
+    );
+    assert.ok(err instanceof TransactionCanceledException, String(err));
+    assert.equal(err.name, "TransactionCanceledException");
+    assert.equal(err.message, "Transaction cancelled, please refer cancellation reasons for specific reasons [None, None, ConditionalCheckFailed]");
+    assert.deepEqual(err.CancellationReasons, [
+      { Code: "None" },
+      { Code: "None" },
+      { Code: "ConditionalCheckFailed", Item: { pk: { S: "stock" }, left: { N: "1" } }, Message: "The conditional request failed" },
+    ]);
+    assert.equal(await get("order"), undefined, "the Put before the failed condition is undone");
+    assert.deepEqual(await get("other"), { pk: "other", v: 1 }, "the Update before it is undone");
+    assert.deepEqual(await get("stock"), { pk: "stock", left: 1 });
+  });
+
+  it("reports every failed condition, not only the first, and the old item only where asked", async () => {
+    await put({ pk: "a", n: 0 });
+    await put({ pk: "b", n: 0 });
+    const err = await rejection(
+      doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { ConditionCheck: { TableName: table, Key: { pk: "a" }, ConditionExpression: "n > :z", ExpressionAttributeValues: { ":z": 0 } } },
+            { ConditionCheck: { TableName: table, Key: { pk: "missing" }, ConditionExpression: "attribute_exists(pk)", ReturnValuesOnConditionCheckFailure: "ALL_OLD" } },
+            { Update: { TableName: table, Key: { pk: "b" }, UpdateExpression: "SET n = :one", ConditionExpression: "n > :z", ExpressionAttributeValues: { ":z": 0, ":one": 1 } } },
+          ],
+        }),
+      ),
+    );
+    assert.deepEqual(err.CancellationReasons.map((r: { Code: string; Item?: unknown }) => [r.Code, r.Item]), [
+      ["ConditionalCheckFailed", undefined],
+      ["ConditionalCheckFailed", undefined],
+      ["ConditionalCheckFailed", undefined],
+    ]);
+    assert.deepEqual(await get("a"), { pk: "a", n: 0 }, "a failed ConditionCheck leaves its item in place");
+    assert.equal(await get("missing"), undefined);
+  });
+
+  it("cancels with a ValidationError reason when an update does not fit the item's data", async () => {
+    await put({ pk: "a", n: "text" });
+    const err = await rejection(
+      doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: table, Item: { pk: "new" } } },
+            { Update: { TableName: table, Key: { pk: "a" }, UpdateExpression: "ADD n :one", ExpressionAttributeValues: { ":one": 1 } } },
+          ],
+        }),
+      ),
+    );
+    assert.equal(err.name, "TransactionCanceledException");
+    assert.deepEqual(err.CancellationReasons.map((r: { Code: string }) => r.Code), ["None", "ValidationError"]);
+    assert.match(err.CancellationReasons[1].Message, /incorrect data type/);
+    assert.equal(await get("new"), undefined);
+  });
+
+  it("refuses a malformed request as a whole with a ValidationException, undoing what ran", async () => {
+    const err = await rejection(
+      doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: table, Item: { pk: "first" } } },
+            { Update: { TableName: table, Key: { pk: "x" }, UpdateExpression: "SET = broken" } },
+          ],
+        }),
+      ),
+    );
+    assert.equal(err.name, "ValidationException");
+    assert.equal(await get("first"), undefined);
+  });
+
+  it("enforces the documented request limits: 1-100 actions, one action per item, one operation per action", async () => {
+    const puts = (n: number) => Array.from({ length: n }, (_, i) => ({ Put: { TableName: table, Item: { pk: `p${i}` } } }));
+    const tooMany = await rejection(doc.send(new TransactWriteCommand({ TransactItems: puts(101) })));
+    assert.equal(tooMany.name, "ValidationException");
+    assert.match(tooMany.message, /less than or equal to 100/);
+    await doc.send(new TransactWriteCommand({ TransactItems: puts(100) }));
+    assert.deepEqual(await get("p99"), { pk: "p99" });
+
+    const none = await rejection(client.send(new TransactWriteItemsCommand({ TransactItems: [] })));
+    assert.equal(none.name, "ValidationException");
+
+    const twice = await rejection(
+      doc.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: table, Item: { pk: "same" } } }, { Delete: { TableName: table, Key: { pk: "same" } } }] })),
+    );
+    assert.equal(twice.name, "ValidationException");
+    assert.equal(twice.message, "Transaction request cannot include multiple operations on one item");
+
+    const both = await rejection(
+      client.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: table, Item: { pk: { S: "z" } } }, Delete: { TableName: table, Key: { pk: { S: "z" } } } }] })),
+    );
+    assert.equal(both.name, "ValidationException");
+    assert.equal(await get("z"), undefined);
+
+    const missingTable = await rejection(doc.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: "nope", Item: { pk: "a" } } }] })));
+    assert.equal(missingTable.name, "ResourceNotFoundException");
+  });
+
+  it("with a ClientRequestToken, a retry returns the first outcome without applying it twice; another request with the token is refused", async () => {
+    await put({ pk: "counter", n: 0 });
+    const increment = {
+      ClientRequestToken: "token-1",
+      TransactItems: [{ Update: { TableName: table, Key: { pk: "counter" }, UpdateExpression: "ADD n :one", ExpressionAttributeValues: { ":one": 1 } } }],
+    };
+    await doc.send(new TransactWriteCommand(increment));
+    await doc.send(new TransactWriteCommand(increment));
+    assert.deepEqual(await get("counter"), { pk: "counter", n: 1 });
+
+    const mismatch = await rejection(
+      doc.send(new TransactWriteCommand({ ...increment, TransactItems: [{ Delete: { TableName: table, Key: { pk: "counter" } } }] })),
+    );
+    assert.equal(mismatch.name, "IdempotentParameterMismatchException");
+    assert.deepEqual(await get("counter"), { pk: "counter", n: 1 });
+
+    // Without a token every call is a new transaction (the SDK generates one per call).
+    const { ClientRequestToken: _t, ...untokened } = increment;
+    await doc.send(new TransactWriteCommand(untokened));
+    await doc.send(new TransactWriteCommand(untokened));
+    assert.deepEqual(await get("counter"), { pk: "counter", n: 3 });
+  });
+
+  it("50 concurrent decrements of the last 10 units: exactly 10 succeed and the stock never goes below zero", async () => {
+    await put({ pk: "stock", left: 10 });
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) =>
+        doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: { TableName: table, Item: { pk: `order-${i}` }, ConditionExpression: "attribute_not_exists(pk)" } },
+              { Update: { TableName: table, Key: { pk: "stock" }, UpdateExpression: "SET #l = #l - :one", ConditionExpression: "#l >= :one", ExpressionAttributeNames: { "#l": "left" }, ExpressionAttributeValues: { ":one": 1 } } },
+            ],
+          }),
+        ),
+      ),
+    );
+    const placed = outcomes.filter((o) => o.status === "fulfilled").length;
+    assert.equal(placed, 10);
+    for (const o of outcomes) if (o.status === "rejected") assert.equal((o.reason as Error).name, "TransactionCanceledException");
+    assert.deepEqual(await get("stock"), { pk: "stock", left: 0 });
+    const orders = await Promise.all(Array.from({ length: 50 }, (_, i) => get(`order-${i}`)));
+    assert.equal(orders.filter(Boolean).length, 10, "an order is stored exactly when its stock was taken");
+  });
+
+  it("no read sees the writes of a transaction that is later cancelled", async () => {
+    await put({ pk: "blocker", n: 0 });
+    let reads = 0;
+    let stop = false;
+    const reader = (async () => {
+      while (!stop) {
+        assert.equal(await get("phantom"), undefined, "read an uncommitted Put");
+        reads++;
+      }
+    })();
+    for (let i = 0; i < 20; i++) {
+      const err = await rejection(
+        doc.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: { TableName: table, Item: { pk: "phantom" } } },
+              { ConditionCheck: { TableName: table, Key: { pk: "blocker" }, ConditionExpression: "n > :z", ExpressionAttributeValues: { ":z": 0 } } },
+            ],
+          }),
+        ),
+      );
+      assert.equal(err.name, "TransactionCanceledException");
+    }
+    stop = true;
+    await reader;
+    assert.ok(reads > 0);
+  });
+});
