@@ -4,7 +4,7 @@
 // Lambda function runs its deployed bundle with its recorded environment (addresses swapped
 // for the local ones), event source mappings run as pollers, and the local API gateway serves
 // the deployed OpenAPI document. State lives under `stateDir` and survives a restart.
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand, PutItemCommand, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
 import { CreateStreamCommand, KinesisClient, ListStreamsCommand, waitUntilStreamExists } from "@aws-sdk/client-kinesis";
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
@@ -205,6 +205,8 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
           ? table.globalSecondaryIndexes.map((i) => ({ IndexName: i.name, KeySchema: keySchema(i.hashKey, i.rangeKey), Projection: { ProjectionType: i.projectionType as "ALL", NonKeyAttributes: i.nonKeyAttributes } }))
           : undefined,
       }));
+      // dynalite makes a table ACTIVE on a later tick (as DynamoDB does after CREATING): a write before that is ResourceNotFound.
+      await waitUntilTableExists({ client: dynamoClient, maxWaitTime: 30, minDelay: 0.05, maxDelay: 0.5 }, { TableName: table.name });
       for (const item of table.items) await dynamoClient.send(new PutItemCommand({ TableName: table.name, Item: JSON.parse(item) }));
     }
     const streamTables = tablePlans.filter((t) => t.streamViewType && t.streamArn);
