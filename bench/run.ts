@@ -7,6 +7,7 @@ import { benchmark as local } from "./local";
 import { benchmark as gateway } from "./gateway";
 import { benchmark as orders } from "./orders";
 import { benchmark as searchIndexer } from "./search-indexer";
+import { benchmark as storefront } from "./storefront";
 import { BenchRow, printTable } from "./table";
 
 interface Benchmark {
@@ -21,6 +22,7 @@ const benchmarks: Benchmark[] = [
   orders,
   searchIndexer,
   analytics,
+  storefront,
   local,
   gateway,
 ];

@@ -92,15 +92,28 @@ export class Auth extends pulumi.ComponentResource {
       enableTokenRevocation: true,
     }, { parent: this });
 
-    const prefix = c.authDomainPrefix
-      ? pulumi.output(c.authDomainPrefix)
-      : pulumi.interpolate`${c.project}-${c.stack}-${accountId}`.apply((p) => p.toLowerCase().replace(/[^a-z0-9-]/g, "-"));
     this.domain = new aws.cognito.UserPoolDomain(`${name}-domain`, {
-      domain: prefix,
+      domain: hostedUiDomainPrefix(c, accountId),
       userPoolId: this.userPool.id,
     }, { parent: this });
     this.hostedUiUrl = pulumi.interpolate`https://${this.domain.domain}.auth.${c.region}.amazoncognito.com`;
 
     this.registerOutputs({ userPoolId: this.userPool.id, clientId: this.client.id, hostedUiUrl: this.hostedUiUrl });
   }
+}
+
+/**
+ * The hosted UI's domain prefix: `authDomainPrefix`, else `<project>-<stack>-<account id>`.
+ * Known before the user pool exists, so the storefront's CSP can name the sign-in origin
+ * although Auth itself needs the storefront's URL.
+ */
+export function hostedUiDomainPrefix(c: Pick<PlatformConfig, "project" | "stack" | "authDomainPrefix">, accountId: pulumi.Input<string>): pulumi.Output<string> {
+  return c.authDomainPrefix
+    ? pulumi.output(c.authDomainPrefix)
+    : pulumi.interpolate`${c.project}-${c.stack}-${accountId}`.apply((p) => p.toLowerCase().replace(/[^a-z0-9-]/g, "-"));
+}
+
+/** https://<prefix>.auth.<region>.amazoncognito.com: where the browser signs in and gets tokens. */
+export function hostedUiOrigin(c: Pick<PlatformConfig, "project" | "stack" | "authDomainPrefix" | "region">, accountId: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.interpolate`https://${hostedUiDomainPrefix(c, accountId)}.auth.${c.region}.amazoncognito.com`;
 }

@@ -8,15 +8,18 @@ import { PlatformConfig } from "./config";
 import { repoRoot } from "./lib/bundle";
 import { MonitoringTargets } from "./lib/monitoring-targets";
 import { PrivateBucket } from "./lib/private-bucket";
-import { listSiteFiles, noCache } from "./site-files";
+import { hostedUiOrigin } from "./auth";
+import { callerContext } from "./lib/iam";
+import { buildSiteSync } from "./site-build";
+import { noCache } from "./site-files";
 
 export type StorefrontConfig = Pick<PlatformConfig,
-  "stage" | "region" | "tags" | "awsProfile" | "protectData" | "logRetentionDays" | "storefrontPriceClass" | "storefrontSpaFallback" |
+  "project" | "stack" | "authDomainPrefix" | "stage" | "region" | "tags" | "awsProfile" | "protectData" | "logRetentionDays" | "storefrontPriceClass" | "storefrontSpaFallback" |
   "storefrontDomainName" | "storefrontHostedZoneId" | "storefrontAccessLogs">;
 
 export interface StorefrontArgs {
   config: StorefrontConfig;
-  /** Directory of the static site; default `site/` at the repository root. */
+  /** Directory of the site's sources; default `site/` at the repository root. */
   siteDir?: string;
 }
 
@@ -27,6 +30,11 @@ export interface SiteRuntimeConfig {
   userPoolId: pulumi.Input<string>;
   userPoolClientId: pulumi.Input<string>;
   hostedUiUrl: pulumi.Input<string>;
+  /**
+   * The ID tokens' issuer. Left out on AWS, where the site derives it
+   * (https://cognito-idp.<region>.amazonaws.com/<userPoolId>); local mode's sign-in names its own.
+   */
+  issuer?: pulumi.Input<string>;
 }
 
 // AWS managed policy "Managed-CachingOptimized".
@@ -69,11 +77,13 @@ export class Storefront extends pulumi.ComponentResource {
       signingProtocol: "sigv4",
     }, { parent: this });
 
+    const { accountId } = callerContext({ parent: this });
+    const csp = pulumi.output(hostedUiOrigin(c, accountId)).apply((signIn) => contentSecurityPolicy({ apiOrigins: regionalApiOrigins(c.region), signInOrigin: signIn }));
     this.responseHeadersPolicy = new aws.cloudfront.ResponseHeadersPolicy(`${name}-security-headers`, {
       comment: "Security headers for the storefront",
       securityHeadersConfig: {
         strictTransportSecurity: { accessControlMaxAgeSec: 63072000, includeSubdomains: true, preload: true, override: true },
-        contentSecurityPolicy: { contentSecurityPolicy: contentSecurityPolicy(c.region), override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: csp, override: true },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: "DENY", override: true },
         referrerPolicy: { referrerPolicy: "strict-origin-when-cross-origin", override: true },
@@ -163,11 +173,12 @@ export class Storefront extends pulumi.ComponentResource {
     }, { parent: this, dependsOn: this.bucket.settings });
   }
 
+  /** One object per file of the build (components/site-build.ts), made while the program runs. */
   private uploadSite(name: string, siteDir: string): pulumi.Resource[] {
-    return listSiteFiles(siteDir).map((file) => new aws.s3.BucketObjectv2(`${name}-file-${file.key}`, {
+    return buildSiteSync(siteDir).map((file) => new aws.s3.BucketObjectv2(`${name}-file-${file.key}`, {
       bucket: this.bucket.bucket.id,
       key: file.key,
-      source: new pulumi.asset.FileAsset(file.path),
+      contentBase64: file.body.toString("base64"),
       contentType: file.contentType,
       cacheControl: file.cacheControl,
     }, { parent: this, dependsOn: this.bucket.settings }));
@@ -210,17 +221,36 @@ export class Storefront extends pulumi.ComponentResource {
   }
 }
 
-/** Scripts, styles and fonts only from the site; calls only to this region's API and Cognito. */
-export function contentSecurityPolicy(region: string): string {
+export interface SiteOrigins {
+  /** Where the site's API calls go. */
+  apiOrigins: string[];
+  /** The hosted UI (token, revoke and logout endpoints): https://<prefix>.auth.<region>.amazoncognito.com. */
+  signInOrigin: string;
+}
+
+/**
+ * The API origins the production CSP can name: the REST API's host (https://<rest api id>.
+ * execute-api...) is not known when the distribution is created, since the API's CORS origin is
+ * the distribution's own domain and naming the API here would make a cycle. The region's
+ * execute-api domains are the narrowest source that can be named before the API exists.
+ */
+export const regionalApiOrigins = (region: string) => [`https://*.execute-api.${region}.amazonaws.com`];
+
+/**
+ * Scripts, styles, images and fonts only from the site itself (nothing inline); fetches only
+ * to the site, the API and the sign-in domain. Everything else is refused.
+ */
+export function contentSecurityPolicy(origins: SiteOrigins): string {
   return [
     "default-src 'self'",
-    `connect-src 'self' https://*.execute-api.${region}.amazonaws.com https://cognito-idp.${region}.amazonaws.com https://*.auth.${region}.amazoncognito.com`,
-    "img-src 'self' data:",
+    `connect-src 'self' ${[...origins.apiOrigins, origins.signInOrigin].join(" ")}`,
+    "img-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
+    "font-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
-    `form-action 'self' https://*.auth.${region}.amazoncognito.com`,
+    "form-action 'self'",
     "frame-ancestors 'none'",
   ].join("; ");
 }

@@ -354,8 +354,9 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
       userPoolId: signIn.userPoolId,
       userPoolClientId: signIn.clientId,
       hostedUiUrl: signIn.url,
+      issuer: signIn.issuer,
     };
-    storefront.publish(await siteObjects(), config, localContentSecurityPolicy(awsRegion, { api: new URL(gateway.url).origin, signIn: signIn.url }));
+    storefront.publish(await siteObjects(), config, localContentSecurityPolicy({ api: new URL(gateway.url).origin, signIn: signIn.url }));
 
     const lakeBucket = String(stack.outputs.dataLakeBucket);
     return {

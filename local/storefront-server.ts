@@ -3,12 +3,10 @@
 // production security headers with a CSP that admits the local API and sign-in origins
 // instead of the execute-api and Cognito hosts. Unknown paths get the app shell, as the
 // distribution's SPA fallback does.
-import * as fs from "node:fs";
 import { createServer, Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import * as path from "node:path";
-import { repoRoot } from "../components/lib/bundle";
-import { listSiteFiles, noCache } from "../components/site-files";
+import { buildSite } from "../components/site-build";
+import { noCache } from "../components/site-files";
 import { contentSecurityPolicy, type SiteRuntimeConfig } from "../components/storefront";
 
 export interface SiteObject {
@@ -18,20 +16,14 @@ export interface SiteObject {
   cacheControl: string;
 }
 
-/** What the Storefront component uploads: the one place to change when the site gets a build step. */
+/** What the Storefront component uploads: the same in-process build (components/site-build.ts). */
 export async function siteObjects(): Promise<SiteObject[]> {
-  return listSiteFiles(path.join(repoRoot, "site")).map((file) => ({ key: file.key, body: fs.readFileSync(file.path), contentType: file.contentType, cacheControl: file.cacheControl }));
+  return buildSite();
 }
 
-/** The production CSP with the AWS hosts replaced by the local origins. */
-export function localContentSecurityPolicy(region: string, origins: { api: string; signIn: string }): string {
-  return contentSecurityPolicy(region)
-    .replace(`https://*.execute-api.${region}.amazonaws.com`, origins.api)
-    .replace(`https://cognito-idp.${region}.amazonaws.com`, origins.signIn)
-    .replaceAll(`https://*.auth.${region}.amazoncognito.com`, origins.signIn)
-    .split("; ")
-    .map((directive) => [...new Set(directive.split(" "))].join(" "))
-    .join("; ");
+/** The production CSP with the local API and sign-in origins in place of the AWS hosts. */
+export function localContentSecurityPolicy(origins: { api: string; signIn: string }): string {
+  return contentSecurityPolicy({ apiOrigins: [origins.api], signInOrigin: origins.signIn });
 }
 
 export interface StorefrontServer {

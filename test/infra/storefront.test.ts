@@ -3,8 +3,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { cacheControlFor, contentTypeFor, immutable, listSiteFiles, noCache, shortLived } from "../../components/site-files";
-import { Storefront } from "../../components/storefront";
+import { assetsPlaceholder, buildSite, buildSiteSync } from "../../components/site-build";
+import { contentSecurityPolicy, Storefront } from "../../components/storefront";
 import { statements } from "./policy-json";
+import { Auth } from "../../components/auth";
 import { runComponents } from "../../testing/program";
 
 const run = (stack: "dev" | "prod", config: Record<string, unknown> = {}) =>
@@ -79,11 +81,33 @@ describe("Storefront", () => {
     assert.equal(h.strictTransportSecurity.includeSubdomains, true);
     assert.match(h.contentSecurityPolicy.contentSecurityPolicy, /default-src 'self'/);
     assert.match(h.contentSecurityPolicy.contentSecurityPolicy, /frame-ancestors 'none'/);
-    assert.match(h.contentSecurityPolicy.contentSecurityPolicy, /connect-src 'self' https:\/\/\*\.execute-api\.eu-west-1\.amazonaws\.com/);
     assert.equal(h.contentTypeOptions.override, true);
     assert.equal(h.frameOptions.frameOption, "DENY");
     assert.equal(h.referrerPolicy.referrerPolicy, "strict-origin-when-cross-origin");
     assert.equal(mocks.named("aws:cloudfront/distribution:Distribution", "storefront-cdn").inputs.defaultCacheBehavior.responseHeadersPolicyId, policy.id);
+  });
+
+  it("CSP: the page may fetch only from itself, the region's API and this stack's sign-in domain (the one Auth creates)", async () => {
+    const csp = (mocks: Awaited<ReturnType<typeof run>>) =>
+      mocks.named("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "storefront-security-headers").inputs.securityHeadersConfig.contentSecurityPolicy.contentSecurityPolicy as string;
+    const directive = (policy: string, name: string) => policy.split("; ").find((d) => d.startsWith(`${name} `))?.split(" ").slice(1);
+    const dev = csp(await run("dev"));
+    assert.deepEqual(directive(dev, "connect-src"), ["'self'", "https://*.execute-api.eu-west-1.amazonaws.com", "https://ecommerce-dev-123456789012.auth.eu-west-1.amazoncognito.com"]);
+    for (const name of ["script-src", "style-src", "img-src", "font-src", "form-action", "base-uri"]) assert.deepEqual(directive(dev, name), ["'self'"], name);
+    assert.deepEqual(directive(dev, "object-src"), ["'none'"]);
+    // The origin Auth's UserPoolDomain really gets, also with a configured prefix.
+    const mocks = await runComponents("dev", (c) => {
+      new Storefront("storefront", { config: c });
+      new Auth("auth", { config: c, storefrontUrl: "https://shop.example" });
+    }, { config: { "ecommerce:authDomainPrefix": "my-shop" } });
+    const domain = mocks.named("aws:cognito/userPoolDomain:UserPoolDomain", "auth-domain").inputs.domain;
+    assert.deepEqual(directive(csp(mocks), "connect-src")?.[2], `https://${domain}.auth.eu-west-1.amazoncognito.com`);
+    assert.equal(domain, "my-shop");
+  });
+
+  it("CSP: every origin is a single host; nothing admits inline script or style", () => {
+    const policy = contentSecurityPolicy({ apiOrigins: ["https://*.execute-api.us-east-2.amazonaws.com"], signInOrigin: "https://p.auth.us-east-2.amazoncognito.com" });
+    assert.doesNotMatch(policy, /unsafe-inline|unsafe-eval|data:|\*\.amazoncognito|cognito-idp|https: /);
   });
 
   it("prod writes access logs to a log bucket that expires them", async () => {
@@ -117,23 +141,68 @@ describe("Storefront", () => {
     assert.equal(mocks.named("aws:route53/record:Record", "storefront-certificate-validation").inputs.zoneId, "Z0123456789ABC");
   });
 
-  it("uploads every site file with its content type and cache policy, and a per-stack config.json", async () => {
+  it("uploads every file of the site build with its content type and cache policy, and a per-stack config.json", async () => {
     const mocks = await run("dev");
     const objects = mocks.ofType("aws:s3/bucketObjectv2:BucketObjectv2");
     const byKey = Object.fromEntries(objects.map((o) => [o.inputs.key, o.inputs]));
-    const files = listSiteFiles(path.join(__dirname, "..", "..", "site"));
+    const files = buildSiteSync();
     assert.ok(files.length >= 3);
     for (const file of files) {
       assert.ok(byKey[file.key], `${file.key} is uploaded`);
+      assert.equal(Buffer.from(byKey[file.key].contentBase64, "base64").toString("hex"), file.body.toString("hex"), `${file.key} bytes`);
       assert.equal(byKey[file.key].contentType, file.contentType);
       assert.equal(byKey[file.key].cacheControl, file.cacheControl);
     }
+    assert.deepEqual(Object.keys(byKey).sort(), [...files.map((f) => f.key), "config.json"].sort(), "nothing else: no sources, no template");
     assert.equal(byKey["index.html"].contentType, "text/html; charset=utf-8");
     assert.equal(byKey["index.html"].cacheControl, noCache);
     const config = byKey["config.json"];
     assert.equal(config.cacheControl, noCache);
     assert.equal(config.contentType, "application/json");
     assert.deepEqual(JSON.parse(config.content), { apiUrl: "https://api.example/v1", region: "eu-west-1", userPoolId: "pool", userPoolClientId: "client", hostedUiUrl: "https://auth.example" });
+  });
+});
+
+describe("site build", () => {
+  it("is deterministic: two builds give the same keys and bytes", async () => {
+    const [a, b] = [await buildSite(), buildSiteSync()];
+    assert.deepEqual(a.map((f) => [f.key, f.body.toString("base64")]), b.map((f) => [f.key, f.body.toString("base64")]));
+  });
+
+  it("names scripts and styles after their content (immutable), index.html loads exactly those (no-cache)", () => {
+    const files = buildSiteSync();
+    const assets = files.filter((f) => f.key.startsWith("assets/"));
+    assert.deepEqual(assets.map((f) => path.extname(f.key)).sort(), [".css", ".js"]);
+    for (const asset of assets) {
+      assert.match(asset.key, /^assets\/main-[A-Z0-9]{8}\.(js|css)$/);
+      assert.equal(asset.cacheControl, immutable);
+    }
+    const index = files.find((f) => f.key === "index.html")!;
+    assert.equal(index.cacheControl, noCache);
+    const html = index.body.toString();
+    assert.ok(!html.includes(assetsPlaceholder));
+    const referenced = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+)"/g)].map((m) => m[1]).sort();
+    assert.deepEqual(referenced, assets.map((f) => f.key).sort());
+    assert.doesNotMatch(html, /<script>|style=/, "no inline script or style (the CSP forbids them)");
+  });
+
+  it("a change to a source changes the script's name", () => {
+    // A sibling of site/, so its imports (node_modules, ../../handlers/shared) resolve as site/'s do.
+    const dir = fs.mkdtempSync(path.join(__dirname, "..", "..", ".site-copy-"));
+    try {
+      fs.cpSync(path.join(__dirname, "..", "..", "site"), dir, { recursive: true });
+      const before = buildSiteSync(dir).find((f) => f.key.endsWith(".js"))!.key;
+      fs.appendFileSync(path.join(dir, "src", "format.ts"), "\nexport const changed = 1;\nconsole.log(changed);\n");
+      const after = buildSiteSync(dir).find((f) => f.key.endsWith(".js"))!.key;
+      assert.notEqual(after, before);
+    } finally {
+      fs.rmSync(dir, { recursive: true });
+    }
+  });
+
+  it("the bundle holds no API URL, region or pool id: they come from config.json at run time", () => {
+    const js = buildSiteSync().find((f) => f.key.endsWith(".js"))!.body.toString();
+    assert.doesNotMatch(js, /execute-api|amazoncognito\.com|eu-west-1|us-east-1/);
   });
 });
 

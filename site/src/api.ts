@@ -1,0 +1,174 @@
+// The shop's calls to its API (catalog, orders). Errors keep what the shopper needs to hear:
+// the status, the API's message and details, and how long to wait before a retry.
+export interface Product {
+  sku: string;
+  name: string;
+  description: string;
+  category: string;
+  priceCents: number;
+  currency: "USD";
+  image: string;
+  stock: number;
+}
+
+export type OrderStatus = "PLACED" | "PAID" | "SHIPPED" | "CANCELLED";
+
+export interface OrderLine {
+  sku: string;
+  name: string;
+  quantity: number;
+  unitPriceCents: number;
+  lineTotalCents: number;
+}
+
+export interface Order {
+  orderId: string;
+  customerId: string;
+  status: OrderStatus;
+  createdAt: string;
+  updatedAt: string;
+  currency: "USD";
+  lines: OrderLine[];
+  itemCount: number;
+  totalCents: number;
+}
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+  sku?: string;
+  available?: number;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+    /** From Retry-After (seconds or an HTTP date), when the API sent one. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+/** The network failed before any answer (offline, DNS, CORS refusal). */
+export class NetworkError extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = "NetworkError";
+  }
+}
+
+export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+export type TokenSource = () => Promise<string | undefined>;
+
+export interface ProductQuery {
+  category?: string;
+  sort?: "name" | "price";
+  order?: "asc" | "desc";
+  limit?: number;
+  cursor?: string;
+}
+
+export class ShopApi {
+  private catalog?: Promise<Product[]>;
+
+  constructor(
+    private readonly baseUrl: string,
+    private readonly idToken: TokenSource,
+  ) {}
+
+  listProducts(query: ProductQuery = {}): Promise<{ items: Product[]; nextCursor?: string }> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== "") params.set(key, String(value));
+    const search = params.toString();
+    return this.call("GET", `/products${search ? `?${search}` : ""}`);
+  }
+
+  /** The whole catalog (every page), fetched once per page load: home, search and cart prices use it. */
+  allProducts(): Promise<Product[]> {
+    this.catalog ??= (async () => {
+      const items: Product[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await this.listProducts({ sort: "name", limit: 100, cursor });
+        items.push(...page.items);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      return items;
+    })().catch((error) => {
+      this.catalog = undefined;
+      throw error;
+    });
+    return this.catalog;
+  }
+
+  /** Forget the cached catalog (stock and prices change; checkout re-reads them). */
+  refreshCatalog(): void {
+    this.catalog = undefined;
+  }
+
+  product(sku: string): Promise<Product> {
+    return this.call("GET", `/products/${encodeURIComponent(sku)}`);
+  }
+
+  createOrder(lines: { sku: string; quantity: number }[], idempotencyKey: string): Promise<Order> {
+    return this.call("POST", "/orders", { lines }, { auth: true, headers: { "Idempotency-Key": idempotencyKey } });
+  }
+
+  myOrders(cursor?: string): Promise<{ orders: Order[]; nextCursor: string | null }> {
+    return this.call("GET", `/orders${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`, undefined, { auth: true });
+  }
+
+  order(orderId: string): Promise<Order> {
+    return this.call("GET", `/orders/${encodeURIComponent(orderId)}`, undefined, { auth: true });
+  }
+
+  searchOrders(query: { q?: string; status?: OrderStatus }): Promise<{ orders: Order[]; total: number }> {
+    const params = new URLSearchParams();
+    if (query.q?.trim()) params.set("q", query.q.trim());
+    if (query.status) params.set("status", query.status);
+    const search = params.toString();
+    return this.call("GET", `/orders/search${search ? `?${search}` : ""}`, undefined, { auth: true });
+  }
+
+  updateOrderStatus(orderId: string, status: OrderStatus): Promise<Order> {
+    return this.call("PATCH", `/orders/${encodeURIComponent(orderId)}`, { status }, { auth: true });
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown, options: { auth?: boolean; headers?: Record<string, string> } = {}): Promise<T> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (options.auth) {
+      const token = await this.idToken();
+      if (!token) throw new ApiError(401, "Please sign in first.");
+      headers.Authorization = token;
+    }
+    let response: Response;
+    try {
+      response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (error) {
+      throw new NetworkError(error);
+    }
+    const text = await response.text();
+    let json: any;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    if (!response.ok) {
+      const message = typeof json?.error === "string" ? json.error : typeof json?.message === "string" ? json.message : `HTTP ${response.status}`;
+      throw new ApiError(response.status, message, Array.isArray(json?.details) ? json.details : [], parseRetryAfter(response.headers.get("Retry-After")));
+    }
+    return json as T;
+  }
+}

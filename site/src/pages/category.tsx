@@ -1,0 +1,60 @@
+import { useState } from "preact/hooks";
+import type { Product } from "../api";
+import { describeError, useLoad } from "../async";
+import { categoryLabel } from "../format";
+import { useShop } from "../shop";
+import { LoadState, PageTitle, ProductGrid } from "../ui";
+
+type Sort = "name-asc" | "price-asc" | "price-desc";
+const pageSize = 24;
+
+export function CategoryPage({ category }: { category: string }) {
+  const { api } = useShop();
+  const [sort, setSort] = useState<Sort>("name-asc");
+  const [more, setMore] = useState<{ items: Product[]; cursor?: string; error?: string }>({ items: [] });
+  const [by, order] = sort.split("-") as ["name" | "price", "asc" | "desc"];
+  const [first, retry] = useLoad(async () => {
+    const page = await api.listProducts({ category, sort: by, order, limit: pageSize });
+    setMore({ items: [], cursor: page.nextCursor ?? undefined });
+    return page.items;
+  }, [category, sort]);
+  const loadMore = async () => {
+    try {
+      const page = await api.listProducts({ category, sort: by, order, limit: pageSize, cursor: more.cursor });
+      setMore({ items: [...more.items, ...page.items], cursor: page.nextCursor ?? undefined });
+    } catch (error) {
+      setMore({ ...more, error: describeError(error) });
+    }
+  };
+  const label = categoryLabel(category);
+  return (
+    <>
+      <PageTitle title={label}>{label}</PageTitle>
+      <label class="inline">
+        Sort by{" "}
+        <select value={sort} onChange={(e) => setSort((e.currentTarget as HTMLSelectElement).value as Sort)}>
+          <option value="name-asc">Name</option>
+          <option value="price-asc">Price, low to high</option>
+          <option value="price-desc">Price, high to low</option>
+        </select>
+      </label>
+      <LoadState loaded={first} retry={retry}>
+        {(items) =>
+          items.length === 0 ? (
+            <p>Nothing in this category yet.</p>
+          ) : (
+            <>
+              <ProductGrid products={[...items, ...more.items]} label={`${label} products`} />
+              {more.error ? <p role="alert">{more.error}</p> : null}
+              {more.cursor ? (
+                <button type="button" onClick={loadMore}>
+                  Show more
+                </button>
+              ) : null}
+            </>
+          )
+        }
+      </LoadState>
+    </>
+  );
+}

@@ -1,0 +1,117 @@
+import type { ComponentChildren } from "preact";
+import type { Order } from "../api";
+import { useLoad } from "../async";
+import { formatDate, formatPrice } from "../format";
+import { Link } from "../router";
+import { useShop } from "../shop";
+import { useStore } from "../store";
+import { LoadState, PageTitle } from "../ui";
+
+export const statusLabel: Record<Order["status"], string> = { PLACED: "Placed", PAID: "Paid", SHIPPED: "Shipped", CANCELLED: "Cancelled" };
+export const shortId = (orderId: string) => orderId.slice(0, 8).toUpperCase();
+
+/** Pages about one's own orders need a signed-in shopper. */
+export function SignedIn({ title, children }: { title: string; children: ComponentChildren }) {
+  const { auth } = useShop();
+  const user = useStore(auth.user);
+  if (user) return <>{children}</>;
+  return (
+    <>
+      <PageTitle title={title}>{title}</PageTitle>
+      <p>Please sign in to see your orders.</p>
+      <button type="button" onClick={() => auth.signIn()}>
+        Sign in to see orders
+      </button>
+    </>
+  );
+}
+
+export function OrdersPage() {
+  const { api } = useShop();
+  const [orders, retry] = useLoad(() => api.myOrders(), []);
+  return (
+    <>
+      <PageTitle title="Your orders">Your orders</PageTitle>
+      <LoadState loaded={orders} retry={retry}>
+        {({ orders }) =>
+          orders.length === 0 ? (
+            <p>
+              You have no orders yet. <Link href="/">Start shopping</Link>
+            </p>
+          ) : (
+            <ul class="orders">
+              {orders.map((o) => (
+                <li key={o.orderId}>
+                  <Link href={`/orders/${encodeURIComponent(o.orderId)}`}>Order {shortId(o.orderId)}</Link>
+                  <span>{formatDate(o.createdAt)}</span>
+                  <span>{o.itemCount === 1 ? "1 item" : `${o.itemCount} items`}</span>
+                  <span>{formatPrice(o.totalCents)}</span>
+                  <span class={`status status-${o.status.toLowerCase()}`}>{statusLabel[o.status]}</span>
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </LoadState>
+    </>
+  );
+}
+
+export function OrderSummary({ order }: { order: Order }) {
+  return (
+    <>
+      <dl class="facts">
+        <dt>Order</dt>
+        <dd>{shortId(order.orderId)}</dd>
+        <dt>Placed</dt>
+        <dd>{formatDate(order.createdAt)}</dd>
+        <dt>Status</dt>
+        <dd>{statusLabel[order.status]}</dd>
+      </dl>
+      <table class="lines">
+        <caption class="visually-hidden">Items in this order</caption>
+        <thead>
+          <tr>
+            <th scope="col">Product</th>
+            <th scope="col">Price</th>
+            <th scope="col">Quantity</th>
+            <th scope="col">Total</th>
+          </tr>
+        </thead>
+        <tbody>
+          {order.lines.map((l) => (
+            <tr key={l.sku}>
+              <td data-label="Product">
+                <Link href={`/product/${encodeURIComponent(l.sku)}`}>{l.name}</Link>
+              </td>
+              <td data-label="Price">{formatPrice(l.unitPriceCents)}</td>
+              <td data-label="Quantity">{l.quantity}</td>
+              <td data-label="Total">{formatPrice(l.lineTotalCents)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p class="total">
+        Total: <strong>{formatPrice(order.totalCents)}</strong>
+      </p>
+    </>
+  );
+}
+
+export function OrderPage({ orderId, confirmation }: { orderId: string; confirmation: boolean }) {
+  const { api } = useShop();
+  const [order, retry] = useLoad(() => api.order(orderId), [orderId]);
+  const title = confirmation ? "Thank you for your order" : `Order ${shortId(orderId)}`;
+  return (
+    <>
+      <PageTitle title={title}>{title}</PageTitle>
+      {confirmation ? <p role="status">Your order is placed. We will e-mail you when it ships.</p> : null}
+      <LoadState loaded={order} retry={retry}>
+        {(o) => <OrderSummary order={o} />}
+      </LoadState>
+      <p>
+        <Link href="/orders">All your orders</Link> · <Link href="/">Continue shopping</Link>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,69 @@
+// Small shared pieces of the pages.
+import type { ComponentChildren } from "preact";
+import { useEffect, useRef } from "preact/hooks";
+import type { Product } from "./api";
+import type { Loaded } from "./async";
+import { formatPrice } from "./format";
+import { Link } from "./router";
+
+let firstPage = true;
+
+/**
+ * The page's heading: takes focus after an in-app navigation so screen readers announce the
+ * new page (not on the first load: there the browser's own focus order starts at the top).
+ */
+export function PageTitle({ children, title }: { children: ComponentChildren; title: string }) {
+  const ref = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    document.title = `${title} · Storefront`;
+    if (firstPage) firstPage = false;
+    else if (document.activeElement === document.body || document.activeElement?.closest("a, button")) ref.current?.focus({ preventScroll: true });
+  }, [title]);
+  return (
+    <h1 tabIndex={-1} ref={ref}>
+      {children}
+    </h1>
+  );
+}
+
+export function ProductCard({ product, headingLevel }: { product: Product; headingLevel: 2 | 3 }) {
+  const Heading = headingLevel === 2 ? "h2" : "h3";
+  return (
+    <li class="card">
+      <img src={product.image} alt="" width={240} height={240} loading="lazy" decoding="async" />
+      <Heading class="card-title">
+        <Link href={`/product/${encodeURIComponent(product.sku)}`}>{product.name}</Link>
+      </Heading>
+      <p class="price">{formatPrice(product.priceCents)}</p>
+      {product.stock <= 0 ? <p class="stock out">Out of stock</p> : null}
+    </li>
+  );
+}
+
+/** Product cards; their headings sit one level below the section's (2 under the page title). */
+export function ProductGrid({ products, label, headingLevel = 2 }: { products: Product[]; label: string; headingLevel?: 2 | 3 }) {
+  return (
+    <ul class="grid" aria-label={label}>
+      {products.map((p) => (
+        <ProductCard key={p.sku} product={p} headingLevel={headingLevel} />
+      ))}
+    </ul>
+  );
+}
+
+/** Loading, failure (with a retry) or the content. */
+export function LoadState<T>({ loaded, retry, children }: { loaded: Loaded<T>; retry?: () => void; children: (value: T) => ComponentChildren }) {
+  if (loaded.state === "loading") return <p role="status">Loading…</p>;
+  if (loaded.state === "failed")
+    return (
+      <div class="notice error" role="alert">
+        <p>{loaded.message}</p>
+        {retry ? (
+          <button type="button" onClick={retry}>
+            Try again
+          </button>
+        ) : null}
+      </div>
+    );
+  return <>{children(loaded.value)}</>;
+}

@@ -1,0 +1,53 @@
+// Debian's Chromium driven by playwright-core (no browser download). Without Chromium the
+// browser suites are skipped with how to install it, except under CI, where they must run.
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+
+declare const window: any, document: any; // in page.evaluate callbacks, which run in the page
+
+export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+export const artifactsDir = path.join(__dirname, "..", "..", "..", "test-artifacts", "browser");
+
+/** Chromium quiet and offline: nothing but the pages under test leaves the machine (all loopback). */
+export const chromiumArgs = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** Call at the top of a browser suite: skips it (or, under CI, fails it) when Chromium is missing. */
+export function requireChromium(suite: Mocha.Suite): void {
+  suite.beforeAll(function () {
+    if (fs.existsSync(chromiumPath)) return;
+    const howTo = `Chromium not found at ${chromiumPath}: install it with \`sudo apt-get install -y chromium\` (or set CHROMIUM_PATH) to run the browser tests`;
+    if (process.env.CI) throw new Error(`${howTo}; under CI they must run`);
+    console.warn(`      ${howTo}.`);
+    this.skip();
+  });
+}
+
+/** A fresh browser: Playwright gives each launch a new temporary profile (--user-data-dir). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(artifactsDir, { recursive: true });
+  await page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
+}
+
+/** Runs axe-core in the page against WCAG 2.0/2.1 A and AA; returns the violations. */
+export async function axeViolations(page: Page): Promise<{ id: string; help: string; nodes: string[] }[]> {
+  await page.addScriptTag({ path: require.resolve("axe-core/axe.min.js") });
+  return page.evaluate(async () => {
+    const axe = (window as any).axe;
+    const result = await axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] } });
+    return result.violations.map((v: any) => ({ id: v.id, help: v.help, nodes: v.nodes.map((n: any) => n.target.join(" ")) }));
+  });
+}
