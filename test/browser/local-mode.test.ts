@@ -41,10 +41,11 @@ describe("storefront in Chromium against local mode", function () {
 
   it("serves the build, signs the demo shopper in through cognito-local, and the visit's events reach the lake without a user id", async () => {
     const page = await browser.newPage();
-    const sessionIds = new Set<string>();
+    // The session continues across sign-in, so what was sent anonymously is told apart by eventId.
+    const anonymousEventIds = new Set<string>();
     // Only what went to the anonymous route (sent before sign-in, or on the redirect to it).
     page.on("request", (r) => {
-      if (r.url().endsWith("/events") && r.method() === "POST") for (const e of JSON.parse(r.postData() ?? "{}").events ?? []) sessionIds.add(e.sessionId);
+      if (r.url().endsWith("/events") && r.method() === "POST") for (const e of JSON.parse(r.postData() ?? "{}").events ?? []) anonymousEventIds.add(e.eventId);
     });
     await page.goto(local.urls.storefront);
     assert.match(await page.content(), /\/assets\/main-[A-Z0-9]{8}\.js/);
@@ -54,10 +55,10 @@ describe("storefront in Chromium against local mode", function () {
     await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await page.getByText(`Signed in as ${local.users.shopper.email}`).waitFor();
     assert.equal(new URL(page.url()).search, "", "the code and state are gone from the address bar");
-    await waitFor(() => sessionIds.size > 0, 15_000, "the anonymous page view sent");
+    await waitFor(() => anonymousEventIds.size > 0, 15_000, "the anonymous page view sent");
     let found: any[] = [];
     await waitFor(async () => {
-      found = (await lakeEvents(local)).filter((e) => sessionIds.has(e.sessionId));
+      found = (await lakeEvents(local)).filter((e) => anonymousEventIds.has(e.eventId));
       return found.some((e) => e.eventType === "page_view");
     }, 60_000, "the page view in the lake");
     assert.ok(found.every((e) => e.userId === undefined), "the events before sign-in have no user id");
