@@ -41,7 +41,7 @@ function signedInSub(page: Page): Promise<string> {
 async function stockOf(local: LocalPlatform, sku: string): Promise<number> {
   const res = await fetch(`${local.urls.api}/products/${sku}`);
   assert.equal(res.status, 200, `GET /products/${sku}`);
-  return (await res.json()).stock;
+  return ((await res.json()) as { stock: number }).stock;
 }
 
 describe("storefront in Chromium against local mode", function () {
