@@ -15,10 +15,12 @@ export const ordersIndexTemplateName = "orders";
 export const ordersIndexTemplateVersion = 1;
 
 /**
- * Fields the orders API's free-text search matches against. `lines` is a plain object array
- * (not `nested`), so `multi_match` on these paths works without a nested query.
+ * Fields the orders API's free-text search matches against: the admin page finds an order by
+ * its id or its customer (keywords: the whole text must equal them) as well as by what it
+ * holds. `lines` is a plain object array (not `nested`), so `multi_match` on these paths
+ * works without a nested query.
  */
-export const orderTextSearchFields = ["lines.sku", "lines.name"] as const;
+export const orderTextSearchFields = ["orderId", "customerId", "lines.sku", "lines.name"] as const;
 
 type MappingProperty =
   | { type: "keyword"; ignore_above?: number }

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { gunzipSync } from "node:zlib";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { startLocal, type LocalPlatform } from "../../local/platform";
 import { launchChromium, requireChromium } from "./support/chromium";
 import { waitFor } from "./support/wait";
@@ -21,6 +21,27 @@ async function lakeEvents(local: LocalPlatform): Promise<any[]> {
     for (const line of body.toString().split("\n")) if (line.trim().startsWith("{")) events.push(JSON.parse(line));
   }
   return events;
+}
+
+declare const sessionStorage: any; // in page.evaluate callbacks, which run in the page
+
+async function signIn(page: Page, user: { email: string; password: string }) {
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.getByLabel(/Username/).fill(user.email);
+  await page.getByLabel(/Password/).fill(user.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).waitFor();
+}
+
+/** The signed-in user's Cognito sub, from the ID token's claims oidc-client-ts keeps for the session. */
+function signedInSub(page: Page): Promise<string> {
+  return page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith("oidc.user:")).map((k) => JSON.parse(sessionStorage.getItem(k)!).profile.sub as string)[0]);
+}
+
+async function stockOf(local: LocalPlatform, sku: string): Promise<number> {
+  const res = await fetch(`${local.urls.api}/products/${sku}`);
+  assert.equal(res.status, 200, `GET /products/${sku}`);
+  return ((await res.json()) as { stock: number }).stock;
 }
 
 describe("storefront in Chromium against local mode", function () {
@@ -62,6 +83,118 @@ describe("storefront in Chromium against local mode", function () {
       return found.some((e) => e.eventType === "page_view");
     }, 60_000, "the page view in the lake");
     assert.ok(found.every((e) => e.userId === undefined), "the events before sign-in have no user id");
+    await page.close();
+  });
+
+  let placedOrderId = "";
+
+  it("a shopper browses, searches with a typo, buys two items signed in and sees the order; stock goes down; events reach the lake with the verified user only after sign-in", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on("pageerror", (e) => console.error("page error:", e.message));
+    const anonymousEventIds = new Set<string>();
+    const signedInEventIds = new Set<string>();
+    page.on("request", (r) => {
+      if (r.method() !== "POST" || !/\/events(\/me)?$/.test(new URL(r.url()).pathname)) return;
+      const ids = new URL(r.url()).pathname.endsWith("/me") ? signedInEventIds : anonymousEventIds;
+      for (const e of JSON.parse(r.postData() ?? "{}").events ?? []) ids.add(e.eventId);
+    });
+    const stockBefore = { "APP-HOOD-ZIP-GRY": await stockOf(local, "APP-HOOD-ZIP-GRY") };
+
+    await page.goto(local.urls.storefront);
+    await page.getByRole("link", { name: "Apparel" }).click();
+    await page.getByRole("heading", { level: 1, name: "Apparel" }).waitFor();
+    await page.getByRole("link", { name: "Zip Hoodie, Heather Grey" }).waitFor();
+    await page.getByLabel("Search").fill("hodie");
+    await page.getByLabel("Search").press("Enter");
+    await page.getByRole("link", { name: "Zip Hoodie, Heather Grey" }).click();
+    await page.getByRole("heading", { level: 1, name: "Zip Hoodie, Heather Grey" }).waitFor();
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await page.getByText("Added 1 × Zip Hoodie, Heather Grey").waitFor();
+    await page.getByLabel("Search").fill("candle");
+    await page.getByLabel("Search").press("Enter");
+    await page.getByRole("link", { name: /Candle/ }).first().click();
+    await page.getByRole("heading", { level: 1, name: /Candle/ }).waitFor();
+    const candleSku = new URL(page.url()).pathname.split("/").pop()!;
+    const candleBefore = await stockOf(local, candleSku);
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await page.getByRole("link", { name: "Cart (2)" }).waitFor();
+
+    await page.getByRole("link", { name: /^Cart/ }).click();
+    await page.getByRole("heading", { level: 1, name: "Your cart" }).waitFor();
+    await waitFor(() => anonymousEventIds.size > 0, 15_000, "the anonymous events sent");
+    await signIn(page, local.users.shopper);
+    const sub = await signedInSub(page);
+    assert.match(sub, /^[0-9a-f-]{36}$/, "the ID token names the Cognito sub");
+    await page.getByRole("heading", { level: 1, name: "Your cart" }).waitFor();
+    await page.getByRole("button", { name: "Checkout" }).click();
+    await page.getByRole("heading", { level: 1, name: "Review your order" }).waitFor();
+    const placed = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname.endsWith("/orders"));
+    await page.getByRole("button", { name: "Place order" }).click();
+    const order = await (await placed).json();
+    assert.equal((await placed).status(), 201, JSON.stringify(order));
+    await page.getByRole("heading", { level: 1, name: "Thank you for your order" }).waitFor();
+    await page.getByRole("link", { name: "Cart (0)" }).waitFor();
+    placedOrderId = order.orderId;
+    assert.equal(order.lines.length, 2);
+
+    assert.equal(await stockOf(local, "APP-HOOD-ZIP-GRY"), stockBefore["APP-HOOD-ZIP-GRY"] - 1, "hoodie stock went down");
+    assert.equal(await stockOf(local, candleSku), candleBefore - 1, "candle stock went down");
+
+    const short = order.orderId.slice(0, 8).toUpperCase();
+    await page.getByRole("link", { name: "Orders", exact: true }).click();
+    await page.getByRole("link", { name: `Order ${short}` }).click();
+    await page.getByRole("heading", { level: 1, name: `Order ${short}` }).waitFor();
+
+    // Every type the visit produced reaches the lake through the gateway, stream and processor.
+    const types = ["page_view", "product_view", "search", "add_to_cart", "checkout_start", "purchase"];
+    let visit: any[] = [];
+    await waitFor(async () => {
+      visit = (await lakeEvents(local)).filter((e) => anonymousEventIds.has(e.eventId) || signedInEventIds.has(e.eventId));
+      return types.every((t) => visit.some((e) => e.eventType === t)) && visit.some((e) => e.eventType === "page_view" && e.page?.url?.includes("/orders/"));
+    }, 90_000, "each event type of the visit in the lake");
+    for (const e of visit) {
+      if (signedInEventIds.has(e.eventId)) assert.equal(e.userId, sub, `${e.eventType} after sign-in carries the verified user`);
+      else assert.equal(e.userId, undefined, `${e.eventType} before sign-in has no user id`);
+    }
+    for (const t of ["checkout_start", "purchase"]) assert.ok(visit.filter((e) => e.eventType === t).every((e) => e.userId === sub), `${t} carries the verified user`);
+    assert.ok(visit.some((e) => e.eventType === "add_to_cart" && e.userId === undefined), "the cart was filled anonymously");
+    await page.close();
+  });
+
+  it("the admin finds the shopper's order, marks it paid then shipped, and the search index follows", async () => {
+    assert.ok(placedOrderId, "the order from the shopper's visit");
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on("pageerror", (e) => console.error("page error:", e.message));
+    const short = placedOrderId.slice(0, 8).toUpperCase();
+    await page.goto(local.urls.storefront);
+    await signIn(page, local.users.admin);
+    await page.getByRole("link", { name: "Admin" }).click();
+    await page.getByRole("heading", { level: 1, name: "Orders admin" }).waitFor();
+    // The order reaches the index through the table's stream; search until it is there.
+    await waitFor(async () => {
+      await page.getByLabel("Search orders").fill(placedOrderId);
+      await page.getByRole("button", { name: "Find orders" }).click();
+      await page.waitForTimeout(500);
+      return (await page.getByRole("button", { name: `Mark paid: order ${short}` }).count()) === 1;
+    }, 60_000, "the order found on the admin page");
+    await page.getByRole("button", { name: `Mark paid: order ${short}` }).click();
+    await page.getByText(`Order ${short} is now paid.`).waitFor();
+    await page.getByRole("button", { name: `Mark shipped: order ${short}` }).click();
+    await page.getByText(`Order ${short} is now shipped.`).waitFor();
+    await page.getByRole("row", { name: new RegExp(short) }).getByText("Shipped").waitFor();
+
+    // A fresh search by status answers from the index: the order is listed as shipped.
+    await page.getByLabel("Search orders").fill("");
+    await page.getByLabel("Status").selectOption("SHIPPED");
+    await waitFor(async () => {
+      await page.reload();
+      await page.getByRole("heading", { level: 1, name: "Orders admin" }).waitFor();
+      await page.getByLabel("Status").selectOption("SHIPPED");
+      await page.getByRole("button", { name: "Find orders" }).click();
+      await page.waitForTimeout(500);
+      return (await page.getByRole("row", { name: new RegExp(short) }).count()) === 1;
+    }, 60_000, "the index lists the order as shipped");
+    await page.getByRole("row", { name: new RegExp(short) }).getByText("Shipped").waitFor();
     await page.close();
   });
 });

@@ -76,7 +76,7 @@ describe("orders: GET /orders/search", () => {
             { term: { status: "PLACED" } },
             { range: { createdAt: { gte: "2025-01-01T00:00:00Z", lte: "2025-03-01T00:00:00Z" } } },
           ],
-          must: [{ multi_match: { query: "stoneware mug", fields: ["lines.sku", "lines.name"], operator: "and", lenient: true } }],
+          must: [{ multi_match: { query: "stoneware mug", fields: ["orderId", "customerId", "lines.sku", "lines.name"], operator: "and", lenient: true } }],
         },
       },
       sort: [{ createdAt: { order: "desc", unmapped_type: "date" } }],
