@@ -28,6 +28,8 @@ const recorded = new Map<string, Map<HandlerName, Set<string>>>();
 let currentFile: string | undefined;
 
 function record(handler: HandlerName, call: string): void {
+  // Outside mocha (the bench drives the same fixtures) there is no list to keep.
+  if (typeof (globalThis as { it?: unknown }).it !== "function") return;
   if (!currentFile) throw new Error(`AWS call ${call} made outside a test: no test file to attribute it to`);
   const byHandler = recorded.get(currentFile) ?? new Map<HandlerName, Set<string>>();
   recorded.set(currentFile, byHandler);
