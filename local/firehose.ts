@@ -9,15 +9,10 @@ import { randomUUID } from "node:crypto";
 import { createServer, IncomingMessage, Server, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
+import type { DeliveryStreamPlan } from "./stack-plan";
 
-export interface DeliveryStreamSpec {
-  name: string;
-  arn: string;
-  bucket: string;
-  prefix: string;
-  errorOutputPrefix: string;
-  compressionFormat: string;
-}
+/** The delivery stream as the program configures it (read from the rendered stack). */
+export type DeliveryStreamSpec = DeliveryStreamPlan;
 
 export const firehoseLimits = { recordsPerBatch: 500, bytesPerBatch: 4 * 1024 * 1024, bytesPerRecord: 1000 * 1024 };
 

@@ -1,17 +1,10 @@
 // The shop's calls to its API (catalog, orders). Errors keep what the shopper needs to hear:
 // the status, the API's message and details, and how long to wait before a retry.
-export interface Product {
-  sku: string;
-  name: string;
-  description: string;
-  category: string;
-  priceCents: number;
-  currency: "USD";
-  image: string;
-  stock: number;
-}
+// The shared contracts (types only: nothing of them lands in the bundle).
+import type { OrderStatus } from "../../handlers/shared/order";
+import type { Product } from "../../handlers/shared/product";
 
-export type OrderStatus = "PLACED" | "PAID" | "SHIPPED" | "CANCELLED";
+export type { OrderStatus, Product };
 
 export interface OrderLine {
   sku: string;

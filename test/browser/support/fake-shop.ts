@@ -11,17 +11,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { buildSite, type BuiltSiteFile } from "../../../components/site-build";
 import { contentSecurityPolicy } from "../../../components/storefront";
+import type { Product } from "../../../handlers/shared/product";
 
-export interface FakeProduct {
-  sku: string;
-  name: string;
-  description: string;
-  category: string;
-  priceCents: number;
-  currency: "USD";
-  image: string;
-  stock: number;
-}
+/** A product as the catalog API answers it (the shared contract). */
+export type FakeProduct = Product;
 
 export interface RecordedEvent {
   route: "/events" | "/events/me";
