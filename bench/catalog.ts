@@ -8,8 +8,8 @@ import { performance } from "node:perf_hooks";
 import { gzipSync } from "node:zlib";
 import catalog from "../catalog/products.json";
 import { createCatalogApi } from "../handlers/catalog/router";
-import { createOrderEvent, lambdaContext, ordersEvent } from "../test/handlers/support/orders-events";
-import { startOrdersFixture, tables } from "../test/handlers/support/orders-fixture";
+import { createOrderEvent, lambdaContext, ordersEvent } from "../testing/orders-events";
+import { startOrdersFixture, tables } from "../testing/orders-fixture";
 import { type BenchRow, formatNumber, percentile } from "./table";
 
 const samples = 200;

@@ -12,7 +12,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { bundleHandler, repoRoot } from "../components/lib/bundle";
 import { processClickstreamBatch } from "../handlers/clickstream/process-batch";
 import type { ClickstreamEvent } from "../handlers/shared/clickstream-event";
-import { syntheticStreamEvent } from "../test/handlers/support/clickstream-events";
+import { syntheticStreamEvent } from "../testing/clickstream-events";
 import { type BenchRow, formatNumber } from "./table";
 
 const eventCount = 10_000;

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import { startLocal, type LocalPlatform } from "../local/platform";
-import { signInWithHostedUi } from "../test/local/support/sign-in-client";
+import { signInWithHostedUi } from "../testing/sign-in-client";
 import { type BenchRow, formatNumber, percentile } from "./table";
 
 const requestsPerRoute = 300;

@@ -12,8 +12,8 @@ import { performance } from "node:perf_hooks";
 import catalog from "../catalog/products.json";
 import { bundleHandler, repoRoot } from "../components/lib/bundle";
 import { maxLinesPerOrder, maxQuantityPerLine, type Order } from "../handlers/shared/order";
-import { createOrderEvent } from "../test/handlers/support/orders-events";
-import { startOrdersFixture, tables } from "../test/handlers/support/orders-fixture";
+import { createOrderEvent } from "../testing/orders-events";
+import { startOrdersFixture, tables } from "../testing/orders-fixture";
 import { type BenchRow, formatNumber, percentile } from "./table";
 
 const warmUp = 50;

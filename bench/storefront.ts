@@ -10,8 +10,8 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { gzipSync } from "node:zlib";
 import { buildSite } from "../components/site-build";
-import { chromiumArgs, chromiumPath, launchChromium } from "../test/browser/support/chromium";
-import { startFakeShop } from "../test/browser/support/fake-shop";
+import { chromiumArgs, chromiumPath, launchChromium } from "../testing/chromium";
+import { startFakeShop } from "../testing/fake-shop";
 import { BenchRow, formatNumber, percentile } from "./table";
 
 const runs = 7;

@@ -2,8 +2,8 @@
 // build in headless Chromium: the home page at 1280 px and a cart at 375 px.
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { launchChromium } from "../test/browser/support/chromium";
-import { startFakeShop } from "../test/browser/support/fake-shop";
+import { launchChromium } from "../testing/chromium";
+import { startFakeShop } from "../testing/fake-shop";
 
 async function main() {
   const docs = path.join(__dirname, "..", "docs");

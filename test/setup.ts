@@ -1,5 +1,5 @@
 // Loaded before every suite (see .mocharc.json).
-import { awsCallHooks } from "./handlers/support/aws-calls";
+import { awsCallHooks } from "../testing/aws-calls";
 
 // The SDK warns on Node 20 that releases after January 2027 need Node 22; Lambda runs 22.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";

@@ -6,8 +6,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { defaultChartFile, defaultLakeDir, parseCli, runCli } from "../../analytics/cli";
 import { sinceDay } from "../../analytics/window";
-import { writeLake } from "./support/lake-writer";
-import { shopVisits } from "./support/shop-visits";
+import { writeLake } from "../../testing/lake-writer";
+import { shopVisits } from "../../testing/shop-visits";
 
 describe("analytics: npm run analytics", () => {
   let dir: string;

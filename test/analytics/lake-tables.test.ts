@@ -8,7 +8,7 @@ import { lakeEventsPrefix, quarantinePrefix } from "../../components/ingestion";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { writeLake } from "./support/lake-writer";
+import { writeLake } from "../../testing/lake-writer";
 import { normaliseClickstreamEvent, normalisedClickstreamEventSchema } from "../../handlers/shared/clickstream-event";
 
 const keysOf = (type: ReturnType<typeof lakeTypeOf>): string[] => (type.kind === "struct" ? type.fields.map((f) => f.key) : []);

@@ -10,8 +10,8 @@ import { Parser } from "node-sql-parser";
 import { lakeEventsPrefix, quarantinePrefix } from "../../components/ingestion";
 import { LocalLake, type QueryResult } from "../../analytics/local-lake";
 import { findQuery, loadQueries } from "../../analytics/queries";
-import { writeLake } from "./support/lake-writer";
-import { shopVisits } from "./support/shop-visits";
+import { writeLake } from "../../testing/lake-writer";
+import { shopVisits } from "../../testing/shop-visits";
 
 const layout = { eventsPrefix: lakeEventsPrefix, quarantinePrefix };
 

@@ -9,8 +9,8 @@ import * as path from "node:path";
 import { gunzipSync } from "node:zlib";
 import type { Browser, Page } from "playwright-core";
 import { startLocal, type LocalPlatform } from "../../local/platform";
-import { launchChromium, requireChromium } from "./support/chromium";
-import { waitFor } from "./support/wait";
+import { launchChromium, requireChromium } from "../../testing/chromium";
+import { waitFor } from "../../testing/wait";
 
 async function lakeEvents(local: LocalPlatform): Promise<any[]> {
   const events: any[] = [];

@@ -3,9 +3,9 @@
 // is kept in test-artifacts/browser/. The admin moves an order to shipped.
 import { strict as assert } from "node:assert";
 import type { Browser, Page } from "playwright-core";
-import { axeViolations, launchChromium, requireChromium, screenshot } from "./support/chromium";
-import { startFakeShop, type FakeShop } from "./support/fake-shop";
-import { waitFor } from "./support/wait";
+import { axeViolations, launchChromium, requireChromium, screenshot } from "../../testing/chromium";
+import { startFakeShop, type FakeShop } from "../../testing/fake-shop";
+import { waitFor } from "../../testing/wait";
 
 declare const document: any; // in page.evaluate callbacks, which run in the page
 

@@ -2,9 +2,9 @@
 // history, and the clickstream it feeds.
 import { strict as assert } from "node:assert";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { startFakeShop, type FakeShop } from "./support/fake-shop";
-import { launchChromium, requireChromium, screenshot } from "./support/chromium";
-import { waitFor } from "./support/wait";
+import { startFakeShop, type FakeShop } from "../../testing/fake-shop";
+import { launchChromium, requireChromium, screenshot } from "../../testing/chromium";
+import { waitFor } from "../../testing/wait";
 
 async function signIn(page: Page, user: { email: string; password: string }) {
   await page.getByRole("button", { name: "Sign in", exact: true }).click();

@@ -4,9 +4,9 @@
 import { strict as assert } from "node:assert";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { clickstreamEventSchema } from "../../handlers/shared/clickstream-event";
-import { launchChromium, requireChromium } from "./support/chromium";
-import { startFakeShop, type FakeShop } from "./support/fake-shop";
-import { waitFor } from "./support/wait";
+import { launchChromium, requireChromium } from "../../testing/chromium";
+import { startFakeShop, type FakeShop } from "../../testing/fake-shop";
+import { waitFor } from "../../testing/wait";
 
 declare const localStorage: any; // in page.evaluate callbacks, which run in the page
 

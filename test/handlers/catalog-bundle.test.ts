@@ -10,8 +10,8 @@ import { promisify } from "node:util";
 import { bundleHandler, repoRoot } from "../../components/lib/bundle";
 import { catalogHandlerEntry } from "../../components/catalog";
 import { clientConfig, type Emulator, testCredentials, testRegion } from "../../testing/emulators";
-import { lambdaContext, ordersEvent } from "./support/orders-events";
-import { createOrderTables, startTransactionalDynamoDb, tables } from "./support/orders-fixture";
+import { lambdaContext, ordersEvent } from "../../testing/orders-events";
+import { createOrderTables, startTransactionalDynamoDb, tables } from "../../testing/orders-fixture";
 
 /** Measured at ~265 KB (zod, Powertools logger/metrics/tracer with the X-Ray SDK); SDK v3 excluded. */
 const bundleBudgetBytes = 320_000;

@@ -21,7 +21,7 @@ import {
   normalisedClickstreamEventSchema,
   type NormalisedClickstreamEvent,
 } from "../../handlers/shared/clickstream-event";
-import { pageView, productView } from "./support/clickstream-events";
+import { pageView, productView } from "../../testing/clickstream-events";
 
 const messages = (value: unknown) => {
   const result = clickstreamEventSchema.safeParse(value);

@@ -6,8 +6,8 @@
 import { strict as assert } from "node:assert";
 import { processClickstreamBatch, type ClickstreamProcessorDeps } from "../../handlers/clickstream/process-batch";
 import type { QuarantineDocument } from "../../handlers/clickstream/quarantine-sink";
-import { pageView, productView, syntheticStreamEvent } from "./support/clickstream-events";
-import { FakeFirehose, FakeS3, instantRetryPolicy, silentLogger, type FirehoseReply } from "./support/clickstream-fakes";
+import { pageView, productView, syntheticStreamEvent } from "../../testing/clickstream-events";
+import { FakeFirehose, FakeS3, instantRetryPolicy, silentLogger, type FirehoseReply } from "../../testing/clickstream-fakes";
 
 const arrival = Date.UTC(2025, 2, 1, 11, 0, 1);
 

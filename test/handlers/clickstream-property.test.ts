@@ -15,7 +15,7 @@ import { processClickstreamBatch } from "../../handlers/clickstream/process-batc
 import type { QuarantineDocument } from "../../handlers/clickstream/quarantine-sink";
 import { validateEvent } from "../../handlers/clickstream/validate-event";
 import { clickstreamEventTypes, productEventTypes } from "../../handlers/shared/clickstream-event";
-import { syntheticStreamEvent } from "./support/clickstream-events";
+import { syntheticStreamEvent } from "../../testing/clickstream-events";
 import {
   FakeFirehose,
   FakePersonalize,
@@ -24,7 +24,7 @@ import {
   silentLogger,
   type FirehoseReply,
   type PersonalizeReply,
-} from "./support/clickstream-fakes";
+} from "../../testing/clickstream-fakes";
 
 const productTypes: readonly string[] = productEventTypes;
 

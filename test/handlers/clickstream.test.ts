@@ -8,11 +8,11 @@ import { processClickstreamBatch, type ClickstreamProcessorDeps } from "../../ha
 import type { QuarantineDocument } from "../../handlers/clickstream/quarantine-sink";
 import { normalisedClickstreamEventSchema } from "../../handlers/shared/clickstream-event";
 import { clientConfig, startKinesis, startS3, type Emulator } from "../../testing/emulators";
-import { kinesisStreamEvent, pageView as pageViewAt, productView as productViewAt, type StreamRecord } from "./support/clickstream-events";
+import { kinesisStreamEvent, pageView as pageViewAt, productView as productViewAt, type StreamRecord } from "../../testing/clickstream-events";
 import type { ClickstreamEvent } from "../../handlers/shared/clickstream-event";
-import { FakeFirehose, FakePersonalize, instantRetryPolicy, silentLogger, type FirehoseReply, type PersonalizeReply } from "./support/clickstream-fakes";
-import { recordingSender } from "./support/aws-calls";
-import { createStream, putRecords, readRecords } from "./support/clickstream-kinesis";
+import { FakeFirehose, FakePersonalize, instantRetryPolicy, silentLogger, type FirehoseReply, type PersonalizeReply } from "../../testing/clickstream-fakes";
+import { recordingSender } from "../../testing/aws-calls";
+import { createStream, putRecords, readRecords } from "../../testing/clickstream-kinesis";
 
 const lakeBucket = "lake";
 

@@ -4,8 +4,8 @@ import { randomUUID } from "node:crypto";
 import catalog from "../../catalog/products.json";
 import { orderIdFor } from "../../handlers/orders/create";
 import { type Order, orderSchema } from "../../handlers/shared/order";
-import { createOrderEvent } from "./support/orders-events";
-import { allowedOrigin, bodyOf, type OrdersFixture, startOrdersFixture } from "./support/orders-fixture";
+import { createOrderEvent } from "../../testing/orders-events";
+import { allowedOrigin, bodyOf, type OrdersFixture, startOrdersFixture } from "../../testing/orders-fixture";
 
 const priceOf = (sku: string) => catalog.find((p) => p.sku === sku)!.priceCents;
 const mug = "KIT-MUG-STN-12";

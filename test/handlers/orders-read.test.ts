@@ -3,8 +3,8 @@
 import { strict as assert } from "node:assert";
 import { encodeCursor } from "../../handlers/orders/cursor";
 import type { Order } from "../../handlers/shared/order";
-import { createOrderEvent, ordersEvent } from "./support/orders-events";
-import { allowedOrigin, bodyOf, type OrdersFixture, startOrdersFixture } from "./support/orders-fixture";
+import { createOrderEvent, ordersEvent } from "../../testing/orders-events";
+import { allowedOrigin, bodyOf, type OrdersFixture, startOrdersFixture } from "../../testing/orders-fixture";
 
 const mug = "KIT-MUG-STN-12";
 

@@ -2,8 +2,8 @@
 // CORS preflight, and the JSON error shape every failure shares.
 import { strict as assert } from "node:assert";
 import { callerOf, parseGroups } from "../../handlers/orders/caller";
-import { ordersEvent } from "./support/orders-events";
-import { allowedOrigin, bodyOf, type OrdersFixture, startOrdersFixture } from "./support/orders-fixture";
+import { ordersEvent } from "../../testing/orders-events";
+import { allowedOrigin, bodyOf, type OrdersFixture, startOrdersFixture } from "../../testing/orders-fixture";
 
 describe("orders: routing", () => {
   let fx: OrdersFixture;

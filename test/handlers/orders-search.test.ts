@@ -4,8 +4,8 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import type { Order } from "../../handlers/shared/order";
-import { ordersEvent } from "./support/orders-events";
-import { allowedOrigin, bodyOf, type OrdersFixture, startOrdersFixture } from "./support/orders-fixture";
+import { ordersEvent } from "../../testing/orders-events";
+import { allowedOrigin, bodyOf, type OrdersFixture, startOrdersFixture } from "../../testing/orders-fixture";
 
 const order = (orderId: string, customerId: string, createdAt: string): Order => ({
   orderId,

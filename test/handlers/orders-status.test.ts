@@ -13,8 +13,8 @@ import { ordersIndex } from "../../handlers/shared/order-index";
 import { type Order, orderSchema } from "../../handlers/shared/order";
 import { insertRecord, modifyRecord, streamEvent } from "../../testing/opensearch-order-records";
 import { FakeOpenSearch } from "../../testing/opensearch-server";
-import { createOrderEvent, ordersEvent } from "./support/orders-events";
-import { allowedOrigin, bodyOf, type OrdersFixture, startOrdersFixture } from "./support/orders-fixture";
+import { createOrderEvent, ordersEvent } from "../../testing/orders-events";
+import { allowedOrigin, bodyOf, type OrdersFixture, startOrdersFixture } from "../../testing/orders-fixture";
 
 const mug = "KIT-MUG-STN-12";
 const tent = "OUT-TNT-2P-ULT";

@@ -7,7 +7,7 @@ import { ordersIndex } from "../../handlers/shared/order-index";
 import {
   accessRequestSchema, applySearchAccess, indexerRoleName, readerRoleName, securityRoles,
 } from "../../handlers/search-access/security";
-import { isSigned, recordHttpCall } from "./support/aws-calls";
+import { isSigned, recordHttpCall } from "../../testing/aws-calls";
 
 process.env.AWS_REGION ??= "eu-west-1";
 // eslint-disable-next-line @typescript-eslint/no-require-imports

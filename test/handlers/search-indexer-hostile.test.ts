@@ -8,7 +8,7 @@ import type { DeadLetterSink } from "../../handlers/search-indexer/dead-letter";
 import { createSearchIndexer } from "../../handlers/search-indexer/indexer";
 import type { DeadLetterReason } from "../../handlers/search-indexer/stream-record";
 import { insertRecord, order, streamEvent } from "../../testing/opensearch-order-records";
-import { ScriptedBulkClient, type BulkReply } from "./support/scripted-bulk-client";
+import { ScriptedBulkClient, type BulkReply } from "../../testing/scripted-bulk-client";
 
 class MemoryDeadLetters implements DeadLetterSink {
   readonly sent: { sequenceNumber?: string; reason: DeadLetterReason }[] = [];

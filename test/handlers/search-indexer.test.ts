@@ -14,7 +14,7 @@ import { IndexBootstrap } from "../../handlers/search-indexer/index-bootstrap";
 import { createSearchIndexer, IndexerMetric, MetricsSink } from "../../handlers/search-indexer/indexer";
 import { createSearchClient } from "../../handlers/search-indexer/search-client";
 import { insertRecord, marshallItem, modifyRecord, order, removeRecord, streamEvent } from "../../testing/opensearch-order-records";
-import { isSigned, recordHttpCall, recordingSender } from "./support/aws-calls";
+import { isSigned, recordHttpCall, recordingSender } from "../../testing/aws-calls";
 import { FakeOpenSearch } from "../../testing/opensearch-server";
 
 const queueUrl = "https://sqs.us-east-1.amazonaws.com/123456789012/search-indexer-dlq";

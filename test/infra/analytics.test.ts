@@ -11,7 +11,7 @@ import * as os from "node:os";
 import { normalisedClickstreamEventSchema } from "../../handlers/shared/clickstream-event";
 import { lakeTables } from "../../analytics/lake-tables";
 import { queriesDir } from "../../analytics/queries";
-import { firehoseObjectKey, writeLake } from "../analytics/support/lake-writer";
+import { firehoseObjectKey, writeLake } from "../../testing/lake-writer";
 import { accountId, RecordingMocks, testRegion } from "../../testing/mocks";
 import { allowedActions, list, statements } from "./policy-json";
 import { runComponents, runProgram } from "../../testing/program";

@@ -1,5 +1,5 @@
 // Every AWS call made with a role of the program, as IamRequests:
-// - what the handlers call: recorded by the handler tests (test/handlers/support/aws-calls.ts),
+// - what the handlers call: recorded by the handler tests (testing/aws-calls.ts),
 //   resolved against each function's environment in this program run;
 // - what AWS services call with the role, as their documentation says, derived from the
 //   resources that name the role (Lambda: logs, X-Ray, VPC ENIs, event source mappings and
@@ -7,7 +7,7 @@
 //   API Gateway: integration credentials and the account's CloudWatch role);
 // - the KMS calls a service makes on the caller's behalf for an encrypted target (S3 SSE-KMS,
 //   a KMS-encrypted Kinesis stream), with the context keys KMS receives.
-import type { HandlerName, RecordedCalls } from "../handlers/support/aws-calls";
+import type { HandlerName, RecordedCalls } from "../../testing/aws-calls";
 import type { FunctionModel, IamRequest, ProgramIam, RoleModel } from "./iam-model";
 
 /** The log stream Lambda writes to, as named in requests and probes alike. */

@@ -1,7 +1,7 @@
 // The recorded-calls list the IAM simulator test reads: how a handler's SDK command becomes an
 // entry, and when the list counts as out of date (the root hook fails the run then).
 import { strict as assert } from "node:assert";
-import { compareRecordedCalls, describeSdkCall, readRecordedCalls, updatedRecordedCalls } from "../handlers/support/aws-calls";
+import { compareRecordedCalls, describeSdkCall, readRecordedCalls, updatedRecordedCalls } from "../../testing/aws-calls";
 
 describe("recorded AWS calls", () => {
   const env = { ORDERS_TABLE: "orders", PRODUCTS_TABLE: "products", LAKE_BUCKET: "lake", QUARANTINE_PREFIX: "quarantine/" };

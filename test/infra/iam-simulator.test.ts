@@ -6,7 +6,7 @@
 // endpoint policy on the way; and every over-grant probe on the program's resources is DENIED.
 import { strict as assert } from "node:assert";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
-import { readRecordedCalls } from "../handlers/support/aws-calls";
+import { readRecordedCalls } from "../../testing/aws-calls";
 import { handlerCalls, serviceCalls } from "./iam-calls";
 import { IamRequest, ProgramIam, RoleModel } from "./iam-model";
 import { probeExemptions, probes } from "./iam-probes";

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { startLocal, type LocalPlatform } from "../../local/platform";
-import { claimsOf, signInWithHostedUi, type Tokens } from "./support/sign-in-client";
+import { claimsOf, signInWithHostedUi, type Tokens } from "../../testing/sign-in-client";
 
 async function eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -9,9 +9,9 @@ import type { AddressInfo } from "node:net";
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { buildSite, type BuiltSiteFile } from "../../../components/site-build";
-import { contentSecurityPolicy } from "../../../components/storefront";
-import type { Product } from "../../../handlers/shared/product";
+import { buildSite, type BuiltSiteFile } from "../components/site-build";
+import { contentSecurityPolicy } from "../components/storefront";
+import type { Product } from "../handlers/shared/product";
 
 /** A product as the catalog API answers it (the shared contract). */
 export type FakeProduct = Product;
@@ -44,7 +44,7 @@ export interface FakeShop {
   stop(): Promise<void>;
 }
 
-const catalogFile = path.join(__dirname, "..", "..", "..", "catalog", "products.json");
+const catalogFile = path.join(__dirname, "..", "catalog", "products.json");
 
 function loadCatalog(): Map<string, FakeProduct> {
   const raw = JSON.parse(fs.readFileSync(catalogFile, "utf8")) as any[];

@@ -8,18 +8,18 @@ import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import { Client } from "@opensearch-project/opensearch";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
-import catalog from "../../../catalog/products.json";
-import { createOrdersApi } from "../../../handlers/orders/router";
-import type { Order } from "../../../handlers/shared/order";
+import catalog from "../catalog/products.json";
+import { createOrdersApi } from "../handlers/orders/router";
+import type { Order } from "../handlers/shared/order";
 import {
   createTableInput,
   idempotencyTableKeys,
   inventoryTableKeys,
   ordersTableKeys,
   productsTableKeys,
-} from "../../../handlers/shared/tables";
-import { startTransactionalDynamo } from "../../../testing/dynamodb-transactions";
-import { clientConfig, type Emulator, startDynamoDb } from "../../../testing/emulators";
+} from "../handlers/shared/tables";
+import { startTransactionalDynamo } from "./dynamodb-transactions";
+import { clientConfig, type Emulator, startDynamoDb } from "./emulators";
 import { recordHttpCall, recordingClient } from "./aws-calls";
 import { lambdaContext } from "./orders-events";
 import { type SearchServer, startSearchServer } from "./orders-search-server";

@@ -23,7 +23,7 @@ export type RecordedCalls = Record<string, Partial<Record<HandlerName, string[]>
 /** The environment a handler was given in the test, by the variable names its component sets. */
 export type Binding = Record<string, string>;
 
-const repoRoot = path.resolve(__dirname, "../../..");
+const repoRoot = path.resolve(__dirname, "..");
 const recorded = new Map<string, Map<HandlerName, Set<string>>>();
 let currentFile: string | undefined;
 

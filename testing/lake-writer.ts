@@ -9,10 +9,10 @@ import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { gzipSync } from "node:zlib";
-import { lakeEventsPrefix, quarantinePrefix } from "../../../components/ingestion";
-import { processClickstreamBatch } from "../../../handlers/clickstream/process-batch";
-import { kinesisStreamEvent, syntheticSequenceNumber } from "../../handlers/support/clickstream-events";
-import { instantRetryPolicy, silentLogger } from "../../handlers/support/clickstream-fakes";
+import { lakeEventsPrefix, quarantinePrefix } from "../components/ingestion";
+import { processClickstreamBatch } from "../handlers/clickstream/process-batch";
+import { kinesisStreamEvent, syntheticSequenceNumber } from "./clickstream-events";
+import { instantRetryPolicy, silentLogger } from "./clickstream-fakes";
 
 const deliveryStreamName = "ingestion-delivery";
 const pad = (n: number) => String(n).padStart(2, "0");

@@ -1,6 +1,6 @@
 // Builders of clickstream events and of the Lambda's Kinesis event, for tests and the bench.
 import type { KinesisStreamEvent, KinesisStreamRecord } from "aws-lambda";
-import type { ClickstreamEvent } from "../../../handlers/shared/clickstream-event";
+import type { ClickstreamEvent } from "../handlers/shared/clickstream-event";
 
 export const streamArn = "arn:aws:kinesis:us-east-1:123456789012:stream/clickstream";
 

@@ -7,7 +7,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 declare const window: any, document: any; // in page.evaluate callbacks, which run in the page
 
 export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-export const artifactsDir = path.join(__dirname, "..", "..", "..", "test-artifacts", "browser");
+export const artifactsDir = path.join(__dirname, "..", "test-artifacts", "browser");
 
 /** Chromium quiet and offline: nothing but the pages under test leaves the machine (all loopback). */
 export const chromiumArgs = [
