@@ -3,6 +3,7 @@
 // in preview mode, where computed outputs stay unknown as they do in `pulumi preview`.
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
+import type { RegistrationFacts, RegistrationSink } from "./registrations";
 
 export const accountId = "123456789012";
 export const testRegion = "eu-west-1";
@@ -15,13 +16,17 @@ export interface RegisteredResource {
   inputs: Record<string, any>;
   /** Provider reference ("urn::id") of custom resources; undefined for components. */
   provider?: string;
+  /** URN of its parent; undefined for the stack's direct children. */
+  parent?: string;
   /** Type token chain of the parents, from the URN (e.g. "ecommerce:api:Api"). */
   parentTypes: string[];
   /** The `protect` and `retainOnDelete` resource options it was registered with. */
   protect: boolean;
   retainOnDelete: boolean;
-  /** URNs of its explicit dependencies (`dependsOn`). */
+  /** URNs of the resources it depends on (`dependsOn` and those its inputs came from). */
   dependsOn: string[];
+  /** Input property → URNs of the resources its value came from. */
+  propertyDependencies: Record<string, string[]>;
   /** Its `ignoreChanges` resource option. */
   ignoreChanges: string[];
   state: Record<string, any>;
@@ -116,19 +121,36 @@ function render(statements: any[] | undefined): string {
   });
 }
 
-export class RecordingMocks implements pulumi.runtime.Mocks {
+export class RecordingMocks implements pulumi.runtime.Mocks, RegistrationSink {
   readonly resources: RegisteredResource[] = [];
-  /** Set by the monitor hook just before each newResource call (the mock API omits them). */
-  currentParentUrn?: string;
-  currentOptions = { protect: false, retainOnDelete: false, dependsOn: [] as string[], ignoreChanges: [] as string[] };
+  /** Facts of registrations whose newResource call is next, by type and name (testing/registrations.ts). */
+  private readonly pending = new Map<string, RegistrationFacts[]>();
   /** `partition`: what getPartition answers and every computed ARN carries (aws, aws-cn, aws-us-gov). */
   constructor(private readonly preview: boolean, private readonly region = testRegion, private readonly project = "ecommerce", private readonly stack = "dev", private readonly partition = "aws") {}
 
+  nextRegistration(type: string, name: string, facts: RegistrationFacts): void {
+    const key = `${type}\u0000${name}`;
+    this.pending.set(key, [...(this.pending.get(key) ?? []), facts]);
+  }
+
+  private takeFacts(type: string, name: string): RegistrationFacts {
+    const key = `${type}\u0000${name}`;
+    const facts = this.pending.get(key)?.shift();
+    if (!facts) {
+      // Reached when the registration hook did not run: a Pulumi release changed how the mock
+      // monitor calls newResource, or a resource was read (`.get`), which this program never does.
+      throw new Error(`RecordingMocks: no registration facts for ${type} ${name}; is testing/registrations.ts still wrapping the mock monitor?`);
+    }
+    return facts;
+  }
+
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
+    const { parent: parentUrn, ...options } = this.takeFacts(args.type, args.name);
     const computed = computedOutputs(args.type, args.name, args.inputs, this.region, this.partition);
     const id = args.type === "awsx:ec2:Vpc" ? computed.vpcId : `${args.name}-id`;
     const state = this.preview ? { ...args.inputs } : { ...computed, ...args.inputs };
-    const parent = this.resources.find((r) => r.urn === this.currentParentUrn);
+    const parent = parentUrn === undefined ? undefined : this.resources.find((r) => r.urn === parentUrn);
+    if (parentUrn !== undefined && !parent) throw new Error(`RecordingMocks: ${args.type} ${args.name} names parent ${parentUrn}, which was never registered`);
     const parentTypes = parent ? [...parent.parentTypes, parent.type] : [];
     const qualifiedType = parent ? `${parent.type}$${args.type}` : args.type;
     this.resources.push({
@@ -138,8 +160,9 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
       id,
       inputs: args.inputs,
       provider: args.provider,
+      parent: parentUrn,
       parentTypes,
-      ...this.currentOptions,
+      ...options,
       state,
     });
     return { id: this.preview ? undefined : id, state };

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { loadConfig, PlatformConfig } from "../components/config";
 import { repoRoot } from "../components/lib/bundle";
 import { RecordingMocks, RegisteredResource, testRegion } from "./mocks";
+import { recordRegistrations } from "./registrations";
 import { effectiveConfig, StackName } from "./stack-config";
 
 export type { RegisteredResource };
@@ -18,17 +19,6 @@ export interface ProgramRun {
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const settings = require("@pulumi/pulumi/runtime/settings");
-
-/** The mock monitor does not tell newResource a resource's parent and options; record them on the way in. */
-function recordParents(mocks: RecordingMocks) {
-  const monitor = settings.getMonitor();
-  const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req: any, callback: any) => {
-    mocks.currentParentUrn = req.getParent() || undefined;
-    mocks.currentOptions = { protect: Boolean(req.getProtect()), retainOnDelete: Boolean(req.getRetainondelete()), dependsOn: req.getDependenciesList(), ignoreChanges: req.getIgnorechangesList() };
-    return register(req, callback);
-  };
-}
 
 async function resolve(value: unknown): Promise<unknown> {
   if (pulumi.Output.isInstance(value)) return new Promise((done) => (value as pulumi.Output<unknown>).apply((v) => done(v)));
@@ -46,7 +36,7 @@ async function startRun(stack: StackName, options: RunOptions): Promise<Recordin
   const config = effectiveConfig(stack, options.config);
   const mocks = new RecordingMocks(options.preview ?? false, config["aws:region"] ?? testRegion, "ecommerce", stack, options.partition);
   await pulumi.runtime.setMocks(mocks, "ecommerce", stack, options.preview ?? false);
-  recordParents(mocks);
+  recordRegistrations(mocks);
   pulumi.runtime.setAllConfig(config);
   return mocks;
 }

@@ -10,9 +10,6 @@ import { accountId, RecordingMocks, testRegion } from "../../testing/mocks";
 import { allowedActions, list, statements } from "./policy-json";
 import { runComponents } from "../../testing/program";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const settings = require("@pulumi/pulumi/runtime/settings");
-
 const origin = "https://shop.example.com";
 const Types = {
   key: "aws:kms/key:Key",
@@ -39,19 +36,11 @@ interface Run {
 
 async function run(stack: "dev" | "prod", config: Record<string, unknown> = {}, preview = false): Promise<Run> {
   let ingestion: Ingestion | undefined;
-  const protect = new Set<string>();
-  const retain = new Set<string>();
   const mocks = await runComponents(stack, (c) => {
-    // Resource options are not part of the mock API: read them off the registration requests.
-    const monitor = settings.getMonitor();
-    const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: any, callback: any) => {
-      if (req.getProtect()) protect.add(req.getName());
-      if (req.getRetainondelete()) retain.add(req.getName());
-      return register(req, callback);
-    };
     ingestion = new Ingestion("ingestion", { config: c, allowedOrigin: origin });
   }, { config, preview });
+  const protect = new Set(mocks.resources.filter((r) => r.protect).map((r) => r.name));
+  const retain = new Set(mocks.resources.filter((r) => r.retainOnDelete).map((r) => r.name));
   return { mocks, ingestion: ingestion!, protect, retain };
 }
 

@@ -40,22 +40,6 @@ const T = {
 
 interface Run { mocks: RecordingMocks; orders: Orders }
 
-// The mocks do not see resource options; read `protect` and `retainOnDelete` from the
-// registration requests themselves (as the policy pack's harness does).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks");
-const lifecycle = new Map<string, { protect: boolean; retainOnDelete: boolean }>();
-const ignoredChanges = new Map<string, string[]>();
-let register: any;
-function recordLifecycleOptions() {
-  register = MockMonitor.prototype.registerResource;
-  MockMonitor.prototype.registerResource = function (req: any, callback: any) {
-    lifecycle.set(`${req.getType()}::${req.getName()}`, { protect: Boolean(req.getProtect()), retainOnDelete: Boolean(req.getRetainondelete()) });
-    ignoredChanges.set(`${req.getType()}::${req.getName()}`, req.getIgnorechangesList());
-    return register.call(this, req, callback);
-  };
-}
-
 /** Orders and the Api that serves its routes, as index.ts composes them. */
 async function run(stack: "dev" | "prod", preview = false): Promise<Run> {
   let orders!: Orders;
@@ -79,9 +63,6 @@ function grants(...policies: string[]): Record<string, string[]> {
 const resolve = <V>(o: pulumi.Input<V>) => new Promise<V>((done) => pulumi.output(o).apply((v) => done(v as V)));
 
 describe("Orders component", () => {
-  before(recordLifecycleOptions);
-  after(() => (MockMonitor.prototype.registerResource = register));
-
   for (const stack of ["dev", "prod"] as const) {
     describe(`Orders (${stack})`, () => {
       const prod = stack === "prod";
@@ -91,6 +72,10 @@ describe("Orders component", () => {
       const inputs = (type: string, name: string) => mocks.named(type, name).inputs;
       const arnOf = (type: string, name: string) => state(type, name).arn as string;
       const idOf = (type: string, name: string) => mocks.named(type, name).id;
+      const lifecycleOf = (type: string, name: string) => {
+        const { protect, retainOnDelete } = mocks.named(type, name);
+        return { protect, retainOnDelete };
+      };
       const domainArn = () => arnOf(T.domain, "orders-search");
       const table = (name: string) => inputs(T.table, `orders-tables-${name}`);
       const tableArn = (name: string) => arnOf(T.table, `orders-tables-${name}`);
@@ -129,7 +114,7 @@ describe("Orders component", () => {
 
         it(`are ${prod ? "" : "not "}protected and ${prod ? "" : "not "}retained on delete, like the search domain`, () => {
           for (const [type, name] of [[T.table, "orders-tables-orders"], [T.table, "orders-tables-products"], [T.table, "orders-tables-inventory"], [T.table, "orders-tables-idempotency"], [T.domain, "orders-search"]]) {
-            assert.deepEqual(lifecycle.get(`${type}::${name}`), { protect: prod, retainOnDelete: prod }, name);
+            assert.deepEqual(lifecycleOf(type, name), { protect: prod, retainOnDelete: prod }, name);
           }
         });
 
@@ -147,7 +132,7 @@ describe("Orders component", () => {
             assert.deepEqual(attributes.image, { S: `/images/${product.sku}.svg` });
             assert.deepEqual(Object.keys(attributes).sort(), ["category", "currency", "description", "image", "name", "priceCents", "sku"]);
             // Rewritten by every deployment: a price change in the file reaches the table.
-            assert.deepEqual(ignoredChanges.get(`${T.item}::${item.name}`), [], item.name);
+            assert.deepEqual(mocks.named(T.item, item.name).ignoreChanges, [], item.name);
           }
         });
 
@@ -157,8 +142,8 @@ describe("Orders component", () => {
           for (const product of catalog) {
             const item = items.find((i) => JSON.parse(i.inputs.item).sku.S === product.sku)!;
             assert.deepEqual(JSON.parse(item.inputs.item), { sku: { S: product.sku }, stock: { N: String(product.stock) } });
-            assert.deepEqual(ignoredChanges.get(`${T.item}::${item.name}`), ["item"], item.name);
-            assert.equal(lifecycle.get(`${T.item}::${item.name}`)!.retainOnDelete, prod, "stock survives a destroy where data is protected");
+            assert.deepEqual(mocks.named(T.item, item.name).ignoreChanges, ["item"], item.name);
+            assert.equal(mocks.named(T.item, item.name).retainOnDelete, prod, "stock survives a destroy where data is protected");
           }
         });
       });
