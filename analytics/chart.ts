@@ -2,7 +2,7 @@
 // step) above the daily conversion rate as columns, in one self-contained SVG.
 import type { Row } from "./local-lake";
 
-const escape = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const escapeXml = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const percent = (rate: unknown) => (typeof rate === "number" ? `${(rate * 100).toFixed(1)}%` : "–");
 const width = 720;
 
@@ -14,8 +14,8 @@ function funnelPanel(funnel: Row[], top: number): { svg: string; height: number 
     const y = top + 36 + i * (bar + 10);
     const w = Math.round((Number(r.sessions) / max) * 440);
     parts.push(
-      `<text x="150" y="${y + 19}" text-anchor="end">${escape(String(r.event_type))}</text>`,
-      `<rect x="160" y="${y}" width="${w}" height="${bar}" class="bar"><title>${escape(String(r.event_type))}: ${r.sessions} sessions</title></rect>`,
+      `<text x="150" y="${y + 19}" text-anchor="end">${escapeXml(String(r.event_type))}</text>`,
+      `<rect x="160" y="${y}" width="${w}" height="${bar}" class="bar"><title>${escapeXml(String(r.event_type))}: ${r.sessions} sessions</title></rect>`,
       `<text x="${168 + w}" y="${y + 19}">${r.sessions}${i > 0 ? ` (${percent(r.rate_from_previous)} of previous)` : ""}</text>`,
     );
   });
@@ -37,9 +37,9 @@ function conversionPanel(days: Row[], top: number): { svg: string; height: numbe
     const h = Math.round((Number(d.conversion_rate) / max) * plot);
     const x = 40 + i * slot + 4;
     parts.push(
-      `<rect x="${x}" y="${base - h}" width="${slot - 8}" height="${h}" class="bar"><title>${escape(String(d.day))}: ${d.purchasing_sessions} of ${d.sessions} sessions</title></rect>`,
+      `<rect x="${x}" y="${base - h}" width="${slot - 8}" height="${h}" class="bar"><title>${escapeXml(String(d.day))}: ${d.purchasing_sessions} of ${d.sessions} sessions</title></rect>`,
       `<text x="${x + (slot - 8) / 2}" y="${base - h - 4}" text-anchor="middle">${percent(d.conversion_rate)}</text>`,
-      `<text x="${x + (slot - 8) / 2}" y="${base + 16}" text-anchor="middle" class="small">${escape(String(d.day).slice(5))}</text>`,
+      `<text x="${x + (slot - 8) / 2}" y="${base + 16}" text-anchor="middle" class="small">${escapeXml(String(d.day).slice(5))}</text>`,
     );
   });
   return { svg: parts.join("\n"), height: 40 + plot + 36 };
@@ -55,7 +55,7 @@ export function chartSvg(funnel: Row[], conversion: Row[], caption: string): str
     `<rect width="100%" height="100%" fill="#fff"/>`,
     f.svg,
     c.svg,
-    `<text x="20" y="${height - 10}" class="small">${escape(caption)}</text>`,
+    `<text x="20" y="${height - 10}" class="small">${escapeXml(caption)}</text>`,
     `</svg>`,
     "",
   ].join("\n");

@@ -35,6 +35,7 @@ export interface LakeTable {
 }
 
 type AnyZod = z.core.$ZodType;
+// biome-ignore lint/suspicious/noExplicitAny: zod's internal definition, whose fields differ per schema kind
 const defOf = (schema: AnyZod) => (schema as unknown as { _zod: { def: Record<string, any> } })._zod.def;
 
 const primitiveKinds: Record<string, "string" | "double" | "boolean"> = { string: "string", enum: "string", number: "double", boolean: "boolean" };

@@ -12,7 +12,7 @@ import { gzipSync } from "node:zlib";
 import { buildSite } from "../components/site-build";
 import { chromiumArgs, chromiumPath, launchChromium } from "../testing/chromium";
 import { startFakeShop } from "../testing/fake-shop";
-import { BenchRow, formatNumber, percentile } from "./table";
+import { BenchRow, formatNumber, percentile, printTable } from "./table";
 
 const runs = 7;
 
@@ -92,5 +92,5 @@ export const benchmark = {
 };
 
 if (require.main === module) {
-  benchmark.run().then((rows) => require("./table").printTable(benchmark.title, rows));
+  benchmark.run().then((rows) => printTable(benchmark.title, rows));
 }

@@ -166,7 +166,7 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
     const clientOptions = (endpoint: string) => ({ endpoint, region: awsRegion, credentials: localCredentials, requestHandler: new NodeHttpHandler() });
 
     // SQS over TLS: the handlers send to queue URLs, which must be https.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // biome-ignore lint/style/noCommonJs: local-aws-sqs ships no types
     const { createRequestHandler } = require("local-aws-sqs");
     const queuePlans = plan.queues(stack);
     const sqsHandler = createRequestHandler({ port: 0, hostname: "127.0.0.1", region: awsRegion, accountId: "123456789012", emulateQueueCreationLifecycle: false, queues: queuePlans.map((q) => ({ QueueName: q.name, Attributes: q.messageRetentionSeconds ? { MessageRetentionPeriod: q.messageRetentionSeconds } : {} })) });

@@ -58,8 +58,7 @@ async function functionCode(code: any): Promise<string> {
 const plain = (value: unknown) => JSON.parse(JSON.stringify(value ?? {}));
 
 async function renderNow(stack: "dev"): Promise<RenderedStack> {
-  // Loaded lazily: the Pulumi runtime is only needed when the cache misses.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // biome-ignore lint/style/noCommonJs: loaded lazily: the Pulumi runtime is only needed when the cache misses
   const { runProgram } = require("../testing/program") as typeof import("../testing/program");
   const run = await runProgram(stack);
   const resources: RenderedResource[] = [];

@@ -40,14 +40,14 @@ export interface LocalSignIn {
 }
 
 function silentLogger() {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // biome-ignore lint/style/noCommonJs: cognito-local's own logger, taken from its dependencies
   const pino = require("pino");
   return pino({ level: "silent" });
 }
 
 /** Builds cognito-local's app the way its own default server does, with our data directory and issuer. */
 async function cognitoApp(dataDirectory: string, tokenConfig: { IssuerDomain: string }) {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // biome-ignore lint/style/noCommonJs: cognito-local's internal modules, not in its typed exports
   const lib = (p: string) => require(`cognito-local/lib/${p}`);
   const { DateClock, TriggersService, LambdaService, MessagesService } = lib("services");
   const { CognitoServiceFactoryImpl } = lib("services/cognitoService");

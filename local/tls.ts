@@ -15,7 +15,7 @@ export async function localCertificate(dir: string): Promise<LocalCertificate> {
   const keyFile = path.join(dir, "loopback.key");
   const certFile = path.join(dir, "loopback.crt");
   if (!fs.existsSync(keyFile) || !fs.existsSync(certFile)) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // biome-ignore lint/style/noCommonJs: loaded only when no certificate is cached yet
     const selfsigned = require("selfsigned");
     const notAfterDate = new Date();
     notAfterDate.setFullYear(notAfterDate.getFullYear() + 5);

@@ -42,7 +42,7 @@ export interface Finding {
 }
 
 // The analyzer's sentinel for a string unknown in preview (internal to @pulumi/policy, not typed).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// biome-ignore lint/style/noCommonJs: an internal module of @pulumi/policy, not in its typed exports
 const { unknownStringValue } = require("@pulumi/policy/proxy") as { unknownStringValue: string };
 
 /** Marks a value as unknown (computed, not known in preview) in hand-written test resources. */

@@ -57,14 +57,14 @@ function listenOnLoopback(server: Server, port = 0): Promise<Emulator> {
 
 /** DynamoDB (dynalite), in memory unless given a path, tables become ACTIVE at once. */
 export function startDynamoDb(options: EmulatorOptions = {}): Promise<Emulator> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // biome-ignore lint/style/noCommonJs: dynalite ships no types; loaded only when an emulator starts
   const dynalite = require("dynalite");
   return listenOnLoopback(dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path: options.path }), options.port);
 }
 
 /** Kinesis (kinesalite), in memory unless given a path, streams become ACTIVE at once. */
 export function startKinesis(options: EmulatorOptions = {}): Promise<Emulator> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // biome-ignore lint/style/noCommonJs: kinesalite ships no types; loaded only when an emulator starts
   const kinesalite = require("kinesalite");
   return listenOnLoopback(
     kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0, shardLimit: 100, path: options.path }),
@@ -74,7 +74,7 @@ export function startKinesis(options: EmulatorOptions = {}): Promise<Emulator> {
 
 /** S3 (s3rver) in `options.path`, else a temp directory removed on stop. Creates the named buckets. */
 export async function startS3(buckets: string[] = [], options: EmulatorOptions = {}): Promise<Emulator> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // biome-ignore lint/style/noCommonJs: s3rver ships no types; loaded only when an emulator starts
   const S3rver = require("s3rver");
   const directory = options.path ?? mkdtempSync(join(tmpdir(), "s3rver-"));
   const server = new S3rver({

@@ -17,7 +17,7 @@ export interface ProgramRun {
   outputs: Record<string, unknown>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
+// biome-ignore lint/style/noCommonJs: an internal module of @pulumi/pulumi (the mock run's RPC wait), not in its typed exports
 const settings = require("@pulumi/pulumi/runtime/settings");
 
 async function resolve(value: unknown): Promise<unknown> {
@@ -64,6 +64,7 @@ export async function runProgram(stack: StackName, options: RunOptions = {}): Pr
   const mocks = await startRun(stack, options);
   const entry = path.join(repoRoot, "index.ts");
   delete require.cache[require.resolve(entry)];
+  // biome-ignore lint/style/noCommonJs: index.ts is the program: loaded afresh inside the mocked stack, as the CLI runs it
   const program = await pulumi.runtime.runInPulumiStack(async () => require(entry));
   await settings.waitForRPCs();
   const outputs: Record<string, unknown> = {};

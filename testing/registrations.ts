@@ -25,6 +25,7 @@ export interface RegistrationSink {
 
 const pulumiVersion = (): string => {
   try {
+    // biome-ignore lint/style/noCommonJs: the SDK's version, for the error message
     return require("@pulumi/pulumi/package.json").version;
   } catch {
     return "unknown";
@@ -44,7 +45,7 @@ function internal<T>(load: () => T, what: string): T {
 
 const requestGetters = ["getType", "getName", "getParent", "getProtect", "getRetainondelete", "getDependenciesList", "getPropertydependenciesMap", "getIgnorechangesList"] as const;
 
-// biome-ignore lint/suspicious/noExplicitAny: a protobuf RegisterResourceRequest from the SDK's generated code, untyped in its exports
+// A protobuf RegisterResourceRequest from the SDK's generated code, untyped in its exports
 type RegisterRequest = Record<(typeof requestGetters)[number], () => any>;
 
 export function factsOf(req: RegisterRequest): RegistrationFacts {
@@ -72,7 +73,9 @@ export function factsOf(req: RegisterRequest): RegistrationFacts {
  * reach `sink` before its `newResource` call. Call right after setMocks, once per run.
  */
 export function recordRegistrations(sink: RegistrationSink): void {
+  // biome-ignore lint/style/noCommonJs: an internal module of @pulumi/pulumi, not in its typed exports
   const settings = internal(() => require("@pulumi/pulumi/runtime/settings"), "runtime/settings");
+  // biome-ignore lint/style/noCommonJs: an internal module of @pulumi/pulumi, not in its typed exports
   const { MockMonitor } = internal(() => require("@pulumi/pulumi/runtime/mocks"), "runtime/mocks");
   const monitor = internal(() => settings.getMonitor(), "settings.getMonitor()");
   if (!(monitor instanceof internal(() => MockMonitor, "MockMonitor"))) {

@@ -16,6 +16,7 @@ const [moduleName, exportName] = (process.env._HANDLER ?? "index.handler").split
 let handler: ((event: unknown, context: unknown) => Promise<unknown>) | undefined;
 let initError: { errorType: string; errorMessage: string } | undefined;
 try {
+  // biome-ignore lint/style/noCommonJs: the function's bundle, loaded at run time as the Lambda runtime loads it
   const loaded = require(codeFile);
   handler = loaded[exportName];
   if (typeof handler !== "function") initError = { errorType: "Runtime.HandlerNotFound", errorMessage: `${moduleName}.${exportName} is undefined or not exported` };

@@ -152,6 +152,7 @@ export class ShopApi {
       throw new NetworkError(error);
     }
     const text = await response.text();
+    // biome-ignore lint/suspicious/noExplicitAny: any JSON the API returned; `T` is the caller's contract for a success body
     let json: any;
     try {
       json = text ? JSON.parse(text) : undefined;

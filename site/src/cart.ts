@@ -34,7 +34,10 @@ export class Cart {
   }
 
   setQuantity(sku: string, quantity: number): void {
-    if (quantity <= 0) return this.remove(sku);
+    if (quantity <= 0) {
+      this.remove(sku);
+      return;
+    }
     this.save(this.lines.get().map((line) => (line.sku === sku ? { sku, quantity: Math.min(maxQuantity, Math.floor(quantity)) } : line)));
   }
 

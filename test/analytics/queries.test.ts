@@ -121,7 +121,7 @@ describe("analytics: the named queries", () => {
   });
 
   it("reads the lake where local mode keeps it: a bucket of s3rver, its objects stored as <key>._S3rver_object", async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // biome-ignore lint/style/noCommonJs: s3rver ships no types
     const S3rver = require("s3rver");
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), "s3rver-lake-"));
     const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory, configureBuckets: [{ name: "lake" }] });

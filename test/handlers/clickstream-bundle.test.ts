@@ -11,7 +11,7 @@ const budgetBytes = 200 * 1024;
 function freshBundler(): typeof import("../../components/lib/bundle") {
   const path = require.resolve("../../components/lib/bundle");
   delete require.cache[path];
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // biome-ignore lint/style/noCommonJs: a fresh copy of the module, after clearing the require cache
   return require(path);
 }
 

@@ -19,7 +19,7 @@ describe("ClickstreamProcessor entry", () => {
   function loadEntry(): typeof import("../../handlers/clickstream/index") {
     const path = require.resolve("../../handlers/clickstream/index");
     delete require.cache[path];
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // biome-ignore lint/style/noCommonJs: a fresh copy of the module per test, after clearing the require cache
     return require(path);
   }
 
@@ -45,7 +45,7 @@ describe("ClickstreamProcessor entry", () => {
       lines.push(String(chunk));
       return true;
     }) as typeof process.stdout.write;
-    let response;
+    let response: unknown;
     try {
       const context = { functionName: "clickstream-processor", awsRequestId: "req-1", invokedFunctionArn: "arn", memoryLimitInMB: "512" } as unknown as Context;
       response = await handler({ Records: [] } as KinesisStreamEvent, context);

@@ -1,6 +1,7 @@
 // POST /orders against dynalite: priced from the catalog, idempotent, created exactly once.
 import { strict as assert } from "node:assert";
 import { randomUUID } from "node:crypto";
+import { DeleteCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import catalog from "../../catalog/products.json";
 import { orderIdFor } from "../../handlers/orders/create";
 import { type Order, orderSchema } from "../../handlers/shared/order";
@@ -228,7 +229,6 @@ describe("orders: POST /orders", () => {
 
   describe("re-creation and replays of a deleted order", () => {
     const body = { lines: [{ sku: mug, quantity: 1 }] };
-    const { DeleteCommand, ScanCommand } = require("@aws-sdk/lib-dynamodb") as typeof import("@aws-sdk/lib-dynamodb");
     const forgetIdempotency = async () => {
       const records = await fx.documentClient.send(new ScanCommand({ TableName: "idempotency" }));
       for (const item of records.Items ?? []) await fx.documentClient.send(new DeleteCommand({ TableName: "idempotency", Key: { id: item.id } }));

@@ -10,8 +10,9 @@ import {
 import { isSigned, recordHttpCall } from "../../testing/aws-calls";
 
 process.env.AWS_REGION ??= "eu-west-1";
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { signedSecurityApi, handler, retryDelaysMs, requestTimeoutMs, reserveMs } = require("../../handlers/search-access/index") as typeof import("../../handlers/search-access/index");
+const { signedSecurityApi, handler, retryDelaysMs, requestTimeoutMs, reserveMs } =
+  // biome-ignore lint/style/noCommonJs: loaded after AWS_REGION is set, which the module reads at import
+  require("../../handlers/search-access/index") as typeof import("../../handlers/search-access/index");
 import { isRetryableStatus, retryWithinBudget } from "../../handlers/search-access/retry";
 
 interface Recorded { method: string; path: string; body: any; authorization?: string }

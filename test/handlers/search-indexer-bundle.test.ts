@@ -17,6 +17,7 @@ function freshBundle(): { code: string; bytes: number } {
   // bundleHandler caches per process: load a fresh copy of the module for an independent build.
   const modulePath = require.resolve("../../components/lib/bundle");
   delete require.cache[modulePath];
+  // biome-ignore lint/style/noCommonJs: a fresh copy of the module, after clearing the require cache
   return (require(modulePath) as typeof import("../../components/lib/bundle")).bundleHandler(entry);
 }
 

@@ -121,7 +121,7 @@ describe("SearchIndexer dead-letter message", () => {
     const record = padded(pad);
 
     const sent: SendMessageCommand[] = [];
-    await new SqsDeadLetterQueue({ send: async (command) => (sent.push(command), {} as never) }, "https://sqs.example/dlq").send(record, reason);
+    await new SqsDeadLetterQueue({ send: async (command) => { sent.push(command); return {} as never; } }, "https://sqs.example/dlq").send(record, reason);
     const { MessageBody, MessageAttributes } = sent[0].input;
     const attributes = Object.entries(MessageAttributes ?? {}).reduce(
       (sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? "") + Buffer.byteLength(value.StringValue ?? ""),

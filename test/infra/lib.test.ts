@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { buildSync } from "esbuild";
 import { bundleHandler, repoRoot } from "../../components/lib/bundle";
 import { DeadLetterQueue, deadLetterRetentionSeconds } from "../../components/lib/dead-letter-queue";
 import { BundledFunction } from "../../components/lib/function";
@@ -32,7 +33,6 @@ describe("bundled handlers", () => {
     it(`${entry}: two builds give identical bytes`, () => {
       const first = bundleHandler(entry);
       // Bypass the in-process cache: a fresh esbuild run of the same source.
-      const { buildSync } = require("esbuild");
       const again = buildSync({
         entryPoints: [path.join(repoRoot, entry)], absWorkingDir: repoRoot, bundle: true, write: false, platform: "node",
         target: "node22", format: "cjs", minify: true, sourcemap: false, legalComments: "none",
