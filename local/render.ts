@@ -78,8 +78,12 @@ export async function renderStack(cacheDir = path.join(repoRoot, ".local", "rend
   const rendered = await renderNow("dev");
   fs.mkdirSync(cacheDir, { recursive: true });
   // Old renders are dead weight once the sources changed.
-  for (const old of fs.readdirSync(cacheDir)) if (old.startsWith("dev-")) fs.rmSync(path.join(cacheDir, old), { force: true });
-  fs.writeFileSync(`${file}.tmp`, JSON.stringify(rendered));
-  fs.renameSync(`${file}.tmp`, file);
+  // Only finished renders of other sources: a parallel test run may be writing this one too.
+  for (const old of fs.readdirSync(cacheDir)) {
+    if (old.startsWith("dev-") && old.endsWith(".json") && old !== path.basename(file)) fs.rmSync(path.join(cacheDir, old), { force: true });
+  }
+  const partial = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(partial, JSON.stringify(rendered));
+  fs.renameSync(partial, file);
   return { ...rendered, cached: false };
 }

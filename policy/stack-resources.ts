@@ -4,7 +4,7 @@
 // (property) dependencies and the `protect` option. testing/registrations.ts reads those off
 // the registration requests themselves, so joins by property dependency work exactly as they
 // do under the CLI, in preview (unknown ids) as well.
-import { runProgram } from "../testing/program";
+import { sharedProgramRun } from "../testing/program";
 import type { AnalyzerResource } from "./evaluate";
 
 /** URN of the provider from a provider reference "<urn>::<id>". */
@@ -12,7 +12,7 @@ const providerUrn = (ref?: string) => (ref ? ref.slice(0, ref.lastIndexOf("::"))
 
 /** Runs index.ts for `stack` under mocks and returns what the analyzer would see. */
 export async function programResources(stack: "dev" | "prod", options: { preview?: boolean } = {}): Promise<AnalyzerResource[]> {
-  const run = await runProgram(stack, options);
+  const run = await sharedProgramRun(stack, options);
   return run.resources.map((r) => ({
     type: r.type,
     name: r.name,

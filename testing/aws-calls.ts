@@ -6,10 +6,12 @@
 // sets (`${ORDERS_TABLE}`), which the IAM test resolves against the program run under mocks.
 //
 // The list is committed (recorded-aws-calls.json) so the IAM test runs without the handler
-// tests. After the run, a root hook compares: a call a handler made that the file lacks fails
-// the run, and so does an entry a fully passing test file no longer produces. To rewrite the
+// tests. After the run (in --parallel mode, after each worker's files: each leaves a report that
+// the global teardown merges) the list is compared: a call a handler made that the file lacks
+// fails the run, and so does an entry a fully passing test file no longer produces. To rewrite the
 // entries of the files that ran (and fully passed): AWS_CALLS_UPDATE=1 npx mocha
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 
 export const recordedCallsFile = path.join(__dirname, "recorded-aws-calls.json");
@@ -175,13 +177,34 @@ export function updatedRecordedCalls(ran: RecordedCalls, committed: RecordedCall
   return sorted(next);
 }
 
-function checkRecordedCalls(root: SuiteLike, update: boolean): string[] {
-  const committed = readRecordedCalls();
-  const complete = fullyPassedFiles(root);
+/** What one mocha process (the main one, or a --parallel worker per test file) recorded. */
+interface RunReport {
+  ran: RecordedCalls;
+  complete: string[];
+}
+
+/** The calls recorded so far, by test file relative to the repository; clears them (a worker runs many files). */
+function takeRecorded(): RecordedCalls {
   const ran: RecordedCalls = {};
   for (const [file, byHandler] of recorded) {
     ran[path.relative(repoRoot, file)] = Object.fromEntries([...byHandler].map(([h, calls]) => [h, [...calls]]));
   }
+  recorded.clear();
+  return ran;
+}
+
+/** What is wrong with the committed list given every process's report; with `update`, rewrites it instead. */
+export function checkReports(reports: RunReport[], update: boolean): string[] {
+  const ran: RecordedCalls = {};
+  for (const report of reports) {
+    for (const [file, byHandler] of Object.entries(report.ran)) {
+      const merged = (ran[file] ??= {});
+      for (const [handler, calls] of Object.entries(byHandler) as [HandlerName, string[]][]) merged[handler] = [...new Set([...(merged[handler] ?? []), ...calls])];
+    }
+  }
+  if (Object.keys(ran).length === 0 && !update) return [];
+  const committed = readRecordedCalls();
+  const complete = new Set(reports.flatMap((r) => r.complete));
   if (update) {
     fs.writeFileSync(recordedCallsFile, `${JSON.stringify(updatedRecordedCalls(ran, committed, complete), null, 2)}\n`);
     return [];
@@ -189,19 +212,48 @@ function checkRecordedCalls(root: SuiteLike, update: boolean): string[] {
   return compareRecordedCalls(ran, committed, complete, path.relative(repoRoot, recordedCallsFile));
 }
 
-/** Root hooks (test/setup.ts): attribute calls to the running test's file; check the list at the end. */
+const outOfDate = (problems: string[]) =>
+  new Error(`The recorded AWS calls are out of date (the IAM simulator test checks the grants against them):\n  ${problems.join("\n  ")}\nRecord them again with: AWS_CALLS_UPDATE=1 npx mocha (rewrites the entries of every test file that fully passed)`);
+
+/** Where the processes of one run leave their reports; set by the global setup, inherited by the workers. */
+const reportsDirVariable = "AWS_CALLS_REPORTS_DIR";
+
+/**
+ * Root hooks (test/setup.ts): attribute calls to the running test's file; after the root suite
+ * (the whole run, or one file in a --parallel worker) leave a report for the global teardown.
+ * Without a reports directory (no global setup ran), check at once.
+ */
 export const awsCallHooks = {
   beforeEach(this: { currentTest?: { file?: string } }) {
     currentFile = this.currentTest?.file;
   },
   afterAll(this: { test?: { parent?: SuiteLike } }) {
-    if (recorded.size === 0 && !process.env.AWS_CALLS_UPDATE) return;
     let root = this.test?.parent as (SuiteLike & { parent?: SuiteLike }) | undefined;
-    while (root && (root as { parent?: SuiteLike }).parent) root = (root as { parent?: SuiteLike }).parent as typeof root;
-    if (!root) return;
-    const problems = checkRecordedCalls(root, Boolean(process.env.AWS_CALLS_UPDATE));
-    if (problems.length) {
-      throw new Error(`The recorded AWS calls are out of date (the IAM simulator test checks the grants against them):\n  ${problems.join("\n  ")}\nRecord them again with: AWS_CALLS_UPDATE=1 npx mocha (rewrites the entries of every test file that fully passed)`);
+    while (root?.parent) root = root.parent as typeof root;
+    if (!root) throw new Error("aws-calls: the root hook has no root suite to read test results from");
+    const report: RunReport = { ran: takeRecorded(), complete: [...fullyPassedFiles(root)] };
+    const dir = process.env[reportsDirVariable];
+    if (dir) {
+      fs.writeFileSync(path.join(dir, `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`), JSON.stringify(report));
+      return;
     }
+    const problems = checkReports([report], Boolean(process.env.AWS_CALLS_UPDATE));
+    if (problems.length) throw outOfDate(problems);
+  },
+};
+
+/** Global fixtures (test/setup.ts), run once in mocha's main process around all workers. */
+export const awsCallFixtures = {
+  mochaGlobalSetup() {
+    process.env[reportsDirVariable] = fs.mkdtempSync(path.join(os.tmpdir(), "aws-calls-"));
+  },
+  mochaGlobalTeardown() {
+    const dir = process.env[reportsDirVariable];
+    if (!dir) throw new Error("aws-calls: the global teardown ran without its setup");
+    delete process.env[reportsDirVariable];
+    const reports = fs.readdirSync(dir).map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as RunReport);
+    fs.rmSync(dir, { recursive: true, force: true });
+    const problems = checkReports(reports, Boolean(process.env.AWS_CALLS_UPDATE));
+    if (problems.length) throw outOfDate(problems);
   },
 };

@@ -71,3 +71,31 @@ export async function runProgram(stack: StackName, options: RunOptions = {}): Pr
   if (!options.preview) for (const [name, value] of Object.entries(program ?? {})) outputs[name] = await resolve(value);
   return { mocks, resources: mocks.resources, outputs };
 }
+
+function deepFreeze(value: unknown): void {
+  if (value === null || typeof value !== "object" || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const child of Object.values(value)) deepFreeze(child);
+}
+
+const sharedRuns = new Map<string, Promise<ProgramRun>>();
+
+/**
+ * One whole-program run per stack and options per process (a mocha worker runs many files):
+ * the suites only read what the program registered, and a run takes seconds. A failed run is
+ * not kept, so each caller sees the failure.
+ */
+export function sharedProgramRun(stack: StackName, options: RunOptions = {}): Promise<ProgramRun> {
+  const key = JSON.stringify([stack, options.preview ?? false, options.partition ?? "aws", options.config ?? {}]);
+  let run = sharedRuns.get(key);
+  if (!run) {
+    run = runProgram(stack, options).then((done) => {
+      // Shared by every suite of the process: one that changed it would change the others' inputs.
+      deepFreeze(done.resources);
+      return done;
+    });
+    sharedRuns.set(key, run);
+    run.catch(() => sharedRuns.delete(key));
+  }
+  return run;
+}

@@ -14,7 +14,7 @@ import { queriesDir } from "../../analytics/queries";
 import { firehoseObjectKey, writeLake } from "../../testing/lake-writer";
 import { accountId, RecordingMocks, testRegion } from "../../testing/mocks";
 import { allowedActions, list, statements } from "./policy-json";
-import { runComponents, runProgram } from "../../testing/program";
+import { runComponents, sharedProgramRun } from "../../testing/program";
 
 const Types = {
   database: "aws:glue/catalogDatabase:CatalogDatabase",
@@ -198,7 +198,7 @@ describe("Analytics (Glue catalog, Athena workgroup, analyst policy)", () => {
   });
 
   it("the program wires it to the lake and exports the analyst policy, database, workgroup and results bucket", async () => {
-    const program = await runProgram("dev");
+    const program = await sharedProgramRun("dev");
     const o = program.outputs as Record<string, string>;
     const policy = program.mocks.named(Types.policy, "analytics-analyst");
     assert.equal(o.analystPolicyArn, policy.state.arn);

@@ -11,12 +11,12 @@ import { createOrderBodySchema } from "../../components/orders";
 import { clickstreamEventSchema, clickstreamEventTypes, idPattern } from "../../handlers/shared/clickstream-event";
 import { repoRoot } from "../../components/lib/bundle";
 import { createOrderRequestSchema } from "../../handlers/shared/order";
-import { runProgram } from "../../testing/program";
+import { sharedProgramRun } from "../../testing/program";
 
 describe("request models (API Gateway's OpenAPI 3.0 import)", () => {
   for (const stack of ["dev", "prod"] as const) {
     it(`${stack}: every model in the program's document uses only kept constructs; the import fails on warnings`, async () => {
-      const { resources } = await runProgram(stack);
+      const { resources } = await sharedProgramRun(stack);
       const api = resources.find((r) => r.type === "aws:apigateway/restApi:RestApi")!;
       assert.equal(api.inputs.failOnWarnings, true);
       const schemas: Record<string, Record<string, unknown>> = JSON.parse(api.inputs.body).components.schemas;

@@ -6,7 +6,7 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { RegisteredResource, runProgram } from "../../testing/program";
+import { RegisteredResource, sharedProgramRun } from "../../testing/program";
 import { stackFile } from "../../testing/stack-config";
 
 /** Whether the aws-native SDK replaces a resource of `type` when its tags change. */
@@ -22,7 +22,7 @@ const providerOf = (r: RegisteredResource, all: RegisteredResource[]) => all.fin
 describe("create-only tags (aws-native)", () => {
   for (const stage of ["dev", "prod"] as const) {
     it(`${stage}: no default-tag change can replace a resource whose tags are create-only`, async () => {
-      const { resources } = await runProgram(stage, { config: { "ecommerce:personalizeMode": "create" } });
+      const { resources } = await sharedProgramRun(stage, { config: { "ecommerce:personalizeMode": "create" } });
       const createOnly = resources.filter((r) => r.type.startsWith("aws-native:") && tagsAreCreateOnly(r.type));
       assert.deepEqual(createOnly.map((r) => r.type).sort(), ["aws-native:personalize:Dataset", "aws-native:personalize:DatasetGroup", "aws-native:personalize:Schema"]);
       const stackTags = (stackFile(stage).config["aws:defaultTags"] as { tags: Record<string, string> }).tags;

@@ -11,7 +11,7 @@ import { handlerCalls, serviceCalls } from "./iam-calls";
 import { IamRequest, ProgramIam, RoleModel } from "./iam-model";
 import { probeExemptions, probes } from "./iam-probes";
 import { accountId } from "../../testing/mocks";
-import { runProgram } from "../../testing/program";
+import { sharedProgramRun } from "../../testing/program";
 import type { StackName } from "../../testing/stack-config";
 
 type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied" | `invalid: ${string}`;
@@ -62,7 +62,7 @@ describe("IAM simulator: every role's calls allowed, over-grants denied", functi
       let required: IamRequest[];
 
       before(async () => {
-        const run = await runProgram(stack, { config });
+        const run = await sharedProgramRun(stack, { config });
         const region = run.resources.find((r) => r.type === "aws:lambda/function:Function")!.state.arn.split(":")[3];
         program = new ProgramIam(run.resources, region, accountId);
         const handlers = handlerCalls(program, recorded);

@@ -17,7 +17,7 @@ import { alarmKinds } from "../../components/monitoring-alarms";
 import { Orders } from "../../components/orders";
 import { Storefront } from "../../components/storefront";
 import { accountId, RecordingMocks, RegisteredResource, testRegion } from "../../testing/mocks";
-import { runComponents, runProgram } from "../../testing/program";
+import { runComponents, sharedProgramRun } from "../../testing/program";
 import type { StackName } from "../../testing/stack-config";
 
 const T = {
@@ -439,7 +439,7 @@ describe("Monitoring", () => {
     for (const stack of ["dev", "prod"] as const) {
       it(`${stack}: every moving part of index.ts has its alarms, and the dashboard URL is a stack output`, async function () {
         this.timeout(120_000);
-        const run = await runProgram(stack);
+        const run = await sharedProgramRun(stack);
         assert.ok(run.mocks.ofType(T.alarm).length > 0, "index.ts creates Monitoring");
         assert.deepEqual(missingAlarms(run.mocks), []);
         assert.equal(run.outputs.dashboardUrl, `https://${testRegion}.console.aws.amazon.com/cloudwatch/home?region=${testRegion}#dashboards:name=ecommerce-${stack}`);

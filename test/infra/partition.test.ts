@@ -6,7 +6,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { repoRoot } from "../../components/lib/bundle";
-import { runProgram } from "../../testing/program";
+import { sharedProgramRun } from "../../testing/program";
 
 /** Literal partitions and the aws.iam.ManagedPolicy constants (they embed arn:aws:). */
 const hardCodedPartition = /arn:aws:|aws\.iam\.ManagedPolicy\./;
@@ -38,7 +38,7 @@ describe("partition", () => {
 
   for (const stack of ["dev", "prod"] as const) {
     it(`${stack}: in the aws-cn partition, no resource input names an arn:aws: ARN`, async () => {
-      const run = await runProgram(stack, { partition: "aws-cn", config: { "ecommerce:personalizeMode": "create" } });
+      const run = await sharedProgramRun(stack, { partition: "aws-cn", config: { "ecommerce:personalizeMode": "create" } });
       const offending = run.resources.flatMap((r) => strings(r.inputs, "")
         .filter(([, s]) => s.includes("arn:aws:"))
         .map(([at, s]) => `${r.type} ${r.name} ${at}: ${s.slice(Math.max(0, s.indexOf("arn:aws:") - 40), s.indexOf("arn:aws:") + 80)}`));

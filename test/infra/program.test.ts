@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { RegisteredResource, runProgram } from "../../testing/program";
+import { RegisteredResource, runProgram, sharedProgramRun } from "../../testing/program";
 import { stackFile } from "../../testing/stack-config";
 
 const providerUrn = (ref: string | undefined) => ref?.split("::").slice(0, -1).join("::");
@@ -24,7 +24,7 @@ describe("the whole program", () => {
   for (const stage of ["dev", "prod"] as const) {
     describe(stage, () => {
       let run: Awaited<ReturnType<typeof runProgram>>;
-      before(async () => { run = await runProgram(stage); });
+      before(async () => { run = await sharedProgramRun(stage); });
 
       it("exports every stack output", () => {
         const o = run.outputs as Record<string, string>;
@@ -73,7 +73,7 @@ describe("the whole program", () => {
 
   it("runs in preview mode, with unknown outputs, without error", async () => {
     for (const stage of ["dev", "prod"] as const) {
-      const run = await runProgram(stage, { preview: true });
+      const run = await sharedProgramRun(stage, { preview: true });
       assert.ok(run.resources.filter((r) => r.type.startsWith("aws:")).length > 20);
     }
   });

@@ -6,7 +6,7 @@ import * as assert from "node:assert/strict";
 import { createLocalGateway, LocalGateway } from "../../local/gateway";
 import { kinesisServiceCall } from "../../local/gateway/kinesis-service-call";
 import { clientConfig, Emulator, startKinesis, testCredentials } from "../../testing/emulators";
-import { runProgram } from "../../testing/program";
+import { sharedProgramRun } from "../../testing/program";
 
 describe("local API gateway: POST /events into kinesalite", function () {
   this.timeout(120000);
@@ -17,7 +17,7 @@ describe("local API gateway: POST /events into kinesalite", function () {
   let document: string;
 
   before(async () => {
-    const run = await runProgram("dev");
+    const run = await sharedProgramRun("dev");
     streamName = run.outputs.clickstreamStream as string;
     document = run.mocks.named("aws:apigateway/restApi:RestApi", "api-rest").inputs.body;
     kinesis = await startKinesis();

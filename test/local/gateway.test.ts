@@ -6,7 +6,7 @@ import * as assert from "node:assert/strict";
 import { CryptoKey, exportJWK, generateKeyPair, JWK, SignJWT } from "jose";
 import { javaDateString } from "../../local/gateway/claims";
 import { AwsServiceCall, createLocalGateway, InvokeLambda, LocalGateway, RequestLog } from "../../local/gateway";
-import { runProgram } from "../../testing/program";
+import { sharedProgramRun } from "../../testing/program";
 
 const issuer = "http://127.0.0.1:9/local_pool";
 const origin = "https://d02958056.cloudfront.net";
@@ -57,7 +57,7 @@ describe("local API gateway (dev stack document)", function () {
   };
 
   before(async () => {
-    const run = await runProgram("dev");
+    const run = await sharedProgramRun("dev");
     document = run.mocks.named("aws:apigateway/restApi:RestApi", "api-rest").inputs.body;
     streamName = run.outputs.clickstreamStream as string;
     poolKeys = await signingKeys("pool-key");

@@ -8,8 +8,8 @@ const entry = "handlers/clickstream/index.ts";
 const budgetBytes = 200 * 1024;
 
 /** A fresh copy of the bundler module, so its in-memory cache cannot hand back the first build. */
-function freshBundler(): typeof import("../../components/lib/bundle") {
-  const path = require.resolve("../../components/lib/bundle");
+function freshBundler(): typeof import("../../../components/lib/bundle") {
+  const path = require.resolve("../../../components/lib/bundle");
   delete require.cache[path];
   // biome-ignore lint/style/noCommonJs: a fresh copy of the module, after clearing the require cache
   return require(path);

@@ -1,10 +1,10 @@
 // GET /orders/{orderId} and GET /orders against dynalite: a customer sees only their own
 // orders; the list is newest first and its cursor pages through every order exactly once.
 import { strict as assert } from "node:assert";
-import { encodeCursor } from "../../handlers/orders/cursor";
-import type { Order } from "../../handlers/shared/order";
-import { createOrderEvent, ordersEvent } from "../../testing/orders-events";
-import { allowedOrigin, bodyOf, type OrdersFixture, startOrdersFixture } from "../../testing/orders-fixture";
+import { encodeCursor } from "../../../handlers/orders/cursor";
+import type { Order } from "../../../handlers/shared/order";
+import { createOrderEvent, ordersEvent } from "../../../testing/orders-events";
+import { allowedOrigin, bodyOf, type OrdersFixture, startOrdersFixture } from "../../../testing/orders-fixture";
 
 const mug = "KIT-MUG-STN-12";
 

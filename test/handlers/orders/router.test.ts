@@ -1,9 +1,9 @@
 // Routing by API Gateway resource + method: unknown routes, wrong methods, missing claims,
 // CORS preflight, and the JSON error shape every failure shares.
 import { strict as assert } from "node:assert";
-import { callerOf, parseGroups } from "../../handlers/orders/caller";
-import { ordersEvent } from "../../testing/orders-events";
-import { allowedOrigin, bodyOf, type OrdersFixture, startOrdersFixture } from "../../testing/orders-fixture";
+import { callerOf, parseGroups } from "../../../handlers/orders/caller";
+import { ordersEvent } from "../../../testing/orders-events";
+import { allowedOrigin, bodyOf, type OrdersFixture, startOrdersFixture } from "../../../testing/orders-fixture";
 
 describe("orders: routing", () => {
   let fx: OrdersFixture;

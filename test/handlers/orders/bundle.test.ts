@@ -8,11 +8,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import catalog from "../../catalog/products.json";
-import { bundleHandler, repoRoot } from "../../components/lib/bundle";
-import { clientConfig, type Emulator, testCredentials, testRegion } from "../../testing/emulators";
-import { createOrderEvent, lambdaContext } from "../../testing/orders-events";
-import { createOrderTables, startTransactionalDynamoDb, tables } from "../../testing/orders-fixture";
+import catalog from "../../../catalog/products.json";
+import { bundleHandler, repoRoot } from "../../../components/lib/bundle";
+import { clientConfig, type Emulator, testCredentials, testRegion } from "../../../testing/emulators";
+import { createOrderEvent, lambdaContext } from "../../../testing/orders-events";
+import { createOrderTables, startTransactionalDynamoDb, tables } from "../../../testing/orders-fixture";
 
 const entry = "handlers/orders/index.ts";
 /** Measured at ~615 KB (OpenSearch client ~250 KB, X-Ray SDK ~100 KB, zod ~95 KB); SDK v3 excluded. */

@@ -1,11 +1,11 @@
 // The orders search query, run by the stand-in's query engine over documents under the real
 // index mapping: what the admin page types (an order id, a customer id, a product) finds the order.
 import { strict as assert } from "node:assert";
-import type { Order } from "../../handlers/shared/order";
-import { ordersIndex, ordersIndexMappings, toOrderSearchDocument } from "../../handlers/shared/order-index";
-import { buildSearchBody } from "../../handlers/orders/search";
-import type { Mappings } from "../../testing/opensearch-mapping";
-import { search } from "../../testing/opensearch-query";
+import type { Order } from "../../../handlers/shared/order";
+import { ordersIndex, ordersIndexMappings, toOrderSearchDocument } from "../../../handlers/shared/order-index";
+import { buildSearchBody } from "../../../handlers/orders/search";
+import type { Mappings } from "../../../testing/opensearch-mapping";
+import { search } from "../../../testing/opensearch-query";
 
 const order = (orderId: string, customerId: string, sku: string, name: string): Order => ({
   orderId,

@@ -3,9 +3,9 @@
 // user text only ever reaches OpenSearch as plain text, never as query syntax.
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import type { Order } from "../../handlers/shared/order";
-import { ordersEvent } from "../../testing/orders-events";
-import { allowedOrigin, bodyOf, type OrdersFixture, startOrdersFixture } from "../../testing/orders-fixture";
+import type { Order } from "../../../handlers/shared/order";
+import { ordersEvent } from "../../../testing/orders-events";
+import { allowedOrigin, bodyOf, type OrdersFixture, startOrdersFixture } from "../../../testing/orders-fixture";
 
 const order = (orderId: string, customerId: string, createdAt: string): Order => ({
   orderId,

@@ -3,10 +3,10 @@
 // model's agreement with the zod schema, the environment, and the sinks' call shapes.
 import { strict as assert } from "node:assert";
 import * as z from "zod";
-import { readEnvironment } from "../../handlers/clickstream/environment";
-import { firehoseChunks, maxFirehoseBytesPerCall } from "../../handlers/clickstream/firehose-sink";
-import { personalizeCalls } from "../../handlers/clickstream/personalize-sink";
-import { validateEvent } from "../../handlers/clickstream/validate-event";
+import { readEnvironment } from "../../../handlers/clickstream/environment";
+import { firehoseChunks, maxFirehoseBytesPerCall } from "../../../handlers/clickstream/firehose-sink";
+import { personalizeCalls } from "../../../handlers/clickstream/personalize-sink";
+import { validateEvent } from "../../../handlers/clickstream/validate-event";
 import {
   clickstreamEventJsonSchema,
   clickstreamEventSchema,
@@ -20,8 +20,8 @@ import {
   normaliseClickstreamEvent,
   normalisedClickstreamEventSchema,
   type NormalisedClickstreamEvent,
-} from "../../handlers/shared/clickstream-event";
-import { pageView, productView } from "../../testing/clickstream-events";
+} from "../../../handlers/shared/clickstream-event";
+import { pageView, productView } from "../../../testing/clickstream-events";
 
 const messages = (value: unknown) => {
   const result = clickstreamEventSchema.safeParse(value);

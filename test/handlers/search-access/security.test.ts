@@ -3,17 +3,17 @@
 import { strict as assert } from "node:assert";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ordersIndex } from "../../handlers/shared/order-index";
+import { ordersIndex } from "../../../handlers/shared/order-index";
 import {
   accessRequestSchema, applySearchAccess, indexerRoleName, readerRoleName, securityRoles,
-} from "../../handlers/search-access/security";
-import { isSigned, recordHttpCall } from "../../testing/aws-calls";
+} from "../../../handlers/search-access/security";
+import { isSigned, recordHttpCall } from "../../../testing/aws-calls";
 
 process.env.AWS_REGION ??= "eu-west-1";
 const { signedSecurityApi, handler, retryDelaysMs, requestTimeoutMs, reserveMs } =
   // biome-ignore lint/style/noCommonJs: loaded after AWS_REGION is set, which the module reads at import
-  require("../../handlers/search-access/index") as typeof import("../../handlers/search-access/index");
-import { isRetryableStatus, retryWithinBudget } from "../../handlers/search-access/retry";
+  require("../../../handlers/search-access/index") as typeof import("../../../handlers/search-access/index");
+import { isRetryableStatus, retryWithinBudget } from "../../../handlers/search-access/retry";
 
 interface Recorded { method: string; path: string; body: any; authorization?: string }
 

@@ -6,9 +6,9 @@ import type { AddressInfo } from "node:net";
 import { FirehoseClient, PutRecordBatchCommand } from "@aws-sdk/client-firehose";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { Context, KinesisStreamEvent } from "aws-lambda";
-import { quarantineClientConfig, requestTimeoutMs, sinkClientConfig } from "../../handlers/clickstream/clients";
-import { clickstreamMetricNames } from "../../handlers/clickstream/counts";
-import { isRetryableAwsError } from "../../handlers/clickstream/retry";
+import { quarantineClientConfig, requestTimeoutMs, sinkClientConfig } from "../../../handlers/clickstream/clients";
+import { clickstreamMetricNames } from "../../../handlers/clickstream/counts";
+import { isRetryableAwsError } from "../../../handlers/clickstream/retry";
 
 describe("ClickstreamProcessor entry", () => {
   const saved = { ...process.env };
@@ -16,8 +16,8 @@ describe("ClickstreamProcessor entry", () => {
     process.env = { ...saved };
   });
 
-  function loadEntry(): typeof import("../../handlers/clickstream/index") {
-    const path = require.resolve("../../handlers/clickstream/index");
+  function loadEntry(): typeof import("../../../handlers/clickstream/index") {
+    const path = require.resolve("../../../handlers/clickstream/index");
     delete require.cache[path];
     // biome-ignore lint/style/noCommonJs: a fresh copy of the module per test, after clearing the require cache
     return require(path);

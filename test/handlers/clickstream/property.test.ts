@@ -7,15 +7,15 @@
 // from the checkpoint until nothing fails never puts a record in the quarantine twice.
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
-import { maxFirehoseBytesPerCall, maxFirehoseRecordsPerCall } from "../../handlers/clickstream/firehose-sink";
-import { maxPersonalizeEventsPerCall } from "../../handlers/clickstream/personalize-sink";
+import { maxFirehoseBytesPerCall, maxFirehoseRecordsPerCall } from "../../../handlers/clickstream/firehose-sink";
+import { maxPersonalizeEventsPerCall } from "../../../handlers/clickstream/personalize-sink";
 import type { KinesisStreamEvent, KinesisStreamRecord } from "aws-lambda";
-import { jsonDepth, maxJsonDepth } from "../../handlers/clickstream/decode-record";
-import { processClickstreamBatch } from "../../handlers/clickstream/process-batch";
-import type { QuarantineDocument } from "../../handlers/clickstream/quarantine-sink";
-import { validateEvent } from "../../handlers/clickstream/validate-event";
-import { clickstreamEventTypes, productEventTypes } from "../../handlers/shared/clickstream-event";
-import { syntheticStreamEvent } from "../../testing/clickstream-events";
+import { jsonDepth, maxJsonDepth } from "../../../handlers/clickstream/decode-record";
+import { processClickstreamBatch } from "../../../handlers/clickstream/process-batch";
+import type { QuarantineDocument } from "../../../handlers/clickstream/quarantine-sink";
+import { validateEvent } from "../../../handlers/clickstream/validate-event";
+import { clickstreamEventTypes, productEventTypes } from "../../../handlers/shared/clickstream-event";
+import { syntheticStreamEvent } from "../../../testing/clickstream-events";
 import {
   FakeFirehose,
   FakePersonalize,
@@ -24,7 +24,7 @@ import {
   silentLogger,
   type FirehoseReply,
   type PersonalizeReply,
-} from "../../testing/clickstream-fakes";
+} from "../../../testing/clickstream-fakes";
 
 const productTypes: readonly string[] = productEventTypes;
 

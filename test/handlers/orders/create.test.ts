@@ -2,11 +2,11 @@
 import { strict as assert } from "node:assert";
 import { randomUUID } from "node:crypto";
 import { DeleteCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import catalog from "../../catalog/products.json";
-import { orderIdFor } from "../../handlers/orders/create";
-import { type Order, orderSchema } from "../../handlers/shared/order";
-import { createOrderEvent } from "../../testing/orders-events";
-import { allowedOrigin, bodyOf, type OrdersFixture, startOrdersFixture } from "../../testing/orders-fixture";
+import catalog from "../../../catalog/products.json";
+import { orderIdFor } from "../../../handlers/orders/create";
+import { type Order, orderSchema } from "../../../handlers/shared/order";
+import { createOrderEvent } from "../../../testing/orders-events";
+import { allowedOrigin, bodyOf, type OrdersFixture, startOrdersFixture } from "../../../testing/orders-fixture";
 
 const priceOf = (sku: string) => catalog.find((p) => p.sku === sku)!.priceCents;
 const mug = "KIT-MUG-STN-12";

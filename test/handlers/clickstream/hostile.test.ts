@@ -4,10 +4,10 @@
 // used to be believed. Every record must end in exactly one of lake, quarantine or a reported
 // batch-item failure.
 import { strict as assert } from "node:assert";
-import { processClickstreamBatch, type ClickstreamProcessorDeps } from "../../handlers/clickstream/process-batch";
-import type { QuarantineDocument } from "../../handlers/clickstream/quarantine-sink";
-import { pageView, productView, syntheticStreamEvent } from "../../testing/clickstream-events";
-import { FakeFirehose, FakeS3, instantRetryPolicy, silentLogger, type FirehoseReply } from "../../testing/clickstream-fakes";
+import { processClickstreamBatch, type ClickstreamProcessorDeps } from "../../../handlers/clickstream/process-batch";
+import type { QuarantineDocument } from "../../../handlers/clickstream/quarantine-sink";
+import { pageView, productView, syntheticStreamEvent } from "../../../testing/clickstream-events";
+import { FakeFirehose, FakeS3, instantRetryPolicy, silentLogger, type FirehoseReply } from "../../../testing/clickstream-fakes";
 
 const arrival = Date.UTC(2025, 2, 1, 11, 0, 1);
 

@@ -4,15 +4,15 @@
 import { strict as assert } from "node:assert";
 import { KinesisClient } from "@aws-sdk/client-kinesis";
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
-import { processClickstreamBatch, type ClickstreamProcessorDeps } from "../../handlers/clickstream/process-batch";
-import type { QuarantineDocument } from "../../handlers/clickstream/quarantine-sink";
-import { normalisedClickstreamEventSchema } from "../../handlers/shared/clickstream-event";
-import { clientConfig, startKinesis, startS3, type Emulator } from "../../testing/emulators";
-import { kinesisStreamEvent, pageView as pageViewAt, productView as productViewAt, type StreamRecord } from "../../testing/clickstream-events";
-import type { ClickstreamEvent } from "../../handlers/shared/clickstream-event";
-import { FakeFirehose, FakePersonalize, instantRetryPolicy, silentLogger, type FirehoseReply, type PersonalizeReply } from "../../testing/clickstream-fakes";
-import { recordingSender } from "../../testing/aws-calls";
-import { createStream, putRecords, readRecords } from "../../testing/clickstream-kinesis";
+import { processClickstreamBatch, type ClickstreamProcessorDeps } from "../../../handlers/clickstream/process-batch";
+import type { QuarantineDocument } from "../../../handlers/clickstream/quarantine-sink";
+import { normalisedClickstreamEventSchema } from "../../../handlers/shared/clickstream-event";
+import { clientConfig, startKinesis, startS3, type Emulator } from "../../../testing/emulators";
+import { kinesisStreamEvent, pageView as pageViewAt, productView as productViewAt, type StreamRecord } from "../../../testing/clickstream-events";
+import type { ClickstreamEvent } from "../../../handlers/shared/clickstream-event";
+import { FakeFirehose, FakePersonalize, instantRetryPolicy, silentLogger, type FirehoseReply, type PersonalizeReply } from "../../../testing/clickstream-fakes";
+import { recordingSender } from "../../../testing/aws-calls";
+import { createStream, putRecords, readRecords } from "../../../testing/clickstream-kinesis";
 
 const lakeBucket = "lake";
 
@@ -326,7 +326,7 @@ describe("ClickstreamProcessor (kinesalite, s3rver)", function () {
 
 describe("ClickstreamProcessor sequence numbers", () => {
   it("compares sequence numbers as integers, not as strings or doubles", async () => {
-    const { batchItemFailures } = await import("../../handlers/clickstream/batch-item-failures");
+    const { batchItemFailures } = await import("../../../handlers/clickstream/batch-item-failures");
     const ref = (sequenceNumber: string) => ({ index: 0, sequenceNumber, partitionKey: "p", shardId: "s", arrivedAt: new Date(0) });
     const a = "49590338271490256608559692538361571095921575989136588898";
     const b = "49590338271490256608559692538361571095921575989136588899";

@@ -3,17 +3,17 @@
 // `_search`, which the orders API tests rely on, for the query shape that API sends.
 import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
-import { bulkActionLines, toBulkChunks } from "../../handlers/search-indexer/bulk-request";
-import { classifyItem } from "../../handlers/search-indexer/bulk-response";
+import { bulkActionLines, toBulkChunks } from "../../../handlers/search-indexer/bulk-request";
+import { classifyItem } from "../../../handlers/search-indexer/bulk-response";
 import { SendMessageCommand } from "@aws-sdk/client-sqs";
-import { deadLetterBody, maxDeadLetterBytes, SqsDeadLetterQueue } from "../../handlers/search-indexer/dead-letter";
-import type { BulkAction } from "../../handlers/search-indexer/stream-record";
-import { ordersIndex, ordersIndexTemplate, orderTextSearchFields, toOrderSearchDocument } from "../../handlers/shared/order-index";
-import { createSearchClient } from "../../handlers/search-indexer/search-client";
-import { IndexBootstrap } from "../../handlers/search-indexer/index-bootstrap";
+import { deadLetterBody, maxDeadLetterBytes, SqsDeadLetterQueue } from "../../../handlers/search-indexer/dead-letter";
+import type { BulkAction } from "../../../handlers/search-indexer/stream-record";
+import { ordersIndex, ordersIndexTemplate, orderTextSearchFields, toOrderSearchDocument } from "../../../handlers/shared/order-index";
+import { createSearchClient } from "../../../handlers/search-indexer/search-client";
+import { IndexBootstrap } from "../../../handlers/search-indexer/index-bootstrap";
 import { Logger } from "@aws-lambda-powertools/logger";
-import { insertRecord, order } from "../../testing/opensearch-order-records";
-import { FakeOpenSearch } from "../../testing/opensearch-server";
+import { insertRecord, order } from "../../../testing/opensearch-order-records";
+import { FakeOpenSearch } from "../../../testing/opensearch-server";
 
 const action = (id: string, size = 10, operation: BulkAction["operation"] = "index"): BulkAction => ({
   sequenceNumber: `s-${id}`,

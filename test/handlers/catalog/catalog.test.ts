@@ -6,14 +6,14 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DeleteCommand, DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyResult } from "aws-lambda";
 import { strict as assert } from "node:assert";
-import catalog from "../../catalog/products.json";
-import { catalogCacheControl } from "../../handlers/catalog/contract";
-import { createCatalogApi } from "../../handlers/catalog/router";
-import { recordingClient } from "../../testing/aws-calls";
-import { type Product, type ProductPage, productPageSchema, productSchema } from "../../handlers/shared/product";
-import { clientConfig, type Emulator } from "../../testing/emulators";
-import { lambdaContext, ordersEvent } from "../../testing/orders-events";
-import { allowedOrigin, bodyOf, createOrderTables, startTransactionalDynamoDb, tables } from "../../testing/orders-fixture";
+import catalog from "../../../catalog/products.json";
+import { catalogCacheControl } from "../../../handlers/catalog/contract";
+import { createCatalogApi } from "../../../handlers/catalog/router";
+import { recordingClient } from "../../../testing/aws-calls";
+import { type Product, type ProductPage, productPageSchema, productSchema } from "../../../handlers/shared/product";
+import { clientConfig, type Emulator } from "../../../testing/emulators";
+import { lambdaContext, ordersEvent } from "../../../testing/orders-events";
+import { allowedOrigin, bodyOf, createOrderTables, startTransactionalDynamoDb, tables } from "../../../testing/orders-fixture";
 
 const byName = (a: Product, b: Product) => a.name.localeCompare(b.name, "en", { sensitivity: "base" }) || (a.sku < b.sku ? -1 : 1);
 

@@ -4,17 +4,17 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { strict as assert } from "node:assert";
 import { randomUUID } from "node:crypto";
-import catalog from "../../catalog/products.json";
-import { createSearchIndexer } from "../../handlers/search-indexer/indexer";
-import { IndexBootstrap } from "../../handlers/search-indexer/index-bootstrap";
-import { SqsDeadLetterQueue } from "../../handlers/search-indexer/dead-letter";
-import { createSearchClient } from "../../handlers/search-indexer/search-client";
-import { ordersIndex } from "../../handlers/shared/order-index";
-import { type Order, orderSchema } from "../../handlers/shared/order";
-import { insertRecord, modifyRecord, streamEvent } from "../../testing/opensearch-order-records";
-import { FakeOpenSearch } from "../../testing/opensearch-server";
-import { createOrderEvent, ordersEvent } from "../../testing/orders-events";
-import { allowedOrigin, bodyOf, type OrdersFixture, startOrdersFixture } from "../../testing/orders-fixture";
+import catalog from "../../../catalog/products.json";
+import { createSearchIndexer } from "../../../handlers/search-indexer/indexer";
+import { IndexBootstrap } from "../../../handlers/search-indexer/index-bootstrap";
+import { SqsDeadLetterQueue } from "../../../handlers/search-indexer/dead-letter";
+import { createSearchClient } from "../../../handlers/search-indexer/search-client";
+import { ordersIndex } from "../../../handlers/shared/order-index";
+import { type Order, orderSchema } from "../../../handlers/shared/order";
+import { insertRecord, modifyRecord, streamEvent } from "../../../testing/opensearch-order-records";
+import { FakeOpenSearch } from "../../../testing/opensearch-server";
+import { createOrderEvent, ordersEvent } from "../../../testing/orders-events";
+import { allowedOrigin, bodyOf, type OrdersFixture, startOrdersFixture } from "../../../testing/orders-fixture";
 
 const mug = "KIT-MUG-STN-12";
 const tent = "OUT-TNT-2P-ULT";

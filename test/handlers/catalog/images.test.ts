@@ -4,9 +4,9 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import catalog from "../../catalog/products.json";
-import { repoRoot } from "../../components/lib/bundle";
-import { productSchema } from "../../handlers/shared/product";
+import catalog from "../../../catalog/products.json";
+import { repoRoot } from "../../../components/lib/bundle";
+import { productSchema } from "../../../handlers/shared/product";
 
 const imagesDir = path.join(repoRoot, "site", "images");
 /** Simple flat drawings: a few KB each keeps a category page light. */

@@ -4,11 +4,11 @@
 import * as assert from "node:assert/strict";
 import type { DynamoDBRecord } from "aws-lambda";
 import { Logger } from "@aws-lambda-powertools/logger";
-import type { DeadLetterSink } from "../../handlers/search-indexer/dead-letter";
-import { createSearchIndexer } from "../../handlers/search-indexer/indexer";
-import type { DeadLetterReason } from "../../handlers/search-indexer/stream-record";
-import { insertRecord, order, streamEvent } from "../../testing/opensearch-order-records";
-import { ScriptedBulkClient, type BulkReply } from "../../testing/scripted-bulk-client";
+import type { DeadLetterSink } from "../../../handlers/search-indexer/dead-letter";
+import { createSearchIndexer } from "../../../handlers/search-indexer/indexer";
+import type { DeadLetterReason } from "../../../handlers/search-indexer/stream-record";
+import { insertRecord, order, streamEvent } from "../../../testing/opensearch-order-records";
+import { ScriptedBulkClient, type BulkReply } from "../../../testing/scripted-bulk-client";
 
 class MemoryDeadLetters implements DeadLetterSink {
   readonly sent: { sequenceNumber?: string; reason: DeadLetterReason }[] = [];

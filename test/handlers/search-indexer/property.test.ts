@@ -9,11 +9,11 @@ import * as assert from "node:assert/strict";
 import type { DynamoDBRecord } from "aws-lambda";
 import fc from "fast-check";
 import { Logger } from "@aws-lambda-powertools/logger";
-import type { DeadLetterSink } from "../../handlers/search-indexer/dead-letter";
-import { createSearchIndexer } from "../../handlers/search-indexer/indexer";
-import type { DeadLetterReason } from "../../handlers/search-indexer/stream-record";
-import { insertRecord, modifyRecord, nextSequenceNumber, order, removeRecord, streamEvent } from "../../testing/opensearch-order-records";
-import { ScriptedBulkClient, type BulkReply, type ItemAnswer } from "../../testing/scripted-bulk-client";
+import type { DeadLetterSink } from "../../../handlers/search-indexer/dead-letter";
+import { createSearchIndexer } from "../../../handlers/search-indexer/indexer";
+import type { DeadLetterReason } from "../../../handlers/search-indexer/stream-record";
+import { insertRecord, modifyRecord, nextSequenceNumber, order, removeRecord, streamEvent } from "../../../testing/opensearch-order-records";
+import { ScriptedBulkClient, type BulkReply, type ItemAnswer } from "../../../testing/scripted-bulk-client";
 
 type RecordKind = "insert" | "modify" | "modify-same-version" | "remove" | "malformed" | "no-image";
 

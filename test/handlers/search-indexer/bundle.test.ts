@@ -15,10 +15,10 @@ const byteBudget = 550_000;
 
 function freshBundle(): { code: string; bytes: number } {
   // bundleHandler caches per process: load a fresh copy of the module for an independent build.
-  const modulePath = require.resolve("../../components/lib/bundle");
+  const modulePath = require.resolve("../../../components/lib/bundle");
   delete require.cache[modulePath];
   // biome-ignore lint/style/noCommonJs: a fresh copy of the module, after clearing the require cache
-  return (require(modulePath) as typeof import("../../components/lib/bundle")).bundleHandler(entry);
+  return (require(modulePath) as typeof import("../../../components/lib/bundle")).bundleHandler(entry);
 }
 
 const goodEnvironment = {
@@ -44,7 +44,7 @@ describe("SearchIndexer bundle", function () {
     const script = `const m = require(${JSON.stringify(join(dir, "index.js"))}); console.log(typeof m.handler);`;
     return execFileSync(process.execPath, ["-e", script], {
       // Only the AWS SDK is resolvable from outside the bundle, like in the Lambda runtime.
-      env: { PATH: process.env.PATH ?? "", NODE_PATH: join(__dirname, "..", "..", "node_modules"), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env },
+      env: { PATH: process.env.PATH ?? "", NODE_PATH: join(__dirname, "..", "..", "..", "node_modules"), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env },
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
     }).trim();

@@ -7,11 +7,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { bundleHandler, repoRoot } from "../../components/lib/bundle";
-import { catalogHandlerEntry } from "../../components/catalog";
-import { clientConfig, type Emulator, testCredentials, testRegion } from "../../testing/emulators";
-import { lambdaContext, ordersEvent } from "../../testing/orders-events";
-import { createOrderTables, startTransactionalDynamoDb, tables } from "../../testing/orders-fixture";
+import { bundleHandler, repoRoot } from "../../../components/lib/bundle";
+import { catalogHandlerEntry } from "../../../components/catalog";
+import { clientConfig, type Emulator, testCredentials, testRegion } from "../../../testing/emulators";
+import { lambdaContext, ordersEvent } from "../../../testing/orders-events";
+import { createOrderTables, startTransactionalDynamoDb, tables } from "../../../testing/orders-fixture";
 
 /** Measured at ~265 KB (zod, Powertools logger/metrics/tracer with the X-Ray SDK); SDK v3 excluded. */
 const bundleBudgetBytes = 320_000;

@@ -3,10 +3,10 @@
 import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 import { strict as assert } from "node:assert";
 import { randomUUID } from "node:crypto";
-import catalog from "../../catalog/products.json";
-import { maxLinesPerOrder, type Order } from "../../handlers/shared/order";
-import { createOrderEvent } from "../../testing/orders-events";
-import { bodyOf, type OrdersFixture, startOrdersFixture } from "../../testing/orders-fixture";
+import catalog from "../../../catalog/products.json";
+import { maxLinesPerOrder, type Order } from "../../../handlers/shared/order";
+import { createOrderEvent } from "../../../testing/orders-events";
+import { bodyOf, type OrdersFixture, startOrdersFixture } from "../../../testing/orders-fixture";
 
 const mug = "KIT-MUG-STN-12";
 const tent = "OUT-TNT-2P-ULT";
