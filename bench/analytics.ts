@@ -66,6 +66,7 @@ export const benchmark = {
         value: `${formatNumber(generated.events - generated.quarantined)} events in ${eventFiles.length} objects, ${mb(jsonBytes.events)}`,
         reference: `as Parquet (Snappy): ${mb(parquetTotal)} of column chunks; quarantine ${formatNumber(generated.quarantined)} entries, ${mb(quarantineBytes)}`,
         ratio: parquetTotal / jsonBytes.events,
+        kind: "stable",
       }];
       const lake = await LocalLake.open(lakeDir, layout);
       try {
@@ -83,6 +84,7 @@ export const benchmark = {
             value: `${formatNumber(ms)} ms, ${result.rows.length} rows, ${mb(json)}`,
             reference: `Parquet ${mb(parquet)} (${reads.map((r) => `${r.table}: ${r.columns.join(", ")}`).join("; ")})`,
             ratio: parquet / json,
+            kind: "noisy",
           });
         }
       } finally {

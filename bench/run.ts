@@ -6,6 +6,7 @@ import { benchmark as clickstream } from "./clickstream";
 import { benchmark as local } from "./local";
 import { benchmark as gateway } from "./gateway";
 import { benchmark as orders } from "./orders";
+import { benchmark as program } from "./program";
 import { benchmark as searchIndexer } from "./search-indexer";
 import { benchmark as storefront } from "./storefront";
 import { BenchRow, printTable } from "./table";
@@ -25,6 +26,7 @@ const benchmarks: Benchmark[] = [
   storefront,
   local,
   gateway,
+  program,
 ];
 
 async function main() {

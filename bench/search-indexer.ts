@@ -68,12 +68,14 @@ async function throughput(): Promise<BenchRow[]> {
         value: `${formatNumber(docsPerSecond)} docs/s (${formatNumber(percentile(fresh, 50), 1)} ms)`,
         reference: `${formatNumber(partitionWritesPerSecond)} writes/s (one DynamoDB partition)`,
         ratio: docsPerSecond / partitionWritesPerSecond,
+        kind: "noisy",
       },
       {
         name: "indexer: same batch replayed (all 409, skipped)",
         value: `${formatNumber(replayPerSecond)} docs/s (${formatNumber(percentile(replay, 50), 1)} ms)`,
         reference: `${formatNumber(partitionWritesPerSecond)} writes/s (one DynamoDB partition)`,
         ratio: replayPerSecond / partitionWritesPerSecond,
+        kind: "noisy",
       },
     ];
   });
@@ -104,6 +106,7 @@ async function requestCounts(): Promise<BenchRow[]> {
           value: `${bulks.length} requests`,
           reference: `min ${minimum} (ceil(bytes / 5 MiB))`,
           ratio: bulks.length / minimum,
+          kind: "stable",
         };
       }),
     );
@@ -138,12 +141,13 @@ function bundleFigures(): BenchRow[] {
     // What the bundle requires from the runtime: the part of its cold start it does not control.
     const sdkOnly = importTimes(["@aws-sdk/client-sqs", "@aws-sdk/credential-provider-node"]);
     return [
-      { name: "search-indexer bundle size", value: `${formatNumber(bytes)} bytes`, reference: `budget ${formatNumber(bundleBudgetBytes)} bytes`, ratio: bytes / bundleBudgetBytes },
+      { name: "search-indexer bundle size", value: `${formatNumber(bytes)} bytes`, reference: `budget ${formatNumber(bundleBudgetBytes)} bytes`, ratio: bytes / bundleBudgetBytes, kind: "stable" },
       {
         name: "search-indexer cold import (fresh node, median of 7)",
         value: `${formatNumber(percentile(bundle, 50), 1)} ms`,
         reference: `AWS SDK parts alone ${formatNumber(percentile(sdkOnly, 50), 1)} ms`,
         ratio: percentile(bundle, 50) / percentile(sdkOnly, 50),
+        kind: "noisy",
       },
     ];
   } finally {
