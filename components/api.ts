@@ -4,6 +4,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
+import * as z from "zod";
+import { corsAllowedHeaders, corsMaxAgeSeconds, type HttpMethod, type RouteContract } from "../handlers/shared/http";
 import { PlatformConfig } from "./config";
 import { gatewayModel, isValidModelName } from "./lib/api-model";
 import { BundledFunction } from "./lib/function";
@@ -12,7 +14,7 @@ import { MonitoringTargets } from "./lib/monitoring-targets";
 
 export type ApiConfig = Pick<PlatformConfig, "stage" | "region" | "logRetentionDays" | "apiRateLimit" | "apiBurstLimit" | "apiAccountSettings">;
 
-export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "ANY";
+export type { HttpMethod };
 
 /** One method on one path, as another component declares it. */
 export interface ApiRoute {
@@ -87,7 +89,29 @@ export function mockJson(body: Record<string, unknown>, allowedOrigin: pulumi.In
   }));
 }
 
-const corsAllowHeaders = "Content-Type,Authorization,Idempotency-Key,X-Amz-Date,X-Amz-Security-Token";
+/** The request model of a contract's body schema: JSON Schema draft-04, as API Gateway reads it. */
+export function bodyModel(body: NonNullable<RouteContract["body"]>): NonNullable<ApiRoute["bodySchema"]> {
+  return { name: body.name, schema: { title: body.name, ...z.toJSONSchema(body.schema, { target: "draft-4" }) } as Record<string, unknown> };
+}
+
+/** A handler's contract route, deployed with its integration (and whatever the stack adds). */
+export function contractRoute(
+  route: RouteContract,
+  wiring: Pick<ApiRoute, "integration" | "invokes"> & Partial<Pick<ApiRoute, "throttle" | "cacheTtlSeconds">>,
+): ApiRoute {
+  return {
+    path: route.path,
+    method: route.method,
+    authorization: route.authorization,
+    ...(route.body ? { bodySchema: bodyModel(route.body) } : {}),
+    ...(route.requiredHeaders ? { requiredHeaders: [...route.requiredHeaders] } : {}),
+    ...(route.requiredQuery ? { requiredQuery: [...route.requiredQuery] } : {}),
+    ...(route.optionalQuery ? { optionalQuery: [...route.optionalQuery] } : {}),
+    ...wiring,
+  };
+}
+
+const corsAllowHeaders = corsAllowedHeaders.join(",");
 
 /**
  * API Gateway's own error responses (401, 403, 404, 413, 429, 5xx...), with CORS headers and
@@ -147,7 +171,7 @@ function preflight(methods: string[], origin: string) {
             "method.response.header.Access-Control-Allow-Origin": `'${origin}'`,
             "method.response.header.Access-Control-Allow-Methods": `'${[...methods, "OPTIONS"].join(",")}'`,
             "method.response.header.Access-Control-Allow-Headers": `'${corsAllowHeaders}'`,
-            "method.response.header.Access-Control-Max-Age": "'600'",
+            "method.response.header.Access-Control-Max-Age": `'${corsMaxAgeSeconds}'`,
           },
         },
       },

@@ -3,6 +3,7 @@
 // authorization code with PKCE, no secret) and the hosted UI domain.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { adminGroup } from "../handlers/shared/http";
 import { PlatformConfig } from "./config";
 import { callerContext } from "./lib/iam";
 
@@ -19,7 +20,7 @@ export interface AuthArgs {
 
 /** The Vite dev server, allowed as an origin in stages with authLocalhostCallbacks. */
 export const localDevOrigin = "http://localhost:5173";
-export const adminGroupName = "admin";
+export const adminGroupName = adminGroup;
 
 export class Auth extends pulumi.ComponentResource {
   public readonly userPool: aws.cognito.UserPool;

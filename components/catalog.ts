@@ -6,9 +6,10 @@
 // public endpoint, and needs nothing private.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { catalogRoutes, metricsNamespace, serviceName } from "../handlers/catalog/contract";
-import { ApiRoute, lambdaProxy } from "./api";
+import { catalogContract, catalogRoutes } from "../handlers/catalog/contract";
+import { ApiRoute, contractRoute, lambdaProxy } from "./api";
 import { PlatformConfig } from "./config";
+import { environmentFor } from "./lib/environment";
 import { BundledFunction } from "./lib/function";
 import { MonitoringTargets } from "./lib/monitoring-targets";
 
@@ -42,13 +43,11 @@ export class Catalog extends pulumi.ComponentResource {
       memoryMb: c.catalogMemoryMb,
       timeoutSeconds: catalogTimeoutSeconds,
       logRetentionDays: c.logRetentionDays,
-      environment: {
+      environment: environmentFor(catalogContract, {
         PRODUCTS_TABLE: args.products.name,
         INVENTORY_TABLE: args.inventory.name,
         ALLOWED_ORIGIN: args.allowedOrigin,
-        POWERTOOLS_SERVICE_NAME: serviceName,
-        POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
-      },
+      }),
       // Exactly what the handler calls: Scan for the listing, GetItem for one product.
       policyStatements: [
         { Sid: "ReadCatalog", Action: ["dynamodb:Scan", "dynamodb:GetItem"], Resource: args.products.arn },
@@ -57,15 +56,8 @@ export class Catalog extends pulumi.ComponentResource {
     }, { parent: this });
 
     const integration = lambdaProxy(this.function, c.region);
-    this.routes = catalogRoutes.map((route) => ({
-      path: route.path,
-      method: route.method,
-      authorization: "none" as const,
-      integration,
-      invokes: this.function,
-      optionalQuery: [...route.optionalQuery],
-      cacheTtlSeconds: c.apiCacheSeconds,
-    }));
+    this.routes = Object.values(catalogRoutes).map((route) =>
+      contractRoute(route, { integration, invokes: this.function, cacheTtlSeconds: c.apiCacheSeconds }));
 
     this.monitoring = { functions: [this.function] };
     this.registerOutputs({ functionName: this.function.name });

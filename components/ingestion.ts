@@ -7,10 +7,12 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ApiRoute } from "./api";
 import type { PlatformConfig } from "./config";
 import { createEventsRoutes } from "./ingestion-events-route";
+import { createLake, createLakeDelivery } from "./ingestion-lake";
 import { PersonalizeDatasetGroup, personalizeWiring } from "./ingestion-personalize";
+import { createClickstreamProcessor } from "./ingestion-processor";
 import { DeadLetterQueue } from "./lib/dead-letter-queue";
 import { BundledFunction } from "./lib/function";
-import { PolicyStatement, accountAdministersKey, callerContext, firehoseTrustPolicy, policyDocument } from "./lib/iam";
+import { accountAdministersKey, callerContext, policyDocument } from "./lib/iam";
 import { MonitoringTargets } from "./lib/monitoring-targets";
 import { PrivateBucket } from "./lib/private-bucket";
 import { StreamConsumer } from "./lib/stream-consumer";
@@ -28,19 +30,9 @@ export interface IngestionArgs {
   allowedOrigin: pulumi.Input<string>;
 }
 
-export const processorEntry = "handlers/clickstream/index.ts";
-/** Where Firehose writes events: one folder per UTC day and hour (Hive-style, for Athena/Glue). */
-export const lakeEventsPrefix = "events/dt=!{timestamp:yyyy-MM-dd}/hour=!{timestamp:HH}/";
-/** Where Firehose writes what it could not deliver, by error type. */
-export const lakeErrorsPrefix = "errors/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/";
-/** Where the processor keeps invalid events, with the reason. */
-export const quarantinePrefix = "quarantine/";
-/** Personalize PutEvents calls in flight per invocation (1,000 calls/s per dataset group). */
-export const personalizeConcurrency = 8;
-/** Days an overwritten or deleted lake object stays recoverable. */
-export const lakeNoncurrentVersionDays = 30;
-export const processorServiceName = "clickstream-processor";
-export const processorMetricsNamespace = "Ecommerce/Clickstream";
+export { personalizeConcurrency, quarantinePrefix, serviceName as processorServiceName, metricsNamespace as processorMetricsNamespace } from "../handlers/clickstream/contract";
+export { lakeErrorsPrefix, lakeEventsPrefix, lakeNoncurrentVersionDays } from "./ingestion-lake";
+export { processorEntry } from "./ingestion-processor";
 
 export class Ingestion extends pulumi.ComponentResource {
   /** Encrypts the stream, the Firehose buffer and the lake. */
@@ -67,7 +59,6 @@ export class Ingestion extends pulumi.ComponentResource {
     super("ecommerce:ingestion:Ingestion", name, {}, opts);
     const c = args.config;
     const { accountId, partition } = callerContext({ parent: this });
-    const viaService = (service: string) => ({ StringEquals: { "kms:ViaService": `${service}.${c.region}.amazonaws.com` } });
 
     this.key = new aws.kms.Key(`${name}-key`, {
       description: "Clickstream: Kinesis stream, Firehose buffer and data lake",
@@ -96,109 +87,28 @@ export class Ingestion extends pulumi.ComponentResource {
     this.apiRole = events.role;
     this.routes = events.routes;
 
-    // `protect` (inherited by the bucket and its settings) keeps the lake through a destroy
-    // in protected stages, and retainOnDelete keeps the data even once unprotected;
-    // forceDestroy lets dev stacks go with their data.
-    this.lakeBucket = new PrivateBucket(`${name}-lake`, { forceDestroy: !c.protectData, kmsKeyArn: this.key.arn, retainOnDelete: c.protectData }, { parent: this, protect: c.protectData });
-    const lakeArn = this.lakeBucket.arn;
-    const lifecycle = new aws.s3.BucketLifecycleConfiguration(`${name}-lake-lifecycle`, {
-      bucket: this.lakeBucket.bucket.id,
-      rules: [{
-        id: "tier-then-expire",
-        status: "Enabled",
-        filter: { prefix: "" },
-        transitions: [
-          { days: c.lakeInfrequentAccessDays, storageClass: "STANDARD_IA" },
-          { days: c.lakeGlacierDays, storageClass: "GLACIER" },
-        ],
-        expiration: { days: c.lakeExpirationDays },
-        noncurrentVersionExpiration: { noncurrentDays: lakeNoncurrentVersionDays },
-        abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
-      }],
-    }, { parent: this, dependsOn: this.lakeBucket.settings });
-
-    // Firehose: its own log group and stream, and a role that may write only its prefixes.
-    this.deliveryLogGroup = new aws.cloudwatch.LogGroup(`${name}-delivery-logs`, { retentionInDays: c.logRetentionDays }, { parent: this });
-    const deliveryLogStream = new aws.cloudwatch.LogStream(`${name}-delivery-s3`, { logGroupName: this.deliveryLogGroup.name }, { parent: this });
-    this.firehoseRole = new aws.iam.Role(`${name}-firehose-role`, {
-      description: "Firehose writes clickstream events to the data lake",
-      assumeRolePolicy: firehoseTrustPolicy(accountId),
-    }, { parent: this });
-    const firehosePolicy = new aws.iam.RolePolicy(`${name}-firehose-policy`, {
-      role: this.firehoseRole.id,
-      policy: policyDocument([
-        { Sid: "LakeBucket", Action: ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"], Resource: lakeArn },
-        {
-          Sid: "LakeObjects",
-          Action: ["s3:AbortMultipartUpload", "s3:GetObject", "s3:PutObject"],
-          Resource: [pulumi.interpolate`${lakeArn}/events/*`, pulumi.interpolate`${lakeArn}/errors/*`],
-        },
-        { Sid: "EncryptLakeObjects", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: this.key.arn, Condition: viaService("s3") },
-        { Sid: "WriteDeliveryLogs", Action: "logs:PutLogEvents", Resource: deliveryLogStream.arn },
-      ]),
-    }, { parent: this });
-
-    this.deliveryStream = new aws.kinesis.FirehoseDeliveryStream(`${name}-delivery`, {
-      destination: "extended_s3",
-      // Records waiting in Firehose's buffer are encrypted with the clickstream key (Firehose
-      // holds a grant on it, created at deployment).
-      serverSideEncryption: { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: this.key.arn },
-      extendedS3Configuration: {
-        roleArn: this.firehoseRole.arn,
-        bucketArn: lakeArn,
-        prefix: lakeEventsPrefix,
-        errorOutputPrefix: lakeErrorsPrefix,
-        compressionFormat: "GZIP",
-        bufferingInterval: c.firehoseBufferSeconds,
-        bufferingSize: c.firehoseBufferMib,
-        kmsKeyArn: this.key.arn,
-        cloudwatchLoggingOptions: { enabled: true, logGroupName: this.deliveryLogGroup.name, logStreamName: deliveryLogStream.name },
-      },
-    }, { parent: this, dependsOn: [firehosePolicy, lifecycle, ...this.lakeBucket.settings] });
+    const lake = createLake(`${name}-lake`, { config: c, keyArn: this.key.arn }, this);
+    this.lakeBucket = lake.bucket;
+    const delivery = createLakeDelivery(name, { config: c, accountId, lake, keyArn: this.key.arn }, this);
+    this.deliveryStream = delivery.deliveryStream;
+    this.deliveryLogGroup = delivery.logGroup;
+    this.firehoseRole = delivery.role;
 
     const personalize = personalizeWiring(`${name}-personalize`, c, this);
     this.trackingId = personalize.trackingId;
     this.personalize = personalize.datasetGroup;
 
-    const processorPermissions: PolicyStatement[] = [
-      { Sid: "DeliverToLake", Action: "firehose:PutRecordBatch", Resource: this.deliveryStream.arn },
-      { Sid: "WriteQuarantine", Action: "s3:PutObject", Resource: pulumi.interpolate`${lakeArn}/${quarantinePrefix}*` },
-      { Sid: "EncryptQuarantine", Action: "kms:GenerateDataKey", Resource: this.key.arn, Condition: viaService("s3") },
-      ...personalize.statements,
-    ];
-    const environment: Record<string, pulumi.Input<string>> = {
-      FIREHOSE_STREAM_NAME: this.deliveryStream.name,
-      LAKE_BUCKET: this.lakeBucket.name,
-      QUARANTINE_PREFIX: quarantinePrefix,
-      PERSONALIZE_CONCURRENCY: String(personalizeConcurrency),
-      POWERTOOLS_SERVICE_NAME: processorServiceName,
-      POWERTOOLS_METRICS_NAMESPACE: processorMetricsNamespace,
-    };
-    if (personalize.trackingId) environment.PERSONALIZE_TRACKING_ID = personalize.trackingId;
-
-    this.processor = new BundledFunction(`${name}-processor`, {
-      entry: processorEntry,
-      description: "ClickstreamProcessor: validates clickstream events and sends them to Personalize and the data lake",
-      memoryMb: c.processorMemoryMb,
-      timeoutSeconds: c.processorTimeoutSeconds,
-      logRetentionDays: c.logRetentionDays,
-      environment,
-      policyStatements: processorPermissions,
-    }, { parent: this });
-
-    // Clickstream batches the processor gave up on (retries or record age exhausted).
-    this.deadLetterQueue = new DeadLetterQueue(`${name}-processor-dlq`, { purpose: "clickstream-processor-failures" }, { parent: this });
-
-    this.consumer = new StreamConsumer(`${name}-processor-source`, {
-      function: this.processor,
-      source: { kind: "kinesis", streamArn: this.stream.arn, kmsKeyArn: this.key.arn },
-      deadLetterQueue: this.deadLetterQueue,
-      batchSize: c.processorBatchSize,
-      batchWindowSeconds: c.processorBatchWindowSeconds,
-      parallelization: c.processorParallelization,
-      maxRetryAttempts: c.streamMaxRetryAttempts,
-      maxRecordAgeSeconds: c.streamMaxRecordAgeSeconds,
-    }, { parent: this });
+    const processing = createClickstreamProcessor(`${name}-processor`, {
+      config: c,
+      stream: this.stream,
+      keyArn: this.key.arn,
+      deliveryStream: this.deliveryStream,
+      lakeBucket: this.lakeBucket,
+      personalize,
+    }, this);
+    this.processor = processing.processor;
+    this.deadLetterQueue = processing.deadLetterQueue;
+    this.consumer = processing.consumer;
 
     this.monitoring = {
       streamConsumers: [this.processor],

@@ -9,21 +9,21 @@
 //   deploy time: SearchAccess (VPC, the domain's IAM master) maps the two roles in FGAC.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "node:crypto";
-import { z } from "zod";
+import { orderRoutes } from "../handlers/orders/contract";
 import { indexerRoleName, readerRoleName } from "../handlers/search-access/security";
-import { createOrderRequestSchema, updateOrderStatusRequestSchema } from "../handlers/shared/order";
+import { routePaths } from "../handlers/shared/http";
 import { ordersIndex, ordersIndexTemplateName } from "../handlers/shared/order-index";
 import { ordersByCustomerIndex } from "../handlers/shared/tables";
-import { ApiRoute, lambdaProxy } from "./api";
+import { ApiRoute, bodyModel, contractRoute, lambdaProxy } from "./api";
 import { PlatformConfig } from "./config";
+import { createOrderProcessing, createSearchIndexer, orderTableStatements } from "./orders-functions";
 import { OrdersNetwork } from "./orders-network";
+import { createSearchAccessFunction, runSearchAccess } from "./orders-search-access";
 import { SearchDomain } from "./orders-search-domain";
 import { OrderTables } from "./orders-tables";
-import { bundleHandler } from "./lib/bundle";
 import { DeadLetterQueue } from "./lib/dead-letter-queue";
 import { BundledFunction } from "./lib/function";
-import { policyDocument, PolicyStatement, searchHttpStatements, SearchRequests } from "./lib/iam";
+import { SearchRequests } from "./lib/iam";
 import { MonitoringTargets } from "./lib/monitoring-targets";
 import { StreamConsumer } from "./lib/stream-consumer";
 
@@ -38,12 +38,8 @@ export interface OrdersArgs {
   allowedOrigin: pulumi.Input<string>;
 }
 
-export const orderHandlerEntry = "handlers/orders/index.ts";
-export const indexerHandlerEntry = "handlers/search-indexer/index.ts";
-export const searchAccessHandlerEntry = "handlers/search-access/index.ts";
-// The indexer has no config keys of its own: a 500-record _bulk with per-item retries fits in 60 s.
-export const indexerMemoryMb = 512;
-export const indexerTimeoutSeconds = 60;
+export { indexerHandlerEntry, indexerMemoryMb, indexerTimeoutSeconds, orderHandlerEntry } from "./orders-functions";
+export { searchAccessHandlerEntry } from "./orders-search-access";
 
 /**
  * What each function sends to the search domain (method → exact paths), as the handler tests
@@ -68,10 +64,22 @@ export const searchRequests: Record<"api" | "indexer" | "searchAccess", SearchRe
 };
 
 /** The body model of POST /orders, from the shared zod contract (API Gateway checks it first). */
-export const createOrderBodySchema = { title: "CreateOrderRequest", ...z.toJSONSchema(createOrderRequestSchema, { target: "draft-4" }) } as Record<string, unknown>;
+export const createOrderBodySchema = bodyModel(orderRoutes.createOrder.body).schema;
 
 /** The body model of PATCH /orders/{orderId}. */
-export const updateOrderStatusBodySchema = { title: "UpdateOrderStatusRequest", ...z.toJSONSchema(updateOrderStatusRequestSchema, { target: "draft-4" }) } as Record<string, unknown>;
+export const updateOrderStatusBodySchema = bodyModel(orderRoutes.updateOrderStatus.body).schema;
+
+/**
+ * The contract's routes, all behind the Cognito authorizer, and an ANY method on each of
+ * their paths: any other method reaches the handler, which answers 405 with an Allow header.
+ */
+export function orderApiRoutes(api: BundledFunction, region: string): ApiRoute[] {
+  const integration = lambdaProxy(api, region);
+  return [
+    ...Object.values(orderRoutes).map((route) => contractRoute(route, { integration, invokes: api })),
+    ...routePaths(orderRoutes).map((path): ApiRoute => ({ path, method: "ANY", authorization: "cognito", integration, invokes: api })),
+  ];
+}
 
 export class Orders extends pulumi.ComponentResource {
   public readonly tables: OrderTables;
@@ -94,41 +102,18 @@ export class Orders extends pulumi.ComponentResource {
 
     this.tables = new OrderTables(`${name}-tables`, { config: c }, { parent: this });
     const { orders, products, inventory, idempotency } = this.tables;
-    const byCustomerArn = pulumi.interpolate`${orders.arn}/index/${ordersByCustomerIndex}`;
     this.deadLetterQueue = new DeadLetterQueue(`${name}-indexer-dlq`, { purpose: "search-indexer-failures" }, { parent: this });
 
-    // Exactly what the order handler calls: on orders, the conditional Put (create) and Update
-    // (status change) inside TransactWriteItems, which IAM authorises per action, and GetItem;
-    // Query on the customer index; BatchGetItem/GetItem on the catalog; UpdateItem on the
-    // inventory (stock taken and given back in the same transactions); idempotency records.
-    const tableStatements: PolicyStatement[] = [
-      { Sid: "CreateReadAndUpdateOrders", Action: ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem"], Resource: orders.arn },
-      { Sid: "ListCustomerOrders", Action: "dynamodb:Query", Resource: byCustomerArn },
-      { Sid: "PriceFromCatalog", Action: "dynamodb:BatchGetItem", Resource: products.arn },
-      { Sid: "ReserveAndReturnStock", Action: "dynamodb:UpdateItem", Resource: inventory.arn },
-      { Sid: "IdempotencyRecords", Action: ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], Resource: idempotency.arn },
-    ];
-    const tableActions = [...new Set(tableStatements.flatMap((s) => s.Action))].sort();
-
+    const tableActions = [...new Set(orderTableStatements(this.tables).flatMap((s) => s.Action))].sort();
     this.network = new OrdersNetwork(`${name}-network`, {
       config: c,
-      dynamoDbAccess: { actions: tableActions, resources: [orders.arn, byCustomerArn, products.arn, inventory.arn, idempotency.arn] },
+      dynamoDbAccess: { actions: tableActions, resources: [orders.arn, pulumi.interpolate`${orders.arn}/index/${ordersByCustomerIndex}`, products.arn, inventory.arn, idempotency.arn] },
       sqsAccess: { actions: ["sqs:SendMessage"], resources: [this.deadLetterQueue.arn] },
     }, { parent: this });
     const vpc = { subnetIds: this.network.privateSubnetIds, securityGroupIds: [this.network.lambdaSecurityGroup.id] };
 
-    // The domain's master user. Its role exists before the domain; its permission to call the
-    // domain is added once the domain's ARN is known (below).
-    const searchAccess = new BundledFunction(`${name}-search-access`, {
-      entry: searchAccessHandlerEntry,
-      description: "Deploy time: creates the orders_indexer / orders_reader FGAC roles and maps the Lambda roles to them",
-      memoryMb: 256,
-      timeoutSeconds: 60,
-      logRetentionDays: c.logRetentionDays,
-      environment: { POWERTOOLS_SERVICE_NAME: "search-access" },
-      vpc,
-    }, { parent: this });
-
+    // The domain's master user: its role exists before the domain.
+    const searchAccess = createSearchAccessFunction(`${name}-search-access`, { logRetentionDays: c.logRetentionDays, vpc }, this);
     this.search = new SearchDomain(`${name}-search`, {
       config: c,
       subnetIds: this.network.privateSubnetIds,
@@ -137,52 +122,10 @@ export class Orders extends pulumi.ComponentResource {
     }, { parent: this });
     const domainArn = this.search.arn;
     this.searchEndpoint = this.search.endpoint;
+    const search = { searchEndpoint: this.searchEndpoint, domainArn };
 
-    const securityApiPermission = new aws.iam.RolePolicy(`${name}-search-access-security-api`, {
-      role: searchAccess.role.id,
-      policy: policyDocument(searchHttpStatements("WriteSearchSecurityConfig", domainArn, searchRequests.searchAccess)),
-    }, { parent: this });
-
-    const api = new BundledFunction(`${name}-api`, {
-      entry: orderHandlerEntry,
-      description: "Orders API: create (idempotent, priced from the catalog, stock reserved), get, list mine, search, status change (admin)",
-      memoryMb: c.orderMemoryMb,
-      timeoutSeconds: c.orderTimeoutSeconds,
-      logRetentionDays: c.logRetentionDays,
-      environment: {
-        ORDERS_TABLE: orders.name,
-        PRODUCTS_TABLE: products.name,
-        INVENTORY_TABLE: inventory.name,
-        IDEMPOTENCY_TABLE: idempotency.name,
-        OPENSEARCH_ENDPOINT: this.searchEndpoint,
-        ALLOWED_ORIGIN: args.allowedOrigin,
-        IDEMPOTENCY_TTL_SECONDS: String(c.idempotencyTtlSeconds),
-        POWERTOOLS_SERVICE_NAME: "orders-api",
-        POWERTOOLS_METRICS_NAMESPACE: "Ecommerce/Orders",
-      },
-      policyStatements: [...tableStatements, ...searchHttpStatements("SearchOrders", domainArn, searchRequests.api)],
-      vpc,
-    }, { parent: this });
-
-    const indexer = new BundledFunction(`${name}-indexer`, {
-      entry: indexerHandlerEntry,
-      description: "Orders table stream to the OpenSearch orders index (_bulk, external versions)",
-      memoryMb: indexerMemoryMb,
-      timeoutSeconds: indexerTimeoutSeconds,
-      logRetentionDays: c.logRetentionDays,
-      environment: {
-        OPENSEARCH_ENDPOINT: this.searchEndpoint,
-        DEAD_LETTER_QUEUE_URL: this.deadLetterQueue.url,
-        POWERTOOLS_SERVICE_NAME: "search-indexer",
-        POWERTOOLS_METRICS_NAMESPACE: "Ecommerce/Search",
-      },
-      policyStatements: [
-        ...searchHttpStatements("IndexOrders", domainArn, searchRequests.indexer),
-        // Documents the mapping refuses are sent here by the handler itself.
-        { Sid: "DeadLetterUnindexable", Action: "sqs:SendMessage", Resource: this.deadLetterQueue.arn },
-      ],
-      vpc,
-    }, { parent: this });
+    const api = createOrderProcessing(`${name}-api`, { config: c, tables: this.tables, ...search, searchRequests: searchRequests.api, allowedOrigin: args.allowedOrigin, vpc }, this);
+    const indexer = createSearchIndexer(`${name}-indexer`, { logRetentionDays: c.logRetentionDays, ...search, searchRequests: searchRequests.indexer, deadLetterQueue: this.deadLetterQueue, vpc }, this);
     this.functions = { api, indexer, searchAccess };
 
     const accessPolicy = this.search.admit(`${name}-search-resource-policy`, [
@@ -190,15 +133,17 @@ export class Orders extends pulumi.ComponentResource {
       { sid: "SearchIndexer", roleArn: indexer.role.arn, requests: searchRequests.indexer },
       { sid: "SearchAccess", roleArn: searchAccess.role.arn, requests: searchRequests.searchAccess },
     ]);
-
-    // Re-run whenever the roles or the role definitions (the handler's code) change. It needs
-    // the whole network in place: the security group rules that let it reach the domain are
-    // separate resources nothing else here waits for.
-    this.searchAccess = new aws.lambda.Invocation(`${name}-search-access-run`, {
-      functionName: searchAccess.name,
-      input: pulumi.jsonStringify({ endpoint: this.searchEndpoint, indexerRoleArns: [indexer.role.arn], readerRoleArns: [api.role.arn] }),
-      triggers: { code: createHash("sha256").update(bundleHandler(searchAccessHandlerEntry).code).digest("hex") },
-    }, { parent: this, dependsOn: [accessPolicy, securityApiPermission, searchAccess, this.network] });
+    // It needs the whole network in place: the security group rules that let it reach the
+    // domain are separate resources nothing else here waits for.
+    this.searchAccess = runSearchAccess(`${name}-search-access`, {
+      function: searchAccess,
+      domainArn,
+      endpoint: this.searchEndpoint,
+      requests: searchRequests.searchAccess,
+      indexerRoleArns: [indexer.role.arn],
+      readerRoleArns: [api.role.arn],
+      dependsOn: [accessPolicy, this.network],
+    }, this);
 
     this.streamConsumer = new StreamConsumer(`${name}-indexer-stream`, {
       function: indexer,
@@ -212,22 +157,7 @@ export class Orders extends pulumi.ComponentResource {
       startAfter: [this.searchAccess],
     }, { parent: this });
 
-    const integration = lambdaProxy(api, c.region);
-    const route = (method: ApiRoute["method"], path: string, extra: Partial<ApiRoute> = {}): ApiRoute =>
-      ({ path, method, authorization: "cognito", integration, invokes: api, ...extra });
-    this.routes = [
-      route("POST", "/orders", { bodySchema: { name: "CreateOrderRequest", schema: createOrderBodySchema }, requiredHeaders: ["Idempotency-Key"] }),
-      route("GET", "/orders", { optionalQuery: ["limit", "cursor"] }),
-      route("GET", "/orders/{orderId}"),
-      // The admin group only; the handler refuses anyone else with a 403.
-      route("PATCH", "/orders/{orderId}", { bodySchema: { name: "UpdateOrderStatusRequest", schema: updateOrderStatusBodySchema } }),
-      route("GET", "/orders/search", { optionalQuery: ["q", "status", "from", "to", "limit"] }),
-      // Any other method reaches the handler, which answers 405 with an Allow header.
-      route("ANY", "/orders"),
-      route("ANY", "/orders/{orderId}"),
-      route("ANY", "/orders/search"),
-    ];
-
+    this.routes = orderApiRoutes(api, c.region);
     this.monitoring = {
       functions: [api, searchAccess],
       streamConsumers: [indexer],
@@ -235,7 +165,6 @@ export class Orders extends pulumi.ComponentResource {
       tables: [orders, products, inventory, idempotency],
       searchDomains: [this.search.domain],
     };
-
     this.registerOutputs({
       ordersTable: orders.name,
       productsTable: products.name,

@@ -15,6 +15,7 @@ import { createServer as createTlsServer, Server as TlsServer } from "node:https
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { repoRoot } from "../components/lib/bundle";
+import { adminGroup } from "../handlers/shared/http";
 import type { SiteRuntimeConfig } from "../components/storefront";
 import { startDynamoDb, startKinesis, startS3, type Emulator } from "../testing/emulators";
 import { startTransactionalDynamo } from "../testing/dynamodb-transactions";
@@ -78,7 +79,7 @@ function demoUsers(file: string): { shopper: DemoUser; admin: DemoUser } {
   const password = () => `Local-${randomBytes(4).toString("hex")}-Pw1`;
   const users = {
     shopper: { email: "shopper@example.com", password: password(), groups: [] },
-    admin: { email: "admin@example.com", password: password(), groups: ["admin"] },
+    admin: { email: "admin@example.com", password: password(), groups: [adminGroup] },
   };
   fs.writeFileSync(file, JSON.stringify(users, null, 2), { mode: 0o600 });
   return users;

@@ -2,7 +2,10 @@
 // environment the component builds and the handler parses, the telemetry names, and the
 // public routes the Api serves and local mode mirrors.
 import * as z from "zod";
+import type { HandlerContract } from "../lib/environment";
+import type { RouteContracts } from "../shared/http";
 
+export const title = "Catalog";
 export const serviceName = "catalog";
 export const metricsNamespace = "Ecommerce/Catalog";
 
@@ -19,14 +22,16 @@ export const environmentSchema = z.object({
 });
 export type CatalogEnvironment = z.infer<typeof environmentSchema>;
 
+export const catalogContract = { title, serviceName, metricsNamespace, environmentSchema } satisfies HandlerContract<typeof environmentSchema>;
+
 /** Query parameters of GET /products: also the stage cache's key for it. */
 export const listProductsParameters = ["category", "sort", "order", "limit", "cursor"] as const;
 
 /** The routes, public (no sign-in) and cacheable. */
-export const catalogRoutes = [
-  { method: "GET", path: "/products", optionalQuery: [...listProductsParameters] },
-  { method: "GET", path: "/products/{sku}", optionalQuery: [] as string[] },
-] as const;
+export const catalogRoutes = {
+  listProducts: { method: "GET", path: "/products", authorization: "none", optionalQuery: listProductsParameters },
+  getProduct: { method: "GET", path: "/products/{sku}", authorization: "none", optionalQuery: [] },
+} as const satisfies RouteContracts;
 
 /**
  * What browsers and shared caches may do with a product answer: serve it for a minute, then

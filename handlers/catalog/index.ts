@@ -6,16 +6,11 @@ import { Tracer } from "@aws-lambda-powertools/tracer";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import * as z from "zod";
-import { environmentSchema } from "./contract";
+import { readEnvironment } from "../lib/environment";
+import { catalogContract } from "./contract";
 import { createCatalogApi } from "./router";
 
-const parsedEnvironment = environmentSchema.safeParse(process.env);
-if (!parsedEnvironment.success) {
-  // Fail the cold start with every problem named, rather than the first request with one.
-  throw new Error(`Catalog environment is invalid: ${z.prettifyError(parsedEnvironment.error)}`);
-}
-const env = parsedEnvironment.data;
+const env = readEnvironment(catalogContract);
 
 const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME });
 const metrics = new Metrics({ namespace: env.POWERTOOLS_METRICS_NAMESPACE, serviceName: env.POWERTOOLS_SERVICE_NAME });

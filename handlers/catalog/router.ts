@@ -6,7 +6,7 @@ import type { Metrics } from "@aws-lambda-powertools/metrics";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { badRequest, HttpError, zodDetails } from "../orders/errors";
 import { listProductsQuerySchema, skuSchema } from "../shared/product";
-import { catalogCacheControl, notFoundCacheControl } from "./contract";
+import { catalogCacheControl, catalogRoutes, notFoundCacheControl } from "./contract";
 import { listProducts } from "./listing";
 import { allProducts, type CatalogTables, oneProduct } from "./store";
 
@@ -39,13 +39,13 @@ function queryOf(event: APIGatewayProxyEvent): Record<string, string> {
 export function createCatalogApi(deps: CatalogDependencies) {
   async function route(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
     if (event.httpMethod !== "GET") throw new HttpError(405, `method ${event.httpMethod} is not allowed here`, [{ path: "method", message: "use GET" }], { Allow: "GET, OPTIONS" });
-    if (event.resource === "/products") {
+    if (event.resource === catalogRoutes.listProducts.path) {
       const parsed = listProductsQuerySchema.safeParse(queryOf(event));
       if (!parsed.success) throw badRequest("invalid product query", zodDetails(parsed.error));
       const page = listProducts(await allProducts(deps), parsed.data);
       return respond(200, page, catalogCacheControl, deps.allowedOrigin);
     }
-    if (event.resource === "/products/{sku}") {
+    if (event.resource === catalogRoutes.getProduct.path) {
       const sku = skuSchema.safeParse(event.pathParameters?.sku ?? "");
       if (!sku.success) throw badRequest("sku is malformed", zodDetails(sku.error, "sku"));
       const product = await oneProduct(deps, sku.data);

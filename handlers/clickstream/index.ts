@@ -9,13 +9,13 @@ import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from "aws-lambda";
 import { quarantineClientConfig, sinkClientConfig } from "./clients";
 import { clickstreamMetricNames } from "./counts";
-import { readEnvironment } from "./environment";
+import { readEnvironment } from "../lib/environment";
+import { clickstreamContract } from "./contract";
 import { processClickstreamBatch, type ClickstreamProcessorDeps } from "./process-batch";
 
-const environment = readEnvironment(process.env);
-// POWERTOOLS_SERVICE_NAME and POWERTOOLS_METRICS_NAMESPACE come from the environment.
-const logger = new Logger();
-const metrics = new Metrics();
+const environment = readEnvironment(clickstreamContract);
+const logger = new Logger({ serviceName: environment.POWERTOOLS_SERVICE_NAME });
+const metrics = new Metrics({ namespace: environment.POWERTOOLS_METRICS_NAMESPACE, serviceName: environment.POWERTOOLS_SERVICE_NAME });
 // One retry layer for the sinks: the core's (bounded, counted in metrics), not the SDK's on
 // top of it; every client gives up on a silent connection (clients.ts).
 const deps: ClickstreamProcessorDeps = {

@@ -1,10 +1,9 @@
 // Who is calling: the Cognito user pool authorizer has verified the token and put its
 // claims on the request context; the handler trusts only what that token says, never the body.
 import type { APIGatewayProxyEvent } from "aws-lambda";
+import { adminGroup } from "../shared/http";
 import { unauthorized } from "./errors";
 import { headerValues } from "./request";
-
-export const adminGroup = "admin";
 
 export interface Caller {
   /** The Cognito `sub`: the customerId of every order this caller creates or reads. */

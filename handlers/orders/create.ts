@@ -13,6 +13,7 @@ import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
+import { idempotencyKeyHeader } from "../shared/http";
 import { type CreateOrderRequest, createOrderRequestSchema, type Order } from "../shared/order";
 import type { Caller } from "./caller";
 import type { OrdersDependencies } from "./dependencies";
@@ -22,7 +23,6 @@ import { headerValues, jsonBody } from "./request";
 import { jsonResponse } from "./responses";
 import { cancelledByConflict, conflictBackoffMs, isTransactionCancelled, maxConflictRetries, reserveStock, stockShortages } from "./stock";
 
-export const idempotencyKeyHeader = "Idempotency-Key";
 /** A UUID fits; so does any client-generated token of 8-128 URL-safe characters. */
 const idempotencyKeyPattern = /^[A-Za-z0-9_.:-]{8,128}$/;
 

@@ -10,37 +10,12 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { Client } from "@opensearch-project/opensearch";
 import { AwsSigv4Signer } from "@opensearch-project/opensearch/aws";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import * as z from "zod";
+import { readEnvironment } from "../lib/environment";
+import { ordersContract } from "./contract";
 import { createOrdersApi } from "./router";
 import { searchAttempts, searchAttemptTimeoutMs } from "./search";
 
-export const environmentSchema = z.object({
-  AWS_REGION: z.string().min(1),
-  /** Orders table (key orderId, index byCustomer). */
-  ORDERS_TABLE: z.string().min(1),
-  /** Products table (key sku): the priced catalog. */
-  PRODUCTS_TABLE: z.string().min(1),
-  /** Inventory table (key sku): stock, reserved and returned in the order's transaction. */
-  INVENTORY_TABLE: z.string().min(1),
-  /** Powertools idempotency table (key id, TTL attribute expiration). */
-  IDEMPOTENCY_TABLE: z.string().min(1),
-  /** The OpenSearch domain's endpoint, https only (requests are SigV4-signed for "es"). */
-  OPENSEARCH_ENDPOINT: z.url({ protocol: /^https$/, error: "OPENSEARCH_ENDPOINT must be an https:// URL" }),
-  /** The storefront origin, sent as Access-Control-Allow-Origin. */
-  ALLOWED_ORIGIN: z.string().min(1),
-  /** How long an Idempotency-Key is remembered. */
-  IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 86400).default(86400),
-  POWERTOOLS_SERVICE_NAME: z.string().min(1).default("orders"),
-  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default("Ecommerce/Orders"),
-});
-export type Environment = z.infer<typeof environmentSchema>;
-
-const parsedEnvironment = environmentSchema.safeParse(process.env);
-if (!parsedEnvironment.success) {
-  // Fail the cold start with every problem named, rather than the first request with one.
-  throw new Error(`OrderProcessing environment is invalid: ${z.prettifyError(parsedEnvironment.error)}`);
-}
-const env = parsedEnvironment.data;
+const env = readEnvironment(ordersContract);
 
 const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME });
 const metrics = new Metrics({ namespace: env.POWERTOOLS_METRICS_NAMESPACE, serviceName: env.POWERTOOLS_SERVICE_NAME });

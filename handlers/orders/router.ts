@@ -3,8 +3,10 @@
 // method reaching this function, so a wrong method arrives here and is answered with 405.
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { corsAllowedHeaders, corsMaxAgeSeconds, routeTable } from "../shared/http";
 import { type Caller, callerOf } from "./caller";
-import { createOrderRoute, idempotencyKeyHeader } from "./create";
+import { orderRoutes } from "./contract";
+import { createOrderRoute } from "./create";
 import type { OrdersDependencies } from "./dependencies";
 import { HttpError } from "./errors";
 import { getOrderRoute } from "./get";
@@ -16,11 +18,13 @@ import { updateOrderStatusRoute } from "./status";
 type Route = (event: APIGatewayProxyEvent, caller: Caller, context: Context) => Promise<APIGatewayProxyResult>;
 
 export function createOrdersApi(deps: OrdersDependencies) {
-  const routes: Record<string, Record<string, Route>> = {
-    "/orders": { POST: createOrderRoute(deps), GET: listOrdersRoute(deps) },
-    "/orders/{orderId}": { GET: getOrderRoute(deps), PATCH: updateOrderStatusRoute(deps) },
-    "/orders/search": { GET: searchOrdersRoute(deps) },
-  };
+  const routes = routeTable<typeof orderRoutes, Route>(orderRoutes, {
+    createOrder: createOrderRoute(deps),
+    listMyOrders: listOrdersRoute(deps),
+    getOrder: getOrderRoute(deps),
+    updateOrderStatus: updateOrderStatusRoute(deps),
+    searchOrders: searchOrdersRoute(deps),
+  });
   const options = { allowedOrigin: deps.allowedOrigin };
 
   async function route(event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {
@@ -34,8 +38,8 @@ export function createOrdersApi(deps: OrdersDependencies) {
         headers: {
           "Access-Control-Allow-Origin": deps.allowedOrigin,
           "Access-Control-Allow-Methods": [...allowed, "OPTIONS"].join(", "),
-          "Access-Control-Allow-Headers": `Authorization, Content-Type, ${idempotencyKeyHeader}`,
-          "Access-Control-Max-Age": "600",
+          "Access-Control-Allow-Headers": corsAllowedHeaders.join(","),
+          "Access-Control-Max-Age": String(corsMaxAgeSeconds),
         },
         body: "",
       };

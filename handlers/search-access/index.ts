@@ -7,11 +7,14 @@ import { Client } from "@opensearch-project/opensearch";
 import { AwsSigv4Signer } from "@opensearch-project/opensearch/aws";
 import * as z from "zod";
 import type { Context } from "aws-lambda";
+import { readEnvironment } from "../lib/environment";
+import { searchAccessContract } from "./contract";
 import { isRetryableStatus, retryWithinBudget } from "./retry";
 import { accessRequestSchema, AppliedChange, applySearchAccess, SecurityApi } from "./security";
 
-const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? "search-access" });
-const region = z.string().min(1, { error: "AWS_REGION is required" }).parse(process.env.AWS_REGION);
+const env = readEnvironment(searchAccessContract);
+const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME });
+const region = env.AWS_REGION;
 
 /** Waits between attempts while the new domain is not ready (the last one repeats). */
 export const retryDelaysMs = [1_000, 2_000, 4_000, 8_000];

@@ -6,30 +6,14 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
-import * as z from "zod";
+import { readEnvironment } from "../lib/environment";
+import { searchIndexerContract } from "./contract";
 import { SqsDeadLetterQueue } from "./dead-letter";
 import { IndexBootstrap } from "./index-bootstrap";
 import { createSearchIndexer } from "./indexer";
 import { createSearchClient } from "./search-client";
 
-export const environmentSchema = z.object({
-  OPENSEARCH_ENDPOINT: z.url({ protocol: /^https$/, error: "OPENSEARCH_ENDPOINT must be the domain's https:// endpoint" }),
-  DEAD_LETTER_QUEUE_URL: z.url({ protocol: /^https$/, error: "DEAD_LETTER_QUEUE_URL must be an https:// SQS queue URL" }),
-  AWS_REGION: z.string().min(1, { error: "AWS_REGION is required" }),
-  POWERTOOLS_SERVICE_NAME: z.string().min(1).default("search-indexer"),
-  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default("Ecommerce/Search"),
-});
-export type Environment = z.infer<typeof environmentSchema>;
-
-export function readEnvironment(env: NodeJS.ProcessEnv): Environment {
-  const parsed = environmentSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new Error(`search-indexer environment is invalid: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-  }
-  return parsed.data;
-}
-
-const env = readEnvironment(process.env);
+const env = readEnvironment(searchIndexerContract);
 const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME });
 const metrics = new Metrics({ namespace: env.POWERTOOLS_METRICS_NAMESPACE, serviceName: env.POWERTOOLS_SERVICE_NAME });
 const client = createSearchClient({ node: env.OPENSEARCH_ENDPOINT, region: env.AWS_REGION, getCredentials: defaultProvider() });

@@ -1,3 +1,4 @@
+import { corsAllowedHeaders } from "../../handlers/shared/http";
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
 import { accessLogFormat, Api, ApiRoute, lambdaProxy } from "../../components/api";
@@ -66,6 +67,8 @@ describe("Api", () => {
     assert.equal(preflight["method.response.header.Access-Control-Allow-Methods"], "'POST,GET,OPTIONS'");
     assert.match(preflight["method.response.header.Access-Control-Allow-Headers"], /Authorization/);
     assert.match(preflight["method.response.header.Access-Control-Allow-Headers"], /Idempotency-Key/);
+    // The same headers the handlers' own preflight answers allow (the shared HTTP contract).
+    assert.deepEqual(preflight["method.response.header.Access-Control-Allow-Headers"].replace(/'/g, "").split(","), [...corsAllowedHeaders]);
   });
 
   it("API Gateway's own errors carry CORS headers and a JSON body; unknown paths are 404; status codes are strings", async () => {

@@ -4,7 +4,8 @@ import { strict as assert } from "node:assert";
 import { Api } from "../../components/api";
 import { Catalog } from "../../components/catalog";
 import { Orders } from "../../components/orders";
-import { catalogRoutes } from "../../handlers/catalog/contract";
+import { catalogContract, catalogRoutes } from "../../handlers/catalog/contract";
+import { readEnvironment } from "../../handlers/lib/environment";
 import { accountId, RecordingMocks, testRegion } from "../../testing/mocks";
 import { runComponents } from "../../testing/program";
 
@@ -54,9 +55,11 @@ describe("Catalog component", () => {
           PRODUCTS_TABLE: table("products").name,
           INVENTORY_TABLE: table("inventory").name,
           ALLOWED_ORIGIN: origin,
-          POWERTOOLS_SERVICE_NAME: "catalog",
-          POWERTOOLS_METRICS_NAMESPACE: "Ecommerce/Catalog",
+          POWERTOOLS_SERVICE_NAME: catalogContract.serviceName,
+          POWERTOOLS_METRICS_NAMESPACE: catalogContract.metricsNamespace,
         });
+        // The handler's own schema accepts exactly what is deployed (no variable it does not read).
+        readEnvironment({ ...catalogContract, environmentSchema: catalogContract.environmentSchema.strict() }, { AWS_REGION: testRegion, ...fn.environment.variables });
       });
 
       it("may Scan and GetItem the products and inventory tables, and nothing else", () => {
@@ -74,7 +77,7 @@ describe("Catalog component", () => {
         const paths = openApi().paths;
         assert.equal(paths["/products"].get.security, undefined);
         assert.equal(paths["/products/{sku}"].get.security, undefined);
-        assert.deepEqual(paths["/products"].get.parameters.map((p: any) => [p.name, p.in, p.required]), catalogRoutes[0].optionalQuery.map((q) => [q, "query", false]));
+        assert.deepEqual(paths["/products"].get.parameters.map((p: any) => [p.name, p.in, p.required]), catalogRoutes.listProducts.optionalQuery.map((q) => [q, "query", false]));
         assert.deepEqual(paths["/products/{sku}"].get.parameters, [{ name: "sku", in: "path", required: true, schema: { type: "string" } }]);
         const fnArn = mocks.named(T.fn, "catalog-api").state.arn;
         for (const p of ["/products", "/products/{sku}"]) assert.ok(paths[p].get["x-amazon-apigateway-integration"].uri.includes(fnArn), p);
@@ -88,7 +91,7 @@ describe("Catalog component", () => {
         it("prod: the stage cache serves both routes for apiCacheSeconds (300 s), keyed by every parameter", () => {
           assert.equal(mocks.named(T.stage, "api-stage").inputs.cacheClusterEnabled, true);
           const paths = openApi().paths;
-          assert.deepEqual(paths["/products"].get["x-amazon-apigateway-integration"].cacheKeyParameters, catalogRoutes[0].optionalQuery.map((q) => `method.request.querystring.${q}`));
+          assert.deepEqual(paths["/products"].get["x-amazon-apigateway-integration"].cacheKeyParameters, catalogRoutes.listProducts.optionalQuery.map((q) => `method.request.querystring.${q}`));
           assert.deepEqual(paths["/products/{sku}"].get["x-amazon-apigateway-integration"].cacheKeyParameters, ["method.request.path.sku"]);
           for (const name of ["api-cache-products-GET", "api-cache-products-sku-GET"]) {
             const settings = mocks.named(T.settings, name).inputs.settings;

@@ -6,6 +6,8 @@ import { gatewayModel } from "../../components/lib/api-model";
 import { Ingestion, lakeErrorsPrefix, lakeEventsPrefix } from "../../components/ingestion";
 import { keyAdministrationActions } from "../../components/lib/iam";
 import { interactionsSchema } from "../../components/ingestion-personalize";
+import { clickstreamContract } from "../../handlers/clickstream/contract";
+import { readEnvironment } from "../../handlers/lib/environment";
 import { accountId, RecordingMocks, testRegion } from "../../testing/mocks";
 import { allowedActions, list, statements } from "./policy-json";
 import { runComponents } from "../../testing/program";
@@ -457,9 +459,15 @@ describe("Ingestion: ClickstreamProcessor", () => {
         LAKE_BUCKET: mocks.named(Types.bucket, "ingestion-lake").state.bucket,
         QUARANTINE_PREFIX: "quarantine/",
         PERSONALIZE_CONCURRENCY: "8",
-        POWERTOOLS_SERVICE_NAME: "clickstream-processor",
-        POWERTOOLS_METRICS_NAMESPACE: "Ecommerce/Clickstream",
+        POWERTOOLS_SERVICE_NAME: clickstreamContract.serviceName,
+        POWERTOOLS_METRICS_NAMESPACE: clickstreamContract.metricsNamespace,
       });
+      // The handler's own schema accepts exactly what is deployed (no variable it does not read).
+      const strict = { ...clickstreamContract, environmentSchema: clickstreamContract.environmentSchema.strict() };
+      const parsed = readEnvironment(strict, fn.inputs.environment.variables);
+      assert.equal(parsed.QUARANTINE_PREFIX, "quarantine/");
+      assert.equal(parsed.PERSONALIZE_CONCURRENCY, 8);
+      assert.equal(parsed.PERSONALIZE_TRACKING_ID, undefined);
     }
   });
 

@@ -9,6 +9,10 @@ import { Orders } from "../../components/orders";
 import { searchLogTypes } from "../../components/orders-search-domain";
 import { maxLinesPerOrder, maxQuantityPerLine } from "../../handlers/shared/order";
 import { idempotencyTableKeys, inventoryTableKeys, ordersTableKeys, productsTableKeys, pulumiTableKeyArgs } from "../../handlers/shared/tables";
+import { readEnvironment } from "../../handlers/lib/environment";
+import { ordersContract } from "../../handlers/orders/contract";
+import { searchAccessContract } from "../../handlers/search-access/contract";
+import { searchIndexerContract } from "../../handlers/search-indexer/contract";
 import { accountId, RecordingMocks, testRegion } from "../../testing/mocks";
 import { runComponents } from "../../testing/program";
 
@@ -306,6 +310,9 @@ describe("Orders component", () => {
 
       describe("functions", () => {
         const fn = (name: string) => inputs(T.fn, `orders-${name}`);
+        /** The deployed variables, parsed by the handler's own schema: no variable it does not read. */
+        const parsedEnvironment = <C extends Parameters<typeof readEnvironment>[0]>(contract: C, variables: Record<string, string>) =>
+          readEnvironment({ ...contract, environmentSchema: contract.environmentSchema.strict() }, { AWS_REGION: testRegion, ...variables });
         const policiesOf = (name: string) => mocks.ofType(T.rolePolicy).filter((p) => p.inputs.role === idOf(T.role, `orders-${name}-role`)).map((p) => p.inputs.policy as string);
 
         it("all three run in the private subnets with the Lambda security group only", () => {
@@ -319,6 +326,14 @@ describe("Orders component", () => {
           }
         });
 
+        it("SearchAccess gets its telemetry names, which its handler's schema accepts", () => {
+          assert.deepEqual(fn("search-access").environment.variables, {
+            POWERTOOLS_SERVICE_NAME: searchAccessContract.serviceName,
+            POWERTOOLS_METRICS_NAMESPACE: searchAccessContract.metricsNamespace,
+          });
+          parsedEnvironment(searchAccessContract, fn("search-access").environment.variables);
+        });
+
         it("OrderProcessing gets its tables, the search endpoint, the origin and telemetry names", () => {
           assert.deepEqual(fn("api").environment.variables, {
             ORDERS_TABLE: state(T.table, "orders-tables-orders").name,
@@ -328,9 +343,11 @@ describe("Orders component", () => {
             OPENSEARCH_ENDPOINT: `https://${state(T.domain, "orders-search").endpoint}`,
             ALLOWED_ORIGIN: origin,
             IDEMPOTENCY_TTL_SECONDS: "86400",
-            POWERTOOLS_SERVICE_NAME: "orders-api",
-            POWERTOOLS_METRICS_NAMESPACE: "Ecommerce/Orders",
+            POWERTOOLS_SERVICE_NAME: ordersContract.serviceName,
+            POWERTOOLS_METRICS_NAMESPACE: ordersContract.metricsNamespace,
           });
+          assert.equal(ordersContract.serviceName, "orders-api", "the deployed service name, which the handler also defaults to");
+          assert.equal(parsedEnvironment(ordersContract, fn("api").environment.variables).IDEMPOTENCY_TTL_SECONDS, 86400);
           assert.equal(fn("api").memorySize, prod ? 1024 : 512);
           assert.equal(fn("api").timeout, 10);
         });
@@ -356,9 +373,10 @@ describe("Orders component", () => {
           assert.deepEqual(fn("indexer").environment.variables, {
             OPENSEARCH_ENDPOINT: `https://${state(T.domain, "orders-search").endpoint}`,
             DEAD_LETTER_QUEUE_URL: state(T.queue, "orders-indexer-dlq").url,
-            POWERTOOLS_SERVICE_NAME: "search-indexer",
-            POWERTOOLS_METRICS_NAMESPACE: "Ecommerce/Search",
+            POWERTOOLS_SERVICE_NAME: searchIndexerContract.serviceName,
+            POWERTOOLS_METRICS_NAMESPACE: searchIndexerContract.metricsNamespace,
           });
+          parsedEnvironment(searchIndexerContract, fn("indexer").environment.variables);
           const g = grants(...policiesOf("indexer"));
           for (const action of Object.keys(g)) if (/^(logs|xray|ec2):/.test(action)) delete g[action];
           const dlq = arnOf(T.queue, "orders-indexer-dlq");

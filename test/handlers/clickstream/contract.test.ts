@@ -3,7 +3,8 @@
 // model's agreement with the zod schema, the environment, and the sinks' call shapes.
 import { strict as assert } from "node:assert";
 import * as z from "zod";
-import { readEnvironment } from "../../../handlers/clickstream/environment";
+import { clickstreamContract, metricsNamespace, serviceName } from "../../../handlers/clickstream/contract";
+import { readEnvironment as readContractEnvironment } from "../../../handlers/lib/environment";
 import { firehoseChunks, maxFirehoseBytesPerCall } from "../../../handlers/clickstream/firehose-sink";
 import { personalizeCalls } from "../../../handlers/clickstream/personalize-sink";
 import { validateEvent } from "../../../handlers/clickstream/validate-event";
@@ -176,6 +177,7 @@ describe("clickstream event contract", () => {
 });
 
 describe("clickstream processor environment", () => {
+  const readEnvironment = (env: Record<string, string>) => readContractEnvironment(clickstreamContract, env);
   it("applies defaults and treats a blank tracking id as Personalize disabled", () => {
     const env = readEnvironment({ FIREHOSE_STREAM_NAME: "lake", LAKE_BUCKET: "bucket", PERSONALIZE_TRACKING_ID: "  " });
     assert.deepEqual(env, {
@@ -184,6 +186,8 @@ describe("clickstream processor environment", () => {
       QUARANTINE_PREFIX: "quarantine/",
       PERSONALIZE_TRACKING_ID: undefined,
       PERSONALIZE_CONCURRENCY: 8,
+      POWERTOOLS_SERVICE_NAME: serviceName,
+      POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
     });
     const custom = readEnvironment({ FIREHOSE_STREAM_NAME: "l", LAKE_BUCKET: "b", QUARANTINE_PREFIX: "bad", PERSONALIZE_TRACKING_ID: "t-1", PERSONALIZE_CONCURRENCY: "3" });
     assert.equal(custom.QUARANTINE_PREFIX, "bad/");
@@ -197,7 +201,8 @@ describe("clickstream processor environment", () => {
       (error: Error) =>
         /FIREHOSE_STREAM_NAME \(the lake's delivery stream\) is required/.test(error.message) &&
         /LAKE_BUCKET \(the lake bucket, for the quarantine\) is required/.test(error.message) &&
-        /PERSONALIZE_CONCURRENCY must be 1 to 64/.test(error.message),
+        /PERSONALIZE_CONCURRENCY must be 1 to 64/.test(error.message) &&
+        /^ClickstreamProcessor environment is invalid: /.test(error.message),
     );
   });
 });

@@ -14,6 +14,7 @@ import { clientConfig, type Emulator, testCredentials, testRegion } from "../../
 import { createOrderEvent, lambdaContext } from "../../../testing/orders-events";
 import { createOrderTables, startTransactionalDynamoDb, tables } from "../../../testing/orders-fixture";
 
+import { serviceName } from "../../handlers/orders/contract";
 const entry = "handlers/orders/index.ts";
 /** Measured at ~615 KB (OpenSearch client ~250 KB, X-Ray SDK ~100 KB, zod ~95 KB); SDK v3 excluded. */
 const bundleBudgetBytes = 700_000;
@@ -79,7 +80,7 @@ describe("orders: bundle", () => {
       OPENSEARCH_ENDPOINT: "https://search.example.invalid",
       ALLOWED_ORIGIN: "https://shop.example.com",
       POWERTOOLS_METRICS_NAMESPACE: "Ecommerce/Orders",
-      POWERTOOLS_SERVICE_NAME: "orders",
+      POWERTOOLS_SERVICE_NAME: serviceName,
     });
 
     before(async () => {
@@ -105,7 +106,7 @@ describe("orders: bundle", () => {
       assert.ok(emf, `no EMF line in:\n${stdout}`);
       assert.equal(emf._aws.CloudWatchMetrics[0].Namespace, "Ecommerce/Orders");
       assert.equal(emf.OrderCreated, 1);
-      assert.equal(emf.service, "orders");
+      assert.equal(emf.service, serviceName, "the contract's service name, the same the component deploys");
     });
 
     it("refuses to start with an invalid environment, naming every problem", async () => {

@@ -1,5 +1,6 @@
 // Routing by API Gateway resource + method: unknown routes, wrong methods, missing claims,
 // CORS preflight, and the JSON error shape every failure shares.
+import { corsAllowedHeaders } from "../../handlers/shared/http";
 import { strict as assert } from "node:assert";
 import { callerOf, parseGroups } from "../../../handlers/orders/caller";
 import { ordersEvent } from "../../../testing/orders-events";
@@ -74,6 +75,8 @@ describe("orders: routing", () => {
     assert.equal(response.headers?.["Access-Control-Allow-Origin"], allowedOrigin);
     assert.equal(response.headers?.["Access-Control-Allow-Methods"], "POST, GET, OPTIONS");
     assert.match(String(response.headers?.["Access-Control-Allow-Headers"]), /Idempotency-Key/);
+    // The same headers the Api's own preflight allows (test/infra/api.test.ts checks that side).
+    assert.deepEqual(String(response.headers?.["Access-Control-Allow-Headers"]).split(","), [...corsAllowedHeaders]);
   });
 
   it("answers an unexpected failure with a 500 that names the request id, not the cause", async () => {

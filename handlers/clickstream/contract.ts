@@ -1,7 +1,19 @@
-// The ClickstreamProcessor's environment, validated once at cold start so a misconfigured
-// function fails at once with a message naming the variable, not on the first record.
+// The seam between the Ingestion component and the ClickstreamProcessor (no SDK or Pulumi
+// imports): the environment the component builds and the handler parses, and the telemetry
+// names. Defaults are spelled here only: the component deploys these values, the handler
+// falls back to them.
 // Namespace import: lets esbuild tree-shake zod (the `{ z }` form bundles all of it, ~450 KB).
 import * as z from "zod";
+import type { HandlerContract } from "../lib/environment";
+
+export const title = "ClickstreamProcessor";
+export const serviceName = "clickstream-processor";
+export const metricsNamespace = "Ecommerce/Clickstream";
+
+/** Where the processor keeps invalid events, with the reason (in the lake bucket). */
+export const quarantinePrefix = "quarantine/";
+/** Personalize PutEvents calls in flight per invocation (1,000 calls/s per dataset group). */
+export const personalizeConcurrency = 8;
 
 const required = (name: string, what: string) => `${name} (${what}) is required`;
 
@@ -10,7 +22,7 @@ export const environmentSchema = z.object({
   LAKE_BUCKET: z.string({ error: required("LAKE_BUCKET", "the lake bucket, for the quarantine") }).min(1, { error: required("LAKE_BUCKET", "the lake bucket, for the quarantine") }),
   QUARANTINE_PREFIX: z
     .string()
-    .default("quarantine/")
+    .default(quarantinePrefix)
     .transform((prefix) => (prefix === "" || prefix.endsWith("/") ? prefix : `${prefix}/`)),
   // Absent or blank: Personalize is disabled.
   PERSONALIZE_TRACKING_ID: z
@@ -22,14 +34,10 @@ export const environmentSchema = z.object({
     .int({ error: "PERSONALIZE_CONCURRENCY must be a whole number" })
     .min(1, { error: "PERSONALIZE_CONCURRENCY must be 1 to 64" })
     .max(64, { error: "PERSONALIZE_CONCURRENCY must be 1 to 64" })
-    .default(8),
+    .default(personalizeConcurrency),
+  POWERTOOLS_SERVICE_NAME: z.string().min(1).default(serviceName),
+  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default(metricsNamespace),
 });
 export type ClickstreamEnvironment = z.infer<typeof environmentSchema>;
 
-export function readEnvironment(env: NodeJS.ProcessEnv): ClickstreamEnvironment {
-  const parsed = environmentSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new Error(`ClickstreamProcessor environment is invalid: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-  }
-  return parsed.data;
-}
+export const clickstreamContract = { title, serviceName, metricsNamespace, environmentSchema } satisfies HandlerContract<typeof environmentSchema>;

@@ -1,0 +1,100 @@
+// The two Lambdas of the order path, each built from its handler's contract: OrderProcessing
+// (the /orders routes) and the SearchIndexer (the orders stream → OpenSearch). Both run in the
+// VPC, children of the Orders component.
+import * as pulumi from "@pulumi/pulumi";
+import { ordersContract } from "../handlers/orders/contract";
+import { searchIndexerContract } from "../handlers/search-indexer/contract";
+import { ordersByCustomerIndex } from "../handlers/shared/tables";
+import type { OrdersConfig } from "./orders";
+import type { OrderTables } from "./orders-tables";
+import type { DeadLetterQueue } from "./lib/dead-letter-queue";
+import { environmentFor } from "./lib/environment";
+import { BundledFunction } from "./lib/function";
+import { PolicyStatement, searchHttpStatements, SearchRequests } from "./lib/iam";
+
+export const orderHandlerEntry = "handlers/orders/index.ts";
+export const indexerHandlerEntry = "handlers/search-indexer/index.ts";
+// The indexer has no config keys of its own: a 500-record _bulk with per-item retries fits in 60 s.
+export const indexerMemoryMb = 512;
+export const indexerTimeoutSeconds = 60;
+
+type Vpc = { subnetIds: pulumi.Input<pulumi.Input<string>[]>; securityGroupIds: pulumi.Input<pulumi.Input<string>[]> };
+
+/**
+ * Exactly what the order handler calls: on orders, the conditional Put (create) and Update
+ * (status change) inside TransactWriteItems, which IAM authorises per action, and GetItem;
+ * Query on the customer index; BatchGetItem/GetItem on the catalog; UpdateItem on the
+ * inventory (stock taken and given back in the same transactions); idempotency records.
+ */
+export function orderTableStatements(tables: OrderTables): PolicyStatement[] {
+  const { orders, products, inventory, idempotency } = tables;
+  return [
+    { Sid: "CreateReadAndUpdateOrders", Action: ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem"], Resource: orders.arn },
+    { Sid: "ListCustomerOrders", Action: "dynamodb:Query", Resource: pulumi.interpolate`${orders.arn}/index/${ordersByCustomerIndex}` },
+    { Sid: "PriceFromCatalog", Action: "dynamodb:BatchGetItem", Resource: products.arn },
+    { Sid: "ReserveAndReturnStock", Action: "dynamodb:UpdateItem", Resource: inventory.arn },
+    { Sid: "IdempotencyRecords", Action: ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], Resource: idempotency.arn },
+  ];
+}
+
+export interface OrderProcessingArgs {
+  config: Pick<OrdersConfig, "orderMemoryMb" | "orderTimeoutSeconds" | "logRetentionDays" | "idempotencyTtlSeconds">;
+  tables: OrderTables;
+  searchEndpoint: pulumi.Input<string>;
+  domainArn: pulumi.Input<string>;
+  searchRequests: SearchRequests;
+  allowedOrigin: pulumi.Input<string>;
+  vpc: Vpc;
+}
+
+export function createOrderProcessing(name: string, args: OrderProcessingArgs, parent: pulumi.Resource): BundledFunction {
+  const c = args.config;
+  const { orders, products, inventory, idempotency } = args.tables;
+  return new BundledFunction(name, {
+    entry: orderHandlerEntry,
+    description: "Orders API: create (idempotent, priced from the catalog, stock reserved), get, list mine, search, status change (admin)",
+    memoryMb: c.orderMemoryMb,
+    timeoutSeconds: c.orderTimeoutSeconds,
+    logRetentionDays: c.logRetentionDays,
+    environment: environmentFor(ordersContract, {
+      ORDERS_TABLE: orders.name,
+      PRODUCTS_TABLE: products.name,
+      INVENTORY_TABLE: inventory.name,
+      IDEMPOTENCY_TABLE: idempotency.name,
+      OPENSEARCH_ENDPOINT: args.searchEndpoint,
+      ALLOWED_ORIGIN: args.allowedOrigin,
+      IDEMPOTENCY_TTL_SECONDS: String(c.idempotencyTtlSeconds),
+    }),
+    policyStatements: [...orderTableStatements(args.tables), ...searchHttpStatements("SearchOrders", args.domainArn, args.searchRequests)],
+    vpc: args.vpc,
+  }, { parent });
+}
+
+export interface SearchIndexerArgs {
+  logRetentionDays: number;
+  searchEndpoint: pulumi.Input<string>;
+  domainArn: pulumi.Input<string>;
+  searchRequests: SearchRequests;
+  deadLetterQueue: DeadLetterQueue;
+  vpc: Vpc;
+}
+
+export function createSearchIndexer(name: string, args: SearchIndexerArgs, parent: pulumi.Resource): BundledFunction {
+  return new BundledFunction(name, {
+    entry: indexerHandlerEntry,
+    description: "Orders table stream to the OpenSearch orders index (_bulk, external versions)",
+    memoryMb: indexerMemoryMb,
+    timeoutSeconds: indexerTimeoutSeconds,
+    logRetentionDays: args.logRetentionDays,
+    environment: environmentFor(searchIndexerContract, {
+      OPENSEARCH_ENDPOINT: args.searchEndpoint,
+      DEAD_LETTER_QUEUE_URL: args.deadLetterQueue.url,
+    }),
+    policyStatements: [
+      ...searchHttpStatements("IndexOrders", args.domainArn, args.searchRequests),
+      // Documents the mapping refuses are sent here by the handler itself.
+      { Sid: "DeadLetterUnindexable", Action: "sqs:SendMessage", Resource: args.deadLetterQueue.arn },
+    ],
+    vpc: args.vpc,
+  }, { parent });
+}
