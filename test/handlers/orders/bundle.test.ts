@@ -14,7 +14,7 @@ import { clientConfig, type Emulator, testCredentials, testRegion } from "../../
 import { createOrderEvent, lambdaContext } from "../../../testing/orders-events";
 import { createOrderTables, startTransactionalDynamoDb, tables } from "../../../testing/orders-fixture";
 
-import { serviceName } from "../../handlers/orders/contract";
+import { serviceName } from "../../../handlers/orders/contract";
 const entry = "handlers/orders/index.ts";
 /** Measured at ~615 KB (OpenSearch client ~250 KB, X-Ray SDK ~100 KB, zod ~95 KB); SDK v3 excluded. */
 const bundleBudgetBytes = 700_000;

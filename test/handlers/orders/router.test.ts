@@ -1,6 +1,6 @@
 // Routing by API Gateway resource + method: unknown routes, wrong methods, missing claims,
 // CORS preflight, and the JSON error shape every failure shares.
-import { corsAllowedHeaders } from "../../handlers/shared/http";
+import { corsAllowedHeaders } from "../../../handlers/shared/http";
 import { strict as assert } from "node:assert";
 import { callerOf, parseGroups } from "../../../handlers/orders/caller";
 import { ordersEvent } from "../../../testing/orders-events";
