@@ -89,6 +89,16 @@ export function mockJson(body: Record<string, unknown>, allowedOrigin: pulumi.In
 
 const corsAllowHeaders = "Content-Type,Authorization,Idempotency-Key,X-Amz-Date,X-Amz-Security-Token";
 
+/** Seconds a client waits after API Gateway's own 429s (THROTTLED, QUOTA_EXCEEDED). */
+export const throttledRetryAfterSeconds = 1;
+export const quotaRetryAfterSeconds = 3600;
+
+/** Gateway-response parameters sending a static Retry-After the browser may read. */
+const retryAfter = (seconds: number) => ({
+  "gatewayresponse.header.Retry-After": `'${seconds}'`,
+  "gatewayresponse.header.Access-Control-Expose-Headers": "'Retry-After'",
+});
+
 /**
  * API Gateway's own error responses (401, 403, 404, 413, 429, 5xx...), with CORS headers and
  * JSON bodies. A gateway-response template is NOT run by VTL: API Gateway only substitutes
@@ -118,6 +128,12 @@ export function gatewayResponses(origin: string): Record<string, { statusCode?: 
       responseParameters,
       responseTemplates: json('{"error":"Request body too large: API Gateway accepts at most 10 MB per request","type":"$context.error.responseType","requestId":"$context.requestId"}'),
     },
+    // API Gateway's own 429s (stage or route throttle; a usage plan's quota) say nothing about
+    // when to come back: a static Retry-After does, exposed to the storefront's scripts (it is
+    // not a CORS-safelisted response header). The throttle refills its bucket every second; a
+    // quota lasts its period (day, week or month), so the client is told to wait a while.
+    THROTTLED: { statusCode: "429", responseParameters: { ...responseParameters, ...retryAfter(throttledRetryAfterSeconds) }, responseTemplates: errorBody },
+    QUOTA_EXCEEDED: { statusCode: "429", responseParameters: { ...responseParameters, ...retryAfter(quotaRetryAfterSeconds) }, responseTemplates: errorBody },
     // API Gateway says "Missing Authentication Token" for paths it does not know.
     MISSING_AUTHENTICATION_TOKEN: {
       statusCode: "404",

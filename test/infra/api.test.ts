@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
-import { accessLogFormat, Api, ApiRoute, lambdaProxy } from "../../components/api";
+import { accessLogFormat, Api, ApiRoute, lambdaProxy, quotaRetryAfterSeconds, throttledRetryAfterSeconds } from "../../components/api";
 import { BundledFunction } from "../../components/lib/function";
 import { accountId } from "../../testing/mocks";
 import { runComponents } from "../../testing/program";
@@ -77,6 +77,20 @@ describe("Api", () => {
     for (const [type, response] of Object.entries<any>(responses)) {
       if (response.statusCode !== undefined) assert.equal(typeof response.statusCode, "string", `${type}.statusCode`);
     }
+  });
+
+  it("API Gateway's own 429s (THROTTLED, QUOTA_EXCEEDED) send a static Retry-After the storefront's scripts may read", async () => {
+    const responses = documentOf(await run("dev"))["x-amazon-apigateway-gateway-responses"];
+    for (const [type, seconds] of [["THROTTLED", throttledRetryAfterSeconds], ["QUOTA_EXCEEDED", quotaRetryAfterSeconds]] as const) {
+      const parameters = responses[type].responseParameters;
+      assert.equal(responses[type].statusCode, "429", type);
+      assert.equal(parameters["gatewayresponse.header.Retry-After"], `'${seconds}'`, type);
+      assert.match(parameters["gatewayresponse.header.Retry-After"], /^'\d+'$/, `${type}: a static value is quoted, whole seconds`);
+      // Retry-After is not a CORS-safelisted response header: without this, fetch() cannot see it.
+      assert.equal(parameters["gatewayresponse.header.Access-Control-Expose-Headers"], "'Retry-After'", type);
+      assert.equal(parameters["gatewayresponse.header.Access-Control-Allow-Origin"], `'${origin}'`, type);
+    }
+    assert.equal(throttledRetryAfterSeconds, 1, "the throttle's token bucket refills every second");
   });
 
   describe("gateway-response templates, rendered as API Gateway does (substitution only, no VTL)", () => {
