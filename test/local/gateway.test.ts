@@ -62,7 +62,7 @@ describe("local API gateway (dev stack document)", function () {
 
   before(async () => {
     const run = await runProgram("dev");
-    document = run.mocks.named("aws:apigateway/restApi:RestApi", "api-rest").inputs.body;
+    document = run.mocks.named("aws:apigateway/restApiPut:RestApiPut", "api-definition").inputs.body;
     streamName = run.outputs.clickstreamStream as string;
     poolKeys = await signingKeys("pool-key");
     otherKeys = await signingKeys("pool-key");
