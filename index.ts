@@ -2,6 +2,7 @@
 // what operators and the storefront need. `pulumi up` per stack (dev, prod).
 import * as aws from "@pulumi/aws";
 import * as awsNative from "@pulumi/aws-native";
+import * as pulumi from "@pulumi/pulumi";
 import { Analytics } from "./components/analytics";
 import { Api } from "./components/api";
 import { Auth } from "./components/auth";
@@ -28,7 +29,10 @@ const awsNativeProvider = new awsNative.Provider("aws-native", {
 });
 const opts = { providers: [awsProvider, awsNativeProvider] };
 
-const storefront = new Storefront("storefront", { config }, opts);
+// The storefront's CSP names the API's origin, and the API's CORS origin is the storefront's
+// domain: the API's id comes first (the Api puts its definition after), handed back here.
+const [apiOrigin, resolveApiOrigin] = pulumi.deferredOutput<string>();
+const storefront = new Storefront("storefront", { config, apiOrigin }, opts);
 const auth = new Auth("auth", { config, storefrontUrl: storefront.url }, opts);
 const ingestion = new Ingestion("ingestion", { config, allowedOrigin: storefront.url }, opts);
 const orders = new Orders("orders", { config, allowedOrigin: storefront.url }, opts);
@@ -45,6 +49,7 @@ const api = new Api("api", {
   allowedOrigin: storefront.url,
   routes: [...ingestion.routes, ...catalog.routes, ...orders.routes],
 }, opts);
+resolveApiOrigin(api.origin);
 
 // Athena over the lake: tables, the workgroup with the named queries, the analyst policy.
 const analytics = new Analytics("analytics", {

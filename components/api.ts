@@ -12,7 +12,8 @@ import { BundledFunction } from "./lib/function";
 import { apiGatewayTrustPolicy, callerContext } from "./lib/iam";
 import { MonitoringTargets } from "./lib/monitoring-targets";
 
-export type ApiConfig = Pick<PlatformConfig, "stage" | "region" | "logRetentionDays" | "apiRateLimit" | "apiBurstLimit" | "apiAccountSettings">;
+export type ApiConfig = Pick<PlatformConfig, "stage" | "region" | "logRetentionDays" | "apiRateLimit" | "apiBurstLimit" | "apiAccountSettings"> &
+  Partial<Pick<PlatformConfig, "apiDomainName" | "apiHostedZoneId">>;
 
 export type { HttpMethod };
 
@@ -113,6 +114,16 @@ export function contractRoute(
 
 const corsAllowHeaders = corsAllowedHeaders.join(",");
 
+/** Seconds a client waits after API Gateway's own 429s (THROTTLED, QUOTA_EXCEEDED). */
+export const throttledRetryAfterSeconds = 1;
+export const quotaRetryAfterSeconds = 3600;
+
+/** Gateway-response parameters sending a static Retry-After the browser may read. */
+const retryAfter = (seconds: number) => ({
+  "gatewayresponse.header.Retry-After": `'${seconds}'`,
+  "gatewayresponse.header.Access-Control-Expose-Headers": "'Retry-After'",
+});
+
 /**
  * API Gateway's own error responses (401, 403, 404, 413, 429, 5xx...), with CORS headers and
  * JSON bodies. A gateway-response template is NOT run by VTL: API Gateway only substitutes
@@ -142,6 +153,12 @@ export function gatewayResponses(origin: string): Record<string, { statusCode?: 
       responseParameters,
       responseTemplates: json('{"error":"Request body too large: API Gateway accepts at most 10 MB per request","type":"$context.error.responseType","requestId":"$context.requestId"}'),
     },
+    // API Gateway's own 429s (stage or route throttle; a usage plan's quota) say nothing about
+    // when to come back: a static Retry-After does, exposed to the storefront's scripts (it is
+    // not a CORS-safelisted response header). The throttle refills its bucket every second; a
+    // quota lasts its period (day, week or month), so the client is told to wait a while.
+    THROTTLED: { statusCode: "429", responseParameters: { ...responseParameters, ...retryAfter(throttledRetryAfterSeconds) }, responseTemplates: errorBody },
+    QUOTA_EXCEEDED: { statusCode: "429", responseParameters: { ...responseParameters, ...retryAfter(quotaRetryAfterSeconds) }, responseTemplates: errorBody },
     // API Gateway says "Missing Authentication Token" for paths it does not know.
     MISSING_AUTHENTICATION_TOKEN: {
       statusCode: "404",
@@ -193,8 +210,14 @@ const isCached = (route: Pick<ApiRoute, "cacheTtlSeconds">) => (route.cacheTtlSe
 /** The stage cache's size in GB: the smallest there is; the cached answers (the catalog) are small. */
 export const cacheClusterSizeGb = "0.5";
 
+/** The https origin of a REST API's default endpoint (China's regions are under amazonaws.com.cn). */
+export function executeApiOrigin(restApiId: pulumi.Input<string>, region: string): pulumi.Output<string> {
+  const dnsSuffix = region.startsWith("cn-") ? "amazonaws.com.cn" : "amazonaws.com";
+  return pulumi.interpolate`https://${restApiId}.execute-api.${region}.${dnsSuffix}`;
+}
+
 /** The OpenAPI 3 document of the whole API, with API Gateway's extensions. */
-export function openApiDocument(title: string, routes: ResolvedRoute[], userPoolArn: string, origin: string): Record<string, unknown> {
+export function openApiDocument(title: string, routes: ResolvedRoute[], userPoolArn: string, origin: string, description?: string): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   const schemas: Record<string, unknown> = {};
   for (const route of routes) {
@@ -230,7 +253,8 @@ export function openApiDocument(title: string, routes: ResolvedRoute[], userPool
   }
   return {
     openapi: "3.0.1",
-    info: { title, version: "1.0" },
+    // The import (overwrite) takes the API's name and description from here.
+    info: { title, ...(description ? { description } : {}), version: "1.0" },
     paths,
     components: {
       schemas,
@@ -296,6 +320,10 @@ export const accessLogFormat = {
 
 export class Api extends pulumi.ComponentResource {
   public readonly restApi: aws.apigateway.RestApi;
+  /** The API's definition: the OpenAPI document put into restApi. */
+  public readonly definition: aws.apigateway.RestApiPut;
+  /** https://<id>.execute-api.<region>.<dns suffix>: the origin the storefront calls (its CSP names it). */
+  public readonly origin: pulumi.Output<string>;
   public readonly stage: aws.apigateway.Stage;
   public readonly accessLogs: aws.cloudwatch.LogGroup;
   /** The whole OpenAPI document as deployed. */
@@ -314,15 +342,30 @@ export class Api extends pulumi.ComponentResource {
 
     const resolvedRoutes = pulumi.all(this.routes.map(({ integration, invokes: _fn, ...route }) => pulumi.output(integration).apply((i) => ({ ...route, integration: i }))));
     this.document = pulumi.all([resolvedRoutes, args.userPoolArn, args.allowedOrigin]).apply(([routes, userPoolArn, origin]) =>
-      JSON.stringify(openApiDocument(`ecommerce-${c.stage}`, routes as ResolvedRoute[], userPoolArn, origin)));
+      JSON.stringify({
+        ...openApiDocument(`ecommerce-${c.stage}`, routes as ResolvedRoute[], userPoolArn, origin, `E-commerce API (${c.stage})`),
+        // With a custom domain, clients use only it (the import would otherwise turn the endpoint back on).
+        ...(c.apiDomainName ? { "x-amazon-apigateway-endpoint-configuration": { disableExecuteApiEndpoint: true } } : {}),
+      }));
 
+    // The API exists before its definition is put: its id (so its origin) does not wait for the
+    // document, which names the storefront's origin. The storefront's CSP can then name this
+    // API's origin exactly, though the API's CORS origin is the storefront's own domain.
+    const title = `ecommerce-${c.stage}`;
     this.restApi = new aws.apigateway.RestApi(`${name}-rest`, {
+      // The import sets the API's name from info.title: the same name, so no perpetual diff.
+      name: title,
       description: `E-commerce API (${c.stage})`,
+      endpointConfiguration: { types: "REGIONAL" },
+      disableExecuteApiEndpoint: c.apiDomainName ? true : undefined,
+    }, { parent: this });
+    this.origin = c.apiDomainName ? pulumi.output(`https://${c.apiDomainName}`) : executeApiOrigin(this.restApi.id, c.region);
+    this.definition = new aws.apigateway.RestApiPut(`${name}-definition`, {
+      restApiId: this.restApi.id,
       body: this.document,
       // An import warning (a construct API Gateway would drop or ignore) fails the deploy
       // instead of deploying an API that enforces less than its document says.
       failOnWarnings: true,
-      endpointConfiguration: { types: "REGIONAL" },
     }, { parent: this });
 
     for (const route of this.routes.filter((r) => r.invokes)) {
@@ -339,7 +382,7 @@ export class Api extends pulumi.ComponentResource {
       restApi: this.restApi.id,
       description: "Redeployed whenever the OpenAPI document changes",
       triggers: { document: this.document.apply((d) => createHash("sha256").update(d).digest("hex")) },
-    }, { parent: this });
+    }, { parent: this, dependsOn: [this.definition] });
 
     this.accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { retentionInDays: c.logRetentionDays }, { parent: this });
     const logging = c.apiAccountSettings ? [this.cloudWatchLogging(name, partition)] : [];
@@ -389,8 +432,54 @@ export class Api extends pulumi.ComponentResource {
     }
 
     this.monitoring = { restApis: [{ restApi: this.restApi, stage: this.stage }] };
-    this.url = pulumi.interpolate`${this.stage.invokeUrl}`.apply((u) => u.replace(/\/$/, ""));
+    if (c.apiDomainName) {
+      const basePath = this.customDomain(name, c.apiDomainName, c.apiHostedZoneId ?? "");
+      this.url = basePath.basePath.apply((p) => `https://${c.apiDomainName}/${p}`);
+    } else {
+      this.url = pulumi.interpolate`${this.stage.invokeUrl}`.apply((u) => u.replace(/\/$/, ""));
+    }
     this.registerOutputs({ url: this.url, restApiId: this.restApi.id });
+  }
+
+  /**
+   * The API under its own domain: an ACM certificate in the stack's region (a regional endpoint),
+   * validated in Route 53, the domain name with TLS 1.2, the stage mapped under its name (so the
+   * URL keeps its /v1), and alias records to the regional endpoint.
+   */
+  private customDomain(name: string, domainName: string, zoneId: string): aws.apigateway.BasePathMapping {
+    const certificate = new aws.acm.Certificate(`${name}-certificate`, { domainName, validationMethod: "DNS" }, { parent: this });
+    const validationRecord = new aws.route53.Record(`${name}-certificate-validation`, {
+      zoneId,
+      name: certificate.domainValidationOptions[0].resourceRecordName,
+      type: certificate.domainValidationOptions[0].resourceRecordType,
+      records: [certificate.domainValidationOptions[0].resourceRecordValue],
+      ttl: 300,
+      allowOverwrite: true,
+    }, { parent: this });
+    const validation = new aws.acm.CertificateValidation(`${name}-certificate-validated`, {
+      certificateArn: certificate.arn,
+      validationRecordFqdns: [validationRecord.fqdn],
+    }, { parent: this });
+    const domain = new aws.apigateway.DomainName(`${name}-domain`, {
+      domainName,
+      regionalCertificateArn: validation.certificateArn,
+      endpointConfiguration: { types: "REGIONAL" },
+      securityPolicy: "TLS_1_2",
+    }, { parent: this });
+    for (const type of ["A", "AAAA"]) {
+      new aws.route53.Record(`${name}-alias-${type.toLowerCase()}`, {
+        zoneId,
+        name: domainName,
+        type,
+        aliases: [{ name: domain.regionalDomainName, zoneId: domain.regionalZoneId, evaluateTargetHealth: false }],
+      }, { parent: this });
+    }
+    return new aws.apigateway.BasePathMapping(`${name}-base-path`, {
+      restApi: this.restApi.id,
+      stageName: this.stage.stageName,
+      domainName: domain.domainName,
+      basePath: stageName,
+    }, { parent: this });
   }
 
   /**

@@ -50,6 +50,8 @@ export const configKeys = {
   apiRateLimit: key(int(1, 10000), "API stage steady-state request rate limit (requests/s).", 50, 1000),
   apiBurstLimit: key(int(1, 5000), "API stage burst limit (requests).", 100, 2000),
   apiAccountSettings: key(z.boolean(), "This stack sets the account's API Gateway CloudWatch Logs role (one setting per account and region, kept when the stack is destroyed). Let exactly one stack per account and region own it; set false in the others.", true),
+  apiDomainName: key(z.string().regex(/^$|^(?=.{4,253}$)([a-z0-9-]+\.)+[a-z]{2,}$/, "a lower-case DNS name, or empty"), "Custom domain of the API, e.g. api.shop.example.com (empty: the API's execute-api endpoint). Needs apiHostedZoneId; the execute-api endpoint is then switched off and the storefront calls this domain.", ""),
+  apiHostedZoneId: key(z.string().regex(/^$|^Z[A-Z0-9]{4,32}$/, "a Route 53 hosted zone id (Z...), or empty"), "Route 53 hosted zone of apiDomainName: its ACM certificate (in the stack's region) is validated and its alias records written there.", ""),
   apiCacheSeconds: key(int(0, 3600), "Seconds the API stage cache serves the public catalog routes (GET /products, /products/{sku}); 0: no stage cache, and no cache cluster billed.", 0, 300),
   catalogMemoryMb: key(int(128, 10240), "Catalog API Lambda memory, in MB.", 256, 512),
   eventsRateLimit: key(int(1, 10000), "Request rate limit of POST /events (requests/s).", 100, 5000),
@@ -208,6 +210,8 @@ function crossKeyErrors(project: string, c: Values, tags: Record<string, string>
   if (Boolean(c.authEmailSesIdentity) !== Boolean(c.authEmailFrom)) bad(c.authEmailFrom ? "authEmailSesIdentity" : "authEmailFrom", "authEmailSesIdentity and authEmailFrom are set together");
   else if (c.authEmailSesIdentity && !senderAllowed(c.authEmailFrom, c.authEmailSesIdentity)) bad("authEmailFrom", `must be ${c.authEmailSesIdentity} or an address of that domain (the SES identity)`);
   if (c.storefrontDomainName && !c.storefrontHostedZoneId) bad("storefrontHostedZoneId", "required when storefrontDomainName is set");
+  if (c.apiDomainName && !c.apiHostedZoneId) bad("apiHostedZoneId", "required when apiDomainName is set");
+  if (c.apiDomainName && c.apiDomainName === c.storefrontDomainName) bad("apiDomainName", "must differ from storefrontDomainName (the storefront's distribution answers there)");
   if (c.lakeGlacierDays <= c.lakeInfrequentAccessDays) bad("lakeGlacierDays", `must be greater than lakeInfrequentAccessDays (${c.lakeInfrequentAccessDays})`);
   if (c.lakeExpirationDays <= c.lakeGlacierDays) bad("lakeExpirationDays", `must be greater than lakeGlacierDays (${c.lakeGlacierDays})`);
   if (c.personalizeMode === "existing" && !c.personalizeTrackingId) bad("personalizeTrackingId", "required when personalizeMode is existing");

@@ -19,6 +19,12 @@ export type StorefrontConfig = Pick<PlatformConfig,
 
 export interface StorefrontArgs {
   config: StorefrontConfig;
+  /**
+   * The origin the site's API calls go to (the REST API's endpoint, or its custom domain): the
+   * CSP admits exactly it. Its value may come later in the program (a deferred output): the
+   * API's id does not depend on the storefront, though its CORS origin does.
+   */
+  apiOrigin: pulumi.Input<string>;
   /** Directory of the site's sources; default `site/` at the repository root. */
   siteDir?: string;
 }
@@ -78,7 +84,7 @@ export class Storefront extends pulumi.ComponentResource {
     }, { parent: this });
 
     const { accountId } = callerContext({ parent: this });
-    const csp = pulumi.output(hostedUiOrigin(c, accountId)).apply((signIn) => contentSecurityPolicy({ apiOrigins: regionalApiOrigins(c.region), signInOrigin: signIn }));
+    const csp = pulumi.all([args.apiOrigin, hostedUiOrigin(c, accountId)]).apply(([api, signIn]) => contentSecurityPolicy({ apiOrigins: [api], signInOrigin: signIn }));
     this.responseHeadersPolicy = new aws.cloudfront.ResponseHeadersPolicy(`${name}-security-headers`, {
       comment: "Security headers for the storefront",
       securityHeadersConfig: {
@@ -229,18 +235,14 @@ export interface SiteOrigins {
 }
 
 /**
- * The API origins the production CSP can name: the REST API's host (https://<rest api id>.
- * execute-api...) is not known when the distribution is created, since the API's CORS origin is
- * the distribution's own domain and naming the API here would make a cycle. The region's
- * execute-api domains are the narrowest source that can be named before the API exists.
- */
-export const regionalApiOrigins = (region: string) => [`https://*.execute-api.${region}.amazonaws.com`];
-
-/**
  * Scripts, styles, images and fonts only from the site itself (nothing inline); fetches only
  * to the site, the API and the sign-in domain. Everything else is refused.
  */
 export function contentSecurityPolicy(origins: SiteOrigins): string {
+  // Exact origins only: a wildcard or a path would admit more than the site calls.
+  for (const origin of [...origins.apiOrigins, origins.signInOrigin]) {
+    if (!/^https?:\/\/[a-z0-9.-]+(:\d+)?$/i.test(origin)) throw new Error(`CSP origin ${JSON.stringify(origin)} is not one exact scheme://host[:port]`);
+  }
   return [
     "default-src 'self'",
     `connect-src 'self' ${[...origins.apiOrigins, origins.signInOrigin].join(" ")}`,

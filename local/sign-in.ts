@@ -1,12 +1,12 @@
 // Local sign-in: cognito-local (user pools, app clients, groups, the hosted-UI authorization
 // code flow with PKCE, RS256 tokens with cognito:groups) run in this process with its data
 // under .local/, behind a small front that adds what cognito-local lacks or gets wrong for a
-// server on a free port: the hosted UI's /logout redirect, and an OpenID configuration naming
-// the real issuer and JWKS address.
+// server on a free port: the hosted UI's /logout redirect, the token revocation endpoint
+// (/oauth2/revoke), and an OpenID configuration naming the real issuer and JWKS address.
 import {
   AdminAddUserToGroupCommand, AdminCreateUserCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient,
   CreateGroupCommand, CreateUserPoolClientCommand, CreateUserPoolCommand, ListGroupsCommand, ListUserPoolClientsCommand,
-  ListUserPoolsCommand, ListUsersCommand, UpdateUserPoolClientCommand, DescribeUserPoolClientCommand,
+  ListUserPoolsCommand, ListUsersCommand, UpdateUserPoolClientCommand, DescribeUserPoolClientCommand, RevokeTokenCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import * as fs from "node:fs";
@@ -29,7 +29,7 @@ export interface DemoUser {
 }
 
 export interface LocalSignIn {
-  /** http://127.0.0.1:<port>: the hosted UI (/oauth2/authorize, /oauth2/token, /logout) and the Cognito API. */
+  /** http://127.0.0.1:<port>: the hosted UI (/oauth2/authorize, /oauth2/token, /oauth2/revoke, /logout) and the Cognito API. */
   url: string;
   userPoolId: string;
   clientId: string;
@@ -86,9 +86,15 @@ export async function startSignIn(options: { dataDirectory: string; port?: numbe
   const app = await cognitoApp(options.dataDirectory, tokenConfig);
   let logoutUrls: string[] = [];
   let poolId = "";
+  let appClientId = "";
+  let revoke: RevokeEndpoint | undefined;
 
   const front = (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", tokenConfig.IssuerDomain);
+    if (req.method === "POST" && url.pathname === "/oauth2/revoke" && revoke) {
+      void revoke.handle(req, res, appClientId);
+      return;
+    }
     if (req.method === "GET" && url.pathname === "/logout") {
       // Cognito's hosted UI ends the session and returns to a registered sign-out URL.
       const target = url.searchParams.get("logout_uri") ?? url.searchParams.get("redirect_uri") ?? "";
@@ -127,22 +133,85 @@ export async function startSignIn(options: { dataDirectory: string; port?: numbe
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   tokenConfig.IssuerDomain = url;
   const stop = () => new Promise<void>((resolve) => {
+    revoke?.destroy();
     server.close(() => resolve());
     server.closeAllConnections();
   });
 
   try {
-    const client = new CognitoIdentityProviderClient({ endpoint: url, region: "local", credentials: { accessKeyId: "local", secretAccessKey: "local" }, requestHandler: new NodeHttpHandler() });
+    const client = cognitoClient(url);
     const pool = await ensurePool(client, options.pool);
     poolId = pool.userPoolId;
+    appClientId = pool.clientId;
     logoutUrls = options.pool.client.logoutUrls;
     await ensureUsers(client, poolId, options.users);
     client.destroy();
+    revoke = new RevokeEndpoint(cognitoClient(url));
     const issuer = `${url}/${poolId}`;
     return { url, userPoolId: poolId, clientId: pool.clientId, issuer, jwksUri: `${issuer}/.well-known/jwks.json`, stop };
   } catch (err) {
     await stop();
     throw err;
+  }
+}
+
+const cognitoClient = (endpoint: string) =>
+  new CognitoIdentityProviderClient({ endpoint, region: "local", credentials: { accessKeyId: "local", secretAccessKey: "local" }, requestHandler: new NodeHttpHandler() });
+
+/**
+ * The hosted UI's POST /oauth2/revoke, which cognito-local lacks, as Cognito documents it
+ * (https://docs.aws.amazon.com/cognito/latest/developerguide/revocation-endpoint.html): a form
+ * with `token` (a refresh token) and `client_id` (a public client has no secret); 200 with an
+ * empty body when revoked and also for a token it does not know; 400 `invalid_request` without
+ * a token, 400 `unsupported_token_type` for an ID or access token, 401 `invalid_client` for
+ * another client. The refresh token is taken off the user (cognito-local's RevokeToken), so the
+ * token endpoint then refuses it with `invalid_grant`. CORS as the rest of the hosted UI here.
+ */
+class RevokeEndpoint {
+  constructor(private readonly client: CognitoIdentityProviderClient) {}
+
+  async handle(req: IncomingMessage, res: ServerResponse, clientId: string): Promise<void> {
+    const answer = (status: number, error?: string, description?: string) => {
+      const headers: Record<string, string> = { "access-control-allow-origin": "*" };
+      if (!error) {
+        res.writeHead(status, headers);
+        res.end();
+        return;
+      }
+      res.writeHead(status, { ...headers, "content-type": "application/json" });
+      res.end(JSON.stringify(description ? { error, error_description: description } : { error }));
+    };
+    try {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers["content-type"] ?? "")) return answer(400, "invalid_request", "Content-Type must be application/x-www-form-urlencoded");
+      const form = new URLSearchParams(Buffer.concat(chunks).toString());
+      const token = form.get("token");
+      if (!token) return answer(400, "invalid_request", "token is required");
+      if (form.get("client_id") !== clientId) return answer(401, "invalid_client");
+      if (tokenUse(token)) return answer(400, "unsupported_token_type");
+      await this.client.send(new RevokeTokenCommand({ ClientId: clientId, Token: token })).catch((error: Error) => {
+        // A token the pool does not know (already revoked, or never issued) is a 200 as well.
+        if (error.name !== "NotAuthorizedException") throw error;
+      });
+      answer(200);
+    } catch {
+      answer(500, "internal_error");
+    }
+  }
+
+  destroy(): void {
+    this.client.destroy();
+  }
+}
+
+/** The `token_use` claim of an ID or access token ("id", "access"); undefined for a refresh token. */
+function tokenUse(token: string): string | undefined {
+  try {
+    const claims = JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString());
+    return typeof claims?.token_use === "string" ? claims.token_use : undefined;
+  } catch {
+    return undefined;
   }
 }
 

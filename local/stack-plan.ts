@@ -162,7 +162,7 @@ export function userPool(stack: RenderedStack) {
 }
 
 export function restApi(stack: RenderedStack): { document: string; stageName: string } {
-  return { document: single(stack, "aws:apigateway/restApi:RestApi").inputs.body, stageName: single(stack, "aws:apigateway/stage:Stage").inputs.stageName };
+  return { document: single(stack, "aws:apigateway/restApiPut:RestApiPut").inputs.body, stageName: single(stack, "aws:apigateway/stage:Stage").inputs.stageName };
 }
 
 /** The config.json the storefront publishes, with the cloud's values. */

@@ -10,7 +10,10 @@ import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { buildSite, type BuiltSiteFile } from "../components/site-build";
+import { gatewayResponses } from "../components/api";
 import { contentSecurityPolicy } from "../components/storefront";
+import { GatewayResponses } from "../local/gateway/gateway-responses";
+import { IncomingApiRequest } from "../local/gateway/request";
 import type { Product } from "../handlers/shared/product";
 
 /** A product as the catalog API answers it (the shared contract). */
@@ -38,6 +41,8 @@ export interface FakeShop {
   setTokenLifetime(seconds: number): void;
   /** Answer the next POST /orders with this status instead (429 gets Retry-After). */
   failNextOrder(status: 429 | 503, retryAfterSeconds?: number): void;
+  /** Answer the next POST /orders with API Gateway's own response of this type, as the program's document defines it (headers and body). */
+  refuseNextOrderAtGateway(type: "THROTTLED" | "QUOTA_EXCEEDED"): void;
   /** The collector reports these indexes of the next batch as failed (as Kinesis throttling does). */
   failNextEventIndexes(indexes: number[]): void;
   users: Record<"shopper" | "admin", { email: string; password: string; sub: string; groups: string[] }>;
@@ -92,6 +97,7 @@ export async function startFakeShop(options: { products?: (p: Map<string, FakePr
   const codes = new Map<string, { user: keyof FakeShop["users"]; challenge: string }>();
   const refreshTokens = new Map<string, { user: keyof FakeShop["users"]; authTime: number }>();
   let nextOrderFailure: { status: number; retryAfter?: number } | undefined;
+  let nextGatewayRefusal: "THROTTLED" | "QUOTA_EXCEEDED" | undefined;
   let nextEventFailures: number[] = [];
   const users: FakeShop["users"] = {
     shopper: { email: "shopper@example.com", password: "Shopper-Passw0rd!", sub: "11111111-aaaa-4bbb-8ccc-000000000001", groups: [] },
@@ -190,6 +196,16 @@ export async function startFakeShop(options: { products?: (p: Map<string, FakePr
     if (req.method === "POST" && route === "/orders") {
       const key = String(req.headers["idempotency-key"] ?? "");
       orderRequests.push({ idempotencyKey: key, body });
+      if (nextGatewayRefusal) {
+        // Exactly what the deployed API's gateway response sends: no headers of this stand-in's own.
+        const type = nextGatewayRefusal;
+        nextGatewayRefusal = undefined;
+        const request = new IncomingApiRequest("POST", "/orders", "/v1/orders", req.rawHeaders, "", Buffer.alloc(0), "127.0.0.1");
+        const refusal = new GatewayResponses(gatewayResponses(siteUrl)).render({ type, message: "Too Many Requests" }, request, { requestId: randomUUID() }, {});
+        res.writeHead(refusal.statusCode, Object.fromEntries(Object.entries(refusal.headers).map(([name, values]) => [name, values.join(", ")])));
+        res.end(refusal.body);
+        return;
+      }
       if (nextOrderFailure) {
         const failure = nextOrderFailure;
         nextOrderFailure = undefined;
@@ -329,6 +345,9 @@ export async function startFakeShop(options: { products?: (p: Map<string, FakePr
       tokenLifetime = seconds;
     },
     users,
+    refuseNextOrderAtGateway(type) {
+      nextGatewayRefusal = type;
+    },
     failNextOrder(status, retryAfterSeconds) {
       nextOrderFailure = { status, retryAfter: retryAfterSeconds };
     },

@@ -48,7 +48,8 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
     case "aws:apigateway/restApi:RestApi":
       return { ...base, executionArn: `arn:${partition}:execute-api:${region}:${accountId}:${shortHash(name)}`, rootResourceId: "root" };
     case "aws:apigateway/stage:Stage":
-      return { ...base, invokeUrl: `https://${shortHash("api")}.execute-api.${region}.amazonaws.com/${inputs.stageName}` };
+      // The stage's URL names its REST API's id, as API Gateway's does.
+      return { ...base, invokeUrl: `https://${inputs.restApi ?? shortHash("api")}.execute-api.${region}.amazonaws.com/${inputs.stageName}` };
     case "aws:sqs/queue:Queue":
       return { ...base, arn: `arn:${partition}:sqs:${region}:${accountId}:${id}`, url: `https://sqs.${region}.amazonaws.com/${accountId}/${id}` };
     case "aws:cloudwatch/logGroup:LogGroup":
@@ -147,7 +148,8 @@ export class RecordingMocks implements pulumi.runtime.Mocks, RegistrationSink {
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
     const { parent: parentUrn, ...options } = this.takeFacts(args.type, args.name);
     const computed = computedOutputs(args.type, args.name, args.inputs, this.region, this.partition);
-    const id = args.type === "awsx:ec2:Vpc" ? computed.vpcId : `${args.name}-id`;
+    // A REST API's id is a host name label (its endpoint is https://<id>.execute-api...), as AWS's are.
+    const id = args.type === "awsx:ec2:Vpc" ? computed.vpcId : args.type === "aws:apigateway/restApi:RestApi" ? `${shortHash(args.name)}ab` : `${args.name}-id`;
     const state = this.preview ? { ...args.inputs } : { ...computed, ...args.inputs };
     const parent = parentUrn === undefined ? undefined : this.resources.find((r) => r.urn === parentUrn);
     if (parentUrn !== undefined && !parent) throw new Error(`RecordingMocks: ${args.type} ${args.name} names parent ${parentUrn}, which was never registered`);

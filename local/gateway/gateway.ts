@@ -45,7 +45,7 @@ export interface RequestLog {
 }
 
 export interface GatewayOptions {
-  /** The OpenAPI document as deployed (the RestApi's `body`). */
+  /** The OpenAPI document as deployed (the RestApiPut's `body`). */
   document: OpenApiDocument | string;
   stageName: string;
   invokeLambda?: InvokeLambda;

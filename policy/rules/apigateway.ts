@@ -9,6 +9,8 @@ import type { PackPolicy } from "../lib/types";
 const stageType = "aws:apigateway/stage:Stage";
 const methodSettingsType = "aws:apigateway/methodSettings:MethodSettings";
 const restApiType = "aws:apigateway/restApi:RestApi";
+/** An API's definition put after the API exists (RestApiPut): its OpenAPI body is checked as a RestApi's is. */
+const restApiPutType = "aws:apigateway/restApiPut:RestApiPut";
 const methodType = "aws:apigateway/method:Method";
 
 const httpMethods = ["get", "put", "post", "delete", "patch", "head", "x-amazon-apigateway-any-method"];
@@ -80,7 +82,7 @@ export const apigatewayRules: PackPolicy[] = [
     level: "mandatory",
     description: "Every API method validates its request (a declared request validator) before the backend runs.",
     remediation: "Declare x-amazon-apigateway-request-validators and set x-amazon-apigateway-request-validator on every operation (or the API default); for Method resources set requestValidatorId.",
-    types: [restApiType, methodType],
+    types: [restApiType, restApiPutType, methodType],
     validate: (props, args, report) => {
       if (args.type === methodType) {
         if (props.httpMethod !== "OPTIONS" && !present(() => props.requestValidatorId)) report(`Method ${props.httpMethod} has no request validator.`);
@@ -103,7 +105,7 @@ export const apigatewayRules: PackPolicy[] = [
     level: "mandatory",
     description: "Every API method requires an authorizer (Cognito user pool); public routes are listed as suppressions, one per route.",
     remediation: "Add `security: [{ cognito: [] }]` (route authorization \"cognito\"), or, for a route public by design, a suppression with detail \"<METHOD> <path>\" and the reason.",
-    types: [restApiType, methodType],
+    types: [restApiType, restApiPutType, methodType],
     validate: (props, args, report) => {
       if (args.type === methodType) {
         if (props.httpMethod !== "OPTIONS" && (props.authorization ?? "NONE") === "NONE") report(`Method ${props.httpMethod} has no authorization.`);

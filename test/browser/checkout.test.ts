@@ -2,6 +2,7 @@
 // order is never placed twice.
 import { strict as assert } from "node:assert";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { throttledRetryAfterSeconds } from "../../components/api";
 import { launchChromium, requireChromium } from "../../testing/chromium";
 import { startFakeShop, type FakeShop } from "../../testing/fake-shop";
 import { waitFor } from "../../testing/wait";
@@ -67,6 +68,23 @@ describe("storefront in Chromium: checkout and sign-in edges", function () {
     assert.equal(shop.orderRequests.length, 2);
     assert.equal(shop.orderRequests[0].idempotencyKey, shop.orderRequests[1].idempotencyKey);
     assert.match(shop.orderRequests[0].idempotencyKey, /^[0-9a-f-]{36}$/);
+    assert.equal(shop.orders.size, 1);
+  });
+
+  it("API Gateway's own 429 (THROTTLED, as the deployed document defines it): the site reads its Retry-After across origins and waits that long", async () => {
+    await cartWith("FTW-SLD-RCV-M", 1);
+    await page.goto(`${shop.siteUrl}/checkout`);
+    await signIn(page, shop.users.shopper, "Sign in to check out");
+    shop.refuseNextOrderAtGateway("THROTTLED");
+    const refused = page.waitForResponse((r) => r.url().endsWith("/v1/orders") && r.request().method() === "POST");
+    await page.getByRole("button", { name: "Place order" }).click();
+    assert.equal((await refused).status(), 429);
+    // The site's own fallback is 5 s: this message is only there when the header was readable.
+    await page.getByText(`The shop is very busy right now. Please try again in ${throttledRetryAfterSeconds} second;`).waitFor();
+    await page.getByRole("button", { name: "Place order" }).click({ timeout: 5000 });
+    await page.getByRole("heading", { level: 1, name: "Thank you for your order" }).waitFor();
+    assert.equal(shop.orderRequests.length, 2);
+    assert.equal(shop.orderRequests[0].idempotencyKey, shop.orderRequests[1].idempotencyKey);
     assert.equal(shop.orders.size, 1);
   });
 

@@ -197,4 +197,32 @@ describe("storefront in Chromium against local mode", function () {
     await page.getByRole("row", { name: new RegExp(short) }).getByText("Shipped").waitFor();
     await page.close();
   });
+  it("sign-out revokes the refresh token at the local hosted UI: the token endpoint then refuses it, and a reload stays signed out", async () => {
+    const page = await browser.newPage();
+    page.on("pageerror", (e) => console.error("page error:", e.message));
+    await page.goto(local.urls.storefront);
+    await signIn(page, local.users.shopper);
+    const refreshToken: string = await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith("oidc.user:")).map((k) => JSON.parse(sessionStorage.getItem(k)!).refresh_token as string)[0]);
+    assert.ok(refreshToken, "the session holds a refresh token");
+    const clientId = ((await (await fetch(`${local.urls.storefront}/config.json`)).json()) as { userPoolClientId: string }).userPoolClientId;
+    const refresh = () => fetch(`${local.urls.signIn}/oauth2/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken, client_id: clientId }).toString(),
+    });
+    assert.equal((await refresh()).status, 200, "the refresh token works while signed in");
+
+    const revocation = page.waitForResponse((r) => r.url() === `${local.urls.signIn}/oauth2/revoke` && r.request().method() === "POST");
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    const revoked = await revocation;
+    assert.equal(revoked.status(), 200);
+    assert.equal(new URLSearchParams(revoked.request().postData() ?? "").get("token"), refreshToken, "the site revoked its refresh token");
+    await page.getByRole("button", { name: "Sign in", exact: true }).waitFor();
+    const after = await refresh();
+    assert.equal(after.status, 400);
+    assert.equal(((await after.json()) as { error: string }).error, "invalid_grant");
+    await page.reload();
+    await page.getByRole("button", { name: "Sign in", exact: true }).waitFor();
+    await page.close();
+  });
 });

@@ -1,7 +1,7 @@
 import { corsAllowedHeaders } from "../../handlers/shared/http";
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
-import { accessLogFormat, Api, ApiRoute, lambdaProxy } from "../../components/api";
+import { accessLogFormat, Api, ApiRoute, lambdaProxy, quotaRetryAfterSeconds, throttledRetryAfterSeconds } from "../../components/api";
 import { BundledFunction } from "../../components/lib/function";
 import { accountId } from "../../testing/mocks";
 import { runComponents } from "../../testing/program";
@@ -30,13 +30,22 @@ const widgetRoutes = (fn: BundledFunction, region: string): ApiRoute[] => [
   { path: "/widgets", method: "GET", authorization: "none", integration: lambdaProxy(fn, region), invokes: fn, optionalQuery: ["cursor"], throttle: { rateLimit: 7, burstLimit: 9 } },
 ];
 
-const documentOf = (mocks: Awaited<ReturnType<typeof run>>) => JSON.parse(mocks.named("aws:apigateway/restApi:RestApi", "api-rest").inputs.body);
+const documentOf = (mocks: Awaited<ReturnType<typeof run>>) => JSON.parse(mocks.named("aws:apigateway/restApiPut:RestApiPut", "api-definition").inputs.body);
 
 describe("Api", () => {
   it("is one regional REST API defined by an OpenAPI document, with GET /health as a mock", async () => {
     const mocks = await run("dev");
-    const api = mocks.named("aws:apigateway/restApi:RestApi", "api-rest").inputs;
-    assert.deepEqual(api.endpointConfiguration, { types: "REGIONAL" });
+    const api = mocks.named("aws:apigateway/restApi:RestApi", "api-rest");
+    assert.deepEqual(api.inputs.endpointConfiguration, { types: "REGIONAL" });
+    // The API first, its definition put after: the API's id (its origin) needs nothing of the document.
+    const definition = mocks.named("aws:apigateway/restApiPut:RestApiPut", "api-definition").inputs;
+    assert.equal(definition.restApiId, api.id);
+    assert.equal(definition.failOnWarnings, true);
+    assert.equal(api.inputs.body, undefined);
+    // The import takes the name and description from the document: the same as the API's own.
+    assert.equal(documentOf(mocks).info.title, api.inputs.name);
+    assert.equal(documentOf(mocks).info.description, api.inputs.description);
+    assert.ok(mocks.named("aws:apigateway/deployment:Deployment", "api-deployment").dependsOn.includes(mocks.named("aws:apigateway/restApiPut:RestApiPut", "api-definition").urn), "deployed after the definition is put");
     const doc = documentOf(mocks);
     assert.equal(doc.openapi, "3.0.1");
     const health = doc.paths["/health"].get;
@@ -80,6 +89,20 @@ describe("Api", () => {
     for (const [type, response] of Object.entries<any>(responses)) {
       if (response.statusCode !== undefined) assert.equal(typeof response.statusCode, "string", `${type}.statusCode`);
     }
+  });
+
+  it("API Gateway's own 429s (THROTTLED, QUOTA_EXCEEDED) send a static Retry-After the storefront's scripts may read", async () => {
+    const responses = documentOf(await run("dev"))["x-amazon-apigateway-gateway-responses"];
+    for (const [type, seconds] of [["THROTTLED", throttledRetryAfterSeconds], ["QUOTA_EXCEEDED", quotaRetryAfterSeconds]] as const) {
+      const parameters = responses[type].responseParameters;
+      assert.equal(responses[type].statusCode, "429", type);
+      assert.equal(parameters["gatewayresponse.header.Retry-After"], `'${seconds}'`, type);
+      assert.match(parameters["gatewayresponse.header.Retry-After"], /^'\d+'$/, `${type}: a static value is quoted, whole seconds`);
+      // Retry-After is not a CORS-safelisted response header: without this, fetch() cannot see it.
+      assert.equal(parameters["gatewayresponse.header.Access-Control-Expose-Headers"], "'Retry-After'", type);
+      assert.equal(parameters["gatewayresponse.header.Access-Control-Allow-Origin"], `'${origin}'`, type);
+    }
+    assert.equal(throttledRetryAfterSeconds, 1, "the throttle's token bucket refills every second");
   });
 
   describe("gateway-response templates, rendered as API Gateway does (substitution only, no VTL)", () => {
@@ -150,7 +173,7 @@ describe("Api", () => {
   it("a route change redeploys: the deployment trigger is the document's hash", async () => {
     const before = await run("dev");
     const deployment = before.named("aws:apigateway/deployment:Deployment", "api-deployment").inputs;
-    const body = before.named("aws:apigateway/restApi:RestApi", "api-rest").inputs.body;
+    const body = before.named("aws:apigateway/restApiPut:RestApiPut", "api-definition").inputs.body;
     assert.equal(deployment.triggers.document, createHash("sha256").update(body).digest("hex"));
     const after = await run("dev", widgetRoutes);
     assert.notEqual(after.named("aws:apigateway/deployment:Deployment", "api-deployment").inputs.triggers.document, deployment.triggers.document);

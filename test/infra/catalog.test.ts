@@ -42,7 +42,7 @@ describe("Catalog component", () => {
       let catalog: Catalog;
       before(async () => ({ mocks, catalog } = await run(stack)));
       const table = (name: string) => mocks.named(T.table, `orders-tables-${name}`).state;
-      const openApi = () => JSON.parse(mocks.named(T.rest, "api-rest").inputs.body);
+      const openApi = () => JSON.parse(mocks.named("aws:apigateway/restApiPut:RestApiPut", "api-definition").inputs.body);
 
       it("runs a bundled arm64 Lambda outside the VPC, with the two tables, the origin and telemetry names", () => {
         const fn = mocks.named(T.fn, "catalog-api").inputs;

@@ -300,7 +300,7 @@ export function serviceCalls(program: ProgramIam): IamRequest[] {
     ...program.functions.flatMap((fn) => lambdaServiceCalls(program, fn)),
     ...program.ofType("aws:lambda/eventSourceMapping:EventSourceMapping").flatMap((m) => eventSourceMappingCalls(program, m)),
     ...program.ofType("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream").flatMap((d) => firehoseCalls(program, d)),
-    ...program.ofType("aws:apigateway/restApi:RestApi").flatMap((api) => apiIntegrationCalls(program, api)),
+    ...program.ofType("aws:apigateway/restApiPut:RestApiPut").flatMap((api) => apiIntegrationCalls(program, api)),
     ...program.ofType("aws:apigateway/account:Account").flatMap((a) => apiGatewayAccountCalls(program, a)),
   ];
 }

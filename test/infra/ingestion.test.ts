@@ -588,7 +588,7 @@ describe("Ingestion: on the Api", () => {
       ingestion = new Ingestion("ingestion", { config: c, allowedOrigin: origin });
       new Api("api", { config: c, userPoolArn: `arn:aws:cognito-idp:${testRegion}:${accountId}:userpool/pool`, allowedOrigin: origin, routes: ingestion.routes });
     });
-    const document = JSON.parse(mocks.ofType("aws:apigateway/restApi:RestApi")[0].inputs.body);
+    const document = JSON.parse(mocks.ofType("aws:apigateway/restApiPut:RestApiPut")[0].inputs.body);
     const post = document.paths["/events"].post;
     assert.equal(post.security, undefined);
     assert.equal(post["x-amazon-apigateway-request-validator"], "body-and-params");

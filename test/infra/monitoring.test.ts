@@ -178,7 +178,7 @@ async function runAll(stack: StackName, options: { preview?: boolean; config?: R
   let config!: PlatformConfig;
   const mocks = await runComponents(stack, (c) => {
     config = c;
-    const storefront = new Storefront("storefront", { config: c });
+    const storefront = new Storefront("storefront", { config: c, apiOrigin: "https://api.example" });
     const ingestion = new Ingestion("ingestion", { config: c, allowedOrigin: storefront.url });
     const orders = new Orders("orders", { config: c, allowedOrigin: storefront.url });
     const api = new Api("api", { config: c, userPoolArn, allowedOrigin: storefront.url, routes: [...ingestion.routes, ...orders.routes] });

@@ -424,7 +424,7 @@ describe("Orders component", () => {
       });
 
       describe("routes", () => {
-        const openApi = () => JSON.parse(inputs(T.restApi, "api-rest").body);
+        const openApi = () => JSON.parse(inputs("aws:apigateway/restApiPut:RestApiPut", "api-definition").body);
         const apiArn = () => state(T.fn, "orders-api").arn as string;
 
         it("declares POST, GET list, GET one, PATCH one, GET search and ANY on each path, all behind Cognito, all on the order Lambda", async () => {

@@ -7,11 +7,11 @@ import { assetsPlaceholder, buildSite, buildSiteSync } from "../../components/si
 import { contentSecurityPolicy, Storefront } from "../../components/storefront";
 import { statements } from "./policy-json";
 import { Auth } from "../../components/auth";
-import { runComponents } from "../../testing/program";
+import { runComponents, runProgram } from "../../testing/program";
 
 const run = (stack: "dev" | "prod", config: Record<string, unknown> = {}) =>
   runComponents(stack, (c) => {
-    const storefront = new Storefront("storefront", { config: c });
+    const storefront = new Storefront("storefront", { config: c, apiOrigin: "https://api.example" });
     storefront.publishRuntimeConfig({ apiUrl: "https://api.example/v1", region: c.region, userPoolId: "pool", userPoolClientId: "client", hostedUiUrl: "https://auth.example" });
   }, { config });
 
@@ -87,26 +87,71 @@ describe("Storefront", () => {
     assert.equal(mocks.named("aws:cloudfront/distribution:Distribution", "storefront-cdn").inputs.defaultCacheBehavior.responseHeadersPolicyId, policy.id);
   });
 
-  it("CSP: the page may fetch only from itself, the region's API and this stack's sign-in domain (the one Auth creates)", async () => {
-    const csp = (mocks: Awaited<ReturnType<typeof run>>) =>
-      mocks.named("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "storefront-security-headers").inputs.securityHeadersConfig.contentSecurityPolicy.contentSecurityPolicy as string;
-    const directive = (policy: string, name: string) => policy.split("; ").find((d) => d.startsWith(`${name} `))?.split(" ").slice(1);
-    const dev = csp(await run("dev"));
-    assert.deepEqual(directive(dev, "connect-src"), ["'self'", "https://*.execute-api.eu-west-1.amazonaws.com", "https://ecommerce-dev-123456789012.auth.eu-west-1.amazoncognito.com"]);
-    for (const name of ["script-src", "style-src", "img-src", "font-src", "form-action", "base-uri"]) assert.deepEqual(directive(dev, name), ["'self'"], name);
-    assert.deepEqual(directive(dev, "object-src"), ["'none'"]);
-    // The origin Auth's UserPoolDomain really gets, also with a configured prefix.
+  const cspOf = (mocks: { named: Awaited<ReturnType<typeof run>>["named"] }) =>
+    mocks.named("aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy", "storefront-security-headers").inputs.securityHeadersConfig.contentSecurityPolicy.contentSecurityPolicy as string;
+  const directive = (policy: string, name: string) => policy.split("; ").find((d) => d.startsWith(`${name} `))?.split(" ").slice(1);
+
+  for (const stack of ["dev", "prod"] as const) {
+    it(`CSP (${stack}, whole program): the page may fetch exactly from itself, this stack's API and its sign-in domain; no wildcard`, async () => {
+      const { mocks, outputs } = await runProgram(stack);
+      const connect = directive(cspOf(mocks), "connect-src");
+      const restApi = mocks.named("aws:apigateway/restApi:RestApi", "api-rest");
+      const domain = mocks.named("aws:cognito/userPoolDomain:UserPoolDomain", "auth-domain").inputs.domain;
+      assert.deepEqual(connect, ["'self'", `https://${restApi.id}.execute-api.eu-west-1.amazonaws.com`, `https://${domain}.auth.eu-west-1.amazoncognito.com`]);
+      // What the page really calls: the API URL and hosted UI its config.json names.
+      assert.deepEqual(connect, ["'self'", new URL(outputs.apiUrl as string).origin, new URL(outputs.hostedUiUrl as string).origin]);
+      assert.doesNotMatch(cspOf(mocks), /\*/);
+      for (const name of ["script-src", "style-src", "img-src", "font-src", "form-action", "base-uri"]) assert.deepEqual(directive(cspOf(mocks), name), ["'self'"], name);
+      assert.deepEqual(directive(cspOf(mocks), "object-src"), ["'none'"]);
+    });
+  }
+
+  it("CSP (custom API domain): names exactly that domain, which the page calls; the execute-api endpoint is off; certificate, mapping and aliases", async () => {
+    const { mocks, outputs } = await runProgram("prod", { config: { "ecommerce:apiDomainName": "api.shop.example.com", "ecommerce:apiHostedZoneId": "Z0123456789ABC" } });
+    const connect = directive(cspOf(mocks), "connect-src")!;
+    assert.equal(connect[1], "https://api.shop.example.com");
+    assert.equal(connect.length, 3);
+    assert.equal(outputs.apiUrl, "https://api.shop.example.com/v1");
+    assert.equal(new URL(outputs.apiUrl as string).origin, connect[1], "the origin config.json's apiUrl names");
+    assert.equal(mocks.named("aws:apigateway/restApi:RestApi", "api-rest").inputs.disableExecuteApiEndpoint, true);
+    const document = JSON.parse(mocks.named("aws:apigateway/restApiPut:RestApiPut", "api-definition").inputs.body);
+    assert.deepEqual(document["x-amazon-apigateway-endpoint-configuration"], { disableExecuteApiEndpoint: true });
+    const domain = mocks.named("aws:apigateway/domainName:DomainName", "api-domain").inputs;
+    assert.equal(domain.domainName, "api.shop.example.com");
+    assert.deepEqual(domain.endpointConfiguration, { types: "REGIONAL" });
+    assert.equal(domain.securityPolicy, "TLS_1_2");
+    assert.equal(domain.regionalCertificateArn, mocks.named("aws:acm/certificateValidation:CertificateValidation", "api-certificate-validated").state.certificateArn);
+    assert.equal(mocks.named("aws:acm/certificate:Certificate", "api-certificate").provider?.includes("us-east-1"), false, "a regional endpoint's certificate is in the stack's region");
+    const mapping = mocks.named("aws:apigateway/basePathMapping:BasePathMapping", "api-base-path").inputs;
+    assert.equal(mapping.basePath, "v1");
+    assert.equal(mapping.restApi, mocks.named("aws:apigateway/restApi:RestApi", "api-rest").id);
+    for (const type of ["a", "aaaa"]) assert.equal(mocks.named("aws:route53/record:Record", `api-alias-${type}`).inputs.zoneId, "Z0123456789ABC");
+  });
+
+  it("a custom API domain needs its hosted zone", async () => {
+    await assert.rejects(runProgram("dev", { config: { "ecommerce:apiDomainName": "api.shop.example.com" } }), /apiHostedZoneId/);
+  });
+
+  it("CSP: the sign-in origin is the one Auth's UserPoolDomain really gets, also with a configured prefix", async () => {
     const mocks = await runComponents("dev", (c) => {
-      new Storefront("storefront", { config: c });
+      new Storefront("storefront", { config: c, apiOrigin: "https://api.example" });
       new Auth("auth", { config: c, storefrontUrl: "https://shop.example" });
     }, { config: { "ecommerce:authDomainPrefix": "my-shop" } });
     const domain = mocks.named("aws:cognito/userPoolDomain:UserPoolDomain", "auth-domain").inputs.domain;
-    assert.deepEqual(directive(csp(mocks), "connect-src")?.[2], `https://${domain}.auth.eu-west-1.amazoncognito.com`);
+    assert.deepEqual(directive(cspOf(mocks), "connect-src"), ["'self'", "https://api.example", `https://${domain}.auth.eu-west-1.amazoncognito.com`]);
     assert.equal(domain, "my-shop");
   });
 
+  it("CSP: an origin that is not one exact scheme://host[:port] (a wildcard, a path) is refused", () => {
+    const signInOrigin = "https://p.auth.us-east-2.amazoncognito.com";
+    for (const bad of ["https://*.execute-api.us-east-2.amazonaws.com", "https://abc.execute-api.us-east-2.amazonaws.com/v1", "*", "https:"]) {
+      assert.throws(() => contentSecurityPolicy({ apiOrigins: [bad], signInOrigin }), /not one exact/, bad);
+    }
+    assert.throws(() => contentSecurityPolicy({ apiOrigins: ["https://a.example"], signInOrigin: "https://*.amazoncognito.com" }), /not one exact/);
+  });
+
   it("CSP: every origin is a single host; nothing admits inline script or style", () => {
-    const policy = contentSecurityPolicy({ apiOrigins: ["https://*.execute-api.us-east-2.amazonaws.com"], signInOrigin: "https://p.auth.us-east-2.amazoncognito.com" });
+    const policy = contentSecurityPolicy({ apiOrigins: ["https://abc123defg.execute-api.us-east-2.amazonaws.com"], signInOrigin: "https://p.auth.us-east-2.amazoncognito.com" });
     assert.doesNotMatch(policy, /unsafe-inline|unsafe-eval|data:|\*\.amazoncognito|cognito-idp|https: /);
   });
 

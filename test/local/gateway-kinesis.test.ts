@@ -19,7 +19,7 @@ describe("local API gateway: POST /events into kinesalite", function () {
   before(async () => {
     const run = await sharedProgramRun("dev");
     streamName = run.outputs.clickstreamStream as string;
-    document = run.mocks.named("aws:apigateway/restApi:RestApi", "api-rest").inputs.body;
+    document = run.mocks.named("aws:apigateway/restApiPut:RestApiPut", "api-definition").inputs.body;
     kinesis = await startKinesis();
     client = new KinesisClient(clientConfig(kinesis));
     await client.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: 1 }));

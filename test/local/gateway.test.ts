@@ -7,6 +7,10 @@ import { CryptoKey, exportJWK, generateKeyPair, JWK, SignJWT } from "jose";
 import { javaDateString } from "../../local/gateway/claims";
 import { AwsServiceCall, createLocalGateway, InvokeLambda, LocalGateway, RequestLog } from "../../local/gateway";
 import { sharedProgramRun } from "../../testing/program";
+import { quotaRetryAfterSeconds, throttledRetryAfterSeconds } from "../../components/api";
+import { readDocument } from "../../local/gateway/document";
+import { GatewayResponses } from "../../local/gateway/gateway-responses";
+import { IncomingApiRequest } from "../../local/gateway/request";
 
 const issuer = "http://127.0.0.1:9/local_pool";
 const origin = "https://d02958056.cloudfront.net";
@@ -58,7 +62,7 @@ describe("local API gateway (dev stack document)", function () {
 
   before(async () => {
     const run = await sharedProgramRun("dev");
-    document = run.mocks.named("aws:apigateway/restApi:RestApi", "api-rest").inputs.body;
+    document = run.mocks.named("aws:apigateway/restApiPut:RestApiPut", "api-definition").inputs.body;
     streamName = run.outputs.clickstreamStream as string;
     poolKeys = await signingKeys("pool-key");
     otherKeys = await signingKeys("pool-key");
@@ -111,6 +115,28 @@ describe("local API gateway (dev stack document)", function () {
         [["GET", "/orders/search", null], ["GET", "/orders/{orderId}", { orderId: "o-42" }], ["DELETE", "/orders/{orderId}", { orderId: "o-42" }]],
       );
       assert.match(invocations[0].functionArn, /^arn:aws:lambda:eu-west-1:123456789012:function:orders-api-/);
+    });
+  });
+
+  describe("API Gateway's own 429s", () => {
+    it("render THROTTLED and QUOTA_EXCEEDED from the document: 429, the static Retry-After, exposed to the storefront, JSON body", () => {
+      const responses = new GatewayResponses(readDocument(document).gatewayResponses);
+      const request = new IncomingApiRequest("POST", "/orders", "/v1/orders", ["Origin", origin], "", Buffer.alloc(0), "127.0.0.1");
+      for (const [type, seconds] of [["THROTTLED", throttledRetryAfterSeconds], ["QUOTA_EXCEEDED", quotaRetryAfterSeconds]] as const) {
+        const response = responses.render({ type, message: type === "THROTTLED" ? "Too Many Requests" : "Limit Exceeded" }, request, { requestId: "r-1" }, {});
+        assert.equal(response.statusCode, 429, type);
+        assert.deepEqual(response.headers["Retry-After"], [String(seconds)], type);
+        assert.deepEqual(response.headers["Access-Control-Expose-Headers"], ["Retry-After"], type);
+        assert.deepEqual(response.headers["Access-Control-Allow-Origin"], [origin], type);
+        assert.equal(JSON.parse(String(response.body)).type, type);
+      }
+    });
+
+    it("without a definition of their own they are still 429 (API Gateway's status for both), through DEFAULT_4XX", () => {
+      const responses = new GatewayResponses({ DEFAULT_4XX: { responseTemplates: { "application/json": '{"error":$context.error.messageString}' } } });
+      const request = new IncomingApiRequest("GET", "/", "/v1/", [], "", Buffer.alloc(0), "127.0.0.1");
+      assert.equal(responses.render({ type: "THROTTLED", message: "Too Many Requests" }, request, {}, {}).statusCode, 429);
+      assert.equal(responses.render({ type: "QUOTA_EXCEEDED", message: "Limit Exceeded" }, request, {}, {}).statusCode, 429);
     });
   });
 

@@ -89,7 +89,7 @@ describe("policy pack", () => {
 
   describe("enforcement levels and suppressions", () => {
     const openApi = JSON.stringify({ paths: { "/health": { get: {} }, "/admin": { post: {} }, "/orders": { get: { security: [{ cognito: [] }] } } } });
-    const api = [r("aws:apigateway/restApi:RestApi", "api-rest", { body: openApi })];
+    const api = [r("aws:apigateway/restApiPut:RestApiPut", "api-definition", { body: openApi })];
 
     it("a suppression with a detail drops only that finding, and says why", async () => {
       const found = await findings("apigateway-authorization", api);
