@@ -14,13 +14,14 @@ import { PolicyStatement, accountAdministersKey, callerContext, firehoseTrustPol
 import { MonitoringTargets } from "./lib/monitoring-targets";
 import { PrivateBucket } from "./lib/private-bucket";
 import { StreamConsumer } from "./lib/stream-consumer";
+import { onDemandInitialShards, personalizeInFlightLimit } from "./clickstream-limits";
 
 export type IngestionConfig = Pick<PlatformConfig,
   "stage" | "region" | "awsProfile" | "tags" | "protectData" | "logRetentionDays" | "eventsRateLimit" | "eventsBurstLimit" |
   "streamMode" | "streamShardCount" | "streamRetentionHours" |
   "processorBatchSize" | "processorBatchWindowSeconds" | "processorParallelization" | "processorMemoryMb" | "processorTimeoutSeconds" |
   "streamMaxRetryAttempts" | "streamMaxRecordAgeSeconds" | "firehoseBufferSeconds" | "firehoseBufferMib" |
-  "lakeInfrequentAccessDays" | "lakeGlacierDays" | "lakeExpirationDays" | "personalizeMode" | "personalizeTrackingId">;
+  "lakeInfrequentAccessDays" | "lakeGlacierDays" | "lakeExpirationDays" | "personalizeMode" | "personalizeTrackingId" | "personalizePutEventsQuota">;
 
 export interface IngestionArgs {
   config: IngestionConfig;
@@ -35,8 +36,15 @@ export const lakeEventsPrefix = "events/dt=!{timestamp:yyyy-MM-dd}/hour=!{timest
 export const lakeErrorsPrefix = "errors/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/";
 /** Where the processor keeps invalid events, with the reason. */
 export const quarantinePrefix = "quarantine/";
-/** Personalize PutEvents calls in flight per invocation (1,000 calls/s per dataset group). */
-export const personalizeConcurrency = 8;
+/**
+ * Personalize PutEvents calls in flight per processor invocation: the account's quota shared by
+ * every invocation the stream can run at once (its shards, or an on-demand stream's initial 4,
+ * times the parallelization factor), so the processor goes as fast as the quota allows.
+ */
+export function personalizeConcurrency(c: Pick<IngestionConfig, "streamMode" | "streamShardCount" | "processorParallelization" | "personalizePutEventsQuota">): number {
+  const shards = c.streamMode === "PROVISIONED" ? c.streamShardCount : onDemandInitialShards;
+  return personalizeInFlightLimit({ quotaPerSecond: c.personalizePutEventsQuota, shards, parallelization: c.processorParallelization });
+}
 /** Days an overwritten or deleted lake object stays recoverable. */
 export const lakeNoncurrentVersionDays = 30;
 export const processorServiceName = "clickstream-processor";
@@ -170,7 +178,7 @@ export class Ingestion extends pulumi.ComponentResource {
       FIREHOSE_STREAM_NAME: this.deliveryStream.name,
       LAKE_BUCKET: this.lakeBucket.name,
       QUARANTINE_PREFIX: quarantinePrefix,
-      PERSONALIZE_CONCURRENCY: String(personalizeConcurrency),
+      PERSONALIZE_CONCURRENCY: String(personalizeConcurrency(c)),
       POWERTOOLS_SERVICE_NAME: processorServiceName,
       POWERTOOLS_METRICS_NAMESPACE: processorMetricsNamespace,
     };

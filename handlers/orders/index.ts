@@ -1,6 +1,5 @@
 // OrderProcessing Lambda entry: reads its environment, wires the SDK clients and telemetry
 // once per container, and hands each API Gateway event to the router.
-import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { Tracer } from "@aws-lambda-powertools/tracer";
@@ -22,7 +21,7 @@ export const environmentSchema = z.object({
   PRODUCTS_TABLE: z.string().min(1),
   /** Inventory table (key sku): stock, reserved and returned in the order's transaction. */
   INVENTORY_TABLE: z.string().min(1),
-  /** Powertools idempotency table (key id, TTL attribute expiration). */
+  /** Idempotency-Key records (key id, TTL attribute expiration), written with each order. */
   IDEMPOTENCY_TABLE: z.string().min(1),
   /** The OpenSearch domain's endpoint, https only (requests are SigV4-signed for "es"). */
   OPENSEARCH_ENDPOINT: z.url({ protocol: /^https$/, error: "OPENSEARCH_ENDPOINT must be an https:// URL" }),
@@ -63,7 +62,7 @@ const api = createOrdersApi({
   productsTable: env.PRODUCTS_TABLE,
   inventoryTable: env.INVENTORY_TABLE,
   idempotency: {
-    persistenceStore: new DynamoDBPersistenceLayer({ tableName: env.IDEMPOTENCY_TABLE, awsSdkV3Client: dynamoDb }),
+    table: env.IDEMPOTENCY_TABLE,
     expiresAfterSeconds: env.IDEMPOTENCY_TTL_SECONDS,
   },
   search,
