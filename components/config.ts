@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { tagEntries, tagProblem } from "./lib/aws-tags";
+import { largestRecordInEventBytes, maxDeliverableBatchSize } from "./clickstream-limits";
 
 export const stages = ["dev", "prod"] as const;
 export type Stage = (typeof stages)[number];
@@ -60,7 +61,7 @@ export const configKeys = {
   streamMode: key(z.enum(["ON_DEMAND", "PROVISIONED"]), "Kinesis capacity mode of the clickstream stream (ON_DEMAND starts at 4,000 records/s and 4 MiB/s of writes and follows up to twice its previous peak).", "ON_DEMAND"),
   streamShardCount: key(int(0, 500), "Shard count when streamMode is PROVISIONED (required there, 1-500); 0 under ON_DEMAND, where Kinesis manages the shards and a count would have no effect.", 0),
   streamRetentionHours: key(int(24, 8760), "Clickstream record retention, in hours.", 24, 168),
-  processorBatchSize: key(int(1, 10000), "Records per invocation of the clickstream processor.", 500, 1000),
+  processorBatchSize: key(int(1, 10000), "Records per invocation of the clickstream processor; at most what Lambda's 6 MB invocation payload holds of the largest events the model allows (145).", 100, 100),
   processorBatchWindowSeconds: key(int(0, 300), "Seconds the event source waits to fill a processor batch.", 5, 5),
   processorParallelization: key(int(1, 10), "Concurrent processor batches per shard.", 1, 2),
   processorMemoryMb: key(int(128, 10240), "Clickstream processor memory, in MB.", 512, 1024),
@@ -74,6 +75,7 @@ export const configKeys = {
   lakeExpirationDays: key(int(32, 36500), "Days before lake objects expire.", 365, 730),
   personalizeMode: key(z.enum(["disabled", "existing", "create"]), "Amazon Personalize: disabled, existing (personalizeTrackingId given) or create (dataset group, schema, dataset and event tracker).", "disabled"),
   personalizeTrackingId: key(z.string(), "Tracking id of an existing Personalize event tracker (personalizeMode existing).", ""),
+  personalizePutEventsQuota: key(int(1, 100000), "The account's Amazon Personalize PutEvents quota, in requests per second (1,000 unless raised): the processor's calls in flight are derived from it and the stream's parallelism.", 1000),
 
   vpcCidr: key(z.cidrv4(), "CIDR of the VPC holding the search domain and the order Lambdas.", "10.20.0.0/16"),
   searchInstanceType: key(searchInstanceType, "OpenSearch data node instance type.", "t3.small.search", "r6g.large.search"),
@@ -220,6 +222,10 @@ function crossKeyErrors(project: string, c: Values, tags: Record<string, string>
   // Kinesis ignores a shard count in ON_DEMAND mode: a value there is a capacity plan that is not applied.
   if (c.streamMode === "ON_DEMAND" && c.streamShardCount !== 0) bad("streamShardCount", "has no effect while streamMode is ON_DEMAND: leave it 0, or set streamMode PROVISIONED");
   if (c.streamMode === "PROVISIONED" && c.streamShardCount === 0) bad("streamShardCount", "required (1-500) when streamMode is PROVISIONED");
+  const deliverable = maxDeliverableBatchSize();
+  if (c.processorBatchSize > deliverable) {
+    bad("processorBatchSize", `at most ${deliverable}: Lambda delivers a batch in one invocation of at most 6 MB, and the largest event the model allows takes ${largestRecordInEventBytes()} bytes per record there (base64 in the Kinesis record)`);
+  }
   if (c.processorTimeoutSeconds * 6 > c.streamMaxRecordAgeSeconds) bad("streamMaxRecordAgeSeconds", `must allow a few retries: at least 6 x processorTimeoutSeconds (${c.processorTimeoutSeconds * 6})`);
   return errors;
 }

@@ -4,7 +4,8 @@
 // Children of the Ingestion component (their URNs do not change with this file).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { clickstreamContract, personalizeConcurrency, quarantinePrefix } from "../handlers/clickstream/contract";
+import { clickstreamContract, quarantinePrefix } from "../handlers/clickstream/contract";
+import { onDemandInitialShards, personalizeInFlightLimit } from "./clickstream-limits";
 import type { IngestionConfig } from "./ingestion";
 import { DeadLetterQueue } from "./lib/dead-letter-queue";
 import { environmentFor } from "./lib/environment";
@@ -23,13 +24,26 @@ export interface ClickstreamProcessor {
 
 export interface ClickstreamProcessorArgs {
   config: Pick<IngestionConfig, "region" | "logRetentionDays" | "processorMemoryMb" | "processorTimeoutSeconds" | "processorBatchSize" |
-    "processorBatchWindowSeconds" | "processorParallelization" | "streamMaxRetryAttempts" | "streamMaxRecordAgeSeconds">;
+    "processorBatchWindowSeconds" | "processorParallelization" | "streamMaxRetryAttempts" | "streamMaxRecordAgeSeconds" |
+    "streamMode" | "streamShardCount" | "personalizePutEventsQuota">;
   stream: aws.kinesis.Stream;
   keyArn: pulumi.Input<string>;
   deliveryStream: aws.kinesis.FirehoseDeliveryStream;
   lakeBucket: PrivateBucket;
   /** Set when Personalize is on: the tracking id and the permission to call PutEvents. */
   personalize: { trackingId?: pulumi.Input<string>; statements: PolicyStatement[] };
+}
+
+/**
+ * Personalize PutEvents calls in flight per processor invocation: the account's quota shared by
+ * every invocation the stream can run at once (its shards, or an on-demand stream's initial 4,
+ * times the parallelization factor), so the processor goes as fast as the quota allows.
+ */
+export function personalizeConcurrency(
+  c: Pick<IngestionConfig, "streamMode" | "streamShardCount" | "processorParallelization" | "personalizePutEventsQuota">,
+): number {
+  const shards = c.streamMode === "PROVISIONED" ? c.streamShardCount : onDemandInitialShards;
+  return personalizeInFlightLimit({ quotaPerSecond: c.personalizePutEventsQuota, shards, parallelization: c.processorParallelization });
 }
 
 export function createClickstreamProcessor(name: string, args: ClickstreamProcessorArgs, parent: pulumi.Resource): ClickstreamProcessor {
@@ -45,7 +59,7 @@ export function createClickstreamProcessor(name: string, args: ClickstreamProces
       FIREHOSE_STREAM_NAME: args.deliveryStream.name,
       LAKE_BUCKET: args.lakeBucket.name,
       QUARANTINE_PREFIX: quarantinePrefix,
-      PERSONALIZE_CONCURRENCY: String(personalizeConcurrency),
+      PERSONALIZE_CONCURRENCY: String(personalizeConcurrency(c)),
       PERSONALIZE_TRACKING_ID: args.personalize.trackingId,
     }),
     policyStatements: [

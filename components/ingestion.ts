@@ -22,7 +22,7 @@ export type IngestionConfig = Pick<PlatformConfig,
   "streamMode" | "streamShardCount" | "streamRetentionHours" |
   "processorBatchSize" | "processorBatchWindowSeconds" | "processorParallelization" | "processorMemoryMb" | "processorTimeoutSeconds" |
   "streamMaxRetryAttempts" | "streamMaxRecordAgeSeconds" | "firehoseBufferSeconds" | "firehoseBufferMib" |
-  "lakeInfrequentAccessDays" | "lakeGlacierDays" | "lakeExpirationDays" | "personalizeMode" | "personalizeTrackingId">;
+  "lakeInfrequentAccessDays" | "lakeGlacierDays" | "lakeExpirationDays" | "personalizeMode" | "personalizeTrackingId" | "personalizePutEventsQuota">;
 
 export interface IngestionArgs {
   config: IngestionConfig;
@@ -30,9 +30,9 @@ export interface IngestionArgs {
   allowedOrigin: pulumi.Input<string>;
 }
 
-export { personalizeConcurrency, quarantinePrefix, serviceName as processorServiceName, metricsNamespace as processorMetricsNamespace } from "../handlers/clickstream/contract";
+export { quarantinePrefix, serviceName as processorServiceName, metricsNamespace as processorMetricsNamespace } from "../handlers/clickstream/contract";
 export { lakeErrorsPrefix, lakeEventsPrefix, lakeNoncurrentVersionDays } from "./ingestion-lake";
-export { processorEntry } from "./ingestion-processor";
+export { personalizeConcurrency, processorEntry } from "./ingestion-processor";
 
 export class Ingestion extends pulumi.ComponentResource {
   /** Encrypts the stream, the Firehose buffer and the lake. */

@@ -23,17 +23,19 @@ type Vpc = { subnetIds: pulumi.Input<pulumi.Input<string>[]>; securityGroupIds: 
 /**
  * Exactly what the order handler calls: on orders, the conditional Put (create) and Update
  * (status change) inside TransactWriteItems, which IAM authorises per action, and GetItem;
- * Query on the customer index; BatchGetItem/GetItem on the catalog; UpdateItem on the
- * inventory (stock taken and given back in the same transactions); idempotency records.
+ * Query on the customer index; BatchGetItem on the catalog and ConditionCheckItem (each
+ * line's price asserted in the order's transaction); UpdateItem on the inventory (stock
+ * taken and given back in the same transactions); idempotency records: Put in the order's
+ * transaction (or alone, restoring a lost one), GetItem on a replay whose products are gone.
  */
 export function orderTableStatements(tables: OrderTables): PolicyStatement[] {
   const { orders, products, inventory, idempotency } = tables;
   return [
     { Sid: "CreateReadAndUpdateOrders", Action: ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem"], Resource: orders.arn },
     { Sid: "ListCustomerOrders", Action: "dynamodb:Query", Resource: pulumi.interpolate`${orders.arn}/index/${ordersByCustomerIndex}` },
-    { Sid: "PriceFromCatalog", Action: "dynamodb:BatchGetItem", Resource: products.arn },
+    { Sid: "PriceFromCatalog", Action: ["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem"], Resource: products.arn },
     { Sid: "ReserveAndReturnStock", Action: "dynamodb:UpdateItem", Resource: inventory.arn },
-    { Sid: "IdempotencyRecords", Action: ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], Resource: idempotency.arn },
+    { Sid: "IdempotencyRecords", Action: ["dynamodb:PutItem", "dynamodb:GetItem"], Resource: idempotency.arn },
   ];
 }
 

@@ -49,7 +49,7 @@ export class OrderTables extends pulumi.ComponentResource {
   public readonly products: aws.dynamodb.Table;
   /** Stock per product (key sku): runtime state. */
   public readonly inventory: aws.dynamodb.Table;
-  /** Powertools idempotency records (key id, TTL on expiration). */
+  /** Idempotency-Key records, written with each order (key id, TTL on expiration). */
   public readonly idempotency: aws.dynamodb.Table;
   public readonly catalogItems: aws.dynamodb.TableItem[];
   public readonly inventoryItems: aws.dynamodb.TableItem[];

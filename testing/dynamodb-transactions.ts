@@ -185,39 +185,40 @@ export async function startTransactionalDynamo(options: { target: string }): Pro
 
   async function transact(body: Record<string, any>): Promise<Record<string, unknown>> {
     const actions = await parseActions(body.TransactItems);
-    const snapshots: (AttributeMap | undefined)[] = [];
-    for (const action of actions) {
-      const { Item } = await call("GetItem", { TableName: action.table, Key: action.key, ConsistentRead: true });
-      snapshots.push(Item);
-    }
-    const reasons: CancellationReason[] = [];
+    // Every action is on its own item (checked above) and the lock is held exclusively, so the
+    // snapshots, and then the actions, can run side by side without seeing each other.
+    const snapshots: (AttributeMap | undefined)[] = await Promise.all(
+      actions.map(async (action) => (await call("GetItem", { TableName: action.table, Key: action.key, ConsistentRead: true })).Item),
+    );
+    const reasons: CancellationReason[] = new Array(actions.length);
     const touched: number[] = [];
     let fatal: DynamoError | undefined;
-    for (const [index, action] of actions.entries()) {
-      const [operation, request] = singleItemCall(action);
-      try {
-        await call(operation, request);
-        touched.push(index);
-        reasons.push({ Code: "None" });
-      } catch (err) {
-        if (!(err instanceof DynamoError)) throw err;
-        if (err.wire.type.endsWith("ConditionalCheckFailedException")) {
-          const old = action.returnOldOnFailure && snapshots[index] ? { Item: snapshots[index] } : {};
-          reasons.push({ Code: "ConditionalCheckFailed", ...old, Message: "The conditional request failed" });
-        } else if (err.wire.type.endsWith("ValidationException") && itemValidationErrors.some((p) => p.test(err.wire.message))) {
-          reasons.push({ Code: "ValidationError", Message: err.wire.message });
-        } else {
-          // A malformed request (bad expression, missing table): refused as a whole, as AWS does.
-          fatal = err;
-          break;
+    await Promise.all(
+      actions.map(async (action, index) => {
+        const [operation, request] = singleItemCall(action);
+        try {
+          await call(operation, request);
+          touched.push(index);
+          reasons[index] = { Code: "None" };
+        } catch (err) {
+          if (!(err instanceof DynamoError)) throw err;
+          if (err.wire.type.endsWith("ConditionalCheckFailedException")) {
+            const old = action.returnOldOnFailure && snapshots[index] ? { Item: snapshots[index] } : {};
+            reasons[index] = { Code: "ConditionalCheckFailed", ...old, Message: "The conditional request failed" };
+          } else if (err.wire.type.endsWith("ValidationException") && itemValidationErrors.some((p) => p.test(err.wire.message))) {
+            reasons[index] = { Code: "ValidationError", Message: err.wire.message };
+          } else {
+            // A malformed request (bad expression, missing table): refused as a whole, as AWS does.
+            fatal ??= err;
+          }
         }
-      }
-    }
-    const cancelled = fatal !== undefined || reasons.some((r) => r.Code !== "None");
+      }),
+    );
+    const cancelled = fatal !== undefined || reasons.some((r) => r?.Code !== "None");
     // Undo what ran if the transaction is cancelled; a ConditionCheck's delete is always undone.
-    for (const index of touched) {
-      if (cancelled || actions[index].kind === "ConditionCheck") await restore(actions[index], snapshots[index]);
-    }
+    await Promise.all(
+      touched.filter((index) => cancelled || actions[index].kind === "ConditionCheck").map((index) => restore(actions[index], snapshots[index])),
+    );
     if (fatal) throw fatal;
     if (cancelled) {
       throw new DynamoError({

@@ -1,7 +1,6 @@
 // The orders handler wired to dynalite behind the TransactWriteItems proxy (tables created
 // from handlers/shared/tables.ts, the products and inventory tables seeded from
 // catalog/products.json) and to a local OpenSearch stand-in.
-import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -21,6 +20,7 @@ import {
 import { startTransactionalDynamo } from "./dynamodb-transactions";
 import { clientConfig, type Emulator, startDynamoDb } from "./emulators";
 import { recordHttpCall, recordingClient } from "./aws-calls";
+import { countDynamoDbCalls, type DynamoDbCallCounter } from "./dynamodb-call-counter";
 import { lambdaContext } from "./orders-events";
 import { type SearchServer, startSearchServer } from "./orders-search-server";
 
@@ -30,6 +30,8 @@ export const tables = { orders: "orders", products: "products", inventory: "inve
 const environment = { ORDERS_TABLE: tables.orders, PRODUCTS_TABLE: tables.products, INVENTORY_TABLE: tables.inventory, IDEMPOTENCY_TABLE: tables.idempotency };
 
 export interface OrdersFixture {
+  /** The next invocations run in a new container (the catalog cache empty), on the same tables and clients. */
+  coldStart(): void;
   /** Runs the handler with `remainingTimeMs` left in the invocation (default 10 s). */
   invoke(event: APIGatewayProxyEvent, remainingTimeMs?: number): Promise<APIGatewayProxyResult>;
   /** Every item of the orders table (read with the test's own client, not the handler's). */
@@ -42,6 +44,8 @@ export interface OrdersFixture {
   /** The client the handler sends with (tests may fake AWS replies on it). */
   handlerDocumentClient: DynamoDBDocumentClient;
   dynamoDb: DynamoDBClient;
+  /** The DynamoDB calls the handler sent (counted on its client), and a TransactionConflict fake. */
+  handlerCalls: DynamoDbCallCounter;
   metrics: Metrics;
   searchServer: SearchServer;
   stop(): Promise<void>;
@@ -100,24 +104,31 @@ export async function startOrdersFixture(options: { now?: () => Date } = {}): Pr
   const documentClient = DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } });
   // The handler's own client: what it sends is recorded for the IAM simulator test.
   const handlerDynamoDb = recordingClient("orders-api", "dynamodb", new DynamoDBClient(clientConfig(emulator)), environment);
+  const handlerCalls = countDynamoDbCalls(handlerDynamoDb);
   const handlerDocumentClient = DynamoDBDocumentClient.from(handlerDynamoDb, { marshallOptions: { removeUndefinedValues: true } });
   const metrics = quietMetrics();
-  const api = createOrdersApi({
+  const search = new Client({ node: searchServer.endpoint, maxRetries: 0, requestTimeout: 5000 });
+  // A new api is a new container: nothing cached.
+  const newContainer = () => createOrdersApi({
     documentClient: handlerDocumentClient,
     ordersTable: tables.orders,
     productsTable: tables.products,
     inventoryTable: tables.inventory,
     idempotency: {
-      persistenceStore: new DynamoDBPersistenceLayer({ tableName: tables.idempotency, awsSdkV3Client: handlerDynamoDb }),
+      table: tables.idempotency,
       expiresAfterSeconds: 3600,
     },
-    search: new Client({ node: searchServer.endpoint, maxRetries: 0, requestTimeout: 5000 }),
+    search,
     allowedOrigin,
     logger: new Logger({ logLevel: "SILENT" }),
     metrics,
     now: options.now,
   });
+  let api = newContainer();
   return {
+    coldStart: () => {
+      api = newContainer();
+    },
     invoke: async (event, remainingTimeMs) => {
       const searchesBefore = searchServer.requests.length;
       try {
@@ -144,6 +155,7 @@ export async function startOrdersFixture(options: { now?: () => Date } = {}): Pr
     documentClient,
     handlerDocumentClient,
     dynamoDb,
+    handlerCalls,
     metrics,
     searchServer,
     stop: async () => {

@@ -90,6 +90,15 @@ export function jsonDepth(text: string): number {
   return deepest;
 }
 
+/** True when `text` holds at most `limit` opening brackets ({ or [), strings included. */
+export function atMostBrackets(text: string, limit: number): boolean {
+  let count = 0;
+  for (const bracket of ["{", "["]) {
+    for (let at = text.indexOf(bracket); at !== -1; at = text.indexOf(bracket, at + 1)) if (++count > limit) return false;
+  }
+  return true;
+}
+
 export function decodeRecord(record: KinesisStreamRecord, index: number): DecodedUnit[] {
   const ref = recordRef(record, index);
   const received = record.kinesis.data;
@@ -107,7 +116,9 @@ export function decodeRecord(record: KinesisStreamRecord, index: number): Decode
   const undecodable = (reason: string): DecodedUnit[] => [{ kind: "undecodable", ref, data: text, dataEncoding: "utf8", reason }];
   const arrivedAt = ref.arrivedAt;
   if (arrivedAt === undefined) return undecodable("the record's approximateArrivalTimestamp is not an instant");
-  const depth = jsonDepth(text);
+  // The exact depth scan is a loop over every character; text with at most maxJsonDepth
+  // brackets (an ordinary event has 1-3) cannot be deeper, and indexOf counts them natively.
+  const depth = atMostBrackets(text, maxJsonDepth) ? 0 : jsonDepth(text);
   if (depth > maxJsonDepth) return undecodable(`record data is nested ${depth} levels deep; an event is at most ${maxJsonDepth}`);
   let value: unknown;
   try {

@@ -77,17 +77,20 @@ function safeRef(record: KinesisStreamRecord, index: number): RecordRef {
 
 function classifyUnits(units: DecodedUnit[], ref: RecordRef): RecordOutcome {
   const outcome: RecordOutcome = { ref, quarantine: [], valid: [], events: units.length, undecodable: false, oversized: 0 };
+  // Every unit of a record arrived at once: its arrival is formatted once, for the lake and the quarantine.
+  const receivedAt = ref.arrivedAt?.toISOString();
+  // Only a unit going to the quarantine needs these.
+  const quarantineBase = (unit: DecodedUnit) => ({
+    sequenceNumber: unit.ref.sequenceNumber,
+    partitionKey: unit.ref.partitionKey,
+    shardId: unit.ref.shardId,
+    ...(receivedAt !== undefined ? { receivedAt } : {}),
+  });
   for (const unit of units) {
-    const base = {
-      sequenceNumber: unit.ref.sequenceNumber,
-      partitionKey: unit.ref.partitionKey,
-      shardId: unit.ref.shardId,
-      ...(unit.ref.arrivedAt ? { receivedAt: unit.ref.arrivedAt.toISOString() } : {}),
-    };
     if (unit.kind === "undecodable") {
       outcome.undecodable = true;
       outcome.quarantine.push({
-        ...base,
+        ...quarantineBase(unit),
         kind: "undecodable",
         reasons: [{ path: "", code: "undecodable", message: unit.reason }],
         data: unit.data,
@@ -95,11 +98,11 @@ function classifyUnits(units: DecodedUnit[], ref: RecordRef): RecordOutcome {
       });
       continue;
     }
-    const validation = validateEvent(unit.value, unit.ref.arrivedAt);
+    const validation = validateEvent(unit.value, unit.ref.arrivedAt, receivedAt);
     if (!validation.ok) {
       if (validation.oversized) outcome.oversized++;
       outcome.quarantine.push({
-        ...base,
+        ...quarantineBase(unit),
         ...(unit.position !== undefined ? { position: unit.position } : {}),
         kind: validation.oversized ? "oversized" : "invalid",
         reasons: validation.reasons,

@@ -1,7 +1,9 @@
 // Validates one decoded event against the shared contract and normalises it. An event that
 // fails, or that is larger than Personalize accepts once normalised, comes back with the
 // reasons a person needs to fix the producer.
+import { isPlainValidEvent } from "./fast-event-check";
 import {
+  type ClickstreamEvent,
   clickstreamEventSchema,
   maxNormalisedEventBytes,
   normaliseClickstreamEvent,
@@ -20,20 +22,27 @@ export type Validation =
   | { ok: true; event: NormalisedClickstreamEvent; /** The normalised event's JSON. */ json: string }
   | { ok: false; oversized: boolean; reasons: RejectionReason[] };
 
-export function validateEvent(value: unknown, receivedAt: Date): Validation {
-  const parsed = clickstreamEventSchema.safeParse(value);
-  if (!parsed.success) {
-    return {
-      ok: false,
-      oversized: false,
-      reasons: parsed.error.issues.map((issue) => ({ path: issue.path.join("."), code: issue.code, message: issue.message })),
-    };
+/** `receivedAtIso`: the arrival already formatted (one per record, not per event). */
+export function validateEvent(value: unknown, receivedAt: Date, receivedAtIso?: string): Validation {
+  let valid: ClickstreamEvent;
+  if (isPlainValidEvent(value)) {
+    valid = value;
+  } else {
+    const parsed = clickstreamEventSchema.safeParse(value);
+    if (!parsed.success) {
+      return {
+        ok: false,
+        oversized: false,
+        reasons: parsed.error.issues.map((issue) => ({ path: issue.path.join("."), code: issue.code, message: issue.message })),
+      };
+    }
+    valid = parsed.data;
   }
-  const timeProblem = timestampProblem(parsed.data, receivedAt);
+  const timeProblem = timestampProblem(valid, receivedAt);
   if (timeProblem !== undefined) {
     return { ok: false, oversized: false, reasons: [{ path: "timestamp", code: "timestamp_out_of_range", message: timeProblem }] };
   }
-  const event = normaliseClickstreamEvent(parsed.data, receivedAt);
+  const event = normaliseClickstreamEvent(valid, receivedAt, receivedAtIso);
   const json = JSON.stringify(event);
   const bytes = Buffer.byteLength(json);
   if (bytes > maxNormalisedEventBytes) {

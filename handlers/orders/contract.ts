@@ -20,7 +20,7 @@ export const environmentSchema = z.object({
   PRODUCTS_TABLE: z.string().min(1),
   /** Inventory table (key sku): stock, reserved and returned in the order's transaction. */
   INVENTORY_TABLE: z.string().min(1),
-  /** Powertools idempotency table (key id, TTL attribute expiration). */
+  /** Idempotency-Key records (key id, TTL attribute expiration), written with each order. */
   IDEMPOTENCY_TABLE: z.string().min(1),
   /** The OpenSearch domain's endpoint, https only (requests are SigV4-signed for "es"). */
   OPENSEARCH_ENDPOINT: z.url({ protocol: /^https$/, error: "OPENSEARCH_ENDPOINT must be an https:// URL" }),

@@ -1,15 +1,19 @@
-// POST /orders: validate, price from the catalog, reserve the stock and write the order once,
-// in one transaction: the order is stored exactly when every line's stock was taken.
+// POST /orders: validate, price from the catalog, and write the order, its idempotency record
+// and the stock reservations in one TransactWriteItems: on a warm container a new order and a
+// replay each cost that one call.
 //
-// Exactly-once has two layers. Powertools idempotency (key = customer + Idempotency-Key,
-// payload validation over the parsed body) replays the first response for a retry and
-// refuses the same key with another body. Under it, the orderId is derived from the same
-// customer + key, and the write is conditional on that id being new: even if the
-// idempotency record is lost (a crash between the write and saving the result, or a key
-// reused after its record expired), a retry can never store a second order.
-import { IdempotencyConfig, makeIdempotent } from "@aws-lambda-powertools/idempotency";
+// Exactly-once: the orderId is derived from customer + Idempotency-Key and written only if
+// new; the key's record (with the request's hash) is written only if the key is new or
+// expired, in the same transaction. So a replay (same key and body) is cancelled and answered
+// from the cancellation reasons (the record and the stored order come back with it); another
+// body under the key is a 409; and even with the record lost or expired, a retry can never
+// store a second order. Parallel requests with one key serialise on those items: one
+// transaction wins, the others see its record.
+//
+// Prices come from a per-container catalog cache; each product's price is asserted in the
+// same transaction, so a stale entry can cancel an order but never price one.
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { GetCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import { GetCommand, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -18,7 +22,8 @@ import { type CreateOrderRequest, createOrderRequestSchema, type Order } from ".
 import type { Caller } from "./caller";
 import type { OrdersDependencies } from "./dependencies";
 import { badRequest, conflict, HttpError, zodDetails } from "./errors";
-import { loadProducts, priceLines } from "./pricing";
+import { type IdempotencyRecord, idempotencyRecordId, plainItem, rememberKey, requestHashOf } from "./idempotency";
+import { CatalogCache, priceAsserted, priceLines } from "./pricing";
 import { headerValues, jsonBody } from "./request";
 import { jsonResponse } from "./responses";
 import { cancelledByConflict, conflictBackoffMs, isTransactionCancelled, maxConflictRetries, reserveStock, stockShortages } from "./stock";
@@ -26,8 +31,13 @@ import { cancelledByConflict, conflictBackoffMs, isTransactionCancelled, maxConf
 /** A UUID fits; so does any client-generated token of 8-128 URL-safe characters. */
 const idempotencyKeyPattern = /^[A-Za-z0-9_.:-]{8,128}$/;
 
-/** While another request with the same key is still running, wait this long (in steps) for its result. */
-const inProgressWaitsMs = [50, 100, 200, 400, 800, 1000];
+/** TransactWriteItems takes at most 100 actions. */
+const maxTransactionActions = 100;
+/**
+ * The record, the order, and per line a stock update and a price assertion. An order too long
+ * for the assertions (50 lines: 102 actions) is priced from a fresh read instead.
+ */
+const actionsWithPriceAssertions = (lineCount: number) => 2 + 2 * lineCount;
 
 interface CreateOrderInput {
   customerId: string;
@@ -35,10 +45,9 @@ interface CreateOrderInput {
   request: CreateOrderRequest;
 }
 
-/** What the idempotency layer stores and replays. */
+/** The order answered, and whether it is a replay of an earlier request's. */
 interface CreatedOrder {
   order: Order;
-  /** Set by the response hook on a replay, never stored. */
   replayed?: boolean;
 }
 
@@ -77,55 +86,139 @@ const sameLines = (order: Order, request: CreateOrderRequest) =>
 export function createOrderRoute(deps: OrdersDependencies) {
   const { documentClient, metrics, logger } = deps;
   const now = deps.now ?? (() => new Date());
+  // Per container: a warm container prices from memory (asserted in each transaction).
+  const catalog = new CatalogCache(documentClient, deps.productsTable);
 
-  /** The order for this key exists already: its idempotency record was lost or expired. */
-  async function existingOrder(input: CreateOrderInput, orderId: string): Promise<CreatedOrder> {
-    const existing = await documentClient.send(
-      new GetCommand({ TableName: deps.ordersTable, Key: { orderId }, ConsistentRead: true }),
-    );
-    const stored = existing.Item as Order | undefined;
-    if (stored && stored.customerId === input.customerId && sameLines(stored, input.request)) {
-      logger.warn("order existed without an idempotency record; returning it", { orderId });
-      return { order: stored };
+  /** The key's record names this request: answer with its order, if that still exists. */
+  function replay(record: IdempotencyRecord, requestHash: string, stored: Order | undefined): CreatedOrder {
+    if (record.requestHash !== requestHash) {
+      metrics.addMetric("IdempotencyConflict", MetricUnit.Count, 1);
+      throw conflict(`${idempotencyKeyHeader} was already used with a different request body`);
     }
-    throw conflict(`${idempotencyKeyHeader} was already used for a different order`);
+    // The remembered order may have been deleted since: never answer 201 for it.
+    if (!stored) throw conflict(`the order this ${idempotencyKeyHeader} created no longer exists; send a new key to order again`);
+    metrics.addMetric("IdempotentReplay", MetricUnit.Count, 1);
+    return { order: stored, replayed: true };
+  }
+
+  /**
+   * The order for this key exists without its record (lost, or expired and the key reused).
+   * The same lines: it is this request's order; its record is written again so the next
+   * retry is an ordinary replay.
+   */
+  async function existingOrder(input: CreateOrderInput, stored: Order, record: IdempotencyRecord, nowSeconds: number): Promise<CreatedOrder> {
+    if (stored.customerId !== input.customerId || !sameLines(stored, input.request)) {
+      throw conflict(`${idempotencyKeyHeader} was already used for a different order`);
+    }
+    logger.warn("order existed without an idempotency record; returning it", { orderId: stored.orderId });
+    try {
+      await documentClient.send(new PutCommand(rememberKey(deps.idempotency.table, record, nowSeconds).Put));
+    } catch (err) {
+      // A parallel retry wrote it first: the same record.
+      if ((err as Error).name !== "ConditionalCheckFailedException") throw err;
+    }
+    return { order: stored };
+  }
+
+  /**
+   * Before refusing unknown skus: a replay of an order whose product has left the catalog since
+   * is still answered with that order (two reads, on this refusal path only).
+   */
+  async function replayOfRemovedProducts(input: CreateOrderInput, requestHash: string, nowSeconds: number): Promise<CreatedOrder | undefined> {
+    const id = idempotencyRecordId(input.customerId, input.idempotencyKey);
+    const { Item } = await documentClient.send(new GetCommand({ TableName: deps.idempotency.table, Key: { id }, ConsistentRead: true }));
+    const record = Item as IdempotencyRecord | undefined;
+    if (!record || record.expiration < nowSeconds) return undefined;
+    const stored = await documentClient.send(new GetCommand({ TableName: deps.ordersTable, Key: { orderId: record.orderId }, ConsistentRead: true }));
+    return replay(record, requestHash, stored.Item as Order | undefined);
   }
 
   async function placeOrder(input: CreateOrderInput): Promise<CreatedOrder> {
-    const products = await loadProducts(documentClient, deps.productsTable, input.request.lines.map((l) => l.sku));
-    const lines = priceLines(input.request, products);
     const createdAt = now();
+    const nowSeconds = Math.floor(createdAt.getTime() / 1000);
+    const requestHash = requestHashOf(input.request);
+    const skus = input.request.lines.map((l) => l.sku);
+    const assertPrices = actionsWithPriceAssertions(skus.length) <= maxTransactionActions;
     const timestamp = createdAt.toISOString();
-    const order: Order = {
-      orderId: orderIdFor(input.customerId, input.idempotencyKey),
-      customerId: input.customerId,
-      status: "PLACED",
-      createdAt: timestamp,
-      updatedAt: timestamp,
-      currency: "USD",
-      lines,
-      itemCount: lines.reduce((sum, l) => sum + l.quantity, 0),
-      totalCents: lines.reduce((sum, l) => sum + l.lineTotalCents, 0),
-      version: creationVersion(createdAt),
+    const orderId = orderIdFor(input.customerId, input.idempotencyKey);
+    const record: IdempotencyRecord = {
+      id: idempotencyRecordId(input.customerId, input.idempotencyKey),
+      orderId,
+      requestHash,
+      expiration: nowSeconds + deps.idempotency.expiresAfterSeconds,
     };
-    // 1 + at most 50 lines: within TransactWriteItems' 100 actions. A new command (so a new
-    // ClientRequestToken) per attempt: each attempt is a new transaction.
-    const transaction = () =>
+
+    /** The order priced from the catalog, or the answer to a replay whose products are gone. */
+    async function priced(): Promise<Order | { replayed: CreatedOrder }> {
+      const products = await catalog.entriesFor(skus, { fresh: !assertPrices });
+      if (products.size < skus.length) {
+        const replayed = await replayOfRemovedProducts(input, requestHash, nowSeconds);
+        if (replayed) return { replayed };
+      }
+      const lines = priceLines(input.request, products);
+      return {
+        orderId,
+        customerId: input.customerId,
+        status: "PLACED",
+        createdAt: timestamp,
+        updatedAt: timestamp,
+        currency: "USD",
+        lines,
+        itemCount: lines.reduce((sum, l) => sum + l.quantity, 0),
+        totalCents: lines.reduce((sum, l) => sum + l.lineTotalCents, 0),
+        version: creationVersion(createdAt),
+      };
+    }
+
+    const first = await priced();
+    if ("replayed" in first) return first.replayed;
+    let order = first;
+    // A new command (so a new ClientRequestToken) per attempt: each attempt is a new transaction.
+    const transaction = (o: Order) =>
       new TransactWriteCommand({
         TransactItems: [
-          { Put: { TableName: deps.ordersTable, Item: order, ConditionExpression: "attribute_not_exists(orderId)" } },
-          ...reserveStock(deps.inventoryTable, lines),
+          rememberKey(deps.idempotency.table, record, nowSeconds),
+          { Put: { TableName: deps.ordersTable, Item: o, ConditionExpression: "attribute_not_exists(orderId)", ReturnValuesOnConditionCheckFailure: "ALL_OLD" } },
+          ...reserveStock(deps.inventoryTable, o.lines),
+          ...(assertPrices ? priceAsserted(deps.productsTable, o.lines) : []),
         ],
       });
+    const firstStockAction = 2;
+    let repriced = false;
     for (let attempt = 1; ; attempt++) {
       try {
-        await documentClient.send(transaction());
+        await documentClient.send(transaction(order));
         break;
       } catch (err) {
         if (!isTransactionCancelled(err)) throw err;
         const reasons = err.CancellationReasons ?? [];
-        if (reasons[0]?.Code === "ConditionalCheckFailed") return existingOrder(input, order.orderId);
-        const shortages = stockShortages(reasons, lines, 1);
+        const [recordReason, orderReason] = reasons;
+        const stored = orderReason?.Code === "ConditionalCheckFailed" ? plainItem<Order>(orderReason.Item) : undefined;
+        if (recordReason?.Code === "ConditionalCheckFailed") {
+          const remembered = plainItem<IdempotencyRecord>(recordReason.Item);
+          if (!remembered) throw err;
+          return replay(remembered, requestHash, stored);
+        }
+        if (stored) return existingOrder(input, stored, record, nowSeconds);
+        const firstPriceAction = firstStockAction + order.lines.length;
+        const stalePrices = assertPrices
+          ? order.lines.filter((_, i) => reasons[firstPriceAction + i]?.Code === "ConditionalCheckFailed")
+          : [];
+        if (stalePrices.length > 0) {
+          // Priced from a stale entry: take the entries the transaction saw and price once more.
+          if (repriced) throw conflict("prices changed while ordering; retry shortly", { "Retry-After": "1" });
+          for (const line of stalePrices) {
+            const index = order.lines.indexOf(line);
+            catalog.replace(line.sku, plainItem(reasons[firstPriceAction + index]?.Item));
+          }
+          repriced = true;
+          metrics.addMetric("OrderRepriced", MetricUnit.Count, 1);
+          const again = await priced();
+          if ("replayed" in again) return again.replayed;
+          order = again;
+          continue;
+        }
+        const shortages = stockShortages(reasons, order.lines, firstStockAction);
         if (shortages.length > 0) {
           metrics.addMetric("OrderOutOfStock", MetricUnit.Count, 1);
           throw new HttpError(409, "not enough stock for this order", shortages);
@@ -140,62 +233,15 @@ export function createOrderRoute(deps: OrdersDependencies) {
     }
     metrics.addMetric("OrderCreated", MetricUnit.Count, 1);
     metrics.addMetric("OrderTotalCents", MetricUnit.NoUnit, order.totalCents);
-    logger.info("order created", { orderId: order.orderId, totalCents: order.totalCents, lines: lines.length });
+    logger.info("order created", { orderId: order.orderId, totalCents: order.totalCents, lines: order.lines.length });
     return { order };
   }
 
-  const idempotencyConfig = new IdempotencyConfig({
-    eventKeyJmesPath: "[customerId, idempotencyKey]",
-    payloadValidationJmesPath: "request",
-    throwOnNoIdempotencyKey: true,
-    expiresAfterSeconds: deps.idempotency.expiresAfterSeconds,
-    responseHook: (response) => ({ ...(response as object), replayed: true }),
-  });
-  const placeOrderOnce = makeIdempotent(placeOrder, {
-    persistenceStore: deps.idempotency.persistenceStore,
-    config: idempotencyConfig,
-    // Independent of the function's name, so a rename keeps the remembered keys.
-    keyPrefix: "orders.create",
-  });
-
-  async function placeOrderOnceWaitingForInFlight(input: CreateOrderInput): Promise<CreatedOrder> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await placeOrderOnce(input);
-      } catch (err) {
-        const name = (err as Error).name;
-        if (name === "IdempotencyValidationError") {
-          metrics.addMetric("IdempotencyConflict", MetricUnit.Count, 1);
-          throw conflict(`${idempotencyKeyHeader} was already used with a different request body`);
-        }
-        if (name !== "IdempotencyAlreadyInProgressError") throw err;
-        if (attempt >= inProgressWaitsMs.length) {
-          throw conflict(`a request with this ${idempotencyKeyHeader} is still in progress; retry shortly`, { "Retry-After": "1" });
-        }
-        await sleep(inProgressWaitsMs[attempt]);
-      }
-    }
-  }
-
-  return async (event: APIGatewayProxyEvent, caller: Caller, context: Context): Promise<APIGatewayProxyResult> => {
+  return async (event: APIGatewayProxyEvent, caller: Caller, _context: Context): Promise<APIGatewayProxyResult> => {
     const idempotencyKey = idempotencyKeyOf(event);
     const parsed = createOrderRequestSchema.safeParse(jsonBody(event));
     if (!parsed.success) throw badRequest("order request is invalid", zodDetails(parsed.error));
-    // The in-progress lock then expires with this invocation's time, not after the key's TTL.
-    idempotencyConfig.registerLambdaContext(context);
-    const { order, replayed } = await placeOrderOnceWaitingForInFlight({
-      customerId: caller.customerId,
-      idempotencyKey,
-      request: parsed.data,
-    });
-    if (replayed) {
-      // The remembered answer may name an order deleted since: never answer 201 for it.
-      const current = await documentClient.send(new GetCommand({ TableName: deps.ordersTable, Key: { orderId: order.orderId }, ConsistentRead: true }));
-      if (!current.Item) {
-        throw conflict(`the order this ${idempotencyKeyHeader} created no longer exists; send a new key to order again`);
-      }
-      metrics.addMetric("IdempotentReplay", MetricUnit.Count, 1);
-    }
+    const { order, replayed } = await placeOrder({ customerId: caller.customerId, idempotencyKey, request: parsed.data });
     return jsonResponse(201, order, {
       allowedOrigin: deps.allowedOrigin,
       headers: {

@@ -1,6 +1,5 @@
 // What the routes are given by the entry point (index.ts) or by a test: clients, table
 // names and telemetry. Nothing here reads the environment.
-import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/persistence";
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { Metrics } from "@aws-lambda-powertools/metrics";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
@@ -13,8 +12,8 @@ export interface OrdersDependencies {
   productsTable: string;
   /** Stock per sku: taken by orders, given back by cancellations, in the order's transaction. */
   inventoryTable: string;
-  /** Where idempotency records live, and how long a key is remembered. */
-  idempotency: { persistenceStore: BasePersistenceLayer; expiresAfterSeconds: number };
+  /** The idempotency table (key id, TTL attribute expiration), and how long a key is remembered. */
+  idempotency: { table: string; expiresAfterSeconds: number };
   /** OpenSearch, holding the `orders` index the SearchIndexer maintains. */
   search: SearchClient;
   /** Value of Access-Control-Allow-Origin on every response. */

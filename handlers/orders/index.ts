@@ -1,6 +1,5 @@
 // OrderProcessing Lambda entry: reads its environment, wires the SDK clients and telemetry
 // once per container, and hands each API Gateway event to the router.
-import { DynamoDBPersistenceLayer } from "@aws-lambda-powertools/idempotency/dynamodb";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { Tracer } from "@aws-lambda-powertools/tracer";
@@ -38,7 +37,7 @@ const api = createOrdersApi({
   productsTable: env.PRODUCTS_TABLE,
   inventoryTable: env.INVENTORY_TABLE,
   idempotency: {
-    persistenceStore: new DynamoDBPersistenceLayer({ tableName: env.IDEMPOTENCY_TABLE, awsSdkV3Client: dynamoDb }),
+    table: env.IDEMPOTENCY_TABLE,
     expiresAfterSeconds: env.IDEMPOTENCY_TTL_SECONDS,
   },
   search,

@@ -50,3 +50,58 @@ export function priceLines(request: CreateOrderRequest, products: Map<string, Ca
     };
   });
 }
+
+/**
+ * The catalog entries this container has read, kept across invocations so a warm container
+ * prices an order without a read. Staleness is caught, never charged: every order's
+ * transaction asserts each line's price on the product's own item (`priceAsserted`), and a
+ * cancelled assertion replaces the entry with the item the transaction saw.
+ */
+export class CatalogCache {
+  private readonly entries = new Map<string, CatalogEntry>();
+
+  constructor(
+    private readonly documentClient: DynamoDBDocumentClient,
+    private readonly productsTable: string,
+  ) {}
+
+  /** Entries for `skus`: from memory, the rest (or all, with `fresh`) read in one BatchGetItem. */
+  async entriesFor(skus: string[], options: { fresh?: boolean } = {}): Promise<Map<string, CatalogEntry>> {
+    const missing = options.fresh ? skus : skus.filter((sku) => !this.entries.has(sku));
+    if (missing.length > 0) {
+      const loaded = await loadProducts(this.documentClient, this.productsTable, missing);
+      for (const sku of missing) {
+        const entry = loaded.get(sku);
+        if (entry) this.entries.set(sku, entry);
+        else this.entries.delete(sku);
+      }
+    }
+    const found = new Map<string, CatalogEntry>();
+    for (const sku of skus) {
+      const entry = this.entries.get(sku);
+      if (entry) found.set(sku, entry);
+    }
+    return found;
+  }
+
+  /** What a failed price assertion saw: the product's current item, or none (it left the catalog). */
+  replace(sku: string, item: Record<string, unknown> | undefined): void {
+    const parsed = item ? catalogEntrySchema.safeParse(item) : undefined;
+    if (parsed?.success) this.entries.set(sku, parsed.data);
+    else this.entries.delete(sku);
+  }
+}
+
+/** Asserts, inside the order's transaction, that each line's product still has the price it was charged. */
+export function priceAsserted(productsTable: string, lines: OrderLine[]) {
+  return lines.map((line) => ({
+    ConditionCheck: {
+      TableName: productsTable,
+      Key: { sku: line.sku },
+      ConditionExpression: "priceCents = :price",
+      ExpressionAttributeValues: { ":price": line.unitPriceCents },
+      // The current entry comes back with the cancellation: the cache is refreshed without a read.
+      ReturnValuesOnConditionCheckFailure: "ALL_OLD" as const,
+    },
+  }));
+}

@@ -159,14 +159,14 @@ export function timestampProblem(event: ClickstreamEvent, receivedAt: Date): str
   return undefined;
 }
 
-/** Puts a valid raw event in the stored shape. */
-export function normaliseClickstreamEvent(event: ClickstreamEvent, receivedAt: Date): NormalisedClickstreamEvent {
+/** Puts a valid raw event in the stored shape (`receivedAtIso`: the arrival already formatted, shared by a record's events). */
+export function normaliseClickstreamEvent(event: ClickstreamEvent, receivedAt: Date, receivedAtIso = receivedAt.toISOString()): NormalisedClickstreamEvent {
   const normalised: NormalisedClickstreamEvent = {
     eventId: event.eventId,
     eventType: event.eventType,
     sessionId: event.sessionId,
     timestamp: new Date(event.timestamp).toISOString(),
-    receivedAt: receivedAt.toISOString(),
+    receivedAt: receivedAtIso,
   };
   if (event.userId !== undefined) normalised.userId = event.userId;
   if (event.itemId !== undefined) normalised.itemId = event.itemId;

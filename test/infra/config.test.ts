@@ -83,6 +83,7 @@ describe("stack config", () => {
       ["personalize existing", { "ecommerce:personalizeMode": "existing" }, /ecommerce:personalizeTrackingId = "": required when personalizeMode is existing/],
       ["search nodes per zone", { "ecommerce:searchInstanceCount": 4 }, /ecommerce:searchInstanceCount = 4: must be a multiple of searchZoneCount \(3\)/],
       ["shard count without effect", { "ecommerce:streamMode": "ON_DEMAND", "ecommerce:streamShardCount": 4 }, /ecommerce:streamShardCount = 4: has no effect while streamMode is ON_DEMAND/],
+      ["a batch Lambda cannot deliver", { "ecommerce:processorBatchSize": 146 }, /ecommerce:processorBatchSize = 146: at most 145: Lambda delivers a batch in one invocation of at most 6 MB/],
       ["provisioned without shards", { "ecommerce:streamMode": "PROVISIONED" }, /ecommerce:streamShardCount = 0: required \(1-500\) when streamMode is PROVISIONED/],
       ["SES identity without a sender", { "ecommerce:authEmailSesIdentity": "shop.example.com" }, /ecommerce:authEmailFrom = "": authEmailSesIdentity and authEmailFrom are set together/],
       ["sender outside the SES identity", { "ecommerce:authEmailSesIdentity": "shop.example.com", "ecommerce:authEmailFrom": "Shop <no-reply@other.example>" }, /ecommerce:authEmailFrom = "Shop <no-reply@other.example>": must be shop.example.com or an address of that domain/],

@@ -447,7 +447,8 @@ describe("Ingestion: ClickstreamProcessor", () => {
   const processorRole = (mocks: RecordingMocks) => mocks.named(Types.role, "ingestion-processor-role");
 
   it("runs the clickstream handler with memory and timeout from config and the documented environment", async () => {
-    for (const [stack, memory, timeout] of [["dev", 512, 60], ["prod", 1024, 120]] as const) {
+    // In flight: 1,000 PutEvents/s shared by 4 on-demand shards x parallelization (1 dev, 2 prod), 20 ms a call.
+    for (const [stack, memory, timeout, inFlight] of [["dev", 512, 60, "5"], ["prod", 1024, 120, "2"]] as const) {
       const { mocks } = await run(stack);
       const fn = mocks.named(Types.fn, "ingestion-processor");
       assert.equal(fn.inputs.memorySize, memory);
@@ -458,7 +459,7 @@ describe("Ingestion: ClickstreamProcessor", () => {
         FIREHOSE_STREAM_NAME: mocks.ofType(Types.firehose)[0].state.name,
         LAKE_BUCKET: mocks.named(Types.bucket, "ingestion-lake").state.bucket,
         QUARANTINE_PREFIX: "quarantine/",
-        PERSONALIZE_CONCURRENCY: "8",
+        PERSONALIZE_CONCURRENCY: inFlight,
         POWERTOOLS_SERVICE_NAME: clickstreamContract.serviceName,
         POWERTOOLS_METRICS_NAMESPACE: clickstreamContract.metricsNamespace,
       });
@@ -466,7 +467,7 @@ describe("Ingestion: ClickstreamProcessor", () => {
       const strict = { ...clickstreamContract, environmentSchema: clickstreamContract.environmentSchema.strict() };
       const parsed = readEnvironment(strict, fn.inputs.environment.variables);
       assert.equal(parsed.QUARANTINE_PREFIX, "quarantine/");
-      assert.equal(parsed.PERSONALIZE_CONCURRENCY, 8);
+      assert.equal(parsed.PERSONALIZE_CONCURRENCY, Number(inFlight));
       assert.equal(parsed.PERSONALIZE_TRACKING_ID, undefined);
     }
   });
@@ -491,7 +492,7 @@ describe("Ingestion: ClickstreamProcessor", () => {
   });
 
   it("reads the stream through the stream consumer: batch settings from config, partial failures, bisect, bounded retries, DLQ", async () => {
-    for (const [stack, batch, parallel, retries, age] of [["dev", 500, 1, 3, 3600], ["prod", 1000, 2, 5, 21600]] as const) {
+    for (const [stack, batch, parallel, retries, age] of [["dev", 100, 1, 3, 3600], ["prod", 100, 2, 5, 21600]] as const) {
       const { mocks } = await run(stack);
       const [mapping] = mocks.ofType(Types.mapping);
       const stream = mocks.ofType(Types.stream)[0].state.arn;

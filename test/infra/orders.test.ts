@@ -358,13 +358,14 @@ describe("Orders component", () => {
           const orders = tableArn("orders"), products = tableArn("products"), inventory = tableArn("inventory"), idempotency = tableArn("idempotency");
           assert.deepEqual(g, {
             // TransactWriteItems is authorised per action: Put (create) and Update (status) on
-            // orders, Update on the inventory (stock taken and given back).
+            // orders, Put of the idempotency record, Update on the inventory (stock taken and
+            // given back), ConditionCheck on the products (each line's price asserted).
             "dynamodb:PutItem": [idempotency, orders].sort(),
             "dynamodb:GetItem": [idempotency, orders].sort(),
             "dynamodb:Query": [`${orders}/index/byCustomer`],
             "dynamodb:BatchGetItem": [products],
-            "dynamodb:UpdateItem": [idempotency, inventory, orders].sort(),
-            "dynamodb:DeleteItem": [idempotency],
+            "dynamodb:ConditionCheckItem": [products],
+            "dynamodb:UpdateItem": [inventory, orders].sort(),
             "es:ESHttpPost": [`${domainArn()}/orders/_search`],
           });
         });
