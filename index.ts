@@ -43,7 +43,7 @@ const api = new Api("api", {
   config,
   userPoolArn: auth.userPool.arn,
   allowedOrigin: storefront.url,
-  routes: [...ingestion.routes, ...catalog.routes, ...orders.routes],
+  routes: [...ingestion.routes, ...catalog.routes, ...orders.routes, ...orders.recommendations.routes],
 }, opts);
 
 // Athena over the lake: tables, the workgroup with the named queries, the analyst policy.
@@ -60,7 +60,7 @@ const analytics = new Analytics("analytics", {
 // Alarms and the dashboard cover every moving part each component lists.
 const monitoring = new Monitoring("monitoring", {
   config,
-  targets: [storefront.monitoring, api.monitoring, ingestion.monitoring, catalog.monitoring, orders.monitoring],
+  targets: [storefront.monitoring, api.monitoring, ingestion.monitoring, catalog.monitoring, orders.monitoring, orders.recommendations.monitoring],
 }, opts);
 
 storefront.publishRuntimeConfig({

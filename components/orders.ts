@@ -6,7 +6,8 @@
 //                                        └─► OpenSearch `orders` (search, read-only FGAC role)
 //   orders stream ─► SearchIndexer (VPC) ─► OpenSearch `_bulk` (orders_indexer FGAC role)
 //                                        └─► dead-letter queue (SQS interface endpoint)
-//   deploy time: SearchAccess (VPC, the domain's IAM master) maps the two roles in FGAC.
+//   deploy time: SearchAccess (VPC, the domain's IAM master) maps the roles in FGAC.
+//   Recommendations (child, VPC) ─► OpenSearch `orders` aggregations (orders_reader FGAC role)
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
@@ -20,6 +21,7 @@ import { PlatformConfig } from "./config";
 import { OrdersNetwork } from "./orders-network";
 import { SearchDomain } from "./orders-search-domain";
 import { OrderTables } from "./orders-tables";
+import { personalizeArns, Recommendations, RecommendationsConfig, recommendationsSearchRequests, recommendationsTableStatements } from "./recommendations";
 import { bundleHandler } from "./lib/bundle";
 import { DeadLetterQueue } from "./lib/dead-letter-queue";
 import { BundledFunction } from "./lib/function";
@@ -30,7 +32,7 @@ import { StreamConsumer } from "./lib/stream-consumer";
 export type OrdersConfig = Pick<PlatformConfig,
   "region" | "protectData" | "logRetentionDays" | "vpcCidr" | "searchInstanceType" | "searchInstanceCount" |
   "searchZoneCount" | "searchDedicatedMasterType" | "searchVolumeGb" | "orderMemoryMb" | "orderTimeoutSeconds" |
-  "idempotencyTtlSeconds" | "indexerBatchSize" | "indexerBatchWindowSeconds" | "streamMaxRetryAttempts" | "streamMaxRecordAgeSeconds">;
+  "idempotencyTtlSeconds" | "indexerBatchSize" | "indexerBatchWindowSeconds" | "streamMaxRetryAttempts" | "streamMaxRecordAgeSeconds"> & RecommendationsConfig;
 
 export interface OrdersArgs {
   config: OrdersConfig;
@@ -49,7 +51,7 @@ export const indexerTimeoutSeconds = 60;
  * What each function sends to the search domain (method → exact paths), as the handler tests
  * record it on the wire: the identity policies and the domain's access policy grant exactly this.
  */
-export const searchRequests: Record<"api" | "indexer" | "searchAccess", SearchRequests> = {
+export const searchRequests: Record<"api" | "indexer" | "searchAccess" | "recommendations", SearchRequests> = {
   // The search route: one POST with the query in the body.
   api: { POST: [`/${ordersIndex}/_search`] },
   // IndexBootstrap reads the template (GET), creates or upgrades it (POST, with and without
@@ -61,6 +63,8 @@ export const searchRequests: Record<"api" | "indexer" | "searchAccess", SearchRe
     POST: [`/_index_template/${ordersIndexTemplateName}`, `/${ordersIndex}/_mapping`],
     PUT: [`/${ordersIndex}`, `/${ordersIndex}/_bulk`],
   },
+  // Recommendations: terms aggregations in one POST (size 0).
+  recommendations: recommendationsSearchRequests,
   // Replaces the two FGAC roles and their mappings, nothing else of the security configuration.
   searchAccess: {
     PUT: [indexerRoleName, readerRoleName].flatMap((role) => [`/_plugins/_security/api/roles/${role}`, `/_plugins/_security/api/rolesmapping/${role}`]),
@@ -82,6 +86,8 @@ export class Orders extends pulumi.ComponentResource {
   public readonly streamConsumer: StreamConsumer;
   /** The deploy-time run of SearchAccess that maps the Lambda roles in fine-grained access control. */
   public readonly searchAccess: aws.lambda.Invocation;
+  /** Reads the orders index, so it lives here: admitted to the domain and mapped with the API. */
+  public readonly recommendations: Recommendations;
   /** Routes for the Api (all behind the Cognito authorizer). */
   public readonly routes: ApiRoute[];
   /** https://<domain VPC endpoint> */
@@ -108,12 +114,14 @@ export class Orders extends pulumi.ComponentResource {
       { Sid: "ReserveAndReturnStock", Action: "dynamodb:UpdateItem", Resource: inventory.arn },
       { Sid: "IdempotencyRecords", Action: ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], Resource: idempotency.arn },
     ];
-    const tableActions = [...new Set(tableStatements.flatMap((s) => s.Action))].sort();
+    // The recommendations function's reads pass the same gateway endpoint.
+    const tableActions = [...new Set([...tableStatements, ...recommendationsTableStatements(products, inventory)].flatMap((s) => s.Action))].sort();
 
     this.network = new OrdersNetwork(`${name}-network`, {
       config: c,
       dynamoDbAccess: { actions: tableActions, resources: [orders.arn, byCustomerArn, products.arn, inventory.arn, idempotency.arn] },
       sqsAccess: { actions: ["sqs:SendMessage"], resources: [this.deadLetterQueue.arn] },
+      personalizeRuntimeAccess: personalizeArns(c).length ? { actions: ["personalize:GetRecommendations"], resources: personalizeArns(c) } : undefined,
     }, { parent: this });
     const vpc = { subnetIds: this.network.privateSubnetIds, securityGroupIds: [this.network.lambdaSecurityGroup.id] };
 
@@ -185,10 +193,21 @@ export class Orders extends pulumi.ComponentResource {
     }, { parent: this });
     this.functions = { api, indexer, searchAccess };
 
+    this.recommendations = new Recommendations(`${name}-recommendations`, {
+      config: c,
+      products,
+      inventory,
+      search: { endpoint: this.searchEndpoint, domainArn },
+      vpc,
+      allowedOrigin: args.allowedOrigin,
+    }, { parent: this });
+    const recommendationsRole = this.recommendations.function.role.arn;
+
     const accessPolicy = this.search.admit(`${name}-search-resource-policy`, [
       { sid: "OrdersApi", roleArn: api.role.arn, requests: searchRequests.api },
       { sid: "SearchIndexer", roleArn: indexer.role.arn, requests: searchRequests.indexer },
       { sid: "SearchAccess", roleArn: searchAccess.role.arn, requests: searchRequests.searchAccess },
+      { sid: "Recommendations", roleArn: recommendationsRole, requests: searchRequests.recommendations },
     ]);
 
     // Re-run whenever the roles or the role definitions (the handler's code) change. It needs
@@ -196,7 +215,7 @@ export class Orders extends pulumi.ComponentResource {
     // separate resources nothing else here waits for.
     this.searchAccess = new aws.lambda.Invocation(`${name}-search-access-run`, {
       functionName: searchAccess.name,
-      input: pulumi.jsonStringify({ endpoint: this.searchEndpoint, indexerRoleArns: [indexer.role.arn], readerRoleArns: [api.role.arn] }),
+      input: pulumi.jsonStringify({ endpoint: this.searchEndpoint, indexerRoleArns: [indexer.role.arn], readerRoleArns: [api.role.arn, recommendationsRole] }),
       triggers: { code: createHash("sha256").update(bundleHandler(searchAccessHandlerEntry).code).digest("hex") },
     }, { parent: this, dependsOn: [accessPolicy, securityApiPermission, searchAccess, this.network] });
 
