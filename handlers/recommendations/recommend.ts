@@ -33,8 +33,11 @@ export interface RecommendDependencies extends ProductTables {
 
 export interface Recommendation {
   response: RecommendationsResponse;
-  /** A source failed or timed out on the way: the answer is worth caching only briefly. */
-  degraded: boolean;
+  /**
+   * A source failed or timed out on the way, or the first source had nothing yet (a cold
+   * start): the answer is worth caching only briefly, as a better one may come soon.
+   */
+  provisional: boolean;
 }
 
 interface Step {
@@ -108,7 +111,7 @@ function steps(question: Question, wanted: number, deps: RecommendDependencies):
 export async function recommend(question: Question, limit: number, deps: RecommendDependencies): Promise<Recommendation> {
   const basedOn = question.kind === "related" ? question.sku : undefined;
   const wanted = limit * 3 + 1;
-  let degraded = false;
+  let provisional = false;
   const plan = steps(question, wanted, deps);
   for (const [i, step] of plan.entries()) {
     const last = i === plan.length - 1;
@@ -117,7 +120,7 @@ export async function recommend(question: Question, limit: number, deps: Recomme
       skus = await withinBudget(step.source, step.timeoutMs, step.candidates);
     } catch (err) {
       if (last) throw err;
-      degraded = true;
+      provisional = true;
       deps.metrics.addMetric("SourceFailed", MetricUnit.Count, 1);
       deps.logger.warn("recommendation source failed; falling back", { source: step.source, error: err as Error });
       continue;
@@ -125,8 +128,9 @@ export async function recommend(question: Question, limit: number, deps: Recomme
     const items = await inStockProducts(deps, skus.filter((sku) => sku !== basedOn), limit);
     if (items.length > 0 || last) {
       deps.metrics.addMetric(`From${step.source.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase())}`, MetricUnit.Count, 1);
-      return { response: { source: step.source, ...(basedOn ? { basedOn } : {}), items }, degraded };
+      return { response: { source: step.source, ...(basedOn ? { basedOn } : {}), items }, provisional };
     }
+    provisional = true;
   }
   throw new Error("no recommendation source configured");
 }

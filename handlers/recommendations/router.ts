@@ -13,9 +13,11 @@ import { TtlCache } from "./ttl-cache";
 export interface RecommendationsApiDependencies extends RecommendDependencies {
   /** Value of Access-Control-Allow-Origin on every response. */
   allowedOrigin: string;
-  /** How long a container keeps an answer; a degraded one (a source failed) a tenth of it. */
+  /** How long a container keeps an answer; a provisional one (a fallback's) a tenth of it. */
   cacheTtlMs?: number;
   cacheEntries?: number;
+  /** The cache's clock (tests). */
+  clock?: () => number;
 }
 
 export const defaultCacheTtlMs = 60_000;
@@ -38,7 +40,7 @@ function queryOf(event: APIGatewayProxyEvent): Record<string, string> {
 
 export function createRecommendationsApi(deps: RecommendationsApiDependencies) {
   const ttlMs = deps.cacheTtlMs ?? defaultCacheTtlMs;
-  const cache = new TtlCache<RecommendationsResponse>(deps.cacheEntries ?? defaultCacheEntries);
+  const cache = new TtlCache<RecommendationsResponse>(deps.cacheEntries ?? defaultCacheEntries, deps.clock);
 
   async function answer(question: Question, limit: number): Promise<RecommendationsResponse> {
     const key = `${JSON.stringify(question)}:${limit}`;
@@ -47,8 +49,8 @@ export function createRecommendationsApi(deps: RecommendationsApiDependencies) {
       deps.metrics.addMetric("CacheHit", MetricUnit.Count, 1);
       return cached;
     }
-    const { response, degraded } = await recommend(question, limit, deps);
-    cache.set(key, response, degraded ? ttlMs / 10 : ttlMs);
+    const { response, provisional } = await recommend(question, limit, deps);
+    cache.set(key, response, provisional ? ttlMs / 10 : ttlMs);
     return response;
   }
 

@@ -200,6 +200,23 @@ describe("recommendations: GET /recommendations, GET /recommendations/me", () =>
     assert.deepEqual(skusOf(again), [mug]);
   });
 
+  it("keeps a cold-start or fallback answer a tenth as long as one from the preferred source, so co-purchases show soon after the first orders", async () => {
+    let now = 0;
+    const handler = api({ clock: () => now, cacheTtlMs: 60_000 });
+    const searches = () => fake.requests.filter((r) => r.path.endsWith("/_search")).length;
+    await handler(related(throwBlanket));
+    await handler(related(mug));
+    const asked = searches();
+    now = 6_001;
+    assert.equal(bodyOf(await handler(related(throwBlanket))).source, "popular");
+    assert.equal(searches(), asked + 2, "the cold start (popular, after an empty co-purchase) is asked again after 6 s");
+    assert.equal(bodyOf(await handler(related(mug))).source, "co-purchase");
+    assert.equal(searches(), asked + 2, "the co-purchase answer is still served from the cache");
+    now = 60_001;
+    await handler(related(mug));
+    assert.equal(searches(), asked + 3);
+  });
+
   it("asks Personalize first when a related-items campaign is configured, dropping the product itself and what is sold out", async () => {
     const sent: GetRecommendationsCommand[] = [];
     const personalize = recordingSender("recommendations", "personalize-runtime", {
