@@ -60,7 +60,7 @@ const analytics = new Analytics("analytics", {
 // Alarms and the dashboard cover every moving part each component lists.
 const monitoring = new Monitoring("monitoring", {
   config,
-  targets: [storefront.monitoring, api.monitoring, ingestion.monitoring, catalog.monitoring, orders.monitoring, orders.recommendations.monitoring],
+  targets: [storefront.monitoring, api.monitoring, ingestion.monitoring, catalog.monitoring, orders.monitoring],
 }, opts);
 
 storefront.publishRuntimeConfig({

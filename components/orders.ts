@@ -248,7 +248,8 @@ export class Orders extends pulumi.ComponentResource {
     ];
 
     this.monitoring = {
-      functions: [api, searchAccess],
+      // The recommendations function is a child: its alarms come with the order path's.
+      functions: [api, searchAccess, ...this.recommendations.monitoring.functions!],
       streamConsumers: [indexer],
       deadLetterQueues: [this.deadLetterQueue],
       tables: [orders, products, inventory, idempotency],

@@ -105,8 +105,9 @@ describe("Recommendations component", () => {
         assert.equal(paths["/recommendations/me"].get["x-amazon-apigateway-integration"].cacheKeyParameters, undefined);
       });
 
-      it("lists its function for monitoring", () => {
+      it("lists its function for monitoring, within the order path's targets (Orders is its parent)", () => {
         assert.deepEqual(orders.recommendations.monitoring.functions, [orders.recommendations.function]);
+        assert.ok(orders.monitoring.functions!.includes(orders.recommendations.function));
       });
     });
   }
