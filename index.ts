@@ -47,7 +47,7 @@ const api = new Api("api", {
   config,
   userPoolArn: auth.userPool.arn,
   allowedOrigin: storefront.url,
-  routes: [...ingestion.routes, ...catalog.routes, ...orders.routes],
+  routes: [...ingestion.routes, ...catalog.routes, ...orders.routes, ...orders.recommendations.routes],
 }, opts);
 resolveApiOrigin(api.origin);
 

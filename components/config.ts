@@ -3,6 +3,7 @@
 // keeps the two in step) and the README's config table is written from this list.
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
+import { personalizeArnPattern } from "../handlers/recommendations/contract";
 import { tagEntries, tagProblem } from "./lib/aws-tags";
 import { largestRecordInEventBytes, maxDeliverableBatchSize } from "./clickstream-limits";
 
@@ -23,6 +24,8 @@ function key<S extends z.ZodType>(schema: S, description: string, dev: z.infer<S
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 /** CloudWatch Logs accepts only these retention periods. */
 const logRetentionDays = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+/** The handler's own ARN check, or empty (not configured). */
+const personalizeArnOrEmpty = z.string().regex(new RegExp(`^$|${personalizeArnPattern.source}`), "a Personalize campaign or recommender ARN, or empty");
 const searchInstanceType = z.string().regex(/^[a-z0-9]+\.[a-z0-9]+\.search$/, "an OpenSearch instance type such as t3.small.search");
 
 export const configKeys = {
@@ -76,6 +79,9 @@ export const configKeys = {
   personalizeMode: key(z.enum(["disabled", "existing", "create"]), "Amazon Personalize: disabled, existing (personalizeTrackingId given) or create (dataset group, schema, dataset and event tracker).", "disabled"),
   personalizeTrackingId: key(z.string(), "Tracking id of an existing Personalize event tracker (personalizeMode existing).", ""),
   personalizePutEventsQuota: key(int(1, 100000), "The account's Amazon Personalize PutEvents quota, in requests per second (1,000 unless raised): the processor's calls in flight are derived from it and the stream's parallelism.", 1000),
+  recommendationsRelatedItemsArn: key(personalizeArnOrEmpty, "Personalize campaign or recommender (related / similar items) answering GET /recommendations?sku= (\"customers also bought\"); empty: co-purchase from the orders index.", ""),
+  recommendationsUserArn: key(personalizeArnOrEmpty, "Personalize campaign or recommender (user personalization) answering GET /recommendations/me (\"recommended for you\"); empty: popular items from the orders index.", ""),
+  recommendationsMemoryMb: key(int(128, 10240), "Recommendations API Lambda memory, in MB.", 256, 512),
 
   vpcCidr: key(z.cidrv4(), "CIDR of the VPC holding the search domain and the order Lambdas.", "10.20.0.0/16"),
   searchInstanceType: key(searchInstanceType, "OpenSearch data node instance type.", "t3.small.search", "r6g.large.search"),

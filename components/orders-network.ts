@@ -16,6 +16,8 @@ export interface OrdersNetworkArgs {
   dynamoDbAccess: { actions: string[]; resources: pulumi.Input<string>[] };
   /** What may pass through the SQS interface endpoint. */
   sqsAccess: { actions: string[]; resources: pulumi.Input<string>[] };
+  /** What may pass through a Personalize runtime interface endpoint; absent: no endpoint (nothing calls it). */
+  personalizeRuntimeAccess?: { actions: string[]; resources: pulumi.Input<string>[] };
 }
 
 const https = { ipProtocol: "tcp", fromPort: 443, toPort: 443 };
@@ -46,6 +48,7 @@ export class OrdersNetwork extends pulumi.ComponentResource {
   public readonly endpointSecurityGroup: aws.ec2.SecurityGroup;
   public readonly dynamoDbEndpoint: aws.ec2.VpcEndpoint;
   public readonly sqsEndpoint: aws.ec2.VpcEndpoint;
+  public readonly personalizeRuntimeEndpoint?: aws.ec2.VpcEndpoint;
 
   constructor(name: string, args: OrdersNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ecommerce:orders:OrdersNetwork", name, {}, opts);
@@ -93,13 +96,25 @@ export class OrdersNetwork extends pulumi.ComponentResource {
       policy: endpointPolicy(args.sqsAccess, accountId),
     }, { parent: this });
 
+    if (args.personalizeRuntimeAccess) {
+      this.personalizeRuntimeEndpoint = new aws.ec2.VpcEndpoint(`${name}-personalize-runtime`, {
+        vpcId: this.vpcId,
+        serviceName: `com.amazonaws.${c.region}.personalize-runtime`,
+        vpcEndpointType: "Interface",
+        subnetIds: this.privateSubnetIds,
+        securityGroupIds: [this.endpointSecurityGroup.id],
+        privateDnsEnabled: true,
+        policy: endpointPolicy(args.personalizeRuntimeAccess, accountId),
+      }, { parent: this });
+    }
+
     const egress = (suffix: string, description: string, target: { referencedSecurityGroupId?: pulumi.Input<string>; prefixListId?: pulumi.Input<string> }) =>
       new aws.vpc.SecurityGroupEgressRule(`${name}-lambdas-to-${suffix}`, { securityGroupId: this.lambdaSecurityGroup.id, description, ...https, ...target }, { parent: this });
     const ingress = (group: aws.ec2.SecurityGroup, suffix: string, description: string) =>
       new aws.vpc.SecurityGroupIngressRule(`${name}-${suffix}-from-lambdas`, { securityGroupId: group.id, referencedSecurityGroupId: this.lambdaSecurityGroup.id, description, ...https }, { parent: this });
 
     egress("search", "HTTPS to the search domain", { referencedSecurityGroupId: this.searchSecurityGroup.id });
-    egress("endpoints", "HTTPS to the interface endpoints (SQS)", { referencedSecurityGroupId: this.endpointSecurityGroup.id });
+    egress("endpoints", "HTTPS to the interface endpoints (SQS, Personalize runtime)", { referencedSecurityGroupId: this.endpointSecurityGroup.id });
     egress("dynamodb", "HTTPS to DynamoDB through the gateway endpoint", { prefixListId: this.dynamoDbEndpoint.prefixListId });
     ingress(this.searchSecurityGroup, "search", "HTTPS from the order-path Lambdas");
     ingress(this.endpointSecurityGroup, "endpoints", "HTTPS from the order-path Lambdas");

@@ -6,7 +6,8 @@
 //                                        └─► OpenSearch `orders` (search, read-only FGAC role)
 //   orders stream ─► SearchIndexer (VPC) ─► OpenSearch `_bulk` (orders_indexer FGAC role)
 //                                        └─► dead-letter queue (SQS interface endpoint)
-//   deploy time: SearchAccess (VPC, the domain's IAM master) maps the two roles in FGAC.
+//   deploy time: SearchAccess (VPC, the domain's IAM master) maps the roles in FGAC.
+//   Recommendations (child, VPC) ─► OpenSearch `orders` aggregations (orders_reader FGAC role)
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { orderRoutes } from "../handlers/orders/contract";
@@ -21,6 +22,7 @@ import { OrdersNetwork } from "./orders-network";
 import { createSearchAccessFunction, runSearchAccess } from "./orders-search-access";
 import { SearchDomain } from "./orders-search-domain";
 import { OrderTables } from "./orders-tables";
+import { personalizeArns, Recommendations, RecommendationsConfig, recommendationsSearchRequests, recommendationsTableStatements } from "./recommendations";
 import { DeadLetterQueue } from "./lib/dead-letter-queue";
 import { BundledFunction } from "./lib/function";
 import { SearchRequests } from "./lib/iam";
@@ -30,7 +32,7 @@ import { StreamConsumer } from "./lib/stream-consumer";
 export type OrdersConfig = Pick<PlatformConfig,
   "region" | "protectData" | "logRetentionDays" | "vpcCidr" | "searchInstanceType" | "searchInstanceCount" |
   "searchZoneCount" | "searchDedicatedMasterType" | "searchVolumeGb" | "orderMemoryMb" | "orderTimeoutSeconds" |
-  "idempotencyTtlSeconds" | "indexerBatchSize" | "indexerBatchWindowSeconds" | "streamMaxRetryAttempts" | "streamMaxRecordAgeSeconds">;
+  "idempotencyTtlSeconds" | "indexerBatchSize" | "indexerBatchWindowSeconds" | "streamMaxRetryAttempts" | "streamMaxRecordAgeSeconds"> & RecommendationsConfig;
 
 export interface OrdersArgs {
   config: OrdersConfig;
@@ -45,7 +47,7 @@ export { searchAccessHandlerEntry } from "./orders-search-access";
  * What each function sends to the search domain (method → exact paths), as the handler tests
  * record it on the wire: the identity policies and the domain's access policy grant exactly this.
  */
-export const searchRequests: Record<"api" | "indexer" | "searchAccess", SearchRequests> = {
+export const searchRequests: Record<"api" | "indexer" | "searchAccess" | "recommendations", SearchRequests> = {
   // The search route: one POST with the query in the body.
   api: { POST: [`/${ordersIndex}/_search`] },
   // IndexBootstrap reads the template (GET), creates or upgrades it (POST, with and without
@@ -57,6 +59,8 @@ export const searchRequests: Record<"api" | "indexer" | "searchAccess", SearchRe
     POST: [`/_index_template/${ordersIndexTemplateName}`, `/${ordersIndex}/_mapping`],
     PUT: [`/${ordersIndex}`, `/${ordersIndex}/_bulk`],
   },
+  // Recommendations: terms aggregations in one POST (size 0).
+  recommendations: recommendationsSearchRequests,
   // Replaces the two FGAC roles and their mappings, nothing else of the security configuration.
   searchAccess: {
     PUT: [indexerRoleName, readerRoleName].flatMap((role) => [`/_plugins/_security/api/roles/${role}`, `/_plugins/_security/api/rolesmapping/${role}`]),
@@ -90,6 +94,8 @@ export class Orders extends pulumi.ComponentResource {
   public readonly streamConsumer: StreamConsumer;
   /** The deploy-time run of SearchAccess that maps the Lambda roles in fine-grained access control. */
   public readonly searchAccess: aws.lambda.Invocation;
+  /** Reads the orders index, so it lives here: admitted to the domain and mapped with the API. */
+  public readonly recommendations: Recommendations;
   /** Routes for the Api (all behind the Cognito authorizer). */
   public readonly routes: ApiRoute[];
   /** https://<domain VPC endpoint> */
@@ -104,11 +110,13 @@ export class Orders extends pulumi.ComponentResource {
     const { orders, products, inventory, idempotency } = this.tables;
     this.deadLetterQueue = new DeadLetterQueue(`${name}-indexer-dlq`, { purpose: "search-indexer-failures" }, { parent: this });
 
-    const tableActions = [...new Set(orderTableStatements(this.tables).flatMap((s) => s.Action))].sort();
+    // The recommendations function's reads pass the same gateway endpoint.
+    const tableActions = [...new Set([...orderTableStatements(this.tables), ...recommendationsTableStatements(products, inventory)].flatMap((s) => s.Action))].sort();
     this.network = new OrdersNetwork(`${name}-network`, {
       config: c,
       dynamoDbAccess: { actions: tableActions, resources: [orders.arn, pulumi.interpolate`${orders.arn}/index/${ordersByCustomerIndex}`, products.arn, inventory.arn, idempotency.arn] },
       sqsAccess: { actions: ["sqs:SendMessage"], resources: [this.deadLetterQueue.arn] },
+      personalizeRuntimeAccess: personalizeArns(c).length ? { actions: ["personalize:GetRecommendations"], resources: personalizeArns(c) } : undefined,
     }, { parent: this });
     const vpc = { subnetIds: this.network.privateSubnetIds, securityGroupIds: [this.network.lambdaSecurityGroup.id] };
 
@@ -128,10 +136,21 @@ export class Orders extends pulumi.ComponentResource {
     const indexer = createSearchIndexer(`${name}-indexer`, { logRetentionDays: c.logRetentionDays, ...search, searchRequests: searchRequests.indexer, deadLetterQueue: this.deadLetterQueue, vpc }, this);
     this.functions = { api, indexer, searchAccess };
 
+    this.recommendations = new Recommendations(`${name}-recommendations`, {
+      config: c,
+      products,
+      inventory,
+      search: { endpoint: this.searchEndpoint, domainArn },
+      vpc,
+      allowedOrigin: args.allowedOrigin,
+    }, { parent: this });
+    const recommendationsRole = this.recommendations.function.role.arn;
+
     const accessPolicy = this.search.admit(`${name}-search-resource-policy`, [
       { sid: "OrdersApi", roleArn: api.role.arn, requests: searchRequests.api },
       { sid: "SearchIndexer", roleArn: indexer.role.arn, requests: searchRequests.indexer },
       { sid: "SearchAccess", roleArn: searchAccess.role.arn, requests: searchRequests.searchAccess },
+      { sid: "Recommendations", roleArn: recommendationsRole, requests: searchRequests.recommendations },
     ]);
     // It needs the whole network in place: the security group rules that let it reach the
     // domain are separate resources nothing else here waits for.
@@ -141,7 +160,7 @@ export class Orders extends pulumi.ComponentResource {
       endpoint: this.searchEndpoint,
       requests: searchRequests.searchAccess,
       indexerRoleArns: [indexer.role.arn],
-      readerRoleArns: [api.role.arn],
+      readerRoleArns: [api.role.arn, recommendationsRole],
       dependsOn: [accessPolicy, this.network],
     }, this);
 
@@ -159,7 +178,8 @@ export class Orders extends pulumi.ComponentResource {
 
     this.routes = orderApiRoutes(api, c.region);
     this.monitoring = {
-      functions: [api, searchAccess],
+      // The recommendations function is a child: its alarms come with the order path's.
+      functions: [api, searchAccess, ...this.recommendations.monitoring.functions!],
       streamConsumers: [indexer],
       deadLetterQueues: [this.deadLetterQueue],
       tables: [orders, products, inventory, idempotency],

@@ -280,6 +280,7 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
         AWS_ENDPOINT_URL_SQS: sqsEndpoint,
         // Nothing leaves loopback: a service with no local stand-in gets an address nobody serves.
         AWS_ENDPOINT_URL_PERSONALIZE_EVENTS: "http://127.0.0.1:9",
+        AWS_ENDPOINT_URL_PERSONALIZE_RUNTIME: "http://127.0.0.1:9",
         // No profile from this machine leaks in; the local certificate is trusted.
         AWS_CONFIG_FILE: sdkConfigFile,
         AWS_SHARED_CREDENTIALS_FILE: sdkConfigFile,

@@ -17,7 +17,7 @@ import * as path from "node:path";
 export const recordedCallsFile = path.join(__dirname, "recorded-aws-calls.json");
 
 /** POWERTOOLS_SERVICE_NAME of the handler: the IAM test finds the Lambda by it. */
-export type HandlerName = "orders-api" | "catalog" | "search-indexer" | "search-access" | "clickstream-processor";
+export type HandlerName = "orders-api" | "catalog" | "search-indexer" | "search-access" | "clickstream-processor" | "recommendations";
 
 /** test file (relative to the repository) → handler → calls, each "<service>:<operation> <resource>". */
 export type RecordedCalls = Record<string, Partial<Record<HandlerName, string[]>>>;
@@ -74,6 +74,8 @@ export function describeSdkCall(service: string, operation: string, input: Input
       return [`personalize-events:${operation} tracker/${bound(input.trackingId, binding, "tracking id")}`];
     case "sqs":
       return [`sqs:${operation} ${bound(input.QueueUrl, binding, "queue URL")}`];
+    case "personalize-runtime":
+      return [`personalize-runtime:${operation} ${bound(input.campaignArn ?? input.recommenderArn, binding, "campaign or recommender ARN")}`];
     default:
       throw new Error(`no resource description for ${service}:${operation}: add the service to describeSdkCall`);
   }

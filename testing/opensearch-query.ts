@@ -1,9 +1,11 @@
 // A small, honest subset of OpenSearch's `_search`: the query types a typical API sends
 // (bool with must/filter/should/must_not, term, terms, range, match, multi_match, ids, exists,
-// match_all), sort with search_after, from/size, track_total_hits and _source filtering.
+// match_all), sort with search_after, from/size, track_total_hits and _source filtering, and
+// the `terms` and `filter` aggregations (./opensearch-aggregations).
 // Text fields are analysed like the standard analyzer (lower-cased words); keyword fields
 // match exactly. Anything outside the subset is refused with a 400 parsing_exception, so a
 // test never passes against a query the fake silently misunderstood.
+import { aggregate } from "./opensearch-aggregations";
 import { dateMillis, FieldMapping, fieldAt, Mappings } from "./opensearch-mapping";
 
 export class QueryError extends Error {
@@ -56,7 +58,7 @@ export function valuesAt(source: unknown, path: string): unknown[] {
 }
 
 /** The source path of a field name (`lines.name.keyword` → `lines.name`). */
-function sourcePath(mappings: Mappings, field: string): string {
+export function sourcePath(mappings: Mappings, field: string): string {
   const parts = field.split(".");
   if (parts.length > 1) {
     const parent = fieldAt(mappings, parts.slice(0, -1).join("."));
@@ -65,7 +67,7 @@ function sourcePath(mappings: Mappings, field: string): string {
   return field;
 }
 
-function comparable(field: FieldMapping | undefined, value: unknown): number | string | undefined {
+export function comparable(field: FieldMapping | undefined, value: unknown): number | string | undefined {
   switch (field?.type) {
     case "date":
       return dateMillis(value, field.format);
@@ -257,7 +259,12 @@ function filterSource(source: Record<string, unknown>, spec: unknown): Record<st
 
 /** Runs a search body over documents; returns OpenSearch's `hits` object. */
 export function search(documents: SearchableDocument[], body: Record<string, unknown>) {
-  const known = ["query", "sort", "size", "from", "search_after", "track_total_hits", "_source"];
+  return searchResponse(documents, body).hits;
+}
+
+/** Runs a search body over documents: the `hits` and, when the body asks for any, the `aggregations`. */
+export function searchResponse(documents: SearchableDocument[], body: Record<string, unknown>) {
+  const known = ["query", "sort", "size", "from", "search_after", "track_total_hits", "_source", "aggs", "aggregations"];
   const unknown = Object.keys(body).find((k) => !known.includes(k));
   if (unknown) throw new QueryError("parsing_exception", `[${unknown}] is not supported by this fake OpenSearch`);
   const size = body.size === undefined ? 10 : Number(body.size);
@@ -289,9 +296,15 @@ export function search(documents: SearchableDocument[], body: Record<string, unk
     _source: filterSource(r.doc.source, body._source),
     ...(keys.length > 0 ? { sort: r.values } : {}),
   }));
+  if (body.aggs !== undefined && body.aggregations !== undefined) throw new QueryError("parsing_exception", "Found two aggregation type definitions: [aggs] and [aggregations]");
+  const aggs = body.aggs ?? body.aggregations;
   return {
-    total: { value: scored.length, relation: "eq" },
-    max_score: hits.length && hits[0]._score !== null ? Math.max(...hits.map((h) => h._score ?? 0)) : null,
-    hits,
+    hits: {
+      total: { value: scored.length, relation: "eq" },
+      max_score: hits.length && hits[0]._score !== null ? Math.max(...hits.map((h) => h._score ?? 0)) : null,
+      hits,
+    },
+    // Aggregations run over every matching document, whatever the page (size 0 included).
+    ...(aggs !== undefined ? { aggregations: aggregate(aggs, scored.map((r) => r.doc)) } : {}),
   };
 }

@@ -10,7 +10,7 @@ import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerRespo
 import { createServer as createTlsServer } from "node:https";
 import { AddressInfo } from "node:net";
 import { Mappings, mergeMappings, validateDocument } from "./opensearch-mapping";
-import { QueryError, search, SearchableDocument } from "./opensearch-query";
+import { QueryError, SearchableDocument, searchResponse } from "./opensearch-query";
 
 export interface RecordedRequest {
   method: string;
@@ -210,7 +210,7 @@ export class FakeOpenSearch {
       case "_count":
         if (method === "GET" || method === "POST") {
           const body = request.body ? JSON.parse(request.body) : {};
-          const hits = this.runSearch(index.split(","), { query: body.query, size: 0 });
+          const { hits } = this.runSearch(index.split(","), { query: body.query, size: 0 });
           return { status: 200, body: { count: hits.total.value, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 } } };
         }
         break;
@@ -462,7 +462,7 @@ export class FakeOpenSearch {
         if (!doc.deleted) documents.push({ index, id, source: doc.source ?? {}, mappings: state.mappings });
       }
     }
-    return search(documents, body);
+    return searchResponse(documents, body);
   }
 
   private search(named: string[], request: RecordedRequest): Reply {
@@ -471,10 +471,10 @@ export class FakeOpenSearch {
     const missing = indices.find((i) => !this.indices.has(i));
     if (missing) return error(404, "index_not_found_exception", `no such index [${missing}]`, { index: missing });
     const started = Date.now();
-    const hits = this.runSearch(indices, this.json(request));
+    const { hits, aggregations } = this.runSearch(indices, this.json(request));
     return {
       status: 200,
-      body: { took: Date.now() - started, timed_out: false, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 }, hits },
+      body: { took: Date.now() - started, timed_out: false, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 }, hits, ...(aggregations ? { aggregations } : {}) },
     };
   }
 }

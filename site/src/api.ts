@@ -3,8 +3,9 @@
 // The shared contracts (types only: nothing of them lands in the bundle).
 import type { OrderStatus } from "../../handlers/shared/order";
 import type { Product } from "../../handlers/shared/product";
+import type { RecommendationSource, RecommendationsResponse } from "../../handlers/recommendations/contract";
 
-export type { OrderStatus, Product };
+export type { OrderStatus, Product, RecommendationSource, RecommendationsResponse };
 
 export interface OrderLine {
   sku: string;
@@ -111,6 +112,17 @@ export class ShopApi {
 
   product(sku: string): Promise<Product> {
     return this.call("GET", `/products/${encodeURIComponent(sku)}`);
+  }
+
+  /** "Customers also bought" for a product, or the shop's popular items: public, the same for everyone. */
+  recommendations(sku?: string, limit = 4): Promise<RecommendationsResponse> {
+    const params = new URLSearchParams({ ...(sku ? { sku } : {}), limit: String(limit) });
+    return this.call("GET", `/recommendations?${params}`);
+  }
+
+  /** "Recommended for you": the signed-in shopper's own list. */
+  myRecommendations(limit = 4): Promise<RecommendationsResponse> {
+    return this.call("GET", `/recommendations/me?limit=${limit}`, undefined, { auth: true });
   }
 
   createOrder(lines: { sku: string; quantity: number }[], idempotencyKey: string): Promise<Order> {

@@ -54,6 +54,8 @@ describe("storefront in Chromium against local mode", function () {
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "storefront-local-"));
     [browser, local] = await Promise.all([launchChromium(), startLocal({ port: 0, stateDir, reset: true })]);
   });
+  /** The skus of the shopper's order: each is co-purchased with the other from then on. */
+  const boughtTogether: string[] = [];
   after(async () => {
     await browser?.close();
     await local?.stop();
@@ -115,6 +117,7 @@ describe("storefront in Chromium against local mode", function () {
     await page.getByRole("link", { name: /Candle/ }).first().click();
     await page.getByRole("heading", { level: 1, name: /Candle/ }).waitFor();
     const candleSku = new URL(page.url()).pathname.split("/").pop()!;
+    boughtTogether.push("APP-HOOD-ZIP-GRY", candleSku);
     const candleBefore = await stockOf(local, candleSku);
     await page.getByRole("button", { name: "Add to cart" }).click();
     await page.getByRole("link", { name: "Cart (2)" }).waitFor();
@@ -223,6 +226,34 @@ describe("storefront in Chromium against local mode", function () {
     assert.equal(((await after.json()) as { error: string }).error, "invalid_grant");
     await page.reload();
     await page.getByRole("button", { name: "Sign in", exact: true }).waitFor();
+    await page.close();
+  });
+
+  it("after the order, the hoodie's page shows the candle under 'Customers also bought', and a click on it is a product_view carrying the source into the lake", async () => {
+    assert.equal(boughtTogether.length, 2, "the skus of the shopper's order");
+    const [hoodie, candle] = boughtTogether;
+    const candleName = ((await (await fetch(`${local.urls.api}/products/${candle}`)).json()) as { name: string }).name;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on("pageerror", (e) => console.error("page error:", e.message));
+    const sent: any[] = [];
+    page.on("request", (r) => {
+      if (r.method() === "POST" && /\/events(\/me)?$/.test(new URL(r.url()).pathname)) sent.push(...(JSON.parse(r.postData() ?? "{}").events ?? []));
+    });
+    const section = page.getByRole("region", { name: "Customers also bought" });
+    // The order reaches the search index through the table's stream; an earlier answer (the
+    // cold start, before the order) is kept only briefly: look again until the co-purchase shows.
+    await waitFor(async () => {
+      await page.goto(`${local.urls.storefront}/product/${hoodie}`);
+      await page.getByRole("heading", { level: 1, name: "Zip Hoodie, Heather Grey" }).waitFor();
+      return section.getByRole("link", { name: candleName }).waitFor({ timeout: 3_000 }).then(() => true, () => false);
+    }, 60_000, "the candle under Customers also bought");
+    assert.equal(await section.getAttribute("data-source"), "co-purchase");
+    await section.getByRole("link", { name: candleName }).click();
+    await page.getByRole("heading", { level: 1, name: candleName }).waitFor();
+    await waitFor(() => sent.some((e) => e.eventType === "product_view" && e.itemId === candle && e.properties?.recommendation_source === "co-purchase"), 20_000, "the recommendation click sent");
+    const click = sent.find((e) => e.eventType === "product_view" && e.itemId === candle && e.properties?.recommendation_source === "co-purchase");
+    assert.equal(click.properties.recommendation_placement, "product");
+    await waitFor(async () => (await lakeEvents(local)).some((e) => e.eventId === click.eventId && e.properties?.recommendation_source === "co-purchase"), 90_000, "the click in the lake with its source");
     await page.close();
   });
 });

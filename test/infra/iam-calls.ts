@@ -71,7 +71,7 @@ const sdkActions: Record<string, string> = {
   "TransactWriteItems.ConditionCheck": "ConditionCheckItem",
   "TransactGetItems.Get": "GetItem",
 };
-const iamService: Record<string, string> = { "personalize-events": "personalize" };
+const iamService: Record<string, string> = { "personalize-events": "personalize", "personalize-runtime": "personalize" };
 
 /** One recorded call of `fn`'s handler as the IAM requests it needs. */
 function recordedCallRequests(program: ProgramIam, fn: FunctionModel, call: string, why: string, domainEndpoint: string | undefined): IamRequest[] {
@@ -101,6 +101,9 @@ function recordedCallRequests(program: ProgramIam, fn: FunctionModel, call: stri
     case "personalize-events":
       // PutEvents has no resource type: IAM authorizes it on "*" (the tracking id is no ARN).
       return [request(program, role, action, "*", why, vpc)];
+    case "personalize-runtime":
+      // GetRecommendations is authorized on the campaign or recommender it names.
+      return [request(program, role, action, resource, why, vpc)];
     case "sqs": {
       const queue = program.queueByUrl(resource);
       return [request(program, role, action, queue.state.arn, why, { ...vpc, resourcePolicy: program.queuePolicy(queue) })];

@@ -102,6 +102,9 @@ export function probes(program: ProgramIam, role: RoleModel, searchPaths: string
   out.push(probe("ec2:DescribeNetworkInterfaces", "*"));
   out.push(probe("xray:PutTraceSegments", "*"));
   out.push(probe("personalize:PutEvents", "*"));
+  // Recommendations from a campaign this stack was not configured with. (IAM's reference lists only
+  // the campaign resource type for GetRecommendations: the simulator cannot evaluate a recommender.)
+  out.push(probe("personalize:GetRecommendations", arn("personalize", "campaign/probe")));
   out.push(probe("iam:PassRole", `arn:${program.partition}:iam::${program.accountId}:role/probe`));
   out.push(probe("sts:AssumeRole", `arn:${program.partition}:iam::${program.accountId}:role/probe`));
   return out;

@@ -44,6 +44,16 @@ const stacks: { label: string; stack: StackName; config?: Record<string, unknown
   { label: "prod", stack: "prod" },
   // Personalize on: the processor's PutEvents is granted and checked too.
   { label: "dev with Personalize created", stack: "dev", config: { "ecommerce:personalizeMode": "create" } },
+  // Recommendations from Personalize: GetRecommendations on exactly the configured campaigns (the
+  // simulator knows only the campaign resource type for it; a recommender ARN is granted the same way).
+  {
+    label: "dev with recommendations from Personalize",
+    stack: "dev",
+    config: {
+      "ecommerce:recommendationsRelatedItemsArn": `arn:aws:personalize:eu-west-1:${accountId}:campaign/also-bought`,
+      "ecommerce:recommendationsUserArn": `arn:aws:personalize:eu-west-1:${accountId}:campaign/for-you`,
+    },
+  },
 ];
 
 describe("IAM simulator: every role's calls allowed, over-grants denied", function () {
@@ -53,7 +63,7 @@ describe("IAM simulator: every role's calls allowed, over-grants denied", functi
 
   it("has recorded calls for every handler the program deploys", () => {
     const handlers = new Set(Object.values(recorded).flatMap((byHandler) => Object.keys(byHandler)));
-    assert.deepEqual([...handlers].sort(), ["catalog", "clickstream-processor", "orders-api", "search-access", "search-indexer"]);
+    assert.deepEqual([...handlers].sort(), ["catalog", "clickstream-processor", "orders-api", "recommendations", "search-access", "search-indexer"]);
   });
 
   for (const { label, stack, config } of stacks) {

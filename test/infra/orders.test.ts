@@ -273,7 +273,7 @@ describe("Orders component", () => {
           });
         });
 
-        it("admits exactly the two Lambda roles and the master role, on this domain only", () => {
+        it("admits exactly the three Lambda roles and the master role, on this domain only", () => {
           const policy = inputs(T.domainPolicy, "orders-search-resource-policy");
           assert.equal(policy.domainName, state(T.domain, "orders-search").domainName);
           // Each role its own methods on its own paths: the same grants as its identity policy.
@@ -284,18 +284,19 @@ describe("Orders component", () => {
           }
           assert.deepEqual(Object.fromEntries(Object.entries(byRole).map(([role, grants]) => [role, grants.sort()])), {
             [roleArn("api")]: ["POST /orders/_search"],
+            [roleArn("recommendations-api")]: ["POST /orders/_search"],
             [roleArn("indexer")]: ["GET /_index_template/orders", "HEAD /orders", "POST /_index_template/orders", "POST /orders/_mapping", "PUT /orders", "PUT /orders/_bulk"],
             [roleArn("search-access")]: ["PUT /_plugins/_security/api/roles/orders_indexer", "PUT /_plugins/_security/api/roles/orders_reader", "PUT /_plugins/_security/api/rolesmapping/orders_indexer", "PUT /_plugins/_security/api/rolesmapping/orders_reader"],
           });
         });
 
-        it("maps the indexer and API roles in fine-grained access control at deploy time, through the master role", () => {
+        it("maps the indexer, API and recommendations roles in fine-grained access control at deploy time, through the master role", () => {
           const invocation = inputs(T.invocation, "orders-search-access-run");
           assert.equal(invocation.functionName, state(T.fn, "orders-search-access").name);
           assert.deepEqual(JSON.parse(invocation.input), {
             endpoint: `https://${state(T.domain, "orders-search").endpoint}`,
             indexerRoleArns: [roleArn("indexer")],
-            readerRoleArns: [roleArn("api")],
+            readerRoleArns: [roleArn("api"), roleArn("recommendations-api")],
           });
           assert.match(invocation.triggers.code, /^[0-9a-f]{64}$/, "re-run when the role definitions change");
         });
@@ -315,8 +316,8 @@ describe("Orders component", () => {
           readEnvironment({ ...contract, environmentSchema: contract.environmentSchema.strict() }, { AWS_REGION: testRegion, ...variables });
         const policiesOf = (name: string) => mocks.ofType(T.rolePolicy).filter((p) => p.inputs.role === idOf(T.role, `orders-${name}-role`)).map((p) => p.inputs.policy as string);
 
-        it("all three run in the private subnets with the Lambda security group only", () => {
-          for (const name of ["api", "indexer", "search-access"]) {
+        it("all four run in the private subnets with the Lambda security group only", () => {
+          for (const name of ["api", "indexer", "search-access", "recommendations-api"]) {
             assert.deepEqual(fn(name).vpcConfig, {
               subnetIds: (prod ? ["a", "b", "c"] : ["a", "b"]).map((z) => `subnet-private-${z}`),
               securityGroupIds: [idOf(T.group, "orders-network-lambdas")],
@@ -500,7 +501,7 @@ describe("Orders component", () => {
     it("registers the same resources without crashing", async () => {
       const { mocks } = await run("prod", true);
       assert.equal(mocks.ofType(T.domain).length, 1);
-      assert.equal(mocks.ofType(T.fn).length, 3);
+      assert.equal(mocks.ofType(T.fn).length, 4);
       assert.equal(mocks.ofType(T.item).length, 2 * catalog.length, "a catalog item and a stock item per product");
       assert.equal(mocks.ofType(T.invocation).length, 1);
     });

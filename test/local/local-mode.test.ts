@@ -162,6 +162,36 @@ describe("local mode: npm start's platform, end to end", function () {
     assert.ok(mine.orders.every((o: any) => o.customerId === shopperClaims.sub));
   });
 
+  it("recommends what was bought together after a few orders (co-purchase from the orders index), and popular items to a signed-in shopper", async () => {
+    // Placed by the admin, so the shopper's own order list (checked after the restart) stays one order.
+    const bottle = "OUT-BTL-INS-750";
+    const baskets = [[bottle, "OUT-PCK-DAY-24L"], [bottle, "OUT-PCK-DAY-24L", "OUT-LMP-HD-400"]];
+    const ids: string[] = [];
+    for (const [i, skus] of baskets.entries()) {
+      const placed = await api("/orders", { method: "POST", body: JSON.stringify({ lines: skus.map((sku) => ({ sku, quantity: 1 })) }), token: admin.idToken, headers: { "idempotency-key": `basket-${i}-${Date.now()}` } });
+      assert.equal(placed.status, 201, await placed.clone().text());
+      ids.push(((await placed.json()) as any).orderId);
+    }
+    await eventually("both baskets indexed", async () => {
+      const result = (await (await api("/orders/search", { token: admin.idToken })).json()) as any;
+      const found = new Set((result.orders ?? []).map((o: any) => o.orderId));
+      return ids.every((id) => found.has(id)) ? true : undefined;
+    });
+    const response = await api(`/recommendations?sku=${bottle}`);
+    assert.equal(response.status, 200, await response.clone().text());
+    assert.match(response.headers.get("cache-control") ?? "", /^public/);
+    const body = (await response.json()) as any;
+    assert.equal(body.source, "co-purchase");
+    assert.equal(body.basedOn, bottle);
+    assert.deepEqual(body.items.map((p: any) => p.sku), ["OUT-PCK-DAY-24L", "OUT-LMP-HD-400"]);
+
+    const mine = await api("/recommendations/me", { token: shopper.idToken });
+    assert.equal(mine.status, 200, await mine.clone().text());
+    assert.match(mine.headers.get("cache-control") ?? "", /^private/);
+    assert.equal(((await mine.json()) as any).source, "popular");
+    assert.equal((await api("/recommendations/me")).status, 401, "the shopper's own list needs a token");
+  });
+
   it("keeps orders and users through a restart, and leaves no port open after stopping", async () => {
     const urls = Object.values(platform!.urls);
     await platform!.stop();

@@ -2,6 +2,7 @@ import type { Product } from "../api";
 import { useLoad } from "../async";
 import { maxQuantity, type CartLine } from "../cart";
 import { formatPrice } from "../format";
+import { Recommendations } from "../recommendations";
 import { Link, navigate } from "../router";
 import { useShop } from "../shop";
 import { useStore } from "../store";
@@ -92,6 +93,7 @@ export function CartPage() {
           }}
         </LoadState>
       )}
+      <Recommendations placement="cart" exclude={lines.map((l) => l.sku)} />
     </>
   );
 }

@@ -1,6 +1,7 @@
 import { useShop } from "../shop";
 import { useLoad } from "../async";
 import { categoryLabel } from "../format";
+import { Recommendations } from "../recommendations";
 import { Link } from "../router";
 import { LoadState, PageTitle, ProductGrid } from "../ui";
 
@@ -25,6 +26,7 @@ export function HomePage() {
                   ))}
                 </ul>
               </section>
+              <Recommendations placement="home" />
               <section aria-labelledby="all-heading">
                 <h2 id="all-heading">All products</h2>
                 <ProductGrid products={products} label="All products" headingLevel={3} />

@@ -2,7 +2,8 @@ import { useEffect, useState } from "preact/hooks";
 import { useLoad } from "../async";
 import { maxQuantity } from "../cart";
 import { categoryLabel, formatPrice } from "../format";
-import { Link } from "../router";
+import { Recommendations, recommendationProperties } from "../recommendations";
+import { Link, useLocation } from "../router";
 import { useShop } from "../shop";
 import { LoadState, PageTitle } from "../ui";
 
@@ -11,10 +12,13 @@ export function ProductPage({ sku }: { sku: string }) {
   const [product, retry] = useLoad(() => api.product(sku), [sku]);
   const [quantity, setQuantity] = useState(1);
   const [added, setAdded] = useState("");
+  const location = useLocation();
   useEffect(() => {
-    if (product.state === "ready") tracker.track("product_view", { itemId: sku, properties: { category: product.value.category, priceCents: product.value.priceCents } });
+    // Opened from a recommendation: the view says which source and placement (the click's event).
+    if (product.state === "ready") tracker.track("product_view", { itemId: sku, properties: { category: product.value.category, priceCents: product.value.priceCents, ...recommendationProperties(location) } });
   }, [product.state, sku]);
   return (
+    <>
     <LoadState loaded={product} retry={retry}>
       {(p) => (
         <article class="product">
@@ -56,5 +60,7 @@ export function ProductPage({ sku }: { sku: string }) {
         </article>
       )}
     </LoadState>
+    <Recommendations sku={sku} placement="product" />
+    </>
   );
 }

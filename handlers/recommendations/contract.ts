@@ -1,0 +1,83 @@
+// The seam between the Recommendations component and its handler (no SDK or Pulumi imports):
+// the environment the component builds and the handler parses, the telemetry names, the routes
+// the Api serves and local mode mirrors, and the answer the storefront reads.
+import * as z from "zod";
+import { productSchema, skuSchema } from "../shared/product";
+
+export const serviceName = "recommendations";
+export const metricsNamespace = "Ecommerce/Recommendations";
+
+/** A Personalize campaign or recommender ARN: GetRecommendations takes one or the other. */
+export const personalizeArnPattern = /^arn:aws[a-z-]*:personalize:[a-z0-9-]+:\d{12}:(campaign|recommender)\/[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
+const personalizeArn = z.string().regex(personalizeArnPattern, { error: "expected a Personalize campaign or recommender ARN" });
+
+export const environmentSchema = z.object({
+  AWS_REGION: z.string().min(1),
+  /** The OpenSearch domain's endpoint, https only (requests are SigV4-signed for "es"). */
+  OPENSEARCH_ENDPOINT: z.url({ protocol: /^https$/, error: "OPENSEARCH_ENDPOINT must be an https:// URL" }),
+  /** Products table (key sku): what a recommendation shows. */
+  PRODUCTS_TABLE: z.string().min(1),
+  /** Inventory table (key sku): nothing out of stock is recommended. */
+  INVENTORY_TABLE: z.string().min(1),
+  /** The storefront origin, sent as Access-Control-Allow-Origin. */
+  ALLOWED_ORIGIN: z.string().min(1),
+  /** "Customers also bought" from Personalize (a similar-items / related-items campaign or recommender). Absent: from the orders index. */
+  RELATED_ITEMS_ARN: personalizeArn.optional(),
+  /** "Recommended for you" from Personalize (a user-personalization campaign or recommender). Absent: popular items. */
+  USER_RECOMMENDATIONS_ARN: personalizeArn.optional(),
+  POWERTOOLS_SERVICE_NAME: z.string().min(1).default(serviceName),
+  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default(metricsNamespace),
+});
+export type RecommendationsEnvironment = z.infer<typeof environmentSchema>;
+
+/** Where a list of recommendations came from, in the order they are tried. */
+export const recommendationSources = ["personalize", "co-purchase", "popular", "catalog"] as const;
+export type RecommendationSource = (typeof recommendationSources)[number];
+
+export const defaultRecommendationCount = 4;
+export const maxRecommendationCount = 20;
+
+/**
+ * GET /recommendations?sku=&limit= (public): with a sku, "customers also bought"; without,
+ * the shop's popular items. GET /recommendations/me?limit= (signed in): "recommended for you".
+ * Other parameters are ignored, not refused, as for the catalog: the answer is cached by these.
+ */
+export const recommendationsQuerySchema = z.object({
+  sku: skuSchema.optional(),
+  limit: z.coerce
+    .number({ error: "limit must be a number" })
+    .int({ error: "limit must be a whole number" })
+    .min(1, { error: "limit must be at least 1" })
+    .max(maxRecommendationCount, { error: `limit must be at most ${maxRecommendationCount}` })
+    .default(defaultRecommendationCount),
+});
+export type RecommendationsQuery = z.infer<typeof recommendationsQuerySchema>;
+
+/** The body of both routes. */
+export const recommendationsResponseSchema = z.strictObject({
+  source: z.enum(recommendationSources),
+  /** The product the list is about ("customers also bought"), when one was asked for. */
+  basedOn: skuSchema.optional(),
+  items: z.array(productSchema),
+});
+export type RecommendationsResponse = z.infer<typeof recommendationsResponseSchema>;
+
+export const recommendationsPath = "/recommendations";
+export const myRecommendationsPath = "/recommendations/me";
+
+/**
+ * The routes. Two paths, because API Gateway authorizes a method, not a caller: the public one
+ * is the same for everyone (cacheable at the stage), the signed-in one needs the token's `sub`.
+ */
+export const recommendationsRoutes = [
+  { method: "GET", path: recommendationsPath, authorization: "none", optionalQuery: ["sku", "limit"] },
+  { method: "GET", path: myRecommendationsPath, authorization: "cognito", optionalQuery: ["limit"] },
+] as const;
+
+/**
+ * Public answers: a minute fresh, five more while revalidating (as the catalog: stock shown may
+ * be that old; the order checks the live stock). Per-shopper answers: the browser only, never a
+ * shared cache.
+ */
+export const publicCacheControl = "public, max-age=60, stale-while-revalidate=300";
+export const privateCacheControl = "private, max-age=60";
