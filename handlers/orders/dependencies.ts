@@ -4,7 +4,7 @@ import type { BasePersistenceLayer } from "@aws-lambda-powertools/idempotency/pe
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { Metrics } from "@aws-lambda-powertools/metrics";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { Client as SearchClient } from "@opensearch-project/opensearch";
+import type { OpenSearchClient } from "../lib/opensearch-client";
 
 export interface OrdersDependencies {
   /** DynamoDB, marshalling plain JS objects. */
@@ -16,7 +16,7 @@ export interface OrdersDependencies {
   /** Where idempotency records live, and how long a key is remembered. */
   idempotency: { persistenceStore: BasePersistenceLayer; expiresAfterSeconds: number };
   /** OpenSearch, holding the `orders` index the SearchIndexer maintains. */
-  search: SearchClient;
+  search: OpenSearchClient;
   /** Value of Access-Control-Allow-Origin on every response. */
   allowedOrigin: string;
   logger: Logger;

@@ -6,7 +6,6 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { Client } from "@opensearch-project/opensearch";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import catalog from "../../../catalog/products.json";
 import { createOrdersApi } from "../../../handlers/orders/router";
@@ -20,6 +19,7 @@ import {
 } from "../../../handlers/shared/tables";
 import { startTransactionalDynamo } from "../../../testing/dynamodb-transactions";
 import { clientConfig, type Emulator, startDynamoDb } from "../../../testing/emulators";
+import { createOpenSearchClient } from "../../../handlers/lib/opensearch-client";
 import { recordHttpCall, recordingClient } from "./aws-calls";
 import { lambdaContext } from "./orders-events";
 import { type SearchServer, startSearchServer } from "./orders-search-server";
@@ -111,7 +111,7 @@ export async function startOrdersFixture(options: { now?: () => Date } = {}): Pr
       persistenceStore: new DynamoDBPersistenceLayer({ tableName: tables.idempotency, awsSdkV3Client: handlerDynamoDb }),
       expiresAfterSeconds: 3600,
     },
-    search: new Client({ node: searchServer.endpoint, maxRetries: 0, requestTimeout: 5000 }),
+    search: createOpenSearchClient({ endpoint: searchServer.endpoint, region: "us-east-1", credentials: async () => ({ accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" }) }),
     allowedOrigin,
     logger: new Logger({ logLevel: "SILENT" }),
     metrics,
