@@ -62,7 +62,7 @@ export class OpenSearchConnectionError extends Error {
 }
 
 /** SHA-256 and HMAC-SHA256 as the signer wants them (the interface of @smithy/hash-node). */
-class Sha256 {
+export class Sha256 {
   private readonly hash: Hash | Hmac;
   constructor(secret?: SourceData) {
     this.hash = secret === undefined ? createHash("sha256") : createHmac("sha256", bytes(secret));
