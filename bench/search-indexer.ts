@@ -18,7 +18,7 @@ import { insertRecord, order, streamEvent } from "../testing/opensearch-order-re
 import { FakeOpenSearch } from "../testing/opensearch-server";
 import { BenchRow, formatNumber, percentile } from "./table";
 
-const bundleBudgetBytes = 550_000;
+const bundleBudgetBytes = 293_000;
 /** A DynamoDB partition takes at most 1,000 writes/s: the most one stream shard can carry. */
 const partitionWritesPerSecond = 1000;
 
