@@ -20,7 +20,7 @@ import { type BenchRow, formatNumber, percentile } from "./table";
 const warmUp = 50;
 const samples = 300;
 const coldImportRuns = 5;
-const bundleBudgetBytes = 700_000;
+const bundleBudgetBytes = 348_000;
 const dynamoDbItemLimitBytes = 400 * 1024;
 
 async function timeEach(count: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {

@@ -3,6 +3,7 @@
 import { benchmark as analytics } from "./analytics";
 import { benchmark as catalog } from "./catalog";
 import { benchmark as clickstream } from "./clickstream";
+import { benchmark as coldStart } from "./cold-start";
 import { benchmark as local } from "./local";
 import { benchmark as gateway } from "./gateway";
 import { benchmark as orders } from "./orders";
@@ -27,6 +28,7 @@ const benchmarks: Benchmark[] = [
   local,
   gateway,
   program,
+  coldStart,
 ];
 
 async function main() {

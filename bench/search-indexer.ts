@@ -13,18 +13,18 @@ import { maxBulkRequestBytes } from "../handlers/search-indexer/bulk-request";
 import { SqsDeadLetterQueue } from "../handlers/search-indexer/dead-letter";
 import { IndexBootstrap } from "../handlers/search-indexer/index-bootstrap";
 import { createSearchIndexer } from "../handlers/search-indexer/indexer";
-import { createSearchClient } from "../handlers/search-indexer/search-client";
+import { createOpenSearchClient } from "../handlers/lib/opensearch-client";
 import { insertRecord, order, streamEvent } from "../testing/opensearch-order-records";
 import { FakeOpenSearch } from "../testing/opensearch-server";
 import { BenchRow, formatNumber, percentile } from "./table";
 
-const bundleBudgetBytes = 550_000;
+const bundleBudgetBytes = 293_000;
 /** A DynamoDB partition takes at most 1,000 writes/s: the most one stream shard can carry. */
 const partitionWritesPerSecond = 1000;
 
 async function withIndexer<T>(run: (index: (records: DynamoDBRecord[]) => Promise<unknown>, server: FakeOpenSearch) => Promise<T>): Promise<T> {
   const server = await new FakeOpenSearch().start();
-  const client = createSearchClient({ node: server.endpoint, region: "us-east-1", getCredentials: async () => ({ accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" }) });
+  const client = createOpenSearchClient({ endpoint: server.endpoint, region: "us-east-1", credentials: async () => ({ accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" }) });
   const logger = new Logger({ logLevel: "SILENT" });
   const sqs = { send: async (): Promise<SendMessageCommandOutput> => ({ $metadata: {} }) };
   const indexer = createSearchIndexer({
@@ -37,7 +37,6 @@ async function withIndexer<T>(run: (index: (records: DynamoDBRecord[]) => Promis
   try {
     return await run((records) => indexer(streamEvent(...records)), server);
   } finally {
-    await client.close();
     await server.stop();
   }
 }

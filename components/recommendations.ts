@@ -12,10 +12,11 @@
 // control in the same deployment step as its own readers.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { metricsNamespace, recommendationsRoutes, serviceName } from "../handlers/recommendations/contract";
+import { recommendationsContract, recommendationsRoutes } from "../handlers/recommendations/contract";
 import { ordersIndex } from "../handlers/shared/order-index";
 import { ApiRoute, lambdaProxy } from "./api";
 import { PlatformConfig } from "./config";
+import { environmentFor } from "./lib/environment";
 import { BundledFunction, BundledFunctionArgs } from "./lib/function";
 import { PolicyStatement, searchHttpStatements, SearchRequests } from "./lib/iam";
 import { MonitoringTargets } from "./lib/monitoring-targets";
@@ -70,16 +71,14 @@ export class Recommendations extends pulumi.ComponentResource {
       memoryMb: c.recommendationsMemoryMb,
       timeoutSeconds: recommendationsTimeoutSeconds,
       logRetentionDays: c.logRetentionDays,
-      environment: {
+      environment: environmentFor(recommendationsContract, {
         OPENSEARCH_ENDPOINT: args.search.endpoint,
         PRODUCTS_TABLE: args.products.name,
         INVENTORY_TABLE: args.inventory.name,
         ALLOWED_ORIGIN: args.allowedOrigin,
-        ...(c.recommendationsRelatedItemsArn ? { RELATED_ITEMS_ARN: c.recommendationsRelatedItemsArn } : {}),
-        ...(c.recommendationsUserArn ? { USER_RECOMMENDATIONS_ARN: c.recommendationsUserArn } : {}),
-        POWERTOOLS_SERVICE_NAME: serviceName,
-        POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
-      },
+        RELATED_ITEMS_ARN: c.recommendationsRelatedItemsArn || undefined,
+        USER_RECOMMENDATIONS_ARN: c.recommendationsUserArn || undefined,
+      }),
       policyStatements: [
         ...recommendationsTableStatements(args.products, args.inventory),
         ...searchHttpStatements("AggregateOrders", args.search.domainArn, recommendationsSearchRequests),

@@ -17,7 +17,7 @@ import {
 } from "@aws-sdk/client-personalize-events";
 import type { PutObjectCommand, PutObjectCommandOutput } from "@aws-sdk/client-s3";
 import { Logger } from "@aws-lambda-powertools/logger";
-import type { RetryPolicy } from "../handlers/clickstream/retry";
+import type { RetryPolicy } from "../handlers/lib/retry";
 
 const metadata = (httpStatusCode: number) => ({ httpStatusCode, requestId: "fake", attempts: 1, totalRetryDelay: 0 });
 

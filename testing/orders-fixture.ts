@@ -5,7 +5,6 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from "@aws-sdk/lib-dynamodb";
-import { Client } from "@opensearch-project/opensearch";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import catalog from "../catalog/products.json";
 import { createOrdersApi } from "../handlers/orders/router";
@@ -19,6 +18,7 @@ import {
 } from "../handlers/shared/tables";
 import { startTransactionalDynamo } from "./dynamodb-transactions";
 import { clientConfig, type Emulator, startDynamoDb } from "./emulators";
+import { createOpenSearchClient } from "../handlers/lib/opensearch-client";
 import { recordHttpCall, recordingClient } from "./aws-calls";
 import { countDynamoDbCalls, type DynamoDbCallCounter } from "./dynamodb-call-counter";
 import { lambdaContext } from "./orders-events";
@@ -107,7 +107,7 @@ export async function startOrdersFixture(options: { now?: () => Date } = {}): Pr
   const handlerCalls = countDynamoDbCalls(handlerDynamoDb);
   const handlerDocumentClient = DynamoDBDocumentClient.from(handlerDynamoDb, { marshallOptions: { removeUndefinedValues: true } });
   const metrics = quietMetrics();
-  const search = new Client({ node: searchServer.endpoint, maxRetries: 0, requestTimeout: 5000 });
+  const search = createOpenSearchClient({ endpoint: searchServer.endpoint, region: "us-east-1", credentials: async () => ({ accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" }) });
   // A new api is a new container: nothing cached.
   const newContainer = () => createOrdersApi({
     documentClient: handlerDocumentClient,

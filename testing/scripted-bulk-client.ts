@@ -2,7 +2,7 @@
 // documented item shapes (status, error type) and the replies a broken proxy or cluster can
 // give (items for other ids, fewer or more items, a body that is not JSON, a failed request).
 // It records which actions it really applied, so tests can check where every record ended.
-import type { Client } from "@opensearch-project/opensearch";
+import type { OpenSearchClient, OpenSearchRequest, OpenSearchResponse } from "../handlers/lib/opensearch-client";
 
 export interface BulkLine {
   operation: "index" | "delete";
@@ -32,19 +32,20 @@ export class ScriptedBulkClient {
   private readonly versions = new Map<string, number>();
   constructor(private readonly script: (call: number, lines: BulkLine[]) => BulkReply) {}
 
-  asClient(): Client {
-    return this as unknown as Client;
+  asClient(): OpenSearchClient {
+    return this as unknown as OpenSearchClient;
   }
 
-  async bulk(params: { body: string }): Promise<{ body: unknown; statusCode: number }> {
-    const lines = parseBulkBody(params.body);
+  async request(params: OpenSearchRequest): Promise<OpenSearchResponse<any>> {
+    if (params.method !== "PUT" || !params.path.endsWith("/_bulk") || params.ndjson === undefined) throw new Error(`not a _bulk request: ${params.method} ${params.path}`);
+    const lines = parseBulkBody(params.ndjson);
     const call = this.requests.length;
     this.requests.push(lines);
     const reply = this.script(call, lines);
     const ok = (line: BulkLine) => ({ [line.operation]: { _index: "orders", _id: line.id, status: line.operation === "index" ? 201 : 200, result: "created" } });
     switch (reply.kind) {
       case "request-fails":
-        throw Object.assign(new Error(`HTTP ${reply.status}`), { name: "ResponseError", meta: { statusCode: reply.status, body: { error: { type: "http", reason: "failed" } } } });
+        return { statusCode: reply.status, body: { error: { type: "http", reason: "failed" }, status: reply.status } };
       case "not-json":
         return { statusCode: 200, body: "<html><body>502 Bad Gateway</body></html>" };
       case "fewer-items":
@@ -68,8 +69,6 @@ export class ScriptedBulkClient {
       }
     }
   }
-
-  async close(): Promise<void> {}
 }
 
 function parseBulkBody(body: string): BulkLine[] {

@@ -17,6 +17,17 @@ export interface Bundle {
 const cache = new Map<string, Bundle>();
 
 /**
+ * What the Lambda Node.js runtime provides and the bundles leave external: the AWS SDK for
+ * JavaScript v3 ("Node.js 18 and later runtimes include the AWS SDK for JavaScript v3", Lambda
+ * developer guide, "Building Lambda functions with Node.js"). Only the `@aws-sdk/*` packages
+ * are that documented surface; the `@smithy/*` packages the code imports directly (signer,
+ * error classification) are bundled, so nothing depends on the runtime's undocumented layout.
+ * Left external, the SDK loads from the runtime's copy: a smaller bundle, and the SDK the
+ * runtime's patches keep current, at the price of a version this code does not pin.
+ */
+export const runtimeProvidedPackages = ["@aws-sdk/*"] as const;
+
+/**
  * Bundles `entry` (a path relative to the repository root, e.g. "handlers/orders/index.ts")
  * for the nodejs22.x runtime on arm64. AWS SDK v3 stays external: the runtime provides it.
  */
@@ -34,10 +45,7 @@ export function bundleHandler(entry: string): Bundle {
     minify: true,
     sourcemap: false,
     legalComments: "none",
-    // "aws-sdk" (v2) too: the OpenSearch signer imports it only as a fallback when v3 is
-    // missing, which the runtime always provides; bundled, it would add ~9 MB whenever any
-    // other package installs it.
-    external: ["@aws-sdk/*", "@smithy/*", "aws-sdk"],
+    external: [...runtimeProvidedPackages],
     // Some dependencies ship ESM-first builds; prefer them for tree-shaking.
     mainFields: ["module", "main"],
     logLevel: "silent",

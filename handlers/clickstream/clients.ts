@@ -2,6 +2,8 @@
 // answer (a stalled connection) holds the batch until the Lambda times out, and the bounded
 // retries of the sinks never get their turn; with them it fails fast as a TimeoutError,
 // which the sinks retry and, at the end, report for a resend.
+import type { RetryPolicy } from "../lib/retry";
+
 /** Milliseconds to open a connection. */
 export const connectionTimeoutMs = 1_000;
 /** Milliseconds for one request and its response (a 4 MiB Firehose batch takes well under one second). */
@@ -15,6 +17,9 @@ export const requestHandler = {
   throwOnRequestTimeout: true,
   socketTimeout: requestTimeoutMs,
 };
+
+/** The sinks' retries (Firehose, Personalize): the only retry layer for those calls. */
+export const sinkRetryPolicy: RetryPolicy = { maxAttempts: 4, baseDelayMs: 50, maxDelayMs: 1000 };
 
 /** Firehose and Personalize: one attempt per SDK call; the sinks' retry policy is the only retry layer. */
 export const sinkClientConfig = { maxAttempts: 1, requestHandler };

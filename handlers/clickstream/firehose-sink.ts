@@ -3,8 +3,8 @@
 // entries, whatever FailedPutCount says — only the entries not delivered are resent, with backoff.
 import { PutRecordBatchCommand, type PutRecordBatchCommandOutput, type PutRecordBatchResponseEntry } from "@aws-sdk/client-firehose";
 import type { Logger } from "@aws-lambda-powertools/logger";
-import { mapWithConcurrency } from "./concurrency";
-import { backoffDelayMs, errorName, isRetryableAwsError, type RetryPolicy } from "./retry";
+import { mapWithConcurrency } from "../lib/concurrency";
+import { errorName, isRetryableAwsError, retrying, type RetryPolicy } from "../lib/retry";
 
 /** The part of FirehoseClient this sink uses (tests inject a fake). */
 export interface FirehoseSender {
@@ -66,14 +66,10 @@ export async function deliverToFirehose<T>(records: readonly LakeRecord<T>[], op
   const result: FirehoseResult<T> = { delivered: 0, failed: [], calls: 0, retries: 0 };
   await mapWithConcurrency(firehoseChunks(records), firehoseConcurrency, async (chunk) => {
     let pending = chunk;
-    for (let attempt = 1; pending.length > 0; attempt++) {
-      if (attempt > 1) {
-        result.retries += pending.length;
-        await options.retry.sleep(backoffDelayMs(options.retry, attempt - 1));
-      }
+    let lastError = "";
+    const outcome = await retrying(options.retry, async (attempt) => {
+      if (attempt > 1) result.retries += pending.length;
       result.calls++;
-      let stillFailing: LakeRecord<T>[];
-      let lastError: string;
       try {
         const reply = await options.client.send(
           new PutRecordBatchCommand({ DeliveryStreamName: options.deliveryStreamName, Records: pending.map((r) => ({ Data: r.data })) }),
@@ -82,26 +78,26 @@ export async function deliverToFirehose<T>(records: readonly LakeRecord<T>[], op
         // RecordId and no ErrorCode. A missing entry counts as failed: resending a line is
         // safe (readers deduplicate by eventId), losing it is not.
         const responses = reply.RequestResponses ?? [];
-        stillFailing = pending.filter((_, i) => !isDelivered(responses[i]));
+        const stillFailing = pending.filter((_, i) => !isDelivered(responses[i]));
         result.delivered += pending.length - stillFailing.length;
-        if (stillFailing.length === 0) return;
+        if (stillFailing.length === 0) return "done";
         const codes = [...new Set(responses.map((r) => r?.ErrorCode).filter(Boolean))].join(", ");
         lastError = `${stillFailing.length} of ${pending.length} entries not delivered (FailedPutCount ${reply.FailedPutCount ?? "absent"}; ${codes || "no ErrorCode"})`;
+        pending = stillFailing;
+        return "retry";
       } catch (error) {
         if (!isRetryableAwsError(error)) {
           options.logger.error("Firehose refused the batch; not retrying", { error: error as Error, records: pending.length });
           result.failed.push(...pending);
-          return;
+          return "done";
         }
-        stillFailing = pending;
         lastError = errorName(error);
+        return "retry";
       }
-      if (attempt >= options.retry.maxAttempts) {
-        options.logger.error("Firehose records still failing after the last attempt", { attempts: attempt, records: stillFailing.length, lastError });
-        result.failed.push(...stillFailing);
-        return;
-      }
-      pending = stillFailing;
+    });
+    if (outcome.exhausted) {
+      options.logger.error("Firehose records still failing after the last attempt", { attempts: outcome.attempts, records: pending.length, lastError });
+      result.failed.push(...pending);
     }
   });
   return result;

@@ -4,9 +4,9 @@
 import { FirehoseClient } from "@aws-sdk/client-firehose";
 import { PersonalizeEventsClient } from "@aws-sdk/client-personalize-events";
 import { S3Client } from "@aws-sdk/client-s3";
-import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from "aws-lambda";
+import { createLogging } from "../lib/logging";
 import { quarantineClientConfig, sinkClientConfig } from "./clients";
 import { clickstreamMetricNames } from "./counts";
 import { readEnvironment } from "../lib/environment";
@@ -14,8 +14,10 @@ import { clickstreamContract } from "./contract";
 import { processClickstreamBatch, type ClickstreamProcessorDeps } from "./process-batch";
 
 const environment = readEnvironment(clickstreamContract);
-const logger = new Logger({ serviceName: environment.POWERTOOLS_SERVICE_NAME });
-const metrics = new Metrics({ namespace: environment.POWERTOOLS_METRICS_NAMESPACE, serviceName: environment.POWERTOOLS_SERVICE_NAME });
+// No X-Ray capture of the sinks' clients: the tracer's X-Ray SDK would nearly double this
+// bundle (+123 KB) and its cold import, for a batch consumer whose every call is already
+// counted in its metrics; active tracing still records each invocation.
+const { logger, metrics } = createLogging({ serviceName: environment.POWERTOOLS_SERVICE_NAME, metricsNamespace: environment.POWERTOOLS_METRICS_NAMESPACE });
 // One retry layer for the sinks: the core's (bounded, counted in metrics), not the SDK's on
 // top of it; every client gives up on a silent connection (clients.ts).
 const deps: ClickstreamProcessorDeps = {

@@ -4,8 +4,8 @@
 import { PutEventsCommand, type PutEventsCommandOutput } from "@aws-sdk/client-personalize-events";
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { NormalisedClickstreamEvent } from "../shared/clickstream-event";
-import { mapWithConcurrency } from "./concurrency";
-import { backoffDelayMs, errorName, isRetryableAwsError, type RetryPolicy } from "./retry";
+import { mapWithConcurrency } from "../lib/concurrency";
+import { errorName, isRetryableAwsError, retrying, type RetryPolicy } from "../lib/retry";
 
 /** The part of PersonalizeEventsClient this sink uses (tests inject a fake). */
 export interface PersonalizeSender {
@@ -87,32 +87,35 @@ function putEventsCommand<T>(trackingId: string, call: PersonalizeCall<T>): PutE
 export async function sendToPersonalize<T>(entries: readonly PersonalizeEntry<T>[], options: PersonalizeOptions): Promise<PersonalizeResult<T>> {
   const result: PersonalizeResult<T> = { sent: 0, rejected: [], failed: [], calls: 0, retries: 0 };
   await mapWithConcurrency(personalizeCalls(entries), options.concurrency, async (call) => {
-    for (let attempt = 1; ; attempt++) {
-      if (attempt > 1) {
-        result.retries++;
-        await options.retry.sleep(backoffDelayMs(options.retry, attempt - 1));
-      }
+    let lastError: unknown;
+    const outcome = await retrying(options.retry, async (attempt) => {
+      if (attempt > 1) result.retries++;
       result.calls++;
       try {
         await options.client.send(putEventsCommand(options.trackingId, call));
         result.sent += call.entries.length;
-        return;
+        return "done";
       } catch (error) {
-        const name = errorName(error);
-        if (name === "InvalidInputException") {
+        if (errorName(error) === "InvalidInputException") {
           options.logger.warn("Personalize rejected events as invalid input; they are in the lake", {
             error: error as Error,
             eventIds: call.entries.map((e) => e.event.eventId),
           });
           result.rejected.push(...call.entries);
-          return;
+          return "done";
         }
-        if (!isRetryableAwsError(error) || attempt >= options.retry.maxAttempts) {
+        if (!isRetryableAwsError(error)) {
           options.logger.error("Personalize PutEvents failed", { error: error as Error, attempts: attempt, events: call.entries.length });
           result.failed.push(...call.entries);
-          return;
+          return "done";
         }
+        lastError = error;
+        return "retry";
       }
+    });
+    if (outcome.exhausted) {
+      options.logger.error("Personalize PutEvents failed", { error: lastError as Error, attempts: outcome.attempts, events: call.entries.length });
+      result.failed.push(...call.entries);
     }
   });
   return result;

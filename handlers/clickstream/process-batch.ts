@@ -12,7 +12,8 @@ import { deliverToFirehose, type FirehoseSender, type LakeRecord } from "./fireh
 import { sendToPersonalize, type PersonalizeEntry, type PersonalizeSender } from "./personalize-sink";
 import { writeQuarantine, type QuarantineEntry, type QuarantineOptions } from "./quarantine-sink";
 import type { NormalisedClickstreamEvent } from "../shared/clickstream-event";
-import { defaultRetryPolicy, type RetryPolicy } from "./retry";
+import type { RetryPolicy } from "../lib/retry";
+import { sinkRetryPolicy } from "./clients";
 import { validateEvent } from "./validate-event";
 
 export interface ClickstreamProcessorDeps {
@@ -117,7 +118,7 @@ function classifyUnits(units: DecodedUnit[], ref: RecordRef): RecordOutcome {
 }
 
 export async function processClickstreamBatch(event: KinesisStreamEvent, deps: ClickstreamProcessorDeps): Promise<BatchOutcome> {
-  const retry = deps.retry ?? defaultRetryPolicy;
+  const retry = deps.retry ?? sinkRetryPolicy;
   const now = deps.now ?? (() => new Date());
   const counts = emptyCounts();
   const records = Array.isArray(event?.Records) ? event.Records : [];

@@ -4,7 +4,7 @@
 // Kinesis resends after a partial failure therefore overwrites its own object: the
 // quarantine never holds a record twice, however often it is delivered.
 import { PutObjectCommand, type PutObjectCommandOutput } from "@aws-sdk/client-s3";
-import { mapWithConcurrency } from "./concurrency";
+import { mapWithConcurrency } from "../lib/concurrency";
 import type { RejectionReason } from "./validate-event";
 
 /** The part of S3Client this sink uses. */

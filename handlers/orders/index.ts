@@ -1,35 +1,25 @@
 // OrderProcessing Lambda entry: reads its environment, wires the SDK clients and telemetry
 // once per container, and hands each API Gateway event to the router.
-import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics } from "@aws-lambda-powertools/metrics";
-import { Tracer } from "@aws-lambda-powertools/tracer";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { Client } from "@opensearch-project/opensearch";
-import { AwsSigv4Signer } from "@opensearch-project/opensearch/aws";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { readEnvironment } from "../lib/environment";
+import { createOpenSearchClient } from "../lib/opensearch-client";
+import { createTelemetry } from "../lib/telemetry";
 import { ordersContract } from "./contract";
 import { createOrdersApi } from "./router";
-import { searchAttempts, searchAttemptTimeoutMs } from "./search";
+import { searchAttemptTimeoutMs } from "./search";
 
 const env = readEnvironment(ordersContract);
 
-const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME });
-const metrics = new Metrics({ namespace: env.POWERTOOLS_METRICS_NAMESPACE, serviceName: env.POWERTOOLS_SERVICE_NAME });
-const tracer = new Tracer({ serviceName: env.POWERTOOLS_SERVICE_NAME });
+const { logger, metrics, tracer, captureClient } = createTelemetry({ serviceName: env.POWERTOOLS_SERVICE_NAME, metricsNamespace: env.POWERTOOLS_METRICS_NAMESPACE });
 
-const dynamoDb = tracer.captureAWSv3Client(new DynamoDBClient({ region: env.AWS_REGION }));
+const dynamoDb = captureClient(new DynamoDBClient({ region: env.AWS_REGION }));
 const documentClient = DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } });
 
-const search = new Client({
-  ...AwsSigv4Signer({ region: env.AWS_REGION, service: "es", getCredentials: defaultProvider() }),
-  node: env.OPENSEARCH_ENDPOINT,
-  // The search route narrows both to the invocation's remaining time, request by request.
-  requestTimeout: searchAttemptTimeoutMs,
-  maxRetries: searchAttempts - 1,
-});
+// The search route narrows the timeout to the invocation's remaining time, request by request.
+const search = createOpenSearchClient({ endpoint: env.OPENSEARCH_ENDPOINT, region: env.AWS_REGION, credentials: defaultProvider(), requestTimeoutMs: searchAttemptTimeoutMs });
 
 const api = createOrdersApi({
   documentClient,

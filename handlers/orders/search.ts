@@ -2,8 +2,9 @@
 // SearchIndexer fills from the table's stream. The query is built from typed parts only:
 // user text goes into a multi_match (analysed as plain text, no query syntax), never a
 // query_string, and a non-admin is always filtered to their own customerId.
-import type { API, Types } from "@opensearch-project/opensearch";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import { OpenSearchConnectionError, type OpenSearchResponse } from "../lib/opensearch-client";
+import { retrying } from "../lib/retry";
 import { type Order, type SearchOrdersQuery, searchOrdersQuerySchema } from "../shared/order";
 import { orderTextSearchFields, ordersIndex } from "../shared/order-index";
 import type { Caller } from "./caller";
@@ -14,7 +15,7 @@ import { jsonResponse } from "./responses";
 
 /** Longest wait for one `_search` attempt. */
 export const searchAttemptTimeoutMs = 5000;
-/** The first attempt and one retry (the client retries connection errors and 502/503/504). */
+/** The first attempt and one retry, of a request that got no answer or a 502/503/504. */
 export const searchAttempts = 2;
 /** Kept back from the invocation's deadline, to answer 503 after a slow search. */
 export const searchDeadlineReserveMs = 500;
@@ -24,14 +25,26 @@ export const searchDeadlineReserveMs = 500;
  * a slow domain then gets the 503 below (with its CORS headers), never a Lambda timeout,
  * which API Gateway turns into a bare 502 the storefront cannot even read.
  */
-export function searchRequestOptions(remainingTimeMs: number): { requestTimeout: number; maxRetries: number } {
+export function searchRequestTimeoutMs(remainingTimeMs: number): number {
   const perAttempt = Math.floor((remainingTimeMs - searchDeadlineReserveMs) / searchAttempts);
-  return { requestTimeout: Math.max(1, Math.min(searchAttemptTimeoutMs, perAttempt)), maxRetries: searchAttempts - 1 };
+  return Math.max(1, Math.min(searchAttemptTimeoutMs, perAttempt));
 }
 
+/** Answers of a proxy or node in trouble, worth one immediate retry (another node may answer). */
+const retryableStatuses = new Set([502, 503, 504]);
+
+/** The parts of the OpenSearch query DSL built here. */
+type QueryClause = Record<string, unknown>;
+export type SearchBody = QueryClause & {
+  size: number;
+  query: { bool: { filter: QueryClause[]; must: QueryClause[] } };
+  sort: QueryClause[];
+  track_total_hits: boolean;
+};
+
 /** The `_search` body for a validated query and caller. */
-export function buildSearchBody(query: SearchOrdersQuery, caller: Caller): API.Search_RequestBody {
-  const filter: Types.Common_QueryDsl.QueryContainer[] = [];
+export function buildSearchBody(query: SearchOrdersQuery, caller: Caller): SearchBody {
+  const filter: QueryClause[] = [];
   if (!caller.isAdmin) filter.push({ term: { customerId: caller.customerId } });
   if (query.status) filter.push({ term: { status: query.status } });
   if (query.from || query.to) {
@@ -58,24 +71,32 @@ export function searchOrdersRoute(deps: OrdersDependencies) {
     const parsed = searchOrdersQuerySchema.safeParse(queryParameters(event));
     if (!parsed.success) throw badRequest("invalid search", zodDetails(parsed.error));
     const body = buildSearchBody(parsed.data, caller);
-    let response: SearchHits;
-    try {
-      // ignore_unavailable: before the first order is indexed there is no index; that is an empty result.
-      const result = await deps.search.search(
-        { index: ordersIndex, body, ignore_unavailable: true },
-        searchRequestOptions(context.getRemainingTimeInMillis()),
-      );
-      response = result.body as SearchHits;
-    } catch (err) {
-      // 429, 5xx, timeouts and connection errors are the backend's trouble: 503, retry. A 4xx
-      // means the query itself was refused, which retrying cannot fix: a server error (500).
-      const status = (err as { meta?: { statusCode?: unknown } }).meta?.statusCode;
-      if (typeof status === "number" && status >= 400 && status < 500 && status !== 429) {
-        throw new Error(`the search backend refused the query with ${status}: ${(err as Error).message}`);
+    const timeoutMs = searchRequestTimeoutMs(context.getRemainingTimeInMillis());
+    let answer: OpenSearchResponse<SearchHits> | undefined;
+    let failure: unknown;
+    await retrying({ maxAttempts: searchAttempts, baseDelayMs: 0, maxDelayMs: 0 }, async () => {
+      try {
+        // ignore_unavailable: before the first order is indexed there is no index; that is an empty result.
+        answer = await deps.search.request<SearchHits>({ method: "POST", path: `/${ordersIndex}/_search`, query: { ignore_unavailable: true }, body, timeoutMs });
+        failure = undefined;
+        return retryableStatuses.has(answer.statusCode) ? "retry" : "done";
+      } catch (err) {
+        if (!(err instanceof OpenSearchConnectionError)) throw err;
+        [answer, failure] = [undefined, err];
+        return "retry";
       }
-      deps.logger.error("order search failed", { error: err as Error });
+    });
+    // 429, 5xx, timeouts and connection errors are the backend's trouble: 503, retry. A 4xx
+    // means the query itself was refused, which retrying cannot fix: a server error (500).
+    const status = answer?.statusCode;
+    if (status !== undefined && status >= 400 && status < 500 && status !== 429) {
+      throw new Error(`the search backend refused the query with ${status}: ${JSON.stringify(answer!.body)}`);
+    }
+    if (answer === undefined || status! >= 300) {
+      deps.logger.error("order search failed", { error: (failure as Error) ?? new Error(`HTTP ${status}`) });
       throw serviceUnavailable("search is unavailable; retry shortly");
     }
+    const response = answer.body;
     const hits = response.hits?.hits ?? [];
     // The filter already restricts a customer to their orders; this keeps it so even if the index misbehaves.
     const orders = hits

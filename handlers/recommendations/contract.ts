@@ -2,6 +2,7 @@
 // the environment the component builds and the handler parses, the telemetry names, the routes
 // the Api serves and local mode mirrors, and the answer the storefront reads.
 import * as z from "zod";
+import type { HandlerContract } from "../lib/environment";
 import { productSchema, skuSchema } from "../shared/product";
 
 export const serviceName = "recommendations";
@@ -29,6 +30,8 @@ export const environmentSchema = z.object({
   POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default(metricsNamespace),
 });
 export type RecommendationsEnvironment = z.infer<typeof environmentSchema>;
+const title = "Recommendations";
+export const recommendationsContract = { title, serviceName, metricsNamespace, environmentSchema } satisfies HandlerContract<typeof environmentSchema>;
 
 /** Where a list of recommendations came from, in the order they are tried. */
 export const recommendationSources = ["personalize", "co-purchase", "popular", "catalog"] as const;

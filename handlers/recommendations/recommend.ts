@@ -7,7 +7,7 @@
 import { MetricUnit, type Metrics } from "@aws-lambda-powertools/metrics";
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { PersonalizeRuntimeClient } from "@aws-sdk/client-personalize-runtime";
-import type { Client as SearchClient } from "@opensearch-project/opensearch";
+import { describeResponse, type OpenSearchClient } from "../lib/opensearch-client";
 import type { RecommendationSource, RecommendationsResponse } from "./contract";
 import { inStockProducts, type ProductTables, wellStockedSkus } from "./in-stock";
 import { coPurchasedSkus, coPurchaseSearch, popularSearch, popularSkus } from "./order-aggregations";
@@ -19,7 +19,7 @@ export type Question = { kind: "related"; sku: string } | { kind: "user"; userId
 export const defaultTimeouts = { personalizeMs: 400, searchMs: 800 };
 
 export interface RecommendDependencies extends ProductTables {
-  search: Pick<SearchClient, "search">;
+  search: OpenSearchClient;
   personalize?: Pick<PersonalizeRuntimeClient, "send">;
   /** "Customers also bought" campaign or recommender; absent: from the orders index. */
   relatedItemsArn?: string;
@@ -74,7 +74,18 @@ async function withinBudget<T>(source: string, ms: number | undefined, run: (sig
 function steps(question: Question, wanted: number, deps: RecommendDependencies): Step[] {
   const timeouts = deps.timeouts ?? defaultTimeouts;
   const now = deps.now ?? (() => new Date());
-  const searchOptions = { requestTimeout: timeouts.searchMs, maxRetries: 0 };
+  // One attempt within the step's budget: a slow or failing search falls back to the next source.
+  const searchBody = async (search: { index: string; body: object }): Promise<unknown> => {
+    const response = await deps.search.request({
+      method: "POST",
+      path: `/${search.index}/_search`,
+      query: { ignore_unavailable: true },
+      body: search.body,
+      timeoutMs: timeouts.searchMs,
+    });
+    if (response.statusCode >= 300) throw new Error(`orders search failed: ${describeResponse(response)}`);
+    return response.body;
+  };
   const personalize = (arn: string | undefined, subject: { itemId: string } | { userId: string }): Step[] =>
     arn && deps.personalize
       ? [{ source: "personalize", timeoutMs: timeouts.personalizeMs, candidates: (signal) => personalizeRecommendations(deps.personalize!, arn, subject, wanted, signal) }]
@@ -82,7 +93,7 @@ function steps(question: Question, wanted: number, deps: RecommendDependencies):
   const popular: Step = {
     source: "popular",
     timeoutMs: timeouts.searchMs,
-    candidates: async () => popularSkus((await deps.search.search({ ...popularSearch(wanted, now()), ignore_unavailable: true }, searchOptions)).body),
+    candidates: async () => popularSkus(await searchBody(popularSearch(wanted, now())) as never),
   };
   const catalog: Step = { source: "catalog", candidates: () => wellStockedSkus(deps) };
   switch (question.kind) {
@@ -92,7 +103,7 @@ function steps(question: Question, wanted: number, deps: RecommendDependencies):
         {
           source: "co-purchase",
           timeoutMs: timeouts.searchMs,
-          candidates: async () => coPurchasedSkus((await deps.search.search({ ...coPurchaseSearch(question.sku, wanted), ignore_unavailable: true }, searchOptions)).body),
+          candidates: async () => coPurchasedSkus(await searchBody(coPurchaseSearch(question.sku, wanted)) as never),
         },
         popular,
         catalog,

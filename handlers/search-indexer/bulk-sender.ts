@@ -2,24 +2,18 @@
 // with 429/5xx, and whole requests that failed with 429/5xx or on the network. Retries are
 // bounded (attempts and the invocation's remaining time) with exponential backoff and full
 // jitter, and resend only the items that failed, so a success is never repeated.
-import type { Client } from "@opensearch-project/opensearch";
-import type { Bulk_RequestBody } from "@opensearch-project/opensearch/api/_core/bulk";
+import { type OpenSearchClient, type OpenSearchErrorBody } from "../lib/opensearch-client";
+import { retrying, type RetryPolicy } from "../lib/retry";
 import { ordersIndex } from "../shared/order-index";
 import { BulkChunk, maxBulkRequestBytes, toBulkChunks } from "./bulk-request";
 import { BulkItemError, classifyResponse, isRetryableStatus, ItemOutcome } from "./bulk-response";
 import type { BulkAction } from "./stream-record";
 
-export interface RetryPolicy {
-  /** Attempts per action, the first included. */
-  maxAttempts: number;
-  baseDelayMs: number;
-  maxDelayMs: number;
-}
-
+/** Attempts per action, the first included, and the backoff between them. */
 export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 3000 };
 
 export interface BulkSenderOptions {
-  client: Client;
+  client: OpenSearchClient;
   retry?: RetryPolicy;
   maxRequestBytes?: number;
   /** Per HTTP request; also the time a retry must still have left in the invocation. */
@@ -45,36 +39,29 @@ export interface BulkSendResult {
   itemRetries: number;
 }
 
-const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 export async function sendBulk(actions: BulkAction[], options: BulkSenderOptions): Promise<BulkSendResult> {
-  const retry = options.retry ?? defaultRetryPolicy;
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
-  const sleep = options.sleep ?? defaultSleep;
-  const random = options.random ?? Math.random;
+  const policy: RetryPolicy = { ...(options.retry ?? defaultRetryPolicy), sleep: options.sleep, random: options.random };
   const result: BulkSendResult = { indexed: [], deleted: [], stale: [], rejected: [], failed: [], requests: 0, bytes: 0, itemRetries: 0 };
 
   let pending = actions;
-  for (let attempt = 1; pending.length > 0; attempt++) {
-    const retryable: Array<{ action: BulkAction; error: BulkItemError }> = [];
+  let retryable: Array<{ action: BulkAction; error: BulkItemError }> = [];
+  const deadline = options.remainingTimeMs && { timeLeftMs: options.remainingTimeMs, attemptMs: requestTimeoutMs };
+  const outcome = await retrying(policy, async (attempt) => {
+    if (attempt > 1) {
+      result.itemRetries += retryable.length;
+      pending = retryable.map((r) => r.action);
+    }
+    retryable = [];
     for (const chunk of toBulkChunks(pending, options.maxRequestBytes ?? maxBulkRequestBytes)) {
       const outcomes = await sendChunk(options.client, chunk, requestTimeoutMs);
       result.requests += 1;
       result.bytes += chunk.bytes;
       chunk.actions.forEach((action, i) => record(result, retryable, action, outcomes[i]));
     }
-    if (retryable.length === 0) break;
-
-    const delay = Math.round(random() * Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** (attempt - 1)));
-    const timeLeft = options.remainingTimeMs ? options.remainingTimeMs() : Number.POSITIVE_INFINITY;
-    if (attempt >= retry.maxAttempts || timeLeft - delay < requestTimeoutMs) {
-      result.failed.push(...retryable);
-      break;
-    }
-    await sleep(delay);
-    result.itemRetries += retryable.length;
-    pending = retryable.map((r) => r.action);
-  }
+    return retryable.length === 0 ? "done" : "retry";
+  }, deadline || undefined);
+  if (outcome.exhausted) result.failed.push(...retryable);
   return result;
 }
 
@@ -94,26 +81,21 @@ function errorOf(outcome: BulkItemError): BulkItemError {
 }
 
 /** One `_bulk` request; a failed request becomes the same outcome for each of its items. */
-async function sendChunk(client: Client, chunk: BulkChunk, requestTimeoutMs: number): Promise<ItemOutcome[]> {
+async function sendChunk(client: OpenSearchClient, chunk: BulkChunk, requestTimeoutMs: number): Promise<ItemOutcome[]> {
+  let error: BulkItemError;
   try {
-    const response = await client.bulk(
-      // The body is already NDJSON (sized by bytes); the transport sends a string as it is.
-      { index: ordersIndex, body: chunk.body as unknown as Bulk_RequestBody },
-      // Our own loop retries, with backoff, only what failed.
-      { requestTimeout: requestTimeoutMs, maxRetries: 0 },
-    );
-    return classifyResponse(chunk.actions, response.body);
+    // The body is already NDJSON (sized by bytes), sent as it is.
+    const response = await client.request({ method: "PUT", path: `/${ordersIndex}/_bulk`, ndjson: chunk.body, timeoutMs: requestTimeoutMs });
+    if (response.statusCode >= 200 && response.statusCode < 300) return classifyResponse(chunk.actions, response.body);
+    const body = (response.body as OpenSearchErrorBody | undefined)?.error;
+    error = {
+      status: response.statusCode,
+      errorType: typeof body === "object" ? (body.type ?? "http_error") : "http_error",
+      reason: (typeof body === "object" ? body.reason : body) ?? `bulk request failed with HTTP ${response.statusCode}`,
+    };
   } catch (err) {
-    const error = requestError(err);
-    const kind = isRetryableStatus(error.status) ? "retry" : "failed";
-    return chunk.actions.map(() => ({ kind, ...error }));
+    error = { status: 0, errorType: "connection_error", reason: `${(err as Error).name ?? "Error"}: ${(err as Error).message ?? String(err)}` };
   }
-}
-
-function requestError(err: unknown): BulkItemError {
-  const e = err as { name?: string; message?: string; meta?: { statusCode?: number; body?: { error?: { type?: string; reason?: string } } } };
-  const status = typeof e.meta?.statusCode === "number" ? e.meta.statusCode : 0;
-  if (status === 0) return { status, errorType: "connection_error", reason: `${e.name ?? "Error"}: ${e.message ?? String(err)}` };
-  const body = e.meta?.body?.error;
-  return { status, errorType: body?.type ?? "http_error", reason: body?.reason ?? `bulk request failed with HTTP ${status}` };
+  const kind = isRetryableStatus(error.status) ? "retry" : "failed";
+  return chunk.actions.map(() => ({ kind, ...error }));
 }

@@ -9,7 +9,7 @@
 import type { DynamoDBBatchItemFailure, DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import type { Client } from "@opensearch-project/opensearch";
+import type { OpenSearchClient } from "../lib/opensearch-client";
 import { BulkSenderOptions, sendBulk } from "./bulk-sender";
 import type { DeadLetterSink } from "./dead-letter";
 import { BulkAction, DeadLetterReason, toBulkAction } from "./stream-record";
@@ -34,7 +34,7 @@ export interface MetricsSink {
 }
 
 export interface SearchIndexerDeps {
-  client: Client;
+  client: OpenSearchClient;
   bootstrap: { ensure(): Promise<void> };
   deadLetters: DeadLetterSink;
   logger: Pick<Logger, "info" | "warn" | "error">;

@@ -8,7 +8,7 @@ import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import type { Context, KinesisStreamEvent } from "aws-lambda";
 import { quarantineClientConfig, requestTimeoutMs, sinkClientConfig } from "../../../handlers/clickstream/clients";
 import { clickstreamMetricNames } from "../../../handlers/clickstream/counts";
-import { isRetryableAwsError } from "../../../handlers/clickstream/retry";
+import { isRetryableAwsError } from "../../../handlers/lib/retry";
 
 describe("ClickstreamProcessor entry", () => {
   const saved = { ...process.env };

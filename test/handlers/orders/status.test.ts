@@ -8,7 +8,7 @@ import catalog from "../../../catalog/products.json";
 import { createSearchIndexer } from "../../../handlers/search-indexer/indexer";
 import { IndexBootstrap } from "../../../handlers/search-indexer/index-bootstrap";
 import { SqsDeadLetterQueue } from "../../../handlers/search-indexer/dead-letter";
-import { createSearchClient } from "../../../handlers/search-indexer/search-client";
+import { createOpenSearchClient } from "../../../handlers/lib/opensearch-client";
 import { ordersIndex } from "../../../handlers/shared/order-index";
 import { type Order, orderSchema } from "../../../handlers/shared/order";
 import { insertRecord, modifyRecord, streamEvent } from "../../../testing/opensearch-order-records";
@@ -150,7 +150,7 @@ describe("orders: PATCH /orders/{orderId} (status)", () => {
 
   it("the search index follows: the stream's MODIFY gives the indexed order its new status", async () => {
     const server = await new FakeOpenSearch().start();
-    const client = createSearchClient({ node: server.endpoint, region: "us-east-1", getCredentials: async () => ({ accessKeyId: "AKID", secretAccessKey: "secret" }) });
+    const client = createOpenSearchClient({ endpoint: server.endpoint, region: "us-east-1", credentials: async () => ({ accessKeyId: "AKID", secretAccessKey: "secret" }) });
     try {
       const logger = new Logger({ logLevel: "SILENT" });
       const index = createSearchIndexer({
@@ -173,15 +173,14 @@ describe("orders: PATCH /orders/{orderId} (status)", () => {
         shipped.push(stored);
         previous = stored;
       }
-      const doc = (await client.get({ index: ordersIndex, id: placed.orderId })).body as { _version: number; _source: Order };
+      const doc = (await client.request({ method: "GET", path: `/${ordersIndex}/_doc/${placed.orderId}` })).body as { _version: number; _source: Order };
       assert.equal(doc._source.status, "SHIPPED");
       assert.equal(doc._version, placed.version + 2);
       // A late redelivery of the PAID change cannot take the document back.
       await index(streamEvent(modifyRecord(placed, shipped[0])));
-      const after = (await client.get({ index: ordersIndex, id: placed.orderId })).body as { _source: Order };
+      const after = (await client.request({ method: "GET", path: `/${ordersIndex}/_doc/${placed.orderId}` })).body as { _source: Order };
       assert.equal(after._source.status, "SHIPPED");
     } finally {
-      await client.close();
       await server.stop();
     }
   });

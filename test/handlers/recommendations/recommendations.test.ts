@@ -7,7 +7,7 @@ import { Metrics } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { GetRecommendationsCommand } from "@aws-sdk/client-personalize-runtime";
 import { DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
-import { Client } from "@opensearch-project/opensearch";
+import { createOpenSearchClient, type OpenSearchClient } from "../../../handlers/lib/opensearch-client";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { strict as assert } from "node:assert";
 import { privateCacheControl, publicCacheControl, type RecommendationsResponse, recommendationsResponseSchema } from "../../../handlers/recommendations/contract";
@@ -57,6 +57,9 @@ async function put(fake: FakeOpenSearch, path: string, body: unknown): Promise<v
 
 const skusOf = (body: RecommendationsResponse) => body.items.map((p) => p.sku);
 
+const searchClient = (endpoint: string) =>
+  createOpenSearchClient({ endpoint, region: "us-east-1", credentials: async () => ({ accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" }) });
+
 describe("recommendations: GET /recommendations, GET /recommendations/me", () => {
   let dynamo: Emulator;
   let client: DynamoDBClient;
@@ -88,7 +91,7 @@ describe("recommendations: GET /recommendations, GET /recommendations/me", () =>
       documentClient: handlerDocumentClient,
       productsTable: tables.products,
       inventoryTable: tables.inventory,
-      search: new Client({ node: fake.endpoint, maxRetries: 0 }),
+      search: searchClient(fake.endpoint),
       allowedOrigin,
       logger: new Logger({ logLevel: "SILENT" }),
       metrics: new Metrics({ namespace: "Ecommerce/Recommendations", serviceName: "recommendations" }),
@@ -163,7 +166,7 @@ describe("recommendations: GET /recommendations, GET /recommendations/me", () =>
   it("falls back to the best-stocked catalog items when the orders index does not exist yet", async () => {
     const empty = await new FakeOpenSearch().start();
     try {
-      const body = bodyOf(await api({ search: new Client({ node: empty.endpoint, maxRetries: 0 }) })(related(mug, 3)));
+      const body = bodyOf(await api({ search: searchClient(empty.endpoint) })(related(mug, 3)));
       assert.equal(body.source, "catalog");
       // Stock: ELC-CBL-USBC-2M 200, (mug 150 is the product itself), tees 120 each (ties by sku).
       assert.deepEqual(skusOf(body), ["ELC-CBL-USBC-2M", "APP-TEE-CRW-BLK", "APP-TEE-CRW-WHT"]);
@@ -184,7 +187,7 @@ describe("recommendations: GET /recommendations, GET /recommendations/me", () =>
   });
 
   it("does not wait past its budget for a search that never answers: the catalog answers instead", async () => {
-    const hanging = { search: () => new Promise<never>(() => {}) } as unknown as Client;
+    const hanging: OpenSearchClient = { request: () => new Promise<never>(() => {}) };
     const response = await api({ search: hanging, timeouts: { personalizeMs: 20, searchMs: 20 } })(related(mug, 2));
     assert.equal(response.statusCode, 200);
     assert.equal(bodyOf(response).source, "catalog");

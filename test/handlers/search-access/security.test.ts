@@ -10,10 +10,12 @@ import {
 import { isSigned, recordHttpCall } from "../../../testing/aws-calls";
 
 process.env.AWS_REGION ??= "eu-west-1";
-const { signedSecurityApi, handler, retryDelaysMs, requestTimeoutMs, reserveMs } =
-  // biome-ignore lint/style/noCommonJs: loaded after AWS_REGION is set, which the module reads at import
-  require("../../../handlers/search-access/index") as typeof import("../../../handlers/search-access/index");
-import { isRetryableStatus, retryWithinBudget } from "../../../handlers/search-access/retry";
+// biome-ignore lint/style/noCommonJs: loaded after the environment is set, which the module reads at import
+const { signedSecurityApi, handler, retryPolicy, requestTimeoutMs, reserveMs, isRetryableStatus } = require("../../../handlers/search-access/index") as typeof import("../../../handlers/search-access/index");
+import { type RetryPolicy, retryWithinBudget } from "../../../handlers/lib/retry";
+
+/** A fixed wait of `ms` between attempts, as many attempts as the deadline allows. */
+const every = (ms: number): RetryPolicy => ({ maxAttempts: Number.POSITIVE_INFINITY, baseDelayMs: ms, maxDelayMs: ms, jitter: false });
 
 interface Recorded { method: string; path: string; body: any; authorization?: string }
 
@@ -23,7 +25,7 @@ const credentials = async () => ({ accessKeyId: "AKIDTEST", secretAccessKey: "se
 
 describe("search-access (FGAC roles and role mappings)", () => {
   /** A client whose retries (5 ms apart) must end within `budgetMs`. */
-  const api = (budgetMs = 5_000) => signedSecurityApi(endpoint, credentials, { deadlineMs: Date.now() + budgetMs, attemptMs: 1_000, delaysMs: [5] });
+  const api = (budgetMs = 5_000) => signedSecurityApi(endpoint, credentials, { deadlineMs: Date.now() + budgetMs, attemptMs: 1_000, policy: every(5) });
   let server: Server;
   let endpoint: string;
   let requests: Recorded[];
@@ -136,7 +138,7 @@ describe("search-access (FGAC roles and role mappings)", () => {
     /** applySearchAccess against a domain answering `statusAt(t)` after `answerMs` (the request timeout: the worst case). */
     function timedRun(statusAt: (t: number) => number, answerMs = requestTimeoutMs, timeoutMs = 60_000) {
       const clock = fakeClock();
-      const budget = { deadlineMs: timeoutMs - reserveMs, attemptMs: requestTimeoutMs, delaysMs: retryDelaysMs, now: clock.now, sleep: clock.sleep };
+      const budget = { deadlineMs: timeoutMs - reserveMs, attemptMs: requestTimeoutMs, policy: { ...retryPolicy, sleep: clock.sleep }, now: clock.now };
       const timed = {
         put: (_path: string, _body: object) => retryWithinBudget(async () => {
           clock.take(answerMs);
@@ -160,17 +162,17 @@ describe("search-access (FGAC roles and role mappings)", () => {
     });
 
     it("no request starts that could not end before the deadline", async () => {
-      await assert.rejects(retryWithinBudget(async () => 200, () => true, { deadlineMs: 5_000, attemptMs: 10_000, delaysMs: [1_000], now: () => 0 }), /no time left for a request/);
+      await assert.rejects(retryWithinBudget(async () => 200, () => true, { deadlineMs: 5_000, attemptMs: 10_000, policy: every(1_000), now: () => 0 }), /no time left for a request/);
     });
 
     it("an attempt that throws (no answer yet) is retried; the last error is thrown when time is up", async () => {
       const clock = fakeClock();
       let calls = 0;
       const ok = await retryWithinBudget(async () => { if (++calls < 3) throw new Error("ECONNREFUSED"); return 200; }, (s) => !isRetryableStatus(s),
-        { deadlineMs: 60_000, attemptMs: 10_000, delaysMs: [1_000], now: clock.now, sleep: clock.sleep });
+        { deadlineMs: 60_000, attemptMs: 10_000, policy: { ...every(1_000), sleep: clock.sleep }, now: clock.now });
       assert.equal(ok, 200);
       await assert.rejects(retryWithinBudget(async () => { clock.take(10_000); throw new Error("ETIMEDOUT"); }, () => true,
-        { deadlineMs: clock.now() + 25_000, attemptMs: 10_000, delaysMs: [1_000], now: clock.now, sleep: clock.sleep }), /ETIMEDOUT/);
+        { deadlineMs: clock.now() + 25_000, attemptMs: 10_000, policy: { ...every(1_000), sleep: clock.sleep }, now: clock.now }), /ETIMEDOUT/);
     });
   });
 

@@ -6,13 +6,12 @@ import { createHash } from "node:crypto";
 import type { DynamoDBRecord } from "aws-lambda";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { SendMessageCommand, SendMessageCommandInput, SendMessageCommandOutput } from "@aws-sdk/client-sqs";
-import { Client } from "@opensearch-project/opensearch";
 import { ordersIndex, ordersIndexTemplate, ordersIndexTemplateName, toOrderSearchDocument } from "../../../handlers/shared/order-index";
 import { maxBulkRequestBytes } from "../../../handlers/search-indexer/bulk-request";
 import { DeadLetterMessage, SqsDeadLetterQueue } from "../../../handlers/search-indexer/dead-letter";
 import { IndexBootstrap } from "../../../handlers/search-indexer/index-bootstrap";
 import { createSearchIndexer, IndexerMetric, MetricsSink } from "../../../handlers/search-indexer/indexer";
-import { createSearchClient } from "../../../handlers/search-indexer/search-client";
+import { createOpenSearchClient, type OpenSearchClient } from "../../../handlers/lib/opensearch-client";
 import { insertRecord, marshallItem, modifyRecord, order, removeRecord, streamEvent } from "../../../testing/opensearch-order-records";
 import { isSigned, recordHttpCall, recordingSender } from "../../../testing/aws-calls";
 import { FakeOpenSearch } from "../../../testing/opensearch-server";
@@ -48,9 +47,12 @@ const silentLogger = new Logger({ logLevel: "SILENT" });
 
 describe("SearchIndexer", function () {
   let server: FakeOpenSearch;
-  let client: Client;
+  let client: OpenSearchClient;
   /** The test's own look-ups and set-ups: unsigned, so they are not taken for the handler's calls. */
-  let lookup: Client;
+  const lookup = async (method: string, path: string, body?: object) => {
+    const response = await fetch(`${server.endpoint}${path}`, { method, headers: { "content-type": "application/json" }, body: body && JSON.stringify(body) });
+    return { statusCode: response.status, body: (await response.json()) as unknown };
+  };
   let sqs: FakeSqs;
   let metrics: RecordingMetrics;
   let sleeps: number[];
@@ -76,15 +78,14 @@ describe("SearchIndexer", function () {
   }
 
   async function storedDocument(orderId: string) {
-    const response = await lookup.get({ index: ordersIndex, id: orderId }, { ignore: [404] });
+    const response = await lookup("GET", `/${ordersIndex}/_doc/${orderId}`);
     const body = response.body as { found: boolean; _version?: number; _source?: Record<string, unknown> };
     return body.found ? { version: body._version, source: body._source } : undefined;
   }
 
   beforeEach(async () => {
     server = await new FakeOpenSearch().start();
-    client = createSearchClient({ node: server.endpoint, region: "us-east-1", getCredentials: async () => credentials });
-    lookup = new Client({ node: server.endpoint });
+    client = createOpenSearchClient({ endpoint: server.endpoint, region: "us-east-1", credentials: async () => credentials });
     sqs = new FakeSqs();
     metrics = new RecordingMetrics();
     sleeps = [];
@@ -93,8 +94,6 @@ describe("SearchIndexer", function () {
 
   afterEach(async () => {
     for (const request of server.requests.filter((r) => isSigned(r.headers))) recordHttpCall("search-indexer", request.method, request.path);
-    await client.close();
-    await lookup.close();
     await server.stop();
   });
 
@@ -139,8 +138,8 @@ describe("SearchIndexer", function () {
     it("upgrades an older template and adds the new fields to the live index", async () => {
       const { lines: _lines, ...olderProperties } = ordersIndexTemplate.template.mappings.properties;
       const older = { ...ordersIndexTemplate, version: 0, template: { ...ordersIndexTemplate.template, mappings: { dynamic: "strict", properties: olderProperties } } };
-      await lookup.indices.putIndexTemplate({ name: ordersIndexTemplateName, body: older as never });
-      await lookup.indices.create({ index: ordersIndex });
+      await lookup("PUT", `/_index_template/${ordersIndexTemplateName}`, older);
+      await lookup("PUT", `/${ordersIndex}`);
       assert.equal(server.indices.get(ordersIndex)!.mappings.properties!.lines, undefined);
 
       await bootstrap.ensure();

@@ -9,7 +9,7 @@ import { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { deadLetterBody, maxDeadLetterBytes, SqsDeadLetterQueue } from "../../../handlers/search-indexer/dead-letter";
 import type { BulkAction } from "../../../handlers/search-indexer/stream-record";
 import { ordersIndex, ordersIndexTemplate, orderTextSearchFields, toOrderSearchDocument } from "../../../handlers/shared/order-index";
-import { createSearchClient } from "../../../handlers/search-indexer/search-client";
+import { createOpenSearchClient } from "../../../handlers/lib/opensearch-client";
 import { IndexBootstrap } from "../../../handlers/search-indexer/index-bootstrap";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { insertRecord, order } from "../../../testing/opensearch-order-records";
@@ -158,7 +158,7 @@ describe("fake OpenSearch _search (the orders API's query shape)", function () {
 
   before(async () => {
     server = await new FakeOpenSearch().start();
-    const client = createSearchClient({ node: server.endpoint, region: "us-east-1", getCredentials: async () => ({ accessKeyId: "a", secretAccessKey: "b" }) });
+    const client = createOpenSearchClient({ endpoint: server.endpoint, region: "us-east-1", credentials: async () => ({ accessKeyId: "a", secretAccessKey: "b" }) });
     await new IndexBootstrap(client, logger).ensure();
     const orders = [
       order({ orderId: "o-1", customerId: "alice", status: "PAID", createdAt: "2026-03-01T10:00:00.000Z" }),
@@ -166,8 +166,8 @@ describe("fake OpenSearch _search (the orders API's query shape)", function () {
       order({ orderId: "o-3", customerId: "bob", status: "PAID", createdAt: "2026-03-03T10:00:00.000Z" }),
     ];
     const body = orders.flatMap((o) => [{ index: { _id: o.orderId, version: 1, version_type: "external" } }, toOrderSearchDocument(o)]);
-    await client.bulk({ index: ordersIndex, body });
-    await client.close();
+    const bulk = await client.request({ method: "PUT", path: `/${ordersIndex}/_bulk`, ndjson: body.map((line) => JSON.stringify(line)).join("\n") + "\n" });
+    assert.equal(bulk.statusCode, 200);
   });
   after(() => server.stop());
 

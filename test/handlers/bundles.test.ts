@@ -1,0 +1,78 @@
+// Every deployed handler bundle: within its byte budget, and requiring at run time nothing
+// but Node's built-in modules and the AWS SDK v3 packages the Lambda Node.js runtime
+// provides ("Runtime versions nodejs18.x and later include version 3 of the SDK", Lambda
+// developer guide, "Deploy Node.js Lambda functions with .zip file archives"). A package that
+// is neither would fail the cold start with "Cannot find module" in Lambda only: it must be
+// bundled (as the @smithy signer and error classification are).
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import { builtinModules } from "node:module";
+import * as path from "node:path";
+import { catalogHandlerEntry } from "../../components/catalog";
+import { processorEntry } from "../../components/ingestion";
+import { bundleHandler, repoRoot } from "../../components/lib/bundle";
+import { recommendationsHandlerEntry } from "../../components/recommendations";
+import { indexerHandlerEntry, orderHandlerEntry, searchAccessHandlerEntry } from "../../components/orders";
+
+/** The runtime SDK packages the handlers use (all of @aws-sdk/* ships with the runtime; these are the ones named here). */
+const runtimeProvided = new Set([
+  "@aws-sdk/client-dynamodb",
+  "@aws-sdk/client-firehose",
+  "@aws-sdk/client-personalize-events",
+  "@aws-sdk/client-s3",
+  "@aws-sdk/client-sqs",
+  "@aws-sdk/credential-provider-node",
+  "@aws-sdk/lib-dynamodb",
+  "@aws-sdk/util-dynamodb",
+]);
+
+/**
+ * Bytes, minified, the AWS SDK left to the runtime: what each bundle measures (esbuild
+ * metafile shares in the README's "Bundles and cold start" section) with ~3% headroom. Before the shared
+ * OpenSearch client: orders 621,187, indexer 443,236, SearchAccess 412,880.
+ */
+const budgets: Record<string, number> = {
+  [orderHandlerEntry]: 301_000,
+  [indexerHandlerEntry]: 293_000,
+  [searchAccessHandlerEntry]: 134_000,
+  [processorEntry]: 169_000,
+  [catalogHandlerEntry]: 274_000,
+  [recommendationsHandlerEntry]: 288_000,
+};
+
+/** Module names the bundle loads with require() at run time. */
+function externalRequires(code: string): string[] {
+  return [...new Set([...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))].sort();
+}
+
+describe("handler bundles", () => {
+  it("every handler folder with an entry has a budget", () => {
+    const entries = fs.readdirSync(path.join(repoRoot, "handlers")).map((d) => `handlers/${d}/index.ts`).filter((e) => fs.existsSync(path.join(repoRoot, e)));
+    assert.deepEqual(entries.sort(), Object.keys(budgets).sort());
+  });
+  for (const [entry, budget] of Object.entries(budgets)) {
+    describe(entry, () => {
+      it(`is at most ${budget.toLocaleString("en-US")} bytes`, () => {
+        const { bytes } = bundleHandler(entry);
+        assert.ok(bytes <= budget, `bundle is ${bytes} bytes`);
+      });
+
+      it("requires only Node built-ins and the runtime's AWS SDK", () => {
+        const outside = externalRequires(bundleHandler(entry).code).filter(
+          (name) => !builtinModules.includes(name.replace(/^node:/, "")) && !runtimeProvided.has(name),
+        );
+        assert.deepEqual(outside, [], `${entry} requires ${outside.join(", ")} from outside the bundle`);
+      });
+
+      it("bundles no OpenSearch client and no copy of the AWS SDK", () => {
+        const { code } = bundleHandler(entry);
+        assert.doesNotMatch(code, /opensearch-js\/|@opensearch-project/);
+        assert.doesNotMatch(code, /node_modules\/@aws-sdk/);
+      });
+    });
+  }
+
+  it("the allowlist is the runtime's own scope: every external is an @aws-sdk package", () => {
+    for (const name of runtimeProvided) assert.match(name, /^@aws-sdk\//);
+  });
+});
