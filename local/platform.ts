@@ -54,8 +54,11 @@ export interface LocalPlatform {
   users: { shopper: LocalUser; admin: LocalUser };
   /** The sign-in pool, for clients that talk to it directly. */
   signIn: { userPoolId: string; clientId: string; issuer: string };
-  /** The data lake as the Firehose stand-in and the processor write it. */
-  lake: { bucket: string; keys(prefix?: string): Promise<string[]>; read(key: string): Promise<Buffer> };
+  /**
+   * The data lake as the Firehose stand-in and the processor write it. `dir` is the bucket's
+   * folder in local S3, also linked as `<stateDir>/lake` (where `npm run analytics` looks).
+   */
+  lake: { bucket: string; dir: string; keys(prefix?: string): Promise<string[]>; read(key: string): Promise<Buffer> };
   /** Messages waiting in a dead-letter queue, by the queue's deployed name prefix (e.g. "ingestion-processor-dlq"). */
   deadLetters(queue: string): Promise<string[]>;
   /** How long start-up took, and whether the program's render came from the cache. */
@@ -97,6 +100,22 @@ async function listen(server: TlsServer): Promise<string> {
     server.listen(0, "127.0.0.1", () => resolve());
   });
   return `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/**
+ * Links `<stateDir>/lake` to the lake bucket's folder in local S3, so the analytics CLI's
+ * default lake (`.local/lake`) is the one `npm start` fills. Returns the bucket's folder.
+ */
+function linkLake(stateDir: string, bucketDir: string): string {
+  const link = path.join(stateDir, "lake");
+  fs.mkdirSync(bucketDir, { recursive: true });
+  const target = path.relative(stateDir, bucketDir);
+  const current = fs.lstatSync(link, { throwIfNoEntry: false });
+  if (current?.isSymbolicLink() && fs.readlinkSync(link) === target) return bucketDir;
+  // Only a link (or nothing) is replaced: a folder of lake objects someone put there stays.
+  if (current?.isSymbolicLink()) fs.unlinkSync(link);
+  if (!current || current.isSymbolicLink()) fs.symlinkSync(target, link, "dir");
+  return bucketDir;
 }
 
 export async function startLocal(options: StartLocalOptions = {}): Promise<LocalPlatform> {
@@ -361,12 +380,14 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
     storefront.publish(await siteObjects(), config, localContentSecurityPolicy({ api: new URL(gateway.url).origin, signIn: signIn.url }));
 
     const lakeBucket = String(stack.outputs.dataLakeBucket);
+    const lakeDir = linkLake(stateDir, path.join(dataDir, "s3", lakeBucket));
     return {
       urls: { storefront: storefront.url, api: gateway.url, signIn: signIn.url },
       users: { shopper: { email: users.shopper.email, password: users.shopper.password }, admin: { email: users.admin.email, password: users.admin.password } },
       signIn: { userPoolId: signIn.userPoolId, clientId: signIn.clientId, issuer: signIn.issuer },
       lake: {
         bucket: lakeBucket,
+        dir: lakeDir,
         keys: async (prefix = "") => {
           const keys: string[] = [];
           let token: string | undefined;

@@ -1,7 +1,7 @@
 // A small, honest subset of OpenSearch's `_search`: the query types a typical API sends
-// (bool with must/filter/should/must_not, term, terms, range, match, multi_match, ids, exists,
-// match_all), sort with search_after, from/size, track_total_hits and _source filtering, and
-// the `terms` and `filter` aggregations (./opensearch-aggregations).
+// (bool with must/filter/should/must_not, term, terms, prefix, range, match, multi_match, ids,
+// exists, match_all), sort with search_after, from/size, track_total_hits and _source filtering,
+// and the `terms` and `filter` aggregations (./opensearch-aggregations).
 // Text fields are analysed like the standard analyzer (lower-cased words); keyword fields
 // match exactly. Anything outside the subset is refused with a 400 parsing_exception, so a
 // test never passes against a query the fake silently misunderstood.
@@ -146,6 +146,16 @@ export function evaluate(query: Query | undefined, doc: SearchableDocument): Mat
       const [field, values] = single(spec, "terms");
       if (!Array.isArray(values)) throw new QueryError("parsing_exception", "[terms] query requires an array of values");
       return values.some((v) => termMatches(doc, field, v)) ? { matches: true, score: 1 } : miss;
+    }
+    case "prefix": {
+      // A keyword's whole value (a text field's terms) starting with the value; case_insensitive as documented.
+      const [field, value] = single(spec, "prefix");
+      const options = value !== null && typeof value === "object" ? (value as { value: unknown; case_insensitive?: boolean }) : { value };
+      const fold = (v: string) => (options.case_insensitive ? v.toLowerCase() : v);
+      const wanted = fold(String(options.value));
+      const mapping = fieldAt(doc.mappings, field);
+      const values = valuesAt(doc.source, sourcePath(doc.mappings, field)).flatMap((v) => (mapping?.type === "text" ? analyze(String(v)) : [String(v)]));
+      return values.some((v) => fold(v).startsWith(wanted)) ? { matches: true, score: 1 } : miss;
     }
     case "range": {
       const [field, bounds] = single(spec, "range");

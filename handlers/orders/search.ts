@@ -41,6 +41,8 @@ export type SearchBody = QueryClause & {
   sort: QueryClause[];
   track_total_hits: boolean;
 };
+/** The start of an order id, at least the 8 characters the pages show (hex, then hex and dashes). */
+export const orderIdStartPattern = /^[0-9a-f]{8}[0-9a-f-]{0,28}$/i;
 
 /** The `_search` body for a validated query and caller. */
 export function buildSearchBody(query: SearchOrdersQuery, caller: Caller): SearchBody {
@@ -50,9 +52,15 @@ export function buildSearchBody(query: SearchOrdersQuery, caller: Caller): Searc
   if (query.from || query.to) {
     filter.push({ range: { createdAt: { ...(query.from && { gte: query.from }), ...(query.to && { lte: query.to }) } } });
   }
-  const must = query.q
-    ? [{ multi_match: { query: query.q, fields: [...orderTextSearchFields], operator: "and" as const, lenient: true } }]
-    : [{ match_all: {} }];
+  const text = query.q ? { multi_match: { query: query.q, fields: [...orderTextSearchFields], operator: "and" as const, lenient: true } } : undefined;
+  // The pages name an order by its first 8 characters in upper case (ORDER 1A2B3C4D): that, or
+  // any longer start of the id, also finds the order (ids are lower-case hex, so lowered).
+  const idStart = query.q && orderIdStartPattern.test(query.q) ? { prefix: { orderId: { value: query.q.toLowerCase() } } } : undefined;
+  const must: QueryClause[] = !text
+    ? [{ match_all: {} }]
+    : idStart
+      ? [{ bool: { should: [text, idStart], minimum_should_match: 1 } }]
+      : [text];
   return {
     size: query.limit,
     query: { bool: { filter, must } },

@@ -44,4 +44,19 @@ describe("orders: the search query over the orders index", () => {
     assert.deepEqual(found("KIT-MUG-STN-12"), [orders[0].orderId]);
     assert.deepEqual(found("ffffffff-0000-4000-8000-000000000000"), []);
   });
+  it("finds an order by the short id the pages show (its first 8 characters, upper case) or any longer start of it", () => {
+    assert.deepEqual(found("BFFF1D9C"), [orders[0].orderId]);
+    assert.deepEqual(found("bfff1d9c"), [orders[0].orderId]);
+    assert.deepEqual(found("0A1B2C3D-0000"), [orders[1].orderId]);
+    // Fewer than 8 characters is no id (too many orders share them), and a short id of no order finds none.
+    assert.deepEqual(found("BFFF1D9"), []);
+    assert.deepEqual(found("FFFFFFFF"), []);
+  });
+  it("the fake's prefix query: keyword values start with it, text terms too, case-insensitive only when asked", () => {
+    const hits = (query: object) => (search(documents, { query }).hits as { _id: string }[]).map((h) => h._id);
+    assert.deepEqual(hits({ prefix: { orderId: "bfff" } }), [orders[0].orderId]);
+    assert.deepEqual(hits({ prefix: { orderId: { value: "BFFF" } } }), []);
+    assert.deepEqual(hits({ prefix: { orderId: { value: "BFFF", case_insensitive: true } } }), [orders[0].orderId]);
+    assert.deepEqual(hits({ prefix: { "lines.name": "cand" } }), [orders[1].orderId]);
+  });
 });

@@ -1,0 +1,145 @@
+// The store owner's numbers after real browser visits against local mode: four shoppers in
+// Chromium (one buys, one leaves a cart, one only looks at a product, one only at the home page),
+// the admin finds the order by the short id the shop showed, then `npm run analytics -- funnel`
+// on that local state prints exactly the funnel of those visits.
+import { strict as assert } from "node:assert";
+import { execFile } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { gunzipSync } from "node:zlib";
+import type { Browser, Page } from "playwright-core";
+import { repoRoot } from "../../components/lib/bundle";
+import { startLocal, type LocalPlatform } from "../../local/platform";
+import { launchChromium, requireChromium } from "../../testing/chromium";
+import { waitFor } from "../../testing/wait";
+
+async function lakeEventIds(local: LocalPlatform): Promise<Set<string>> {
+  const ids = new Set<string>();
+  for (const key of await local.lake.keys("events/")) {
+    const body = gunzipSync(await local.lake.read(key));
+    for (const line of body.toString().split("\n")) if (line.trim()) ids.add(JSON.parse(line).eventId);
+  }
+  return ids;
+}
+
+describe("analytics after browser visits against local mode", function () {
+  requireChromium(this);
+  this.timeout(300_000);
+  let browser: Browser;
+  let local: LocalPlatform;
+  let stateDir: string;
+  /** Every event the API accepted from the pages (HTTP 200 to POST /events or /events/me), by type. */
+  const acknowledged = new Map<string, string>();
+  let orderShortId = "";
+
+  const track = (page: Page) =>
+    page.on("response", (r) => {
+      if (r.request().method() !== "POST" || !/\/events(\/me)?$/.test(new URL(r.url()).pathname) || r.status() !== 200) return;
+      for (const e of JSON.parse(r.request().postData() ?? "{}").events ?? []) acknowledged.set(e.eventId, e.eventType);
+    });
+  const sent = (types: string[], before: number) => () => {
+    const recent = [...acknowledged.values()].slice(before);
+    return types.every((t) => recent.includes(t));
+  };
+  const visit = async (work: (page: Page) => Promise<void>, expectSent: string[]) => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.on("pageerror", (e) => console.error("page error:", e.message));
+    track(page);
+    const before = acknowledged.size;
+    await page.goto(local.urls.storefront);
+    await work(page);
+    // The tracker sends in batches: the visit is over once what it saw has been accepted.
+    await waitFor(sent(expectSent, before), 30_000, `the visit's ${expectSent.join(", ")} sent`);
+    await page.close();
+  };
+
+  before(async () => {
+    stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "analytics-browser-"));
+    [browser, local] = await Promise.all([launchChromium(), startLocal({ port: 0, stateDir, reset: true })]);
+  });
+  after(async () => {
+    await browser?.close();
+    await local?.stop();
+    if (stateDir) fs.rmSync(stateDir, { recursive: true, force: true });
+  });
+
+  it("four shoppers visit: one buys the hoodie, one leaves it in the cart, one looks at a candle, one at the home page", async () => {
+    await visit(async (page) => {
+      await page.getByRole("link", { name: "Apparel" }).click();
+      await page.getByRole("link", { name: "Zip Hoodie, Heather Grey" }).click();
+      await page.getByRole("button", { name: "Add to cart" }).click();
+      await page.getByRole("link", { name: "Cart (1)" }).click();
+      await page.getByRole("heading", { level: 1, name: "Your cart" }).waitFor();
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
+      await page.getByLabel(/Username/).fill(local.users.shopper.email);
+      await page.getByLabel(/Password/).fill(local.users.shopper.password);
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
+      await page.getByRole("button", { name: "Sign out", exact: true }).waitFor();
+      await page.getByRole("button", { name: "Checkout" }).click();
+      await page.getByRole("button", { name: "Place order" }).click();
+      await page.getByRole("heading", { level: 1, name: "Thank you for your order" }).waitFor();
+      // The id the confirmation shows the shopper (Order: 1A2B3C4D).
+      orderShortId = ((await page.getByRole("definition").first().textContent()) ?? "").trim();
+    }, ["product_view", "add_to_cart", "checkout_start", "purchase"]);
+
+    await visit(async (page) => {
+      await page.getByRole("link", { name: "Apparel" }).click();
+      await page.getByRole("link", { name: "Zip Hoodie, Heather Grey" }).click();
+      await page.getByRole("button", { name: "Add to cart" }).click();
+      await page.getByRole("link", { name: "Cart (1)" }).click();
+      await page.getByRole("heading", { level: 1, name: "Your cart" }).waitFor();
+    }, ["product_view", "add_to_cart"]);
+
+    await visit(async (page) => {
+      await page.getByLabel("Search").fill("candle");
+      await page.getByLabel("Search").press("Enter");
+      await page.getByRole("link", { name: /Candle/ }).first().click();
+      await page.getByRole("button", { name: "Add to cart" }).waitFor();
+    }, ["search", "product_view"]);
+
+    await visit(async (page) => {
+      await page.getByRole("link", { name: "Apparel" }).waitFor();
+    }, ["page_view"]);
+  });
+
+  it("the admin finds the order by the short id the shop showed the shopper", async () => {
+    assert.match(orderShortId, /^[0-9A-F]{8}$/);
+    await visit(async (page) => {
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
+      await page.getByLabel(/Username/).fill(local.users.admin.email);
+      await page.getByLabel(/Password/).fill(local.users.admin.password);
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
+      await page.getByRole("link", { name: "Admin" }).click();
+      await page.getByRole("heading", { level: 1, name: "Orders admin" }).waitFor();
+      // The order reaches the index through the table's stream; search until it is there.
+      await waitFor(async () => {
+        await page.getByLabel("Search orders").fill(orderShortId);
+        await page.getByRole("button", { name: "Find orders" }).click();
+        await page.waitForTimeout(500);
+        return (await page.getByRole("row", { name: new RegExp(orderShortId) }).count()) === 1;
+      }, 60_000, "the order found by its short id");
+      await page.getByRole("button", { name: `Mark paid: order ${orderShortId}` }).waitFor();
+    }, ["page_view"]);
+  });
+
+  it("`npm run analytics -- funnel` on that state prints exactly the funnel of those visits", async () => {
+    // Every event the API accepted reaches the lake through the stream, processor and Firehose stand-in.
+    await waitFor(async () => {
+      const inLake = await lakeEventIds(local);
+      return [...acknowledged.keys()].every((id) => inLake.has(id));
+    }, 90_000, "every accepted event in the lake");
+    const { stdout } = await promisify(execFile)("npm", ["run", "--silent", "analytics", "--", "funnel", "--lake", path.join(stateDir, "lake")], { cwd: repoRoot });
+    const table = stdout.trim().split("\n").slice(-7, -1).map((line) => line.trim().split(/\s+/));
+    assert.deepEqual(table, [
+      ["step", "event_type", "sessions", "rate_from_previous", "rate_from_first"],
+      ["----", "--------------", "--------", "------------------", "---------------"],
+      // Three sessions saw a product, two put the hoodie in the cart, one checked out and bought.
+      ["1", "product_view", "3", "-", "1"],
+      ["2", "add_to_cart", "2", "0.6667", "0.6667"],
+      ["3", "checkout_start", "1", "0.5", "0.3333"],
+      ["4", "purchase", "1", "1", "0.3333"],
+    ], stdout);
+  });
+});
