@@ -13,6 +13,7 @@ import { BundledFunction } from "./lib/function";
 import { PolicyStatement, accountAdministersKey, callerContext, firehoseTrustPolicy, policyDocument } from "./lib/iam";
 import { MonitoringTargets } from "./lib/monitoring-targets";
 import { PrivateBucket } from "./lib/private-bucket";
+import { statefulOptions } from "./lib/stateful";
 import { StreamConsumer } from "./lib/stream-consumer";
 
 export type IngestionConfig = Pick<PlatformConfig,
@@ -74,7 +75,7 @@ export class Ingestion extends pulumi.ComponentResource {
       enableKeyRotation: true,
       deletionWindowInDays: c.protectData ? 30 : 7,
       policy: clickstreamKeyPolicy(accountId, partition, c.region),
-    }, { parent: this, retainOnDelete: c.protectData });
+    }, { parent: this, ...statefulOptions(c, "companion") });
 
     this.stream = new aws.kinesis.Stream(`${name}-stream`, {
       streamModeDetails: { streamMode: c.streamMode },
@@ -82,7 +83,7 @@ export class Ingestion extends pulumi.ComponentResource {
       retentionPeriod: c.streamRetentionHours,
       encryptionType: "KMS",
       kmsKeyId: this.key.arn,
-    }, { parent: this });
+    }, { parent: this, ...statefulOptions(c, "transient") });
 
     const events = createEventsRoutes(`${name}-events-api`, {
       streamName: this.stream.name,
@@ -99,7 +100,7 @@ export class Ingestion extends pulumi.ComponentResource {
     // `protect` (inherited by the bucket and its settings) keeps the lake through a destroy
     // in protected stages, and retainOnDelete keeps the data even once unprotected;
     // forceDestroy lets dev stacks go with their data.
-    this.lakeBucket = new PrivateBucket(`${name}-lake`, { forceDestroy: !c.protectData, kmsKeyArn: this.key.arn, retainOnDelete: c.protectData }, { parent: this, protect: c.protectData });
+    this.lakeBucket = new PrivateBucket(`${name}-lake`, { forceDestroy: !c.protectData, kmsKeyArn: this.key.arn }, { parent: this, ...statefulOptions(c, "store") });
     const lakeArn = this.lakeBucket.arn;
     const lifecycle = new aws.s3.BucketLifecycleConfiguration(`${name}-lake-lifecycle`, {
       bucket: this.lakeBucket.bucket.id,
