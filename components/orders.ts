@@ -9,7 +9,6 @@
 //   deploy time: SearchAccess (VPC, the domain's IAM master) maps the two roles in FGAC.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "node:crypto";
 import { z } from "zod";
 import { indexerRoleName, readerRoleName } from "../handlers/search-access/security";
 import { createOrderRequestSchema, updateOrderStatusRequestSchema } from "../handlers/shared/order";
@@ -20,7 +19,6 @@ import { PlatformConfig } from "./config";
 import { OrdersNetwork } from "./orders-network";
 import { SearchDomain } from "./orders-search-domain";
 import { OrderTables } from "./orders-tables";
-import { bundleHandler } from "./lib/bundle";
 import { DeadLetterQueue } from "./lib/dead-letter-queue";
 import { BundledFunction } from "./lib/function";
 import { policyDocument, PolicyStatement, searchHttpStatements, SearchRequests } from "./lib/iam";
@@ -197,7 +195,7 @@ export class Orders extends pulumi.ComponentResource {
     this.searchAccess = new aws.lambda.Invocation(`${name}-search-access-run`, {
       functionName: searchAccess.name,
       input: pulumi.jsonStringify({ endpoint: this.searchEndpoint, indexerRoleArns: [indexer.role.arn], readerRoleArns: [api.role.arn] }),
-      triggers: { code: createHash("sha256").update(bundleHandler(searchAccessHandlerEntry).code).digest("hex") },
+      triggers: { code: searchAccess.codeHash },
     }, { parent: this, dependsOn: [accessPolicy, securityApiPermission, searchAccess, this.network] });
 
     this.streamConsumer = new StreamConsumer(`${name}-indexer-stream`, {
