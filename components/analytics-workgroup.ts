@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { loadQueries } from "../analytics/queries";
 import { accountAdministersKey, policyDocument } from "./lib/iam";
 import { PrivateBucket } from "./lib/private-bucket";
+import { statefulOptions } from "./lib/stateful";
 
 export interface AnalyticsWorkgroupArgs {
   databaseName: pulumi.Input<string>;
@@ -38,7 +39,7 @@ export class AnalyticsWorkgroup extends pulumi.ComponentResource {
 
     // Results expire by lifecycle; like every bucket, it goes with its objects only where
     // data is not protected.
-    this.resultsBucket = new PrivateBucket(`${name}-results`, { forceDestroy: !args.protectData, kmsKeyArn: this.resultsKey.arn }, { parent: this });
+    this.resultsBucket = new PrivateBucket(`${name}-results`, { forceDestroy: !args.protectData, kmsKeyArn: this.resultsKey.arn }, { parent: this, ...statefulOptions(args, "transient") });
     const lifecycle = new aws.s3.BucketLifecycleConfiguration(`${name}-results-lifecycle`, {
       bucket: this.resultsBucket.bucket.id,
       rules: [{

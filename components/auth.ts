@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { adminGroup } from "../handlers/shared/http";
 import { PlatformConfig } from "./config";
 import { callerContext } from "./lib/iam";
+import { statefulOptions } from "./lib/stateful";
 
 export type AuthConfig = Pick<PlatformConfig,
   "project" | "stack" | "region" | "protectData" | "authMfa" | "authPasswordMinLength" | "authPasswordRequireSymbols" |
@@ -65,7 +66,7 @@ export class Auth extends pulumi.ComponentResource {
       // Threat protection is a Plus-plan feature.
       userPoolTier: threatProtection ? "PLUS" : "ESSENTIALS",
       userPoolAddOns: threatProtection ? { advancedSecurityMode: c.authThreatProtection } : undefined,
-    }, { parent: this, protect: c.protectData });
+    }, { parent: this, ...statefulOptions(c, "accounts") });
 
     this.adminGroup = new aws.cognito.UserGroup(`${name}-admin`, {
       name: adminGroupName,

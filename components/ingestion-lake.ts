@@ -6,6 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { IngestionConfig } from "./ingestion";
 import { firehoseTrustPolicy, policyDocument } from "./lib/iam";
+import { statefulOptions } from "./lib/stateful";
 import { PrivateBucket } from "./lib/private-bucket";
 
 /** Where Firehose writes events: one folder per UTC day and hour (Hive-style, for Athena/Glue). */
@@ -27,7 +28,7 @@ export function createLake(name: string, args: { config: LakeConfig; keyArn: pul
   // `protect` (inherited by the bucket and its settings) keeps the lake through a destroy
   // in protected stages, and retainOnDelete keeps the data even once unprotected;
   // forceDestroy lets dev stacks go with their data.
-  const bucket = new PrivateBucket(name, { forceDestroy: !c.protectData, kmsKeyArn: args.keyArn, retainOnDelete: c.protectData }, { parent, protect: c.protectData });
+  const bucket = new PrivateBucket(name, { forceDestroy: !c.protectData, kmsKeyArn: args.keyArn }, { parent, ...statefulOptions(c, "store") });
   const lifecycle = new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
     bucket: bucket.bucket.id,
     rules: [{

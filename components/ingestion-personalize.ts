@@ -5,6 +5,7 @@ import * as awsNative from "@pulumi/aws-native";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "./config";
 import type { PolicyStatement } from "./lib/iam";
+import { statefulOptions } from "./lib/stateful";
 
 export type PersonalizeConfig = Pick<PlatformConfig, "personalizeMode" | "personalizeTrackingId" | "protectData" | "region" | "awsProfile" | "tags">;
 
@@ -53,7 +54,7 @@ export class PersonalizeDatasetGroup extends pulumi.ComponentResource {
     const provider = new awsNative.Provider(`${name}-without-default-tags`, { region: args.region as awsNative.Region, profile: args.awsProfile }, { parent: this });
     const tags = Object.entries(args.tags).map(([key, value]) => ({ key, value }));
     // Recorded interactions are the training data: keep them when the stack is protected.
-    const dataOpts = { parent: this, provider, retainOnDelete: args.protectData, ignoreChanges: ["tags"] };
+    const dataOpts = { parent: this, provider, ...statefulOptions(args, "companion"), ignoreChanges: ["tags"] };
     this.datasetGroup = new awsNative.personalize.DatasetGroup(`${name}-group`, { tags }, dataOpts);
     this.schema = new awsNative.personalize.Schema(`${name}-interactions-schema`, { schema: JSON.stringify(interactionsSchema), tags }, dataOpts);
     this.dataset = new awsNative.personalize.Dataset(`${name}-interactions`, {

@@ -15,6 +15,7 @@ import { BundledFunction } from "./lib/function";
 import { accountAdministersKey, callerContext, policyDocument } from "./lib/iam";
 import { MonitoringTargets } from "./lib/monitoring-targets";
 import { PrivateBucket } from "./lib/private-bucket";
+import { statefulOptions } from "./lib/stateful";
 import { StreamConsumer } from "./lib/stream-consumer";
 
 export type IngestionConfig = Pick<PlatformConfig,
@@ -65,7 +66,7 @@ export class Ingestion extends pulumi.ComponentResource {
       enableKeyRotation: true,
       deletionWindowInDays: c.protectData ? 30 : 7,
       policy: clickstreamKeyPolicy(accountId, partition, c.region),
-    }, { parent: this, retainOnDelete: c.protectData });
+    }, { parent: this, ...statefulOptions(c, "companion") });
 
     this.stream = new aws.kinesis.Stream(`${name}-stream`, {
       streamModeDetails: { streamMode: c.streamMode },
@@ -73,7 +74,7 @@ export class Ingestion extends pulumi.ComponentResource {
       retentionPeriod: c.streamRetentionHours,
       encryptionType: "KMS",
       kmsKeyId: this.key.arn,
-    }, { parent: this });
+    }, { parent: this, ...statefulOptions(c, "transient") });
 
     const events = createEventsRoutes(`${name}-events-api`, {
       streamName: this.stream.name,

@@ -1,6 +1,7 @@
 // Monitoring: alarms on everything that can fail and a dashboard of the golden signals, both
 // derived from the MonitoringTargets each component lists, so a new function, queue, stream,
-// table or domain is watched as soon as its component lists it. Alarms notify an encrypted SNS
+// table or domain is watched as soon as its component lists it. What each kind of part gets is
+// in monitoring-registry.ts (and how to add a kind). Alarms notify an encrypted SNS
 // topic (e-mail subscriptions from config); CloudFront's alarms live in us-east-1, where its
 // metrics are, and notify a second topic there with the same subscriptions.
 import * as aws from "@pulumi/aws";
@@ -8,11 +9,10 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "./config";
 import { callerContext } from "./lib/iam";
 import type { MonitoringTargets } from "./lib/monitoring-targets";
-import {
-  AlarmSpec, AlarmThresholds, cloudFrontMetricsRegion, deadLetterQueueAlarms, deliveryStreamAlarms, describeAlarm, distributionAlarms, durationThresholdMs,
-  lambdaAlarms, Metric, restApiAlarms, searchDomainAlarms, streamAlarms, tableAlarms,
-} from "./monitoring-alarms";
-import { dashboardBody, DashboardTargets } from "./monitoring-dashboard";
+import { AlarmSpec, AlarmThresholds, cloudFrontMetricsRegion, describeAlarm, Metric } from "./monitoring-alarms";
+import { dashboardBody, DashboardSection } from "./monitoring-dashboard";
+import type { MonitoringContext } from "./monitoring-kind";
+import { alarmKinds, monitoredKinds } from "./monitoring-registry";
 import { AlarmTopic } from "./monitoring-topic";
 
 export type MonitoringConfig = AlarmThresholds & Pick<PlatformConfig, "project" | "stack" | "region" | "alarmEmails">;
@@ -29,28 +29,15 @@ export interface MonitoringAlarm {
   alarm: aws.cloudwatch.MetricAlarm;
 }
 
-/** Each resource once, in the order first listed (a part may be listed by two components). */
-function unique<T>(lists: (T[] | undefined)[]): T[] {
-  return [...new Set(lists.flatMap((l) => l ?? []))];
-}
-
-/** Every target, de-duplicated, in the shape the dashboard reads. */
-function collect(targets: MonitoringTargets[], thresholds: AlarmThresholds): DashboardTargets {
-  const consumers = unique(targets.map((t) => t.streamConsumers));
-  const functions = unique([...targets.map((t) => t.functions), consumers]);
+/** Every kind's parts with their alarm specs, and the dashboard sections drawn from them. */
+function watch(targets: MonitoringTargets[], context: MonitoringContext): { specs: AlarmSpec[]; sections: DashboardSection[] } {
+  const kinds = Object.values(monitoredKinds).map((kind) => ({
+    kind,
+    parts: kind.parts(targets).map((part) => ({ part, alarms: kind.alarms(part, context) })),
+  }));
   return {
-    functions: functions.map((fn) => ({
-      fn,
-      consumesStream: consumers.includes(fn),
-      durationThresholdMs: durationThresholdMs(fn, thresholds),
-    })),
-    deadLetterQueues: unique(targets.map((t) => t.deadLetterQueues)),
-    streams: unique(targets.map((t) => t.streams)),
-    deliveryStreams: unique(targets.map((t) => t.deliveryStreams)),
-    tables: unique(targets.map((t) => t.tables)),
-    searchDomains: unique(targets.map((t) => t.searchDomains)),
-    restApis: unique(targets.map((t) => t.restApis)),
-    distributions: unique(targets.map((t) => t.distributions)),
+    specs: kinds.flatMap(({ parts }) => parts.flatMap((p) => p.alarms)),
+    sections: kinds.map(({ kind, parts }) => ({ heading: kind.heading, rows: kind.rows(parts, context) })),
   };
 }
 
@@ -96,24 +83,15 @@ export class Monitoring extends pulumi.ComponentResource {
     super("ecommerce:monitoring:Monitoring", name, {}, opts);
     const c = args.config;
     const { accountId, partition } = callerContext({ parent: this });
-    const targets = collect(args.targets, c);
+    const { specs, sections } = watch(args.targets, { thresholds: c, accountId });
+    const allInStackRegion = specs.every((spec) => spec.region === undefined || spec.region === c.region);
 
     this.topic = new AlarmTopic(`${name}-alarms`, { region: c.region, explicitRegion: false, emails: c.alarmEmails, accountId, partition }, { parent: this });
-    this.globalTopic = c.region === cloudFrontMetricsRegion || targets.distributions.length === 0
+    this.globalTopic = allInStackRegion
       ? this.topic
       : new AlarmTopic(`${name}-alarms-${cloudFrontMetricsRegion}`, { region: cloudFrontMetricsRegion, explicitRegion: true, emails: c.alarmEmails, accountId, partition }, { parent: this });
     this.alarmTopicArn = this.topic.arn;
 
-    const specs: AlarmSpec[] = [
-      ...targets.distributions.flatMap((d) => distributionAlarms(d, c)),
-      ...targets.restApis.flatMap((a) => restApiAlarms(a, c)),
-      ...targets.functions.flatMap((f) => lambdaAlarms(f.fn, c, f.consumesStream)),
-      ...targets.streams.flatMap((s) => streamAlarms(s, c)),
-      ...targets.deliveryStreams.flatMap((d) => deliveryStreamAlarms(d, c)),
-      ...targets.tables.flatMap((t) => tableAlarms(t)),
-      ...targets.searchDomains.flatMap((d) => searchDomainAlarms(d, accountId, c)),
-      ...targets.deadLetterQueues.flatMap((q) => deadLetterQueueAlarms(q)),
-    ];
     this.alarms = specs.map((spec) => ({ spec, alarm: this.createAlarm(name, spec, c.region) }));
 
     const dashboardName = `${c.project}-${c.stack}`;
@@ -122,16 +100,7 @@ export class Monitoring extends pulumi.ComponentResource {
       dashboardBody: dashboardBody({
         title: `${c.project} ${c.stack}`,
         region: c.region,
-        accountId,
-        targets,
-        thresholds: {
-          iteratorAgeMs: c.alarmIteratorAgeSeconds * 1000,
-          apiLatencyP99Ms: c.alarmApiLatencyP99Ms,
-          api5xxPercent: c.alarmApi5xxPercent,
-          firehoseFreshnessSeconds: c.alarmFirehoseFreshnessSeconds,
-          searchFreeStorageMb: c.alarmSearchFreeStorageMb,
-          cloudFront5xxPercent: c.alarmCloudFront5xxPercent,
-        },
+        sections,
         alarmArns: this.alarms.filter((a) => !a.spec.region || a.spec.region === c.region).map((a) => a.alarm.arn),
       }),
     }, { parent: this });
@@ -146,7 +115,7 @@ export class Monitoring extends pulumi.ComponentResource {
     const percentile = !("expression" in spec.metric) && isPercentile(spec.metric.stat);
     return new aws.cloudwatch.MetricAlarm(`${name}-${spec.id}`, {
       ...(elsewhere ? { region: spec.region } : {}),
-      alarmDescription: describeAlarm(spec),
+      alarmDescription: describeAlarm(spec, alarmKinds[spec.kind]),
       ...metricArgs(spec),
       comparisonOperator: spec.comparison,
       threshold: spec.threshold,

@@ -4,9 +4,7 @@
 // stay children of the Orders component (their URNs do not change with this file).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { createHash } from "node:crypto";
 import { searchAccessContract } from "../handlers/search-access/contract";
-import { bundleHandler } from "./lib/bundle";
 import { environmentFor } from "./lib/environment";
 import { BundledFunction } from "./lib/function";
 import { policyDocument, searchHttpStatements, SearchRequests } from "./lib/iam";
@@ -55,6 +53,6 @@ export function runSearchAccess(name: string, args: SearchAccessRunArgs, parent:
   return new aws.lambda.Invocation(`${name}-run`, {
     functionName: args.function.name,
     input: pulumi.jsonStringify({ endpoint: args.endpoint, indexerRoleArns: args.indexerRoleArns, readerRoleArns: args.readerRoleArns }),
-    triggers: { code: createHash("sha256").update(bundleHandler(searchAccessHandlerEntry).code).digest("hex") },
+    triggers: { code: args.function.codeHash },
   }, { parent, dependsOn: [...args.dependsOn, securityApiPermission, args.function] });
 }

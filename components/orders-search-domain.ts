@@ -6,6 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { PlatformConfig } from "./config";
 import { callerContext, policyDocument, searchHttpStatements, SearchRequests } from "./lib/iam";
+import { statefulOptions } from "./lib/stateful";
 
 export type SearchDomainConfig = Pick<PlatformConfig,
   "region" | "protectData" | "logRetentionDays" | "searchInstanceType" | "searchInstanceCount" | "searchZoneCount" |
@@ -92,7 +93,7 @@ export class SearchDomain extends pulumi.ComponentResource {
       },
       logPublishingOptions: searchLogTypes.map((logType) => ({ logType, cloudwatchLogGroupArn: this.logGroups[logType].arn, enabled: true })),
       softwareUpdateOptions: { autoSoftwareUpdateEnabled: true },
-    }, { parent: this, dependsOn: [logPolicy], protect: c.protectData, retainOnDelete: c.protectData });
+    }, { parent: this, dependsOn: [logPolicy], ...statefulOptions(c, "store") });
 
     this.arn = this.domain.arn;
     this.endpoint = pulumi.interpolate`https://${this.domain.endpoint}`;

@@ -9,6 +9,7 @@ import { type Product, productSchema } from "../handlers/shared/product";
 import { idempotencyTableKeys, inventoryTableKeys, ordersTableKeys, productsTableKeys, pulumiTableKeyArgs, type TableKeys } from "../handlers/shared/tables";
 import { PlatformConfig } from "./config";
 import { repoRoot } from "./lib/bundle";
+import { statefulOptions } from "./lib/stateful";
 
 export type OrderTablesConfig = Pick<PlatformConfig, "protectData">;
 
@@ -58,7 +59,7 @@ export class OrderTables extends pulumi.ComponentResource {
     super("ecommerce:orders:OrderTables", name, {}, opts);
     const protectData = args.config.protectData;
     // Stateful: survive `pulumi destroy` and refuse deletion in stages that protect data.
-    const stateful = { parent: this, protect: protectData, retainOnDelete: protectData };
+    const stateful = { parent: this, ...statefulOptions(args.config, "store") };
     const table = (suffix: string, keys: TableKeys) =>
       new aws.dynamodb.Table(`${name}-${suffix}`, {
         ...pulumiTableKeyArgs(keys),
@@ -92,7 +93,7 @@ export class OrderTables extends pulumi.ComponentResource {
         tableName: this.inventory.name,
         hashKey: this.inventory.hashKey,
         item: inventoryItem(product),
-      }, { parent: this, ignoreChanges: ["item"], retainOnDelete: protectData }));
+      }, { parent: this, ignoreChanges: ["item"], ...statefulOptions(args.config, "companion") }));
 
     this.registerOutputs({ orders: this.orders.name, products: this.products.name, inventory: this.inventory.name, idempotency: this.idempotency.name });
   }

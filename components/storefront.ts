@@ -10,6 +10,7 @@ import { MonitoringTargets } from "./lib/monitoring-targets";
 import { PrivateBucket } from "./lib/private-bucket";
 import { hostedUiOrigin } from "./auth";
 import { callerContext } from "./lib/iam";
+import { statefulOptions } from "./lib/stateful";
 import { buildSiteSync } from "./site-build";
 import { noCache } from "./site-files";
 
@@ -64,7 +65,7 @@ export class Storefront extends pulumi.ComponentResource {
     this.logicalName = name;
     const c = args.config;
     // The site is rebuilt from site/ on every deploy: no protection, and old versions go.
-    this.bucket = new PrivateBucket(`${name}-site`, { forceDestroy: !c.protectData, deferPolicy: true }, { parent: this });
+    this.bucket = new PrivateBucket(`${name}-site`, { forceDestroy: !c.protectData, deferPolicy: true }, { parent: this, ...statefulOptions(c, "transient") });
     new aws.s3.BucketLifecycleConfiguration(`${name}-site-old-versions`, {
       bucket: this.bucket.bucket.id,
       rules: [{
@@ -100,8 +101,7 @@ export class Storefront extends pulumi.ComponentResource {
       this.logBucket = new PrivateBucket(`${name}-access-logs`, {
         forceDestroy: !c.protectData,
         objectOwnership: "BucketOwnerPreferred",
-        retainOnDelete: c.protectData,
-      }, { parent: this, protect: c.protectData });
+      }, { parent: this, ...statefulOptions(c, "store") });
       new aws.s3.BucketLifecycleConfiguration(`${name}-access-logs-expiry`, {
         bucket: this.logBucket.bucket.id,
         rules: [{

@@ -4,6 +4,7 @@
 // memory, and only the permissions its caller grants it.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "node:crypto";
 import { bundleHandler } from "./bundle";
 import { callerContext, policyDocument, PolicyStatement, serviceTrustPolicy } from "./iam";
 
@@ -33,12 +34,19 @@ export class BundledFunction extends pulumi.ComponentResource {
   public readonly timeoutSeconds: number;
   /** Size of the deployed bundle in bytes (known before deployment). */
   public readonly bundleBytes: number;
+  /**
+   * SHA-256 (hex) of the deployed code, known before deployment: it changes exactly when the
+   * handler's bundle does, so a resource that must follow the code (a deploy-time invocation's
+   * triggers) takes it instead of bundling the handler again.
+   */
+  public readonly codeHash: string;
 
   constructor(name: string, args: BundledFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ecommerce:lib:BundledFunction", name, {}, opts);
     const { accountId, partition } = callerContext({ parent: this });
     const bundle = bundleHandler(args.entry);
     this.bundleBytes = bundle.bytes;
+    this.codeHash = createHash("sha256").update(bundle.code).digest("hex");
     this.timeoutSeconds = args.timeoutSeconds;
 
     this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: args.logRetentionDays }, { parent: this });

@@ -14,8 +14,6 @@ export interface PrivateBucketArgs {
   objectOwnership?: "BucketOwnerEnforced" | "BucketOwnerPreferred";
   /** Leave the policy to `attachPolicy`, for statements that name resources made later. */
   deferPolicy?: boolean;
-  /** Keep the bucket (and its data) in AWS when it leaves the stack. */
-  retainOnDelete?: boolean;
 }
 
 export class PrivateBucket extends pulumi.ComponentResource {
@@ -27,10 +25,12 @@ export class PrivateBucket extends pulumi.ComponentResource {
   private policy?: aws.s3.BucketPolicy;
   private readonly logicalName: string;
 
+  /** `opts.retainOnDelete` (from statefulOptions) keeps the bucket itself: Pulumi passes it to no child. */
   constructor(name: string, args: PrivateBucketArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("ecommerce:lib:PrivateBucket", name, {}, opts);
+    const { retainOnDelete, ...componentOpts } = opts ?? {};
+    super("ecommerce:lib:PrivateBucket", name, {}, componentOpts);
     this.logicalName = name;
-    this.bucket = new aws.s3.Bucket(name, { forceDestroy: args.forceDestroy }, { parent: this, retainOnDelete: args.retainOnDelete });
+    this.bucket = new aws.s3.Bucket(name, { forceDestroy: args.forceDestroy }, { parent: this, retainOnDelete });
     const bucket = this.bucket.id;
     this.settings = [
       new aws.s3.BucketOwnershipControls(`${name}-ownership`, {

@@ -1,5 +1,7 @@
 import { strict as assert } from "node:assert";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { buildSync } from "esbuild";
 import { bundleHandler, repoRoot, runtimeProvidedPackages } from "../../components/lib/bundle";
@@ -75,6 +77,35 @@ describe("BundledFunction", () => {
     assert.deepEqual(lambda.environment, { variables: { TABLE: "orders" } });
     assert.deepEqual(lambda.vpcConfig, { subnetIds: ["subnet-a"], securityGroupIds: ["sg-1"] });
     assert.equal(fn.bundleBytes, bundleHandler(entry).bytes);
+  });
+
+  it("exposes the SHA-256 of its code: the same for the same handler source, another once the source changes", async () => {
+    // Three handlers outside the repository: a and c have the same source, b a changed one.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "code-hash-"));
+    try {
+      const handler = (dirName: string, answer: string) => {
+        fs.mkdirSync(path.join(dir, dirName));
+        fs.writeFileSync(path.join(dir, dirName, "index.ts"), `export const handler = async () => ({ statusCode: 200, body: ${JSON.stringify(answer)} });\n`);
+        return path.relative(repoRoot, path.join(dir, dirName, "index.ts"));
+      };
+      const entries = { a: handler("a", "one"), b: handler("b", "two"), c: handler("c", "one") };
+      const fns: Record<string, BundledFunction> = {};
+      await runComponents("dev", () => {
+        for (const [key, e] of Object.entries({ ...entries, real: entry })) {
+          fns[key] = new BundledFunction(`fn-${key}`, { entry: e, description: key, memoryMb: 128, timeoutSeconds: 3, logRetentionDays: 1 });
+        }
+      });
+      for (const fn of Object.values(fns)) assert.match(fn.codeHash, /^[0-9a-f]{64}$/);
+      assert.equal(fns.a.codeHash, fns.c.codeHash, "same source, same hash (wherever the file is)");
+      assert.notEqual(fns.a.codeHash, fns.b.codeHash, "a changed handler changes the hash");
+      // The hash of an independent build of the same handler (bundleHandler caches per process).
+      const modulePath = require.resolve("../../components/lib/bundle");
+      delete require.cache[modulePath];
+      const fresh = (require(modulePath) as typeof import("../../components/lib/bundle")).bundleHandler(entry);
+      assert.equal(fns.real.codeHash, createHash("sha256").update(fresh.code).digest("hex"));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("its role trusts Lambda only from this account", async () => {

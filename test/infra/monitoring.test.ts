@@ -13,7 +13,8 @@ import { Ingestion } from "../../components/ingestion";
 import { repoRoot } from "../../components/lib/bundle";
 import { BundledFunction } from "../../components/lib/function";
 import { Monitoring } from "../../components/monitoring";
-import { alarmKinds } from "../../components/monitoring-alarms";
+import { openSearchDomains } from "../../components/monitoring-kinds/opensearch-domains";
+import { alarmKinds } from "../../components/monitoring-registry";
 import { Orders } from "../../components/orders";
 import { Storefront } from "../../components/storefront";
 import { accountId, RecordingMocks, RegisteredResource, testRegion } from "../../testing/mocks";
@@ -96,6 +97,10 @@ function dashboardMetrics(body: any): (MetricUse & { region: string })[] {
     return { namespace: parts[0], metricName: parts[1], dimensions, region: w.properties.region };
   }));
 }
+
+const sortedEntries = (o: Record<string, string>) => JSON.stringify(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+const sameMetric = (a: MetricUse, b: MetricUse) =>
+  a.namespace === b.namespace && a.metricName === b.metricName && sortedEntries(a.dimensions) === sortedEntries(b.dimensions);
 
 /** Dimension name → the values real resources of this run give it. */
 function dimensionValues(mocks: RecordingMocks): Record<string, Set<string>> {
@@ -369,6 +374,24 @@ describe("Monitoring", () => {
         assert.deepEqual([...status.properties.alarms].sort(), regional.slice(0, 100));
       });
 
+      it("every alarm line on the dashboard is the threshold of an alarm on a metric of that graph", () => {
+        const { mocks, config } = run();
+        const body = JSON.parse(mocks.ofType(T.dashboard)[0].inputs.dashboardBody);
+        const alarms = mocks.ofType(T.alarm);
+        let checked = 0;
+        for (const w of body.widgets.filter((x: any) => x.type === "metric")) {
+          const graphed = dashboardMetrics({ widgets: [w] });
+          for (const l of (w.properties.annotations?.horizontal ?? []).filter((h: any) => h.label.startsWith("alarm"))) {
+            const match = alarms.find((a) => a.inputs.threshold === l.value && alarmRegion(a, config.region) === w.properties.region &&
+              alarmMetrics(a).some((m) => graphed.some((g) => sameMetric(g, m))));
+            assert.ok(match, `${w.properties.title}: line "${l.label}" at ${l.value} is no alarm's threshold`);
+            checked++;
+          }
+        }
+        // Duration per function, iterator age per consumer, stream lag, API latency, Firehose, JVM and storage, CloudFront.
+        assert.ok(checked >= 12, `checked ${checked} alarm lines`);
+      });
+
       it("exports the dashboard's console URL", async () => {
         const { monitoring, config } = run();
         const url = await new Promise<string>((done) => monitoring.dashboardUrl.apply(done));
@@ -450,5 +473,21 @@ describe("Monitoring", () => {
   it("the runbook documents every alarm kind", () => {
     const docs = docText();
     for (const kind of Object.keys(alarmKinds)) assert.ok(docs.includes(`### ${kind}\n`), `README.md has no entry ${kind}`);
+  });
+});
+
+describe("Monitoring registry", () => {
+  it("a kind's dashboard lines follow its alarm definitions: a changed threshold moves the line", async () => {
+    // The JVM alarm's 95 was once a literal on both sides; here the alarm says 90 and the graph must too.
+    let lines: [string, number][] = [];
+    await runComponents("dev", (c) => {
+      const domain = new aws.opensearch.Domain("orders-search", {});
+      const context = { thresholds: c, accountId };
+      const alarms = openSearchDomains.alarms(domain, context).map((a) => a.kind === "search-jvm-pressure" ? { ...a, threshold: 90 } : a);
+      const [row] = openSearchDomains.rows([{ part: domain, alarms }], context);
+      lines = row.flatMap((g) => g.lines ?? []).map((l) => [l.label, l.value]);
+      assert.equal(alarms.find((a) => a.kind === "search-free-storage")!.threshold, c.alarmSearchFreeStorageMb);
+    });
+    assert.deepEqual(lines, [["alarm (JVM)", 90], ["alarm", 2048]]);
   });
 });

@@ -1,11 +1,12 @@
 // The Orders component under Pulumi mocks, for the dev and prod stacks: what each child is given.
 import { strict as assert } from "node:assert";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { Api } from "../../components/api";
-import { repoRoot } from "../../components/lib/bundle";
-import { Orders } from "../../components/orders";
+import { bundleHandler, repoRoot } from "../../components/lib/bundle";
+import { Orders, searchAccessHandlerEntry } from "../../components/orders";
 import { searchLogTypes } from "../../components/orders-search-domain";
 import { maxLinesPerOrder, maxQuantityPerLine } from "../../handlers/shared/order";
 import { idempotencyTableKeys, inventoryTableKeys, ordersTableKeys, productsTableKeys, pulumiTableKeyArgs } from "../../handlers/shared/tables";
@@ -299,6 +300,7 @@ describe("Orders component", () => {
             readerRoleArns: [roleArn("api"), roleArn("recommendations-api")],
           });
           assert.match(invocation.triggers.code, /^[0-9a-f]{64}$/, "re-run when the role definitions change");
+          assert.equal(invocation.triggers.code, createHash("sha256").update(bundleHandler(searchAccessHandlerEntry).code).digest("hex"), "the SearchAccess code's hash");
         });
 
         it("runs the role mapping only once the security group rules let SearchAccess reach the domain", () => {
