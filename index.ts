@@ -36,37 +36,53 @@ const storefront = new Storefront("storefront", { config, apiOrigin }, opts);
 const auth = new Auth("auth", { config, storefrontUrl: storefront.url }, opts);
 const ingestion = new Ingestion("ingestion", { config, allowedOrigin: storefront.url }, opts);
 const orders = new Orders("orders", { config, allowedOrigin: storefront.url }, opts);
-const catalog = new Catalog("catalog", {
-  config,
-  products: orders.tables.products,
-  inventory: orders.tables.inventory,
-  allowedOrigin: storefront.url,
-}, opts);
+const catalog = new Catalog(
+  "catalog",
+  {
+    config,
+    products: orders.tables.products,
+    inventory: orders.tables.inventory,
+    allowedOrigin: storefront.url,
+  },
+  opts,
+);
 // The API is assembled from the routes the components declare: POST /events, /products, /orders...
-const api = new Api("api", {
-  config,
-  userPoolArn: auth.userPool.arn,
-  allowedOrigin: storefront.url,
-  routes: [...ingestion.routes, ...catalog.routes, ...orders.routes, ...orders.recommendations.routes],
-}, opts);
+const api = new Api(
+  "api",
+  {
+    config,
+    userPoolArn: auth.userPool.arn,
+    allowedOrigin: storefront.url,
+    routes: [...ingestion.routes, ...catalog.routes, ...orders.routes, ...orders.recommendations.routes],
+  },
+  opts,
+);
 resolveApiOrigin(api.origin);
 
 // Athena over the lake: tables, the workgroup with the named queries, the analyst policy.
-const analytics = new Analytics("analytics", {
-  config,
-  lake: {
-    bucketName: ingestion.lakeBucket.name,
-    bucketArn: ingestion.lakeBucket.arn,
-    keyArn: ingestion.key.arn,
-    layout: { eventsPrefix: lakeEventsPrefix, quarantinePrefix },
+const analytics = new Analytics(
+  "analytics",
+  {
+    config,
+    lake: {
+      bucketName: ingestion.lakeBucket.name,
+      bucketArn: ingestion.lakeBucket.arn,
+      keyArn: ingestion.key.arn,
+      layout: { eventsPrefix: lakeEventsPrefix, quarantinePrefix },
+    },
   },
-}, opts);
+  opts,
+);
 
 // Alarms and the dashboard cover every moving part each component lists.
-const monitoring = new Monitoring("monitoring", {
-  config,
-  targets: [storefront.monitoring, api.monitoring, ingestion.monitoring, catalog.monitoring, orders.monitoring],
-}, opts);
+const monitoring = new Monitoring(
+  "monitoring",
+  {
+    config,
+    targets: [storefront.monitoring, api.monitoring, ingestion.monitoring, catalog.monitoring, orders.monitoring],
+  },
+  opts,
+);
 
 storefront.publishRuntimeConfig({
   apiUrl: api.url,

@@ -15,10 +15,13 @@ import { sinceDay } from "./window";
 export const defaultLakeDir = path.join(".local", "lake");
 export const defaultChartFile = path.join(".local", "analytics.svg");
 
-const usage = () => [
-  "usage: npm run analytics -- <query> [--since 7d|YYYY-MM-DD|all] [--lake <dir>] [--chart [file.svg]]",
-  `queries: ${loadQueries().map((q) => q.name).join(", ")}`,
-].join("\n");
+const usage = () =>
+  [
+    "usage: npm run analytics -- <query> [--since 7d|YYYY-MM-DD|all] [--lake <dir>] [--chart [file.svg]]",
+    `queries: ${loadQueries()
+      .map((q) => q.name)
+      .join(", ")}`,
+  ].join("\n");
 
 export interface CliOptions {
   query?: string;
@@ -44,7 +47,12 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
     options: { since: { type: "string", default: "7d" }, lake: { type: "string" } },
   });
   if (positionals.length > 1) throw new Error(`one query at a time, got ${positionals.join(", ")}`);
-  return { query: positionals[0], since: values.since!, lakeDir: values.lake ?? env.ANALYTICS_LAKE_DIR ?? defaultLakeDir, chartFile };
+  return {
+    query: positionals[0],
+    since: values.since!,
+    lakeDir: values.lake ?? env.ANALYTICS_LAKE_DIR ?? defaultLakeDir,
+    chartFile,
+  };
 }
 
 export async function runCli(options: CliOptions, print: (text: string) => void, today = new Date()): Promise<void> {
@@ -62,7 +70,10 @@ export async function runCli(options: CliOptions, print: (text: string) => void,
       const funnel = (await lake.run(findQuery("funnel"), first)).rows;
       const conversion = (await lake.run(findQuery("conversion-by-day"), first)).rows;
       fs.mkdirSync(path.dirname(path.resolve(options.chartFile)), { recursive: true });
-      fs.writeFileSync(options.chartFile, chartSvg(funnel, conversion, `Lake ${options.lakeDir}, from ${first} (UTC days of arrival)`));
+      fs.writeFileSync(
+        options.chartFile,
+        chartSvg(funnel, conversion, `Lake ${options.lakeDir}, from ${first} (UTC days of arrival)`),
+      );
       print(`\nchart written to ${options.chartFile}`);
     }
   } finally {

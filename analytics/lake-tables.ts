@@ -38,7 +38,12 @@ type AnyZod = z.core.$ZodType;
 // biome-ignore lint/suspicious/noExplicitAny: zod's internal definition, whose fields differ per schema kind
 const defOf = (schema: AnyZod) => (schema as unknown as { _zod: { def: Record<string, any> } })._zod.def;
 
-const primitiveKinds: Record<string, "string" | "double" | "boolean"> = { string: "string", enum: "string", number: "double", boolean: "boolean" };
+const primitiveKinds: Record<string, "string" | "double" | "boolean"> = {
+  string: "string",
+  enum: "string",
+  number: "double",
+  boolean: "boolean",
+};
 const string: LakeType = { kind: "string" };
 
 /**
@@ -53,7 +58,13 @@ export function lakeTypeOf(schema: AnyZod, path = "(root)"): LakeType {
     case "nullable":
       return lakeTypeOf(def.innerType, path);
     case "object":
-      return { kind: "struct", fields: Object.entries(def.shape as Record<string, AnyZod>).map(([key, v]) => ({ key, type: lakeTypeOf(v, `${path}.${key}`) })) };
+      return {
+        kind: "struct",
+        fields: Object.entries(def.shape as Record<string, AnyZod>).map(([key, v]) => ({
+          key,
+          type: lakeTypeOf(v, `${path}.${key}`),
+        })),
+      };
     case "record":
       return { kind: "map", value: lakeTypeOf(def.valueType, `${path}[value]`) };
     case "array":
@@ -71,29 +82,43 @@ export function lakeTypeOf(schema: AnyZod, path = "(root)"): LakeType {
 
 /** The columns of a zod object schema, in its field order. */
 export function columnsOf(schema: z.core.$ZodObject): LakeColumn[] {
-  return Object.entries(defOf(schema).shape as Record<string, AnyZod>).map(([key, value]) => ({ key, type: lakeTypeOf(value, key) }));
+  return Object.entries(defOf(schema).shape as Record<string, AnyZod>).map(([key, value]) => ({
+    key,
+    type: lakeTypeOf(value, key),
+  }));
 }
 
 /** The Hive type Glue stores. Glue lowercases names; the OpenX JSON SerDe matches keys case-insensitively. */
 export function hiveType(type: LakeType): string {
   switch (type.kind) {
-    case "struct": return `struct<${type.fields.map((f) => `${f.key.toLowerCase()}:${hiveType(f.type)}`).join(",")}>`;
-    case "array": return `array<${hiveType(type.element)}>`;
-    case "map": return `map<string,${hiveType(type.value)}>`;
-    default: return type.kind;
+    case "struct":
+      return `struct<${type.fields.map((f) => `${f.key.toLowerCase()}:${hiveType(f.type)}`).join(",")}>`;
+    case "array":
+      return `array<${hiveType(type.element)}>`;
+    case "map":
+      return `map<string,${hiveType(type.value)}>`;
+    default:
+      return type.kind;
   }
 }
 
 /** The DuckDB type. Its JSON reader matches keys exactly, so struct fields keep the JSON keys. */
 export function duckDbType(type: LakeType): string {
   switch (type.kind) {
-    case "struct": return `STRUCT(${type.fields.map((f) => `"${f.key}" ${duckDbType(f.type)}`).join(", ")})`;
-    case "array": return `${duckDbType(type.element)}[]`;
-    case "map": return `MAP(VARCHAR, ${duckDbType(type.value)})`;
-    case "string": return "VARCHAR";
-    case "int": return "INTEGER";
-    case "double": return "DOUBLE";
-    case "boolean": return "BOOLEAN";
+    case "struct":
+      return `STRUCT(${type.fields.map((f) => `"${f.key}" ${duckDbType(f.type)}`).join(", ")})`;
+    case "array":
+      return `${duckDbType(type.element)}[]`;
+    case "map":
+      return `MAP(VARCHAR, ${duckDbType(type.value)})`;
+    case "string":
+      return "VARCHAR";
+    case "int":
+      return "INTEGER";
+    case "double":
+      return "DOUBLE";
+    case "boolean":
+      return "BOOLEAN";
   }
 }
 
@@ -105,12 +130,19 @@ export function duckDbType(type: LakeType): string {
 export function partitionLayout(firehosePrefix: string): { prefix: string; template: string } {
   const at = firehosePrefix.indexOf("dt=");
   if (at < 0) throw new Error(`Firehose prefix ${firehosePrefix} has no dt= partition`);
-  const template = firehosePrefix.slice(at).replace("!{timestamp:yyyy-MM-dd}", "${dt}").replace("!{timestamp:HH}", "${hour}");
-  if (template.includes("!{")) throw new Error(`Firehose prefix ${firehosePrefix} uses an expression the tables cannot project`);
+  const template = firehosePrefix
+    .slice(at)
+    .replace("!{timestamp:yyyy-MM-dd}", "${dt}")
+    .replace("!{timestamp:HH}", "${hour}");
+  if (template.includes("!{"))
+    throw new Error(`Firehose prefix ${firehosePrefix} uses an expression the tables cannot project`);
   return { prefix: firehosePrefix.slice(0, at), template };
 }
 
-const struct = (fields: Record<string, LakeType>): LakeType => ({ kind: "struct", fields: Object.entries(fields).map(([key, type]) => ({ key, type })) });
+const struct = (fields: Record<string, LakeType>): LakeType => ({
+  kind: "struct",
+  fields: Object.entries(fields).map(([key, type]) => ({ key, type })),
+});
 
 /** One quarantine object (handlers/clickstream/quarantine-sink.ts QuarantineDocument). */
 export const quarantineColumns: LakeColumn[] = [
@@ -120,9 +152,15 @@ export const quarantineColumns: LakeColumn[] = [
     type: {
       kind: "array",
       element: struct({
-        sequenceNumber: string, partitionKey: string, shardId: string, receivedAt: string, position: { kind: "int" }, kind: string,
+        sequenceNumber: string,
+        partitionKey: string,
+        shardId: string,
+        receivedAt: string,
+        position: { kind: "int" },
+        kind: string,
         reasons: { kind: "array", element: struct({ path: string, code: string, message: string }) },
-        data: string, dataEncoding: string,
+        data: string,
+        dataEncoding: string,
       }),
     },
   },
@@ -140,16 +178,21 @@ export function lakeTables(layout: LakeLayout): LakeTable[] {
   return [
     {
       name: "events",
-      description: "Every valid clickstream event, one JSON line each, as the ClickstreamProcessor normalised it; partitioned by the UTC day and hour Firehose received it",
+      description:
+        "Every valid clickstream event, one JSON line each, as the ClickstreamProcessor normalised it; partitioned by the UTC day and hour Firehose received it",
       prefix: events.prefix,
       partitionTemplate: events.template,
-      partitions: [{ name: "dt", projection: "date" }, { name: "hour", projection: "hour" }],
+      partitions: [
+        { name: "dt", projection: "date" },
+        { name: "hour", projection: "hour" },
+      ],
       columns: columnsOf(normalisedClickstreamEventSchema),
       compression: "gzip",
     },
     {
       name: "quarantine",
-      description: "Events and records the processor refused, one JSON document per batch with the reasons; partitioned by the UTC day of arrival",
+      description:
+        "Events and records the processor refused, one JSON document per batch with the reasons; partitioned by the UTC day of arrival",
       prefix: layout.quarantinePrefix,
       partitionTemplate: "dt=${dt}/",
       partitions: [{ name: "dt", projection: "date" }],

@@ -3,7 +3,7 @@
 // unchanged but for analytics/dialect.ts. The lake is either a folder of objects named by
 // their keys, or a bucket folder of s3rver (local mode's S3), which stores the object of key
 // K as the file `K._S3rver_object` beside its metadata.
-import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import * as path from "node:path";
 import { toDuckDb, duckDbMacros } from "./dialect";
 import { duckDbType, lakeTables, type LakeLayout, type LakeTable } from "./lake-tables";
@@ -33,14 +33,19 @@ export function tableGlob(lakeDir: string, table: LakeTable, store: "files" | "s
 function tableView(table: LakeTable, glob: string, hasFiles: boolean): string {
   if (!hasFiles) {
     // read_json refuses an empty glob; an empty lake still answers every query (with no rows).
-    const columns = [...table.columns.map((c) => `CAST(NULL AS ${duckDbType(c.type)}) AS "${c.key}"`), ...table.partitions.map((p) => `CAST(NULL AS VARCHAR) AS ${p.name}`)];
+    const columns = [
+      ...table.columns.map((c) => `CAST(NULL AS ${duckDbType(c.type)}) AS "${c.key}"`),
+      ...table.partitions.map((p) => `CAST(NULL AS VARCHAR) AS ${p.name}`),
+    ];
     return `CREATE OR REPLACE VIEW ${table.name} AS SELECT ${columns.join(", ")} WHERE false`;
   }
   const columns = table.columns.map((c) => `"${c.key}": ${quote(duckDbType(c.type))}`).join(", ");
   const hiveTypes = table.partitions.map((p) => `${quote(p.name)}: 'VARCHAR'`).join(", ");
   // Partition values stay strings, as in Glue.
-  return `CREATE OR REPLACE VIEW ${table.name} AS SELECT * FROM read_json(${quote(glob)}, format = 'newline_delimited', `
-    + `compression = ${quote(table.compression)}, hive_partitioning = true, hive_types = {${hiveTypes}}, columns = {${columns}})`;
+  return (
+    `CREATE OR REPLACE VIEW ${table.name} AS SELECT * FROM read_json(${quote(glob)}, format = 'newline_delimited', ` +
+    `compression = ${quote(table.compression)}, hive_partitioning = true, hive_types = {${hiveTypes}}, columns = {${columns}})`
+  );
 }
 
 function plain(value: unknown): string | number | boolean | null {
@@ -51,14 +56,18 @@ function plain(value: unknown): string | number | boolean | null {
 }
 
 export class LocalLake {
-  private constructor(private readonly instance: DuckDBInstance, private readonly connection: DuckDBConnection) {}
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
 
   /** Opens an in-memory DuckDB with a view per lake table over `lakeDir`. */
   static async open(lakeDir: string, layout: LakeLayout): Promise<LocalLake> {
     const instance = await DuckDBInstance.create(":memory:");
     const connection = await instance.connect();
     for (const macro of duckDbMacros) await connection.run(macro);
-    const count = async (glob: string) => Number((await connection.runAndReadAll(`SELECT count(*) AS n FROM glob(${quote(glob)})`)).getRowObjects()[0].n);
+    const count = async (glob: string) =>
+      Number((await connection.runAndReadAll(`SELECT count(*) AS n FROM glob(${quote(glob)})`)).getRowObjects()[0].n);
     const store = (await count(path.join(lakeDir, "**", `*${s3rverObjectSuffix}`))) > 0 ? "s3rver" : "files";
     for (const table of lakeTables(layout)) {
       const glob = tableGlob(lakeDir, table, store);

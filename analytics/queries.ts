@@ -17,12 +17,20 @@ export const queriesDir = __dirname;
 
 /** Every query, in file-name order. */
 export function loadQueries(dir = queriesDir): NamedQuery[] {
-  return fs.readdirSync(dir).filter((f) => f.endsWith(".sql")).sort().map((file) => {
-    const sql = fs.readFileSync(path.join(dir, file), "utf8");
-    const description = sql.split("\n").filter((l) => l.startsWith("-- ")).map((l) => l.slice(3).trim()).join(" ");
-    if (!description) throw new Error(`${file} must start with "-- " lines saying what it answers`);
-    return { name: file.slice(0, -4), description, sql };
-  });
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".sql"))
+    .sort()
+    .map((file) => {
+      const sql = fs.readFileSync(path.join(dir, file), "utf8");
+      const description = sql
+        .split("\n")
+        .filter((l) => l.startsWith("-- "))
+        .map((l) => l.slice(3).trim())
+        .join(" ");
+      if (!description) throw new Error(`${file} must start with "-- " lines saying what it answers`);
+      return { name: file.slice(0, -4), description, sql };
+    });
 }
 
 export function findQuery(name: string, dir = queriesDir): NamedQuery {

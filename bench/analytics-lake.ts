@@ -44,25 +44,42 @@ export function generateLake(lakeDir: string, eventCount: number, lastDay = "202
       const sessionId = `s-${++session}`;
       const userId = random() < 0.6 ? `u-${Math.floor(random() * 50_000)}` : undefined;
       const item = () => `SKU-${String(Math.floor(random() ** 2 * 500)).padStart(4, "0")}`;
-      const steps: Partial<ClickstreamEvent>[] = [{ eventType: "page_view", page: { url: "https://shop.example.com/" } }];
-      if (random() < 0.4) steps.push({ eventType: "search", properties: { query: pick(terms), results: Math.floor(random() * 20) } });
+      const steps: Partial<ClickstreamEvent>[] = [
+        { eventType: "page_view", page: { url: "https://shop.example.com/" } },
+      ];
+      if (random() < 0.4)
+        steps.push({ eventType: "search", properties: { query: pick(terms), results: Math.floor(random() * 20) } });
       const viewed = Array.from({ length: 1 + Math.floor(random() * 5) }, item);
-      for (const sku of viewed) steps.push({ eventType: "product_view", itemId: sku, page: { url: `https://shop.example.com/p/${sku}` } });
+      for (const sku of viewed)
+        steps.push({ eventType: "product_view", itemId: sku, page: { url: `https://shop.example.com/p/${sku}` } });
       if (random() < 0.3) {
         const sku = pick(viewed);
         steps.push({ eventType: "add_to_cart", itemId: sku, properties: { quantity: 1 } });
         if (random() < 0.5) {
           steps.push({ eventType: "checkout_start" });
-          if (random() < 0.6) steps.push({ eventType: "purchase", itemId: sku, properties: { quantity: 1, priceCents: 1999 } });
+          if (random() < 0.6)
+            steps.push({ eventType: "purchase", itemId: sku, properties: { quantity: 1, priceCents: 1999 } });
         }
       }
       steps.forEach((step, i) => {
         const receivedAt = new Date(hourStart + Math.floor(random() * 3_500_000) + i);
-        const raw = { eventId: `e-${session}-${i}`, sessionId, ...(userId ? { userId } : {}), timestamp: receivedAt.getTime() - 500, ...step } as ClickstreamEvent;
+        const raw = {
+          eventId: `e-${session}-${i}`,
+          sessionId,
+          ...(userId ? { userId } : {}),
+          timestamp: receivedAt.getTime() - 500,
+          ...step,
+        } as ClickstreamEvent;
         if (random() < 0.005) {
           refused.push({
-            sequenceNumber: String(written), partitionKey: sessionId, shardId: "shardId-000000000000", receivedAt: receivedAt.toISOString(),
-            kind: "invalid", reasons: [{ path: "itemId", code: "custom", message: "itemId is required" }], data: JSON.stringify({ ...raw, itemId: undefined }), dataEncoding: "utf8",
+            sequenceNumber: String(written),
+            partitionKey: sessionId,
+            shardId: "shardId-000000000000",
+            receivedAt: receivedAt.toISOString(),
+            kind: "invalid",
+            reasons: [{ path: "itemId", code: "custom", message: "itemId is required" }],
+            data: JSON.stringify({ ...raw, itemId: undefined }),
+            dataEncoding: "utf8",
           });
         } else {
           lines.push(JSON.stringify(normaliseClickstreamEvent(raw, receivedAt)));
@@ -72,13 +89,22 @@ export function generateLake(lakeDir: string, eventCount: number, lastDay = "202
     }
     const at = new Date(hourStart);
     const day = at.toISOString().slice(0, 10);
-    const dir = path.join(lakeDir, lakeEventsPrefix.replace("!{timestamp:yyyy-MM-dd}", day).replace("!{timestamp:HH}", pad(at.getUTCHours())));
+    const dir = path.join(
+      lakeDir,
+      lakeEventsPrefix.replace("!{timestamp:yyyy-MM-dd}", day).replace("!{timestamp:HH}", pad(at.getUTCHours())),
+    );
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, `ingestion-delivery-1-${day}-${pad(at.getUTCHours())}-00-00-bench.gz`), gzipSync(lines.join("\n") + "\n"));
+    fs.writeFileSync(
+      path.join(dir, `ingestion-delivery-1-${day}-${pad(at.getUTCHours())}-00-00-bench.gz`),
+      gzipSync(`${lines.join("\n")}\n`),
+    );
     if (refused.length > 0) {
       const qdir = path.join(lakeDir, quarantinePrefix, `dt=${day}`);
       fs.mkdirSync(qdir, { recursive: true });
-      fs.writeFileSync(path.join(qdir, `shardId-000000000000-${h}-${refused.length}.json`), JSON.stringify({ quarantinedAt: at.toISOString(), entries: refused }));
+      fs.writeFileSync(
+        path.join(qdir, `shardId-000000000000-${h}-${refused.length}.json`),
+        JSON.stringify({ quarantinedAt: at.toISOString(), entries: refused }),
+      );
       quarantined += refused.length;
     }
   }

@@ -19,7 +19,10 @@ const mb = (bytes: number) => `${formatNumber(bytes / 1e6, 1)} MB`;
 
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];
-  return fs.readdirSync(dir, { recursive: true }).map((f) => path.join(dir, String(f))).filter((f) => fs.statSync(f).isFile());
+  return fs
+    .readdirSync(dir, { recursive: true })
+    .map((f) => path.join(dir, String(f)))
+    .filter((f) => fs.statSync(f).isFile());
 }
 const bytesOf = (files: string[]) => files.reduce((sum, f) => sum + fs.statSync(f).size, 0);
 
@@ -28,7 +31,10 @@ function referenced(query: NamedQuery): { table: string; columns: string[] }[] {
   const sql = query.sql.replace(/--.*$/gm, "").toLowerCase();
   return lakeTables(layout)
     .filter((t) => new RegExp(`\\b(from|join)\\s+${t.name}\\b`).test(sql))
-    .map((t) => ({ table: t.name, columns: t.columns.map((c) => c.key.toLowerCase()).filter((c) => new RegExp(`\\b${c}\\b`).test(sql)) }));
+    .map((t) => ({
+      table: t.name,
+      columns: t.columns.map((c) => c.key.toLowerCase()).filter((c) => new RegExp(`\\b${c}\\b`).test(sql)),
+    }));
 }
 
 async function parquetColumnBytes(lakeDir: string, parquetDir: string): Promise<Map<string, number>> {
@@ -40,9 +46,13 @@ async function parquetColumnBytes(lakeDir: string, parquetDir: string): Promise<
   const events = lakeTables(layout)[0];
   const columns = events.columns.map((c) => `"${c.key}"`).join(", ");
   const glob = path.join(lakeDir, "events", "*", "*", "*");
-  await db.run(`COPY (SELECT ${columns}, dt, hour FROM read_json('${glob}', format = 'newline_delimited', hive_partitioning = true, hive_types = {'dt': 'VARCHAR', 'hour': 'VARCHAR'})) `
-    + `TO '${parquetDir}' (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (dt, hour))`);
-  const reader = await db.runAndReadAll(`SELECT lower(split_part(path_in_schema, ', ', 1)) AS col, sum(total_compressed_size) AS bytes FROM parquet_metadata('${parquetDir}/*/*/*.parquet') GROUP BY 1`);
+  await db.run(
+    `COPY (SELECT ${columns}, dt, hour FROM read_json('${glob}', format = 'newline_delimited', hive_partitioning = true, hive_types = {'dt': 'VARCHAR', 'hour': 'VARCHAR'})) ` +
+      `TO '${parquetDir}' (FORMAT parquet, COMPRESSION snappy, PARTITION_BY (dt, hour))`,
+  );
+  const reader = await db.runAndReadAll(
+    `SELECT lower(split_part(path_in_schema, ', ', 1)) AS col, sum(total_compressed_size) AS bytes FROM parquet_metadata('${parquetDir}/*/*/*.parquet') GROUP BY 1`,
+  );
   const sizes = new Map(reader.getRowObjects().map((r) => [String(r.col), Number(r.bytes)]));
   db.closeSync();
   instance.closeSync();
@@ -61,13 +71,15 @@ export const benchmark = {
       const jsonBytes = { events: bytesOf(eventFiles), quarantine: quarantineBytes };
       const parquetColumns = await parquetColumnBytes(lakeDir, path.join(dir, "parquet"));
       const parquetTotal = [...parquetColumns.values()].reduce((a, b) => a + b, 0);
-      const rows: BenchRow[] = [{
-        name: "lake: events as gzip JSON lines",
-        value: `${formatNumber(generated.events - generated.quarantined)} events in ${eventFiles.length} objects, ${mb(jsonBytes.events)}`,
-        reference: `as Parquet (Snappy): ${mb(parquetTotal)} of column chunks; quarantine ${formatNumber(generated.quarantined)} entries, ${mb(quarantineBytes)}`,
-        ratio: parquetTotal / jsonBytes.events,
-        kind: "stable",
-      }];
+      const rows: BenchRow[] = [
+        {
+          name: "lake: events as gzip JSON lines",
+          value: `${formatNumber(generated.events - generated.quarantined)} events in ${eventFiles.length} objects, ${mb(jsonBytes.events)}`,
+          reference: `as Parquet (Snappy): ${mb(parquetTotal)} of column chunks; quarantine ${formatNumber(generated.quarantined)} entries, ${mb(quarantineBytes)}`,
+          ratio: parquetTotal / jsonBytes.events,
+          kind: "stable",
+        },
+      ];
       const lake = await LocalLake.open(lakeDir, layout);
       try {
         for (const query of loadQueries()) {
@@ -78,7 +90,14 @@ export const benchmark = {
           const reads = referenced(query);
           const json = reads.reduce((sum, r) => sum + jsonBytes[r.table as "events" | "quarantine"], 0);
           // The quarantine stays raw JSON either way.
-          const parquet = reads.reduce((sum, r) => sum + (r.table === "events" ? r.columns.reduce((s, c) => s + (parquetColumns.get(c) ?? 0), 0) : jsonBytes.quarantine), 0);
+          const parquet = reads.reduce(
+            (sum, r) =>
+              sum +
+              (r.table === "events"
+                ? r.columns.reduce((s, c) => s + (parquetColumns.get(c) ?? 0), 0)
+                : jsonBytes.quarantine),
+            0,
+          );
           rows.push({
             name: `${query.name}: DuckDB time, Athena bytes scanned (JSON)`,
             value: `${formatNumber(ms)} ms, ${result.rows.length} rows, ${mb(json)}`,

@@ -39,11 +39,16 @@ export const benchmark = {
         logger: new Logger({ logLevel: "SILENT" }),
         metrics: new Metrics({ namespace: "Ecommerce/Catalog", serviceName: "catalog" }),
       });
-      const call = (resource: string, query: Record<string, string> | undefined, pathParameters?: Record<string, string>) => async () => {
-        const r = await api(ordersEvent({ resource, method: "GET", query, pathParameters, claims: null }), lambdaContext());
-        if (r.statusCode !== 200) throw new Error(`${resource}: ${r.statusCode} ${r.body}`);
-        return r;
-      };
+      const call =
+        (resource: string, query: Record<string, string> | undefined, pathParameters?: Record<string, string>) =>
+        async () => {
+          const r = await api(
+            ordersEvent({ resource, method: "GET", query, pathParameters, claims: null }),
+            lambdaContext(),
+          );
+          if (r.statusCode !== 200) throw new Error(`${resource}: ${r.statusCode} ${r.body}`);
+          return r;
+        };
       const listing = call("/products", {});
       const byPrice = call("/products", { category: "kitchen", sort: "price", order: "desc" });
       const product = call("/products/{sku}", undefined, { sku: "KIT-MUG-STN-12" });
@@ -56,17 +61,49 @@ export const benchmark = {
       await fx.setStock("OUT-TNT-2P-ULT", 10);
       const start = performance.now();
       const responses = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => fx.invoke(createOrderEvent(`bench-${i}`, randomUUID(), { lines: [{ sku: "OUT-TNT-2P-ULT", quantity: 1 }] }))),
+        Array.from({ length: 50 }, (_, i) =>
+          fx.invoke(createOrderEvent(`bench-${i}`, randomUUID(), { lines: [{ sku: "OUT-TNT-2P-ULT", quantity: 1 }] })),
+        ),
       );
       const contention = performance.now() - start;
       const placed = responses.filter((r) => r.statusCode === 201).length;
       return [
-        { name: `GET /products (${catalog.length} products, page of 24)`, value: formatTiming(timing(listTimes)), reference: `p99 ${ms(percentile(listTimes, 99))}`, kind: "noisy" },
-        { name: "GET /products?category&sort=price", value: formatTiming(timing(categoryTimes)), reference: `p99 ${ms(percentile(categoryTimes, 99))}`, kind: "noisy" },
-        { name: "GET /products/{sku}", value: formatTiming(timing(productTimes)), reference: `p99 ${ms(percentile(productTimes, 99))}`, kind: "noisy" },
-        { name: "DynamoDB calls per listing / per product", value: "2 / 2", reference: "Scan products + Scan inventory / GetItem each", kind: "stable" },
-        { name: "default page body", value: `${formatNumber(Buffer.byteLength(page))} B`, reference: `gzip ${formatNumber(gzipSync(page).length)} B`, kind: "stable" },
-        { name: "50 parallel orders for the last 10 units", value: `${placed} placed, ${50 - placed} refused`, reference: `wall ${ms(contention)}, stock left ${await fx.stockOf("OUT-TNT-2P-ULT")}`, kind: "stable" },
+        {
+          name: `GET /products (${catalog.length} products, page of 24)`,
+          value: formatTiming(timing(listTimes)),
+          reference: `p99 ${ms(percentile(listTimes, 99))}`,
+          kind: "noisy",
+        },
+        {
+          name: "GET /products?category&sort=price",
+          value: formatTiming(timing(categoryTimes)),
+          reference: `p99 ${ms(percentile(categoryTimes, 99))}`,
+          kind: "noisy",
+        },
+        {
+          name: "GET /products/{sku}",
+          value: formatTiming(timing(productTimes)),
+          reference: `p99 ${ms(percentile(productTimes, 99))}`,
+          kind: "noisy",
+        },
+        {
+          name: "DynamoDB calls per listing / per product",
+          value: "2 / 2",
+          reference: "Scan products + Scan inventory / GetItem each",
+          kind: "stable",
+        },
+        {
+          name: "default page body",
+          value: `${formatNumber(Buffer.byteLength(page))} B`,
+          reference: `gzip ${formatNumber(gzipSync(page).length)} B`,
+          kind: "stable",
+        },
+        {
+          name: "50 parallel orders for the last 10 units",
+          value: `${placed} placed, ${50 - placed} refused`,
+          reference: `wall ${ms(contention)}, stock left ${await fx.stockOf("OUT-TNT-2P-ULT")}`,
+          kind: "stable",
+        },
       ];
     } finally {
       delete process.env.POWERTOOLS_METRICS_DISABLED;

@@ -15,7 +15,11 @@ import { bundleHandler, repoRoot } from "../components/lib/bundle";
 import { processClickstreamBatch } from "../handlers/clickstream/process-batch";
 import type { ClickstreamEvent } from "../handlers/shared/clickstream-event";
 import { syntheticStreamEvent } from "../testing/clickstream-events";
-import { lambdaSyncPayloadBytes, maxDeliverableBatchSize, personalizeInFlightLimit } from "../components/clickstream-limits";
+import {
+  lambdaSyncPayloadBytes,
+  maxDeliverableBatchSize,
+  personalizeInFlightLimit,
+} from "../components/clickstream-limits";
 import { type BenchRow, formatNumber } from "./table";
 
 const generatedEvents = 10_000;
@@ -39,7 +43,14 @@ function seeded(seed: number) {
 function realisticBatch(eventCount = generatedEvents): ClickstreamEvent[] {
   const random = seeded(42);
   const events: ClickstreamEvent[] = [];
-  const productTypes = ["product_view", "product_view", "product_view", "add_to_cart", "remove_from_cart", "purchase"] as const;
+  const productTypes = [
+    "product_view",
+    "product_view",
+    "product_view",
+    "add_to_cart",
+    "remove_from_cart",
+    "purchase",
+  ] as const;
   const otherTypes = ["page_view", "search", "checkout_start"] as const;
   for (let session = 0; events.length < eventCount; session++) {
     const length = Math.min(eventCount - events.length, 1 + Math.floor(-Math.log(1 - random()) * 12));
@@ -49,7 +60,9 @@ function realisticBatch(eventCount = generatedEvents): ClickstreamEvent[] {
       const sku = `SKU-${Math.floor(random() * 800)}`;
       events.push({
         eventId: `evt-${events.length}`,
-        eventType: product ? productTypes[Math.floor(random() * productTypes.length)] : otherTypes[Math.floor(random() * otherTypes.length)],
+        eventType: product
+          ? productTypes[Math.floor(random() * productTypes.length)]
+          : otherTypes[Math.floor(random() * otherTypes.length)],
         sessionId: `session-${session}`,
         ...(userId ? { userId } : {}),
         ...(product ? { itemId: sku } : {}),
@@ -108,7 +121,8 @@ async function runOnce(batch: ReturnType<typeof syntheticStreamEvent>, latencyMs
     logger: new Logger({ serviceName: "clickstream-bench", logLevel: "SILENT" }),
   });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (response.batchItemFailures.length > 0 || counts.EventsToFirehose !== batch.Records.length) throw new Error("bench batch did not go through cleanly");
+  if (response.batchItemFailures.length > 0 || counts.EventsToFirehose !== batch.Records.length)
+    throw new Error("bench batch did not go through cleanly");
   return { seconds, calls: f.calls };
 }
 
@@ -125,7 +139,8 @@ function parseAndStringify(texts: string[]): number {
 function largestDeliverable(texts: string[]): number {
   let low = 1;
   let high = texts.length;
-  const fits = (n: number) => Buffer.byteLength(JSON.stringify(syntheticStreamEvent(texts.slice(0, n)))) <= lambdaSyncPayloadBytes;
+  const fits = (n: number) =>
+    Buffer.byteLength(JSON.stringify(syntheticStreamEvent(texts.slice(0, n)))) <= lambdaSyncPayloadBytes;
   if (fits(high)) return high;
   while (high - low > 1) {
     const mid = Math.floor((low + high) / 2);
@@ -252,7 +267,11 @@ export const benchmark = {
         ratio: processorUs / floorUs,
       },
       ...curve,
-      { name: "events/s, fakes at 0 ms per call (median of 7)", value: `${formatNumber(eventCount / median(processorRuns))} events/s`, reference: `${formatNumber(median(processorRuns) * 1000, 1)} ms per batch` },
+      {
+        name: "events/s, fakes at 0 ms per call (median of 7)",
+        value: `${formatNumber(eventCount / median(processorRuns))} events/s`,
+        reference: `${formatNumber(median(processorRuns) * 1000, 1)} ms per batch`,
+      },
       {
         name: "events/s, fakes at 20 ms per call (median of 2)",
         value: `${formatNumber(eventCount / slowSeconds)} events/s`,
@@ -264,7 +283,12 @@ export const benchmark = {
         reference: `${formatNumber(derivedSeconds * 1000, 0)} ms per batch; ${formatNumber(calls.personalize / derivedSeconds)} PutEvents/s per invocation <= 250`,
         ratio: calls.personalize / derivedSeconds / 250,
       },
-      { name: "Firehose PutRecordBatch calls (stable)", value: `${calls.firehose} calls`, reference: `min ${minFirehose} (ceil(${eventCount}/500))`, ratio: calls.firehose / minFirehose },
+      {
+        name: "Firehose PutRecordBatch calls (stable)",
+        value: `${calls.firehose} calls`,
+        reference: `min ${minFirehose} (ceil(${eventCount}/500))`,
+        ratio: calls.firehose / minFirehose,
+      },
       {
         name: "Personalize PutEvents calls (stable)",
         value: `${formatNumber(calls.personalize)} calls`,
@@ -272,8 +296,17 @@ export const benchmark = {
         ratio: calls.personalize / minPersonalize,
         kind: "stable",
       },
-      { name: "bundle size (stable)", value: `${formatNumber(bundle.bytes)} bytes`, reference: `budget ${formatNumber(bundleBudgetBytes)} bytes`, ratio: bundle.bytes / bundleBudgetBytes },
-      { name: "cold import of the bundle (fresh node, median of 5; noisy)", value: `${formatNumber(importMs, 1)} ms`, reference: "includes loading the external AWS SDK clients" },
+      {
+        name: "bundle size (stable)",
+        value: `${formatNumber(bundle.bytes)} bytes`,
+        reference: `budget ${formatNumber(bundleBudgetBytes)} bytes`,
+        ratio: bundle.bytes / bundleBudgetBytes,
+      },
+      {
+        name: "cold import of the bundle (fresh node, median of 5; noisy)",
+        value: `${formatNumber(importMs, 1)} ms`,
+        reference: "includes loading the external AWS SDK clients",
+      },
     ];
   },
 };

@@ -12,10 +12,16 @@ import { bundleHandler, repoRoot } from "../components/lib/bundle";
 import { catalogHandlerEntry } from "../components/catalog";
 import { processorEntry } from "../components/ingestion";
 import { indexerHandlerEntry, orderHandlerEntry, searchAccessHandlerEntry } from "../components/orders";
-import { BenchRow, formatNumber, percentile } from "./table";
+import { type BenchRow, formatNumber, percentile } from "./table";
 
 /** Every deployed handler, as the components name them. */
-export const handlerEntries = [orderHandlerEntry, indexerHandlerEntry, searchAccessHandlerEntry, processorEntry, catalogHandlerEntry];
+export const handlerEntries = [
+  orderHandlerEntry,
+  indexerHandlerEntry,
+  searchAccessHandlerEntry,
+  processorEntry,
+  catalogHandlerEntry,
+];
 
 /** Samples per bundle, interleaved round-robin so drift on the machine hits every bundle alike. */
 const samples = 15;
@@ -96,7 +102,9 @@ export async function coldStartRows(): Promise<BenchRow[]> {
           : `hello world median ${formatNumber(median("hello world"), 1)} ms`,
         // Median now over median before, each in units of the runtime SDK's import in its own
         // run: the machine's load differs between runs, the SDK's import weighs it in both.
-        ratio: before ? median(name) / median(sdk) / (before.medianMs / sdkMedianBeforeMs) : median(name) / median("hello world"),
+        ratio: before
+          ? median(name) / median(sdk) / (before.medianMs / sdkMedianBeforeMs)
+          : median(name) / median("hello world"),
       });
     }
     return rows;

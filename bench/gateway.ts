@@ -3,7 +3,7 @@
 // HTTP. Local mode's end-to-end figures add the real handlers and emulators on top of this.
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { performance } from "node:perf_hooks";
-import { createLocalGateway, LocalGateway, RequestLog } from "../local/gateway";
+import { createLocalGateway, type LocalGateway, type RequestLog } from "../local/gateway";
 import { runProgram } from "../testing/program";
 import { type BenchRow, formatNumber, formatTiming, percentile, timing } from "./table";
 
@@ -13,7 +13,14 @@ const concurrency = 16;
 const issuer = "http://127.0.0.1:9/bench_pool";
 
 const events = (n: number) => ({
-  events: Array.from({ length: n }, (_, i) => ({ eventId: `e-${i}`, eventType: "product_view", sessionId: `s-${i % 3}`, itemId: "SKU-1", timestamp: 1764590000000 + i, page: { url: "https://shop.example/p/1" } })),
+  events: Array.from({ length: n }, (_, i) => ({
+    eventId: `e-${i}`,
+    eventType: "product_view",
+    sessionId: `s-${i % 3}`,
+    itemId: "SKU-1",
+    timestamp: 1764590000000 + i,
+    page: { url: "https://shop.example/p/1" },
+  })),
 });
 
 interface Case {
@@ -42,14 +49,30 @@ async function measure(gateway: LocalGateway, logs: RequestLog[], c: Case): Prom
   const gatewayShare = inGateway.reduce((a, b) => a + b, 0) / latencies.reduce((a, b) => a + b, 0);
   const started = performance.now();
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next++ < samples) await send();
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next++ < samples) await send();
+    }),
+  );
   const perSecond = samples / ((performance.now() - started) / 1000);
   return [
-    { name: `${c.name}: latency (sequential, instant backend)`, value: formatTiming(timing(latencies)), reference: `p99 ${formatNumber(percentile(latencies, 99), 2)} ms`, kind: "noisy" },
-    { name: `${c.name}: requests/s (${concurrency} in flight)`, value: `${formatNumber(perSecond)} req/s`, kind: "noisy" },
-    { name: `${c.name}: share of the client's time inside the gateway`, value: `${formatNumber(gatewayShare * 100, 0)} %`, reference: "rest: loopback HTTP and the client", kind: "noisy" },
+    {
+      name: `${c.name}: latency (sequential, instant backend)`,
+      value: formatTiming(timing(latencies)),
+      reference: `p99 ${formatNumber(percentile(latencies, 99), 2)} ms`,
+      kind: "noisy",
+    },
+    {
+      name: `${c.name}: requests/s (${concurrency} in flight)`,
+      value: `${formatNumber(perSecond)} req/s`,
+      kind: "noisy",
+    },
+    {
+      name: `${c.name}: share of the client's time inside the gateway`,
+      value: `${formatNumber(gatewayShare * 100, 0)} %`,
+      reference: "rest: loopback HTTP and the client",
+      kind: "noisy",
+    },
   ];
 }
 
@@ -59,15 +82,32 @@ export const benchmark = {
     const run = await runProgram("dev");
     const { privateKey, publicKey } = await generateKeyPair("RS256");
     const jwks = { keys: [{ ...(await exportJWK(publicKey)), kid: "bench", alg: "RS256" }] };
-    const idToken = await new SignJWT({ token_use: "id", sub: "bench-user", "cognito:groups": ["admin"] }).setProtectedHeader({ alg: "RS256", kid: "bench" }).setIssuer(issuer).setExpirationTime("1h").sign(privateKey);
+    const idToken = await new SignJWT({ token_use: "id", sub: "bench-user", "cognito:groups": ["admin"] })
+      .setProtectedHeader({ alg: "RS256", kid: "bench" })
+      .setIssuer(issuer)
+      .setExpirationTime("1h")
+      .sign(privateKey);
     const logs: RequestLog[] = [];
     const gateway = await createLocalGateway({
       document: run.mocks.named("aws:apigateway/restApi:RestApi", "api-rest").inputs.body,
       stageName: "v1",
-      invokeLambda: async () => ({ statusCode: 201, headers: { "Content-Type": "application/json" }, body: '{"orderId":"o-1"}' }),
+      invokeLambda: async () => ({
+        statusCode: 201,
+        headers: { "Content-Type": "application/json" },
+        body: '{"orderId":"o-1"}',
+      }),
       awsServiceCall: async (_service, _action, body) => {
         const count = (JSON.parse(body).Records as unknown[]).length;
-        return { status: 200, body: JSON.stringify({ FailedRecordCount: 0, Records: Array.from({ length: count }, (_, i) => ({ SequenceNumber: String(i), ShardId: "shardId-000000000000" })) }) };
+        return {
+          status: 200,
+          body: JSON.stringify({
+            FailedRecordCount: 0,
+            Records: Array.from({ length: count }, (_, i) => ({
+              SequenceNumber: String(i),
+              ShardId: "shardId-000000000000",
+            })),
+          }),
+        };
       },
       cognito: { issuer, jwks },
       onRequest: (log) => logs.push(log),
@@ -75,11 +115,22 @@ export const benchmark = {
     const json = { "Content-Type": "application/json" };
     const cases: Case[] = [
       { name: "GET /health (mock)", request: () => ({ path: "/health" }) },
-      { name: "POST /events, 10 events (model + templates)", request: () => ({ path: "/events", method: "POST", headers: json, body: JSON.stringify(events(10)) }) },
-      { name: "POST /events, 500 events", request: () => ({ path: "/events", method: "POST", headers: json, body: JSON.stringify(events(500)) }) },
+      {
+        name: "POST /events, 10 events (model + templates)",
+        request: () => ({ path: "/events", method: "POST", headers: json, body: JSON.stringify(events(10)) }),
+      },
+      {
+        name: "POST /events, 500 events",
+        request: () => ({ path: "/events", method: "POST", headers: json, body: JSON.stringify(events(500)) }),
+      },
       {
         name: "POST /orders (token + model + proxy event)",
-        request: () => ({ path: "/orders", method: "POST", headers: { ...json, Authorization: idToken, "Idempotency-Key": "k-1" }, body: JSON.stringify({ lines: [{ sku: "TSHIRT-RED-M", quantity: 2 }] }) }),
+        request: () => ({
+          path: "/orders",
+          method: "POST",
+          headers: { ...json, Authorization: idToken, "Idempotency-Key": "k-1" },
+          body: JSON.stringify({ lines: [{ sku: "TSHIRT-RED-M", quantity: 2 }] }),
+        }),
       },
     ];
     const rows: BenchRow[] = [];

@@ -47,8 +47,16 @@ function largestOrder(): Order {
   }));
   const now = new Date().toISOString();
   return {
-    orderId: randomUUID(), customerId: randomUUID(), status: "PLACED", createdAt: now, updatedAt: now, currency: "USD",
-    lines, itemCount: maxLinesPerOrder * maxQuantityPerLine, totalCents: lines.reduce((s, l) => s + l.lineTotalCents, 0), version: 1,
+    orderId: randomUUID(),
+    customerId: randomUUID(),
+    status: "PLACED",
+    createdAt: now,
+    updatedAt: now,
+    currency: "USD",
+    lines,
+    itemCount: maxLinesPerOrder * maxQuantityPerLine,
+    totalCents: lines.reduce((s, l) => s + l.lineTotalCents, 0),
+    version: 1,
   };
 }
 
@@ -64,8 +72,12 @@ function coldImportMs(code: string): number {
       NODE_PATH: path.join(repoRoot, "node_modules"),
       AWS_REGION: "us-east-1",
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-      ORDERS_TABLE: "orders", PRODUCTS_TABLE: "products", INVENTORY_TABLE: "inventory", IDEMPOTENCY_TABLE: "idempotency",
-      OPENSEARCH_ENDPOINT: "https://search.example.invalid", ALLOWED_ORIGIN: "https://shop.example.com",
+      ORDERS_TABLE: "orders",
+      PRODUCTS_TABLE: "products",
+      INVENTORY_TABLE: "inventory",
+      IDEMPOTENCY_TABLE: "idempotency",
+      OPENSEARCH_ENDPOINT: "https://search.example.invalid",
+      ALLOWED_ORIGIN: "https://shop.example.com",
     };
     const runs = Array.from({ length: coldImportRuns }, () =>
       Number(execFileSync(process.execPath, ["--no-warnings", "-e", script], { env, cwd: dir }).toString().trim()),
@@ -91,7 +103,9 @@ const before = {
 /** `{ TransactWriteItems: 1 }` as "1 (TransactWriteItems)". */
 const describeCalls = (byOperation: Record<string, number>) => {
   const total = Object.values(byOperation).reduce((a, b) => a + b, 0);
-  return `${total} (${Object.entries(byOperation).map(([op, n]) => (n > 1 ? `${n} ${op}` : op)).join(" + ")})`;
+  return `${total} (${Object.entries(byOperation)
+    .map(([op, n]) => (n > 1 ? `${n} ${op}` : op))
+    .join(" + ")})`;
 };
 
 export const benchmark = {
@@ -101,7 +115,12 @@ export const benchmark = {
     try {
       const mug = "KIT-MUG-STN-12";
       const bottle = "OUT-BTL-INS-750";
-      const body = { lines: [{ sku: mug, quantity: 2 }, { sku: bottle, quantity: 1 }] };
+      const body = {
+        lines: [
+          { sku: mug, quantity: 2 },
+          { sku: bottle, quantity: 1 },
+        ],
+      };
       // Enough stock for every sample: the bench measures placing orders, not refusing them.
       await fx.setStock(mug, 2 * (2 * warmUp + samples + 10));
       await fx.setStock(bottle, 2 * warmUp + samples + 10);
@@ -126,7 +145,8 @@ export const benchmark = {
       // The lamp's last unit is ordered first (so the container has priced it), then one more.
       const lamp = "HOM-LAMP-DSK-BRS";
       await fx.setStock(lamp, 1);
-      const lampOrder = (key: string) => fx.invoke(createOrderEvent("count-customer", key, { lines: [{ sku: lamp, quantity: 1 }] }));
+      const lampOrder = (key: string) =>
+        fx.invoke(createOrderEvent("count-customer", key, { lines: [{ sku: lamp, quantity: 1 }] }));
       if ((await lampOrder("count-last-lamp")).statusCode !== 201) throw new Error("the last lamp was not placed");
       const outOfStock = await counted(() =>
         lampOrder("count-short-1").then((r) => {
@@ -189,15 +209,34 @@ export const benchmark = {
           reference: `bare PutItem p50 ${ms(putP50)}`,
           ratio: p50(replayTimes) / putP50,
         },
-        { name: "POST /orders new, warm p99 (noisy)", value: ms(percentile(handlerTimes, 99)), reference: `bare PutItem p99 ${ms(percentile(putTimes, 99))}`, ratio: percentile(handlerTimes, 99) / percentile(putTimes, 99) },
+        {
+          name: "POST /orders new, warm p99 (noisy)",
+          value: ms(percentile(handlerTimes, 99)),
+          reference: `bare PutItem p99 ${ms(percentile(putTimes, 99))}`,
+          ratio: percentile(handlerTimes, 99) / percentile(putTimes, 99),
+        },
         callRow("new order, warm container", newWarm, before.calls.newWarm, "1"),
         callRow("new order, cold container", newCold, before.calls.newCold, "catalog read + 1"),
         callRow("replay (same key and body)", replay, before.calls.replay, "1"),
         callRow("TransactionConflict once, then placed", conflict, before.calls.conflict, "2"),
         callRow("out of stock (409)", outOfStock, before.calls.outOfStock, "1"),
-        { name: "largest order item (50 lines x 100)", value: `${formatNumber(itemBytes)} B`, reference: "DynamoDB item limit 400 KB", ratio: itemBytes / dynamoDbItemLimitBytes },
-        { name: "bundle size (SDK v3 external)", value: `${formatNumber(bytes)} B`, reference: `budget ${formatNumber(bundleBudgetBytes)} B`, ratio: bytes / bundleBudgetBytes },
-        { name: `bundle cold import (median of ${coldImportRuns})`, value: ms(coldImport), reference: "fresh node, incl. SDK externals" },
+        {
+          name: "largest order item (50 lines x 100)",
+          value: `${formatNumber(itemBytes)} B`,
+          reference: "DynamoDB item limit 400 KB",
+          ratio: itemBytes / dynamoDbItemLimitBytes,
+        },
+        {
+          name: "bundle size (SDK v3 external)",
+          value: `${formatNumber(bytes)} B`,
+          reference: `budget ${formatNumber(bundleBudgetBytes)} B`,
+          ratio: bytes / bundleBudgetBytes,
+        },
+        {
+          name: `bundle cold import (median of ${coldImportRuns})`,
+          value: ms(coldImport),
+          reference: "fresh node, incl. SDK externals",
+        },
       ];
     } finally {
       await fx.stop();

@@ -34,9 +34,18 @@ export const benchmark = {
     const esbuild = timing(samples.esbuild);
     const resources = (await runProgram("dev")).resources.length;
     return [
-      { name: `first run in this process (bundles built), ${resources} resources`, value: `${formatNumber(firstMs, 0)} ms`, reference: "one sample: the cold path", kind: "noisy" },
+      {
+        name: `first run in this process (bundles built), ${resources} resources`,
+        value: `${formatNumber(firstMs, 0)} ms`,
+        reference: "one sample: the cold path",
+        kind: "noisy",
+      },
       { name: "program, bundles cached", value: formatTiming(program, "ms", 0), kind: "noisy" },
-      { name: `esbuild: ${handlerEntries.length} handler bundles + the site, fresh`, value: formatTiming(esbuild, "ms", 0), kind: "noisy" },
+      {
+        name: `esbuild: ${handlerEntries.length} handler bundles + the site, fresh`,
+        value: formatTiming(esbuild, "ms", 0),
+        kind: "noisy",
+      },
       {
         name: "esbuild's share of a run that bundles (medians)",
         value: `${formatNumber((100 * esbuild.median) / (program.median + esbuild.median), 0)} %`,

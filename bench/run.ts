@@ -10,7 +10,7 @@ import { benchmark as orders } from "./orders";
 import { benchmark as program } from "./program";
 import { benchmark as searchIndexer } from "./search-indexer";
 import { benchmark as storefront } from "./storefront";
-import { BenchRow, printTable } from "./table";
+import { type BenchRow, printTable } from "./table";
 
 interface Benchmark {
   title: string;

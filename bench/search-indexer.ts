@@ -16,15 +16,21 @@ import { createSearchIndexer } from "../handlers/search-indexer/indexer";
 import { createOpenSearchClient } from "../handlers/lib/opensearch-client";
 import { insertRecord, order, streamEvent } from "../testing/opensearch-order-records";
 import { FakeOpenSearch } from "../testing/opensearch-server";
-import { BenchRow, formatNumber, percentile } from "./table";
+import { type BenchRow, formatNumber, percentile } from "./table";
 
 const bundleBudgetBytes = 293_000;
 /** A DynamoDB partition takes at most 1,000 writes/s: the most one stream shard can carry. */
 const partitionWritesPerSecond = 1000;
 
-async function withIndexer<T>(run: (index: (records: DynamoDBRecord[]) => Promise<unknown>, server: FakeOpenSearch) => Promise<T>): Promise<T> {
+async function withIndexer<T>(
+  run: (index: (records: DynamoDBRecord[]) => Promise<unknown>, server: FakeOpenSearch) => Promise<T>,
+): Promise<T> {
   const server = await new FakeOpenSearch().start();
-  const client = createOpenSearchClient({ endpoint: server.endpoint, region: "us-east-1", credentials: async () => ({ accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" }) });
+  const client = createOpenSearchClient({
+    endpoint: server.endpoint,
+    region: "us-east-1",
+    credentials: async () => ({ accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" }),
+  });
   const logger = new Logger({ logLevel: "SILENT" });
   const sqs = { send: async (): Promise<SendMessageCommandOutput> => ({ $metadata: {} }) };
   const indexer = createSearchIndexer({
@@ -133,14 +139,26 @@ function bundleFigures(): BenchRow[] {
     const importTimes = (modules: string[]) => {
       const script = `const t = process.hrtime.bigint(); for (const m of ${JSON.stringify(modules)}) require(m); console.log(Number(process.hrtime.bigint() - t) / 1e6);`;
       return Array.from({ length: 7 }, () =>
-        Number(execFileSync(process.execPath, ["-e", script], { env, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim()),
+        Number(
+          execFileSync(process.execPath, ["-e", script], {
+            env,
+            encoding: "utf8",
+            stdio: ["ignore", "pipe", "ignore"],
+          }).trim(),
+        ),
       );
     };
     const bundle = importTimes([file]);
     // What the bundle requires from the runtime: the part of its cold start it does not control.
     const sdkOnly = importTimes(["@aws-sdk/client-sqs", "@aws-sdk/credential-provider-node"]);
     return [
-      { name: "search-indexer bundle size", value: `${formatNumber(bytes)} bytes`, reference: `budget ${formatNumber(bundleBudgetBytes)} bytes`, ratio: bytes / bundleBudgetBytes, kind: "stable" },
+      {
+        name: "search-indexer bundle size",
+        value: `${formatNumber(bytes)} bytes`,
+        reference: `budget ${formatNumber(bundleBudgetBytes)} bytes`,
+        ratio: bytes / bundleBudgetBytes,
+        kind: "stable",
+      },
       {
         name: "search-indexer cold import (fresh node, median of 7)",
         value: `${formatNumber(percentile(bundle, 50), 1)} ms`,

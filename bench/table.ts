@@ -72,7 +72,10 @@ export async function timeMs(work: () => unknown): Promise<number> {
  * share the machine's state (load, caches, JIT) and a disturbance hits all of them alike.
  * Returns each case's samples in milliseconds.
  */
-export async function interleave<K extends string>(cases: Record<K, () => unknown>, rounds: number): Promise<Record<K, number[]>> {
+export async function interleave<K extends string>(
+  cases: Record<K, () => unknown>,
+  rounds: number,
+): Promise<Record<K, number[]>> {
   const names = Object.keys(cases) as K[];
   const samples = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<K, number[]>;
   for (let round = 0; round < rounds; round++) {

@@ -61,39 +61,51 @@ export class LakeCatalog extends pulumi.ComponentResource {
 
   constructor(name: string, args: LakeCatalogArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ecommerce:analytics:LakeCatalog", name, {}, opts);
-    if (!athenaIdentifier.test(args.databaseName)) throw new Error(`Glue database name ${args.databaseName} is not an Athena identifier`);
-    this.database = new aws.glue.CatalogDatabase(`${name}-database`, {
-      // Named, not auto-named: Pulumi's suffix adds a hyphen, which Athena would need quoted.
-      name: args.databaseName,
-      description: "The clickstream data lake (events and quarantine), for Athena",
-    }, { parent: this });
+    if (!athenaIdentifier.test(args.databaseName))
+      throw new Error(`Glue database name ${args.databaseName} is not an Athena identifier`);
+    this.database = new aws.glue.CatalogDatabase(
+      `${name}-database`,
+      {
+        // Named, not auto-named: Pulumi's suffix adds a hyphen, which Athena would need quoted.
+        name: args.databaseName,
+        description: "The clickstream data lake (events and quarantine), for Athena",
+      },
+      { parent: this },
+    );
 
     const tables = lakeTables(args.layout);
     this.prefixes = tables.map((t) => t.prefix);
     const entries = tables.map((table) => {
       const location = pulumi.interpolate`s3://${args.bucketName}/${table.prefix}`;
-      return [table.name, new aws.glue.CatalogTable(`${name}-${table.name}`, {
-        // The named queries say `FROM events`: table names are part of the SQL.
-        name: table.name,
-        databaseName: this.database.name,
-        description: table.description,
-        tableType: "EXTERNAL_TABLE",
-        parameters: location.apply((l) => projectionParameters(table, l, args.projectionStartDate)),
-        partitionKeys: table.partitions.map((p) => ({ name: p.name, type: "string" })),
-        storageDescriptor: {
-          location,
-          // Text input reads gzip objects (Firehose's .gz) and plain ones alike.
-          inputFormat: "org.apache.hadoop.mapred.TextInputFormat",
-          outputFormat: "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
-          serDeInfo: {
-            serializationLibrary: "org.openx.data.jsonserde.JsonSerDe",
-            // A malformed line fails the query rather than reading as nulls: the processor writes
-            // only valid JSON, so a bad line is news.
-            parameters: { "ignore.malformed.json": "FALSE", "case.insensitive": "TRUE" },
+      return [
+        table.name,
+        new aws.glue.CatalogTable(
+          `${name}-${table.name}`,
+          {
+            // The named queries say `FROM events`: table names are part of the SQL.
+            name: table.name,
+            databaseName: this.database.name,
+            description: table.description,
+            tableType: "EXTERNAL_TABLE",
+            parameters: location.apply((l) => projectionParameters(table, l, args.projectionStartDate)),
+            partitionKeys: table.partitions.map((p) => ({ name: p.name, type: "string" })),
+            storageDescriptor: {
+              location,
+              // Text input reads gzip objects (Firehose's .gz) and plain ones alike.
+              inputFormat: "org.apache.hadoop.mapred.TextInputFormat",
+              outputFormat: "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+              serDeInfo: {
+                serializationLibrary: "org.openx.data.jsonserde.JsonSerDe",
+                // A malformed line fails the query rather than reading as nulls: the processor writes
+                // only valid JSON, so a bad line is news.
+                parameters: { "ignore.malformed.json": "FALSE", "case.insensitive": "TRUE" },
+              },
+              columns: table.columns.map((c) => ({ name: c.key.toLowerCase(), type: hiveType(c.type) })),
+            },
           },
-          columns: table.columns.map((c) => ({ name: c.key.toLowerCase(), type: hiveType(c.type) })),
-        },
-      }, { parent: this })] as const;
+          { parent: this },
+        ),
+      ] as const;
     });
     this.tables = Object.fromEntries(entries) as Record<LakeTable["name"], aws.glue.CatalogTable>;
     this.registerOutputs({ database: this.database.name });

@@ -13,9 +13,16 @@ import { AnalyticsWorkgroup, resultsPrefix } from "./analytics-workgroup";
 import { callerContext, policyDocument } from "./lib/iam";
 import type { LakeLayout } from "../analytics/lake-tables";
 
-export type AnalyticsConfig = Pick<PlatformConfig,
-  "project" | "stack" | "region" | "protectData" |
-  "analyticsProjectionStartDate" | "analyticsBytesScannedCutoffMib" | "analyticsResultsExpirationDays">;
+export type AnalyticsConfig = Pick<
+  PlatformConfig,
+  | "project"
+  | "stack"
+  | "region"
+  | "protectData"
+  | "analyticsProjectionStartDate"
+  | "analyticsBytesScannedCutoffMib"
+  | "analyticsResultsExpirationDays"
+>;
 
 export interface AnalyticsArgs {
   config: AnalyticsConfig;
@@ -40,38 +47,56 @@ export class Analytics extends pulumi.ComponentResource {
     const c = args.config;
     const { accountId, partition } = callerContext({ parent: this });
 
-    this.catalog = new LakeCatalog(`${name}-catalog`, {
-      bucketName: args.lake.bucketName,
-      layout: args.lake.layout,
-      projectionStartDate: c.analyticsProjectionStartDate,
-      databaseName: lakeDatabaseName(c.project, c.stack),
-    }, { parent: this });
+    this.catalog = new LakeCatalog(
+      `${name}-catalog`,
+      {
+        bucketName: args.lake.bucketName,
+        layout: args.lake.layout,
+        projectionStartDate: c.analyticsProjectionStartDate,
+        databaseName: lakeDatabaseName(c.project, c.stack),
+      },
+      { parent: this },
+    );
     this.databaseName = this.catalog.database.name;
 
-    this.athena = new AnalyticsWorkgroup(`${name}-athena`, {
-      databaseName: this.databaseName,
-      bytesScannedCutoffMib: c.analyticsBytesScannedCutoffMib,
-      resultsExpirationDays: c.analyticsResultsExpirationDays,
-      protectData: c.protectData,
-      region: c.region,
-      accountId,
-      partition,
-    }, { parent: this });
-    this.workgroupName = this.athena.workgroup.name;
-
-    this.analystPolicy = new aws.iam.Policy(`${name}-analyst`, {
-      description: "Run the analytics workgroup's queries over the clickstream lake tables and read their results",
-      policy: policyDocument(analystStatements({
+    this.athena = new AnalyticsWorkgroup(
+      `${name}-athena`,
+      {
+        databaseName: this.databaseName,
+        bytesScannedCutoffMib: c.analyticsBytesScannedCutoffMib,
+        resultsExpirationDays: c.analyticsResultsExpirationDays,
+        protectData: c.protectData,
         region: c.region,
         accountId,
         partition,
-        workgroupName: this.workgroupName,
-        databaseName: this.databaseName,
-        tableNames: Object.keys(this.catalog.tables),
-        lake: { bucketArn: args.lake.bucketArn, keyArn: args.lake.keyArn, prefixes: this.catalog.prefixes },
-        results: { bucketArn: this.athena.resultsBucket.arn, keyArn: this.athena.resultsKey.arn, prefix: resultsPrefix },
-      })),
-    }, { parent: this });
+      },
+      { parent: this },
+    );
+    this.workgroupName = this.athena.workgroup.name;
+
+    this.analystPolicy = new aws.iam.Policy(
+      `${name}-analyst`,
+      {
+        description: "Run the analytics workgroup's queries over the clickstream lake tables and read their results",
+        policy: policyDocument(
+          analystStatements({
+            region: c.region,
+            accountId,
+            partition,
+            workgroupName: this.workgroupName,
+            databaseName: this.databaseName,
+            tableNames: Object.keys(this.catalog.tables),
+            lake: { bucketArn: args.lake.bucketArn, keyArn: args.lake.keyArn, prefixes: this.catalog.prefixes },
+            results: {
+              bucketArn: this.athena.resultsBucket.arn,
+              keyArn: this.athena.resultsKey.arn,
+              prefix: resultsPrefix,
+            },
+          }),
+        ),
+      },
+      { parent: this },
+    );
 
     this.registerOutputs({
       database: this.databaseName,

@@ -6,13 +6,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import * as z from "zod";
 import { corsAllowedHeaders, corsMaxAgeSeconds, type HttpMethod, type RouteContract } from "../handlers/shared/http";
-import { PlatformConfig } from "./config";
+import type { PlatformConfig } from "./config";
 import { gatewayModel, isValidModelName } from "./lib/api-model";
-import { BundledFunction } from "./lib/function";
+import type { BundledFunction } from "./lib/function";
 import { apiGatewayTrustPolicy, callerContext } from "./lib/iam";
-import { MonitoringTargets } from "./lib/monitoring-targets";
+import type { MonitoringTargets } from "./lib/monitoring-targets";
 
-export type ApiConfig = Pick<PlatformConfig, "stage" | "region" | "logRetentionDays" | "apiRateLimit" | "apiBurstLimit" | "apiAccountSettings"> &
+export type ApiConfig = Pick<
+  PlatformConfig,
+  "stage" | "region" | "logRetentionDays" | "apiRateLimit" | "apiBurstLimit" | "apiAccountSettings"
+> &
   Partial<Pick<PlatformConfig, "apiDomainName" | "apiHostedZoneId">>;
 
 export type { HttpMethod };
@@ -65,34 +68,46 @@ const partitionOf = (arn: string) => arn.split(":")[1];
 /** Lambda proxy integration for `fn` (the function answers with status, headers and body). */
 export function lambdaProxy(fn: BundledFunction, region: string): pulumi.Output<Record<string, unknown>> {
   // API Gateway's service ARN is in the function's partition.
-  return fn.arn.apply((arn) => `arn:${partitionOf(arn)}:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`).apply((uri): Record<string, unknown> => ({
-    type: "aws_proxy",
-    httpMethod: "POST",
-    uri,
-    passthroughBehavior: "when_no_match",
-    timeoutInMillis: 29000,
-  }));
+  return fn.arn
+    .apply((arn) => `arn:${partitionOf(arn)}:apigateway:${region}:lambda:path/2015-03-31/functions/${arn}/invocations`)
+    .apply(
+      (uri): Record<string, unknown> => ({
+        type: "aws_proxy",
+        httpMethod: "POST",
+        uri,
+        passthroughBehavior: "when_no_match",
+        timeoutInMillis: 29000,
+      }),
+    );
 }
 
 /** A mock integration answering 200 with a fixed JSON body. */
-export function mockJson(body: Record<string, unknown>, allowedOrigin: pulumi.Input<string>): pulumi.Output<Record<string, unknown>> {
-  return pulumi.output(allowedOrigin).apply((origin): Record<string, unknown> => ({
-    type: "mock",
-    requestTemplates: { "application/json": '{"statusCode": 200}' },
-    passthroughBehavior: "when_no_match",
-    responses: {
-      default: {
-        statusCode: "200",
-        responseParameters: { "method.response.header.Access-Control-Allow-Origin": `'${origin}'` },
-        responseTemplates: { "application/json": JSON.stringify(body) },
+export function mockJson(
+  body: Record<string, unknown>,
+  allowedOrigin: pulumi.Input<string>,
+): pulumi.Output<Record<string, unknown>> {
+  return pulumi.output(allowedOrigin).apply(
+    (origin): Record<string, unknown> => ({
+      type: "mock",
+      requestTemplates: { "application/json": '{"statusCode": 200}' },
+      passthroughBehavior: "when_no_match",
+      responses: {
+        default: {
+          statusCode: "200",
+          responseParameters: { "method.response.header.Access-Control-Allow-Origin": `'${origin}'` },
+          responseTemplates: { "application/json": JSON.stringify(body) },
+        },
       },
-    },
-  }));
+    }),
+  );
 }
 
 /** The request model of a contract's body schema: JSON Schema draft-04, as API Gateway reads it. */
 export function bodyModel(body: NonNullable<RouteContract["body"]>): NonNullable<ApiRoute["bodySchema"]> {
-  return { name: body.name, schema: { title: body.name, ...z.toJSONSchema(body.schema, { target: "draft-4" }) } as Record<string, unknown> };
+  return {
+    name: body.name,
+    schema: { title: body.name, ...z.toJSONSchema(body.schema, { target: "draft-4" }) } as Record<string, unknown>,
+  };
 }
 
 /** A handler's contract route, deployed with its integration (and whatever the stack adds). */
@@ -134,13 +149,20 @@ const retryAfter = (seconds: number) => ({
  * raw text with quotes in it (`["events"]`): it cannot go into a JSON body without escaping, so
  * it goes to the access log (`validationError`), and the body names the failed check.
  */
-export function gatewayResponses(origin: string): Record<string, { statusCode?: string; responseParameters: Record<string, string>; responseTemplates: Record<string, string> }> {
+export function gatewayResponses(
+  origin: string,
+): Record<
+  string,
+  { statusCode?: string; responseParameters: Record<string, string>; responseTemplates: Record<string, string> }
+> {
   const responseParameters = {
     "gatewayresponse.header.Access-Control-Allow-Origin": `'${origin}'`,
     "gatewayresponse.header.Access-Control-Allow-Headers": `'${corsAllowHeaders}'`,
   };
   const json = (template: string) => ({ "application/json": template });
-  const errorBody = json('{"error":$context.error.messageString,"type":"$context.error.responseType","requestId":"$context.requestId"}');
+  const errorBody = json(
+    '{"error":$context.error.messageString,"type":"$context.error.responseType","requestId":"$context.requestId"}',
+  );
   return {
     DEFAULT_4XX: { responseParameters, responseTemplates: errorBody },
     DEFAULT_5XX: { responseParameters, responseTemplates: errorBody },
@@ -151,19 +173,31 @@ export function gatewayResponses(origin: string): Record<string, { statusCode?: 
     REQUEST_TOO_LARGE: {
       statusCode: "413",
       responseParameters,
-      responseTemplates: json('{"error":"Request body too large: API Gateway accepts at most 10 MB per request","type":"$context.error.responseType","requestId":"$context.requestId"}'),
+      responseTemplates: json(
+        '{"error":"Request body too large: API Gateway accepts at most 10 MB per request","type":"$context.error.responseType","requestId":"$context.requestId"}',
+      ),
     },
     // API Gateway's own 429s (stage or route throttle; a usage plan's quota) say nothing about
     // when to come back: a static Retry-After does, exposed to the storefront's scripts (it is
     // not a CORS-safelisted response header). The throttle refills its bucket every second; a
     // quota lasts its period (day, week or month), so the client is told to wait a while.
-    THROTTLED: { statusCode: "429", responseParameters: { ...responseParameters, ...retryAfter(throttledRetryAfterSeconds) }, responseTemplates: errorBody },
-    QUOTA_EXCEEDED: { statusCode: "429", responseParameters: { ...responseParameters, ...retryAfter(quotaRetryAfterSeconds) }, responseTemplates: errorBody },
+    THROTTLED: {
+      statusCode: "429",
+      responseParameters: { ...responseParameters, ...retryAfter(throttledRetryAfterSeconds) },
+      responseTemplates: errorBody,
+    },
+    QUOTA_EXCEEDED: {
+      statusCode: "429",
+      responseParameters: { ...responseParameters, ...retryAfter(quotaRetryAfterSeconds) },
+      responseTemplates: errorBody,
+    },
     // API Gateway says "Missing Authentication Token" for paths it does not know.
     MISSING_AUTHENTICATION_TOKEN: {
       statusCode: "404",
       responseParameters,
-      responseTemplates: json('{"error":"Not found","type":"$context.error.responseType","requestId":"$context.requestId"}'),
+      responseTemplates: json(
+        '{"error":"Not found","type":"$context.error.responseType","requestId":"$context.requestId"}',
+      ),
     },
   };
 }
@@ -174,7 +208,14 @@ function preflight(methods: string[], origin: string) {
     responses: {
       "204": {
         description: "CORS headers",
-        headers: Object.fromEntries(["Access-Control-Allow-Origin", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Max-Age"].map((h) => [h, { schema: { type: "string" } }])),
+        headers: Object.fromEntries(
+          [
+            "Access-Control-Allow-Origin",
+            "Access-Control-Allow-Methods",
+            "Access-Control-Allow-Headers",
+            "Access-Control-Max-Age",
+          ].map((h) => [h, { schema: { type: "string" } }]),
+        ),
       },
     },
     "x-amazon-apigateway-integration": {
@@ -201,7 +242,9 @@ type ResolvedRoute = Omit<ApiRoute, "integration" | "invokes"> & { integration: 
 /** The stage cache's key for a cached route: every path and query parameter it declares. */
 export function cacheKeyParameters(route: Pick<ApiRoute, "path" | "requiredQuery" | "optionalQuery">): string[] {
   const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => `method.request.path.${m[1]}`);
-  const query = [...(route.requiredQuery ?? []), ...(route.optionalQuery ?? [])].map((q) => `method.request.querystring.${q}`);
+  const query = [...(route.requiredQuery ?? []), ...(route.optionalQuery ?? [])].map(
+    (q) => `method.request.querystring.${q}`,
+  );
   return [...pathParams, ...query];
 }
 
@@ -217,7 +260,13 @@ export function executeApiOrigin(restApiId: pulumi.Input<string>, region: string
 }
 
 /** The OpenAPI 3 document of the whole API, with API Gateway's extensions. */
-export function openApiDocument(title: string, routes: ResolvedRoute[], userPoolArn: string, origin: string, description?: string): Record<string, unknown> {
+export function openApiDocument(
+  title: string,
+  routes: ResolvedRoute[],
+  userPoolArn: string,
+  origin: string,
+  description?: string,
+): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   const schemas: Record<string, unknown> = {};
   for (const route of routes) {
@@ -226,29 +275,49 @@ export function openApiDocument(title: string, routes: ResolvedRoute[], userPool
     const pathParams = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
     const parameters = [
       ...pathParams.map((name) => ({ name, in: "path", required: true, schema: { type: "string" } })),
-      ...(route.requiredHeaders ?? []).map((name) => ({ name, in: "header", required: true, schema: { type: "string" } })),
+      ...(route.requiredHeaders ?? []).map((name) => ({
+        name,
+        in: "header",
+        required: true,
+        schema: { type: "string" },
+      })),
       ...(route.requiredQuery ?? []).map((name) => ({ name, in: "query", required: true, schema: { type: "string" } })),
-      ...(route.optionalQuery ?? []).map((name) => ({ name, in: "query", required: false, schema: { type: "string" } })),
+      ...(route.optionalQuery ?? []).map((name) => ({
+        name,
+        in: "query",
+        required: false,
+        schema: { type: "string" },
+      })),
     ];
     if (route.bodySchema) {
-      if (!isValidModelName(route.bodySchema.name)) throw new Error(`Model name ${route.bodySchema.name} must be alphanumeric (API Gateway)`);
+      if (!isValidModelName(route.bodySchema.name))
+        throw new Error(`Model name ${route.bodySchema.name} must be alphanumeric (API Gateway)`);
       schemas[route.bodySchema.name] = gatewayModel(route.bodySchema.schema).model;
     }
     methods[key] = {
       ...(parameters.length ? { parameters } : {}),
       ...(route.bodySchema
-        ? { requestBody: { required: true, content: { "application/json": { schema: { $ref: `#/components/schemas/${route.bodySchema.name}` } } } } }
+        ? {
+            requestBody: {
+              required: true,
+              content: { "application/json": { schema: { $ref: `#/components/schemas/${route.bodySchema.name}` } } },
+            },
+          }
         : {}),
       ...(route.authorization === "cognito" ? { security: [{ cognito: [] }] } : {}),
       "x-amazon-apigateway-request-validator": route.bodySchema ? "body-and-params" : "params",
       "x-amazon-apigateway-integration": isCached(route)
         ? { ...route.integration, cacheKeyParameters: cacheKeyParameters(route), cacheNamespace: route.path }
         : route.integration,
-      responses: { "200": { description: "Success", headers: { "Access-Control-Allow-Origin": { schema: { type: "string" } } } } },
+      responses: {
+        "200": { description: "Success", headers: { "Access-Control-Allow-Origin": { schema: { type: "string" } } } },
+      },
     };
   }
   for (const methods of Object.values(paths)) {
-    const declared = Object.keys(methods).map((m) => (m === "x-amazon-apigateway-any-method" ? "GET,POST,PUT,PATCH,DELETE" : m.toUpperCase()));
+    const declared = Object.keys(methods).map((m) =>
+      m === "x-amazon-apigateway-any-method" ? "GET,POST,PUT,PATCH,DELETE" : m.toUpperCase(),
+    );
     methods.options = preflight([...new Set(declared.join(",").split(","))], origin);
   }
   return {
@@ -337,98 +406,165 @@ export class Api extends pulumi.ComponentResource {
     super("ecommerce:api:Api", name, {}, opts);
     const c = args.config;
     const { accountId, partition } = callerContext({ parent: this });
-    this.routes = [{ path: "/health", method: "GET", authorization: "none", integration: mockJson({ status: "ok" }, args.allowedOrigin) }, ...args.routes];
+    this.routes = [
+      {
+        path: "/health",
+        method: "GET",
+        authorization: "none",
+        integration: mockJson({ status: "ok" }, args.allowedOrigin),
+      },
+      ...args.routes,
+    ];
     assertUniqueRoutes(this.routes);
 
-    const resolvedRoutes = pulumi.all(this.routes.map(({ integration, invokes: _fn, ...route }) => pulumi.output(integration).apply((i) => ({ ...route, integration: i }))));
-    this.document = pulumi.all([resolvedRoutes, args.userPoolArn, args.allowedOrigin]).apply(([routes, userPoolArn, origin]) =>
-      JSON.stringify({
-        ...openApiDocument(`ecommerce-${c.stage}`, routes as ResolvedRoute[], userPoolArn, origin, `E-commerce API (${c.stage})`),
-        // With a custom domain, clients use only it (the import would otherwise turn the endpoint back on).
-        ...(c.apiDomainName ? { "x-amazon-apigateway-endpoint-configuration": { disableExecuteApiEndpoint: true } } : {}),
-      }));
+    const resolvedRoutes = pulumi.all(
+      this.routes.map(({ integration, invokes: _fn, ...route }) =>
+        pulumi.output(integration).apply((i) => ({ ...route, integration: i })),
+      ),
+    );
+    this.document = pulumi
+      .all([resolvedRoutes, args.userPoolArn, args.allowedOrigin])
+      .apply(([routes, userPoolArn, origin]) =>
+        JSON.stringify({
+          ...openApiDocument(
+            `ecommerce-${c.stage}`,
+            routes as ResolvedRoute[],
+            userPoolArn,
+            origin,
+            `E-commerce API (${c.stage})`,
+          ),
+          // With a custom domain, clients use only it (the import would otherwise turn the endpoint back on).
+          ...(c.apiDomainName
+            ? { "x-amazon-apigateway-endpoint-configuration": { disableExecuteApiEndpoint: true } }
+            : {}),
+        }),
+      );
 
     // The API exists before its definition is put: its id (so its origin) does not wait for the
     // document, which names the storefront's origin. The storefront's CSP can then name this
     // API's origin exactly, though the API's CORS origin is the storefront's own domain.
     const title = `ecommerce-${c.stage}`;
-    this.restApi = new aws.apigateway.RestApi(`${name}-rest`, {
-      // The import sets the API's name from info.title: the same name, so no perpetual diff.
-      name: title,
-      description: `E-commerce API (${c.stage})`,
-      endpointConfiguration: { types: "REGIONAL" },
-      disableExecuteApiEndpoint: c.apiDomainName ? true : undefined,
-    }, { parent: this });
-    this.origin = c.apiDomainName ? pulumi.output(`https://${c.apiDomainName}`) : executeApiOrigin(this.restApi.id, c.region);
-    this.definition = new aws.apigateway.RestApiPut(`${name}-definition`, {
-      restApiId: this.restApi.id,
-      body: this.document,
-      // An import warning (a construct API Gateway would drop or ignore) fails the deploy
-      // instead of deploying an API that enforces less than its document says.
-      failOnWarnings: true,
-    }, { parent: this });
+    this.restApi = new aws.apigateway.RestApi(
+      `${name}-rest`,
+      {
+        // The import sets the API's name from info.title: the same name, so no perpetual diff.
+        name: title,
+        description: `E-commerce API (${c.stage})`,
+        endpointConfiguration: { types: "REGIONAL" },
+        disableExecuteApiEndpoint: c.apiDomainName ? true : undefined,
+      },
+      { parent: this },
+    );
+    this.origin = c.apiDomainName
+      ? pulumi.output(`https://${c.apiDomainName}`)
+      : executeApiOrigin(this.restApi.id, c.region);
+    this.definition = new aws.apigateway.RestApiPut(
+      `${name}-definition`,
+      {
+        restApiId: this.restApi.id,
+        body: this.document,
+        // An import warning (a construct API Gateway would drop or ignore) fails the deploy
+        // instead of deploying an API that enforces less than its document says.
+        failOnWarnings: true,
+      },
+      { parent: this },
+    );
 
     for (const route of this.routes.filter((r) => r.invokes)) {
-      new aws.lambda.Permission(`${name}-invoke-${route.method.toLowerCase()}${route.path.replace(/[{}]/g, "").replace(/\//g, "-")}`, {
-        action: "lambda:InvokeFunction",
-        function: route.invokes!.name,
-        principal: "apigateway.amazonaws.com",
-        sourceArn: routeArn(this.restApi.executionArn, route),
-        sourceAccount: accountId,
-      }, { parent: this });
+      new aws.lambda.Permission(
+        `${name}-invoke-${route.method.toLowerCase()}${route.path.replace(/[{}]/g, "").replace(/\//g, "-")}`,
+        {
+          action: "lambda:InvokeFunction",
+          function: route.invokes!.name,
+          principal: "apigateway.amazonaws.com",
+          sourceArn: routeArn(this.restApi.executionArn, route),
+          sourceAccount: accountId,
+        },
+        { parent: this },
+      );
     }
 
-    const deployment = new aws.apigateway.Deployment(`${name}-deployment`, {
-      restApi: this.restApi.id,
-      description: "Redeployed whenever the OpenAPI document changes",
-      triggers: { document: this.document.apply((d) => createHash("sha256").update(d).digest("hex")) },
-    }, { parent: this, dependsOn: [this.definition] });
+    const deployment = new aws.apigateway.Deployment(
+      `${name}-deployment`,
+      {
+        restApi: this.restApi.id,
+        description: "Redeployed whenever the OpenAPI document changes",
+        triggers: { document: this.document.apply((d) => createHash("sha256").update(d).digest("hex")) },
+      },
+      { parent: this, dependsOn: [this.definition] },
+    );
 
-    this.accessLogs = new aws.cloudwatch.LogGroup(`${name}-access-logs`, { retentionInDays: c.logRetentionDays }, { parent: this });
+    this.accessLogs = new aws.cloudwatch.LogGroup(
+      `${name}-access-logs`,
+      { retentionInDays: c.logRetentionDays },
+      { parent: this },
+    );
     const logging = c.apiAccountSettings ? [this.cloudWatchLogging(name, partition)] : [];
 
     const cachedRoutes = this.routes.filter(isCached);
-    this.stage = new aws.apigateway.Stage(`${name}-stage`, {
-      restApi: this.restApi.id,
-      deployment: deployment.id,
-      stageName,
-      xrayTracingEnabled: true,
-      // A cache cluster only when a route is cached: it is billed by the hour.
-      cacheClusterEnabled: cachedRoutes.length > 0,
-      cacheClusterSize: cachedRoutes.length > 0 ? cacheClusterSizeGb : undefined,
-      accessLogSettings: { destinationArn: this.accessLogs.arn, format: JSON.stringify(accessLogFormat) },
-    }, { parent: this, dependsOn: logging });
+    this.stage = new aws.apigateway.Stage(
+      `${name}-stage`,
+      {
+        restApi: this.restApi.id,
+        deployment: deployment.id,
+        stageName,
+        xrayTracingEnabled: true,
+        // A cache cluster only when a route is cached: it is billed by the hour.
+        cacheClusterEnabled: cachedRoutes.length > 0,
+        cacheClusterSize: cachedRoutes.length > 0 ? cacheClusterSizeGb : undefined,
+        accessLogSettings: { destinationArn: this.accessLogs.arn, format: JSON.stringify(accessLogFormat) },
+      },
+      { parent: this, dependsOn: logging },
+    );
 
-    new aws.apigateway.MethodSettings(`${name}-all-methods`, {
-      restApi: this.restApi.id,
-      stageName: this.stage.stageName,
-      methodPath: "*/*",
-      // Caching off for everything not cached explicitly: with a cache cluster, API Gateway
-      // would otherwise cache every GET, including a customer's own orders, for every caller.
-      settings: { metricsEnabled: true, loggingLevel: "ERROR", dataTraceEnabled: false, throttlingRateLimit: c.apiRateLimit, throttlingBurstLimit: c.apiBurstLimit, cachingEnabled: false },
-    }, { parent: this });
-    for (const route of this.routes.filter((r) => r.throttle || isCached(r))) {
-      const throttle = route.throttle ?? { rateLimit: c.apiRateLimit, burstLimit: c.apiBurstLimit };
-      new aws.apigateway.MethodSettings(`${name}-${route.throttle ? "throttle" : "cache"}-${methodPath(route).replace(/[^a-zA-Z0-9]+/g, "-")}`, {
+    new aws.apigateway.MethodSettings(
+      `${name}-all-methods`,
+      {
         restApi: this.restApi.id,
         stageName: this.stage.stageName,
-        methodPath: methodPath(route),
+        methodPath: "*/*",
+        // Caching off for everything not cached explicitly: with a cache cluster, API Gateway
+        // would otherwise cache every GET, including a customer's own orders, for every caller.
         settings: {
-          metricsEnabled: true, loggingLevel: "ERROR", dataTraceEnabled: false,
-          throttlingRateLimit: throttle.rateLimit, throttlingBurstLimit: throttle.burstLimit,
-          ...(isCached(route)
-            ? {
-                cachingEnabled: true,
-                cacheTtlInSeconds: route.cacheTtlSeconds,
-                cacheDataEncrypted: true,
-                // A client's `Cache-Control: max-age=0` must not empty the cache for everyone:
-                // only signed requests with execute-api:InvalidateCache may, and others are ignored.
-                requireAuthorizationForCacheControl: true,
-                unauthorizedCacheControlHeaderStrategy: "SUCCEED_WITHOUT_RESPONSE_HEADER",
-              }
-            : { cachingEnabled: false }),
+          metricsEnabled: true,
+          loggingLevel: "ERROR",
+          dataTraceEnabled: false,
+          throttlingRateLimit: c.apiRateLimit,
+          throttlingBurstLimit: c.apiBurstLimit,
+          cachingEnabled: false,
         },
-      }, { parent: this });
+      },
+      { parent: this },
+    );
+    for (const route of this.routes.filter((r) => r.throttle || isCached(r))) {
+      const throttle = route.throttle ?? { rateLimit: c.apiRateLimit, burstLimit: c.apiBurstLimit };
+      new aws.apigateway.MethodSettings(
+        `${name}-${route.throttle ? "throttle" : "cache"}-${methodPath(route).replace(/[^a-zA-Z0-9]+/g, "-")}`,
+        {
+          restApi: this.restApi.id,
+          stageName: this.stage.stageName,
+          methodPath: methodPath(route),
+          settings: {
+            metricsEnabled: true,
+            loggingLevel: "ERROR",
+            dataTraceEnabled: false,
+            throttlingRateLimit: throttle.rateLimit,
+            throttlingBurstLimit: throttle.burstLimit,
+            ...(isCached(route)
+              ? {
+                  cachingEnabled: true,
+                  cacheTtlInSeconds: route.cacheTtlSeconds,
+                  cacheDataEncrypted: true,
+                  // A client's `Cache-Control: max-age=0` must not empty the cache for everyone:
+                  // only signed requests with execute-api:InvalidateCache may, and others are ignored.
+                  requireAuthorizationForCacheControl: true,
+                  unauthorizedCacheControlHeaderStrategy: "SUCCEED_WITHOUT_RESPONSE_HEADER",
+                }
+              : { cachingEnabled: false }),
+          },
+        },
+        { parent: this },
+      );
     }
 
     this.monitoring = { restApis: [{ restApi: this.restApi, stage: this.stage }] };
@@ -447,39 +583,63 @@ export class Api extends pulumi.ComponentResource {
    * URL keeps its /v1), and alias records to the regional endpoint.
    */
   private customDomain(name: string, domainName: string, zoneId: string): aws.apigateway.BasePathMapping {
-    const certificate = new aws.acm.Certificate(`${name}-certificate`, { domainName, validationMethod: "DNS" }, { parent: this });
-    const validationRecord = new aws.route53.Record(`${name}-certificate-validation`, {
-      zoneId,
-      name: certificate.domainValidationOptions[0].resourceRecordName,
-      type: certificate.domainValidationOptions[0].resourceRecordType,
-      records: [certificate.domainValidationOptions[0].resourceRecordValue],
-      ttl: 300,
-      allowOverwrite: true,
-    }, { parent: this });
-    const validation = new aws.acm.CertificateValidation(`${name}-certificate-validated`, {
-      certificateArn: certificate.arn,
-      validationRecordFqdns: [validationRecord.fqdn],
-    }, { parent: this });
-    const domain = new aws.apigateway.DomainName(`${name}-domain`, {
-      domainName,
-      regionalCertificateArn: validation.certificateArn,
-      endpointConfiguration: { types: "REGIONAL" },
-      securityPolicy: "TLS_1_2",
-    }, { parent: this });
-    for (const type of ["A", "AAAA"]) {
-      new aws.route53.Record(`${name}-alias-${type.toLowerCase()}`, {
+    const certificate = new aws.acm.Certificate(
+      `${name}-certificate`,
+      { domainName, validationMethod: "DNS" },
+      { parent: this },
+    );
+    const validationRecord = new aws.route53.Record(
+      `${name}-certificate-validation`,
+      {
         zoneId,
-        name: domainName,
-        type,
-        aliases: [{ name: domain.regionalDomainName, zoneId: domain.regionalZoneId, evaluateTargetHealth: false }],
-      }, { parent: this });
+        name: certificate.domainValidationOptions[0].resourceRecordName,
+        type: certificate.domainValidationOptions[0].resourceRecordType,
+        records: [certificate.domainValidationOptions[0].resourceRecordValue],
+        ttl: 300,
+        allowOverwrite: true,
+      },
+      { parent: this },
+    );
+    const validation = new aws.acm.CertificateValidation(
+      `${name}-certificate-validated`,
+      {
+        certificateArn: certificate.arn,
+        validationRecordFqdns: [validationRecord.fqdn],
+      },
+      { parent: this },
+    );
+    const domain = new aws.apigateway.DomainName(
+      `${name}-domain`,
+      {
+        domainName,
+        regionalCertificateArn: validation.certificateArn,
+        endpointConfiguration: { types: "REGIONAL" },
+        securityPolicy: "TLS_1_2",
+      },
+      { parent: this },
+    );
+    for (const type of ["A", "AAAA"]) {
+      new aws.route53.Record(
+        `${name}-alias-${type.toLowerCase()}`,
+        {
+          zoneId,
+          name: domainName,
+          type,
+          aliases: [{ name: domain.regionalDomainName, zoneId: domain.regionalZoneId, evaluateTargetHealth: false }],
+        },
+        { parent: this },
+      );
     }
-    return new aws.apigateway.BasePathMapping(`${name}-base-path`, {
-      restApi: this.restApi.id,
-      stageName: this.stage.stageName,
-      domainName: domain.domainName,
-      basePath: stageName,
-    }, { parent: this });
+    return new aws.apigateway.BasePathMapping(
+      `${name}-base-path`,
+      {
+        restApi: this.restApi.id,
+        stageName: this.stage.stageName,
+        domainName: domain.domainName,
+        basePath: stageName,
+      },
+      { parent: this },
+    );
   }
 
   /**
@@ -490,15 +650,27 @@ export class Api extends pulumi.ComponentResource {
    */
   private cloudWatchLogging(name: string, partition: pulumi.Input<string>): aws.apigateway.Account {
     const keep = { parent: this, retainOnDelete: true };
-    const role = new aws.iam.Role(`${name}-cloudwatch-role`, {
-      description: "API Gateway writes stage logs to CloudWatch Logs",
-      assumeRolePolicy: apiGatewayTrustPolicy(),
-    }, keep);
-    const attachment = new aws.iam.RolePolicyAttachment(`${name}-cloudwatch-role-logs`, {
-      role: role.name,
-      // aws.iam.ManagedPolicy's constants carry the aws partition: build the ARN in ours.
-      policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs`,
-    }, keep);
-    return new aws.apigateway.Account(`${name}-account-logging`, { cloudwatchRoleArn: role.arn }, { ...keep, dependsOn: [attachment] });
+    const role = new aws.iam.Role(
+      `${name}-cloudwatch-role`,
+      {
+        description: "API Gateway writes stage logs to CloudWatch Logs",
+        assumeRolePolicy: apiGatewayTrustPolicy(),
+      },
+      keep,
+    );
+    const attachment = new aws.iam.RolePolicyAttachment(
+      `${name}-cloudwatch-role-logs`,
+      {
+        role: role.name,
+        // aws.iam.ManagedPolicy's constants carry the aws partition: build the ARN in ours.
+        policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs`,
+      },
+      keep,
+    );
+    return new aws.apigateway.Account(
+      `${name}-account-logging`,
+      { cloudwatchRoleArn: role.arn },
+      { ...keep, dependsOn: [attachment] },
+    );
   }
 }

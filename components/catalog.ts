@@ -4,14 +4,14 @@
 // Cache-Control for browsers and, where `apiCacheSeconds` is set, the API stage cache serves
 // them without invoking the function. Not in the VPC: it reads DynamoDB only, over its
 // public endpoint, and needs nothing private.
-import * as aws from "@pulumi/aws";
+import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { catalogContract, catalogRoutes } from "../handlers/catalog/contract";
-import { ApiRoute, contractRoute, lambdaProxy } from "./api";
-import { PlatformConfig } from "./config";
+import { type ApiRoute, contractRoute, lambdaProxy } from "./api";
+import type { PlatformConfig } from "./config";
 import { environmentFor } from "./lib/environment";
 import { BundledFunction } from "./lib/function";
-import { MonitoringTargets } from "./lib/monitoring-targets";
+import type { MonitoringTargets } from "./lib/monitoring-targets";
 
 export type CatalogConfig = Pick<PlatformConfig, "region" | "logRetentionDays" | "apiCacheSeconds" | "catalogMemoryMb">;
 
@@ -37,27 +37,32 @@ export class Catalog extends pulumi.ComponentResource {
     super("ecommerce:catalog:Catalog", name, {}, opts);
     const c = args.config;
 
-    this.function = new BundledFunction(`${name}-api`, {
-      entry: catalogHandlerEntry,
-      description: "Catalog API: list products (category, sort, pages) and one product, with stock",
-      memoryMb: c.catalogMemoryMb,
-      timeoutSeconds: catalogTimeoutSeconds,
-      logRetentionDays: c.logRetentionDays,
-      environment: environmentFor(catalogContract, {
-        PRODUCTS_TABLE: args.products.name,
-        INVENTORY_TABLE: args.inventory.name,
-        ALLOWED_ORIGIN: args.allowedOrigin,
-      }),
-      // Exactly what the handler calls: Scan for the listing, GetItem for one product.
-      policyStatements: [
-        { Sid: "ReadCatalog", Action: ["dynamodb:Scan", "dynamodb:GetItem"], Resource: args.products.arn },
-        { Sid: "ReadStock", Action: ["dynamodb:Scan", "dynamodb:GetItem"], Resource: args.inventory.arn },
-      ],
-    }, { parent: this });
+    this.function = new BundledFunction(
+      `${name}-api`,
+      {
+        entry: catalogHandlerEntry,
+        description: "Catalog API: list products (category, sort, pages) and one product, with stock",
+        memoryMb: c.catalogMemoryMb,
+        timeoutSeconds: catalogTimeoutSeconds,
+        logRetentionDays: c.logRetentionDays,
+        environment: environmentFor(catalogContract, {
+          PRODUCTS_TABLE: args.products.name,
+          INVENTORY_TABLE: args.inventory.name,
+          ALLOWED_ORIGIN: args.allowedOrigin,
+        }),
+        // Exactly what the handler calls: Scan for the listing, GetItem for one product.
+        policyStatements: [
+          { Sid: "ReadCatalog", Action: ["dynamodb:Scan", "dynamodb:GetItem"], Resource: args.products.arn },
+          { Sid: "ReadStock", Action: ["dynamodb:Scan", "dynamodb:GetItem"], Resource: args.inventory.arn },
+        ],
+      },
+      { parent: this },
+    );
 
     const integration = lambdaProxy(this.function, c.region);
     this.routes = Object.values(catalogRoutes).map((route) =>
-      contractRoute(route, { integration, invokes: this.function, cacheTtlSeconds: c.apiCacheSeconds }));
+      contractRoute(route, { integration, invokes: this.function, cacheTtlSeconds: c.apiCacheSeconds }),
+    );
 
     this.monitoring = { functions: [this.function] };
     this.registerOutputs({ functionName: this.function.name });

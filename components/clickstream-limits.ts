@@ -24,9 +24,19 @@ const maxJsonBytesPerChar = 6;
 /** The largest event the model allows, as the JSON a record carries (every field at its maximum). */
 export function largestEventJsonBytes(): number {
   const longestType = Math.max(...clickstreamEventTypes.map((t) => t.length));
-  const skeleton = JSON.stringify({ eventId: "", eventType: "", sessionId: "", userId: "", itemId: "", timestamp: "", page: { url: "", referrer: "" }, properties: null });
+  const skeleton = JSON.stringify({
+    eventId: "",
+    eventType: "",
+    sessionId: "",
+    userId: "",
+    itemId: "",
+    timestamp: "",
+    page: { url: "", referrer: "" },
+    properties: null,
+  });
   return (
-    skeleton.length - "null".length +
+    skeleton.length -
+    "null".length +
     4 * maxIdLength + // ids: ASCII only
     longestType +
     maxTimestampLength + // ISO-8601: ASCII
@@ -47,7 +57,13 @@ function recordEnvelopeBytes(): number {
   const seq = "9".repeat(56);
   const arnAccount = "arn:aws:kinesis:ap-southeast-2:123456789012";
   const record = {
-    kinesis: { kinesisSchemaVersion: "1.0", partitionKey: "p".repeat(maxIdLength), sequenceNumber: seq, data: "", approximateArrivalTimestamp: 1_700_000_000.123 },
+    kinesis: {
+      kinesisSchemaVersion: "1.0",
+      partitionKey: "p".repeat(maxIdLength),
+      sequenceNumber: seq,
+      data: "",
+      approximateArrivalTimestamp: 1_700_000_000.123,
+    },
     eventSource: "aws:kinesis",
     eventVersion: "1.0",
     eventID: `shardId-000000000000:${seq}`,
@@ -83,7 +99,12 @@ export const onDemandInitialShards = 4;
  * concurrent invocation (shards x parallelization factor), times the time one call takes
  * (Little's law: in flight = rate x latency). At least 1.
  */
-export function personalizeInFlightLimit(options: { quotaPerSecond: number; shards: number; parallelization: number; fastestCallMs?: number }): number {
+export function personalizeInFlightLimit(options: {
+  quotaPerSecond: number;
+  shards: number;
+  parallelization: number;
+  fastestCallMs?: number;
+}): number {
   const invocations = options.shards * options.parallelization;
   const perInvocationRate = options.quotaPerSecond / invocations;
   return Math.max(1, Math.floor((perInvocationRate * (options.fastestCallMs ?? personalizeFastestCallMs)) / 1000));

@@ -12,7 +12,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { clickstreamEventJsonSchema, maxEventsPerRequest } from "../handlers/shared/clickstream-event";
 import type { ApiRoute } from "./api";
-import { apiGatewayTrustPolicy, policyDocument, PolicyStatement } from "./lib/iam";
+import { apiGatewayTrustPolicy, policyDocument, type PolicyStatement } from "./lib/iam";
 
 export const eventsPath = "/events";
 export const signedInEventsPath = "/events/me";
@@ -33,7 +33,9 @@ export function eventsBodySchema(): { name: string; schema: Record<string, unkno
 }
 
 /** The fields a record carries from the browser's event: every field of the contract but `userId`. */
-export const forwardedEventFields = Object.keys((clickstreamEventJsonSchema().properties as Record<string, unknown>)).filter((f) => f !== "userId");
+export const forwardedEventFields = Object.keys(
+  clickstreamEventJsonSchema().properties as Record<string, unknown>,
+).filter((f) => f !== "userId");
 
 /** Who the events are from: nobody (anonymous) or the verified token's subject. */
 export type EventsIdentity = "anonymous" | "token-subject";
@@ -174,9 +176,21 @@ export function putRecordsIntegration(args: {
     requestParameters: { "integration.request.header.Content-Type": "'application/x-amz-json-1.1'" },
     requestTemplates: json(putRecordsRequestTemplate(args.streamName, args.identity ?? "anonymous")),
     responses: {
-      [integrationStatusPatterns.tooLarge]: { statusCode: "200", responseParameters: cors, responseTemplates: json(kinesisTooLargeTemplate) },
-      [integrationStatusPatterns.otherClientError]: { statusCode: "200", responseParameters: cors, responseTemplates: json(kinesisClientErrorTemplate) },
-      [integrationStatusPatterns.serverError]: { statusCode: "200", responseParameters: cors, responseTemplates: json(kinesisServerErrorTemplate) },
+      [integrationStatusPatterns.tooLarge]: {
+        statusCode: "200",
+        responseParameters: cors,
+        responseTemplates: json(kinesisTooLargeTemplate),
+      },
+      [integrationStatusPatterns.otherClientError]: {
+        statusCode: "200",
+        responseParameters: cors,
+        responseTemplates: json(kinesisClientErrorTemplate),
+      },
+      [integrationStatusPatterns.serverError]: {
+        statusCode: "200",
+        responseParameters: cors,
+        responseTemplates: json(kinesisServerErrorTemplate),
+      },
       default: { statusCode: "200", responseParameters: cors, responseTemplates: json(putRecordsResponseTemplate) },
     },
   };
@@ -194,11 +208,19 @@ export interface EventsRouteArgs {
 }
 
 /** The role API Gateway assumes to call PutRecords, and the two routes that use it. */
-export function createEventsRoutes(name: string, args: EventsRouteArgs, parent: pulumi.Resource): { routes: ApiRoute[]; role: aws.iam.Role } {
-  const role = new aws.iam.Role(`${name}-role`, {
-    description: "API Gateway puts clickstream events on the Kinesis stream (POST /events, POST /events/me)",
-    assumeRolePolicy: apiGatewayTrustPolicy(),
-  }, { parent });
+export function createEventsRoutes(
+  name: string,
+  args: EventsRouteArgs,
+  parent: pulumi.Resource,
+): { routes: ApiRoute[]; role: aws.iam.Role } {
+  const role = new aws.iam.Role(
+    `${name}-role`,
+    {
+      description: "API Gateway puts clickstream events on the Kinesis stream (POST /events, POST /events/me)",
+      assumeRolePolicy: apiGatewayTrustPolicy(),
+    },
+    { parent },
+  );
 
   const statements: PolicyStatement[] = [
     { Sid: "PutEventsOnStream", Action: "kinesis:PutRecords", Resource: args.streamArn },
@@ -209,7 +231,11 @@ export function createEventsRoutes(name: string, args: EventsRouteArgs, parent: 
       Condition: { StringEquals: { "kms:ViaService": `kinesis.${args.region}.amazonaws.com` } },
     },
   ];
-  const policy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: policyDocument(statements) }, { parent });
+  const policy = new aws.iam.RolePolicy(
+    `${name}-policy`,
+    { role: role.id, policy: policyDocument(statements) },
+    { parent },
+  );
 
   // The integration names the role only once its policy exists, so the first request after a
   // deploy is not refused.
@@ -218,7 +244,15 @@ export function createEventsRoutes(name: string, args: EventsRouteArgs, parent: 
     pulumi
       .all([args.streamName, roleArn, args.allowedOrigin, args.partition])
       .apply(([streamName, roleArnValue, allowedOrigin, partition]) =>
-        putRecordsIntegration({ region: args.region, partition, streamName, roleArn: roleArnValue, allowedOrigin, identity }));
+        putRecordsIntegration({
+          region: args.region,
+          partition,
+          streamName,
+          roleArn: roleArnValue,
+          allowedOrigin,
+          identity,
+        }),
+      );
 
   const route = (path: string, authorization: ApiRoute["authorization"], identity: EventsIdentity): ApiRoute => ({
     path,

@@ -7,7 +7,10 @@ import type { PlatformConfig } from "./config";
 import type { PolicyStatement } from "./lib/iam";
 import { statefulOptions } from "./lib/stateful";
 
-export type PersonalizeConfig = Pick<PlatformConfig, "personalizeMode" | "personalizeTrackingId" | "protectData" | "region" | "awsProfile" | "tags">;
+export type PersonalizeConfig = Pick<
+  PlatformConfig,
+  "personalizeMode" | "personalizeTrackingId" | "protectData" | "region" | "awsProfile" | "tags"
+>;
 
 /**
  * The Interactions schema (Avro) the processor's PutEvents calls fill: USER_ID (absent for
@@ -33,7 +36,11 @@ export const interactionsSchema = {
  * `personalize:PutEvents` on the wildcard resource. Nothing narrower works, so this is the
  * narrowest grant there is; it is given only when Personalize is enabled.
  */
-export const putEventsStatement: PolicyStatement = { Sid: "RecordPersonalizeEvents", Action: "personalize:PutEvents", Resource: "*" };
+export const putEventsStatement: PolicyStatement = {
+  Sid: "RecordPersonalizeEvents",
+  Action: "personalize:PutEvents",
+  Resource: "*",
+};
 
 /**
  * What a dataset group created by the stack consists of. The dataset group, schema and dataset
@@ -49,25 +56,45 @@ export class PersonalizeDatasetGroup extends pulumi.ComponentResource {
   public readonly eventTracker: awsNative.personalize.EventTracker;
   public readonly trackingId: pulumi.Output<string>;
 
-  constructor(name: string, args: { protectData: boolean; region: string; awsProfile?: string; tags: Record<string, string> }, opts?: pulumi.ComponentResourceOptions) {
+  constructor(
+    name: string,
+    args: { protectData: boolean; region: string; awsProfile?: string; tags: Record<string, string> },
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
     super("ecommerce:ingestion:PersonalizeDatasetGroup", name, {}, opts);
-    const provider = new awsNative.Provider(`${name}-without-default-tags`, { region: args.region as awsNative.Region, profile: args.awsProfile }, { parent: this });
+    const provider = new awsNative.Provider(
+      `${name}-without-default-tags`,
+      { region: args.region as awsNative.Region, profile: args.awsProfile },
+      { parent: this },
+    );
     const tags = Object.entries(args.tags).map(([key, value]) => ({ key, value }));
     // Recorded interactions are the training data: keep them when the stack is protected.
     const dataOpts = { parent: this, provider, ...statefulOptions(args, "companion"), ignoreChanges: ["tags"] };
     this.datasetGroup = new awsNative.personalize.DatasetGroup(`${name}-group`, { tags }, dataOpts);
-    this.schema = new awsNative.personalize.Schema(`${name}-interactions-schema`, { schema: JSON.stringify(interactionsSchema), tags }, dataOpts);
-    this.dataset = new awsNative.personalize.Dataset(`${name}-interactions`, {
-      datasetGroupArn: this.datasetGroup.datasetGroupArn,
-      datasetType: awsNative.types.enums.personalize.DatasetType.Interactions,
-      schemaArn: this.schema.schemaArn,
-      tags,
-    }, dataOpts);
+    this.schema = new awsNative.personalize.Schema(
+      `${name}-interactions-schema`,
+      { schema: JSON.stringify(interactionsSchema), tags },
+      dataOpts,
+    );
+    this.dataset = new awsNative.personalize.Dataset(
+      `${name}-interactions`,
+      {
+        datasetGroupArn: this.datasetGroup.datasetGroupArn,
+        datasetType: awsNative.types.enums.personalize.DatasetType.Interactions,
+        schemaArn: this.schema.schemaArn,
+        tags,
+      },
+      dataOpts,
+    );
     // The tracker records into the group's Interactions dataset, so it comes after it.
-    this.eventTracker = new awsNative.personalize.EventTracker(`${name}-tracker`, {
-      datasetGroupArn: this.datasetGroup.datasetGroupArn,
-      tags,
-    }, { parent: this, provider, dependsOn: [this.dataset] });
+    this.eventTracker = new awsNative.personalize.EventTracker(
+      `${name}-tracker`,
+      {
+        datasetGroupArn: this.datasetGroup.datasetGroupArn,
+        tags,
+      },
+      { parent: this, provider, dependsOn: [this.dataset] },
+    );
     this.trackingId = this.eventTracker.trackingId;
     this.registerOutputs({ datasetGroupArn: this.datasetGroup.datasetGroupArn, trackingId: this.trackingId });
   }
@@ -87,7 +114,11 @@ export function personalizeWiring(name: string, config: PersonalizeConfig, paren
     case "existing":
       return { trackingId: pulumi.output(config.personalizeTrackingId), statements: [putEventsStatement] };
     case "create": {
-      const datasetGroup = new PersonalizeDatasetGroup(name, { protectData: config.protectData, region: config.region, awsProfile: config.awsProfile, tags: config.tags }, { parent });
+      const datasetGroup = new PersonalizeDatasetGroup(
+        name,
+        { protectData: config.protectData, region: config.region, awsProfile: config.awsProfile, tags: config.tags },
+        { parent },
+      );
       return { trackingId: datasetGroup.trackingId, statements: [putEventsStatement], datasetGroup };
     }
   }

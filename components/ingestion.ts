@@ -8,22 +8,45 @@ import type { ApiRoute } from "./api";
 import type { PlatformConfig } from "./config";
 import { createEventsRoutes } from "./ingestion-events-route";
 import { createLake, createLakeDelivery } from "./ingestion-lake";
-import { PersonalizeDatasetGroup, personalizeWiring } from "./ingestion-personalize";
+import { type PersonalizeDatasetGroup, personalizeWiring } from "./ingestion-personalize";
 import { createClickstreamProcessor } from "./ingestion-processor";
-import { DeadLetterQueue } from "./lib/dead-letter-queue";
-import { BundledFunction } from "./lib/function";
+import type { DeadLetterQueue } from "./lib/dead-letter-queue";
+import type { BundledFunction } from "./lib/function";
 import { accountAdministersKey, callerContext, policyDocument } from "./lib/iam";
-import { MonitoringTargets } from "./lib/monitoring-targets";
-import { PrivateBucket } from "./lib/private-bucket";
+import type { MonitoringTargets } from "./lib/monitoring-targets";
+import type { PrivateBucket } from "./lib/private-bucket";
 import { statefulOptions } from "./lib/stateful";
-import { StreamConsumer } from "./lib/stream-consumer";
+import type { StreamConsumer } from "./lib/stream-consumer";
 
-export type IngestionConfig = Pick<PlatformConfig,
-  "stage" | "region" | "awsProfile" | "tags" | "protectData" | "logRetentionDays" | "eventsRateLimit" | "eventsBurstLimit" |
-  "streamMode" | "streamShardCount" | "streamRetentionHours" |
-  "processorBatchSize" | "processorBatchWindowSeconds" | "processorParallelization" | "processorMemoryMb" | "processorTimeoutSeconds" |
-  "streamMaxRetryAttempts" | "streamMaxRecordAgeSeconds" | "firehoseBufferSeconds" | "firehoseBufferMib" |
-  "lakeInfrequentAccessDays" | "lakeGlacierDays" | "lakeExpirationDays" | "personalizeMode" | "personalizeTrackingId" | "personalizePutEventsQuota">;
+export type IngestionConfig = Pick<
+  PlatformConfig,
+  | "stage"
+  | "region"
+  | "awsProfile"
+  | "tags"
+  | "protectData"
+  | "logRetentionDays"
+  | "eventsRateLimit"
+  | "eventsBurstLimit"
+  | "streamMode"
+  | "streamShardCount"
+  | "streamRetentionHours"
+  | "processorBatchSize"
+  | "processorBatchWindowSeconds"
+  | "processorParallelization"
+  | "processorMemoryMb"
+  | "processorTimeoutSeconds"
+  | "streamMaxRetryAttempts"
+  | "streamMaxRecordAgeSeconds"
+  | "firehoseBufferSeconds"
+  | "firehoseBufferMib"
+  | "lakeInfrequentAccessDays"
+  | "lakeGlacierDays"
+  | "lakeExpirationDays"
+  | "personalizeMode"
+  | "personalizeTrackingId"
+  | "personalizePutEventsQuota"
+>;
 
 export interface IngestionArgs {
   config: IngestionConfig;
@@ -31,7 +54,11 @@ export interface IngestionArgs {
   allowedOrigin: pulumi.Input<string>;
 }
 
-export { quarantinePrefix, serviceName as processorServiceName, metricsNamespace as processorMetricsNamespace } from "../handlers/clickstream/contract";
+export {
+  quarantinePrefix,
+  serviceName as processorServiceName,
+  metricsNamespace as processorMetricsNamespace,
+} from "../handlers/clickstream/contract";
 export { lakeErrorsPrefix, lakeEventsPrefix, lakeNoncurrentVersionDays } from "./ingestion-lake";
 export { personalizeConcurrency, processorEntry } from "./ingestion-processor";
 
@@ -61,30 +88,42 @@ export class Ingestion extends pulumi.ComponentResource {
     const c = args.config;
     const { accountId, partition } = callerContext({ parent: this });
 
-    this.key = new aws.kms.Key(`${name}-key`, {
-      description: "Clickstream: Kinesis stream, Firehose buffer and data lake",
-      enableKeyRotation: true,
-      deletionWindowInDays: c.protectData ? 30 : 7,
-      policy: clickstreamKeyPolicy(accountId, partition, c.region),
-    }, { parent: this, ...statefulOptions(c, "companion") });
+    this.key = new aws.kms.Key(
+      `${name}-key`,
+      {
+        description: "Clickstream: Kinesis stream, Firehose buffer and data lake",
+        enableKeyRotation: true,
+        deletionWindowInDays: c.protectData ? 30 : 7,
+        policy: clickstreamKeyPolicy(accountId, partition, c.region),
+      },
+      { parent: this, ...statefulOptions(c, "companion") },
+    );
 
-    this.stream = new aws.kinesis.Stream(`${name}-stream`, {
-      streamModeDetails: { streamMode: c.streamMode },
-      shardCount: c.streamMode === "PROVISIONED" ? c.streamShardCount : undefined,
-      retentionPeriod: c.streamRetentionHours,
-      encryptionType: "KMS",
-      kmsKeyId: this.key.arn,
-    }, { parent: this, ...statefulOptions(c, "transient") });
+    this.stream = new aws.kinesis.Stream(
+      `${name}-stream`,
+      {
+        streamModeDetails: { streamMode: c.streamMode },
+        shardCount: c.streamMode === "PROVISIONED" ? c.streamShardCount : undefined,
+        retentionPeriod: c.streamRetentionHours,
+        encryptionType: "KMS",
+        kmsKeyId: this.key.arn,
+      },
+      { parent: this, ...statefulOptions(c, "transient") },
+    );
 
-    const events = createEventsRoutes(`${name}-events-api`, {
-      streamName: this.stream.name,
-      streamArn: this.stream.arn,
-      keyArn: this.key.arn,
-      allowedOrigin: args.allowedOrigin,
-      region: c.region,
-      partition,
-      throttle: { rateLimit: c.eventsRateLimit, burstLimit: c.eventsBurstLimit },
-    }, this);
+    const events = createEventsRoutes(
+      `${name}-events-api`,
+      {
+        streamName: this.stream.name,
+        streamArn: this.stream.arn,
+        keyArn: this.key.arn,
+        allowedOrigin: args.allowedOrigin,
+        region: c.region,
+        partition,
+        throttle: { rateLimit: c.eventsRateLimit, burstLimit: c.eventsBurstLimit },
+      },
+      this,
+    );
     this.apiRole = events.role;
     this.routes = events.routes;
 
@@ -99,14 +138,18 @@ export class Ingestion extends pulumi.ComponentResource {
     this.trackingId = personalize.trackingId;
     this.personalize = personalize.datasetGroup;
 
-    const processing = createClickstreamProcessor(`${name}-processor`, {
-      config: c,
-      stream: this.stream,
-      keyArn: this.key.arn,
-      deliveryStream: this.deliveryStream,
-      lakeBucket: this.lakeBucket,
-      personalize,
-    }, this);
+    const processing = createClickstreamProcessor(
+      `${name}-processor`,
+      {
+        config: c,
+        stream: this.stream,
+        keyArn: this.key.arn,
+        deliveryStream: this.deliveryStream,
+        lakeBucket: this.lakeBucket,
+        personalize,
+      },
+      this,
+    );
     this.processor = processing.processor;
     this.deadLetterQueue = processing.deadLetterQueue;
     this.consumer = processing.consumer;
@@ -134,7 +177,11 @@ export class Ingestion extends pulumi.ComponentResource {
  * this component carry exactly theirs); Firehose may hold a grant for its buffer encryption.
  * Nobody can decrypt with it directly, and no other account can use it at all.
  */
-export function clickstreamKeyPolicy(accountId: pulumi.Input<string>, partition: pulumi.Input<string>, region: string): pulumi.Output<string> {
+export function clickstreamKeyPolicy(
+  accountId: pulumi.Input<string>,
+  partition: pulumi.Input<string>,
+  region: string,
+): pulumi.Output<string> {
   const account = { AWS: pulumi.interpolate`arn:${partition}:iam::${accountId}:root` };
   const service = (s: string) => `${s}.${region}.amazonaws.com`;
   return policyDocument([
@@ -144,7 +191,12 @@ export function clickstreamKeyPolicy(accountId: pulumi.Input<string>, partition:
       Principal: account,
       Action: ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"],
       Resource: "*",
-      Condition: { StringEquals: { "kms:CallerAccount": accountId, "kms:ViaService": [service("kinesis"), service("firehose"), service("s3")] } },
+      Condition: {
+        StringEquals: {
+          "kms:CallerAccount": accountId,
+          "kms:ViaService": [service("kinesis"), service("firehose"), service("s3")],
+        },
+      },
     },
     {
       Sid: "FirehoseBufferEncryptionGrant",

@@ -7,12 +7,19 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "./config";
 
 /** Every `alarm*` threshold of the stack config (a new one reaches the kinds without a further edit). */
-export type AlarmThresholds = Pick<PlatformConfig, Exclude<Extract<keyof PlatformConfig, `alarm${string}`>, "alarmEmails">>;
+export type AlarmThresholds = Pick<
+  PlatformConfig,
+  Exclude<Extract<keyof PlatformConfig, `alarm${string}`>, "alarmEmails">
+>;
 
 /** CloudFront publishes its metrics in us-east-1 only; its alarms (and their topic) live there. */
 export const cloudFrontMetricsRegion = "us-east-1";
 
-export type Comparison = "GreaterThanThreshold" | "GreaterThanOrEqualToThreshold" | "LessThanThreshold" | "LessThanOrEqualToThreshold";
+export type Comparison =
+  | "GreaterThanThreshold"
+  | "GreaterThanOrEqualToThreshold"
+  | "LessThanThreshold"
+  | "LessThanOrEqualToThreshold";
 /**
  * notBreaching: the metric is only published while there is traffic, so no data means "nothing
  * happened". breaching: the metric is published continuously while the part works, so no data
@@ -36,7 +43,11 @@ export interface MetricMath {
 }
 
 /** How long a condition must hold: `datapointsToAlarm` of `evaluationPeriods` periods of `period` seconds. */
-export interface Window { period: number; evaluationPeriods: number; datapointsToAlarm: number }
+export interface Window {
+  period: number;
+  evaluationPeriods: number;
+  datapointsToAlarm: number;
+}
 
 /** Fires on the first bad minute; clears after five clean ones. For things that must never happen. */
 export const firstOccurrence: Window = { period: 60, evaluationPeriods: 5, datapointsToAlarm: 1 };
@@ -64,7 +75,10 @@ export interface AlarmSpec<Kind extends string = string> {
 }
 
 /** What an alarm kind means and the first thing to check (README.md has an entry for each). */
-export interface AlarmKindDoc { means: string; check: string }
+export interface AlarmKindDoc {
+  means: string;
+  check: string;
+}
 
 /** A resource name as a piece of an alarm id. */
 export const slug = (name: string) => name.replace(/[^a-zA-Z0-9-]+/g, "-");

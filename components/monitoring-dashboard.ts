@@ -16,11 +16,19 @@ export interface Graph {
 }
 
 /** One section of the dashboard: a heading, then one row of graphs per part (or one for all). */
-export interface DashboardSection { heading: string; rows: Graph[][] }
+export interface DashboardSection {
+  heading: string;
+  rows: Graph[][];
+}
 
 /** A metric line from its namespace, name, dimensions, statistic and label. */
-export const line = (namespace: string, metricName: string, dims: [string, pulumi.Input<string>][], stat: string, label?: string): MetricLine =>
-  [namespace, metricName, ...dims.flat(), { stat, ...(label ? { label } : {}) }];
+export const line = (
+  namespace: string,
+  metricName: string,
+  dims: [string, pulumi.Input<string>][],
+  stat: string,
+  label?: string,
+): MetricLine => [namespace, metricName, ...dims.flat(), { stat, ...(label ? { label } : {}) }];
 
 const fullWidth = 24;
 const graphHeight = 6;
@@ -35,32 +43,55 @@ export function dashboardBody(args: {
 }): pulumi.Output<string> {
   const widgets: Record<string, unknown>[] = [
     {
-      type: "text", x: 0, y: 0, width: fullWidth, height: 2,
-      properties: { markdown: `# ${args.title}\nGolden signals of every moving part. What each alarm means and what to check first: README.md.` },
+      type: "text",
+      x: 0,
+      y: 0,
+      width: fullWidth,
+      height: 2,
+      properties: {
+        markdown: `# ${args.title}\nGolden signals of every moving part. What each alarm means and what to check first: README.md.`,
+      },
     },
     {
-      type: "alarm", x: 0, y: 2, width: fullWidth, height: 6,
+      type: "alarm",
+      x: 0,
+      y: 2,
+      width: fullWidth,
+      height: 6,
       properties: { title: "Alarms", alarms: args.alarmArns.slice(0, 100), sortBy: "stateUpdatedTimestamp" },
     },
   ];
   let y = 8;
   for (const section of args.sections.filter((s) => s.rows.length > 0)) {
-    widgets.push({ type: "text", x: 0, y, width: fullWidth, height: 1, properties: { markdown: `## ${section.heading}` } });
+    widgets.push({
+      type: "text",
+      x: 0,
+      y,
+      width: fullWidth,
+      height: 1,
+      properties: { markdown: `## ${section.heading}` },
+    });
     y += 1;
     for (const graphs of section.rows) {
       const width = Math.floor(fullWidth / graphs.length);
-      graphs.forEach((g, i) => widgets.push({
-        type: "metric", x: i * width, y, width, height: graphHeight,
-        properties: {
-          title: g.title,
-          region: g.region ?? args.region,
-          view: "timeSeries",
-          stacked: false,
-          period: g.period ?? 60,
-          metrics: g.metrics,
-          ...(g.lines ? { annotations: { horizontal: g.lines } } : {}),
-        },
-      }));
+      graphs.forEach((g, i) =>
+        widgets.push({
+          type: "metric",
+          x: i * width,
+          y,
+          width,
+          height: graphHeight,
+          properties: {
+            title: g.title,
+            region: g.region ?? args.region,
+            view: "timeSeries",
+            stacked: false,
+            period: g.period ?? 60,
+            metrics: g.metrics,
+            ...(g.lines ? { annotations: { horizontal: g.lines } } : {}),
+          },
+        }),
+      );
       y += graphHeight;
     }
   }

@@ -40,13 +40,15 @@ export function unique<T>(lists: (T[] | undefined)[]): T[] {
 }
 
 /** The parts of one MonitoringTargets field across all components. */
-export const listed = <Field extends keyof MonitoringTargets>(field: Field) =>
+export const listed =
+  <Field extends keyof MonitoringTargets>(field: Field) =>
   (targets: MonitoringTargets[]): NonNullable<MonitoringTargets[Field]> =>
     unique<unknown>(targets.map((t) => t[field])) as NonNullable<MonitoringTargets[Field]>;
 
 /** The threshold of a part's alarm of `kind`: the dashboard draws it, never a copy. */
 export function thresholdOf<Kind extends string>(alarms: AlarmSpec<Kind>[], kind: Kind): number {
   const thresholds = [...new Set(alarms.filter((a) => a.kind === kind).map((a) => a.threshold))];
-  if (thresholds.length !== 1) throw new Error(`expected one ${kind} threshold among these alarms, found ${thresholds.length}`);
+  if (thresholds.length !== 1)
+    throw new Error(`expected one ${kind} threshold among these alarms, found ${thresholds.length}`);
   return thresholds[0];
 }

@@ -17,7 +17,11 @@ export interface AlarmTopicArgs {
 }
 
 /** The ARN pattern of every CloudWatch alarm of this account in `region`. */
-export function alarmArnPattern(partition: pulumi.Input<string>, region: string, accountId: pulumi.Input<string>): pulumi.Output<string> {
+export function alarmArnPattern(
+  partition: pulumi.Input<string>,
+  region: string,
+  accountId: pulumi.Input<string>,
+): pulumi.Output<string> {
   return pulumi.interpolate`arn:${partition}:cloudwatch:${region}:${accountId}:alarm:*`;
 }
 
@@ -26,7 +30,11 @@ export function alarmArnPattern(partition: pulumi.Input<string>, region: string,
  * this account in this region; principals of this account may use it only through SNS here
  * (to publish a test notification), and still need sns:Publish in their own IAM policy.
  */
-export function alarmKeyPolicy(region: string, accountId: pulumi.Input<string>, partition: pulumi.Input<string>): pulumi.Output<string> {
+export function alarmKeyPolicy(
+  region: string,
+  accountId: pulumi.Input<string>,
+  partition: pulumi.Input<string>,
+): pulumi.Output<string> {
   const account = { AWS: pulumi.interpolate`arn:${partition}:iam::${accountId}:root` };
   return policyDocument([
     accountAdministersKey(accountId, partition),
@@ -51,7 +59,12 @@ export function alarmKeyPolicy(region: string, accountId: pulumi.Input<string>, 
 }
 
 /** The topic policy: this account's alarms in this region may publish; nobody without TLS. */
-export function alarmTopicPolicy(topicArn: pulumi.Input<string>, region: string, accountId: pulumi.Input<string>, partition: pulumi.Input<string>): pulumi.Output<string> {
+export function alarmTopicPolicy(
+  topicArn: pulumi.Input<string>,
+  region: string,
+  accountId: pulumi.Input<string>,
+  partition: pulumi.Input<string>,
+): pulumi.Output<string> {
   return policyDocument([
     {
       Sid: "CloudWatchAlarmsPublish",
@@ -89,35 +102,54 @@ export class AlarmTopic extends pulumi.ComponentResource {
     this.region = args.region;
     const region = args.explicitRegion ? { region: args.region } : {};
 
-    this.key = new aws.kms.Key(`${name}-key`, {
-      ...region,
-      description: `Encrypts the alarm notifications of the ${args.region} alarm topic`,
-      enableKeyRotation: true,
-      // Holds no data at rest (notifications are delivered within seconds): shortest window.
-      deletionWindowInDays: 7,
-      policy: alarmKeyPolicy(args.region, args.accountId, args.partition),
-    }, { parent: this });
+    this.key = new aws.kms.Key(
+      `${name}-key`,
+      {
+        ...region,
+        description: `Encrypts the alarm notifications of the ${args.region} alarm topic`,
+        enableKeyRotation: true,
+        // Holds no data at rest (notifications are delivered within seconds): shortest window.
+        deletionWindowInDays: 7,
+        policy: alarmKeyPolicy(args.region, args.accountId, args.partition),
+      },
+      { parent: this },
+    );
 
-    this.topic = new aws.sns.Topic(name, {
-      ...region,
-      displayName: "Platform alarms",
-      kmsMasterKeyId: this.key.arn,
-    }, { parent: this });
+    this.topic = new aws.sns.Topic(
+      name,
+      {
+        ...region,
+        displayName: "Platform alarms",
+        kmsMasterKeyId: this.key.arn,
+      },
+      { parent: this },
+    );
     this.arn = this.topic.arn;
 
-    new aws.sns.TopicPolicy(`${name}-policy`, {
-      ...region,
-      arn: this.topic.arn,
-      policy: alarmTopicPolicy(this.topic.arn, args.region, args.accountId, args.partition),
-    }, { parent: this });
+    new aws.sns.TopicPolicy(
+      `${name}-policy`,
+      {
+        ...region,
+        arn: this.topic.arn,
+        policy: alarmTopicPolicy(this.topic.arn, args.region, args.accountId, args.partition),
+      },
+      { parent: this },
+    );
 
     // Each address receives a confirmation e-mail; notifications start once it is confirmed.
-    this.subscriptions = [...new Set(args.emails.map((e) => e.toLowerCase()))].map((email) => new aws.sns.TopicSubscription(`${name}-${emailSlug(email)}`, {
-      ...region,
-      topic: this.topic.arn,
-      protocol: "email",
-      endpoint: email,
-    }, { parent: this }));
+    this.subscriptions = [...new Set(args.emails.map((e) => e.toLowerCase()))].map(
+      (email) =>
+        new aws.sns.TopicSubscription(
+          `${name}-${emailSlug(email)}`,
+          {
+            ...region,
+            topic: this.topic.arn,
+            protocol: "email",
+            endpoint: email,
+          },
+          { parent: this },
+        ),
+    );
 
     this.registerOutputs({ arn: this.arn, keyArn: this.key.arn });
   }

@@ -9,8 +9,14 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "./config";
 import { callerContext } from "./lib/iam";
 import type { MonitoringTargets } from "./lib/monitoring-targets";
-import { AlarmSpec, AlarmThresholds, cloudFrontMetricsRegion, describeAlarm, Metric } from "./monitoring-alarms";
-import { dashboardBody, DashboardSection } from "./monitoring-dashboard";
+import {
+  type AlarmSpec,
+  type AlarmThresholds,
+  cloudFrontMetricsRegion,
+  describeAlarm,
+  type Metric,
+} from "./monitoring-alarms";
+import { dashboardBody, type DashboardSection } from "./monitoring-dashboard";
 import type { MonitoringContext } from "./monitoring-kind";
 import { alarmKinds, monitoredKinds } from "./monitoring-registry";
 import { AlarmTopic } from "./monitoring-topic";
@@ -30,7 +36,10 @@ export interface MonitoringAlarm {
 }
 
 /** Every kind's parts with their alarm specs, and the dashboard sections drawn from them. */
-function watch(targets: MonitoringTargets[], context: MonitoringContext): { specs: AlarmSpec[]; sections: DashboardSection[] } {
+function watch(
+  targets: MonitoringTargets[],
+  context: MonitoringContext,
+): { specs: AlarmSpec[]; sections: DashboardSection[] } {
   const kinds = Object.values(monitoredKinds).map((kind) => ({
     kind,
     parts: kind.parts(targets).map((part) => ({ part, alarms: kind.alarms(part, context) })),
@@ -52,7 +61,13 @@ function metricArgs(spec: AlarmSpec): Partial<aws.cloudwatch.MetricAlarmArgs> {
         ...Object.entries(math.metrics).map(([id, m]) => ({
           id,
           returnData: false,
-          metric: { namespace: m.namespace, metricName: m.metricName, dimensions: m.dimensions, stat: m.stat, period: spec.window.period },
+          metric: {
+            namespace: m.namespace,
+            metricName: m.metricName,
+            dimensions: m.dimensions,
+            stat: m.stat,
+            period: spec.window.period,
+          },
         })),
         { id: "result", expression: math.expression, label: math.label, returnData: true },
       ],
@@ -86,46 +101,68 @@ export class Monitoring extends pulumi.ComponentResource {
     const { specs, sections } = watch(args.targets, { thresholds: c, accountId });
     const allInStackRegion = specs.every((spec) => spec.region === undefined || spec.region === c.region);
 
-    this.topic = new AlarmTopic(`${name}-alarms`, { region: c.region, explicitRegion: false, emails: c.alarmEmails, accountId, partition }, { parent: this });
+    this.topic = new AlarmTopic(
+      `${name}-alarms`,
+      { region: c.region, explicitRegion: false, emails: c.alarmEmails, accountId, partition },
+      { parent: this },
+    );
     this.globalTopic = allInStackRegion
       ? this.topic
-      : new AlarmTopic(`${name}-alarms-${cloudFrontMetricsRegion}`, { region: cloudFrontMetricsRegion, explicitRegion: true, emails: c.alarmEmails, accountId, partition }, { parent: this });
+      : new AlarmTopic(
+          `${name}-alarms-${cloudFrontMetricsRegion}`,
+          { region: cloudFrontMetricsRegion, explicitRegion: true, emails: c.alarmEmails, accountId, partition },
+          { parent: this },
+        );
     this.alarmTopicArn = this.topic.arn;
 
     this.alarms = specs.map((spec) => ({ spec, alarm: this.createAlarm(name, spec, c.region) }));
 
     const dashboardName = `${c.project}-${c.stack}`;
-    this.dashboard = new aws.cloudwatch.Dashboard(`${name}-dashboard`, {
-      dashboardName,
-      dashboardBody: dashboardBody({
-        title: `${c.project} ${c.stack}`,
-        region: c.region,
-        sections,
-        alarmArns: this.alarms.filter((a) => !a.spec.region || a.spec.region === c.region).map((a) => a.alarm.arn),
-      }),
-    }, { parent: this });
+    this.dashboard = new aws.cloudwatch.Dashboard(
+      `${name}-dashboard`,
+      {
+        dashboardName,
+        dashboardBody: dashboardBody({
+          title: `${c.project} ${c.stack}`,
+          region: c.region,
+          sections,
+          alarmArns: this.alarms.filter((a) => !a.spec.region || a.spec.region === c.region).map((a) => a.alarm.arn),
+        }),
+      },
+      { parent: this },
+    );
     this.dashboardUrl = pulumi.interpolate`https://${c.region}.console.aws.amazon.com/cloudwatch/home?region=${c.region}#dashboards:name=${this.dashboard.dashboardName}`;
 
-    this.registerOutputs({ dashboardUrl: this.dashboardUrl, alarmTopicArn: this.alarmTopicArn, alarmCount: this.alarms.length });
+    this.registerOutputs({
+      dashboardUrl: this.dashboardUrl,
+      alarmTopicArn: this.alarmTopicArn,
+      alarmCount: this.alarms.length,
+    });
   }
 
   private createAlarm(name: string, spec: AlarmSpec, stackRegion: string): aws.cloudwatch.MetricAlarm {
     const elsewhere = spec.region !== undefined && spec.region !== stackRegion;
     const topic = elsewhere ? this.globalTopic : this.topic;
     const percentile = !("expression" in spec.metric) && isPercentile(spec.metric.stat);
-    return new aws.cloudwatch.MetricAlarm(`${name}-${spec.id}`, {
-      ...(elsewhere ? { region: spec.region } : {}),
-      alarmDescription: describeAlarm(spec, alarmKinds[spec.kind]),
-      ...metricArgs(spec),
-      comparisonOperator: spec.comparison,
-      threshold: spec.threshold,
-      evaluationPeriods: spec.window.evaluationPeriods,
-      datapointsToAlarm: spec.window.datapointsToAlarm,
-      treatMissingData: spec.treatMissingData,
-      ...(percentile && spec.lowSampleCountPercentiles ? { evaluateLowSampleCountPercentiles: spec.lowSampleCountPercentiles } : {}),
-      actionsEnabled: true,
-      alarmActions: [topic.arn],
-      okActions: [topic.arn],
-    }, { parent: this, dependsOn: [topic] });
+    return new aws.cloudwatch.MetricAlarm(
+      `${name}-${spec.id}`,
+      {
+        ...(elsewhere ? { region: spec.region } : {}),
+        alarmDescription: describeAlarm(spec, alarmKinds[spec.kind]),
+        ...metricArgs(spec),
+        comparisonOperator: spec.comparison,
+        threshold: spec.threshold,
+        evaluationPeriods: spec.window.evaluationPeriods,
+        datapointsToAlarm: spec.window.datapointsToAlarm,
+        treatMissingData: spec.treatMissingData,
+        ...(percentile && spec.lowSampleCountPercentiles
+          ? { evaluateLowSampleCountPercentiles: spec.lowSampleCountPercentiles }
+          : {}),
+        actionsEnabled: true,
+        alarmActions: [topic.arn],
+        okActions: [topic.arn],
+      },
+      { parent: this, dependsOn: [topic] },
+    );
   }
 }

@@ -10,7 +10,7 @@ import type { OrderTables } from "./orders-tables";
 import type { DeadLetterQueue } from "./lib/dead-letter-queue";
 import { environmentFor } from "./lib/environment";
 import { BundledFunction } from "./lib/function";
-import { PolicyStatement, searchHttpStatements, SearchRequests } from "./lib/iam";
+import { type PolicyStatement, searchHttpStatements, type SearchRequests } from "./lib/iam";
 
 export const orderHandlerEntry = "handlers/orders/index.ts";
 export const indexerHandlerEntry = "handlers/search-indexer/index.ts";
@@ -31,9 +31,21 @@ type Vpc = { subnetIds: pulumi.Input<pulumi.Input<string>[]>; securityGroupIds: 
 export function orderTableStatements(tables: OrderTables): PolicyStatement[] {
   const { orders, products, inventory, idempotency } = tables;
   return [
-    { Sid: "CreateReadAndUpdateOrders", Action: ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem"], Resource: orders.arn },
-    { Sid: "ListCustomerOrders", Action: "dynamodb:Query", Resource: pulumi.interpolate`${orders.arn}/index/${ordersByCustomerIndex}` },
-    { Sid: "PriceFromCatalog", Action: ["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem"], Resource: products.arn },
+    {
+      Sid: "CreateReadAndUpdateOrders",
+      Action: ["dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:UpdateItem"],
+      Resource: orders.arn,
+    },
+    {
+      Sid: "ListCustomerOrders",
+      Action: "dynamodb:Query",
+      Resource: pulumi.interpolate`${orders.arn}/index/${ordersByCustomerIndex}`,
+    },
+    {
+      Sid: "PriceFromCatalog",
+      Action: ["dynamodb:BatchGetItem", "dynamodb:ConditionCheckItem"],
+      Resource: products.arn,
+    },
     { Sid: "ReserveAndReturnStock", Action: "dynamodb:UpdateItem", Resource: inventory.arn },
     { Sid: "IdempotencyRecords", Action: ["dynamodb:PutItem", "dynamodb:GetItem"], Resource: idempotency.arn },
   ];
@@ -49,27 +61,39 @@ export interface OrderProcessingArgs {
   vpc: Vpc;
 }
 
-export function createOrderProcessing(name: string, args: OrderProcessingArgs, parent: pulumi.Resource): BundledFunction {
+export function createOrderProcessing(
+  name: string,
+  args: OrderProcessingArgs,
+  parent: pulumi.Resource,
+): BundledFunction {
   const c = args.config;
   const { orders, products, inventory, idempotency } = args.tables;
-  return new BundledFunction(name, {
-    entry: orderHandlerEntry,
-    description: "Orders API: create (idempotent, priced from the catalog, stock reserved), get, list mine, search, status change (admin)",
-    memoryMb: c.orderMemoryMb,
-    timeoutSeconds: c.orderTimeoutSeconds,
-    logRetentionDays: c.logRetentionDays,
-    environment: environmentFor(ordersContract, {
-      ORDERS_TABLE: orders.name,
-      PRODUCTS_TABLE: products.name,
-      INVENTORY_TABLE: inventory.name,
-      IDEMPOTENCY_TABLE: idempotency.name,
-      OPENSEARCH_ENDPOINT: args.searchEndpoint,
-      ALLOWED_ORIGIN: args.allowedOrigin,
-      IDEMPOTENCY_TTL_SECONDS: String(c.idempotencyTtlSeconds),
-    }),
-    policyStatements: [...orderTableStatements(args.tables), ...searchHttpStatements("SearchOrders", args.domainArn, args.searchRequests)],
-    vpc: args.vpc,
-  }, { parent });
+  return new BundledFunction(
+    name,
+    {
+      entry: orderHandlerEntry,
+      description:
+        "Orders API: create (idempotent, priced from the catalog, stock reserved), get, list mine, search, status change (admin)",
+      memoryMb: c.orderMemoryMb,
+      timeoutSeconds: c.orderTimeoutSeconds,
+      logRetentionDays: c.logRetentionDays,
+      environment: environmentFor(ordersContract, {
+        ORDERS_TABLE: orders.name,
+        PRODUCTS_TABLE: products.name,
+        INVENTORY_TABLE: inventory.name,
+        IDEMPOTENCY_TABLE: idempotency.name,
+        OPENSEARCH_ENDPOINT: args.searchEndpoint,
+        ALLOWED_ORIGIN: args.allowedOrigin,
+        IDEMPOTENCY_TTL_SECONDS: String(c.idempotencyTtlSeconds),
+      }),
+      policyStatements: [
+        ...orderTableStatements(args.tables),
+        ...searchHttpStatements("SearchOrders", args.domainArn, args.searchRequests),
+      ],
+      vpc: args.vpc,
+    },
+    { parent },
+  );
 }
 
 export interface SearchIndexerArgs {
@@ -82,21 +106,25 @@ export interface SearchIndexerArgs {
 }
 
 export function createSearchIndexer(name: string, args: SearchIndexerArgs, parent: pulumi.Resource): BundledFunction {
-  return new BundledFunction(name, {
-    entry: indexerHandlerEntry,
-    description: "Orders table stream to the OpenSearch orders index (_bulk, external versions)",
-    memoryMb: indexerMemoryMb,
-    timeoutSeconds: indexerTimeoutSeconds,
-    logRetentionDays: args.logRetentionDays,
-    environment: environmentFor(searchIndexerContract, {
-      OPENSEARCH_ENDPOINT: args.searchEndpoint,
-      DEAD_LETTER_QUEUE_URL: args.deadLetterQueue.url,
-    }),
-    policyStatements: [
-      ...searchHttpStatements("IndexOrders", args.domainArn, args.searchRequests),
-      // Documents the mapping refuses are sent here by the handler itself.
-      { Sid: "DeadLetterUnindexable", Action: "sqs:SendMessage", Resource: args.deadLetterQueue.arn },
-    ],
-    vpc: args.vpc,
-  }, { parent });
+  return new BundledFunction(
+    name,
+    {
+      entry: indexerHandlerEntry,
+      description: "Orders table stream to the OpenSearch orders index (_bulk, external versions)",
+      memoryMb: indexerMemoryMb,
+      timeoutSeconds: indexerTimeoutSeconds,
+      logRetentionDays: args.logRetentionDays,
+      environment: environmentFor(searchIndexerContract, {
+        OPENSEARCH_ENDPOINT: args.searchEndpoint,
+        DEAD_LETTER_QUEUE_URL: args.deadLetterQueue.url,
+      }),
+      policyStatements: [
+        ...searchHttpStatements("IndexOrders", args.domainArn, args.searchRequests),
+        // Documents the mapping refuses are sent here by the handler itself.
+        { Sid: "DeadLetterUnindexable", Action: "sqs:SendMessage", Resource: args.deadLetterQueue.arn },
+      ],
+      vpc: args.vpc,
+    },
+    { parent },
+  );
 }

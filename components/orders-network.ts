@@ -5,8 +5,8 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { PlatformConfig } from "./config";
-import { policyDocument, PolicyStatement } from "./lib/iam";
+import type { PlatformConfig } from "./config";
+import { policyDocument, type PolicyStatement } from "./lib/iam";
 
 export type OrdersNetworkConfig = Pick<PlatformConfig, "region" | "vpcCidr" | "searchZoneCount">;
 
@@ -23,7 +23,10 @@ export interface OrdersNetworkArgs {
 const https = { ipProtocol: "tcp", fromPort: 443, toPort: 443 };
 
 /** An endpoint policy: any principal of this account, these actions on these resources only. */
-function endpointPolicy(access: { actions: string[]; resources: pulumi.Input<string>[] }, accountId: pulumi.Input<string>): pulumi.Output<string> {
+function endpointPolicy(
+  access: { actions: string[]; resources: pulumi.Input<string>[] },
+  accountId: pulumi.Input<string>,
+): pulumi.Output<string> {
   const statement: PolicyStatement = {
     Sid: "OnlyThisStacksResources",
     // "*" as the PrivateLink guide writes it; the condition keeps other accounts out.
@@ -55,67 +58,102 @@ export class OrdersNetwork extends pulumi.ComponentResource {
     const c = args.config;
     const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
 
-    this.vpc = new awsx.ec2.Vpc(`${name}-vpc`, {
-      cidrBlock: c.vpcCidr,
-      // Lambdas always get two AZs; the search domain uses searchZoneCount of them.
-      numberOfAvailabilityZones: Math.max(2, c.searchZoneCount),
-      subnetStrategy: "Auto",
-      subnetSpecs: [{ type: "Private", name: "private" }],
-      natGateways: { strategy: "None" },
-      // Private DNS of the interface endpoints and the domain's VPC endpoint need both.
-      enableDnsHostnames: true,
-      enableDnsSupport: true,
-    }, { parent: this });
+    this.vpc = new awsx.ec2.Vpc(
+      `${name}-vpc`,
+      {
+        cidrBlock: c.vpcCidr,
+        // Lambdas always get two AZs; the search domain uses searchZoneCount of them.
+        numberOfAvailabilityZones: Math.max(2, c.searchZoneCount),
+        subnetStrategy: "Auto",
+        subnetSpecs: [{ type: "Private", name: "private" }],
+        natGateways: { strategy: "None" },
+        // Private DNS of the interface endpoints and the domain's VPC endpoint need both.
+        enableDnsHostnames: true,
+        enableDnsSupport: true,
+      },
+      { parent: this },
+    );
     this.vpcId = this.vpc.vpcId;
     this.privateSubnetIds = this.vpc.privateSubnetIds;
 
     // The private subnets' route tables (the only ones: there are no public subnets).
     const routeTableIds = this.vpc.routeTables.apply((tables) => pulumi.all(tables.map((t) => t.id)));
 
-    this.dynamoDbEndpoint = new aws.ec2.VpcEndpoint(`${name}-dynamodb`, {
-      vpcId: this.vpcId,
-      serviceName: `com.amazonaws.${c.region}.dynamodb`,
-      vpcEndpointType: "Gateway",
-      routeTableIds,
-      policy: endpointPolicy(args.dynamoDbAccess, accountId),
-    }, { parent: this });
+    this.dynamoDbEndpoint = new aws.ec2.VpcEndpoint(
+      `${name}-dynamodb`,
+      {
+        vpcId: this.vpcId,
+        serviceName: `com.amazonaws.${c.region}.dynamodb`,
+        vpcEndpointType: "Gateway",
+        routeTableIds,
+        policy: endpointPolicy(args.dynamoDbAccess, accountId),
+      },
+      { parent: this },
+    );
 
     const group = (suffix: string, description: string) =>
       new aws.ec2.SecurityGroup(`${name}-${suffix}`, { vpcId: this.vpcId, description }, { parent: this });
-    this.lambdaSecurityGroup = group("lambdas", "Order-path Lambdas: HTTPS to the search domain and the AWS endpoints only");
+    this.lambdaSecurityGroup = group(
+      "lambdas",
+      "Order-path Lambdas: HTTPS to the search domain and the AWS endpoints only",
+    );
     this.searchSecurityGroup = group("search", "Search domain: HTTPS from the order-path Lambdas only");
     this.endpointSecurityGroup = group("endpoints", "Interface endpoints: HTTPS from the order-path Lambdas only");
 
-    this.sqsEndpoint = new aws.ec2.VpcEndpoint(`${name}-sqs`, {
-      vpcId: this.vpcId,
-      serviceName: `com.amazonaws.${c.region}.sqs`,
-      vpcEndpointType: "Interface",
-      subnetIds: this.privateSubnetIds,
-      securityGroupIds: [this.endpointSecurityGroup.id],
-      privateDnsEnabled: true,
-      policy: endpointPolicy(args.sqsAccess, accountId),
-    }, { parent: this });
-
-    if (args.personalizeRuntimeAccess) {
-      this.personalizeRuntimeEndpoint = new aws.ec2.VpcEndpoint(`${name}-personalize-runtime`, {
+    this.sqsEndpoint = new aws.ec2.VpcEndpoint(
+      `${name}-sqs`,
+      {
         vpcId: this.vpcId,
-        serviceName: `com.amazonaws.${c.region}.personalize-runtime`,
+        serviceName: `com.amazonaws.${c.region}.sqs`,
         vpcEndpointType: "Interface",
         subnetIds: this.privateSubnetIds,
         securityGroupIds: [this.endpointSecurityGroup.id],
         privateDnsEnabled: true,
-        policy: endpointPolicy(args.personalizeRuntimeAccess, accountId),
-      }, { parent: this });
+        policy: endpointPolicy(args.sqsAccess, accountId),
+      },
+      { parent: this },
+    );
+
+    if (args.personalizeRuntimeAccess) {
+      this.personalizeRuntimeEndpoint = new aws.ec2.VpcEndpoint(
+        `${name}-personalize-runtime`,
+        {
+          vpcId: this.vpcId,
+          serviceName: `com.amazonaws.${c.region}.personalize-runtime`,
+          vpcEndpointType: "Interface",
+          subnetIds: this.privateSubnetIds,
+          securityGroupIds: [this.endpointSecurityGroup.id],
+          privateDnsEnabled: true,
+          policy: endpointPolicy(args.personalizeRuntimeAccess, accountId),
+        },
+        { parent: this },
+      );
     }
 
-    const egress = (suffix: string, description: string, target: { referencedSecurityGroupId?: pulumi.Input<string>; prefixListId?: pulumi.Input<string> }) =>
-      new aws.vpc.SecurityGroupEgressRule(`${name}-lambdas-to-${suffix}`, { securityGroupId: this.lambdaSecurityGroup.id, description, ...https, ...target }, { parent: this });
+    const egress = (
+      suffix: string,
+      description: string,
+      target: { referencedSecurityGroupId?: pulumi.Input<string>; prefixListId?: pulumi.Input<string> },
+    ) =>
+      new aws.vpc.SecurityGroupEgressRule(
+        `${name}-lambdas-to-${suffix}`,
+        { securityGroupId: this.lambdaSecurityGroup.id, description, ...https, ...target },
+        { parent: this },
+      );
     const ingress = (group: aws.ec2.SecurityGroup, suffix: string, description: string) =>
-      new aws.vpc.SecurityGroupIngressRule(`${name}-${suffix}-from-lambdas`, { securityGroupId: group.id, referencedSecurityGroupId: this.lambdaSecurityGroup.id, description, ...https }, { parent: this });
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-${suffix}-from-lambdas`,
+        { securityGroupId: group.id, referencedSecurityGroupId: this.lambdaSecurityGroup.id, description, ...https },
+        { parent: this },
+      );
 
     egress("search", "HTTPS to the search domain", { referencedSecurityGroupId: this.searchSecurityGroup.id });
-    egress("endpoints", "HTTPS to the interface endpoints (SQS, Personalize runtime)", { referencedSecurityGroupId: this.endpointSecurityGroup.id });
-    egress("dynamodb", "HTTPS to DynamoDB through the gateway endpoint", { prefixListId: this.dynamoDbEndpoint.prefixListId });
+    egress("endpoints", "HTTPS to the interface endpoints (SQS, Personalize runtime)", {
+      referencedSecurityGroupId: this.endpointSecurityGroup.id,
+    });
+    egress("dynamodb", "HTTPS to DynamoDB through the gateway endpoint", {
+      prefixListId: this.dynamoDbEndpoint.prefixListId,
+    });
     ingress(this.searchSecurityGroup, "search", "HTTPS from the order-path Lambdas");
     ingress(this.endpointSecurityGroup, "endpoints", "HTTPS from the order-path Lambdas");
 

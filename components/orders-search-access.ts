@@ -7,7 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { searchAccessContract } from "../handlers/search-access/contract";
 import { environmentFor } from "./lib/environment";
 import { BundledFunction } from "./lib/function";
-import { policyDocument, searchHttpStatements, SearchRequests } from "./lib/iam";
+import { policyDocument, searchHttpStatements, type SearchRequests } from "./lib/iam";
 
 export const searchAccessHandlerEntry = "handlers/search-access/index.ts";
 
@@ -17,16 +17,25 @@ export interface SearchAccessFunctionArgs {
 }
 
 /** The function: its role exists before the domain, which names it as master user. */
-export function createSearchAccessFunction(name: string, args: SearchAccessFunctionArgs, parent: pulumi.Resource): BundledFunction {
-  return new BundledFunction(name, {
-    entry: searchAccessHandlerEntry,
-    description: "Deploy time: creates the orders_indexer / orders_reader FGAC roles and maps the Lambda roles to them",
-    memoryMb: 256,
-    timeoutSeconds: 60,
-    logRetentionDays: args.logRetentionDays,
-    environment: environmentFor(searchAccessContract, {}),
-    vpc: args.vpc,
-  }, { parent });
+export function createSearchAccessFunction(
+  name: string,
+  args: SearchAccessFunctionArgs,
+  parent: pulumi.Resource,
+): BundledFunction {
+  return new BundledFunction(
+    name,
+    {
+      entry: searchAccessHandlerEntry,
+      description:
+        "Deploy time: creates the orders_indexer / orders_reader FGAC roles and maps the Lambda roles to them",
+      memoryMb: 256,
+      timeoutSeconds: 60,
+      logRetentionDays: args.logRetentionDays,
+      environment: environmentFor(searchAccessContract, {}),
+      vpc: args.vpc,
+    },
+    { parent },
+  );
 }
 
 export interface SearchAccessRunArgs {
@@ -45,14 +54,30 @@ export interface SearchAccessRunArgs {
  * Its permission to call the security API (added once the domain's ARN is known) and the
  * run itself, repeated whenever the roles or the role definitions (the handler's code) change.
  */
-export function runSearchAccess(name: string, args: SearchAccessRunArgs, parent: pulumi.Resource): aws.lambda.Invocation {
-  const securityApiPermission = new aws.iam.RolePolicy(`${name}-security-api`, {
-    role: args.function.role.id,
-    policy: policyDocument(searchHttpStatements("WriteSearchSecurityConfig", args.domainArn, args.requests)),
-  }, { parent });
-  return new aws.lambda.Invocation(`${name}-run`, {
-    functionName: args.function.name,
-    input: pulumi.jsonStringify({ endpoint: args.endpoint, indexerRoleArns: args.indexerRoleArns, readerRoleArns: args.readerRoleArns }),
-    triggers: { code: args.function.codeHash },
-  }, { parent, dependsOn: [...args.dependsOn, securityApiPermission, args.function] });
+export function runSearchAccess(
+  name: string,
+  args: SearchAccessRunArgs,
+  parent: pulumi.Resource,
+): aws.lambda.Invocation {
+  const securityApiPermission = new aws.iam.RolePolicy(
+    `${name}-security-api`,
+    {
+      role: args.function.role.id,
+      policy: policyDocument(searchHttpStatements("WriteSearchSecurityConfig", args.domainArn, args.requests)),
+    },
+    { parent },
+  );
+  return new aws.lambda.Invocation(
+    `${name}-run`,
+    {
+      functionName: args.function.name,
+      input: pulumi.jsonStringify({
+        endpoint: args.endpoint,
+        indexerRoleArns: args.indexerRoleArns,
+        readerRoleArns: args.readerRoleArns,
+      }),
+      triggers: { code: args.function.codeHash },
+    },
+    { parent, dependsOn: [...args.dependsOn, securityApiPermission, args.function] },
+  );
 }

@@ -4,13 +4,21 @@
 // from stack config (dev: one small node; prod: three AZs, data nodes and dedicated masters).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { PlatformConfig } from "./config";
-import { callerContext, policyDocument, searchHttpStatements, SearchRequests } from "./lib/iam";
+import type { PlatformConfig } from "./config";
+import { callerContext, policyDocument, searchHttpStatements, type SearchRequests } from "./lib/iam";
 import { statefulOptions } from "./lib/stateful";
 
-export type SearchDomainConfig = Pick<PlatformConfig,
-  "region" | "protectData" | "logRetentionDays" | "searchInstanceType" | "searchInstanceCount" | "searchZoneCount" |
-  "searchDedicatedMasterType" | "searchVolumeGb">;
+export type SearchDomainConfig = Pick<
+  PlatformConfig,
+  | "region"
+  | "protectData"
+  | "logRetentionDays"
+  | "searchInstanceType"
+  | "searchInstanceCount"
+  | "searchZoneCount"
+  | "searchDedicatedMasterType"
+  | "searchVolumeGb"
+>;
 
 export interface SearchDomainArgs {
   config: SearchDomainConfig;
@@ -43,57 +51,77 @@ export class SearchDomain extends pulumi.ComponentResource {
     const zoneAware = c.searchZoneCount > 1;
     const dedicatedMasters = c.searchDedicatedMasterType !== "";
 
-    this.logGroups = Object.fromEntries(searchLogTypes.map((type) => [
-      type,
-      new aws.cloudwatch.LogGroup(`${name}-${type.toLowerCase().replace(/_/g, "-")}`, { retentionInDays: c.logRetentionDays }, { parent: this }),
-    ])) as SearchDomain["logGroups"];
+    this.logGroups = Object.fromEntries(
+      searchLogTypes.map((type) => [
+        type,
+        new aws.cloudwatch.LogGroup(
+          `${name}-${type.toLowerCase().replace(/_/g, "-")}`,
+          { retentionInDays: c.logRetentionDays },
+          { parent: this },
+        ),
+      ]),
+    ) as SearchDomain["logGroups"];
 
     // OpenSearch Service writes with its service principal; AWS checks this policy when the
     // domain is created, before the domain's (auto-generated) name is known, so the source is
     // any domain of this account in this region, and only into these log groups.
-    const logPolicy = new aws.cloudwatch.LogResourcePolicy(`${name}-logs`, {
-      policyDocument: policyDocument([{
-        Sid: "SearchDomainWritesItsLogs",
-        Principal: { Service: "es.amazonaws.com" },
-        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-        Resource: Object.values(this.logGroups).map((g) => pulumi.interpolate`${g.arn}:*`),
-        Condition: {
-          StringEquals: { "aws:SourceAccount": accountId },
-          ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:${partition}:es:${c.region}:${accountId}:domain/*` },
-        },
-      }]),
-    }, { parent: this });
+    const logPolicy = new aws.cloudwatch.LogResourcePolicy(
+      `${name}-logs`,
+      {
+        policyDocument: policyDocument([
+          {
+            Sid: "SearchDomainWritesItsLogs",
+            Principal: { Service: "es.amazonaws.com" },
+            Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+            Resource: Object.values(this.logGroups).map((g) => pulumi.interpolate`${g.arn}:*`),
+            Condition: {
+              StringEquals: { "aws:SourceAccount": accountId },
+              ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:${partition}:es:${c.region}:${accountId}:domain/*` },
+            },
+          },
+        ]),
+      },
+      { parent: this },
+    );
 
-    this.domain = new aws.opensearch.Domain(name, {
-      engineVersion: searchEngineVersion,
-      clusterConfig: {
-        instanceType: c.searchInstanceType,
-        instanceCount: c.searchInstanceCount,
-        zoneAwarenessEnabled: zoneAware,
-        zoneAwarenessConfig: zoneAware ? { availabilityZoneCount: c.searchZoneCount } : undefined,
-        dedicatedMasterEnabled: dedicatedMasters,
-        dedicatedMasterType: dedicatedMasters ? c.searchDedicatedMasterType : undefined,
-        dedicatedMasterCount: dedicatedMasters ? dedicatedMasterCount : undefined,
-        // Every data node serves; the index keeps a replica per extra node (auto_expand_replicas).
-        multiAzWithStandbyEnabled: false,
+    this.domain = new aws.opensearch.Domain(
+      name,
+      {
+        engineVersion: searchEngineVersion,
+        clusterConfig: {
+          instanceType: c.searchInstanceType,
+          instanceCount: c.searchInstanceCount,
+          zoneAwarenessEnabled: zoneAware,
+          zoneAwarenessConfig: zoneAware ? { availabilityZoneCount: c.searchZoneCount } : undefined,
+          dedicatedMasterEnabled: dedicatedMasters,
+          dedicatedMasterType: dedicatedMasters ? c.searchDedicatedMasterType : undefined,
+          dedicatedMasterCount: dedicatedMasters ? dedicatedMasterCount : undefined,
+          // Every data node serves; the index keeps a replica per extra node (auto_expand_replicas).
+          multiAzWithStandbyEnabled: false,
+        },
+        ebsOptions: { ebsEnabled: true, volumeType: "gp3", volumeSize: c.searchVolumeGb },
+        encryptAtRest: { enabled: true },
+        nodeToNodeEncryption: { enabled: true },
+        domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: searchTlsPolicy },
+        advancedSecurityOptions: {
+          enabled: true,
+          anonymousAuthEnabled: false,
+          internalUserDatabaseEnabled: false,
+          masterUserOptions: { masterUserArn: args.masterRoleArn },
+        },
+        vpcOptions: {
+          subnetIds: pulumi.output(args.subnetIds).apply((ids) => ids.slice(0, c.searchZoneCount)),
+          securityGroupIds: [args.securityGroupId],
+        },
+        logPublishingOptions: searchLogTypes.map((logType) => ({
+          logType,
+          cloudwatchLogGroupArn: this.logGroups[logType].arn,
+          enabled: true,
+        })),
+        softwareUpdateOptions: { autoSoftwareUpdateEnabled: true },
       },
-      ebsOptions: { ebsEnabled: true, volumeType: "gp3", volumeSize: c.searchVolumeGb },
-      encryptAtRest: { enabled: true },
-      nodeToNodeEncryption: { enabled: true },
-      domainEndpointOptions: { enforceHttps: true, tlsSecurityPolicy: searchTlsPolicy },
-      advancedSecurityOptions: {
-        enabled: true,
-        anonymousAuthEnabled: false,
-        internalUserDatabaseEnabled: false,
-        masterUserOptions: { masterUserArn: args.masterRoleArn },
-      },
-      vpcOptions: {
-        subnetIds: pulumi.output(args.subnetIds).apply((ids) => ids.slice(0, c.searchZoneCount)),
-        securityGroupIds: [args.securityGroupId],
-      },
-      logPublishingOptions: searchLogTypes.map((logType) => ({ logType, cloudwatchLogGroupArn: this.logGroups[logType].arn, enabled: true })),
-      softwareUpdateOptions: { autoSoftwareUpdateEnabled: true },
-    }, { parent: this, dependsOn: [logPolicy], ...statefulOptions(c, "store") });
+      { parent: this, dependsOn: [logPolicy], ...statefulOptions(c, "store") },
+    );
 
     this.arn = this.domain.arn;
     this.endpoint = pulumi.interpolate`https://${this.domain.endpoint}`;
@@ -107,11 +135,24 @@ export class SearchDomain extends pulumi.ComponentResource {
    * the roles' own. Separate from the domain so the roles of functions that need the domain's
    * endpoint can be admitted without a cycle.
    */
-  admit(name: string, grants: { sid: string; roleArn: pulumi.Input<string>; requests: SearchRequests }[]): aws.opensearch.DomainPolicy {
-    return new aws.opensearch.DomainPolicy(name, {
-      domainName: this.domain.domainName,
-      accessPolicies: policyDocument(grants.flatMap((grant) =>
-        searchHttpStatements(grant.sid, this.domain.arn, grant.requests).map((statement) => ({ ...statement, Principal: { AWS: grant.roleArn } })))),
-    }, { parent: this });
+  admit(
+    name: string,
+    grants: { sid: string; roleArn: pulumi.Input<string>; requests: SearchRequests }[],
+  ): aws.opensearch.DomainPolicy {
+    return new aws.opensearch.DomainPolicy(
+      name,
+      {
+        domainName: this.domain.domainName,
+        accessPolicies: policyDocument(
+          grants.flatMap((grant) =>
+            searchHttpStatements(grant.sid, this.domain.arn, grant.requests).map((statement) => ({
+              ...statement,
+              Principal: { AWS: grant.roleArn },
+            })),
+          ),
+        ),
+      },
+      { parent: this },
+    );
   }
 }

@@ -6,8 +6,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
 import { type Product, productSchema } from "../handlers/shared/product";
-import { idempotencyTableKeys, inventoryTableKeys, ordersTableKeys, productsTableKeys, pulumiTableKeyArgs, type TableKeys } from "../handlers/shared/tables";
-import { PlatformConfig } from "./config";
+import {
+  idempotencyTableKeys,
+  inventoryTableKeys,
+  ordersTableKeys,
+  productsTableKeys,
+  pulumiTableKeyArgs,
+  type TableKeys,
+} from "../handlers/shared/tables";
+import type { PlatformConfig } from "./config";
 import { repoRoot } from "./lib/bundle";
 import { statefulOptions } from "./lib/stateful";
 
@@ -17,7 +24,10 @@ export const catalogFile = "catalog/products.json";
 
 /** The catalog, validated against the shared product schema; a bad entry fails the deployment by name. */
 export function loadCatalog(file = path.join(repoRoot, catalogFile)): Product[] {
-  const parsed = z.array(productSchema).min(1).safeParse(JSON.parse(fs.readFileSync(file, "utf8")));
+  const parsed = z
+    .array(productSchema)
+    .min(1)
+    .safeParse(JSON.parse(fs.readFileSync(file, "utf8")));
   if (!parsed.success) throw new Error(`${catalogFile} is invalid: ${z.prettifyError(parsed.error)}`);
   const skus = parsed.data.map((p) => p.sku);
   const duplicate = skus.find((sku, i) => skus.indexOf(sku) !== i);
@@ -61,15 +71,19 @@ export class OrderTables extends pulumi.ComponentResource {
     // Stateful: survive `pulumi destroy` and refuse deletion in stages that protect data.
     const stateful = { parent: this, ...statefulOptions(args.config, "store") };
     const table = (suffix: string, keys: TableKeys) =>
-      new aws.dynamodb.Table(`${name}-${suffix}`, {
-        ...pulumiTableKeyArgs(keys),
-        billingMode: "PAY_PER_REQUEST",
-        // AWS managed KMS key (aws/dynamodb): key usage is visible in CloudTrail.
-        serverSideEncryption: { enabled: true },
-        // Continuous backups on every table: a bad write or delete can be rolled back.
-        pointInTimeRecovery: { enabled: true },
-        deletionProtectionEnabled: protectData,
-      }, stateful);
+      new aws.dynamodb.Table(
+        `${name}-${suffix}`,
+        {
+          ...pulumiTableKeyArgs(keys),
+          billingMode: "PAY_PER_REQUEST",
+          // AWS managed KMS key (aws/dynamodb): key usage is visible in CloudTrail.
+          serverSideEncryption: { enabled: true },
+          // Continuous backups on every table: a bad write or delete can be rolled back.
+          pointInTimeRecovery: { enabled: true },
+          deletionProtectionEnabled: protectData,
+        },
+        stateful,
+      );
 
     this.orders = table("orders", ordersTableKeys);
     this.products = table("products", productsTableKeys);
@@ -78,23 +92,40 @@ export class OrderTables extends pulumi.ComponentResource {
 
     const catalog = loadCatalog();
     // The catalog is declared here: every `pulumi up` writes each product's name, text and price.
-    this.catalogItems = catalog.map((product) =>
-      new aws.dynamodb.TableItem(`${name}-product-${product.sku.toLowerCase()}`, {
-        tableName: this.products.name,
-        hashKey: this.products.hashKey,
-        item: productItem(product),
-      }, { parent: this }));
+    this.catalogItems = catalog.map(
+      (product) =>
+        new aws.dynamodb.TableItem(
+          `${name}-product-${product.sku.toLowerCase()}`,
+          {
+            tableName: this.products.name,
+            hashKey: this.products.hashKey,
+            item: productItem(product),
+          },
+          { parent: this },
+        ),
+    );
     // Stock is not: orders change it at run time. A new sku's item is created with the
     // catalog's stock, and `ignoreChanges` stops a later `pulumi up` (a changed seed in the
     // file, or a refresh that saw the live count) from ever writing it back. Restocking is an
     // operation on the table, not a deployment.
-    this.inventoryItems = catalog.map((product) =>
-      new aws.dynamodb.TableItem(`${name}-stock-${product.sku.toLowerCase()}`, {
-        tableName: this.inventory.name,
-        hashKey: this.inventory.hashKey,
-        item: inventoryItem(product),
-      }, { parent: this, ignoreChanges: ["item"], ...statefulOptions(args.config, "companion") }));
+    this.inventoryItems = catalog.map(
+      (product) =>
+        new aws.dynamodb.TableItem(
+          `${name}-stock-${product.sku.toLowerCase()}`,
+          {
+            tableName: this.inventory.name,
+            hashKey: this.inventory.hashKey,
+            item: inventoryItem(product),
+          },
+          { parent: this, ignoreChanges: ["item"], ...statefulOptions(args.config, "companion") },
+        ),
+    );
 
-    this.registerOutputs({ orders: this.orders.name, products: this.products.name, inventory: this.inventory.name, idempotency: this.idempotency.name });
+    this.registerOutputs({
+      orders: this.orders.name,
+      products: this.products.name,
+      inventory: this.inventory.name,
+      idempotency: this.idempotency.name,
+    });
   }
 }

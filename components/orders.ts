@@ -8,31 +8,53 @@
 //                                        └─► dead-letter queue (SQS interface endpoint)
 //   deploy time: SearchAccess (VPC, the domain's IAM master) maps the roles in FGAC.
 //   Recommendations (child, VPC) ─► OpenSearch `orders` aggregations (orders_reader FGAC role)
-import * as aws from "@pulumi/aws";
+import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { orderRoutes } from "../handlers/orders/contract";
 import { indexerRoleName, readerRoleName } from "../handlers/search-access/security";
 import { routePaths } from "../handlers/shared/http";
 import { ordersIndex, ordersIndexTemplateName } from "../handlers/shared/order-index";
 import { ordersByCustomerIndex } from "../handlers/shared/tables";
-import { ApiRoute, bodyModel, contractRoute, lambdaProxy } from "./api";
-import { PlatformConfig } from "./config";
+import { type ApiRoute, bodyModel, contractRoute, lambdaProxy } from "./api";
+import type { PlatformConfig } from "./config";
 import { createOrderProcessing, createSearchIndexer, orderTableStatements } from "./orders-functions";
 import { OrdersNetwork } from "./orders-network";
 import { createSearchAccessFunction, runSearchAccess } from "./orders-search-access";
 import { SearchDomain } from "./orders-search-domain";
 import { OrderTables } from "./orders-tables";
-import { personalizeArns, Recommendations, RecommendationsConfig, recommendationsSearchRequests, recommendationsTableStatements } from "./recommendations";
+import {
+  personalizeArns,
+  Recommendations,
+  type RecommendationsConfig,
+  recommendationsSearchRequests,
+  recommendationsTableStatements,
+} from "./recommendations";
 import { DeadLetterQueue } from "./lib/dead-letter-queue";
-import { BundledFunction } from "./lib/function";
-import { SearchRequests } from "./lib/iam";
-import { MonitoringTargets } from "./lib/monitoring-targets";
+import type { BundledFunction } from "./lib/function";
+import type { SearchRequests } from "./lib/iam";
+import type { MonitoringTargets } from "./lib/monitoring-targets";
 import { StreamConsumer } from "./lib/stream-consumer";
 
-export type OrdersConfig = Pick<PlatformConfig,
-  "region" | "protectData" | "logRetentionDays" | "vpcCidr" | "searchInstanceType" | "searchInstanceCount" |
-  "searchZoneCount" | "searchDedicatedMasterType" | "searchVolumeGb" | "orderMemoryMb" | "orderTimeoutSeconds" |
-  "idempotencyTtlSeconds" | "indexerBatchSize" | "indexerBatchWindowSeconds" | "streamMaxRetryAttempts" | "streamMaxRecordAgeSeconds"> & RecommendationsConfig;
+export type OrdersConfig = Pick<
+  PlatformConfig,
+  | "region"
+  | "protectData"
+  | "logRetentionDays"
+  | "vpcCidr"
+  | "searchInstanceType"
+  | "searchInstanceCount"
+  | "searchZoneCount"
+  | "searchDedicatedMasterType"
+  | "searchVolumeGb"
+  | "orderMemoryMb"
+  | "orderTimeoutSeconds"
+  | "idempotencyTtlSeconds"
+  | "indexerBatchSize"
+  | "indexerBatchWindowSeconds"
+  | "streamMaxRetryAttempts"
+  | "streamMaxRecordAgeSeconds"
+> &
+  RecommendationsConfig;
 
 export interface OrdersArgs {
   config: OrdersConfig;
@@ -63,7 +85,10 @@ export const searchRequests: Record<"api" | "indexer" | "searchAccess" | "recomm
   recommendations: recommendationsSearchRequests,
   // Replaces the two FGAC roles and their mappings, nothing else of the security configuration.
   searchAccess: {
-    PUT: [indexerRoleName, readerRoleName].flatMap((role) => [`/_plugins/_security/api/roles/${role}`, `/_plugins/_security/api/rolesmapping/${role}`]),
+    PUT: [indexerRoleName, readerRoleName].flatMap((role) => [
+      `/_plugins/_security/api/roles/${role}`,
+      `/_plugins/_security/api/rolesmapping/${role}`,
+    ]),
   },
 };
 
@@ -81,7 +106,9 @@ export function orderApiRoutes(api: BundledFunction, region: string): ApiRoute[]
   const integration = lambdaProxy(api, region);
   return [
     ...Object.values(orderRoutes).map((route) => contractRoute(route, { integration, invokes: api })),
-    ...routePaths(orderRoutes).map((path): ApiRoute => ({ path, method: "ANY", authorization: "cognito", integration, invokes: api })),
+    ...routePaths(orderRoutes).map(
+      (path): ApiRoute => ({ path, method: "ANY", authorization: "cognito", integration, invokes: api }),
+    ),
   ];
 }
 
@@ -108,42 +135,100 @@ export class Orders extends pulumi.ComponentResource {
 
     this.tables = new OrderTables(`${name}-tables`, { config: c }, { parent: this });
     const { orders, products, inventory, idempotency } = this.tables;
-    this.deadLetterQueue = new DeadLetterQueue(`${name}-indexer-dlq`, { purpose: "search-indexer-failures" }, { parent: this });
+    this.deadLetterQueue = new DeadLetterQueue(
+      `${name}-indexer-dlq`,
+      { purpose: "search-indexer-failures" },
+      { parent: this },
+    );
 
     // The recommendations function's reads pass the same gateway endpoint.
-    const tableActions = [...new Set([...orderTableStatements(this.tables), ...recommendationsTableStatements(products, inventory)].flatMap((s) => s.Action))].sort();
-    this.network = new OrdersNetwork(`${name}-network`, {
-      config: c,
-      dynamoDbAccess: { actions: tableActions, resources: [orders.arn, pulumi.interpolate`${orders.arn}/index/${ordersByCustomerIndex}`, products.arn, inventory.arn, idempotency.arn] },
-      sqsAccess: { actions: ["sqs:SendMessage"], resources: [this.deadLetterQueue.arn] },
-      personalizeRuntimeAccess: personalizeArns(c).length ? { actions: ["personalize:GetRecommendations"], resources: personalizeArns(c) } : undefined,
-    }, { parent: this });
+    const tableActions = [
+      ...new Set(
+        [...orderTableStatements(this.tables), ...recommendationsTableStatements(products, inventory)].flatMap(
+          (s) => s.Action,
+        ),
+      ),
+    ].sort();
+    this.network = new OrdersNetwork(
+      `${name}-network`,
+      {
+        config: c,
+        dynamoDbAccess: {
+          actions: tableActions,
+          resources: [
+            orders.arn,
+            pulumi.interpolate`${orders.arn}/index/${ordersByCustomerIndex}`,
+            products.arn,
+            inventory.arn,
+            idempotency.arn,
+          ],
+        },
+        sqsAccess: { actions: ["sqs:SendMessage"], resources: [this.deadLetterQueue.arn] },
+        personalizeRuntimeAccess: personalizeArns(c).length
+          ? { actions: ["personalize:GetRecommendations"], resources: personalizeArns(c) }
+          : undefined,
+      },
+      { parent: this },
+    );
     const vpc = { subnetIds: this.network.privateSubnetIds, securityGroupIds: [this.network.lambdaSecurityGroup.id] };
 
     // The domain's master user: its role exists before the domain.
-    const searchAccess = createSearchAccessFunction(`${name}-search-access`, { logRetentionDays: c.logRetentionDays, vpc }, this);
-    this.search = new SearchDomain(`${name}-search`, {
-      config: c,
-      subnetIds: this.network.privateSubnetIds,
-      securityGroupId: this.network.searchSecurityGroup.id,
-      masterRoleArn: searchAccess.role.arn,
-    }, { parent: this });
+    const searchAccess = createSearchAccessFunction(
+      `${name}-search-access`,
+      { logRetentionDays: c.logRetentionDays, vpc },
+      this,
+    );
+    this.search = new SearchDomain(
+      `${name}-search`,
+      {
+        config: c,
+        subnetIds: this.network.privateSubnetIds,
+        securityGroupId: this.network.searchSecurityGroup.id,
+        masterRoleArn: searchAccess.role.arn,
+      },
+      { parent: this },
+    );
     const domainArn = this.search.arn;
     this.searchEndpoint = this.search.endpoint;
     const search = { searchEndpoint: this.searchEndpoint, domainArn };
 
-    const api = createOrderProcessing(`${name}-api`, { config: c, tables: this.tables, ...search, searchRequests: searchRequests.api, allowedOrigin: args.allowedOrigin, vpc }, this);
-    const indexer = createSearchIndexer(`${name}-indexer`, { logRetentionDays: c.logRetentionDays, ...search, searchRequests: searchRequests.indexer, deadLetterQueue: this.deadLetterQueue, vpc }, this);
+    const api = createOrderProcessing(
+      `${name}-api`,
+      {
+        config: c,
+        tables: this.tables,
+        ...search,
+        searchRequests: searchRequests.api,
+        allowedOrigin: args.allowedOrigin,
+        vpc,
+      },
+      this,
+    );
+    const indexer = createSearchIndexer(
+      `${name}-indexer`,
+      {
+        logRetentionDays: c.logRetentionDays,
+        ...search,
+        searchRequests: searchRequests.indexer,
+        deadLetterQueue: this.deadLetterQueue,
+        vpc,
+      },
+      this,
+    );
     this.functions = { api, indexer, searchAccess };
 
-    this.recommendations = new Recommendations(`${name}-recommendations`, {
-      config: c,
-      products,
-      inventory,
-      search: { endpoint: this.searchEndpoint, domainArn },
-      vpc,
-      allowedOrigin: args.allowedOrigin,
-    }, { parent: this });
+    this.recommendations = new Recommendations(
+      `${name}-recommendations`,
+      {
+        config: c,
+        products,
+        inventory,
+        search: { endpoint: this.searchEndpoint, domainArn },
+        vpc,
+        allowedOrigin: args.allowedOrigin,
+      },
+      { parent: this },
+    );
     const recommendationsRole = this.recommendations.function.role.arn;
 
     const accessPolicy = this.search.admit(`${name}-search-resource-policy`, [
@@ -154,27 +239,35 @@ export class Orders extends pulumi.ComponentResource {
     ]);
     // It needs the whole network in place: the security group rules that let it reach the
     // domain are separate resources nothing else here waits for.
-    this.searchAccess = runSearchAccess(`${name}-search-access`, {
-      function: searchAccess,
-      domainArn,
-      endpoint: this.searchEndpoint,
-      requests: searchRequests.searchAccess,
-      indexerRoleArns: [indexer.role.arn],
-      readerRoleArns: [api.role.arn, recommendationsRole],
-      dependsOn: [accessPolicy, this.network],
-    }, this);
+    this.searchAccess = runSearchAccess(
+      `${name}-search-access`,
+      {
+        function: searchAccess,
+        domainArn,
+        endpoint: this.searchEndpoint,
+        requests: searchRequests.searchAccess,
+        indexerRoleArns: [indexer.role.arn],
+        readerRoleArns: [api.role.arn, recommendationsRole],
+        dependsOn: [accessPolicy, this.network],
+      },
+      this,
+    );
 
-    this.streamConsumer = new StreamConsumer(`${name}-indexer-stream`, {
-      function: indexer,
-      source: { kind: "dynamodb", streamArn: orders.streamArn },
-      deadLetterQueue: this.deadLetterQueue,
-      batchSize: c.indexerBatchSize,
-      batchWindowSeconds: c.indexerBatchWindowSeconds,
-      maxRetryAttempts: c.streamMaxRetryAttempts,
-      maxRecordAgeSeconds: c.streamMaxRecordAgeSeconds,
-      // Under fine-grained access control the indexer is refused until its role is mapped.
-      startAfter: [this.searchAccess],
-    }, { parent: this });
+    this.streamConsumer = new StreamConsumer(
+      `${name}-indexer-stream`,
+      {
+        function: indexer,
+        source: { kind: "dynamodb", streamArn: orders.streamArn },
+        deadLetterQueue: this.deadLetterQueue,
+        batchSize: c.indexerBatchSize,
+        batchWindowSeconds: c.indexerBatchWindowSeconds,
+        maxRetryAttempts: c.streamMaxRetryAttempts,
+        maxRecordAgeSeconds: c.streamMaxRecordAgeSeconds,
+        // Under fine-grained access control the indexer is refused until its role is mapped.
+        startAfter: [this.searchAccess],
+      },
+      { parent: this },
+    );
 
     this.routes = orderApiRoutes(api, c.region);
     this.monitoring = {

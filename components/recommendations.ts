@@ -10,19 +10,26 @@
 // In the order path's VPC, because the search domain is reachable only there. The Orders
 // component builds it, as it admits the role to the domain and maps it in fine-grained access
 // control in the same deployment step as its own readers.
-import * as aws from "@pulumi/aws";
+import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { recommendationsContract, recommendationsRoutes } from "../handlers/recommendations/contract";
 import { ordersIndex } from "../handlers/shared/order-index";
-import { ApiRoute, lambdaProxy } from "./api";
-import { PlatformConfig } from "./config";
+import { type ApiRoute, lambdaProxy } from "./api";
+import type { PlatformConfig } from "./config";
 import { environmentFor } from "./lib/environment";
-import { BundledFunction, BundledFunctionArgs } from "./lib/function";
-import { PolicyStatement, searchHttpStatements, SearchRequests } from "./lib/iam";
-import { MonitoringTargets } from "./lib/monitoring-targets";
+import { BundledFunction, type BundledFunctionArgs } from "./lib/function";
+import { type PolicyStatement, searchHttpStatements, type SearchRequests } from "./lib/iam";
+import type { MonitoringTargets } from "./lib/monitoring-targets";
 
-export type RecommendationsConfig = Pick<PlatformConfig,
-  "region" | "logRetentionDays" | "apiCacheSeconds" | "recommendationsRelatedItemsArn" | "recommendationsUserArn" | "recommendationsMemoryMb">;
+export type RecommendationsConfig = Pick<
+  PlatformConfig,
+  | "region"
+  | "logRetentionDays"
+  | "apiCacheSeconds"
+  | "recommendationsRelatedItemsArn"
+  | "recommendationsUserArn"
+  | "recommendationsMemoryMb"
+>;
 
 export interface RecommendationsArgs {
   config: RecommendationsConfig;
@@ -42,7 +49,10 @@ export const recommendationsTimeoutSeconds = 10;
 export const recommendationsSearchRequests: SearchRequests = { POST: [`/${ordersIndex}/_search`] };
 
 /** Exactly what the handler calls on the tables: BatchGetItem on both, Scan of the inventory (the catalog fallback). */
-export function recommendationsTableStatements(products: aws.dynamodb.Table, inventory: aws.dynamodb.Table): PolicyStatement[] {
+export function recommendationsTableStatements(
+  products: aws.dynamodb.Table,
+  inventory: aws.dynamodb.Table,
+): PolicyStatement[] {
   return [
     { Sid: "ReadRecommendedProducts", Action: "dynamodb:BatchGetItem", Resource: products.arn },
     { Sid: "ReadStockOfRecommended", Action: ["dynamodb:BatchGetItem", "dynamodb:Scan"], Resource: inventory.arn },
@@ -50,7 +60,9 @@ export function recommendationsTableStatements(products: aws.dynamodb.Table, inv
 }
 
 /** The configured Personalize campaigns or recommenders (none: the orders index answers). */
-export function personalizeArns(c: Pick<RecommendationsConfig, "recommendationsRelatedItemsArn" | "recommendationsUserArn">): string[] {
+export function personalizeArns(
+  c: Pick<RecommendationsConfig, "recommendationsRelatedItemsArn" | "recommendationsUserArn">,
+): string[] {
   return [...new Set([c.recommendationsRelatedItemsArn, c.recommendationsUserArn].filter((arn) => arn !== ""))];
 }
 
@@ -65,28 +77,35 @@ export class Recommendations extends pulumi.ComponentResource {
     const c = args.config;
     const arns = personalizeArns(c);
 
-    this.function = new BundledFunction(`${name}-api`, {
-      entry: recommendationsHandlerEntry,
-      description: "Recommendations API: customers also bought, recommended for you, popular (Personalize, else the orders index), in stock only",
-      memoryMb: c.recommendationsMemoryMb,
-      timeoutSeconds: recommendationsTimeoutSeconds,
-      logRetentionDays: c.logRetentionDays,
-      environment: environmentFor(recommendationsContract, {
-        OPENSEARCH_ENDPOINT: args.search.endpoint,
-        PRODUCTS_TABLE: args.products.name,
-        INVENTORY_TABLE: args.inventory.name,
-        ALLOWED_ORIGIN: args.allowedOrigin,
-        RELATED_ITEMS_ARN: c.recommendationsRelatedItemsArn || undefined,
-        USER_RECOMMENDATIONS_ARN: c.recommendationsUserArn || undefined,
-      }),
-      policyStatements: [
-        ...recommendationsTableStatements(args.products, args.inventory),
-        ...searchHttpStatements("AggregateOrders", args.search.domainArn, recommendationsSearchRequests),
-        // GetRecommendations is authorized on the campaign or recommender it names.
-        ...(arns.length ? [{ Sid: "GetRecommendations", Action: "personalize:GetRecommendations", Resource: arns }] : []),
-      ],
-      vpc: args.vpc,
-    }, { parent: this });
+    this.function = new BundledFunction(
+      `${name}-api`,
+      {
+        entry: recommendationsHandlerEntry,
+        description:
+          "Recommendations API: customers also bought, recommended for you, popular (Personalize, else the orders index), in stock only",
+        memoryMb: c.recommendationsMemoryMb,
+        timeoutSeconds: recommendationsTimeoutSeconds,
+        logRetentionDays: c.logRetentionDays,
+        environment: environmentFor(recommendationsContract, {
+          OPENSEARCH_ENDPOINT: args.search.endpoint,
+          PRODUCTS_TABLE: args.products.name,
+          INVENTORY_TABLE: args.inventory.name,
+          ALLOWED_ORIGIN: args.allowedOrigin,
+          RELATED_ITEMS_ARN: c.recommendationsRelatedItemsArn || undefined,
+          USER_RECOMMENDATIONS_ARN: c.recommendationsUserArn || undefined,
+        }),
+        policyStatements: [
+          ...recommendationsTableStatements(args.products, args.inventory),
+          ...searchHttpStatements("AggregateOrders", args.search.domainArn, recommendationsSearchRequests),
+          // GetRecommendations is authorized on the campaign or recommender it names.
+          ...(arns.length
+            ? [{ Sid: "GetRecommendations", Action: "personalize:GetRecommendations", Resource: arns }]
+            : []),
+        ],
+        vpc: args.vpc,
+      },
+      { parent: this },
+    );
 
     const integration = lambdaProxy(this.function, c.region);
     this.routes = recommendationsRoutes.map((route) => ({

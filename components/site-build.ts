@@ -53,11 +53,26 @@ export function buildSiteSync(siteDir: string = path.join(repoRoot, "site")): Bu
     const key = path.relative(outRoot, file.path).split(path.sep).join("/");
     return { key, body: Buffer.from(file.contents), contentType: contentTypeFor(key), cacheControl: immutable };
   });
-  const html = renderIndexHtml(fs.readFileSync(path.join(siteDir, template), "utf8"), assets.map((a) => a.key));
+  const html = renderIndexHtml(
+    fs.readFileSync(path.join(siteDir, template), "utf8"),
+    assets.map((a) => a.key),
+  );
   const copied = listSiteFiles(siteDir)
-    .filter((file) => !notPublished.has(file.key) && !file.key.startsWith(`${sourceFolder}/`) && !file.key.startsWith("dist/"))
-    .map((file) => ({ key: file.key, body: fs.readFileSync(file.path), contentType: file.contentType, cacheControl: file.cacheControl }));
-  const files = [{ key: "index.html", body: Buffer.from(html), contentType: contentTypeFor("index.html"), cacheControl: noCache }, ...assets, ...copied];
+    .filter(
+      (file) =>
+        !notPublished.has(file.key) && !file.key.startsWith(`${sourceFolder}/`) && !file.key.startsWith("dist/"),
+    )
+    .map((file) => ({
+      key: file.key,
+      body: fs.readFileSync(file.path),
+      contentType: file.contentType,
+      cacheControl: file.cacheControl,
+    }));
+  const files = [
+    { key: "index.html", body: Buffer.from(html), contentType: contentTypeFor("index.html"), cacheControl: noCache },
+    ...assets,
+    ...copied,
+  ];
   return files.sort((a, b) => a.key.localeCompare(b.key));
 }
 

@@ -4,9 +4,9 @@
 // configured, and Firehose's object names. Unlike Firehose it does not buffer: every call is
 // written at once as one object. A call is refused whole past Firehose's limits; when S3 fails,
 // every record is answered as failed, so the caller resends (nothing is lost).
-import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { randomUUID } from "node:crypto";
-import { createServer, IncomingMessage, Server, ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import type { DeliveryStreamPlan } from "./stack-plan";
@@ -48,7 +48,10 @@ interface FirehoseReply {
   body: Record<string, unknown>;
 }
 
-const clientError = (type: string, message: string): FirehoseReply => ({ status: 400, body: { __type: type, message } });
+const clientError = (type: string, message: string): FirehoseReply => ({
+  status: 400,
+  body: { __type: type, message },
+});
 
 export class LocalFirehose {
   private server?: Server;
@@ -56,7 +59,10 @@ export class LocalFirehose {
   /** Objects written (keys), for tests and the bench. */
   readonly written: string[] = [];
 
-  constructor(private readonly streams: DeliveryStreamSpec[], private readonly s3: S3Client) {}
+  constructor(
+    private readonly streams: DeliveryStreamSpec[],
+    private readonly s3: S3Client,
+  ) {}
 
   async start(port = 0): Promise<this> {
     this.server = createServer((req, res) => void this.receive(req, res));
@@ -88,30 +94,53 @@ export class LocalFirehose {
       reply = { status: 500, body: { __type: "ServiceUnavailableException", message: String(err) } };
     }
     const payload = JSON.stringify(reply.body);
-    res.writeHead(reply.status, { "content-type": "application/x-amz-json-1.1", "content-length": Buffer.byteLength(payload) });
+    res.writeHead(reply.status, {
+      "content-type": "application/x-amz-json-1.1",
+      "content-length": Buffer.byteLength(payload),
+    });
     res.end(payload);
   }
 
   private async handle(action: string, body: any): Promise<FirehoseReply> {
-    if (action !== "PutRecordBatch" && action !== "PutRecord") return clientError("InvalidArgumentException", `${action} is not supported locally`);
+    if (action !== "PutRecordBatch" && action !== "PutRecord")
+      return clientError("InvalidArgumentException", `${action} is not supported locally`);
     const stream = this.streams.find((s) => s.name === body.DeliveryStreamName);
-    if (!stream) return clientError("ResourceNotFoundException", `Firehose ${body.DeliveryStreamName} under account 123456789012 not found.`);
-    const records: { Data?: string }[] = action === "PutRecord" ? [body.Record ?? {}] : body.Records ?? [];
-    if (records.length === 0 || records.length > firehoseLimits.recordsPerBatch) return clientError("InvalidArgumentException", `Records must hold 1 to ${firehoseLimits.recordsPerBatch} records`);
+    if (!stream)
+      return clientError(
+        "ResourceNotFoundException",
+        `Firehose ${body.DeliveryStreamName} under account 123456789012 not found.`,
+      );
+    const records: { Data?: string }[] = action === "PutRecord" ? [body.Record ?? {}] : (body.Records ?? []);
+    if (records.length === 0 || records.length > firehoseLimits.recordsPerBatch)
+      return clientError(
+        "InvalidArgumentException",
+        `Records must hold 1 to ${firehoseLimits.recordsPerBatch} records`,
+      );
     const data = records.map((r) => Buffer.from(r.Data ?? "", "base64"));
     const tooBig = data.findIndex((d) => d.length > firehoseLimits.bytesPerRecord);
-    if (tooBig >= 0) return clientError("InvalidArgumentException", `Record ${tooBig} exceeds ${firehoseLimits.bytesPerRecord} bytes`);
+    if (tooBig >= 0)
+      return clientError("InvalidArgumentException", `Record ${tooBig} exceeds ${firehoseLimits.bytesPerRecord} bytes`);
     const total = data.reduce((sum, d) => sum + d.length, 0);
-    if (total > firehoseLimits.bytesPerBatch) return clientError("InvalidArgumentException", `The batch exceeds ${firehoseLimits.bytesPerBatch} bytes`);
+    if (total > firehoseLimits.bytesPerBatch)
+      return clientError("InvalidArgumentException", `The batch exceeds ${firehoseLimits.bytesPerBatch} bytes`);
 
     const at = new Date();
     const key = `${renderPrefix(stream.prefix, at)}${objectName(stream, at)}`;
     const content = Buffer.concat(data);
     try {
-      await this.s3.send(new PutObjectCommand({ Bucket: stream.bucket, Key: key, Body: stream.compressionFormat === "GZIP" ? gzipSync(content) : content }));
+      await this.s3.send(
+        new PutObjectCommand({
+          Bucket: stream.bucket,
+          Key: key,
+          Body: stream.compressionFormat === "GZIP" ? gzipSync(content) : content,
+        }),
+      );
       this.written.push(key);
     } catch (err) {
-      const failed = records.map(() => ({ ErrorCode: "ServiceUnavailableException", ErrorMessage: `S3 write failed: ${(err as Error).message}` }));
+      const failed = records.map(() => ({
+        ErrorCode: "ServiceUnavailableException",
+        ErrorMessage: `S3 write failed: ${(err as Error).message}`,
+      }));
       return action === "PutRecord"
         ? { status: 503, body: { __type: "ServiceUnavailableException", message: failed[0].ErrorMessage } }
         : { status: 200, body: { FailedPutCount: records.length, Encrypted: true, RequestResponses: failed } };
@@ -119,6 +148,9 @@ export class LocalFirehose {
     const ids = records.map(() => randomUUID().replace(/-/g, ""));
     return action === "PutRecord"
       ? { status: 200, body: { RecordId: ids[0], Encrypted: true } }
-      : { status: 200, body: { FailedPutCount: 0, Encrypted: true, RequestResponses: ids.map((RecordId) => ({ RecordId })) } };
+      : {
+          status: 200,
+          body: { FailedPutCount: 0, Encrypted: true, RequestResponses: ids.map((RecordId) => ({ RecordId })) },
+        };
   }
 }

@@ -4,14 +4,20 @@
 // Lambda function runs its deployed bundle with its recorded environment (addresses swapped
 // for the local ones), event source mappings run as pollers, and the local API gateway serves
 // the deployed OpenAPI document. State lives under `stateDir` and survives a restart.
-import { CreateTableCommand, DynamoDBClient, ListTablesCommand, PutItemCommand, waitUntilTableExists } from "@aws-sdk/client-dynamodb";
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  PutItemCommand,
+  waitUntilTableExists,
+} from "@aws-sdk/client-dynamodb";
 import { CreateStreamCommand, KinesisClient, ListStreamsCommand, waitUntilStreamExists } from "@aws-sdk/client-kinesis";
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { ReceiveMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
-import { createServer as createTlsServer, Server as TlsServer } from "node:https";
+import { createServer as createTlsServer, type Server as TlsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { repoRoot } from "../components/lib/bundle";
@@ -183,19 +189,37 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
     fs.mkdirSync(path.join(dataDir, "s3"), { recursive: true });
     const s3: Emulator = await startS3(bucketNames, { path: path.join(dataDir, "s3") });
     stops.push(() => s3.stop());
-    const clientOptions = (endpoint: string) => ({ endpoint, region: awsRegion, credentials: localCredentials, requestHandler: new NodeHttpHandler() });
+    const clientOptions = (endpoint: string) => ({
+      endpoint,
+      region: awsRegion,
+      credentials: localCredentials,
+      requestHandler: new NodeHttpHandler(),
+    });
 
     // SQS over TLS: the handlers send to queue URLs, which must be https.
     // biome-ignore lint/style/noCommonJs: local-aws-sqs ships no types
     const { createRequestHandler } = require("local-aws-sqs");
     const queuePlans = plan.queues(stack);
-    const sqsHandler = createRequestHandler({ port: 0, hostname: "127.0.0.1", region: awsRegion, accountId: "123456789012", emulateQueueCreationLifecycle: false, queues: queuePlans.map((q) => ({ QueueName: q.name, Attributes: q.messageRetentionSeconds ? { MessageRetentionPeriod: q.messageRetentionSeconds } : {} })) });
+    const sqsHandler = createRequestHandler({
+      port: 0,
+      hostname: "127.0.0.1",
+      region: awsRegion,
+      accountId: "123456789012",
+      emulateQueueCreationLifecycle: false,
+      queues: queuePlans.map((q) => ({
+        QueueName: q.name,
+        Attributes: q.messageRetentionSeconds ? { MessageRetentionPeriod: q.messageRetentionSeconds } : {},
+      })),
+    });
     const sqsServer = createTlsServer({ key: tls.key, cert: tls.cert }, sqsHandler.requestHandler);
     const sqsEndpoint = await listen(sqsServer);
-    stops.push(() => new Promise<void>((resolve) => {
-      sqsServer.close(() => resolve());
-      sqsServer.closeAllConnections();
-    }));
+    stops.push(
+      () =>
+        new Promise<void>((resolve) => {
+          sqsServer.close(() => resolve());
+          sqsServer.closeAllConnections();
+        }),
+    );
     const localQueueUrl = (q: plan.QueuePlan) => `${sqsEndpoint}/123456789012/${q.name}`;
 
     // Search: the OpenSearch fake over TLS, its documents saved on stop.
@@ -215,19 +239,35 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
     const existing = new Set((await dynamoClient.send(new ListTablesCommand({}))).TableNames ?? []);
     for (const table of tablePlans) {
       if (existing.has(table.name)) continue;
-      const keySchema = (hash: string, range?: string) => [{ AttributeName: hash, KeyType: "HASH" as const }, ...(range ? [{ AttributeName: range, KeyType: "RANGE" as const }] : [])];
-      await dynamoClient.send(new CreateTableCommand({
-        TableName: table.name,
-        BillingMode: "PAY_PER_REQUEST",
-        AttributeDefinitions: table.attributes.map((a) => ({ AttributeName: a.name, AttributeType: a.type as "S" | "N" | "B" })),
-        KeySchema: keySchema(table.hashKey, table.rangeKey),
-        GlobalSecondaryIndexes: table.globalSecondaryIndexes.length
-          ? table.globalSecondaryIndexes.map((i) => ({ IndexName: i.name, KeySchema: keySchema(i.hashKey, i.rangeKey), Projection: { ProjectionType: i.projectionType as "ALL", NonKeyAttributes: i.nonKeyAttributes } }))
-          : undefined,
-      }));
+      const keySchema = (hash: string, range?: string) => [
+        { AttributeName: hash, KeyType: "HASH" as const },
+        ...(range ? [{ AttributeName: range, KeyType: "RANGE" as const }] : []),
+      ];
+      await dynamoClient.send(
+        new CreateTableCommand({
+          TableName: table.name,
+          BillingMode: "PAY_PER_REQUEST",
+          AttributeDefinitions: table.attributes.map((a) => ({
+            AttributeName: a.name,
+            AttributeType: a.type as "S" | "N" | "B",
+          })),
+          KeySchema: keySchema(table.hashKey, table.rangeKey),
+          GlobalSecondaryIndexes: table.globalSecondaryIndexes.length
+            ? table.globalSecondaryIndexes.map((i) => ({
+                IndexName: i.name,
+                KeySchema: keySchema(i.hashKey, i.rangeKey),
+                Projection: { ProjectionType: i.projectionType as "ALL", NonKeyAttributes: i.nonKeyAttributes },
+              }))
+            : undefined,
+        }),
+      );
       // dynalite, like DynamoDB, refuses writes until the table is ACTIVE.
-      await waitUntilTableExists({ client: dynamoClient, maxWaitTime: 30, minDelay: 0.1, maxDelay: 0.5 }, { TableName: table.name });
-      for (const item of table.items) await dynamoClient.send(new PutItemCommand({ TableName: table.name, Item: JSON.parse(item) }));
+      await waitUntilTableExists(
+        { client: dynamoClient, maxWaitTime: 30, minDelay: 0.1, maxDelay: 0.5 },
+        { TableName: table.name },
+      );
+      for (const item of table.items)
+        await dynamoClient.send(new PutItemCommand({ TableName: table.name, Item: JSON.parse(item) }));
     }
     const streamTables = tablePlans.filter((t) => t.streamViewType && t.streamArn);
     // dynalite has no TransactWriteItems: the transactions proxy adds it; the stream proxy,
@@ -238,7 +278,13 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
       targetEndpoint: transactions.endpoint,
       client: dynamoClient,
       region: awsRegion,
-      tables: streamTables.map((t) => ({ name: t.name, hashKey: t.hashKey, rangeKey: t.rangeKey, streamArn: t.streamArn!, streamViewType: t.streamViewType! })),
+      tables: streamTables.map((t) => ({
+        name: t.name,
+        hashKey: t.hashKey,
+        rangeKey: t.rangeKey,
+        streamArn: t.streamArn!,
+        streamViewType: t.streamViewType!,
+      })),
     });
     stops.push(() => streamProxy.stop());
 
@@ -247,9 +293,13 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
     const streamPlans = plan.kinesisStreams(stack);
     const existingStreams = new Set((await kinesisClient.send(new ListStreamsCommand({}))).StreamNames ?? []);
     for (const s of streamPlans) {
-      if (!existingStreams.has(s.name)) await kinesisClient.send(new CreateStreamCommand({ StreamName: s.name, ShardCount: s.shardCount }));
+      if (!existingStreams.has(s.name))
+        await kinesisClient.send(new CreateStreamCommand({ StreamName: s.name, ShardCount: s.shardCount }));
       // Its shards are listed only once the stream is ACTIVE.
-      await waitUntilStreamExists({ client: kinesisClient, maxWaitTime: 30, minDelay: 0.1, maxDelay: 0.5 }, { StreamName: s.name });
+      await waitUntilStreamExists(
+        { client: kinesisClient, maxWaitTime: 30, minDelay: 0.1, maxDelay: 0.5 },
+        { StreamName: s.name },
+      );
     }
 
     const s3Client = new S3Client({ ...clientOptions(s3.endpoint), forcePathStyle: true });
@@ -282,7 +332,9 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
         AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
         AWS_LAMBDA_LOG_GROUP_NAME: fn.logGroup ?? `/aws/lambda/${fn.name}`,
         AWS_LAMBDA_LOG_STREAM_NAME: `local/[$LATEST]${randomBytes(16).toString("hex")}`,
-        ...(fn.logFormat === "JSON" ? { AWS_LAMBDA_LOG_FORMAT: "JSON", AWS_LAMBDA_LOG_LEVEL: fn.applicationLogLevel ?? "INFO" } : {}),
+        ...(fn.logFormat === "JSON"
+          ? { AWS_LAMBDA_LOG_FORMAT: "JSON", AWS_LAMBDA_LOG_LEVEL: fn.applicationLogLevel ?? "INFO" }
+          : {}),
         AWS_EXECUTION_ENV: "AWS_Lambda_nodejs22.x",
         AWS_XRAY_CONTEXT_MISSING: "LOG_ERROR",
         LAMBDA_TASK_ROOT: path.join(runtimeDir, fn.logicalName),
@@ -307,7 +359,15 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
       };
       const local = new LocalFunction(
-        { name: fn.name, arn: fn.arn, code: fn.code, handler: fn.handler, timeoutSeconds: fn.timeoutSeconds, memoryMb: fn.memoryMb, environment },
+        {
+          name: fn.name,
+          arn: fn.arn,
+          code: fn.code,
+          handler: fn.handler,
+          timeoutSeconds: fn.timeoutSeconds,
+          memoryMb: fn.memoryMb,
+          environment,
+        },
         hostFile,
         path.join(runtimeDir, fn.logicalName),
         path.join(logDir, `${fn.logicalName}.log`),
@@ -342,24 +402,57 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
     stops.push(() => gateway.close());
 
     // Event source mappings.
-    const sqsClient = new SQSClient({ endpoint: sqsEndpoint, region: awsRegion, credentials: localCredentials, requestHandler: new NodeHttpHandler({ httpsAgent: { ca: tls.cert } as any }) });
+    const sqsClient = new SQSClient({
+      endpoint: sqsEndpoint,
+      region: awsRegion,
+      credentials: localCredentials,
+      requestHandler: new NodeHttpHandler({ httpsAgent: { ca: tls.cert } as any }),
+    });
     stops.push(async () => sqsClient.destroy());
     for (const mapping of plan.eventSourceMappings(stack)) {
       const fn = functionsByArn.get(mapping.functionArn);
-      if (!fn) throw new Error(`event source mapping ${mapping.name} invokes an unknown function ${mapping.functionArn}`);
+      if (!fn)
+        throw new Error(`event source mapping ${mapping.name} invokes an unknown function ${mapping.functionArn}`);
       const onFailureQueue = queuePlans.find((q) => q.arn === mapping.onFailureArn);
       const roleArn = functionPlans.find((f) => f.arn === mapping.functionArn)!.roleArn;
       const kind = mapping.eventSourceArn.startsWith("arn:aws:kinesis:") ? "kinesis" : "dynamodb";
       const settings = { ...mapping };
-      const shardReaders = kind === "kinesis"
-        ? await kinesisShardReaders({ client: kinesisClient, streamName: streamPlans.find((s) => s.arn === mapping.eventSourceArn)!.name, streamArn: mapping.eventSourceArn, region: awsRegion, roleArn })
-        : [{ shardId: "shardId-00000000000000000000-local", reader: streamProxy.streams.get(streamTables.find((t) => t.streamArn === mapping.eventSourceArn)!.name)!.reader() }];
+      const shardReaders =
+        kind === "kinesis"
+          ? await kinesisShardReaders({
+              client: kinesisClient,
+              streamName: streamPlans.find((s) => s.arn === mapping.eventSourceArn)!.name,
+              streamArn: mapping.eventSourceArn,
+              region: awsRegion,
+              roleArn,
+            })
+          : [
+              {
+                shardId: "shardId-00000000000000000000-local",
+                reader: streamProxy.streams
+                  .get(streamTables.find((t) => t.streamArn === mapping.eventSourceArn)!.name)!
+                  .reader(),
+              },
+            ];
       for (const { shardId, reader } of shardReaders) {
         const poller = new ShardPoller(reader, settings, {
           invoke: (records) => fn.invoke({ Records: records.map((r) => r.eventRecord) }),
           giveUp: async (records, condition, attempts, lastResult) => {
             if (!onFailureQueue) return;
-            await sendToOnFailure({ client: sqsClient, queueUrl: localQueueUrl(onFailureQueue), functionArn: mapping.functionArn, sourceArn: mapping.eventSourceArn, kind }, shardId, records, condition, attempts, lastResult);
+            await sendToOnFailure(
+              {
+                client: sqsClient,
+                queueUrl: localQueueUrl(onFailureQueue),
+                functionArn: mapping.functionArn,
+                sourceArn: mapping.eventSourceArn,
+                kind,
+              },
+              shardId,
+              records,
+              condition,
+              attempts,
+              lastResult,
+            );
           },
         });
         stops.push(() => poller.stop());
@@ -377,13 +470,20 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
       hostedUiUrl: signIn.url,
       issuer: signIn.issuer,
     };
-    storefront.publish(await siteObjects(), config, localContentSecurityPolicy({ api: new URL(gateway.url).origin, signIn: signIn.url }));
+    storefront.publish(
+      await siteObjects(),
+      config,
+      localContentSecurityPolicy({ api: new URL(gateway.url).origin, signIn: signIn.url }),
+    );
 
     const lakeBucket = String(stack.outputs.dataLakeBucket);
     const lakeDir = linkLake(stateDir, path.join(dataDir, "s3", lakeBucket));
     return {
       urls: { storefront: storefront.url, api: gateway.url, signIn: signIn.url },
-      users: { shopper: { email: users.shopper.email, password: users.shopper.password }, admin: { email: users.admin.email, password: users.admin.password } },
+      users: {
+        shopper: { email: users.shopper.email, password: users.shopper.password },
+        admin: { email: users.admin.email, password: users.admin.password },
+      },
       signIn: { userPoolId: signIn.userPoolId, clientId: signIn.clientId, issuer: signIn.issuer },
       lake: {
         bucket: lakeBucket,
@@ -392,23 +492,37 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
           const keys: string[] = [];
           let token: string | undefined;
           do {
-            const page = await s3Client.send(new ListObjectsV2Command({ Bucket: lakeBucket, Prefix: prefix, ContinuationToken: token }));
+            const page = await s3Client.send(
+              new ListObjectsV2Command({ Bucket: lakeBucket, Prefix: prefix, ContinuationToken: token }),
+            );
             keys.push(...(page.Contents ?? []).map((o) => o.Key!));
             token = page.NextContinuationToken;
           } while (token);
           return keys;
         },
-        read: async (key) => Buffer.from(await (await s3Client.send(new GetObjectCommand({ Bucket: lakeBucket, Key: key }))).Body!.transformToByteArray()),
+        read: async (key) =>
+          Buffer.from(
+            await (
+              await s3Client.send(new GetObjectCommand({ Bucket: lakeBucket, Key: key }))
+            ).Body!.transformToByteArray(),
+          ),
       },
       deadLetters: async (queue) => {
         const q = queuePlans.find((p) => p.name.startsWith(queue));
         if (!q) throw new Error(`no queue named ${queue}*`);
-        const received = await sqsClient.send(new ReceiveMessageCommand({ QueueUrl: localQueueUrl(q), MaxNumberOfMessages: 10, VisibilityTimeout: 0 }));
+        const received = await sqsClient.send(
+          new ReceiveMessageCommand({ QueueUrl: localQueueUrl(q), MaxNumberOfMessages: 10, VisibilityTimeout: 0 }),
+        );
         return (received.Messages ?? []).map((m) => m.Body ?? "");
       },
       startup: { readyMs: performance.now() - started, renderCached: rendered.cached },
       requestLogs,
-      functionTimings: () => [...functionsByArn.values()].map((f) => ({ name: f.spec.name, invocations: f.invocations, handlerMs: f.handlerMs })),
+      functionTimings: () =>
+        [...functionsByArn.values()].map((f) => ({
+          name: f.spec.name,
+          invocations: f.invocations,
+          handlerMs: f.handlerMs,
+        })),
       stateDir,
       stop: stopAll,
     };

@@ -26,13 +26,26 @@ export interface RenderedStack {
 }
 
 /** Files and folders whose content decides what the program registers. */
-const renderSources = ["index.ts", "Pulumi.yaml", "Pulumi.dev.yaml", "package-lock.json", "components", "handlers", "catalog", "testing/mocks.ts", "testing/program.ts", "testing/stack-config.ts", "local/render.ts"];
+const renderSources = [
+  "index.ts",
+  "Pulumi.yaml",
+  "Pulumi.dev.yaml",
+  "package-lock.json",
+  "components",
+  "handlers",
+  "catalog",
+  "testing/mocks.ts",
+  "testing/program.ts",
+  "testing/stack-config.ts",
+  "local/render.ts",
+];
 
 function filesUnder(entry: string): string[] {
   const full = path.join(repoRoot, entry);
   if (!fs.existsSync(full)) return [];
   if (fs.statSync(full).isFile()) return [entry];
-  return fs.readdirSync(full, { withFileTypes: true })
+  return fs
+    .readdirSync(full, { withFileTypes: true })
     .sort((a, b) => a.name.localeCompare(b.name))
     .flatMap((child) => (child.isDirectory() || child.isFile() ? filesUnder(path.posix.join(entry, child.name)) : []));
 }
@@ -40,7 +53,11 @@ function filesUnder(entry: string): string[] {
 export function sourceHash(): string {
   const hash = createHash("sha256");
   for (const file of renderSources.flatMap(filesUnder)) {
-    hash.update(file).update("\0").update(fs.readFileSync(path.join(repoRoot, file))).update("\0");
+    hash
+      .update(file)
+      .update("\0")
+      .update(fs.readFileSync(path.join(repoRoot, file)))
+      .update("\0");
   }
   return hash.digest("hex").slice(0, 16);
 }
@@ -63,7 +80,12 @@ async function renderNow(stack: "dev"): Promise<RenderedStack> {
   const run = await runProgram(stack);
   const resources: RenderedResource[] = [];
   for (const r of run.resources) {
-    const rendered: RenderedResource = { type: r.type, name: r.name, inputs: plain({ ...r.inputs, code: undefined }), state: plain({ ...r.state, code: undefined }) };
+    const rendered: RenderedResource = {
+      type: r.type,
+      name: r.name,
+      inputs: plain({ ...r.inputs, code: undefined }),
+      state: plain({ ...r.state, code: undefined }),
+    };
     if (r.type === "aws:lambda/function:Function") rendered.code = await functionCode(r.inputs.code);
     resources.push(rendered);
   }
@@ -71,7 +93,9 @@ async function renderNow(stack: "dev"): Promise<RenderedStack> {
 }
 
 /** The rendered `dev` stack, from the cache when the sources are unchanged. */
-export async function renderStack(cacheDir = path.join(repoRoot, ".local", "render")): Promise<RenderedStack & { cached: boolean }> {
+export async function renderStack(
+  cacheDir = path.join(repoRoot, ".local", "render"),
+): Promise<RenderedStack & { cached: boolean }> {
   const hash = sourceHash();
   const file = path.join(cacheDir, `dev-${hash}.json`);
   if (fs.existsSync(file)) return { ...(JSON.parse(fs.readFileSync(file, "utf8")) as RenderedStack), cached: true };
@@ -80,7 +104,8 @@ export async function renderStack(cacheDir = path.join(repoRoot, ".local", "rend
   // Old renders are dead weight once the sources changed.
   // Only finished renders of other sources: a parallel test run may be writing this one too.
   for (const old of fs.readdirSync(cacheDir)) {
-    if (old.startsWith("dev-") && old.endsWith(".json") && old !== path.basename(file)) fs.rmSync(path.join(cacheDir, old), { force: true });
+    if (old.startsWith("dev-") && old.endsWith(".json") && old !== path.basename(file))
+      fs.rmSync(path.join(cacheDir, old), { force: true });
   }
   const partial = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(partial, JSON.stringify(rendered));

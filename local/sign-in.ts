@@ -4,13 +4,24 @@
 // server on a free port: the hosted UI's /logout redirect, the token revocation endpoint
 // (/oauth2/revoke), and an OpenID configuration naming the real issuer and JWKS address.
 import {
-  AdminAddUserToGroupCommand, AdminCreateUserCommand, AdminSetUserPasswordCommand, CognitoIdentityProviderClient,
-  CreateGroupCommand, CreateUserPoolClientCommand, CreateUserPoolCommand, ListGroupsCommand, ListUserPoolClientsCommand,
-  ListUserPoolsCommand, ListUsersCommand, UpdateUserPoolClientCommand, DescribeUserPoolClientCommand, RevokeTokenCommand,
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  CognitoIdentityProviderClient,
+  CreateGroupCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+  ListGroupsCommand,
+  ListUserPoolClientsCommand,
+  ListUserPoolsCommand,
+  ListUsersCommand,
+  UpdateUserPoolClientCommand,
+  DescribeUserPoolClientCommand,
+  RevokeTokenCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import * as fs from "node:fs";
-import { createServer, IncomingMessage, Server, ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface UserPoolSpec {
@@ -18,7 +29,17 @@ export interface UserPoolSpec {
   name: string;
   usernameAttributes: string[];
   passwordPolicy?: Record<string, unknown>;
-  client: { name: string; callbackUrls: string[]; logoutUrls: string[]; allowedOauthFlows: string[]; allowedOauthScopes: string[]; explicitAuthFlows: string[]; idTokenValidityMinutes: number; accessTokenValidityMinutes: number; refreshTokenValidityDays: number };
+  client: {
+    name: string;
+    callbackUrls: string[];
+    logoutUrls: string[];
+    allowedOauthFlows: string[];
+    allowedOauthScopes: string[];
+    explicitAuthFlows: string[];
+    idTokenValidityMinutes: number;
+    accessTokenValidityMinutes: number;
+    refreshTokenValidityDays: number;
+  };
   groups: { name: string; description?: string }[];
 }
 
@@ -64,7 +85,11 @@ async function cognitoApp(dataDirectory: string, tokenConfig: { IssuerDomain: st
   const ctx = { logger };
   const clock = new DateClock();
   const dataStoreFactory = new StormDBDataStoreFactory(dataDirectory);
-  const cognito = await new CognitoServiceFactoryImpl(dataDirectory, dataStoreFactory, new UserPoolServiceFactoryImpl(clock, dataStoreFactory)).create(ctx, { UsernameAttributes: ["email"] });
+  const cognito = await new CognitoServiceFactoryImpl(
+    dataDirectory,
+    dataStoreFactory,
+    new UserPoolServiceFactoryImpl(clock, dataStoreFactory),
+  ).create(ctx, { UsernameAttributes: ["email"] });
   // No Lambda triggers are configured, so the trigger service never calls Lambda.
   const triggers = new TriggersService(clock, cognito, new LambdaService({}, undefined), new CryptoService(undefined));
   const services = {
@@ -76,11 +101,19 @@ async function cognitoApp(dataDirectory: string, tokenConfig: { IssuerDomain: st
     tokenGenerator: new JwtTokenGenerator(clock, triggers, tokenConfig),
     triggers,
   };
-  return createCognitoServer(Router(services), logger, { development: false }, services).application as (req: IncomingMessage, res: ServerResponse) => void;
+  return createCognitoServer(Router(services), logger, { development: false }, services).application as (
+    req: IncomingMessage,
+    res: ServerResponse,
+  ) => void;
 }
 
 /** Starts cognito-local with the pool, client and groups the Auth component declares, and the demo users. */
-export async function startSignIn(options: { dataDirectory: string; port?: number; pool: UserPoolSpec; users: DemoUser[] }): Promise<LocalSignIn> {
+export async function startSignIn(options: {
+  dataDirectory: string;
+  port?: number;
+  pool: UserPoolSpec;
+  users: DemoUser[];
+}): Promise<LocalSignIn> {
   fs.mkdirSync(options.dataDirectory, { recursive: true });
   const tokenConfig = { IssuerDomain: "" };
   const app = await cognitoApp(options.dataDirectory, tokenConfig);
@@ -100,7 +133,12 @@ export async function startSignIn(options: { dataDirectory: string; port?: numbe
       const target = url.searchParams.get("logout_uri") ?? url.searchParams.get("redirect_uri") ?? "";
       if (!logoutUrls.includes(target)) {
         res.writeHead(400, { "content-type": "application/json" });
-        res.end(JSON.stringify({ error: "invalid_request", error_description: "logout_uri is not a sign-out URL of this app client" }));
+        res.end(
+          JSON.stringify({
+            error: "invalid_request",
+            error_description: "logout_uri is not a sign-out URL of this app client",
+          }),
+        );
         return;
       }
       res.writeHead(302, { location: target });
@@ -110,17 +148,19 @@ export async function startSignIn(options: { dataDirectory: string; port?: numbe
     if (req.method === "GET" && url.pathname === `/${poolId}/.well-known/openid-configuration`) {
       const issuer = `${tokenConfig.IssuerDomain}/${poolId}`;
       res.writeHead(200, { "content-type": "application/json" });
-      res.end(JSON.stringify({
-        issuer,
-        jwks_uri: `${issuer}/.well-known/jwks.json`,
-        authorization_endpoint: `${tokenConfig.IssuerDomain}/oauth2/authorize`,
-        token_endpoint: `${tokenConfig.IssuerDomain}/oauth2/token`,
-        end_session_endpoint: `${tokenConfig.IssuerDomain}/logout`,
-        response_types_supported: ["code"],
-        code_challenge_methods_supported: ["S256"],
-        id_token_signing_alg_values_supported: ["RS256"],
-        subject_types_supported: ["public"],
-      }));
+      res.end(
+        JSON.stringify({
+          issuer,
+          jwks_uri: `${issuer}/.well-known/jwks.json`,
+          authorization_endpoint: `${tokenConfig.IssuerDomain}/oauth2/authorize`,
+          token_endpoint: `${tokenConfig.IssuerDomain}/oauth2/token`,
+          end_session_endpoint: `${tokenConfig.IssuerDomain}/logout`,
+          response_types_supported: ["code"],
+          code_challenge_methods_supported: ["S256"],
+          id_token_signing_alg_values_supported: ["RS256"],
+          subject_types_supported: ["public"],
+        }),
+      );
       return;
     }
     app(req, res);
@@ -132,11 +172,12 @@ export async function startSignIn(options: { dataDirectory: string; port?: numbe
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   tokenConfig.IssuerDomain = url;
-  const stop = () => new Promise<void>((resolve) => {
-    revoke?.destroy();
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      revoke?.destroy();
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
 
   try {
     const client = cognitoClient(url);
@@ -148,7 +189,14 @@ export async function startSignIn(options: { dataDirectory: string; port?: numbe
     client.destroy();
     revoke = new RevokeEndpoint(cognitoClient(url));
     const issuer = `${url}/${poolId}`;
-    return { url, userPoolId: poolId, clientId: pool.clientId, issuer, jwksUri: `${issuer}/.well-known/jwks.json`, stop };
+    return {
+      url,
+      userPoolId: poolId,
+      clientId: pool.clientId,
+      issuer,
+      jwksUri: `${issuer}/.well-known/jwks.json`,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;
@@ -156,7 +204,12 @@ export async function startSignIn(options: { dataDirectory: string; port?: numbe
 }
 
 const cognitoClient = (endpoint: string) =>
-  new CognitoIdentityProviderClient({ endpoint, region: "local", credentials: { accessKeyId: "local", secretAccessKey: "local" }, requestHandler: new NodeHttpHandler() });
+  new CognitoIdentityProviderClient({
+    endpoint,
+    region: "local",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    requestHandler: new NodeHttpHandler(),
+  });
 
 /**
  * The hosted UI's POST /oauth2/revoke, which cognito-local lacks, as Cognito documents it
@@ -184,7 +237,8 @@ class RevokeEndpoint {
     try {
       const chunks: Buffer[] = [];
       for await (const chunk of req) chunks.push(chunk as Buffer);
-      if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers["content-type"] ?? "")) return answer(400, "invalid_request", "Content-Type must be application/x-www-form-urlencoded");
+      if (!/^application\/x-www-form-urlencoded\b/i.test(req.headers["content-type"] ?? ""))
+        return answer(400, "invalid_request", "Content-Type must be application/x-www-form-urlencoded");
       const form = new URLSearchParams(Buffer.concat(chunks).toString());
       const token = form.get("token");
       if (!token) return answer(400, "invalid_request", "token is required");
@@ -216,11 +270,20 @@ function tokenUse(token: string): string | undefined {
 }
 
 /** The pool, client and groups, created on first start and brought up to date (URLs change with ports) on later ones. */
-async function ensurePool(client: CognitoIdentityProviderClient, spec: UserPoolSpec): Promise<{ userPoolId: string; clientId: string }> {
+async function ensurePool(
+  client: CognitoIdentityProviderClient,
+  spec: UserPoolSpec,
+): Promise<{ userPoolId: string; clientId: string }> {
   const pools = await client.send(new ListUserPoolsCommand({ MaxResults: 60 }));
   let userPoolId = pools.UserPools?.find((p) => p.Name === spec.name)?.Id;
   if (!userPoolId) {
-    const created = await client.send(new CreateUserPoolCommand({ PoolName: spec.name, UsernameAttributes: spec.usernameAttributes as any, AutoVerifiedAttributes: ["email"] }));
+    const created = await client.send(
+      new CreateUserPoolCommand({
+        PoolName: spec.name,
+        UsernameAttributes: spec.usernameAttributes as any,
+        AutoVerifiedAttributes: ["email"],
+      }),
+    );
     userPoolId = created.UserPool!.Id!;
   }
   const clientSettings = {
@@ -241,8 +304,13 @@ async function ensurePool(client: CognitoIdentityProviderClient, spec: UserPoolS
   const clients = await client.send(new ListUserPoolClientsCommand({ UserPoolId: userPoolId, MaxResults: 60 }));
   let clientId = clients.UserPoolClients?.find((c) => c.ClientName === spec.client.name)?.ClientId;
   if (clientId) {
-    const existing = await client.send(new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }));
-    if (JSON.stringify(existing.UserPoolClient?.CallbackURLs) !== JSON.stringify(spec.client.callbackUrls) || JSON.stringify(existing.UserPoolClient?.LogoutURLs) !== JSON.stringify(spec.client.logoutUrls)) {
+    const existing = await client.send(
+      new DescribeUserPoolClientCommand({ UserPoolId: userPoolId, ClientId: clientId }),
+    );
+    if (
+      JSON.stringify(existing.UserPoolClient?.CallbackURLs) !== JSON.stringify(spec.client.callbackUrls) ||
+      JSON.stringify(existing.UserPoolClient?.LogoutURLs) !== JSON.stringify(spec.client.logoutUrls)
+    ) {
       await client.send(new UpdateUserPoolClientCommand({ ...clientSettings, ClientId: clientId }));
     }
   } else {
@@ -251,7 +319,9 @@ async function ensurePool(client: CognitoIdentityProviderClient, spec: UserPoolS
   const groups = await client.send(new ListGroupsCommand({ UserPoolId: userPoolId }));
   for (const group of spec.groups) {
     if (!groups.Groups?.some((g) => g.GroupName === group.name)) {
-      await client.send(new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: group.name, Description: group.description }));
+      await client.send(
+        new CreateGroupCommand({ UserPoolId: userPoolId, GroupName: group.name, Description: group.description }),
+      );
     }
   }
   return { userPoolId, clientId };
@@ -262,15 +332,30 @@ async function ensureUsers(client: CognitoIdentityProviderClient, userPoolId: st
   for (const user of users) {
     const known = existing.Users?.some((u) => u.Attributes?.some((a) => a.Name === "email" && a.Value === user.email));
     if (!known) {
-      await client.send(new AdminCreateUserCommand({
-        UserPoolId: userPoolId,
-        Username: user.email,
-        MessageAction: "SUPPRESS",
-        UserAttributes: [{ Name: "email", Value: user.email }, { Name: "email_verified", Value: "true" }],
-      }));
-      for (const group of user.groups) await client.send(new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: user.email, GroupName: group }));
+      await client.send(
+        new AdminCreateUserCommand({
+          UserPoolId: userPoolId,
+          Username: user.email,
+          MessageAction: "SUPPRESS",
+          UserAttributes: [
+            { Name: "email", Value: user.email },
+            { Name: "email_verified", Value: "true" },
+          ],
+        }),
+      );
+      for (const group of user.groups)
+        await client.send(
+          new AdminAddUserToGroupCommand({ UserPoolId: userPoolId, Username: user.email, GroupName: group }),
+        );
     }
     // The printed password is the one that works, also after a restart.
-    await client.send(new AdminSetUserPasswordCommand({ UserPoolId: userPoolId, Username: user.email, Password: user.password, Permanent: true }));
+    await client.send(
+      new AdminSetUserPasswordCommand({
+        UserPoolId: userPoolId,
+        Username: user.email,
+        Password: user.password,
+        Permanent: true,
+      }),
+    );
   }
 }

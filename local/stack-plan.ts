@@ -17,7 +17,13 @@ export interface TablePlan {
   hashKey: string;
   rangeKey?: string;
   attributes: { name: string; type: string }[];
-  globalSecondaryIndexes: { name: string; hashKey: string; rangeKey?: string; projectionType: string; nonKeyAttributes?: string[] }[];
+  globalSecondaryIndexes: {
+    name: string;
+    hashKey: string;
+    rangeKey?: string;
+    projectionType: string;
+    nonKeyAttributes?: string[];
+  }[];
   streamViewType?: string;
   streamArn?: string;
   ttlAttribute?: string;
@@ -56,7 +62,8 @@ export function kinesisStreams(stack: RenderedStack): StreamPlan[] {
   }));
 }
 
-export const buckets = (stack: RenderedStack): string[] => ofType(stack, "aws:s3/bucket:Bucket").map((b) => b.state.bucket);
+export const buckets = (stack: RenderedStack): string[] =>
+  ofType(stack, "aws:s3/bucket:Bucket").map((b) => b.state.bucket);
 
 export interface QueuePlan {
   name: string;
@@ -66,7 +73,12 @@ export interface QueuePlan {
 }
 
 export const queues = (stack: RenderedStack): QueuePlan[] =>
-  ofType(stack, "aws:sqs/queue:Queue").map((q) => ({ name: q.state.name, arn: q.state.arn, url: q.state.url, messageRetentionSeconds: q.inputs.messageRetentionSeconds }));
+  ofType(stack, "aws:sqs/queue:Queue").map((q) => ({
+    name: q.state.name,
+    arn: q.state.arn,
+    url: q.state.url,
+    messageRetentionSeconds: q.inputs.messageRetentionSeconds,
+  }));
 
 export interface FunctionPlan {
   logicalName: string;
@@ -145,7 +157,14 @@ export interface DeliveryStreamPlan {
 export const deliveryStreams = (stack: RenderedStack): DeliveryStreamPlan[] =>
   ofType(stack, "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream").map((d) => {
     const s3 = d.inputs.extendedS3Configuration;
-    return { name: d.state.name, arn: d.state.arn, bucket: String(s3.bucketArn).replace("arn:aws:s3:::", ""), prefix: s3.prefix ?? "", errorOutputPrefix: s3.errorOutputPrefix ?? "", compressionFormat: s3.compressionFormat ?? "UNCOMPRESSED" };
+    return {
+      name: d.state.name,
+      arn: d.state.arn,
+      bucket: String(s3.bucketArn).replace("arn:aws:s3:::", ""),
+      prefix: s3.prefix ?? "",
+      errorOutputPrefix: s3.errorOutputPrefix ?? "",
+      compressionFormat: s3.compressionFormat ?? "UNCOMPRESSED",
+    };
   });
 
 export function userPool(stack: RenderedStack) {
@@ -157,12 +176,18 @@ export function userPool(stack: RenderedStack) {
     passwordPolicy: pool.inputs.passwordPolicy as { minimumLength?: number } | undefined,
     client: client.inputs,
     clientName: client.state.name as string,
-    groups: ofType(stack, "aws:cognito/userGroup:UserGroup").map((g) => ({ name: g.inputs.name as string, description: g.inputs.description as string | undefined })),
+    groups: ofType(stack, "aws:cognito/userGroup:UserGroup").map((g) => ({
+      name: g.inputs.name as string,
+      description: g.inputs.description as string | undefined,
+    })),
   };
 }
 
 export function restApi(stack: RenderedStack): { document: string; stageName: string } {
-  return { document: single(stack, "aws:apigateway/restApiPut:RestApiPut").inputs.body, stageName: single(stack, "aws:apigateway/stage:Stage").inputs.stageName };
+  return {
+    document: single(stack, "aws:apigateway/restApiPut:RestApiPut").inputs.body,
+    stageName: single(stack, "aws:apigateway/stage:Stage").inputs.stageName,
+  };
 }
 
 /** The config.json the storefront publishes, with the cloud's values. */

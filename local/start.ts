@@ -13,14 +13,17 @@ async function main() {
   const args = process.argv.slice(2);
   const portText = option(args, "--port") ?? process.env.PORT ?? String(defaultPort);
   const port = Number(portText);
-  if (!Number.isInteger(port) || port < 0 || port > 65533) throw new Error(`--port must be a port number (0 for free ports), not ${portText}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65533)
+    throw new Error(`--port must be a port number (0 for free ports), not ${portText}`);
   const platform = await startLocal({ port, reset: args.includes("--reset"), stateDir: option(args, "--state-dir") });
   console.log(`storefront: ${platform.urls.storefront}`);
   console.log(`api: ${platform.urls.api}`);
   console.log(`sign-in: ${platform.urls.signIn}`);
   console.log(`shopper: ${platform.users.shopper.email} / ${platform.users.shopper.password}`);
   console.log(`admin: ${platform.users.admin.email} / ${platform.users.admin.password}`);
-  console.log(`ready in ${(platform.startup.readyMs / 1000).toFixed(1)} s${platform.startup.renderCached ? "" : " (program rendered; cached for next time)"}; state and logs in ${platform.stateDir}; Ctrl-C stops`);
+  console.log(
+    `ready in ${(platform.startup.readyMs / 1000).toFixed(1)} s${platform.startup.renderCached ? "" : " (program rendered; cached for next time)"}; state and logs in ${platform.stateDir}; Ctrl-C stops`,
+  );
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

@@ -3,7 +3,7 @@
 // production security headers with a CSP that admits the local API and sign-in origins
 // instead of the execute-api and Cognito hosts. Unknown paths get the app shell, as the
 // distribution's SPA fallback does.
-import { createServer, Server } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { buildSite } from "../components/site-build";
 import { noCache } from "../components/site-files";
@@ -47,14 +47,20 @@ export async function startStorefront(options: { port: number }): Promise<Storef
       res.end();
       return;
     }
-    const key = decodeURIComponent(new URL(req.url ?? "/", "http://localhost").pathname).replace(/^\/+/, "") || "index.html";
+    const key =
+      decodeURIComponent(new URL(req.url ?? "/", "http://localhost").pathname).replace(/^\/+/, "") || "index.html";
     const object = byKey.get(key) ?? byKey.get(`${key.replace(/\/$/, "")}/index.html`) ?? byKey.get("index.html");
     if (!object) {
       res.writeHead(404, securityHeaders);
       res.end();
       return;
     }
-    res.writeHead(200, { ...securityHeaders, "content-type": object.contentType, "cache-control": object.cacheControl, "content-length": object.body.length });
+    res.writeHead(200, {
+      ...securityHeaders,
+      "content-type": object.contentType,
+      "cache-control": object.cacheControl,
+      "content-length": object.body.length,
+    });
     res.end(req.method === "HEAD" ? undefined : object.body);
   });
   await new Promise<void>((resolve, reject) => {
@@ -65,13 +71,24 @@ export async function startStorefront(options: { port: number }): Promise<Storef
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     publish(objects, config, csp) {
       const published = new Map(objects.map((o) => [o.key, o]));
-      published.set("config.json", { key: "config.json", body: Buffer.from(JSON.stringify(config)), contentType: "application/json", cacheControl: noCache });
-      securityHeaders = { "content-security-policy": csp, "x-content-type-options": "nosniff", "x-frame-options": "DENY", "referrer-policy": "strict-origin-when-cross-origin" };
+      published.set("config.json", {
+        key: "config.json",
+        body: Buffer.from(JSON.stringify(config)),
+        contentType: "application/json",
+        cacheControl: noCache,
+      });
+      securityHeaders = {
+        "content-security-policy": csp,
+        "x-content-type-options": "nosniff",
+        "x-frame-options": "DENY",
+        "referrer-policy": "strict-origin-when-cross-origin",
+      };
       byKey = published;
     },
-    stop: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -26,7 +26,13 @@ export async function localCertificate(dir: string): Promise<LocalCertificate> {
       extensions: [
         { name: "basicConstraints", cA: true },
         { name: "keyUsage", digitalSignature: true, keyEncipherment: true, keyCertSign: true },
-        { name: "subjectAltName", altNames: [{ type: 7, ip: "127.0.0.1" }, { type: 2, value: "localhost" }] },
+        {
+          name: "subjectAltName",
+          altNames: [
+            { type: 7, ip: "127.0.0.1" },
+            { type: 2, value: "localhost" },
+          ],
+        },
       ],
     });
     fs.mkdirSync(dir, { recursive: true });

@@ -7,7 +7,7 @@
 import type { PolicyPackConfig, PolicyResource, PolicyResourceOptions, ResourceValidationArgs } from "@pulumi/policy";
 import { unknownCheckingProxy, UnknownValueError } from "@pulumi/policy";
 import { packName, policies as packPolicies } from "./policies";
-import { isStackPolicy, PackPolicy } from "./lib/types";
+import { isStackPolicy, type PackPolicy } from "./lib/types";
 import { suppressionConfig } from "./suppressions";
 
 /** A resource as the engine registers it. */
@@ -94,7 +94,12 @@ function configOf(policy: PackPolicy, config: PolicyPackConfig): Record<string, 
   return properties;
 }
 
-async function run(resources: AnalyzerResource[], policies: PackPolicy[], config: PolicyPackConfig, stackTags: Map<string, string>): Promise<Finding[]> {
+async function run(
+  resources: AnalyzerResource[],
+  policies: PackPolicy[],
+  config: PolicyPackConfig,
+  stackTags: Map<string, string>,
+): Promise<Finding[]> {
   const findings: Finding[] = [];
   const byUrn = new Map(resources.map((r) => [r.urn, r]));
   const providerOf = (r: AnalyzerResource) => {
@@ -107,52 +112,93 @@ async function run(resources: AnalyzerResource[], policies: PackPolicy[], config
   for (const r of resources) {
     const props = unknownCheckingProxy(toAnalyzerValue(r.outputs ?? r.inputs));
     stackResources.set(r.urn, {
-      type: r.type, name: r.name, urn: r.urn, props, opts: options(r), provider: providerOf(r),
-      dependencies: [], propertyDependencies: {},
+      type: r.type,
+      name: r.name,
+      urn: r.urn,
+      props,
+      opts: options(r),
+      provider: providerOf(r),
+      dependencies: [],
+      propertyDependencies: {},
       isType: (c: any) => typeOf(c) === r.type,
       asType: (c: any) => (typeOf(c) === r.type ? props : undefined),
     } as PolicyResource);
   }
   for (const r of resources) {
     const resource = stackResources.get(r.urn)!;
-    const resolve = (urns: string[] = []) => urns.map((u) => stackResources.get(u)).filter((x): x is PolicyResource => Boolean(x));
+    const resolve = (urns: string[] = []) =>
+      urns.map((u) => stackResources.get(u)).filter((x): x is PolicyResource => Boolean(x));
     if (r.parent && stackResources.has(r.parent)) resource.parent = stackResources.get(r.parent);
     resource.dependencies = resolve(r.dependencies);
-    for (const [prop, urns] of Object.entries(r.propertyDependencies ?? {})) resource.propertyDependencies[prop] = resolve(urns);
+    for (const [prop, urns] of Object.entries(r.propertyDependencies ?? {}))
+      resource.propertyDependencies[prop] = resolve(urns);
   }
 
   for (const policy of policies) {
     const level = levelOf(policy, config);
     if (level === "disabled") continue;
-    const finding = (message: string, urn?: string, unknownInPreview = false): Finding =>
-      ({ policy: policy.name, service: policy.service, maps: policy.maps, level: unknownInPreview ? "advisory" : level, message, urn, ...(unknownInPreview ? { unknownInPreview } : {}) });
+    const finding = (message: string, urn?: string, unknownInPreview = false): Finding => ({
+      policy: policy.name,
+      service: policy.service,
+      maps: policy.maps,
+      level: unknownInPreview ? "advisory" : level,
+      message,
+      urn,
+      ...(unknownInPreview ? { unknownInPreview } : {}),
+    });
     const getConfig = <T extends object>() => configOf(policy, config) as T;
-    const notApplicable = (): never => { throw new NotApplicable(); };
+    const notApplicable = (): never => {
+      throw new NotApplicable();
+    };
     const guarded = async (urn: string | undefined, body: () => Promise<void> | void) => {
       try {
         await body();
       } catch (e) {
-        if (e instanceof UnknownValueError) findings.push(finding(`can't run policy '${policy.name}' from policy pack '${packName}' during preview: ${(e as Error).message}`, urn, true));
-        else if (!(e instanceof NotApplicable)) throw new Error(`Policy ${policy.name} failed${urn ? ` on ${urn}` : ""}: ${e instanceof Error ? e.stack : String(e)}`);
+        if (e instanceof UnknownValueError)
+          findings.push(
+            finding(
+              `can't run policy '${policy.name}' from policy pack '${packName}' during preview: ${(e as Error).message}`,
+              urn,
+              true,
+            ),
+          );
+        else if (!(e instanceof NotApplicable))
+          throw new Error(
+            `Policy ${policy.name} failed${urn ? ` on ${urn}` : ""}: ${e instanceof Error ? e.stack : String(e)}`,
+          );
       }
     };
 
     if (isStackPolicy(policy)) {
-      await guarded(undefined, () => policy.validateStack(
-        { resources: [...stackResources.values()], stackTags, getConfig, notApplicable },
-        (message, urn) => findings.push(finding(message, urn))));
+      await guarded(undefined, () =>
+        policy.validateStack(
+          { resources: [...stackResources.values()], stackTags, getConfig, notApplicable },
+          (message, urn) => findings.push(finding(message, urn)),
+        ),
+      );
       continue;
     }
-    const validations = policy.validateResource ? (Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource]) : [];
+    const validations = policy.validateResource
+      ? Array.isArray(policy.validateResource)
+        ? policy.validateResource
+        : [policy.validateResource]
+      : [];
     for (const r of resources) {
       for (const validate of validations) {
         await guarded(r.urn, () => {
           const props = unknownCheckingProxy(toAnalyzerValue(r.inputs));
           const args: ResourceValidationArgs = {
-            type: r.type, props, urn: r.urn, name: r.name, opts: options(r), provider: providerOf(r), stackTags,
+            type: r.type,
+            props,
+            urn: r.urn,
+            name: r.name,
+            opts: options(r),
+            provider: providerOf(r),
+            stackTags,
             isType: (c: any) => typeOf(c) === r.type,
             asType: ((c: any) => (typeOf(c) === r.type ? props : undefined)) as ResourceValidationArgs["asType"],
-            getConfig, notApplicable,
+            getConfig,
+            notApplicable,
           };
           return validate(args, (message) => findings.push(finding(message, r.urn)));
         });
@@ -175,19 +221,30 @@ export async function analyze(resources: AnalyzerResource[], options: AnalyzeOpt
   const config = options.config ?? suppressionConfig();
   const stackTags = options.stackTags ?? new Map();
   const effective = await run(resources, policies, config, stackTags);
-  const unsuppressedConfig = Object.fromEntries(Object.entries(config).map(([name, entry]) =>
-    [name, typeof entry === "string" ? entry : { ...entry, suppressions: [] }]));
+  const unsuppressedConfig = Object.fromEntries(
+    Object.entries(config).map(([name, entry]) => [
+      name,
+      typeof entry === "string" ? entry : { ...entry, suppressions: [] },
+    ]),
+  );
   const raw = await run(resources, policies, unsuppressedConfig, stackTags);
   const kept = new Set(effective.map(key));
-  const suppressed = raw.filter((f) => !kept.has(key(f))).map((f) => {
-    const entry = config[f.policy];
-    const list: { resource: string; detail?: string; reason: string }[] = typeof entry === "object" ? entry.suppressions ?? [] : [];
-    const name = f.urn?.split("::").pop();
-    const match = list.find((s) => (s.resource === f.urn || s.resource === name) && (s.detail === undefined || f.message.includes(s.detail)));
-    return { ...f, suppressedBecause: match?.reason ?? "suppressed by the pack config" };
-  });
+  const suppressed = raw
+    .filter((f) => !kept.has(key(f)))
+    .map((f) => {
+      const entry = config[f.policy];
+      const list: { resource: string; detail?: string; reason: string }[] =
+        typeof entry === "object" ? (entry.suppressions ?? []) : [];
+      const name = f.urn?.split("::").pop();
+      const match = list.find(
+        (s) =>
+          (s.resource === f.urn || s.resource === name) && (s.detail === undefined || f.message.includes(s.detail)),
+      );
+      return { ...f, suppressedBecause: match?.reason ?? "suppressed by the pack config" };
+    });
   return [...effective, ...suppressed];
 }
 
 /** Findings that block a deployment: mandatory and not suppressed. */
-export const blocking = (findings: Finding[]) => findings.filter((f) => f.level === "mandatory" && !f.suppressedBecause);
+export const blocking = (findings: Finding[]) =>
+  findings.filter((f) => f.level === "mandatory" && !f.suppressedBecause);

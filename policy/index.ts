@@ -5,8 +5,13 @@ import { PolicyPack } from "@pulumi/policy";
 import { packName, policies } from "./policies";
 import { suppressionConfig } from "./suppressions";
 
-new PolicyPack(packName, {
-  description: "Security and reliability guardrails of the e-commerce platform (cdk-nag AwsSolutions / checkov counterparts).",
-  enforcementLevel: "advisory",
-  policies,
-}, suppressionConfig());
+new PolicyPack(
+  packName,
+  {
+    description:
+      "Security and reliability guardrails of the e-commerce platform (cdk-nag AwsSolutions / checkov counterparts).",
+    enforcementLevel: "advisory",
+    policies,
+  },
+  suppressionConfig(),
+);

@@ -21,9 +21,24 @@ import { sqsRules } from "./rules/sqs";
 import { tagRules } from "./rules/tags";
 
 export const policies: PackPolicy[] = [
-  ...s3Rules, ...cloudfrontRules, ...cognitoRules, ...apigatewayRules, ...lambdaRules, ...iamRules,
-  ...dynamodbRules, ...kinesisRules, ...firehoseRules, ...opensearchRules, ...sqsRules, ...snsRules,
-  ...logsRules, ...kmsRules, ...tagRules, ...glueRules, ...athenaRules, ...reliabilityRules,
+  ...s3Rules,
+  ...cloudfrontRules,
+  ...cognitoRules,
+  ...apigatewayRules,
+  ...lambdaRules,
+  ...iamRules,
+  ...dynamodbRules,
+  ...kinesisRules,
+  ...firehoseRules,
+  ...opensearchRules,
+  ...sqsRules,
+  ...snsRules,
+  ...logsRules,
+  ...kmsRules,
+  ...tagRules,
+  ...glueRules,
+  ...athenaRules,
+  ...reliabilityRules,
 ];
 
 export const packName = "ecommerce-guardrails";

@@ -1,7 +1,7 @@
 // `npm run policy -- dev|prod [--preview]`: runs the pack over everything the program registers
 // for the stack (under the test mocks, no cloud access) and prints the findings table,
 // advisory and suppressed included. Exits 1 if a mandatory finding is not suppressed.
-import { analyze, blocking, Finding } from "./evaluate";
+import { analyze, blocking, type Finding } from "./evaluate";
 import { policies } from "./policies";
 import { programResources } from "./stack-resources";
 
@@ -23,18 +23,22 @@ async function main() {
   const preview = args.includes("--preview");
   const resources = await programResources(stack, { preview });
   const findings = (await analyze(resources)).sort((a, b) => order(a) - order(b) || a.policy.localeCompare(b.policy));
-  console.log(`Policy pack over stack ${stack}${preview ? " (preview)" : ""}: ${policies.length} policies, ${resources.length} resources\n`);
+  console.log(
+    `Policy pack over stack ${stack}${preview ? " (preview)" : ""}: ${policies.length} policies, ${resources.length} resources\n`,
+  );
   if (findings.length > 0) {
-    console.log(table([
-      ["level", "policy", "resource", "finding", "counterpart"],
-      ...findings.map((f) => [
-        f.suppressedBecause ? `${f.level} (suppressed)` : f.level,
-        f.policy,
-        f.urn ? `${f.urn.split("::").pop()} (${f.urn.split("::")[2].split("$").pop()})` : "(stack)",
-        f.suppressedBecause ? `${f.message} Suppressed: ${f.suppressedBecause}` : f.message,
-        f.maps,
+    console.log(
+      table([
+        ["level", "policy", "resource", "finding", "counterpart"],
+        ...findings.map((f) => [
+          f.suppressedBecause ? `${f.level} (suppressed)` : f.level,
+          f.policy,
+          f.urn ? `${f.urn.split("::").pop()} (${f.urn.split("::")[2].split("$").pop()})` : "(stack)",
+          f.suppressedBecause ? `${f.message} Suppressed: ${f.suppressedBecause}` : f.message,
+          f.maps,
+        ]),
       ]),
-    ]));
+    );
   }
   const mandatory = blocking(findings).length;
   const advisory = findings.filter((f) => f.level === "advisory" && !f.suppressedBecause).length;

@@ -11,7 +11,10 @@ import type { AnalyzerResource } from "./evaluate";
 const providerUrn = (ref?: string) => (ref ? ref.slice(0, ref.lastIndexOf("::")) : undefined);
 
 /** Runs index.ts for `stack` under mocks and returns what the analyzer would see. */
-export async function programResources(stack: "dev" | "prod", options: { preview?: boolean } = {}): Promise<AnalyzerResource[]> {
+export async function programResources(
+  stack: "dev" | "prod",
+  options: { preview?: boolean } = {},
+): Promise<AnalyzerResource[]> {
   const run = await sharedProgramRun(stack, options);
   return run.resources.map((r) => ({
     type: r.type,

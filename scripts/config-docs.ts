@@ -22,27 +22,34 @@ export function renderPulumiYaml(): string {
   const config: Record<string, Declared> = {};
   for (const [name, spec] of Object.entries(configKeys)) {
     const { dev, prod } = spec.defaults as { dev: unknown; prod: unknown };
-    const stageNote = JSON.stringify(dev) !== JSON.stringify(prod)
-      ? ` Stage default: dev ${JSON.stringify(dev)}, prod ${JSON.stringify(prod)} (set in Pulumi.prod.yaml).`
-      : "";
+    const stageNote =
+      JSON.stringify(dev) !== JSON.stringify(prod)
+        ? ` Stage default: dev ${JSON.stringify(dev)}, prod ${JSON.stringify(prod)} (set in Pulumi.prod.yaml).`
+        : "";
     const decl: Declared = { type: pulumiType(dev), description: spec.description + stageNote, default: dev };
     if (decl.type === "array") decl.items = { type: "string" };
     config[`ecommerce:${name}`] = decl;
   }
-  return stringify({
-    name: "ecommerce",
-    runtime: { name: "nodejs", options: { packagemanager: "npm" } },
-    description: "E-commerce platform on AWS: storefront (S3 + CloudFront), Cognito sign-in, orders API searchable in OpenSearch, clickstream analytics (Kinesis, Personalize, Firehose data lake) and CloudWatch alarms.",
-    config,
-  }, { lineWidth: 0, version: "1.1" });
+  return stringify(
+    {
+      name: "ecommerce",
+      runtime: { name: "nodejs", options: { packagemanager: "npm" } },
+      description:
+        "E-commerce platform on AWS: storefront (S3 + CloudFront), Cognito sign-in, orders API searchable in OpenSearch, clickstream analytics (Kinesis, Personalize, Firehose data lake) and CloudWatch alarms.",
+      config,
+    },
+    { lineWidth: 0, version: "1.1" },
+  );
 }
 
-const code = (value: unknown) => "`" + JSON.stringify(value) + "`";
+const code = (value: unknown) => `\`${JSON.stringify(value)}\``;
 
 /** The README's config reference table. */
 export function renderConfigTable(): string {
-  const rows = Object.entries(configKeys).map(([name, spec]) =>
-    `| \`ecommerce:${name}\` | ${code(spec.defaults.dev)} | ${code(spec.defaults.prod)} | ${spec.description.replace(/\|/g, "\\|")} |`);
+  const rows = Object.entries(configKeys).map(
+    ([name, spec]) =>
+      `| \`ecommerce:${name}\` | ${code(spec.defaults.dev)} | ${code(spec.defaults.prod)} | ${spec.description.replace(/\|/g, "\\|")} |`,
+  );
   return ["| key | dev | prod | what it does |", "| --- | --- | --- | --- |", ...rows].join("\n");
 }
 
@@ -53,5 +60,5 @@ export function replaceConfigTable(readme: string): string {
   const start = readme.indexOf(tableStart);
   const end = readme.indexOf(tableEnd);
   if (start < 0 || end < start) throw new Error("README.md lacks the config-table markers");
-  return readme.slice(0, start + tableStart.length) + "\n" + renderConfigTable() + "\n" + readme.slice(end);
+  return `${readme.slice(0, start + tableStart.length)}\n${renderConfigTable()}\n${readme.slice(end)}`;
 }

@@ -26,7 +26,7 @@ const contractValues: Record<string, string[]> = {
   "env IDEMPOTENCY_TTL_SECONDS": ["IDEMPOTENCY_TTL_SECONDS"],
   "quarantine/ prefix": ['"quarantine/"'],
   "Personalize concurrency 8": ["personalizeConcurrency = 8", "default(8)"],
-  "Idempotency-Key header": ['"Idempotency-Key"', "Idempotency-Key,", "Idempotency-Key\""],
+  "Idempotency-Key header": ['"Idempotency-Key"', "Idempotency-Key,", 'Idempotency-Key"'],
   "admin group": ['"admin"'],
   "CORS allowed headers": ["X-Amz-Security-Token", "Authorization, Content-Type"],
   "route /orders/search": ['"/orders/search"'],
@@ -41,7 +41,11 @@ function filesSpelling(needles: string[]): string[] {
   for (const needle of needles) {
     let out = "";
     try {
-      out = execFileSync("git", ["grep", "-l", "-F", "--", needle, "--", ".", ":!test", ":!docs", ":!README.md", ":!scripts/seam-measures.ts"], { cwd: repoRoot, encoding: "utf8" });
+      out = execFileSync(
+        "git",
+        ["grep", "-l", "-F", "--", needle, "--", ".", ":!test", ":!docs", ":!README.md", ":!scripts/seam-measures.ts"],
+        { cwd: repoRoot, encoding: "utf8" },
+      );
     } catch {
       // git grep exits 1 when nothing matches.
     }
@@ -62,7 +66,11 @@ function constructorLengths(): Array<{ file: string; cls: string; lines: number 
           if (ts.isConstructorDeclaration(node) && ts.isClassDeclaration(node.parent)) {
             const start = source.getLineAndCharacterOfPosition(node.getStart()).line;
             const end = source.getLineAndCharacterOfPosition(node.getEnd()).line;
-            found.push({ file: path.relative(repoRoot, full), cls: node.parent.name?.text ?? "?", lines: end - start + 1 });
+            found.push({
+              file: path.relative(repoRoot, full),
+              cls: node.parent.name?.text ?? "?",
+              lines: end - start + 1,
+            });
           }
           ts.forEachChild(node, visit);
         };

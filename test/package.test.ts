@@ -26,7 +26,9 @@ function reachable(start: string[]): string[] {
     seen.add(file);
     for (const specifier of relativeSpecifiers(fs.readFileSync(file, "utf8"))) {
       const base = path.resolve(path.dirname(file), specifier);
-      const found = [base, `${base}.ts`, `${base}.tsx`, path.join(base, "index.ts")].find((f) => /\.tsx?$/.test(f) && fs.existsSync(f));
+      const found = [base, `${base}.ts`, `${base}.tsx`, path.join(base, "index.ts")].find(
+        (f) => /\.tsx?$/.test(f) && fs.existsSync(f),
+      );
       if (found) visit(found);
     }
   };
@@ -40,7 +42,11 @@ function importsOf(files: string[], options: { types: boolean }): Map<string, st
   for (const file of files) {
     const source = fs.readFileSync(file, "utf8");
     const specifiers = [
-      ...source.matchAll(options.types ? /^\s*(?:import|export)\s[^;]*?from\s+"([^"]+)"/gms : /^\s*(?:import|export)\s+(?!type\s)[^;]*?from\s+"([^"]+)"/gms),
+      ...source.matchAll(
+        options.types
+          ? /^\s*(?:import|export)\s[^;]*?from\s+"([^"]+)"/gms
+          : /^\s*(?:import|export)\s+(?!type\s)[^;]*?from\s+"([^"]+)"/gms,
+      ),
       ...source.matchAll(/^\s*import\s+"([^"]+)"/gm),
       ...source.matchAll(/\brequire(?:\.resolve)?\(\s*"([^"]+)"\s*\)/g),
     ].map((m) => m[1]);
@@ -56,16 +62,24 @@ function importsOf(files: string[], options: { types: boolean }): Map<string, st
 }
 
 describe("package.json", () => {
-  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+  const pkg = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")) as {
+    dependencies: Record<string, string>;
+    devDependencies: Record<string, string>;
+  };
   const files = reachable(entries);
   const imports = importsOf(files, { types: false });
   const anyImports = importsOf(files, { types: true });
 
   it("every package the program or a bundle loads is a dependency, not a devDependency", () => {
     for (const area of ["components", "handlers", "site/src"]) {
-      assert.ok(files.some((f) => f.startsWith(path.join(repoRoot, area))), `the import walk from ${entries.join(", ")} never reaches ${area}/`);
+      assert.ok(
+        files.some((f) => f.startsWith(path.join(repoRoot, area))),
+        `the import walk from ${entries.join(", ")} never reaches ${area}/`,
+      );
     }
-    const missing = [...imports].filter(([name]) => !pkg.dependencies[name]).map(([name, files]) => `${name} (${files[0]})`);
+    const missing = [...imports]
+      .filter(([name]) => !pkg.dependencies[name])
+      .map(([name, files]) => `${name} (${files[0]})`);
     assert.deepEqual(missing, [], "install these with npm install --save");
   });
 

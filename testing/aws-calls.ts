@@ -17,7 +17,13 @@ import * as path from "node:path";
 export const recordedCallsFile = path.join(__dirname, "recorded-aws-calls.json");
 
 /** POWERTOOLS_SERVICE_NAME of the handler: the IAM test finds the Lambda by it. */
-export type HandlerName = "orders-api" | "catalog" | "search-indexer" | "search-access" | "clickstream-processor" | "recommendations";
+export type HandlerName =
+  | "orders-api"
+  | "catalog"
+  | "search-indexer"
+  | "search-access"
+  | "clickstream-processor"
+  | "recommendations";
 
 /** test file (relative to the repository) → handler → calls, each "<service>:<operation> <resource>". */
 export type RecordedCalls = Record<string, Partial<Record<HandlerName, string[]>>>;
@@ -42,9 +48,13 @@ function record(handler: HandlerName, call: string): void {
 
 /** `value` as `${VARIABLE}` of the binding; with `prefix`, a binding value it starts with, then `*`. */
 function bound(value: string | undefined, binding: Binding, what: string, options: { prefix?: boolean } = {}): string {
-  const names = Object.entries(binding).filter(([, v]) => (options.prefix ? value?.startsWith(v) : value === v)).map(([k]) => k);
+  const names = Object.entries(binding)
+    .filter(([, v]) => (options.prefix ? value?.startsWith(v) : value === v))
+    .map(([k]) => k);
   if (names.length !== 1) {
-    throw new Error(`${what} ${JSON.stringify(value)} is ${names.length ? `ambiguous (${names.join(", ")})` : "not one of the handler's environment values"}: bind it in the test's call recorder (${JSON.stringify(binding)})`);
+    throw new Error(
+      `${what} ${JSON.stringify(value)} is ${names.length ? `ambiguous (${names.join(", ")})` : "not one of the handler's environment values"}: bind it in the test's call recorder (${JSON.stringify(binding)})`,
+    );
   }
   return options.prefix ? `\${${names[0]}}*` : `\${${names[0]}}`;
 }
@@ -53,7 +63,8 @@ type Input = Record<string, any>;
 
 /** One SDK command as "<service>:<operation> <resource>" entries (a transaction or batch names each table). */
 export function describeSdkCall(service: string, operation: string, input: Input, binding: Binding): string[] {
-  const table = (name: string, index?: string) => `table/${bound(name, binding, "table")}${index ? `/index/${index}` : ""}`;
+  const table = (name: string, index?: string) =>
+    `table/${bound(name, binding, "table")}${index ? `/index/${index}` : ""}`;
   switch (service) {
     case "dynamodb":
       if (operation === "BatchGetItem" || operation === "BatchWriteItem") {
@@ -67,7 +78,9 @@ export function describeSdkCall(service: string, operation: string, input: Input
       }
       return [`dynamodb:${operation} ${table(input.TableName, input.IndexName)}`];
     case "s3":
-      return [`s3:${operation} ${bound(input.Bucket, binding, "bucket")}/${bound(input.Key, binding, "object key", { prefix: true })}`];
+      return [
+        `s3:${operation} ${bound(input.Bucket, binding, "bucket")}/${bound(input.Key, binding, "object key", { prefix: true })}`,
+      ];
     case "firehose":
       return [`firehose:${operation} deliverystream/${bound(input.DeliveryStreamName, binding, "delivery stream")}`];
     case "personalize-events":
@@ -75,13 +88,21 @@ export function describeSdkCall(service: string, operation: string, input: Input
     case "sqs":
       return [`sqs:${operation} ${bound(input.QueueUrl, binding, "queue URL")}`];
     case "personalize-runtime":
-      return [`personalize-runtime:${operation} ${bound(input.campaignArn ?? input.recommenderArn, binding, "campaign or recommender ARN")}`];
+      return [
+        `personalize-runtime:${operation} ${bound(input.campaignArn ?? input.recommenderArn, binding, "campaign or recommender ARN")}`,
+      ];
     default:
       throw new Error(`no resource description for ${service}:${operation}: add the service to describeSdkCall`);
   }
 }
 
-export function recordSdkCall(handler: HandlerName, service: string, operation: string, input: Input, binding: Binding): void {
+export function recordSdkCall(
+  handler: HandlerName,
+  service: string,
+  operation: string,
+  input: Input,
+  binding: Binding,
+): void {
   for (const call of describeSdkCall(service, operation, input, binding)) record(handler, call);
 }
 
@@ -93,7 +114,12 @@ export function recordHttpCall(handler: HandlerName, method: string, urlPath: st
 const commandOperation = (command: object) => command.constructor.name.replace(/Command$/, "");
 
 /** A real SDK client (v3) the handler is given: every command it sends is recorded. */
-export function recordingClient<C extends { middlewareStack: { add: (...args: any[]) => void } }>(handler: HandlerName, service: string, client: C, binding: Binding): C {
+export function recordingClient<C extends { middlewareStack: { add: (...args: any[]) => void } }>(
+  handler: HandlerName,
+  service: string,
+  client: C,
+  binding: Binding,
+): C {
   client.middlewareStack.add(
     (next: (args: any) => Promise<unknown>, context: { commandName?: string }) => async (args: { input: Input }) => {
       recordSdkCall(handler, service, String(context.commandName).replace(/Command$/, ""), args.input, binding);
@@ -105,7 +131,12 @@ export function recordingClient<C extends { middlewareStack: { add: (...args: an
 }
 
 /** A fake with the SDK's `send(command)` shape: every command sent through it is recorded. */
-export function recordingSender<S extends { send: (command: any) => Promise<any> }>(handler: HandlerName, service: string, sender: S, binding: Binding): S {
+export function recordingSender<S extends { send: (command: any) => Promise<any> }>(
+  handler: HandlerName,
+  service: string,
+  sender: S,
+  binding: Binding,
+): S {
   return {
     send: (command: { input: Input }) => {
       recordSdkCall(handler, service, commandOperation(command), command.input, binding);
@@ -115,7 +146,8 @@ export function recordingSender<S extends { send: (command: any) => Promise<any>
 }
 
 /** A SigV4-signed request, as a handler sends it (the tests' own look-ups are unsigned). */
-export const isSigned = (headers: Record<string, unknown>) => /^AWS4-HMAC-SHA256 /.test(String(headers.authorization ?? ""));
+export const isSigned = (headers: Record<string, unknown>) =>
+  /^AWS4-HMAC-SHA256 /.test(String(headers.authorization ?? ""));
 
 // ---- the committed list and the check after the run ----
 
@@ -134,7 +166,11 @@ function sorted(calls: RecordedCalls): RecordedCalls {
   return out;
 }
 
-interface SuiteLike { file?: string; tests: { state?: string; pending?: boolean; file?: string }[]; suites: SuiteLike[] }
+interface SuiteLike {
+  file?: string;
+  tests: { state?: string; pending?: boolean; file?: string }[];
+  suites: SuiteLike[];
+}
 
 /** Test files whose every test ran and passed (a --grep or a failure leaves some unrun or failed). */
 function fullyPassedFiles(root: SuiteLike): Set<string> {
@@ -157,22 +193,38 @@ function fullyPassedFiles(root: SuiteLike): Set<string> {
  * passed: a call made that the list lacks (always), an entry no longer made (only for files
  * that fully passed, as a failed or filtered test may not have made its calls).
  */
-export function compareRecordedCalls(ran: RecordedCalls, committed: RecordedCalls, complete: Set<string>, listName = "recorded-aws-calls.json"): string[] {
+export function compareRecordedCalls(
+  ran: RecordedCalls,
+  committed: RecordedCalls,
+  complete: Set<string>,
+  listName = "recorded-aws-calls.json",
+): string[] {
   const problems: string[] = [];
   const files = new Set([...Object.keys(ran), ...[...complete].filter((f) => committed[f])]);
   for (const file of files) {
-    for (const handler of new Set([...Object.keys(ran[file] ?? {}), ...Object.keys(committed[file] ?? {})]) as Set<HandlerName>) {
+    for (const handler of new Set([
+      ...Object.keys(ran[file] ?? {}),
+      ...Object.keys(committed[file] ?? {}),
+    ]) as Set<HandlerName>) {
       const made = new Set(ran[file]?.[handler] ?? []);
       const listed = new Set(committed[file]?.[handler] ?? []);
-      for (const call of made) if (!listed.has(call)) problems.push(`${handler} made ${call} in ${file}, which ${listName} lacks`);
-      if (complete.has(file)) for (const call of listed) if (!made.has(call)) problems.push(`${handler} no longer makes ${call} in ${file}, which ${listName} still has`);
+      for (const call of made)
+        if (!listed.has(call)) problems.push(`${handler} made ${call} in ${file}, which ${listName} lacks`);
+      if (complete.has(file))
+        for (const call of listed)
+          if (!made.has(call))
+            problems.push(`${handler} no longer makes ${call} in ${file}, which ${listName} still has`);
     }
   }
   return problems;
 }
 
 /** The committed entries with those of the fully passed files replaced by what they recorded. */
-export function updatedRecordedCalls(ran: RecordedCalls, committed: RecordedCalls, complete: Set<string>): RecordedCalls {
+export function updatedRecordedCalls(
+  ran: RecordedCalls,
+  committed: RecordedCalls,
+  complete: Set<string>,
+): RecordedCalls {
   const next: RecordedCalls = { ...committed };
   for (const file of complete) delete next[file];
   for (const [file, byHandler] of Object.entries(ran)) if (complete.has(file)) next[file] = byHandler;
@@ -201,7 +253,8 @@ export function checkReports(reports: RunReport[], update: boolean): string[] {
   for (const report of reports) {
     for (const [file, byHandler] of Object.entries(report.ran)) {
       const merged = (ran[file] ??= {});
-      for (const [handler, calls] of Object.entries(byHandler) as [HandlerName, string[]][]) merged[handler] = [...new Set([...(merged[handler] ?? []), ...calls])];
+      for (const [handler, calls] of Object.entries(byHandler) as [HandlerName, string[]][])
+        merged[handler] = [...new Set([...(merged[handler] ?? []), ...calls])];
     }
   }
   if (Object.keys(ran).length === 0 && !update) return [];
@@ -215,7 +268,9 @@ export function checkReports(reports: RunReport[], update: boolean): string[] {
 }
 
 const outOfDate = (problems: string[]) =>
-  new Error(`The recorded AWS calls are out of date (the IAM simulator test checks the grants against them):\n  ${problems.join("\n  ")}\nRecord them again with: AWS_CALLS_UPDATE=1 npx mocha (rewrites the entries of every test file that fully passed)`);
+  new Error(
+    `The recorded AWS calls are out of date (the IAM simulator test checks the grants against them):\n  ${problems.join("\n  ")}\nRecord them again with: AWS_CALLS_UPDATE=1 npx mocha (rewrites the entries of every test file that fully passed)`,
+  );
 
 /** Where the processes of one run leave their reports; set by the global setup, inherited by the workers. */
 const reportsDirVariable = "AWS_CALLS_REPORTS_DIR";
@@ -236,7 +291,10 @@ export const awsCallHooks = {
     const report: RunReport = { ran: takeRecorded(), complete: [...fullyPassedFiles(root)] };
     const dir = process.env[reportsDirVariable];
     if (dir) {
-      fs.writeFileSync(path.join(dir, `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`), JSON.stringify(report));
+      fs.writeFileSync(
+        path.join(dir, `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}.json`),
+        JSON.stringify(report),
+      );
       return;
     }
     const problems = checkReports([report], Boolean(process.env.AWS_CALLS_UPDATE));

@@ -4,7 +4,11 @@ import type { ClickstreamEvent } from "../handlers/shared/clickstream-event";
 
 export const streamArn = "arn:aws:kinesis:us-east-1:123456789012:stream/clickstream";
 
-export function productView(eventId: string, sessionId: string, extra: Partial<ClickstreamEvent> = {}): ClickstreamEvent {
+export function productView(
+  eventId: string,
+  sessionId: string,
+  extra: Partial<ClickstreamEvent> = {},
+): ClickstreamEvent {
   return {
     eventId,
     eventType: "product_view",
@@ -18,7 +22,14 @@ export function productView(eventId: string, sessionId: string, extra: Partial<C
 }
 
 export function pageView(eventId: string, sessionId: string, extra: Partial<ClickstreamEvent> = {}): ClickstreamEvent {
-  return { eventId, eventType: "page_view", sessionId, timestamp: 1740826800000, page: { url: "https://shop.example.com/" }, ...extra };
+  return {
+    eventId,
+    eventType: "page_view",
+    sessionId,
+    timestamp: 1740826800000,
+    page: { url: "https://shop.example.com/" },
+    ...extra,
+  };
 }
 
 /** A record as Kinesis gives it to Lambda (what the event source mapping builds from GetRecords). */
@@ -60,7 +71,10 @@ export function syntheticSequenceNumber(i: number): string {
 }
 
 /** A synthetic stream batch: one record per data item, as one shard would deliver it. */
-export function syntheticStreamEvent(items: readonly (Uint8Array | string)[], arrivedAt = Date.UTC(2025, 2, 1, 11, 0, 1)): KinesisStreamEvent {
+export function syntheticStreamEvent(
+  items: readonly (Uint8Array | string)[],
+  arrivedAt = Date.UTC(2025, 2, 1, 11, 0, 1),
+): KinesisStreamEvent {
   return kinesisStreamEvent(
     items.map((item, i) => ({
       sequenceNumber: syntheticSequenceNumber(i),

@@ -34,30 +34,58 @@ export type FirehoseReply =
   | { kind: "server-error" }
   | { kind: "invalid-argument" };
 
-export type PersonalizeReply = { kind: "ok" } | { kind: "throttled" } | { kind: "server-error" } | { kind: "invalid-input" } | { kind: "not-found" };
+export type PersonalizeReply =
+  | { kind: "ok" }
+  | { kind: "throttled" }
+  | { kind: "server-error" }
+  | { kind: "invalid-input" }
+  | { kind: "not-found" };
 
 export const firehoseErrors = {
   throttled: () => new ServiceUnavailableException({ message: "Slow down.", $metadata: metadata(503) }),
   serverError: () =>
-    new FirehoseServiceException({ name: "InternalFailure", $fault: "server", message: "Internal failure", $metadata: metadata(500) }),
-  invalidArgument: () => new InvalidArgumentException({ message: "Records size exceeds limit", $metadata: metadata(400) }),
+    new FirehoseServiceException({
+      name: "InternalFailure",
+      $fault: "server",
+      message: "Internal failure",
+      $metadata: metadata(500),
+    }),
+  invalidArgument: () =>
+    new InvalidArgumentException({ message: "Records size exceeds limit", $metadata: metadata(400) }),
 };
 
 export const personalizeErrors = {
   throttled: () =>
-    new PersonalizeEventsServiceException({ name: "ThrottlingException", $fault: "client", message: "Rate exceeded", $metadata: metadata(400) }),
+    new PersonalizeEventsServiceException({
+      name: "ThrottlingException",
+      $fault: "client",
+      message: "Rate exceeded",
+      $metadata: metadata(400),
+    }),
   serverError: () =>
-    new PersonalizeEventsServiceException({ name: "InternalFailure", $fault: "server", message: "Internal failure", $metadata: metadata(500) }),
+    new PersonalizeEventsServiceException({
+      name: "InternalFailure",
+      $fault: "server",
+      message: "Internal failure",
+      $metadata: metadata(500),
+    }),
   invalidInput: () => new InvalidInputException({ message: "Invalid itemId", $metadata: metadata(400) }),
   notFound: () =>
-    new PersonalizeEventsServiceException({ name: "ResourceNotFoundException", $fault: "client", message: "No tracker", $metadata: metadata(404) }),
+    new PersonalizeEventsServiceException({
+      name: "ResourceNotFoundException",
+      $fault: "client",
+      message: "No tracker",
+      $metadata: metadata(404),
+    }),
 };
 
 /** Firehose: `landed` holds every line the fake accepted, in order; `calls` every request. */
 export class FakeFirehose {
   readonly calls: { streamName?: string; records: Uint8Array[] }[] = [];
   readonly landed: string[] = [];
-  constructor(private readonly script: (call: number, records: Uint8Array[]) => FirehoseReply = () => ({ kind: "ok" })) {}
+  constructor(
+    private readonly script: (call: number, records: Uint8Array[]) => FirehoseReply = () => ({ kind: "ok" }),
+  ) {}
 
   async send(command: PutRecordBatchCommand): Promise<PutRecordBatchCommandOutput> {
     const records = (command.input.Records ?? []).map((r) => r.Data as Uint8Array);
@@ -99,7 +127,9 @@ export const reservedPropertyKeys = ["userid", "sessionid", "eventtype", "timest
 export class FakePersonalize {
   readonly calls: PutEventsCommandInput[] = [];
   readonly accepted: PutEventsCommandInput[] = [];
-  constructor(private readonly script: (call: number, input: PutEventsCommandInput) => PersonalizeReply = () => ({ kind: "ok" })) {}
+  constructor(
+    private readonly script: (call: number, input: PutEventsCommandInput) => PersonalizeReply = () => ({ kind: "ok" }),
+  ) {}
 
   async send(command: PutEventsCommand): Promise<PutEventsCommandOutput> {
     const call = this.calls.length;
@@ -108,7 +138,10 @@ export class FakePersonalize {
       .flatMap((e) => (e.properties ? Object.keys(JSON.parse(e.properties as string)) : []))
       .find((key) => reservedPropertyKeys.includes(key.toLowerCase()));
     if (reserved !== undefined) {
-      throw new InvalidInputException({ message: `properties may not use the reserved key ${reserved}`, $metadata: metadata(400) });
+      throw new InvalidInputException({
+        message: `properties may not use the reserved key ${reserved}`,
+        $metadata: metadata(400),
+      });
     }
     const reply = this.script(call, command.input);
     if (reply.kind === "throttled") throw personalizeErrors.throttled();

@@ -5,7 +5,7 @@ import {
   DescribeStreamCommand,
   GetRecordsCommand,
   GetShardIteratorCommand,
-  KinesisClient,
+  type KinesisClient,
   PutRecordsCommand,
   type ShardIteratorType,
 } from "@aws-sdk/client-kinesis";
@@ -21,11 +21,18 @@ export async function createStream(kinesis: KinesisClient, streamName: string): 
   throw new Error(`stream ${streamName} did not become ACTIVE`);
 }
 
-export async function putRecords(kinesis: KinesisClient, streamName: string, records: { data: Uint8Array | string; partitionKey: string }[]) {
+export async function putRecords(
+  kinesis: KinesisClient,
+  streamName: string,
+  records: { data: Uint8Array | string; partitionKey: string }[],
+) {
   const reply = await kinesis.send(
     new PutRecordsCommand({
       StreamName: streamName,
-      Records: records.map((r) => ({ Data: typeof r.data === "string" ? Buffer.from(r.data) : r.data, PartitionKey: r.partitionKey })),
+      Records: records.map((r) => ({
+        Data: typeof r.data === "string" ? Buffer.from(r.data) : r.data,
+        PartitionKey: r.partitionKey,
+      })),
     }),
   );
   if (reply.FailedRecordCount) throw new Error(`kinesalite refused ${reply.FailedRecordCount} records`);

@@ -24,9 +24,12 @@ export function countDynamoDbCalls(client: DynamoDBClient): DynamoDbCallCounter 
         conflicts--;
         throw new TransactionCanceledException({
           $metadata: { httpStatusCode: 400 },
-          message: "Transaction cancelled, please refer cancellation reasons for specific reasons [None, TransactionConflict]",
+          message:
+            "Transaction cancelled, please refer cancellation reasons for specific reasons [None, TransactionConflict]",
           CancellationReasons: ((args.input as { TransactItems?: unknown[] }).TransactItems ?? []).map((_, i) =>
-            i === 2 ? { Code: "TransactionConflict", Message: "Transaction is ongoing for the item" } : { Code: "None" },
+            i === 2
+              ? { Code: "TransactionConflict", Message: "Transaction is ongoing for the item" }
+              : { Code: "None" },
           ),
         });
       }

@@ -58,7 +58,8 @@ const itemValidationErrors = [
   /item size to update has exceeded the maximum allowed size/i,
 ];
 
-const validation = (message: string) => new DynamoError({ status: 400, type: `${errorPrefix}ValidationException`, message });
+const validation = (message: string) =>
+  new DynamoError({ status: 400, type: `${errorPrefix}ValidationException`, message });
 
 /** One action of TransactItems, normalised. */
 interface Action {
@@ -92,13 +93,18 @@ export async function startTransactionalDynamo(options: { target: string }): Pro
         "x-amz-target": `${apiPrefix}.${operation}`,
         "x-amz-date": new Date().toISOString().replace(/[-:]|\.\d{3}/g, ""),
         // The emulator checks that a signature is present, not what it signs.
-        authorization: "AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0",
+        authorization:
+          "AWS4-HMAC-SHA256 Credential=local/20200101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=0",
       },
       body: Buffer.from(payload),
     });
     const parsed = text ? JSON.parse(text) : {};
     if (status >= 300) {
-      throw new DynamoError({ status, type: String(parsed.__type ?? "UnknownError"), message: String(parsed.message ?? parsed.Message ?? "") });
+      throw new DynamoError({
+        status,
+        type: String(parsed.__type ?? "UnknownError"),
+        message: String(parsed.message ?? parsed.Message ?? ""),
+      });
     }
     return parsed;
   }
@@ -106,11 +112,23 @@ export async function startTransactionalDynamo(options: { target: string }): Pro
   function send(request: { method: string; path: string; headers: http.OutgoingHttpHeaders; body: Buffer }) {
     return new Promise<{ status: number; headers: http.IncomingHttpHeaders; text: string }>((resolve, reject) => {
       const outgoing = http.request(
-        { host: target.hostname, port: target.port, method: request.method, path: request.path, headers: { ...request.headers, host: target.host, "content-length": request.body.length } },
+        {
+          host: target.hostname,
+          port: target.port,
+          method: request.method,
+          path: request.path,
+          headers: { ...request.headers, host: target.host, "content-length": request.body.length },
+        },
         (response) => {
           const chunks: Buffer[] = [];
           response.on("data", (chunk: Buffer) => chunks.push(chunk));
-          response.on("end", () => resolve({ status: response.statusCode ?? 500, headers: response.headers, text: Buffer.concat(chunks).toString("utf8") }));
+          response.on("end", () =>
+            resolve({
+              status: response.statusCode ?? 500,
+              headers: response.headers,
+              text: Buffer.concat(chunks).toString("utf8"),
+            }),
+          );
           response.on("error", reject);
         },
       );
@@ -130,10 +148,14 @@ export async function startTransactionalDynamo(options: { target: string }): Pro
 
   async function parseActions(items: unknown): Promise<Action[]> {
     if (!Array.isArray(items) || items.length === 0) {
-      throw validation("1 validation error detected: Value null at 'transactItems' failed to satisfy constraint: Member must not be null");
+      throw validation(
+        "1 validation error detected: Value null at 'transactItems' failed to satisfy constraint: Member must not be null",
+      );
     }
     if (items.length > maxActions) {
-      throw validation(`1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to ${maxActions}`);
+      throw validation(
+        `1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to ${maxActions}`,
+      );
     }
     const actions: Action[] = [];
     for (const item of items as Record<string, Record<string, any> | undefined>[]) {
@@ -152,7 +174,13 @@ export async function startTransactionalDynamo(options: { target: string }): Pro
         if (!source?.[name]) throw validation("The provided key element does not match the schema");
         key[name] = source[name];
       }
-      actions.push({ kind, table: request.TableName, key, request, returnOldOnFailure: ReturnValuesOnConditionCheckFailure === "ALL_OLD" });
+      actions.push({
+        kind,
+        table: request.TableName,
+        key,
+        request,
+        returnOldOnFailure: ReturnValuesOnConditionCheckFailure === "ALL_OLD",
+      });
     }
     const identities = actions.map((a) => `${a.table}\n${JSON.stringify(Object.entries(a.key).sort())}`);
     if (new Set(identities).size !== identities.length) {
@@ -172,8 +200,12 @@ export async function startTransactionalDynamo(options: { target: string }): Pro
         return ["DeleteItem", action.request];
       case "ConditionCheck": {
         // Evaluated by a conditional delete; the item is put back from its snapshot afterwards.
-        const { TableName, Key, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues } = action.request;
-        return ["DeleteItem", { TableName, Key, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues }];
+        const { TableName, Key, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues } =
+          action.request;
+        return [
+          "DeleteItem",
+          { TableName, Key, ConditionExpression, ExpressionAttributeNames, ExpressionAttributeValues },
+        ];
       }
     }
   }
@@ -188,7 +220,10 @@ export async function startTransactionalDynamo(options: { target: string }): Pro
     // Every action is on its own item (checked above) and the lock is held exclusively, so the
     // snapshots, and then the actions, can run side by side without seeing each other.
     const snapshots: (AttributeMap | undefined)[] = await Promise.all(
-      actions.map(async (action) => (await call("GetItem", { TableName: action.table, Key: action.key, ConsistentRead: true })).Item),
+      actions.map(
+        async (action) =>
+          (await call("GetItem", { TableName: action.table, Key: action.key, ConsistentRead: true })).Item,
+      ),
     );
     const reasons: CancellationReason[] = new Array(actions.length);
     const touched: number[] = [];
@@ -205,7 +240,10 @@ export async function startTransactionalDynamo(options: { target: string }): Pro
           if (err.wire.type.endsWith("ConditionalCheckFailedException")) {
             const old = action.returnOldOnFailure && snapshots[index] ? { Item: snapshots[index] } : {};
             reasons[index] = { Code: "ConditionalCheckFailed", ...old, Message: "The conditional request failed" };
-          } else if (err.wire.type.endsWith("ValidationException") && itemValidationErrors.some((p) => p.test(err.wire.message))) {
+          } else if (
+            err.wire.type.endsWith("ValidationException") &&
+            itemValidationErrors.some((p) => p.test(err.wire.message))
+          ) {
             reasons[index] = { Code: "ValidationError", Message: err.wire.message };
           } else {
             // A malformed request (bad expression, missing table): refused as a whole, as AWS does.
@@ -217,7 +255,9 @@ export async function startTransactionalDynamo(options: { target: string }): Pro
     const cancelled = fatal !== undefined || reasons.some((r) => r?.Code !== "None");
     // Undo what ran if the transaction is cancelled; a ConditionCheck's delete is always undone.
     await Promise.all(
-      touched.filter((index) => cancelled || actions[index].kind === "ConditionCheck").map((index) => restore(actions[index], snapshots[index])),
+      touched
+        .filter((index) => cancelled || actions[index].kind === "ConditionCheck")
+        .map((index) => restore(actions[index], snapshots[index])),
     );
     if (fatal) throw fatal;
     if (cancelled) {
@@ -237,7 +277,11 @@ export async function startTransactionalDynamo(options: { target: string }): Pro
     const perTable = new Map<string, number>();
     for (const a of actions) perTable.set(a.table, (perTable.get(a.table) ?? 0) + 2);
     return {
-      ConsumedCapacity: [...perTable].map(([TableName, units]) => ({ TableName, CapacityUnits: units, WriteCapacityUnits: units })),
+      ConsumedCapacity: [...perTable].map(([TableName, units]) => ({
+        TableName,
+        CapacityUnits: units,
+        WriteCapacityUnits: units,
+      })),
     };
   }
 
@@ -251,7 +295,11 @@ export async function startTransactionalDynamo(options: { target: string }): Pro
     }
     const token = body.ClientRequestToken as string | undefined;
     if (token !== undefined && (typeof token !== "string" || token.length < 1 || token.length > 36)) {
-      return wire(validation("1 validation error detected: Value at 'clientRequestToken' failed to satisfy constraint: Member must have length between 1 and 36"));
+      return wire(
+        validation(
+          "1 validation error detected: Value at 'clientRequestToken' failed to satisfy constraint: Member must have length between 1 and 36",
+        ),
+      );
     }
     const { ClientRequestToken: _token, ...request } = body;
     const requestHash = createHash("sha256").update(JSON.stringify(request)).digest("hex");
@@ -260,7 +308,13 @@ export async function startTransactionalDynamo(options: { target: string }): Pro
     if (token !== undefined) {
       const previous = outcomes.get(token);
       if (previous && previous.requestHash !== requestHash) {
-        return wire(new DynamoError({ status: 400, type: `${errorPrefix}IdempotentParameterMismatchException`, message: "The request uses the same client token as a previous, but non-identical request." }));
+        return wire(
+          new DynamoError({
+            status: 400,
+            type: `${errorPrefix}IdempotentParameterMismatchException`,
+            message: "The request uses the same client token as a previous, but non-identical request.",
+          }),
+        );
       }
       if (previous) return previous;
     }
@@ -277,7 +331,10 @@ export async function startTransactionalDynamo(options: { target: string }): Pro
   }
 
   function wire(err: DynamoError): { status: number; body: string } {
-    return { status: err.wire.status, body: JSON.stringify({ __type: err.wire.type, Message: err.wire.message, ...err.wire.extra }) };
+    return {
+      status: err.wire.status,
+      body: JSON.stringify({ __type: err.wire.type, Message: err.wire.message, ...err.wire.extra }),
+    };
   }
 
   async function forward(req: http.IncomingMessage, body: Buffer, res: http.ServerResponse): Promise<void> {
@@ -300,14 +357,23 @@ export async function startTransactionalDynamo(options: { target: string }): Pro
       const operation = String(req.headers["x-amz-target"] ?? "");
       const handled =
         operation === `${apiPrefix}.TransactWriteItems`
-          ? lock.with("exclusive", () => transactOnce(body.toString("utf8"))).then(({ status, body: text }) => {
-              res.writeHead(status, { "content-type": "application/x-amz-json-1.0", "content-length": Buffer.byteLength(text), "x-amzn-requestid": randomUUID() });
-              res.end(text);
-            })
+          ? lock
+              .with("exclusive", () => transactOnce(body.toString("utf8")))
+              .then(({ status, body: text }) => {
+                res.writeHead(status, {
+                  "content-type": "application/x-amz-json-1.0",
+                  "content-length": Buffer.byteLength(text),
+                  "x-amzn-requestid": randomUUID(),
+                });
+                res.end(text);
+              })
           : lock.with("shared", () => forward(req, body, res));
       handled.catch((err: Error) => {
         if (res.headersSent) return res.destroy(err);
-        const text = JSON.stringify({ __type: "com.amazonaws.dynamodb.v20120810#InternalServerError", Message: err.message });
+        const text = JSON.stringify({
+          __type: "com.amazonaws.dynamodb.v20120810#InternalServerError",
+          Message: err.message,
+        });
         res.writeHead(500, { "content-type": "application/x-amz-json-1.0", "content-length": Buffer.byteLength(text) });
         res.end(text);
       });

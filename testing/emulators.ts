@@ -3,7 +3,7 @@
 // the caller, so a test never touches the network beyond loopback.
 import { mkdtempSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
-import { AddressInfo } from "node:net";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
@@ -45,11 +45,12 @@ function listenOnLoopback(server: Server, port = 0): Promise<Emulator> {
       const { port } = server.address() as AddressInfo;
       resolve({
         endpoint: `http://127.0.0.1:${port}`,
-        stop: () => new Promise<void>((done) => {
-          server.close(() => done());
-          // Idle keep-alive connections would hold close() open.
-          server.closeAllConnections();
-        }),
+        stop: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            // Idle keep-alive connections would hold close() open.
+            server.closeAllConnections();
+          }),
       });
     });
   });
@@ -59,7 +60,10 @@ function listenOnLoopback(server: Server, port = 0): Promise<Emulator> {
 export function startDynamoDb(options: EmulatorOptions = {}): Promise<Emulator> {
   // biome-ignore lint/style/noCommonJs: dynalite ships no types; loaded only when an emulator starts
   const dynalite = require("dynalite");
-  return listenOnLoopback(dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path: options.path }), options.port);
+  return listenOnLoopback(
+    dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path: options.path }),
+    options.port,
+  );
 }
 
 /** Kinesis (kinesalite), in memory unless given a path, streams become ACTIVE at once. */

@@ -74,7 +74,9 @@ const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("
 const decode = (jwt: string) => JSON.parse(Buffer.from(jwt.split(".")[1] ?? "", "base64url").toString());
 
 function listen(server: http.Server): Promise<string> {
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  );
 }
 
 async function readBody(req: http.IncomingMessage): Promise<string> {
@@ -83,7 +85,9 @@ async function readBody(req: http.IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString();
 }
 
-export async function startFakeShop(options: { products?: (p: Map<string, FakeProduct>) => void } = {}): Promise<FakeShop> {
+export async function startFakeShop(
+  options: { products?: (p: Map<string, FakeProduct>) => void } = {},
+): Promise<FakeShop> {
   const site = new Map((await buildSite()).map((f: BuiltSiteFile) => [`/${f.key}`, f]));
   const products = loadCatalog();
   options.products?.(products);
@@ -100,14 +104,28 @@ export async function startFakeShop(options: { products?: (p: Map<string, FakePr
   let nextGatewayRefusal: "THROTTLED" | "QUOTA_EXCEEDED" | undefined;
   let nextEventFailures: number[] = [];
   const users: FakeShop["users"] = {
-    shopper: { email: "shopper@example.com", password: "Shopper-Passw0rd!", sub: "11111111-aaaa-4bbb-8ccc-000000000001", groups: [] },
-    admin: { email: "admin@example.com", password: "Admin-Passw0rd!", sub: "11111111-aaaa-4bbb-8ccc-000000000002", groups: ["admin"] },
+    shopper: {
+      email: "shopper@example.com",
+      password: "Shopper-Passw0rd!",
+      sub: "11111111-aaaa-4bbb-8ccc-000000000001",
+      groups: [],
+    },
+    admin: {
+      email: "admin@example.com",
+      password: "Admin-Passw0rd!",
+      sub: "11111111-aaaa-4bbb-8ccc-000000000002",
+      groups: ["admin"],
+    },
   };
 
   const siteServer = http.createServer();
   const apiServer = http.createServer();
   const authServer = http.createServer();
-  const [siteUrl, apiBase, hostedUiUrl] = await Promise.all([listen(siteServer), listen(apiServer), listen(authServer)]);
+  const [siteUrl, apiBase, hostedUiUrl] = await Promise.all([
+    listen(siteServer),
+    listen(apiServer),
+    listen(authServer),
+  ]);
   const apiUrl = `${apiBase}/v1`;
   const issuer = `${hostedUiUrl}/pool`;
 
@@ -122,7 +140,16 @@ export async function startFakeShop(options: { products?: (p: Map<string, FakePr
     const url = new URL(req.url ?? "/", siteUrl);
     if (url.pathname === "/config.json") {
       res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-cache" });
-      res.end(JSON.stringify({ apiUrl, region: "eu-west-1", userPoolId: "pool", userPoolClientId: "fake-client", hostedUiUrl, issuer }));
+      res.end(
+        JSON.stringify({
+          apiUrl,
+          region: "eu-west-1",
+          userPoolId: "pool",
+          userPoolClientId: "fake-client",
+          hostedUiUrl,
+          issuer,
+        }),
+      );
       return;
     }
     // Missing keys are client-side routes: the app shell answers (as CloudFront's SPA fallback does).
@@ -133,7 +160,11 @@ export async function startFakeShop(options: { products?: (p: Map<string, FakePr
     }
     // The production policy, with this stand-in's API and sign-in origins in place of AWS's.
     const csp = contentSecurityPolicy({ apiOrigins: [apiBase], signInOrigin: hostedUiUrl });
-    res.writeHead(200, { "Content-Type": file.contentType, "Cache-Control": file.cacheControl, "Content-Security-Policy": csp });
+    res.writeHead(200, {
+      "Content-Type": file.contentType,
+      "Cache-Control": file.cacheControl,
+      "Content-Security-Policy": csp,
+    });
     res.end(file.body);
   });
 
@@ -147,7 +178,9 @@ export async function startFakeShop(options: { products?: (p: Map<string, FakePr
     if (!token) return undefined;
     try {
       const claims = decode(token);
-      return claims.exp * 1000 > Date.now() ? { sub: claims.sub as string, admin: (claims["cognito:groups"] ?? []).includes("admin") } : undefined;
+      return claims.exp * 1000 > Date.now()
+        ? { sub: claims.sub as string, admin: (claims["cognito:groups"] ?? []).includes("admin") }
+        : undefined;
     } catch {
       return undefined;
     }
@@ -157,7 +190,11 @@ export async function startFakeShop(options: { products?: (p: Map<string, FakePr
     const url = new URL(req.url ?? "/", apiBase);
     const route = url.pathname.replace(/^\/v1/, "");
     if (req.method === "OPTIONS") {
-      res.writeHead(204, { ...cors, "Access-Control-Allow-Methods": "GET,POST,PATCH,OPTIONS", "Access-Control-Allow-Headers": "Content-Type,Authorization,Idempotency-Key" });
+      res.writeHead(204, {
+        ...cors,
+        "Access-Control-Allow-Methods": "GET,POST,PATCH,OPTIONS",
+        "Access-Control-Allow-Headers": "Content-Type,Authorization,Idempotency-Key",
+      });
       res.end();
       return;
     }
@@ -168,11 +205,20 @@ export async function startFakeShop(options: { products?: (p: Map<string, FakePr
       if (category) items = items.filter((p) => p.category === category);
       const sort = url.searchParams.get("sort") ?? "name";
       const dir = url.searchParams.get("order") === "desc" ? -1 : 1;
-      items.sort((a, b) => dir * (sort === "price" ? a.priceCents - b.priceCents || a.sku.localeCompare(b.sku) : a.name.localeCompare(b.name)));
+      items.sort(
+        (a, b) =>
+          dir *
+          (sort === "price" ? a.priceCents - b.priceCents || a.sku.localeCompare(b.sku) : a.name.localeCompare(b.name)),
+      );
       const limit = Number(url.searchParams.get("limit") ?? 24);
       const start = Number(url.searchParams.get("cursor") ?? 0);
       const page = items.slice(start, start + limit);
-      return json(res, 200, start + limit < items.length ? { items: page, nextCursor: String(start + limit) } : { items: page }, { "Cache-Control": "max-age=60" });
+      return json(
+        res,
+        200,
+        start + limit < items.length ? { items: page, nextCursor: String(start + limit) } : { items: page },
+        { "Cache-Control": "max-age=60" },
+      );
     }
     const productMatch = /^\/products\/([^/]+)$/.exec(route);
     if (req.method === "GET" && productMatch) {
@@ -186,10 +232,15 @@ export async function startFakeShop(options: { products?: (p: Map<string, FakePr
       nextEventFailures = [];
       const batch: any[] = body.events ?? [];
       batch.forEach((event, i) => {
-        if (!failing.has(i)) events.push({ route, userId: who?.sub, event: who ? { ...event, userId: who.sub } : event });
+        if (!failing.has(i))
+          events.push({ route, userId: who?.sub, event: who ? { ...event, userId: who.sub } : event });
       });
       const failedIndexes = batch.map((_, i) => i).filter((i) => failing.has(i));
-      return json(res, 200, { accepted: batch.length - failedIndexes.length, failed: failedIndexes.length, failedIndexes });
+      return json(res, 200, {
+        accepted: batch.length - failedIndexes.length,
+        failed: failedIndexes.length,
+        failedIndexes,
+      });
     }
     const who = caller(req);
     if (route.startsWith("/orders") && !who) return json(res, 401, { message: "Unauthorized" });
@@ -200,29 +251,61 @@ export async function startFakeShop(options: { products?: (p: Map<string, FakePr
         // Exactly what the deployed API's gateway response sends: no headers of this stand-in's own.
         const type = nextGatewayRefusal;
         nextGatewayRefusal = undefined;
-        const request = new IncomingApiRequest("POST", "/orders", "/v1/orders", req.rawHeaders, "", Buffer.alloc(0), "127.0.0.1");
-        const refusal = new GatewayResponses(gatewayResponses(siteUrl)).render({ type, message: "Too Many Requests" }, request, { requestId: randomUUID() }, {});
-        res.writeHead(refusal.statusCode, Object.fromEntries(Object.entries(refusal.headers).map(([name, values]) => [name, values.join(", ")])));
+        const request = new IncomingApiRequest(
+          "POST",
+          "/orders",
+          "/v1/orders",
+          req.rawHeaders,
+          "",
+          Buffer.alloc(0),
+          "127.0.0.1",
+        );
+        const refusal = new GatewayResponses(gatewayResponses(siteUrl)).render(
+          { type, message: "Too Many Requests" },
+          request,
+          { requestId: randomUUID() },
+          {},
+        );
+        res.writeHead(
+          refusal.statusCode,
+          Object.fromEntries(Object.entries(refusal.headers).map(([name, values]) => [name, values.join(", ")])),
+        );
         res.end(refusal.body);
         return;
       }
       if (nextOrderFailure) {
         const failure = nextOrderFailure;
         nextOrderFailure = undefined;
-        return json(res, failure.status, { error: failure.status === 429 ? "Too Many Requests" : "Service Unavailable" }, failure.retryAfter ? { "Retry-After": String(failure.retryAfter) } : {});
+        return json(
+          res,
+          failure.status,
+          { error: failure.status === 429 ? "Too Many Requests" : "Service Unavailable" },
+          failure.retryAfter ? { "Retry-After": String(failure.retryAfter) } : {},
+        );
       }
       const replay = byIdempotencyKey.get(key);
       if (replay) return json(res, 201, replay);
       const shortages = (body.lines as any[])
         .map((line, i) => ({ line, i, product: products.get(line.sku)! }))
         .filter(({ line, product }) => product.stock < line.quantity)
-        .map(({ line, i, product }) => ({ path: `lines[${i}].sku`, message: `${line.sku}: only ${product.stock} left`, sku: line.sku, available: product.stock }));
+        .map(({ line, i, product }) => ({
+          path: `lines[${i}].sku`,
+          message: `${line.sku}: only ${product.stock} left`,
+          sku: line.sku,
+          available: product.stock,
+        }));
       if (shortages.length > 0) return json(res, 409, { error: "not enough stock", details: shortages });
       const now = new Date().toISOString();
       const lines = (body.lines as any[]).map((line) => {
         const product = products.get(line.sku)!;
         product.stock -= line.quantity;
-        return { sku: line.sku, name: product.name, quantity: line.quantity, unitPriceCents: product.priceCents, lineTotalCents: product.priceCents * line.quantity };
+        return {
+          sku: line.sku,
+          name: product.name,
+          quantity: line.quantity,
+          unitPriceCents: product.priceCents,
+          lineTotalCents: product.priceCents * line.quantity,
+        };
       });
       const order = {
         orderId: randomUUID(),
@@ -240,7 +323,11 @@ export async function startFakeShop(options: { products?: (p: Map<string, FakePr
       byIdempotencyKey.set(key, order);
       return json(res, 201, order);
     }
-    if (req.method === "GET" && route === "/orders") return json(res, 200, { orders: [...orders.values()].filter((o) => o.customerId === who!.sub).reverse(), nextCursor: null });
+    if (req.method === "GET" && route === "/orders")
+      return json(res, 200, {
+        orders: [...orders.values()].filter((o) => o.customerId === who!.sub).reverse(),
+        nextCursor: null,
+      });
     if (req.method === "GET" && route === "/orders/search") {
       if (!who!.admin) return json(res, 403, { error: "admin only" });
       const q = url.searchParams.get("q")?.toLowerCase();
@@ -255,7 +342,8 @@ export async function startFakeShop(options: { products?: (p: Map<string, FakePr
       if (req.method === "PATCH") {
         if (!who!.admin) return json(res, 403, { error: "admin only" });
         const allowed: Record<string, string[]> = { PLACED: ["PAID", "CANCELLED"], PAID: ["SHIPPED", "CANCELLED"] };
-        if (!(allowed[order.status] ?? []).includes(body.status)) return json(res, 409, { error: `cannot move an order from ${order.status} to ${body.status}` });
+        if (!(allowed[order.status] ?? []).includes(body.status))
+          return json(res, 409, { error: `cannot move an order from ${order.status} to ${body.status}` });
         Object.assign(order, { status: body.status, updatedAt: new Date().toISOString(), version: order.version + 1 });
         return json(res, 200, order);
       }
@@ -276,7 +364,9 @@ export async function startFakeShop(options: { products?: (p: Map<string, FakePr
     }
     if (req.method === "POST" && url.pathname === "/oauth2/authorize") {
       const form = new URLSearchParams(await readBody(req));
-      const user = (Object.keys(users) as (keyof FakeShop["users"])[]).find((k) => users[k].email === form.get("username") && users[k].password === form.get("password"));
+      const user = (Object.keys(users) as (keyof FakeShop["users"])[]).find(
+        (k) => users[k].email === form.get("username") && users[k].password === form.get("password"),
+      );
       if (!user) {
         res.writeHead(200, { "Content-Type": "text/html" }).end("<p>Incorrect username or password.</p>");
         return;
@@ -303,7 +393,12 @@ export async function startFakeShop(options: { products?: (p: Map<string, FakePr
         const stored = codes.get(form.get("code") ?? "");
         codes.delete(form.get("code") ?? "");
         const { createHash } = await import("node:crypto");
-        if (stored && createHash("sha256").update(form.get("code_verifier") ?? "").digest("base64url") === stored.challenge) {
+        if (
+          stored &&
+          createHash("sha256")
+            .update(form.get("code_verifier") ?? "")
+            .digest("base64url") === stored.challenge
+        ) {
           user = stored.user;
           refresh = randomUUID();
           refreshTokens.set(refresh, { user, authTime });
@@ -314,7 +409,19 @@ export async function startFakeShop(options: { products?: (p: Map<string, FakePr
         if (session) authTime = session.authTime;
       }
       res.writeHead(user ? 200 : 400, { "Content-Type": "application/json", ...authCors });
-      res.end(JSON.stringify(user ? { id_token: idToken(user, authTime), access_token: idToken(user, authTime), refresh_token: refresh, token_type: "Bearer", expires_in: tokenLifetime } : { error: "invalid_grant" }));
+      res.end(
+        JSON.stringify(
+          user
+            ? {
+                id_token: idToken(user, authTime),
+                access_token: idToken(user, authTime),
+                refresh_token: refresh,
+                token_type: "Bearer",
+                expires_in: tokenLifetime,
+              }
+            : { error: "invalid_grant" },
+        ),
+      );
       return;
     }
     if (req.method === "POST" && url.pathname === "/oauth2/revoke") {

@@ -40,7 +40,10 @@ class S3ToDisk {
   }
 }
 
-const s3Of = (target: LakeTarget) => (typeof target === "string" ? { client: new S3ToDisk(target), bucket: "lake" } : { client: target.s3, bucket: target.bucket });
+const s3Of = (target: LakeTarget) =>
+  typeof target === "string"
+    ? { client: new S3ToDisk(target), bucket: "lake" }
+    : { client: target.s3, bucket: target.bucket };
 
 /** Firehose stand-in: each PutRecordBatch becomes one gzip object per arrival hour. */
 class FirehoseToLake {
@@ -56,10 +59,17 @@ class FirehoseToLake {
     }
     const { client, bucket } = s3Of(this.target);
     for (const { at, lines } of byHour.values()) {
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: firehoseObjectKey(at), Body: gzipSync(Buffer.concat(lines)) }));
+      await client.send(
+        new PutObjectCommand({ Bucket: bucket, Key: firehoseObjectKey(at), Body: gzipSync(Buffer.concat(lines)) }),
+      );
     }
     const count = command.input.Records?.length ?? 0;
-    return { $metadata: { httpStatusCode: 200 }, FailedPutCount: 0, Encrypted: true, RequestResponses: Array.from({ length: count }, (_, i) => ({ RecordId: String(i) })) };
+    return {
+      $metadata: { httpStatusCode: 200 },
+      FailedPutCount: 0,
+      Encrypted: true,
+      RequestResponses: Array.from({ length: count }, (_, i) => ({ RecordId: String(i) })),
+    };
   }
 }
 
@@ -74,18 +84,21 @@ let sequence = 0;
 
 /** Sends the records through the processor, one batch, into the lake at `target`. */
 export async function writeLake(target: LakeTarget, arrivals: Arrival[]): Promise<void> {
-  const event = kinesisStreamEvent(arrivals.map((a) => ({
-    sequenceNumber: syntheticSequenceNumber(++sequence),
-    partitionKey: "session",
-    shardId: "shardId-000000000000",
-    approximateArrivalTimestamp: a.at.getTime() / 1000,
-    data: a.record instanceof Uint8Array ? a.record : Buffer.from(JSON.stringify(a.record)),
-  })));
+  const event = kinesisStreamEvent(
+    arrivals.map((a) => ({
+      sequenceNumber: syntheticSequenceNumber(++sequence),
+      partitionKey: "session",
+      shardId: "shardId-000000000000",
+      approximateArrivalTimestamp: a.at.getTime() / 1000,
+      data: a.record instanceof Uint8Array ? a.record : Buffer.from(JSON.stringify(a.record)),
+    })),
+  );
   const outcome = await processClickstreamBatch(event, {
     firehose: { client: new FirehoseToLake(target), deliveryStreamName },
     quarantine: { ...s3Of(target), prefix: quarantinePrefix },
     logger: silentLogger(),
     retry: instantRetryPolicy(),
   });
-  if (outcome.response.batchItemFailures.length > 0) throw new Error("the processor reported failures writing the test lake");
+  if (outcome.response.batchItemFailures.length > 0)
+    throw new Error("the processor reported failures writing the test lake");
 }

@@ -26,16 +26,33 @@ export function liveVisits(runId: string, now = new Date()): LiveVisits {
   const home = { page: { url: "https://shop.example.com/" } };
   const accepted = [
     // s0: bought straight from the product page.
-    event("s0", "product_view", item("MUG")), event("s0", "add_to_cart", item("MUG")), event("s0", "checkout_start"), event("s0", "purchase", item("MUG")),
+    event("s0", "product_view", item("MUG")),
+    event("s0", "add_to_cart", item("MUG")),
+    event("s0", "checkout_start"),
+    event("s0", "purchase", item("MUG")),
     // s1 goes all the way; s2 leaves a cart; s3 starts checkout and leaves.
-    event("s1", "page_view", home), event("s1", "search", search("Mug ")), event("s1", "product_view", item("MUG")),
-    event("s1", "add_to_cart", item("MUG")), event("s1", "checkout_start"), event("s1", "purchase", item("MUG")),
-    event("s2", "search", search("teapot")), event("s2", "product_view", item("MUG")), event("s2", "product_view", item("TEAPOT")), event("s2", "add_to_cart", item("TEAPOT")),
-    event("s3", "search", search("mug")), event("s3", "search", search(" TEAPOT")), event("s3", "product_view", item("TEAPOT")),
-    event("s3", "add_to_cart", item("TEAPOT")), event("s3", "checkout_start"),
+    event("s1", "page_view", home),
+    event("s1", "search", search("Mug ")),
+    event("s1", "product_view", item("MUG")),
+    event("s1", "add_to_cart", item("MUG")),
+    event("s1", "checkout_start"),
+    event("s1", "purchase", item("MUG")),
+    event("s2", "search", search("teapot")),
+    event("s2", "product_view", item("MUG")),
+    event("s2", "product_view", item("TEAPOT")),
+    event("s2", "add_to_cart", item("TEAPOT")),
+    event("s3", "search", search("mug")),
+    event("s3", "search", search(" TEAPOT")),
+    event("s3", "product_view", item("TEAPOT")),
+    event("s3", "add_to_cart", item("TEAPOT")),
+    event("s3", "checkout_start"),
     // s4 only looks; s5 buys from a shared cart link without a product view.
-    event("s4", "page_view", home), event("s4", "search", search("lamp")), event("s4", "product_view", item("LAMP")),
-    event("s5", "add_to_cart", item("LAMP")), event("s5", "checkout_start"), event("s5", "purchase", item("LAMP")),
+    event("s4", "page_view", home),
+    event("s4", "search", search("lamp")),
+    event("s4", "product_view", item("LAMP")),
+    event("s5", "add_to_cart", item("LAMP")),
+    event("s5", "checkout_start"),
+    event("s5", "purchase", item("LAMP")),
   ];
   const refused = [
     // A product view without its product, and a time that is no instant.

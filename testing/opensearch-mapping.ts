@@ -45,7 +45,13 @@ export function validateDocument(mappings: Mappings, source: unknown, id: string
     return { type: "mapper_parsing_exception", reason: "failed to parse, document is empty or not an object" };
   }
   mappings.properties ??= {};
-  return validateObject(mappings.properties, dynamicOf(mappings.dynamic, "true"), source as Record<string, unknown>, "", id);
+  return validateObject(
+    mappings.properties,
+    dynamicOf(mappings.dynamic, "true"),
+    source as Record<string, unknown>,
+    "",
+    id,
+  );
 }
 
 function dynamicOf(value: FieldMapping["dynamic"], inherited: string): string {
@@ -80,7 +86,13 @@ function validateObject(
   return undefined;
 }
 
-function validateValue(field: FieldMapping, dynamic: string, value: unknown, path: string, id: string): MappingError | undefined {
+function validateValue(
+  field: FieldMapping,
+  dynamic: string,
+  value: unknown,
+  path: string,
+  id: string,
+): MappingError | undefined {
   if (value === null || value === undefined) return undefined;
   if (Array.isArray(value)) {
     for (const element of value) {
@@ -97,7 +109,13 @@ function validateValue(field: FieldMapping, dynamic: string, value: unknown, pat
       };
     }
     field.properties ??= {};
-    return validateObject(field.properties, dynamicOf(field.dynamic, dynamic), value as Record<string, unknown>, path, id);
+    return validateObject(
+      field.properties,
+      dynamicOf(field.dynamic, dynamic),
+      value as Record<string, unknown>,
+      path,
+      id,
+    );
   }
   const failed = (cause: { type: string; reason: string }): MappingError => ({
     type: "mapper_parsing_exception",
@@ -111,7 +129,8 @@ function validateValue(field: FieldMapping, dynamic: string, value: unknown, pat
     case "keyword":
     case "text": {
       const text = String(value);
-      const indexed = field.type === "keyword" && (field.ignore_above === undefined || text.length <= field.ignore_above);
+      const indexed =
+        field.type === "keyword" && (field.ignore_above === undefined || text.length <= field.ignore_above);
       if (indexed && Buffer.byteLength(text) > maxTermBytes) {
         return {
           type: "illegal_argument_exception",
@@ -124,19 +143,24 @@ function validateValue(field: FieldMapping, dynamic: string, value: unknown, pat
     case "integer":
     case "short":
     case "byte": {
-      const number = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
+      const number =
+        typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
       if (typeof value === "boolean" || Number.isNaN(number)) {
         return failed({ type: "illegal_argument_exception", reason: `For input string: "${String(value)}"` });
       }
       const [min, max] = integerRanges[field.type];
       if (number < min || number > max) {
-        return failed({ type: "illegal_argument_exception", reason: `Value [${String(value)}] is out of range for ${article(field.type)} ${field.type}` });
+        return failed({
+          type: "illegal_argument_exception",
+          reason: `Value [${String(value)}] is out of range for ${article(field.type)} ${field.type}`,
+        });
       }
       return undefined;
     }
     case "float":
     case "double": {
-      const number = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
+      const number =
+        typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
       if (typeof value === "boolean" || !Number.isFinite(number)) {
         return failed({ type: "number_format_exception", reason: `For input string: "${String(value)}"` });
       }
@@ -144,11 +168,17 @@ function validateValue(field: FieldMapping, dynamic: string, value: unknown, pat
     }
     case "boolean":
       if (value === true || value === false || value === "true" || value === "false") return undefined;
-      return failed({ type: "illegal_argument_exception", reason: `Failed to parse value [${String(value)}] as only [true] or [false] are allowed.` });
+      return failed({
+        type: "illegal_argument_exception",
+        reason: `Failed to parse value [${String(value)}] as only [true] or [false] are allowed.`,
+      });
     case "date": {
       const format = field.format ?? "strict_date_optional_time||epoch_millis";
       if (dateMillis(value, format) === undefined) {
-        return failed({ type: "illegal_argument_exception", reason: `failed to parse date field [${String(value)}] with format [${format}]` });
+        return failed({
+          type: "illegal_argument_exception",
+          reason: `failed to parse date field [${String(value)}] with format [${format}]`,
+        });
       }
       return undefined;
     }
@@ -160,7 +190,10 @@ function validateValue(field: FieldMapping, dynamic: string, value: unknown, pat
 /** Epoch millis of a date value under an OpenSearch format list, or undefined if it does not parse. */
 export function dateMillis(value: unknown, format = "strict_date_optional_time||epoch_millis"): number | undefined {
   const formats = format.split("||");
-  if (typeof value === "number" || (typeof value === "string" && /^-?\d+$/.test(value) && formats.includes("epoch_millis"))) {
+  if (
+    typeof value === "number" ||
+    (typeof value === "string" && /^-?\d+$/.test(value) && formats.includes("epoch_millis"))
+  ) {
     return formats.includes("epoch_millis") ? Number(value) : undefined;
   }
   if (typeof value !== "string" || !formats.some((f) => f.includes("date_optional_time"))) return undefined;
@@ -173,7 +206,8 @@ function inferField(value: unknown): FieldMapping {
   if (typeof value === "boolean") return { type: "boolean" };
   if (typeof value === "number") return { type: Number.isInteger(value) ? "long" : "float" };
   if (value !== null && typeof value === "object") return { properties: {} };
-  if (typeof value === "string" && dateMillis(value, "strict_date_optional_time") !== undefined) return { type: "date" };
+  if (typeof value === "string" && dateMillis(value, "strict_date_optional_time") !== undefined)
+    return { type: "date" };
   return { type: "text", fields: { keyword: { type: "keyword", ignore_above: 256 } } };
 }
 
@@ -184,7 +218,11 @@ export function mergeMappings(base: Mappings, extra: Mappings): MappingError | u
   return mergeProperties(base.properties, extra.properties ?? {}, "");
 }
 
-function mergeProperties(base: Record<string, FieldMapping>, extra: Record<string, FieldMapping>, prefix: string): MappingError | undefined {
+function mergeProperties(
+  base: Record<string, FieldMapping>,
+  extra: Record<string, FieldMapping>,
+  prefix: string,
+): MappingError | undefined {
   for (const [key, field] of Object.entries(extra)) {
     const existing = base[key];
     if (!existing) {

@@ -3,7 +3,8 @@
 import type { AttributeValue, DynamoDBRecord, DynamoDBStreamEvent } from "aws-lambda";
 import type { Order } from "../handlers/shared/order";
 
-export const ordersStreamArn = "arn:aws:dynamodb:us-east-1:123456789012:table/orders-1a2b3c/stream/2026-01-01T00:00:00.000";
+export const ordersStreamArn =
+  "arn:aws:dynamodb:us-east-1:123456789012:table/orders-1a2b3c/stream/2026-01-01T00:00:00.000";
 
 /** DynamoDB's JSON encoding of a plain value (strings, numbers, booleans, lists, maps). */
 export function marshallValue(value: unknown): AttributeValue {
@@ -48,7 +49,12 @@ export function order(overrides: Partial<Order> & { orderId: string }): Order {
 
 type Image = Record<string, unknown>;
 
-function record(eventName: "INSERT" | "MODIFY" | "REMOVE", keys: Image, newImage?: Image, oldImage?: Image): DynamoDBRecord {
+function record(
+  eventName: "INSERT" | "MODIFY" | "REMOVE",
+  keys: Image,
+  newImage?: Image,
+  oldImage?: Image,
+): DynamoDBRecord {
   const Keys = marshallItem(keys);
   const NewImage = newImage && marshallItem(newImage);
   const OldImage = oldImage && marshallItem(oldImage);

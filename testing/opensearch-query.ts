@@ -6,10 +6,14 @@
 // match exactly. Anything outside the subset is refused with a 400 parsing_exception, so a
 // test never passes against a query the fake silently misunderstood.
 import { aggregate } from "./opensearch-aggregations";
-import { dateMillis, FieldMapping, fieldAt, Mappings } from "./opensearch-mapping";
+import { dateMillis, type FieldMapping, fieldAt, type Mappings } from "./opensearch-mapping";
 
 export class QueryError extends Error {
-  constructor(readonly type: string, readonly reason: string, readonly status = 400) {
+  constructor(
+    readonly type: string,
+    readonly reason: string,
+    readonly status = 400,
+  ) {
     super(reason);
   }
 }
@@ -39,7 +43,10 @@ interface Match {
 const miss: Match = { matches: false, score: 0 };
 
 export function analyze(text: string): string[] {
-  return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  return text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 }
 
 /** The values at a dotted path, arrays of objects flattened (how OpenSearch indexes `object` arrays). */
@@ -49,7 +56,8 @@ export function valuesAt(source: unknown, path: string): unknown[] {
     const next: unknown[] = [];
     for (const value of current) {
       for (const item of Array.isArray(value) ? value : [value]) {
-        if (item !== null && typeof item === "object" && part in (item as object)) next.push((item as Record<string, unknown>)[part]);
+        if (item !== null && typeof item === "object" && part in (item as object))
+          next.push((item as Record<string, unknown>)[part]);
       }
     }
     current = next;
@@ -89,7 +97,8 @@ export function comparable(field: FieldMapping | undefined, value: unknown): num
 
 function single(query: unknown, name: string): [string, unknown] {
   const entries = Object.entries((query ?? {}) as object);
-  if (entries.length !== 1) throw new QueryError("parsing_exception", `[${name}] query malformed, expected exactly one field`);
+  if (entries.length !== 1)
+    throw new QueryError("parsing_exception", `[${name}] query malformed, expected exactly one field`);
   return entries[0];
 }
 
@@ -136,7 +145,9 @@ export function evaluate(query: Query | undefined, doc: SearchableDocument): Mat
       return values.includes(doc.id) ? { matches: true, score: 1 } : miss;
     }
     case "exists":
-      return valuesAt(doc.source, sourcePath(doc.mappings, String(spec.field))).length > 0 ? { matches: true, score: 1 } : miss;
+      return valuesAt(doc.source, sourcePath(doc.mappings, String(spec.field))).length > 0
+        ? { matches: true, score: 1 }
+        : miss;
     case "term": {
       const [field, value] = single(spec, "term");
       const wanted = value !== null && typeof value === "object" ? (value as { value: unknown }).value : value;
@@ -144,17 +155,23 @@ export function evaluate(query: Query | undefined, doc: SearchableDocument): Mat
     }
     case "terms": {
       const [field, values] = single(spec, "terms");
-      if (!Array.isArray(values)) throw new QueryError("parsing_exception", "[terms] query requires an array of values");
+      if (!Array.isArray(values))
+        throw new QueryError("parsing_exception", "[terms] query requires an array of values");
       return values.some((v) => termMatches(doc, field, v)) ? { matches: true, score: 1 } : miss;
     }
     case "prefix": {
       // A keyword's whole value (a text field's terms) starting with the value; case_insensitive as documented.
       const [field, value] = single(spec, "prefix");
-      const options = value !== null && typeof value === "object" ? (value as { value: unknown; case_insensitive?: boolean }) : { value };
+      const options =
+        value !== null && typeof value === "object"
+          ? (value as { value: unknown; case_insensitive?: boolean })
+          : { value };
       const fold = (v: string) => (options.case_insensitive ? v.toLowerCase() : v);
       const wanted = fold(String(options.value));
       const mapping = fieldAt(doc.mappings, field);
-      const values = valuesAt(doc.source, sourcePath(doc.mappings, field)).flatMap((v) => (mapping?.type === "text" ? analyze(String(v)) : [String(v)]));
+      const values = valuesAt(doc.source, sourcePath(doc.mappings, field)).flatMap((v) =>
+        mapping?.type === "text" ? analyze(String(v)) : [String(v)],
+      );
       return values.some((v) => fold(v).startsWith(wanted)) ? { matches: true, score: 1 } : miss;
     }
     case "range": {
@@ -164,30 +181,47 @@ export function evaluate(query: Query | undefined, doc: SearchableDocument): Mat
       const known = ["gt", "gte", "lt", "lte", "format", "time_zone", "boost"];
       const unknown = Object.keys(b).find((k) => !known.includes(k));
       if (unknown) throw new QueryError("parsing_exception", `[range] query does not support [${unknown}]`);
-      const bound = (key: string) => (b[key] === undefined || b[key] === null ? undefined : comparable(mapping, b[key]));
+      const bound = (key: string) =>
+        b[key] === undefined || b[key] === null ? undefined : comparable(mapping, b[key]);
       const [gt, gte, lt, lte] = ["gt", "gte", "lt", "lte"].map(bound);
       for (const [key, value] of Object.entries({ gt, gte, lt, lte })) {
         if (b[key] !== undefined && b[key] !== null && value === undefined) {
-          throw new QueryError("parse_exception", `failed to parse [${String(b[key])}] for range [${key}] on field [${field}]`);
+          throw new QueryError(
+            "parse_exception",
+            `failed to parse [${String(b[key])}] for range [${key}] on field [${field}]`,
+          );
         }
       }
       const inRange = valuesAt(doc.source, sourcePath(doc.mappings, field)).some((raw) => {
         const v = comparable(mapping, raw);
         if (v === undefined) return false;
-        return (gt === undefined || v > gt) && (gte === undefined || v >= gte) && (lt === undefined || v < lt) && (lte === undefined || v <= lte);
+        return (
+          (gt === undefined || v > gt) &&
+          (gte === undefined || v >= gte) &&
+          (lt === undefined || v < lt) &&
+          (lte === undefined || v <= lte)
+        );
       });
       return inRange ? { matches: true, score: 1 } : miss;
     }
     case "match": {
       const [field, value] = single(spec, "match");
-      const options = value !== null && typeof value === "object" ? (value as { query: unknown; operator?: string }) : { query: value };
+      const options =
+        value !== null && typeof value === "object"
+          ? (value as { query: unknown; operator?: string })
+          : { query: value };
       return matchField(doc, field, String(options.query), String(options.operator ?? "or").toLowerCase());
     }
     case "multi_match": {
       const fields = spec.fields as string[] | undefined;
-      if (!Array.isArray(fields) || fields.length === 0) throw new QueryError("parsing_exception", "[multi_match] requires fields in this fake");
+      if (!Array.isArray(fields) || fields.length === 0)
+        throw new QueryError("parsing_exception", "[multi_match] requires fields in this fake");
       const allowedTypes = [undefined, "best_fields", "most_fields", "cross_fields", "phrase_prefix", "bool_prefix"];
-      if (!allowedTypes.includes(spec.type as string | undefined)) throw new QueryError("parsing_exception", `[multi_match] type [${String(spec.type)}] is not supported by this fake`);
+      if (!allowedTypes.includes(spec.type as string | undefined))
+        throw new QueryError(
+          "parsing_exception",
+          `[multi_match] type [${String(spec.type)}] is not supported by this fake`,
+        );
       const operator = String(spec.operator ?? "or").toLowerCase();
       let best = miss;
       for (const entry of fields) {
@@ -213,7 +247,12 @@ export function evaluate(query: Query | undefined, doc: SearchableDocument): Mat
       const should = asArray(spec.should).map((q) => evaluate(q, doc));
       const shouldHits = should.filter((m) => m.matches);
       const hasRequired = asArray(spec.must).length + asArray(spec.filter).length > 0;
-      const minimum = spec.minimum_should_match !== undefined ? Number(spec.minimum_should_match) : should.length > 0 && !hasRequired ? 1 : 0;
+      const minimum =
+        spec.minimum_should_match !== undefined
+          ? Number(spec.minimum_should_match)
+          : should.length > 0 && !hasRequired
+            ? 1
+            : 0;
       if (shouldHits.length < minimum) return miss;
       score += shouldHits.reduce((sum, m) => sum + m.score, 0);
       return { matches: true, score: score || (hasRequired || should.length ? 0 : 1) };
@@ -233,8 +272,10 @@ function sortKeys(sort: unknown): SortKey[] {
   return (Array.isArray(sort) ? sort : [sort]).map((entry) => {
     if (typeof entry === "string") return { field: entry, order: entry === "_score" ? "desc" : "asc" };
     const [field, spec] = single(entry, "sort");
-    const order = typeof spec === "string" ? spec : (spec as { order?: string }).order ?? (field === "_score" ? "desc" : "asc");
-    if (order !== "asc" && order !== "desc") throw new QueryError("parsing_exception", `[sort] order must be asc or desc, got [${order}]`);
+    const order =
+      typeof spec === "string" ? spec : ((spec as { order?: string }).order ?? (field === "_score" ? "desc" : "asc"));
+    if (order !== "asc" && order !== "desc")
+      throw new QueryError("parsing_exception", `[sort] order must be asc or desc, got [${order}]`);
     return { field, order };
   });
 }
@@ -243,7 +284,11 @@ function sortValue(doc: SearchableDocument, score: number, key: SortKey): number
   if (key.field === "_score") return score;
   if (key.field === "_id") return doc.id;
   const mapping = fieldAt(doc.mappings, key.field);
-  if (mapping?.type === "text") throw new QueryError("illegal_argument_exception", `Text fields are not optimised for sorting; use [${key.field}.keyword]`);
+  if (mapping?.type === "text")
+    throw new QueryError(
+      "illegal_argument_exception",
+      `Text fields are not optimised for sorting; use [${key.field}.keyword]`,
+    );
   const values = valuesAt(doc.source, sourcePath(doc.mappings, key.field))
     .map((v) => comparable(mapping, v))
     .filter((v): v is number | string => v !== undefined);
@@ -262,9 +307,17 @@ function compare(a: number | string | null, b: number | string | null, order: "a
 function filterSource(source: Record<string, unknown>, spec: unknown): Record<string, unknown> | undefined {
   if (spec === undefined || spec === true) return source;
   if (spec === false) return undefined;
-  const includes = Array.isArray(spec) ? spec : typeof spec === "string" ? [spec] : ((spec as { includes?: string[] }).includes ?? []);
+  const includes = Array.isArray(spec)
+    ? spec
+    : typeof spec === "string"
+      ? [spec]
+      : ((spec as { includes?: string[] }).includes ?? []);
   if (includes.length === 0) return source;
-  return Object.fromEntries(Object.entries(source).filter(([key]) => includes.some((p: string) => p === key || p.startsWith(`${key}.`) || p === "*")));
+  return Object.fromEntries(
+    Object.entries(source).filter(([key]) =>
+      includes.some((p: string) => p === key || p.startsWith(`${key}.`) || p === "*"),
+    ),
+  );
 }
 
 /** Runs a search body over documents; returns OpenSearch's `hits` object. */
@@ -274,7 +327,17 @@ export function search(documents: SearchableDocument[], body: Record<string, unk
 
 /** Runs a search body over documents: the `hits` and, when the body asks for any, the `aggregations`. */
 export function searchResponse(documents: SearchableDocument[], body: Record<string, unknown>) {
-  const known = ["query", "sort", "size", "from", "search_after", "track_total_hits", "_source", "aggs", "aggregations"];
+  const known = [
+    "query",
+    "sort",
+    "size",
+    "from",
+    "search_after",
+    "track_total_hits",
+    "_source",
+    "aggs",
+    "aggregations",
+  ];
   const unknown = Object.keys(body).find((k) => !known.includes(k));
   if (unknown) throw new QueryError("parsing_exception", `[${unknown}] is not supported by this fake OpenSearch`);
   const size = body.size === undefined ? 10 : Number(body.size);
@@ -282,7 +345,11 @@ export function searchResponse(documents: SearchableDocument[], body: Record<str
   if (!Number.isInteger(size) || size < 0 || !Number.isInteger(from) || from < 0) {
     throw new QueryError("illegal_argument_exception", "[from] and [size] must be non-negative integers");
   }
-  if (from + size > 10_000) throw new QueryError("illegal_argument_exception", "Result window is too large, from + size must be less than or equal to: [10000]");
+  if (from + size > 10_000)
+    throw new QueryError(
+      "illegal_argument_exception",
+      "Result window is too large, from + size must be less than or equal to: [10000]",
+    );
   const keys = sortKeys(body.sort);
   const scored = documents
     .map((doc) => ({ doc, match: evaluate(body.query as Query | undefined, doc) }))
@@ -295,9 +362,14 @@ export function searchResponse(documents: SearchableDocument[], body: Record<str
   if (body.search_after !== undefined) {
     const after = body.search_after as unknown[];
     if (!Array.isArray(after) || after.length !== keys.length) {
-      throw new QueryError("illegal_argument_exception", "search_after has to have as many values as the sort has fields");
+      throw new QueryError(
+        "illegal_argument_exception",
+        "search_after has to have as many values as the sort has fields",
+      );
     }
-    page = scored.filter((r) => keys.reduce((c, k, i) => c || compare(r.values[i], after[i] as number | string | null, k.order), 0) > 0);
+    page = scored.filter(
+      (r) => keys.reduce((c, k, i) => c || compare(r.values[i], after[i] as number | string | null, k.order), 0) > 0,
+    );
   }
   const hits: SearchHit[] = page.slice(from, from + size).map((r) => ({
     _index: r.doc.index,
@@ -306,7 +378,8 @@ export function searchResponse(documents: SearchableDocument[], body: Record<str
     _source: filterSource(r.doc.source, body._source),
     ...(keys.length > 0 ? { sort: r.values } : {}),
   }));
-  if (body.aggs !== undefined && body.aggregations !== undefined) throw new QueryError("parsing_exception", "Found two aggregation type definitions: [aggs] and [aggregations]");
+  if (body.aggs !== undefined && body.aggregations !== undefined)
+    throw new QueryError("parsing_exception", "Found two aggregation type definitions: [aggs] and [aggregations]");
   const aggs = body.aggs ?? body.aggregations;
   return {
     hits: {
@@ -315,6 +388,13 @@ export function searchResponse(documents: SearchableDocument[], body: Record<str
       hits,
     },
     // Aggregations run over every matching document, whatever the page (size 0 included).
-    ...(aggs !== undefined ? { aggregations: aggregate(aggs, scored.map((r) => r.doc)) } : {}),
+    ...(aggs !== undefined
+      ? {
+          aggregations: aggregate(
+            aggs,
+            scored.map((r) => r.doc),
+          ),
+        }
+      : {}),
   };
 }

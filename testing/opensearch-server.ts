@@ -6,11 +6,17 @@
 // Tests can fail single bulk items (`bulkItemFault`) or whole requests (`requestFault`), and
 // read every request received (`requests`) to check signing and request counts. Local mode
 // serves it over TLS (the handlers accept only https endpoints) and keeps its state on disk.
-import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
 import { createServer as createTlsServer } from "node:https";
-import { AddressInfo } from "node:net";
-import { Mappings, mergeMappings, validateDocument } from "./opensearch-mapping";
-import { QueryError, SearchableDocument, searchResponse } from "./opensearch-query";
+import type { AddressInfo } from "node:net";
+import { type Mappings, mergeMappings, validateDocument } from "./opensearch-mapping";
+import { QueryError, type SearchableDocument, searchResponse } from "./opensearch-query";
 
 export interface RecordedRequest {
   method: string;
@@ -55,7 +61,10 @@ interface IndexState {
 /** Everything the fake holds, as plain JSON (local mode saves it across restarts). */
 export interface FakeOpenSearchState {
   templates: [string, Record<string, unknown>][];
-  indices: [string, { mappings: Mappings; settings: Record<string, unknown>; seqNo: number; documents: [string, StoredDocument][] }][];
+  indices: [
+    string,
+    { mappings: Mappings; settings: Record<string, unknown>; seqNo: number; documents: [string, StoredDocument][] },
+  ][];
 }
 
 export interface FakeOpenSearchOptions {
@@ -125,7 +134,10 @@ export class FakeOpenSearch {
   exportState(): FakeOpenSearchState {
     return {
       templates: [...this.templates],
-      indices: [...this.indices].map(([name, state]) => [name, { mappings: state.mappings, settings: state.settings, seqNo: state.seqNo, documents: [...state.documents] }]),
+      indices: [...this.indices].map(([name, state]) => [
+        name,
+        { mappings: state.mappings, settings: state.settings, seqNo: state.seqNo, documents: [...state.documents] },
+      ]),
     };
   }
 
@@ -133,7 +145,8 @@ export class FakeOpenSearch {
     this.templates.clear();
     this.indices.clear();
     for (const [name, template] of state.templates) this.templates.set(name, template);
-    for (const [name, index] of state.indices) this.indices.set(name, { ...index, documents: new Map(index.documents) });
+    for (const [name, index] of state.indices)
+      this.indices.set(name, { ...index, documents: new Map(index.documents) });
   }
 
   /** A live document (undefined when missing or deleted). */
@@ -175,15 +188,23 @@ export class FakeOpenSearch {
     let reply: Reply;
     try {
       if (size > this.maxRequestBytes) {
-        reply = error(413, "http_request_too_large", `request of ${size} bytes exceeds the ${this.maxRequestBytes} byte limit`);
+        reply = error(
+          413,
+          "http_request_too_large",
+          `request of ${size} bytes exceeds the ${this.maxRequestBytes} byte limit`,
+        );
       } else {
         reply = this.requestFault?.(request) ?? this.route(request);
       }
     } catch (err) {
-      reply = err instanceof QueryError ? error(err.status, err.type, err.reason) : error(500, "exception", String(err));
+      reply =
+        err instanceof QueryError ? error(err.status, err.type, err.reason) : error(500, "exception", String(err));
     }
     const payload = reply.body === undefined || request.method === "HEAD" ? "" : JSON.stringify(reply.body);
-    res.writeHead(reply.status, { "content-type": "application/json; charset=UTF-8", "content-length": Buffer.byteLength(payload) });
+    res.writeHead(reply.status, {
+      "content-type": "application/json; charset=UTF-8",
+      "content-length": Buffer.byteLength(payload),
+    });
     res.end(payload);
   }
 
@@ -191,10 +212,18 @@ export class FakeOpenSearch {
     const { method } = request;
     const parts = request.path.split("/").filter(Boolean);
     if (parts.length === 0) {
-      return { status: 200, body: { name: "fake", cluster_name: "fake-opensearch", version: { distribution: "opensearch", number: "2.19.0" } } };
+      return {
+        status: 200,
+        body: {
+          name: "fake",
+          cluster_name: "fake-opensearch",
+          version: { distribution: "opensearch", number: "2.19.0" },
+        },
+      };
     }
     if (parts[0] === "_index_template" && parts.length === 2) return this.indexTemplate(method, parts[1], request);
-    if (parts[0] === "_bulk" && parts.length === 1 && (method === "POST" || method === "PUT")) return this.bulk(undefined, request);
+    if (parts[0] === "_bulk" && parts.length === 1 && (method === "POST" || method === "PUT"))
+      return this.bulk(undefined, request);
     if (parts[0] === "_search" && parts.length === 1) return this.search([...this.indices.keys()], request);
     if (parts[0].startsWith("_")) return this.noHandler(request);
 
@@ -211,11 +240,18 @@ export class FakeOpenSearch {
         if (method === "GET" || method === "POST") {
           const body = request.body ? JSON.parse(request.body) : {};
           const { hits } = this.runSearch(index.split(","), { query: body.query, size: 0 });
-          return { status: 200, body: { count: hits.total.value, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 } } };
+          return {
+            status: 200,
+            body: { count: hits.total.value, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 } },
+          };
         }
         break;
       case "_refresh":
-        if (method === "POST" || method === "GET") return this.withIndex(index, () => ({ status: 200, body: { _shards: { total: 1, successful: 1, failed: 0 } } }));
+        if (method === "POST" || method === "GET")
+          return this.withIndex(index, () => ({
+            status: 200,
+            body: { _shards: { total: 1, successful: 1, failed: 0 } },
+          }));
         break;
       case "_mapping":
         return this.mapping(method, index, request);
@@ -227,7 +263,11 @@ export class FakeOpenSearch {
   }
 
   private noHandler(request: RecordedRequest): Reply {
-    return error(400, "illegal_argument_exception", `no handler found for uri [${request.path}] and method [${request.method}]`);
+    return error(
+      400,
+      "illegal_argument_exception",
+      `no handler found for uri [${request.path}] and method [${request.method}]`,
+    );
   }
 
   private json(request: RecordedRequest): Record<string, unknown> {
@@ -298,10 +338,17 @@ export class FakeOpenSearch {
       case "HEAD":
         return { status: this.indices.has(index) ? 200 : 404 };
       case "GET":
-        return this.withIndex(index, (s) => ({ status: 200, body: { [index]: { aliases: {}, mappings: s.mappings, settings: { index: s.settings } } } }));
+        return this.withIndex(index, (s) => ({
+          status: 200,
+          body: { [index]: { aliases: {}, mappings: s.mappings, settings: { index: s.settings } } },
+        }));
       case "PUT": {
-        if (this.indices.has(index)) return error(400, "resource_already_exists_exception", `index [${index}] already exists`, { index });
-        if (index !== index.toLowerCase()) return error(400, "invalid_index_name_exception", `Invalid index name [${index}], must be lowercase`, { index });
+        if (this.indices.has(index))
+          return error(400, "resource_already_exists_exception", `index [${index}] already exists`, { index });
+        if (index !== index.toLowerCase())
+          return error(400, "invalid_index_name_exception", `Invalid index name [${index}], must be lowercase`, {
+            index,
+          });
         this.createIndex(index, this.json(request));
         return { status: 200, body: { acknowledged: true, shards_acknowledged: true, index } };
       }
@@ -326,9 +373,21 @@ export class FakeOpenSearch {
   private doc(method: string, index: string, id: string, request: RecordedRequest): Reply {
     if (method === "GET" || method === "HEAD") {
       const doc = this.document(index, id);
-      if (!this.indices.has(index)) return error(404, "index_not_found_exception", `no such index [${index}]`, { index });
+      if (!this.indices.has(index))
+        return error(404, "index_not_found_exception", `no such index [${index}]`, { index });
       if (!doc) return { status: 404, body: { _index: index, _id: id, found: false } };
-      return { status: 200, body: { _index: index, _id: id, _version: doc.version, _seq_no: doc.seqNo, _primary_term: 1, found: true, _source: doc.source } };
+      return {
+        status: 200,
+        body: {
+          _index: index,
+          _id: id,
+          _version: doc.version,
+          _seq_no: doc.seqNo,
+          _primary_term: 1,
+          found: true,
+          _source: doc.source,
+        },
+      };
     }
     if (method === "PUT" || method === "POST" || method === "DELETE") {
       const version = request.query.get("version");
@@ -363,22 +422,35 @@ export class FakeOpenSearch {
       try {
         action = JSON.parse(lines[i]);
       } catch {
-        return error(400, "illegal_argument_exception", `Malformed action/metadata line [${i + 1}], expected START_OBJECT`);
+        return error(
+          400,
+          "illegal_argument_exception",
+          `Malformed action/metadata line [${i + 1}], expected START_OBJECT`,
+        );
       }
       const [operation, meta] = Object.entries(action)[0] ?? [];
       if (operation !== "index" && operation !== "create" && operation !== "delete") {
-        return error(400, "illegal_argument_exception", `Malformed action/metadata line [${i + 1}], expected one of [create, delete, index] but found [${operation}]`);
+        return error(
+          400,
+          "illegal_argument_exception",
+          `Malformed action/metadata line [${i + 1}], expected one of [create, delete, index] but found [${operation}]`,
+        );
       }
       const index = (meta._index as string | undefined) ?? pathIndex;
       if (!index) return error(400, "action_request_validation_exception", "Validation Failed: 1: index is missing;");
       const versionType = String(meta.version_type ?? "internal");
       if (versionType !== "internal" && meta.version === undefined) {
-        return error(400, "action_request_validation_exception", `Validation Failed: 1: version type [${versionType}] requires a version;`);
+        return error(
+          400,
+          "action_request_validation_exception",
+          `Validation Failed: 1: version type [${versionType}] requires a version;`,
+        );
       }
       let source: unknown;
       if (operation !== "delete") {
         i += 1;
-        if (i >= lines.length) return error(400, "illegal_argument_exception", "The bulk request must be terminated by a newline [\\n]");
+        if (i >= lines.length)
+          return error(400, "illegal_argument_exception", "The bulk request must be terminated by a newline [\\n]");
         try {
           source = JSON.parse(lines[i]);
         } catch {
@@ -396,7 +468,14 @@ export class FakeOpenSearch {
     const results = items.map((item) => {
       const fault = this.bulkItemFault?.(item);
       if (fault) {
-        return { [item.operation]: { _index: item.index, _id: item.id, status: fault.status, error: { type: fault.type, reason: fault.reason, index: item.index } } };
+        return {
+          [item.operation]: {
+            _index: item.index,
+            _id: item.id,
+            status: fault.status,
+            error: { type: fault.type, reason: fault.reason, index: item.index },
+          },
+        };
       }
       return { [item.operation]: this.apply(item) };
     });
@@ -420,7 +499,8 @@ export class FakeOpenSearch {
     if (item.operation !== "delete") {
       // OpenSearch parses the document against the mapping before it checks versions.
       const rejected = validateDocument(state.mappings, item.source, item.id);
-      if (rejected) return fail(400, rejected.type, rejected.reason, rejected.caused_by ? { caused_by: rejected.caused_by } : {});
+      if (rejected)
+        return fail(400, rejected.type, rejected.reason, rejected.caused_by ? { caused_by: rejected.caused_by } : {});
     }
 
     const current = state.documents.get(item.id);
@@ -428,17 +508,30 @@ export class FakeOpenSearch {
     let version: number;
     if (item.versionType === "external" || item.versionType === "external_gte") {
       const given = item.version!;
-      const conflicts = current !== undefined && (item.versionType === "external" ? current.version >= given : current.version > given);
+      const conflicts =
+        current !== undefined && (item.versionType === "external" ? current.version >= given : current.version > given);
       if (conflicts) {
-        return fail(409, "version_conflict_engine_exception", `[${item.id}]: version conflict, current version [${current.version}] is higher or equal to the one provided [${given}]`);
+        return fail(
+          409,
+          "version_conflict_engine_exception",
+          `[${item.id}]: version conflict, current version [${current.version}] is higher or equal to the one provided [${given}]`,
+        );
       }
       version = given;
     } else {
       if (item.version !== undefined && current?.version !== item.version) {
-        return fail(409, "version_conflict_engine_exception", `[${item.id}]: version conflict, current version [${current?.version ?? -1}] is different than the one provided [${item.version}]`);
+        return fail(
+          409,
+          "version_conflict_engine_exception",
+          `[${item.id}]: version conflict, current version [${current?.version ?? -1}] is different than the one provided [${item.version}]`,
+        );
       }
       if (item.operation === "create" && live) {
-        return fail(409, "version_conflict_engine_exception", `[${item.id}]: version conflict, document already exists (current version [${current.version}])`);
+        return fail(
+          409,
+          "version_conflict_engine_exception",
+          `[${item.id}]: version conflict, document already exists (current version [${current.version}])`,
+        );
       }
       version = (current?.version ?? 0) + 1;
     }
@@ -447,10 +540,31 @@ export class FakeOpenSearch {
     if (item.operation === "delete") {
       // External deletes record a tombstone even when the document is not there.
       state.documents.set(item.id, { version, seqNo: state.seqNo, deleted: true });
-      return { ...base, _version: version, result: live ? "deleted" : "not_found", _shards: shards, _seq_no: state.seqNo, _primary_term: 1, status: live ? 200 : 404 };
+      return {
+        ...base,
+        _version: version,
+        result: live ? "deleted" : "not_found",
+        _shards: shards,
+        _seq_no: state.seqNo,
+        _primary_term: 1,
+        status: live ? 200 : 404,
+      };
     }
-    state.documents.set(item.id, { source: item.source as Record<string, unknown>, version, seqNo: state.seqNo, deleted: false });
-    return { ...base, _version: version, result: live ? "updated" : "created", _shards: shards, _seq_no: state.seqNo, _primary_term: 1, status: live ? 200 : 201 };
+    state.documents.set(item.id, {
+      source: item.source as Record<string, unknown>,
+      version,
+      seqNo: state.seqNo,
+      deleted: false,
+    });
+    return {
+      ...base,
+      _version: version,
+      result: live ? "updated" : "created",
+      _shards: shards,
+      _seq_no: state.seqNo,
+      _primary_term: 1,
+      status: live ? 200 : 201,
+    };
   }
 
   private runSearch(indices: string[], body: Record<string, unknown>) {
@@ -467,19 +581,31 @@ export class FakeOpenSearch {
 
   private search(named: string[], request: RecordedRequest): Reply {
     // ignore_unavailable: a missing index is skipped (an empty result) instead of a 404.
-    const indices = request.query.get("ignore_unavailable") === "true" ? named.filter((i) => this.indices.has(i)) : named;
+    const indices =
+      request.query.get("ignore_unavailable") === "true" ? named.filter((i) => this.indices.has(i)) : named;
     const missing = indices.find((i) => !this.indices.has(i));
     if (missing) return error(404, "index_not_found_exception", `no such index [${missing}]`, { index: missing });
     const started = Date.now();
     const { hits, aggregations } = this.runSearch(indices, this.json(request));
     return {
       status: 200,
-      body: { took: Date.now() - started, timed_out: false, _shards: { total: 1, successful: 1, skipped: 0, failed: 0 }, hits, ...(aggregations ? { aggregations } : {}) },
+      body: {
+        took: Date.now() - started,
+        timed_out: false,
+        _shards: { total: 1, successful: 1, skipped: 0, failed: 0 },
+        hits,
+        ...(aggregations ? { aggregations } : {}),
+      },
     };
   }
 }
 
 function globMatches(pattern: string, name: string): boolean {
-  const regex = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  const regex = new RegExp(
+    `^${pattern
+      .split("*")
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+  );
   return regex.test(name);
 }

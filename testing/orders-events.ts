@@ -22,7 +22,8 @@ export function ordersEvent(options: OrdersEventOptions): APIGatewayProxyEvent {
     options.path ??
     Object.entries(options.pathParameters ?? {}).reduce((p, [k, v]) => p.replace(`{${k}}`, v), options.resource);
   const headers = options.headers ?? {};
-  const body = options.body === undefined ? null : typeof options.body === "string" ? options.body : JSON.stringify(options.body);
+  const body =
+    options.body === undefined ? null : typeof options.body === "string" ? options.body : JSON.stringify(options.body);
   const query = options.query ?? null;
   return {
     resource: options.resource,

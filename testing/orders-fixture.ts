@@ -27,7 +27,12 @@ import { type SearchServer, startSearchServer } from "./orders-search-server";
 export const allowedOrigin = "https://shop.example.com";
 export const tables = { orders: "orders", products: "products", inventory: "inventory", idempotency: "idempotency" };
 /** The tables as the component names them in the handler's environment (for the call recorder). */
-const environment = { ORDERS_TABLE: tables.orders, PRODUCTS_TABLE: tables.products, INVENTORY_TABLE: tables.inventory, IDEMPOTENCY_TABLE: tables.idempotency };
+const environment = {
+  ORDERS_TABLE: tables.orders,
+  PRODUCTS_TABLE: tables.products,
+  INVENTORY_TABLE: tables.inventory,
+  IDEMPOTENCY_TABLE: tables.idempotency,
+};
 
 export interface OrdersFixture {
   /** The next invocations run in a new container (the catalog cache empty), on the same tables and clients. */
@@ -103,27 +108,39 @@ export async function startOrdersFixture(options: { now?: () => Date } = {}): Pr
   await createOrderTables(dynamoDb);
   const documentClient = DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } });
   // The handler's own client: what it sends is recorded for the IAM simulator test.
-  const handlerDynamoDb = recordingClient("orders-api", "dynamodb", new DynamoDBClient(clientConfig(emulator)), environment);
+  const handlerDynamoDb = recordingClient(
+    "orders-api",
+    "dynamodb",
+    new DynamoDBClient(clientConfig(emulator)),
+    environment,
+  );
   const handlerCalls = countDynamoDbCalls(handlerDynamoDb);
-  const handlerDocumentClient = DynamoDBDocumentClient.from(handlerDynamoDb, { marshallOptions: { removeUndefinedValues: true } });
-  const metrics = quietMetrics();
-  const search = createOpenSearchClient({ endpoint: searchServer.endpoint, region: "us-east-1", credentials: async () => ({ accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" }) });
-  // A new api is a new container: nothing cached.
-  const newContainer = () => createOrdersApi({
-    documentClient: handlerDocumentClient,
-    ordersTable: tables.orders,
-    productsTable: tables.products,
-    inventoryTable: tables.inventory,
-    idempotency: {
-      table: tables.idempotency,
-      expiresAfterSeconds: 3600,
-    },
-    search,
-    allowedOrigin,
-    logger: new Logger({ logLevel: "SILENT" }),
-    metrics,
-    now: options.now,
+  const handlerDocumentClient = DynamoDBDocumentClient.from(handlerDynamoDb, {
+    marshallOptions: { removeUndefinedValues: true },
   });
+  const metrics = quietMetrics();
+  const search = createOpenSearchClient({
+    endpoint: searchServer.endpoint,
+    region: "us-east-1",
+    credentials: async () => ({ accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" }),
+  });
+  // A new api is a new container: nothing cached.
+  const newContainer = () =>
+    createOrdersApi({
+      documentClient: handlerDocumentClient,
+      ordersTable: tables.orders,
+      productsTable: tables.products,
+      inventoryTable: tables.inventory,
+      idempotency: {
+        table: tables.idempotency,
+        expiresAfterSeconds: 3600,
+      },
+      search,
+      allowedOrigin,
+      logger: new Logger({ logLevel: "SILENT" }),
+      metrics,
+      now: options.now,
+    });
   let api = newContainer();
   return {
     coldStart: () => {
@@ -148,7 +165,8 @@ export async function startOrdersFixture(options: { now?: () => Date } = {}): Pr
       return items;
     },
     stockOf: async (sku) =>
-      (await documentClient.send(new GetCommand({ TableName: tables.inventory, Key: { sku }, ConsistentRead: true }))).Item?.stock as number | undefined,
+      (await documentClient.send(new GetCommand({ TableName: tables.inventory, Key: { sku }, ConsistentRead: true })))
+        .Item?.stock as number | undefined,
     setStock: async (sku, stock) => {
       await documentClient.send(new PutCommand({ TableName: tables.inventory, Item: { sku, stock } }));
     },

@@ -52,11 +52,15 @@ export function startSearchServer(): Promise<SearchServer> {
     };
     // Every request is recorded, the ones it does not serve too (the IAM test reads them).
     requests.push({ method: req.method ?? "", path: url.pathname, query: url.searchParams, body: safeJson(text) });
-    if (!url.pathname.endsWith("/_search")) return send(404, { error: { type: "not_found", reason: url.pathname }, status: 404 });
+    if (!url.pathname.endsWith("/_search"))
+      return send(404, { error: { type: "not_found", reason: url.pathname }, status: 404 });
     if (delayMs > 0) await new Promise((done) => setTimeout(done, delayMs));
     if (res.destroyed) return;
     if (failure) {
-      return send(failure, { error: { root_cause: [], type: "cluster_block_exception", reason: "unavailable" }, status: failure });
+      return send(failure, {
+        error: { root_cause: [], type: "cluster_block_exception", reason: "unavailable" },
+        status: failure,
+      });
     }
     send(200, {
       took: 3,
@@ -92,10 +96,11 @@ export function startSearchServer(): Promise<SearchServer> {
         delayBy: (ms) => {
           delayMs = ms;
         },
-        stop: () => new Promise<void>((done) => {
-          server.close(() => done());
-          server.closeAllConnections();
-        }),
+        stop: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
       });
     });
   });

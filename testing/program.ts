@@ -2,11 +2,11 @@
 // resource it registered, with inputs. Used by the infra and policy tests.
 import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
-import { loadConfig, PlatformConfig } from "../components/config";
+import { loadConfig, type PlatformConfig } from "../components/config";
 import { repoRoot } from "../components/lib/bundle";
-import { RecordingMocks, RegisteredResource, testRegion } from "./mocks";
+import { RecordingMocks, type RegisteredResource, testRegion } from "./mocks";
 import { recordRegistrations } from "./registrations";
-import { effectiveConfig, StackName } from "./stack-config";
+import { effectiveConfig, type StackName } from "./stack-config";
 
 export type { RegisteredResource };
 
@@ -21,7 +21,8 @@ export interface ProgramRun {
 const settings = require("@pulumi/pulumi/runtime/settings");
 
 async function resolve(value: unknown): Promise<unknown> {
-  if (pulumi.Output.isInstance(value)) return new Promise((done) => (value as pulumi.Output<unknown>).apply((v) => done(v)));
+  if (pulumi.Output.isInstance(value))
+    return new Promise((done) => (value as pulumi.Output<unknown>).apply((v) => done(v)));
   return value;
 }
 
@@ -34,7 +35,13 @@ export interface RunOptions {
 
 async function startRun(stack: StackName, options: RunOptions): Promise<RecordingMocks> {
   const config = effectiveConfig(stack, options.config);
-  const mocks = new RecordingMocks(options.preview ?? false, config["aws:region"] ?? testRegion, "ecommerce", stack, options.partition);
+  const mocks = new RecordingMocks(
+    options.preview ?? false,
+    config["aws:region"] ?? testRegion,
+    "ecommerce",
+    stack,
+    options.partition,
+  );
   await pulumi.runtime.setMocks(mocks, "ecommerce", stack, options.preview ?? false);
   recordRegistrations(mocks);
   pulumi.runtime.setAllConfig(config);

@@ -37,13 +37,27 @@ function internal<T>(load: () => T, what: string): T {
   try {
     value = load();
   } catch (error) {
-    throw new Error(`testing/registrations.ts: ${what} is gone in @pulumi/pulumi ${pulumiVersion()} (${(error as Error).message}); update the recorder`);
+    throw new Error(
+      `testing/registrations.ts: ${what} is gone in @pulumi/pulumi ${pulumiVersion()} (${(error as Error).message}); update the recorder`,
+    );
   }
-  if (value === undefined || value === null) throw new Error(`testing/registrations.ts: ${what} is gone in @pulumi/pulumi ${pulumiVersion()}; update the recorder`);
+  if (value === undefined || value === null)
+    throw new Error(
+      `testing/registrations.ts: ${what} is gone in @pulumi/pulumi ${pulumiVersion()}; update the recorder`,
+    );
   return value;
 }
 
-const requestGetters = ["getType", "getName", "getParent", "getProtect", "getRetainondelete", "getDependenciesList", "getPropertydependenciesMap", "getIgnorechangesList"] as const;
+const requestGetters = [
+  "getType",
+  "getName",
+  "getParent",
+  "getProtect",
+  "getRetainondelete",
+  "getDependenciesList",
+  "getPropertydependenciesMap",
+  "getIgnorechangesList",
+] as const;
 
 // A protobuf RegisterResourceRequest from the SDK's generated code, untyped in its exports
 type RegisterRequest = Record<(typeof requestGetters)[number], () => any>;
@@ -51,7 +65,9 @@ type RegisterRequest = Record<(typeof requestGetters)[number], () => any>;
 export function factsOf(req: RegisterRequest): RegistrationFacts {
   for (const getter of requestGetters) {
     if (typeof req[getter] !== "function") {
-      throw new Error(`testing/registrations.ts: RegisterResourceRequest.${getter}() is gone in @pulumi/pulumi ${pulumiVersion()}; update the recorder`);
+      throw new Error(
+        `testing/registrations.ts: RegisterResourceRequest.${getter}() is gone in @pulumi/pulumi ${pulumiVersion()}; update the recorder`,
+      );
     }
   }
   const propertyDependencies: Record<string, string[]> = {};
@@ -79,10 +95,13 @@ export function recordRegistrations(sink: RegistrationSink): void {
   const { MockMonitor } = internal(() => require("@pulumi/pulumi/runtime/mocks"), "runtime/mocks");
   const monitor = internal(() => settings.getMonitor(), "settings.getMonitor()");
   if (!(monitor instanceof internal(() => MockMonitor, "MockMonitor"))) {
-    throw new Error(`testing/registrations.ts: the monitor is not the SDK's MockMonitor in @pulumi/pulumi ${pulumiVersion()}; call after pulumi.runtime.setMocks`);
+    throw new Error(
+      `testing/registrations.ts: the monitor is not the SDK's MockMonitor in @pulumi/pulumi ${pulumiVersion()}; call after pulumi.runtime.setMocks`,
+    );
   }
   const register = internal(() => monitor.registerResource, "MockMonitor.registerResource");
-  if (typeof register !== "function") throw new Error("testing/registrations.ts: MockMonitor.registerResource is not a function; update the recorder");
+  if (typeof register !== "function")
+    throw new Error("testing/registrations.ts: MockMonitor.registerResource is not a function; update the recorder");
   monitor.registerResource = (req: RegisterRequest, callback: unknown) => {
     sink.nextRegistration(req.getType(), req.getName(), factsOf(req));
     return register.call(monitor, req, callback);

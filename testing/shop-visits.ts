@@ -11,7 +11,13 @@ function event(at: string, sessionId: string, eventType: string, extra: Raw = {}
   const arrival = new Date(at);
   return {
     at: arrival,
-    record: { eventId: `evt-${++n}`, eventType, sessionId, timestamp: new Date(arrival.getTime() - 1000).toISOString(), ...extra },
+    record: {
+      eventId: `evt-${++n}`,
+      eventType,
+      sessionId,
+      timestamp: new Date(arrival.getTime() - 1000).toISOString(),
+      ...extra,
+    },
   };
 }
 const item = (itemId: string) => ({ itemId });

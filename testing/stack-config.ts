@@ -12,7 +12,10 @@ function readYaml(file: string): any {
   return parse(fs.readFileSync(path.join(repoRoot, file), "utf8"), { version: "1.1" });
 }
 
-export function projectFile(): { name: string; config: Record<string, { type: string; description?: string; default?: unknown; items?: unknown }> } {
+export function projectFile(): {
+  name: string;
+  config: Record<string, { type: string; description?: string; default?: unknown; items?: unknown }>;
+} {
   return readYaml("Pulumi.yaml");
 }
 

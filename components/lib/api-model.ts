@@ -14,10 +14,25 @@ type Schema = Record<string, unknown>;
 
 /** Draft-4 keywords the OpenAPI 3.0 import keeps in a model and the request validator enforces. */
 export const keptKeywords: ReadonlySet<string> = new Set([
-  "type", "properties", "required", "items", "enum", "additionalProperties",
-  "minLength", "maxLength", "pattern", "minimum", "maximum", "multipleOf",
-  "minItems", "maxItems", "uniqueItems", "minProperties", "maxProperties",
-  "title", "description",
+  "type",
+  "properties",
+  "required",
+  "items",
+  "enum",
+  "additionalProperties",
+  "minLength",
+  "maxLength",
+  "pattern",
+  "minimum",
+  "maximum",
+  "multipleOf",
+  "minItems",
+  "maxItems",
+  "uniqueItems",
+  "minProperties",
+  "maxProperties",
+  "title",
+  "description",
 ]);
 
 export interface GatewayModel {
@@ -42,7 +57,9 @@ export function gatewayModel(schema: Schema): GatewayModel {
       } else if (key === "items" && Array.isArray(value)) {
         dropped.push(`${at || "#"} items (a tuple)`);
       } else if (key === "properties") {
-        out.properties = Object.fromEntries(Object.entries(value as Record<string, Schema>).map(([name, sub]) => [name, reduce(sub, `${here}/${name}`)]));
+        out.properties = Object.fromEntries(
+          Object.entries(value as Record<string, Schema>).map(([name, sub]) => [name, reduce(sub, `${here}/${name}`)]),
+        );
       } else if (key === "items") {
         out.items = reduce(value as Schema, here);
       } else {

@@ -11,13 +11,18 @@ const reservedPrefix = /^aws:/i;
 /** What is wrong with one tag, or undefined if AWS accepts it. */
 export function tagProblem(key: string, value: string): string | undefined {
   const problems: string[] = [];
-  if (key.length < 1 || [...key].length > maxTagKeyLength) problems.push(`the key must be 1-${maxTagKeyLength} characters`);
+  if (key.length < 1 || [...key].length > maxTagKeyLength)
+    problems.push(`the key must be 1-${maxTagKeyLength} characters`);
   if (!tagCharacters.test(key)) problems.push("the key may hold only letters, digits, spaces and _ . : / = + - @");
   if (reservedPrefix.test(key)) problems.push("the key may not start with aws: (reserved)");
   if (typeof value !== "string") problems.push("the value must be a string");
   else {
-    if ([...value].length > maxTagValueLength) problems.push(`the value must be at most ${maxTagValueLength} characters`);
-    if (!tagCharacters.test(value)) problems.push("the value may hold only letters, digits, spaces and _ . : / = + - @ (tags carry slugs; prose belongs in a description)");
+    if ([...value].length > maxTagValueLength)
+      problems.push(`the value must be at most ${maxTagValueLength} characters`);
+    if (!tagCharacters.test(value))
+      problems.push(
+        "the value may hold only letters, digits, spaces and _ . : / = + - @ (tags carry slugs; prose belongs in a description)",
+      );
     if (reservedPrefix.test(value)) problems.push("the value may not start with aws: (reserved)");
   }
   return problems.length > 0 ? problems.join("; ") : undefined;

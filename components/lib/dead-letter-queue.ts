@@ -18,23 +18,36 @@ export class DeadLetterQueue extends pulumi.ComponentResource {
   constructor(name: string, args: { purpose: string }, opts?: pulumi.ComponentResourceOptions) {
     super("ecommerce:lib:DeadLetterQueue", name, {}, opts);
     const problem = tagProblem("purpose", args.purpose);
-    if (problem) throw new Error(`DeadLetterQueue ${name}: purpose ${JSON.stringify(args.purpose)} is not a valid tag value: ${problem}`);
-    this.queue = new aws.sqs.Queue(name, {
-      messageRetentionSeconds: deadLetterRetentionSeconds,
-      sqsManagedSseEnabled: true,
-      tags: { purpose: args.purpose },
-    }, { parent: this });
-    new aws.sqs.QueuePolicy(`${name}-tls-only`, {
-      queueUrl: this.queue.url,
-      policy: policyDocument([{
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "sqs:*",
-        Resource: this.queue.arn,
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      }]),
-    }, { parent: this });
+    if (problem)
+      throw new Error(
+        `DeadLetterQueue ${name}: purpose ${JSON.stringify(args.purpose)} is not a valid tag value: ${problem}`,
+      );
+    this.queue = new aws.sqs.Queue(
+      name,
+      {
+        messageRetentionSeconds: deadLetterRetentionSeconds,
+        sqsManagedSseEnabled: true,
+        tags: { purpose: args.purpose },
+      },
+      { parent: this },
+    );
+    new aws.sqs.QueuePolicy(
+      `${name}-tls-only`,
+      {
+        queueUrl: this.queue.url,
+        policy: policyDocument([
+          {
+            Sid: "DenyInsecureTransport",
+            Effect: "Deny",
+            Principal: "*",
+            Action: "sqs:*",
+            Resource: this.queue.arn,
+            Condition: { Bool: { "aws:SecureTransport": "false" } },
+          },
+        ]),
+      },
+      { parent: this },
+    );
     this.arn = this.queue.arn;
     this.url = this.queue.url;
     this.registerOutputs({ arn: this.arn, url: this.url });

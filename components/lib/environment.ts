@@ -3,9 +3,14 @@
 // telemetry names, and every value already known at deploy time is checked with the same
 // schema the handler parses it with, so a bad value fails the preview, not the cold start.
 // The same checks run for callers the compiler cannot see through (a spread of a Record).
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 import type * as z from "zod";
-import { type EnvironmentVariables, type HandlerContract, runtimeVariables, telemetryVariables } from "../../handlers/lib/environment";
+import {
+  type EnvironmentVariables,
+  type HandlerContract,
+  runtimeVariables,
+  telemetryVariables,
+} from "../../handlers/lib/environment";
 
 export function environmentFor<Schema extends z.ZodObject>(
   contract: HandlerContract<Schema>,
@@ -17,7 +22,8 @@ export function environmentFor<Schema extends z.ZodObject>(
   );
   const telemetry = telemetryVariables(contract);
   // Lambda sets the runtime variables and the contract the telemetry names: never the component.
-  const suppliedElsewhere = (name: string) => (runtimeVariables as readonly string[]).includes(name) || name in telemetry;
+  const suppliedElsewhere = (name: string) =>
+    (runtimeVariables as readonly string[]).includes(name) || name in telemetry;
   const problems: string[] = [];
   for (const [name, value] of given) {
     if (!shape[name]) problems.push(`${name}: not a variable the handler reads`);
@@ -29,7 +35,8 @@ export function environmentFor<Schema extends z.ZodObject>(
   }
   const givenNames = new Set(given.map(([name]) => name));
   for (const [name, schema] of Object.entries(shape)) {
-    if (!givenNames.has(name) && !suppliedElsewhere(name) && !schema.safeParse(undefined).success) problems.push(`${name}: required, and not given`);
+    if (!givenNames.has(name) && !suppliedElsewhere(name) && !schema.safeParse(undefined).success)
+      problems.push(`${name}: required, and not given`);
   }
   if (problems.length) throw new Error(`${contract.title} environment is invalid: ${problems.join("; ")}`);
   return { ...Object.fromEntries(given), ...telemetry };

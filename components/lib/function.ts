@@ -6,7 +6,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "node:crypto";
 import { bundleHandler } from "./bundle";
-import { callerContext, policyDocument, PolicyStatement, serviceTrustPolicy } from "./iam";
+import { callerContext, policyDocument, type PolicyStatement, serviceTrustPolicy } from "./iam";
 
 export interface BundledFunctionArgs {
   /** Handler entry relative to the repository root, e.g. "handlers/orders/index.ts". */
@@ -49,40 +49,73 @@ export class BundledFunction extends pulumi.ComponentResource {
     this.codeHash = createHash("sha256").update(bundle.code).digest("hex");
     this.timeoutSeconds = args.timeoutSeconds;
 
-    this.logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: args.logRetentionDays }, { parent: this });
+    this.logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      { retentionInDays: args.logRetentionDays },
+      { parent: this },
+    );
 
-    this.role = new aws.iam.Role(`${name}-role`, {
-      description: `Execution role of ${name}`,
-      assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com", accountId),
-    }, { parent: this });
+    this.role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        description: `Execution role of ${name}`,
+        assumeRolePolicy: serviceTrustPolicy("lambda.amazonaws.com", accountId),
+      },
+      { parent: this },
+    );
 
     const basePermissions: pulumi.Input<PolicyStatement>[] = [
-      { Sid: "WriteOwnLogs", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: pulumi.interpolate`${this.logGroup.arn}:*` },
+      {
+        Sid: "WriteOwnLogs",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        Resource: pulumi.interpolate`${this.logGroup.arn}:*`,
+      },
       // X-Ray accepts no narrower resource for trace uploads.
       { Sid: "WriteTraces", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
-      ...(args.vpc ? vpcNetworkInterfaceStatements(args.vpc, { partition, region: aws.getRegionOutput({}, { parent: this }).region, accountId }) : []),
+      ...(args.vpc
+        ? vpcNetworkInterfaceStatements(args.vpc, {
+            partition,
+            region: aws.getRegionOutput({}, { parent: this }).region,
+            accountId,
+          })
+        : []),
     ];
-    const policy = new aws.iam.RolePolicy(`${name}-policy`, {
-      role: this.role.id,
-      policy: policyDocument([...basePermissions, ...(args.policyStatements ?? [])]),
-    }, { parent: this });
+    const policy = new aws.iam.RolePolicy(
+      `${name}-policy`,
+      {
+        role: this.role.id,
+        policy: policyDocument([...basePermissions, ...(args.policyStatements ?? [])]),
+      },
+      { parent: this },
+    );
 
     const dependsOn: pulumi.Resource[] = [policy, this.logGroup];
 
-    this.function = new aws.lambda.Function(name, {
-      description: args.description,
-      runtime: lambdaRuntime,
-      architectures: [lambdaArchitecture],
-      handler: "index.handler",
-      code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(bundle.code) }),
-      role: this.role.arn,
-      memorySize: args.memoryMb,
-      timeout: args.timeoutSeconds,
-      tracingConfig: { mode: "Active" },
-      loggingConfig: { logFormat: "JSON", logGroup: this.logGroup.name, applicationLogLevel: "INFO", systemLogLevel: "WARN" },
-      environment: args.environment ? { variables: args.environment } : undefined,
-      vpcConfig: args.vpc ? { subnetIds: args.vpc.subnetIds, securityGroupIds: args.vpc.securityGroupIds } : undefined,
-    }, { parent: this, dependsOn });
+    this.function = new aws.lambda.Function(
+      name,
+      {
+        description: args.description,
+        runtime: lambdaRuntime,
+        architectures: [lambdaArchitecture],
+        handler: "index.handler",
+        code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(bundle.code) }),
+        role: this.role.arn,
+        memorySize: args.memoryMb,
+        timeout: args.timeoutSeconds,
+        tracingConfig: { mode: "Active" },
+        loggingConfig: {
+          logFormat: "JSON",
+          logGroup: this.logGroup.name,
+          applicationLogLevel: "INFO",
+          systemLogLevel: "WARN",
+        },
+        environment: args.environment ? { variables: args.environment } : undefined,
+        vpcConfig: args.vpc
+          ? { subnetIds: args.vpc.subnetIds, securityGroupIds: args.vpc.securityGroupIds }
+          : undefined,
+      },
+      { parent: this, dependsOn },
+    );
 
     this.arn = this.function.arn;
     this.name = this.function.name;
@@ -100,15 +133,30 @@ export function vpcNetworkInterfaceStatements(
   vpc: NonNullable<BundledFunctionArgs["vpc"]>,
   context: { partition: pulumi.Input<string>; region: pulumi.Input<string>; accountId: pulumi.Input<string> },
 ): pulumi.Input<PolicyStatement>[] {
-  const ec2 = (resource: pulumi.Input<string>) => pulumi.interpolate`arn:${context.partition}:ec2:${context.region}:${context.accountId}:${resource}`;
+  const ec2 = (resource: pulumi.Input<string>) =>
+    pulumi.interpolate`arn:${context.partition}:ec2:${context.region}:${context.accountId}:${resource}`;
   const interfaces = ec2("network-interface/*");
   return [
-    pulumi.all([vpc.subnetIds, vpc.securityGroupIds]).apply(([subnets, groups]): PolicyStatement => ({
-      Sid: "CreateNetworkInterfacesInOwnSubnets",
-      Action: "ec2:CreateNetworkInterface",
-      Resource: [interfaces, ...subnets.map((id) => ec2(`subnet/${id}`)), ...groups.map((id) => ec2(`security-group/${id}`))],
-    })),
-    { Sid: "ManageNetworkInterfaces", Action: ["ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"], Resource: interfaces },
-    { Sid: "DescribeNetworkInterfaces", Action: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"], Resource: "*" },
+    pulumi.all([vpc.subnetIds, vpc.securityGroupIds]).apply(
+      ([subnets, groups]): PolicyStatement => ({
+        Sid: "CreateNetworkInterfacesInOwnSubnets",
+        Action: "ec2:CreateNetworkInterface",
+        Resource: [
+          interfaces,
+          ...subnets.map((id) => ec2(`subnet/${id}`)),
+          ...groups.map((id) => ec2(`security-group/${id}`)),
+        ],
+      }),
+    ),
+    {
+      Sid: "ManageNetworkInterfaces",
+      Action: ["ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"],
+      Resource: interfaces,
+    },
+    {
+      Sid: "DescribeNetworkInterfaces",
+      Action: ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"],
+      Resource: "*",
+    },
   ];
 }

@@ -26,7 +26,13 @@ export function policyDocument(statements: pulumi.Input<PolicyStatement>[]): pul
  * confused deputy by another account.
  */
 export function serviceTrustPolicy(service: string, accountId: pulumi.Input<string>): pulumi.Output<string> {
-  return policyDocument([{ Principal: { Service: service }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": accountId } } }]);
+  return policyDocument([
+    {
+      Principal: { Service: service },
+      Action: "sts:AssumeRole",
+      Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+    },
+  ]);
 }
 
 /**
@@ -34,11 +40,13 @@ export function serviceTrustPolicy(service: string, accountId: pulumi.Input<stri
  * external id, which keeps delivery streams of other accounts out.
  */
 export function firehoseTrustPolicy(accountId: pulumi.Input<string>): pulumi.Output<string> {
-  return policyDocument([{
-    Principal: { Service: "firehose.amazonaws.com" },
-    Action: "sts:AssumeRole",
-    Condition: { StringEquals: { "sts:ExternalId": accountId } },
-  }]);
+  return policyDocument([
+    {
+      Principal: { Service: "firehose.amazonaws.com" },
+      Action: "sts:AssumeRole",
+      Condition: { StringEquals: { "sts:ExternalId": accountId } },
+    },
+  ]);
 }
 
 /**
@@ -60,7 +68,11 @@ const capitalised = (method: string) => `${method.charAt(0)}${method.slice(1).to
  * `es:ESHttp<Method>` on exactly the given paths of the domain, one statement per method (IAM
  * authorizes an OpenSearch request by its method and its path under the domain's ARN).
  */
-export function searchHttpStatements(sid: string, domainArn: pulumi.Input<string>, requests: SearchRequests): PolicyStatement[] {
+export function searchHttpStatements(
+  sid: string,
+  domainArn: pulumi.Input<string>,
+  requests: SearchRequests,
+): PolicyStatement[] {
   return Object.entries(requests).map(([method, paths]) => ({
     Sid: `${sid}${capitalised(method)}`,
     Action: `es:ESHttp${capitalised(method)}`,
@@ -78,14 +90,35 @@ export function callerContext(opts?: pulumi.InvokeOutputOptions) {
 
 /** What the account's administrators need to manage (not use) a customer-managed KMS key. */
 export const keyAdministrationActions = [
-  "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:DeleteAlias", "kms:DescribeKey", "kms:DisableKey", "kms:DisableKeyRotation",
-  "kms:EnableKey", "kms:EnableKeyRotation", "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListGrants",
-  "kms:ListKeyPolicies", "kms:ListKeyRotations", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:RevokeGrant", "kms:RotateKeyOnDemand",
-  "kms:ScheduleKeyDeletion", "kms:TagResource", "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
+  "kms:CancelKeyDeletion",
+  "kms:CreateAlias",
+  "kms:DeleteAlias",
+  "kms:DescribeKey",
+  "kms:DisableKey",
+  "kms:DisableKeyRotation",
+  "kms:EnableKey",
+  "kms:EnableKeyRotation",
+  "kms:GetKeyPolicy",
+  "kms:GetKeyRotationStatus",
+  "kms:ListGrants",
+  "kms:ListKeyPolicies",
+  "kms:ListKeyRotations",
+  "kms:ListResourceTags",
+  "kms:PutKeyPolicy",
+  "kms:RevokeGrant",
+  "kms:RotateKeyOnDemand",
+  "kms:ScheduleKeyDeletion",
+  "kms:TagResource",
+  "kms:UntagResource",
+  "kms:UpdateAlias",
+  "kms:UpdateKeyDescription",
 ];
 
 /** Key-policy statement: the account (through IAM) administers the key, without using it. */
-export function accountAdministersKey(accountId: pulumi.Input<string>, partition: pulumi.Input<string>): PolicyStatement {
+export function accountAdministersKey(
+  accountId: pulumi.Input<string>,
+  partition: pulumi.Input<string>,
+): PolicyStatement {
   return {
     Sid: "AccountAdministersKey",
     Principal: { AWS: pulumi.interpolate`arn:${partition}:iam::${accountId}:root` },

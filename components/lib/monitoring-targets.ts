@@ -2,7 +2,7 @@
 // Each component exposes `monitoring: MonitoringTargets`; Monitoring derives its alarms and
 // dashboard from them, so a new function, queue, stream, table or domain is alarmed once it is
 // listed here. Each field is a kind in components/monitoring-registry.ts (a new field needs one).
-import * as aws from "@pulumi/aws";
+import type * as aws from "@pulumi/aws";
 import type { BundledFunction } from "./function";
 import type { DeadLetterQueue } from "./dead-letter-queue";
 

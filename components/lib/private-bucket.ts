@@ -3,7 +3,7 @@
 // bucket policy refusing any request not made over TLS, plus the statements the owner adds.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { policyDocument, PolicyStatement } from "./iam";
+import { policyDocument, type PolicyStatement } from "./iam";
 
 export interface PrivateBucketArgs {
   /** Delete the objects with the bucket (dev) or refuse to (protected stages). */
@@ -33,30 +33,48 @@ export class PrivateBucket extends pulumi.ComponentResource {
     this.bucket = new aws.s3.Bucket(name, { forceDestroy: args.forceDestroy }, { parent: this, retainOnDelete });
     const bucket = this.bucket.id;
     this.settings = [
-      new aws.s3.BucketOwnershipControls(`${name}-ownership`, {
-        bucket,
-        rule: { objectOwnership: args.objectOwnership ?? "BucketOwnerEnforced" },
-      }, { parent: this }),
-      new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, {
-        bucket,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
-      }, { parent: this }),
-      new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, {
-        bucket,
-        rules: [{
-          applyServerSideEncryptionByDefault: args.kmsKeyArn
-            ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }
-            : { sseAlgorithm: "AES256" },
-          bucketKeyEnabled: args.kmsKeyArn ? true : undefined,
-        }],
-      }, { parent: this }),
-      new aws.s3.BucketVersioning(`${name}-versioning`, {
-        bucket,
-        versioningConfiguration: { status: "Enabled" },
-      }, { parent: this }),
+      new aws.s3.BucketOwnershipControls(
+        `${name}-ownership`,
+        {
+          bucket,
+          rule: { objectOwnership: args.objectOwnership ?? "BucketOwnerEnforced" },
+        },
+        { parent: this },
+      ),
+      new aws.s3.BucketPublicAccessBlock(
+        `${name}-public-access`,
+        {
+          bucket,
+          blockPublicAcls: true,
+          blockPublicPolicy: true,
+          ignorePublicAcls: true,
+          restrictPublicBuckets: true,
+        },
+        { parent: this },
+      ),
+      new aws.s3.BucketServerSideEncryptionConfiguration(
+        `${name}-encryption`,
+        {
+          bucket,
+          rules: [
+            {
+              applyServerSideEncryptionByDefault: args.kmsKeyArn
+                ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }
+                : { sseAlgorithm: "AES256" },
+              bucketKeyEnabled: args.kmsKeyArn ? true : undefined,
+            },
+          ],
+        },
+        { parent: this },
+      ),
+      new aws.s3.BucketVersioning(
+        `${name}-versioning`,
+        {
+          bucket,
+          versioningConfiguration: { status: "Enabled" },
+        },
+        { parent: this },
+      ),
     ];
     this.arn = this.bucket.arn;
     this.name = this.bucket.bucket;
@@ -75,10 +93,14 @@ export class PrivateBucket extends pulumi.ComponentResource {
       Resource: [this.bucket.arn, pulumi.interpolate`${this.bucket.arn}/*`],
       Condition: { Bool: { "aws:SecureTransport": "false" } },
     };
-    this.policy = new aws.s3.BucketPolicy(`${this.logicalName}-policy`, {
-      bucket: this.bucket.id,
-      policy: policyDocument([denyInsecureTransport, ...statements]),
-    }, { parent: this, dependsOn: this.settings });
+    this.policy = new aws.s3.BucketPolicy(
+      `${this.logicalName}-policy`,
+      {
+        bucket: this.bucket.id,
+        policy: policyDocument([denyInsecureTransport, ...statements]),
+      },
+      { parent: this, dependsOn: this.settings },
+    );
     this.settings.push(this.policy);
     return this.policy;
   }

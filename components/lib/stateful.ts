@@ -28,7 +28,10 @@ export type Holding = keyof typeof holdings;
  * The resource options of a stateful resource holding `holding`, for this stack. Only the options
  * its holding sets: others (a `protect` inherited from a parent) are left to Pulumi.
  */
-export function statefulOptions(config: { protectData: boolean }, holding: Holding): Pick<pulumi.CustomResourceOptions, "protect" | "retainOnDelete"> {
+export function statefulOptions(
+  config: { protectData: boolean },
+  holding: Holding,
+): Pick<pulumi.CustomResourceOptions, "protect" | "retainOnDelete"> {
   const h = holdings[holding];
   return {
     ...(h.protect ? { protect: config.protectData } : {}),

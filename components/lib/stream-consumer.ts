@@ -4,9 +4,9 @@
 // is finally given up on is described in an encrypted dead-letter queue.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DeadLetterQueue } from "./dead-letter-queue";
-import { BundledFunction } from "./function";
-import { policyDocument, PolicyStatement } from "./iam";
+import type { DeadLetterQueue } from "./dead-letter-queue";
+import type { BundledFunction } from "./function";
+import { policyDocument, type PolicyStatement } from "./iam";
 
 export interface StreamConsumerArgs {
   function: BundledFunction;
@@ -27,16 +27,28 @@ export interface StreamConsumerArgs {
 function readPermissions(source: StreamConsumerArgs["source"]): PolicyStatement[] {
   if (source.kind === "dynamodb") {
     return [
-      { Sid: "ReadTableStream", Action: ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"], Resource: source.streamArn },
+      {
+        Sid: "ReadTableStream",
+        Action: ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"],
+        Resource: source.streamArn,
+      },
       // ListStreams has no resource type: IAM authorizes it only on "*" (it lists stream ARNs, no records).
       { Sid: "ListTableStreams", Action: "dynamodb:ListStreams", Resource: "*" },
     ];
   }
-  const statements: PolicyStatement[] = [{
-    Sid: "ReadStream",
-    Action: ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards"],
-    Resource: source.streamArn,
-  }];
+  const statements: PolicyStatement[] = [
+    {
+      Sid: "ReadStream",
+      Action: [
+        "kinesis:DescribeStream",
+        "kinesis:DescribeStreamSummary",
+        "kinesis:GetRecords",
+        "kinesis:GetShardIterator",
+        "kinesis:ListShards",
+      ],
+      Resource: source.streamArn,
+    },
+  ];
   if (source.kmsKeyArn) statements.push({ Sid: "DecryptStream", Action: "kms:Decrypt", Resource: source.kmsKeyArn });
   return statements;
 }
@@ -46,30 +58,38 @@ export class StreamConsumer extends pulumi.ComponentResource {
 
   constructor(name: string, args: StreamConsumerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ecommerce:lib:StreamConsumer", name, {}, opts);
-    const permissions = new aws.iam.RolePolicy(`${name}-read`, {
-      role: args.function.role.id,
-      policy: policyDocument([
-        ...readPermissions(args.source),
-        // The event source mapping sends failed-batch records with the function's role.
-        { Sid: "SendToDeadLetterQueue", Action: "sqs:SendMessage", Resource: args.deadLetterQueue.arn },
-      ]),
-    }, { parent: this });
+    const permissions = new aws.iam.RolePolicy(
+      `${name}-read`,
+      {
+        role: args.function.role.id,
+        policy: policyDocument([
+          ...readPermissions(args.source),
+          // The event source mapping sends failed-batch records with the function's role.
+          { Sid: "SendToDeadLetterQueue", Action: "sqs:SendMessage", Resource: args.deadLetterQueue.arn },
+        ]),
+      },
+      { parent: this },
+    );
 
-    this.mapping = new aws.lambda.EventSourceMapping(name, {
-      functionName: args.function.arn,
-      eventSourceArn: args.source.streamArn,
-      // Start from the oldest record so nothing written before the first deploy is skipped.
-      startingPosition: "TRIM_HORIZON",
-      batchSize: args.batchSize,
-      maximumBatchingWindowInSeconds: args.batchWindowSeconds,
-      parallelizationFactor: args.parallelization ?? 1,
-      functionResponseTypes: ["ReportBatchItemFailures"],
-      bisectBatchOnFunctionError: true,
-      maximumRetryAttempts: args.maxRetryAttempts,
-      maximumRecordAgeInSeconds: args.maxRecordAgeSeconds,
-      destinationConfig: { onFailure: { destinationArn: args.deadLetterQueue.arn } },
-      metricsConfig: { metrics: ["EventCount"] },
-    }, { parent: this, dependsOn: [permissions, ...(args.startAfter ?? [])] });
+    this.mapping = new aws.lambda.EventSourceMapping(
+      name,
+      {
+        functionName: args.function.arn,
+        eventSourceArn: args.source.streamArn,
+        // Start from the oldest record so nothing written before the first deploy is skipped.
+        startingPosition: "TRIM_HORIZON",
+        batchSize: args.batchSize,
+        maximumBatchingWindowInSeconds: args.batchWindowSeconds,
+        parallelizationFactor: args.parallelization ?? 1,
+        functionResponseTypes: ["ReportBatchItemFailures"],
+        bisectBatchOnFunctionError: true,
+        maximumRetryAttempts: args.maxRetryAttempts,
+        maximumRecordAgeInSeconds: args.maxRecordAgeSeconds,
+        destinationConfig: { onFailure: { destinationArn: args.deadLetterQueue.arn } },
+        metricsConfig: { metrics: ["EventCount"] },
+      },
+      { parent: this, dependsOn: [permissions, ...(args.startAfter ?? [])] },
+    );
     this.registerOutputs({ uuid: this.mapping.uuid });
   }
 }

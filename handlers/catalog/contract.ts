@@ -22,7 +22,9 @@ export const environmentSchema = z.object({
 });
 export type CatalogEnvironment = z.infer<typeof environmentSchema>;
 
-export const catalogContract = { title, serviceName, metricsNamespace, environmentSchema } satisfies HandlerContract<typeof environmentSchema>;
+export const catalogContract = { title, serviceName, metricsNamespace, environmentSchema } satisfies HandlerContract<
+  typeof environmentSchema
+>;
 
 /** Query parameters of GET /products: also the stage cache's key for it. */
 export const listProductsParameters = ["category", "sort", "order", "limit", "cursor"] as const;

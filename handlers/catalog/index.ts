@@ -10,7 +10,10 @@ import { createCatalogApi } from "./router";
 
 const env = readEnvironment(catalogContract);
 
-const { logger, metrics, captureClient } = createTelemetry({ serviceName: env.POWERTOOLS_SERVICE_NAME, metricsNamespace: env.POWERTOOLS_METRICS_NAMESPACE });
+const { logger, metrics, captureClient } = createTelemetry({
+  serviceName: env.POWERTOOLS_SERVICE_NAME,
+  metricsNamespace: env.POWERTOOLS_METRICS_NAMESPACE,
+});
 const documentClient = DynamoDBDocumentClient.from(captureClient(new DynamoDBClient({ region: env.AWS_REGION })));
 
 const api = createCatalogApi({

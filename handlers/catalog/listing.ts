@@ -2,7 +2,14 @@
 // the order is total), and page with a keyset cursor (the last item's sort key), so a page
 // never repeats or skips a product when others are added or sold out meanwhile.
 import * as z from "zod";
-import { type CatalogEntry, type ListProductsQuery, type Product, type ProductPage, productSorts, sortOrders } from "../shared/product";
+import {
+  type CatalogEntry,
+  type ListProductsQuery,
+  type Product,
+  type ProductPage,
+  productSorts,
+  sortOrders,
+} from "../shared/product";
 import { badRequest } from "../orders/errors";
 
 const cursorSchema = z.strictObject({
@@ -19,12 +26,16 @@ export function withStock(entries: CatalogEntry[], stock: Map<string, number>): 
   return entries.map((entry) => ({ ...entry, stock: stock.get(entry.sku) ?? 0 }));
 }
 
-const sortValue = (product: Product, sort: ListProductsQuery["sort"]) => (sort === "price" ? product.priceCents : product.name);
+const sortValue = (product: Product, sort: ListProductsQuery["sort"]) =>
+  sort === "price" ? product.priceCents : product.name;
 
 function compareKeys(a: [string | number, string], b: [string | number, string]): number {
   const [av, asku] = a;
   const [bv, bsku] = b;
-  const primary = typeof av === "number" && typeof bv === "number" ? av - bv : String(av).localeCompare(String(bv), "en", { sensitivity: "base" });
+  const primary =
+    typeof av === "number" && typeof bv === "number"
+      ? av - bv
+      : String(av).localeCompare(String(bv), "en", { sensitivity: "base" });
   return primary !== 0 ? primary : asku < bsku ? -1 : asku > bsku ? 1 : 0;
 }
 
@@ -33,7 +44,13 @@ export function encodeCursor(cursor: Cursor): string {
 }
 
 function decodeCursor(text: string, query: ListProductsQuery): Cursor {
-  const invalid = () => badRequest("cursor is not valid", [{ path: "cursor", message: "pass nextCursor from the previous page unchanged, with the same category, sort and order" }]);
+  const invalid = () =>
+    badRequest("cursor is not valid", [
+      {
+        path: "cursor",
+        message: "pass nextCursor from the previous page unchanged, with the same category, sort and order",
+      },
+    ]);
   if (!/^[A-Za-z0-9_-]+$/.test(text)) throw invalid();
   let decoded: unknown;
   try {
@@ -65,6 +82,11 @@ export function listProducts(products: Product[], query: ListProductsQuery): Pro
   const last = items[items.length - 1];
   return {
     items,
-    nextCursor: encodeCursor({ sort: query.sort, order: query.order, ...(query.category ? { category: query.category } : {}), after: key(last) }),
+    nextCursor: encodeCursor({
+      sort: query.sort,
+      order: query.order,
+      ...(query.category ? { category: query.category } : {}),
+      after: key(last),
+    }),
   };
 }

@@ -17,10 +17,19 @@ export interface CatalogDependencies extends CatalogTables {
   metrics: Metrics;
 }
 
-function respond(statusCode: number, body: unknown, cacheControl: string, allowedOrigin: string): APIGatewayProxyResult {
+function respond(
+  statusCode: number,
+  body: unknown,
+  cacheControl: string,
+  allowedOrigin: string,
+): APIGatewayProxyResult {
   return {
     statusCode,
-    headers: { "Content-Type": "application/json", "Access-Control-Allow-Origin": allowedOrigin, "Cache-Control": cacheControl },
+    headers: {
+      "Content-Type": "application/json",
+      "Access-Control-Allow-Origin": allowedOrigin,
+      "Cache-Control": cacheControl,
+    },
     body: JSON.stringify(body),
   };
 }
@@ -32,13 +41,20 @@ function respond(statusCode: number, body: unknown, cacheControl: string, allowe
  */
 function queryOf(event: APIGatewayProxyEvent): Record<string, string> {
   const query: Record<string, string> = {};
-  for (const [key, value] of Object.entries(event.queryStringParameters ?? {})) if (value !== undefined) query[key] = value;
+  for (const [key, value] of Object.entries(event.queryStringParameters ?? {}))
+    if (value !== undefined) query[key] = value;
   return query;
 }
 
 export function createCatalogApi(deps: CatalogDependencies) {
   async function route(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-    if (event.httpMethod !== "GET") throw new HttpError(405, `method ${event.httpMethod} is not allowed here`, [{ path: "method", message: "use GET" }], { Allow: "GET, OPTIONS" });
+    if (event.httpMethod !== "GET")
+      throw new HttpError(
+        405,
+        `method ${event.httpMethod} is not allowed here`,
+        [{ path: "method", message: "use GET" }],
+        { Allow: "GET, OPTIONS" },
+      );
     if (event.resource === catalogRoutes.listProducts.path) {
       const parsed = listProductsQuerySchema.safeParse(queryOf(event));
       if (!parsed.success) throw badRequest("invalid product query", zodDetails(parsed.error));
@@ -49,10 +65,18 @@ export function createCatalogApi(deps: CatalogDependencies) {
       const sku = skuSchema.safeParse(event.pathParameters?.sku ?? "");
       if (!sku.success) throw badRequest("sku is malformed", zodDetails(sku.error, "sku"));
       const product = await oneProduct(deps, sku.data);
-      if (!product) return respond(404, { error: "product not found", details: [{ path: "sku", message: `no product ${sku.data}` }] }, notFoundCacheControl, deps.allowedOrigin);
+      if (!product)
+        return respond(
+          404,
+          { error: "product not found", details: [{ path: "sku", message: `no product ${sku.data}` }] },
+          notFoundCacheControl,
+          deps.allowedOrigin,
+        );
       return respond(200, product, catalogCacheControl, deps.allowedOrigin);
     }
-    throw new HttpError(404, "no such route", [{ path: "resource", message: `${event.httpMethod} ${event.path} is not a route` }]);
+    throw new HttpError(404, "no such route", [
+      { path: "resource", message: `${event.httpMethod} ${event.path} is not a route` },
+    ]);
   }
 
   return async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
@@ -63,12 +87,22 @@ export function createCatalogApi(deps: CatalogDependencies) {
         deps.metrics.addMetric("ClientError", MetricUnit.Count, 1);
         deps.logger.info("request refused", { statusCode: err.statusCode, error: err.message, details: err.details });
         // Deterministic for its URL, so as cacheable as the answer it replaces.
-        const response = respond(err.statusCode, { error: err.message, details: err.details }, notFoundCacheControl, deps.allowedOrigin);
+        const response = respond(
+          err.statusCode,
+          { error: err.message, details: err.details },
+          notFoundCacheControl,
+          deps.allowedOrigin,
+        );
         return { ...response, headers: { ...response.headers, ...err.headers } };
       }
       deps.metrics.addMetric("ServerError", MetricUnit.Count, 1);
       deps.logger.error("request failed", { error: err as Error });
-      return respond(500, { error: "internal error", details: [{ path: "", message: `request id ${context.awsRequestId}` }] }, "no-store", deps.allowedOrigin);
+      return respond(
+        500,
+        { error: "internal error", details: [{ path: "", message: `request id ${context.awsRequestId}` }] },
+        "no-store",
+        deps.allowedOrigin,
+      );
     }
   };
 }

@@ -32,7 +32,10 @@ function stockMap(items: Record<string, unknown>[]): Map<string, number> {
  * answers most requests without reaching the tables at all.
  */
 export async function allProducts(tables: CatalogTables): Promise<Product[]> {
-  const [entries, inventory] = await Promise.all([scanAll(tables, tables.productsTable), scanAll(tables, tables.inventoryTable)]);
+  const [entries, inventory] = await Promise.all([
+    scanAll(tables, tables.productsTable),
+    scanAll(tables, tables.inventoryTable),
+  ]);
   const catalog: CatalogEntry[] = entries.map((item) => catalogEntrySchema.parse(item));
   return withStock(catalog, stockMap(inventory));
 }

@@ -18,8 +18,12 @@ export const personalizeConcurrency = 8;
 const required = (name: string, what: string) => `${name} (${what}) is required`;
 
 export const environmentSchema = z.object({
-  FIREHOSE_STREAM_NAME: z.string({ error: required("FIREHOSE_STREAM_NAME", "the lake's delivery stream") }).min(1, { error: required("FIREHOSE_STREAM_NAME", "the lake's delivery stream") }),
-  LAKE_BUCKET: z.string({ error: required("LAKE_BUCKET", "the lake bucket, for the quarantine") }).min(1, { error: required("LAKE_BUCKET", "the lake bucket, for the quarantine") }),
+  FIREHOSE_STREAM_NAME: z
+    .string({ error: required("FIREHOSE_STREAM_NAME", "the lake's delivery stream") })
+    .min(1, { error: required("FIREHOSE_STREAM_NAME", "the lake's delivery stream") }),
+  LAKE_BUCKET: z
+    .string({ error: required("LAKE_BUCKET", "the lake bucket, for the quarantine") })
+    .min(1, { error: required("LAKE_BUCKET", "the lake bucket, for the quarantine") }),
   QUARANTINE_PREFIX: z
     .string()
     .default(quarantinePrefix)
@@ -40,4 +44,9 @@ export const environmentSchema = z.object({
 });
 export type ClickstreamEnvironment = z.infer<typeof environmentSchema>;
 
-export const clickstreamContract = { title, serviceName, metricsNamespace, environmentSchema } satisfies HandlerContract<typeof environmentSchema>;
+export const clickstreamContract = {
+  title,
+  serviceName,
+  metricsNamespace,
+  environmentSchema,
+} satisfies HandlerContract<typeof environmentSchema>;

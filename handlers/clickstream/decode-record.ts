@@ -81,7 +81,8 @@ export function jsonDepth(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) deepest = Math.max(deepest, ++depth);
@@ -94,7 +95,8 @@ export function jsonDepth(text: string): number {
 export function atMostBrackets(text: string, limit: number): boolean {
   let count = 0;
   for (const bracket of ["{", "["]) {
-    for (let at = text.indexOf(bracket); at !== -1; at = text.indexOf(bracket, at + 1)) if (++count > limit) return false;
+    for (let at = text.indexOf(bracket); at !== -1; at = text.indexOf(bracket, at + 1))
+      if (++count > limit) return false;
   }
   return true;
 }
@@ -111,15 +113,20 @@ export function decodeRecord(record: KinesisStreamRecord, index: number): Decode
   try {
     text = utf8.decode(bytes);
   } catch {
-    return [{ kind: "undecodable", ref, data: received, dataEncoding: "base64", reason: "record data is not valid UTF-8" }];
+    return [
+      { kind: "undecodable", ref, data: received, dataEncoding: "base64", reason: "record data is not valid UTF-8" },
+    ];
   }
-  const undecodable = (reason: string): DecodedUnit[] => [{ kind: "undecodable", ref, data: text, dataEncoding: "utf8", reason }];
+  const undecodable = (reason: string): DecodedUnit[] => [
+    { kind: "undecodable", ref, data: text, dataEncoding: "utf8", reason },
+  ];
   const arrivedAt = ref.arrivedAt;
   if (arrivedAt === undefined) return undecodable("the record's approximateArrivalTimestamp is not an instant");
   // The exact depth scan is a loop over every character; text with at most maxJsonDepth
   // brackets (an ordinary event has 1-3) cannot be deeper, and indexOf counts them natively.
   const depth = atMostBrackets(text, maxJsonDepth) ? 0 : jsonDepth(text);
-  if (depth > maxJsonDepth) return undecodable(`record data is nested ${depth} levels deep; an event is at most ${maxJsonDepth}`);
+  if (depth > maxJsonDepth)
+    return undecodable(`record data is nested ${depth} levels deep; an event is at most ${maxJsonDepth}`);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -129,5 +136,11 @@ export function decodeRecord(record: KinesisStreamRecord, index: number): Decode
   const eventRef = { ...ref, arrivedAt };
   if (!Array.isArray(value)) return [{ kind: "event", ref: eventRef, value, rawText: text }];
   if (value.length === 0) return undecodable("record data is an empty array: it holds no events");
-  return value.map((element, position) => ({ kind: "event", ref: eventRef, position, value: element, rawText: JSON.stringify(element) }));
+  return value.map((element, position) => ({
+    kind: "event",
+    ref: eventRef,
+    position,
+    value: element,
+    rawText: JSON.stringify(element),
+  }));
 }

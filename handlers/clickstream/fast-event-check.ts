@@ -20,7 +20,16 @@ import {
 const idRegExp = new RegExp(idPattern);
 const eventTypes: ReadonlySet<string> = new Set(clickstreamEventTypes);
 const productTypes: ReadonlySet<string> = new Set(productEventTypes);
-const eventKeys: ReadonlySet<string> = new Set(["eventId", "eventType", "sessionId", "userId", "itemId", "timestamp", "page", "properties"]);
+const eventKeys: ReadonlySet<string> = new Set([
+  "eventId",
+  "eventType",
+  "sessionId",
+  "userId",
+  "itemId",
+  "timestamp",
+  "page",
+  "properties",
+]);
 /** `Date.prototype.toISOString`'s own form (what the storefront's tracker sends). */
 const isoMillisUtc = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -42,8 +51,12 @@ function isPlainPage(v: unknown): boolean {
   if (!isPlainObject(v)) return false;
   for (const key in v) if (key !== "url" && key !== "referrer") return false;
   const { url, referrer } = v;
-  return typeof url === "string" && url.length >= 1 && url.length <= maxUrlLength &&
-    (referrer === undefined || (typeof referrer === "string" && referrer.length <= maxUrlLength));
+  return (
+    typeof url === "string" &&
+    url.length >= 1 &&
+    url.length <= maxUrlLength &&
+    (referrer === undefined || (typeof referrer === "string" && referrer.length <= maxUrlLength))
+  );
 }
 
 function isPlainProperties(v: unknown): boolean {
@@ -51,7 +64,8 @@ function isPlainProperties(v: unknown): boolean {
   if (!isPlainObject(v)) return false;
   let count = 0;
   for (const key of Object.keys(v)) {
-    if (++count > maxPropertyCount || key === "__proto__" || key.length === 0 || key.length > maxPropertyKeyLength) return false;
+    if (++count > maxPropertyCount || key === "__proto__" || key.length === 0 || key.length > maxPropertyKeyLength)
+      return false;
     const value = v[key];
     if (typeof value === "string") {
       if (value.length > maxPropertyStringLength) return false;
@@ -67,7 +81,8 @@ export function isPlainValidEvent(value: unknown): value is ClickstreamEvent {
   const { eventType, itemId } = value;
   return (
     isId(value.eventId) &&
-    typeof eventType === "string" && eventTypes.has(eventType) &&
+    typeof eventType === "string" &&
+    eventTypes.has(eventType) &&
     isId(value.sessionId) &&
     isOptionalId(value.userId) &&
     isOptionalId(itemId) &&

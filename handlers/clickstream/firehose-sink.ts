@@ -1,7 +1,11 @@
 // Delivers normalised events to the data lake through Firehose PutRecordBatch: one JSON line
 // per record, chunks within the API limits, and — because HTTP 200 may still carry failed
 // entries, whatever FailedPutCount says — only the entries not delivered are resent, with backoff.
-import { PutRecordBatchCommand, type PutRecordBatchCommandOutput, type PutRecordBatchResponseEntry } from "@aws-sdk/client-firehose";
+import {
+  PutRecordBatchCommand,
+  type PutRecordBatchCommandOutput,
+  type PutRecordBatchResponseEntry,
+} from "@aws-sdk/client-firehose";
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { mapWithConcurrency } from "../lib/concurrency";
 import { errorName, isRetryableAwsError, retrying, type RetryPolicy } from "../lib/retry";
@@ -46,7 +50,10 @@ export function firehoseChunks<T>(records: readonly LakeRecord<T>[]): LakeRecord
   let bytes = 0;
   for (const record of records) {
     const size = record.data.byteLength;
-    if (current.length > 0 && (current.length === maxFirehoseRecordsPerCall || bytes + size > maxFirehoseBytesPerCall)) {
+    if (
+      current.length > 0 &&
+      (current.length === maxFirehoseRecordsPerCall || bytes + size > maxFirehoseBytesPerCall)
+    ) {
       chunks.push(current);
       current = [];
       bytes = 0;
@@ -59,10 +66,19 @@ export function firehoseChunks<T>(records: readonly LakeRecord<T>[]): LakeRecord
 }
 
 function isDelivered(entry: PutRecordBatchResponseEntry | undefined): boolean {
-  return entry !== undefined && entry !== null && !entry.ErrorCode && typeof entry.RecordId === "string" && entry.RecordId.length > 0;
+  return (
+    entry !== undefined &&
+    entry !== null &&
+    !entry.ErrorCode &&
+    typeof entry.RecordId === "string" &&
+    entry.RecordId.length > 0
+  );
 }
 
-export async function deliverToFirehose<T>(records: readonly LakeRecord<T>[], options: FirehoseOptions): Promise<FirehoseResult<T>> {
+export async function deliverToFirehose<T>(
+  records: readonly LakeRecord<T>[],
+  options: FirehoseOptions,
+): Promise<FirehoseResult<T>> {
   const result: FirehoseResult<T> = { delivered: 0, failed: [], calls: 0, retries: 0 };
   await mapWithConcurrency(firehoseChunks(records), firehoseConcurrency, async (chunk) => {
     let pending = chunk;
@@ -72,7 +88,10 @@ export async function deliverToFirehose<T>(records: readonly LakeRecord<T>[], op
       result.calls++;
       try {
         const reply = await options.client.send(
-          new PutRecordBatchCommand({ DeliveryStreamName: options.deliveryStreamName, Records: pending.map((r) => ({ Data: r.data })) }),
+          new PutRecordBatchCommand({
+            DeliveryStreamName: options.deliveryStreamName,
+            Records: pending.map((r) => ({ Data: r.data })),
+          }),
         );
         // Trust the entries, not FailedPutCount: an entry is delivered only when it carries a
         // RecordId and no ErrorCode. A missing entry counts as failed: resending a line is
@@ -87,7 +106,10 @@ export async function deliverToFirehose<T>(records: readonly LakeRecord<T>[], op
         return "retry";
       } catch (error) {
         if (!isRetryableAwsError(error)) {
-          options.logger.error("Firehose refused the batch; not retrying", { error: error as Error, records: pending.length });
+          options.logger.error("Firehose refused the batch; not retrying", {
+            error: error as Error,
+            records: pending.length,
+          });
           result.failed.push(...pending);
           return "done";
         }
@@ -96,7 +118,11 @@ export async function deliverToFirehose<T>(records: readonly LakeRecord<T>[], op
       }
     });
     if (outcome.exhausted) {
-      options.logger.error("Firehose records still failing after the last attempt", { attempts: outcome.attempts, records: pending.length, lastError });
+      options.logger.error("Firehose records still failing after the last attempt", {
+        attempts: outcome.attempts,
+        records: pending.length,
+        lastError,
+      });
       result.failed.push(...pending);
     }
   });

@@ -17,7 +17,10 @@ const environment = readEnvironment(clickstreamContract);
 // No X-Ray capture of the sinks' clients: the tracer's X-Ray SDK would nearly double this
 // bundle (+123 KB) and its cold import, for a batch consumer whose every call is already
 // counted in its metrics; active tracing still records each invocation.
-const { logger, metrics } = createLogging({ serviceName: environment.POWERTOOLS_SERVICE_NAME, metricsNamespace: environment.POWERTOOLS_METRICS_NAMESPACE });
+const { logger, metrics } = createLogging({
+  serviceName: environment.POWERTOOLS_SERVICE_NAME,
+  metricsNamespace: environment.POWERTOOLS_METRICS_NAMESPACE,
+});
 // One retry layer for the sinks: the core's (bounded, counted in metrics), not the SDK's on
 // top of it; every client gives up on a silent connection (clients.ts).
 const deps: ClickstreamProcessorDeps = {
@@ -29,7 +32,11 @@ const deps: ClickstreamProcessorDeps = {
         concurrency: environment.PERSONALIZE_CONCURRENCY,
       }
     : undefined,
-  quarantine: { client: new S3Client(quarantineClientConfig), bucket: environment.LAKE_BUCKET, prefix: environment.QUARANTINE_PREFIX },
+  quarantine: {
+    client: new S3Client(quarantineClientConfig),
+    bucket: environment.LAKE_BUCKET,
+    prefix: environment.QUARANTINE_PREFIX,
+  },
   logger,
 };
 

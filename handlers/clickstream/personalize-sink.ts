@@ -84,7 +84,10 @@ function putEventsCommand<T>(trackingId: string, call: PersonalizeCall<T>): PutE
   });
 }
 
-export async function sendToPersonalize<T>(entries: readonly PersonalizeEntry<T>[], options: PersonalizeOptions): Promise<PersonalizeResult<T>> {
+export async function sendToPersonalize<T>(
+  entries: readonly PersonalizeEntry<T>[],
+  options: PersonalizeOptions,
+): Promise<PersonalizeResult<T>> {
   const result: PersonalizeResult<T> = { sent: 0, rejected: [], failed: [], calls: 0, retries: 0 };
   await mapWithConcurrency(personalizeCalls(entries), options.concurrency, async (call) => {
     let lastError: unknown;
@@ -105,7 +108,11 @@ export async function sendToPersonalize<T>(entries: readonly PersonalizeEntry<T>
           return "done";
         }
         if (!isRetryableAwsError(error)) {
-          options.logger.error("Personalize PutEvents failed", { error: error as Error, attempts: attempt, events: call.entries.length });
+          options.logger.error("Personalize PutEvents failed", {
+            error: error as Error,
+            attempts: attempt,
+            events: call.entries.length,
+          });
           result.failed.push(...call.entries);
           return "done";
         }
@@ -114,7 +121,11 @@ export async function sendToPersonalize<T>(entries: readonly PersonalizeEntry<T>
       }
     });
     if (outcome.exhausted) {
-      options.logger.error("Personalize PutEvents failed", { error: lastError as Error, attempts: outcome.attempts, events: call.entries.length });
+      options.logger.error("Personalize PutEvents failed", {
+        error: lastError as Error,
+        attempts: outcome.attempts,
+        events: call.entries.length,
+      });
       result.failed.push(...call.entries);
     }
   });

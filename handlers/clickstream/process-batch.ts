@@ -50,16 +50,24 @@ function classifyRecord(record: KinesisStreamRecord, index: number): RecordOutco
     const received = typeof record?.kinesis?.data === "string" ? record.kinesis.data : "";
     return {
       ref,
-      quarantine: [{
-        sequenceNumber: ref.sequenceNumber,
-        partitionKey: ref.partitionKey,
-        shardId: ref.shardId,
-        ...(ref.arrivedAt ? { receivedAt: ref.arrivedAt.toISOString() } : {}),
-        kind: "undecodable",
-        reasons: [{ path: "", code: "undecodable", message: `the record could not be processed: ${(error as Error)?.message ?? String(error)}` }],
-        data: received,
-        dataEncoding: "received",
-      }],
+      quarantine: [
+        {
+          sequenceNumber: ref.sequenceNumber,
+          partitionKey: ref.partitionKey,
+          shardId: ref.shardId,
+          ...(ref.arrivedAt ? { receivedAt: ref.arrivedAt.toISOString() } : {}),
+          kind: "undecodable",
+          reasons: [
+            {
+              path: "",
+              code: "undecodable",
+              message: `the record could not be processed: ${(error as Error)?.message ?? String(error)}`,
+            },
+          ],
+          data: received,
+          dataEncoding: "received",
+        },
+      ],
       valid: [],
       events: 1,
       undecodable: true,
@@ -72,12 +80,24 @@ function safeRef(record: KinesisStreamRecord, index: number): RecordRef {
   try {
     return recordRef(record, index);
   } catch {
-    return { index, sequenceNumber: String(record?.kinesis?.sequenceNumber ?? ""), partitionKey: String(record?.kinesis?.partitionKey ?? ""), shardId: "unknown-shard" };
+    return {
+      index,
+      sequenceNumber: String(record?.kinesis?.sequenceNumber ?? ""),
+      partitionKey: String(record?.kinesis?.partitionKey ?? ""),
+      shardId: "unknown-shard",
+    };
   }
 }
 
 function classifyUnits(units: DecodedUnit[], ref: RecordRef): RecordOutcome {
-  const outcome: RecordOutcome = { ref, quarantine: [], valid: [], events: units.length, undecodable: false, oversized: 0 };
+  const outcome: RecordOutcome = {
+    ref,
+    quarantine: [],
+    valid: [],
+    events: units.length,
+    undecodable: false,
+    oversized: 0,
+  };
   // Every unit of a record arrived at once: its arrival is formatted once, for the lake and the quarantine.
   const receivedAt = ref.arrivedAt?.toISOString();
   // Only a unit going to the quarantine needs these.
@@ -117,7 +137,10 @@ function classifyUnits(units: DecodedUnit[], ref: RecordRef): RecordOutcome {
   return outcome;
 }
 
-export async function processClickstreamBatch(event: KinesisStreamEvent, deps: ClickstreamProcessorDeps): Promise<BatchOutcome> {
+export async function processClickstreamBatch(
+  event: KinesisStreamEvent,
+  deps: ClickstreamProcessorDeps,
+): Promise<BatchOutcome> {
   const retry = deps.retry ?? sinkRetryPolicy;
   const now = deps.now ?? (() => new Date());
   const counts = emptyCounts();
@@ -144,7 +167,7 @@ export async function processClickstreamBatch(event: KinesisStreamEvent, deps: C
         continue;
       }
       seenEventIds.add(normalised.eventId);
-      lake.push({ data: Buffer.from(json + "\n"), owner: outcome.ref });
+      lake.push({ data: Buffer.from(`${json}\n`), owner: outcome.ref });
       if (deps.personalize && normalised.itemId !== undefined) {
         personalize.push({ event: { ...normalised, itemId: normalised.itemId }, owner: outcome.ref });
       }
@@ -157,18 +180,24 @@ export async function processClickstreamBatch(event: KinesisStreamEvent, deps: C
     if (quarantined.length === 0) return;
     const result = await writeQuarantine(quarantined, deps.quarantine, now());
     const failedRecords = new Set(result.failed);
-    const entries = (refs: Iterable<{ owner: RecordRef; entries: QuarantineEntry[] }>) => [...refs].reduce((n, q) => n + q.entries.length, 0);
+    const entries = (refs: Iterable<{ owner: RecordRef; entries: QuarantineEntry[] }>) =>
+      [...refs].reduce((n, q) => n + q.entries.length, 0);
     counts.EventsQuarantined = entries(quarantined.filter((q) => !failedRecords.has(q.owner)));
     if (result.keys.length > 0) {
       deps.logger.warn("Quarantined events that cannot go to the lake", {
         objects: result.keys.length,
         events: counts.EventsQuarantined,
-        firstReasons: quarantined.slice(0, 5).map((q) => ({ sequenceNumber: q.owner.sequenceNumber, reasons: q.entries[0].reasons })),
+        firstReasons: quarantined
+          .slice(0, 5)
+          .map((q) => ({ sequenceNumber: q.owner.sequenceNumber, reasons: q.entries[0].reasons })),
       });
     }
     if (result.failed.length > 0) {
       counts.QuarantineWriteFailures = entries(quarantined.filter((q) => failedRecords.has(q.owner)));
-      deps.logger.error("Quarantine write failed; reporting the records for a resend", { error: result.errors[0] as Error, records: result.failed.length });
+      deps.logger.error("Quarantine write failed; reporting the records for a resend", {
+        error: result.errors[0] as Error,
+        records: result.failed.length,
+      });
       failed.push(...result.failed);
     }
   };

@@ -82,7 +82,12 @@ export async function writeQuarantine<T>(
     const document: QuarantineDocument = { quarantinedAt: now.toISOString(), entries };
     try {
       await options.client.send(
-        new PutObjectCommand({ Bucket: options.bucket, Key: key, Body: JSON.stringify(document), ContentType: "application/json" }),
+        new PutObjectCommand({
+          Bucket: options.bucket,
+          Key: key,
+          Body: JSON.stringify(document),
+          ContentType: "application/json",
+        }),
       );
       result.keys.push(key);
     } catch (error) {

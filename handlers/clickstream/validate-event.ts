@@ -19,7 +19,7 @@ export interface RejectionReason {
 }
 
 export type Validation =
-  | { ok: true; event: NormalisedClickstreamEvent; /** The normalised event's JSON. */ json: string }
+  | { ok: true; event: NormalisedClickstreamEvent /** The normalised event's JSON. */; json: string }
   | { ok: false; oversized: boolean; reasons: RejectionReason[] };
 
 /** `receivedAtIso`: the arrival already formatted (one per record, not per event). */
@@ -33,14 +33,22 @@ export function validateEvent(value: unknown, receivedAt: Date, receivedAtIso?: 
       return {
         ok: false,
         oversized: false,
-        reasons: parsed.error.issues.map((issue) => ({ path: issue.path.join("."), code: issue.code, message: issue.message })),
+        reasons: parsed.error.issues.map((issue) => ({
+          path: issue.path.join("."),
+          code: issue.code,
+          message: issue.message,
+        })),
       };
     }
     valid = parsed.data;
   }
   const timeProblem = timestampProblem(valid, receivedAt);
   if (timeProblem !== undefined) {
-    return { ok: false, oversized: false, reasons: [{ path: "timestamp", code: "timestamp_out_of_range", message: timeProblem }] };
+    return {
+      ok: false,
+      oversized: false,
+      reasons: [{ path: "timestamp", code: "timestamp_out_of_range", message: timeProblem }],
+    };
   }
   const event = normaliseClickstreamEvent(valid, receivedAt, receivedAtIso);
   const json = JSON.stringify(event);
@@ -49,7 +57,13 @@ export function validateEvent(value: unknown, receivedAt: Date, receivedAtIso?: 
     return {
       ok: false,
       oversized: true,
-      reasons: [{ path: "", code: "too_big", message: `normalised event is ${bytes} bytes; the limit is ${maxNormalisedEventBytes} (Personalize)` }],
+      reasons: [
+        {
+          path: "",
+          code: "too_big",
+          message: `normalised event is ${bytes} bytes; the limit is ${maxNormalisedEventBytes} (Personalize)`,
+        },
+      ],
     };
   }
   return { ok: true, event, json };

@@ -3,7 +3,7 @@
 // read (handlers/<fn>/contract.ts). No SDK or Pulumi imports: the component and the bundle
 // share this file.
 // Namespace import: lets esbuild tree-shake zod (the `{ z }` form bundles all of it).
-import * as z from "zod";
+import type * as z from "zod";
 
 /** What a component and its handler agree on, whatever the handler is. */
 export interface HandlerContract<Schema extends z.ZodObject = z.ZodObject> {
@@ -56,6 +56,8 @@ export type EnvironmentVariables<Schema extends z.ZodObject, Value> = {
 };
 
 /** The telemetry names as Powertools reads them from the environment. */
-export function telemetryVariables(contract: Pick<HandlerContract, "serviceName" | "metricsNamespace">): Record<TelemetryVariable, string> {
+export function telemetryVariables(
+  contract: Pick<HandlerContract, "serviceName" | "metricsNamespace">,
+): Record<TelemetryVariable, string> {
   return { POWERTOOLS_SERVICE_NAME: contract.serviceName, POWERTOOLS_METRICS_NAMESPACE: contract.metricsNamespace };
 }

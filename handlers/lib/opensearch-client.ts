@@ -77,21 +77,40 @@ export class Sha256 {
 
 function bytes(data: SourceData): string | Uint8Array {
   if (typeof data === "string") return data;
-  return ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+  return ArrayBuffer.isView(data)
+    ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+    : new Uint8Array(data);
 }
 
 /** The headers of one signed request (also what the signature test compares). */
-export async function signedHeaders(signer: SignatureV4, url: URL, request: OpenSearchRequest, body: string | undefined, signingDate: Date): Promise<Record<string, string>> {
+export async function signedHeaders(
+  signer: SignatureV4,
+  url: URL,
+  request: OpenSearchRequest,
+  body: string | undefined,
+  signingDate: Date,
+): Promise<Record<string, string>> {
   const headers: Record<string, string> = { host: url.host };
   if (body !== undefined) {
     headers["content-type"] = request.ndjson !== undefined ? "application/x-ndjson" : "application/json";
     headers["content-length"] = String(Buffer.byteLength(body));
   }
-  headers["x-amz-content-sha256"] = createHash("sha256").update(body ?? "", "utf8").digest("hex");
+  headers["x-amz-content-sha256"] = createHash("sha256")
+    .update(body ?? "", "utf8")
+    .digest("hex");
   const query: Record<string, string> = {};
   for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) query[key] = String(value);
   const signed = await signer.sign(
-    { method: request.method, protocol: url.protocol, hostname: url.hostname, port: url.port ? Number(url.port) : undefined, path: request.path, query, headers, body },
+    {
+      method: request.method,
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: url.port ? Number(url.port) : undefined,
+      path: request.path,
+      query,
+      headers,
+      body,
+    },
     { signingDate },
   );
   return signed.headers;
@@ -99,12 +118,18 @@ export async function signedHeaders(signer: SignatureV4, url: URL, request: Open
 
 export function createOpenSearchClient(options: OpenSearchClientOptions): OpenSearchClient {
   const base = new URL(options.endpoint);
-  const signer = new SignatureV4({ service: "es", region: options.region, credentials: options.credentials, sha256: Sha256 });
+  const signer = new SignatureV4({
+    service: "es",
+    region: options.region,
+    credentials: options.credentials,
+    sha256: Sha256,
+  });
   const now = options.now ?? (() => new Date());
   return {
     async request<T>(request: OpenSearchRequest): Promise<OpenSearchResponse<T>> {
       const url = new URL(request.path, base);
-      for (const [key, value] of Object.entries(request.query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
+      for (const [key, value] of Object.entries(request.query ?? {}))
+        if (value !== undefined) url.searchParams.set(key, String(value));
       const body = request.ndjson ?? (request.body === undefined ? undefined : JSON.stringify(request.body));
       const headers = await signedHeaders(signer, base, request, body, now());
       // fetch sets Host and Content-Length itself, to the values signed here.
@@ -120,7 +145,10 @@ export function createOpenSearchClient(options: OpenSearchClientOptions): OpenSe
         });
       } catch (err) {
         const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-        const what = (err as Error).name === "TimeoutError" ? "timed out" : `failed: ${cause?.code ?? cause?.message ?? (err as Error).message}`;
+        const what =
+          (err as Error).name === "TimeoutError"
+            ? "timed out"
+            : `failed: ${cause?.code ?? cause?.message ?? (err as Error).message}`;
         throw new OpenSearchConnectionError(`${request.method} ${request.path} ${what}`, { cause: err });
       }
       const text = request.method === "HEAD" ? "" : await response.text();

@@ -2,7 +2,12 @@
 // jitter (the AWS Architecture Blog's "Exponential Backoff And Jitter"), and optionally a
 // deadline, so no attempt starts that could not end before the invocation does. SDK clients
 // that retry here are built with maxAttempts 1, so each retry happens (and is counted) once.
-import { isRetryableByTrait, isServerError, isThrottlingError, isTransientError } from "@smithy/service-error-classification";
+import {
+  isRetryableByTrait,
+  isServerError,
+  isThrottlingError,
+  isTransientError,
+} from "@smithy/service-error-classification";
 
 export interface RetryPolicy {
   /** Attempts in total, the first included (Infinity: bounded by the deadline alone). */
@@ -68,10 +73,16 @@ export interface RetryBudget {
  * Runs `attempt` until `done(result)` or the budget is spent; returns the last result, or
  * throws the last error when the last attempt threw. Refuses to start without time for one attempt.
  */
-export async function retryWithinBudget<T>(attempt: () => Promise<T>, done: (result: T) => boolean, budget: RetryBudget): Promise<T> {
+export async function retryWithinBudget<T>(
+  attempt: () => Promise<T>,
+  done: (result: T) => boolean,
+  budget: RetryBudget,
+): Promise<T> {
   const now = budget.now ?? Date.now;
   if (now() + budget.attemptMs > budget.deadlineMs) {
-    throw new Error(`no time left for a request: the deadline is ${budget.deadlineMs - now()} ms away, a request may take ${budget.attemptMs} ms`);
+    throw new Error(
+      `no time left for a request: the deadline is ${budget.deadlineMs - now()} ms away, a request may take ${budget.attemptMs} ms`,
+    );
   }
   let last: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
   await retrying(
@@ -105,7 +116,13 @@ interface AwsErrorShape {
  */
 export function isRetryableAwsError(error: unknown): boolean {
   const e = (error ?? {}) as AwsErrorShape & Error;
-  if (isThrottlingError(e as never) || isTransientError(e as never) || isServerError(e as never) || isRetryableByTrait(e as never)) return true;
+  if (
+    isThrottlingError(e as never) ||
+    isTransientError(e as never) ||
+    isServerError(e as never) ||
+    isRetryableByTrait(e as never)
+  )
+    return true;
   // Firehose signals throttling of a delivery stream with this name (HTTP 503).
   if (e.name === "ServiceUnavailableException") return true;
   return e.$metadata?.httpStatusCode === undefined && e.$fault !== "client";

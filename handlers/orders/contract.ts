@@ -4,7 +4,12 @@
 import * as z from "zod";
 import type { HandlerContract } from "../lib/environment";
 import { idempotencyKeyHeader, queryParameters, type RouteContracts } from "../shared/http";
-import { createOrderRequestSchema, listOrdersQuerySchema, searchOrdersQuerySchema, updateOrderStatusRequestSchema } from "../shared/order";
+import {
+  createOrderRequestSchema,
+  listOrdersQuerySchema,
+  searchOrdersQuerySchema,
+  updateOrderStatusRequestSchema,
+} from "../shared/order";
 
 export const title = "OrderProcessing";
 export const serviceName = "orders-api";
@@ -27,13 +32,20 @@ export const environmentSchema = z.object({
   /** The storefront origin, sent as Access-Control-Allow-Origin. */
   ALLOWED_ORIGIN: z.string().min(1),
   /** How long an Idempotency-Key is remembered. */
-  IDEMPOTENCY_TTL_SECONDS: z.coerce.number().int().min(60).max(30 * 86400).default(defaultIdempotencyTtlSeconds),
+  IDEMPOTENCY_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 86400)
+    .default(defaultIdempotencyTtlSeconds),
   POWERTOOLS_SERVICE_NAME: z.string().min(1).default(serviceName),
   POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default(metricsNamespace),
 });
 export type OrdersEnvironment = z.infer<typeof environmentSchema>;
 
-export const ordersContract = { title, serviceName, metricsNamespace, environmentSchema } satisfies HandlerContract<typeof environmentSchema>;
+export const ordersContract = { title, serviceName, metricsNamespace, environmentSchema } satisfies HandlerContract<
+  typeof environmentSchema
+>;
 
 /** Every route is behind the Cognito authorizer: the caller is the token's `sub`. */
 export const orderRoutes = {
@@ -44,7 +56,12 @@ export const orderRoutes = {
     body: { name: "CreateOrderRequest", schema: createOrderRequestSchema },
     requiredHeaders: [idempotencyKeyHeader],
   },
-  listMyOrders: { method: "GET", path: "/orders", authorization: "cognito", optionalQuery: queryParameters(listOrdersQuerySchema) },
+  listMyOrders: {
+    method: "GET",
+    path: "/orders",
+    authorization: "cognito",
+    optionalQuery: queryParameters(listOrdersQuerySchema),
+  },
   getOrder: { method: "GET", path: "/orders/{orderId}", authorization: "cognito" },
   // The admin group only; the handler refuses anyone else with a 403.
   updateOrderStatus: {
@@ -53,5 +70,10 @@ export const orderRoutes = {
     authorization: "cognito",
     body: { name: "UpdateOrderStatusRequest", schema: updateOrderStatusRequestSchema },
   },
-  searchOrders: { method: "GET", path: "/orders/search", authorization: "cognito", optionalQuery: queryParameters(searchOrdersQuerySchema) },
+  searchOrders: {
+    method: "GET",
+    path: "/orders/search",
+    authorization: "cognito",
+    optionalQuery: queryParameters(searchOrdersQuerySchema),
+  },
 } as const satisfies RouteContracts;

@@ -26,7 +26,14 @@ import { type IdempotencyRecord, idempotencyRecordId, plainItem, rememberKey, re
 import { CatalogCache, priceAsserted, priceLines } from "./pricing";
 import { headerValues, jsonBody } from "./request";
 import { jsonResponse } from "./responses";
-import { cancelledByConflict, conflictBackoffMs, isTransactionCancelled, maxConflictRetries, reserveStock, stockShortages } from "./stock";
+import {
+  cancelledByConflict,
+  conflictBackoffMs,
+  isTransactionCancelled,
+  maxConflictRetries,
+  reserveStock,
+  stockShortages,
+} from "./stock";
 
 /** A UUID fits; so does any client-generated token of 8-128 URL-safe characters. */
 const idempotencyKeyPattern = /^[A-Za-z0-9_.:-]{8,128}$/;
@@ -71,10 +78,18 @@ export function orderIdFor(customerId: string, idempotencyKey: string): string {
 export function idempotencyKeyOf(event: APIGatewayProxyEvent): string {
   const values = headerValues(event, idempotencyKeyHeader);
   const path = `headers.${idempotencyKeyHeader}`;
-  if (values.length === 0) throw badRequest(`${idempotencyKeyHeader} header is required`, [{ path, message: "send a unique key (e.g. a UUID) per order; reuse it only to retry" }]);
-  if (values.length > 1) throw badRequest(`${idempotencyKeyHeader} header is given more than once`, [{ path, message: "send exactly one key" }]);
+  if (values.length === 0)
+    throw badRequest(`${idempotencyKeyHeader} header is required`, [
+      { path, message: "send a unique key (e.g. a UUID) per order; reuse it only to retry" },
+    ]);
+  if (values.length > 1)
+    throw badRequest(`${idempotencyKeyHeader} header is given more than once`, [
+      { path, message: "send exactly one key" },
+    ]);
   if (!idempotencyKeyPattern.test(values[0])) {
-    throw badRequest(`${idempotencyKeyHeader} header is malformed`, [{ path, message: "8-128 characters of A-Z a-z 0-9 _ . : -" }]);
+    throw badRequest(`${idempotencyKeyHeader} header is malformed`, [
+      { path, message: "8-128 characters of A-Z a-z 0-9 _ . : -" },
+    ]);
   }
   return values[0];
 }
@@ -96,7 +111,8 @@ export function createOrderRoute(deps: OrdersDependencies) {
       throw conflict(`${idempotencyKeyHeader} was already used with a different request body`);
     }
     // The remembered order may have been deleted since: never answer 201 for it.
-    if (!stored) throw conflict(`the order this ${idempotencyKeyHeader} created no longer exists; send a new key to order again`);
+    if (!stored)
+      throw conflict(`the order this ${idempotencyKeyHeader} created no longer exists; send a new key to order again`);
     metrics.addMetric("IdempotentReplay", MetricUnit.Count, 1);
     return { order: stored, replayed: true };
   }
@@ -106,7 +122,12 @@ export function createOrderRoute(deps: OrdersDependencies) {
    * The same lines: it is this request's order; its record is written again so the next
    * retry is an ordinary replay.
    */
-  async function existingOrder(input: CreateOrderInput, stored: Order, record: IdempotencyRecord, nowSeconds: number): Promise<CreatedOrder> {
+  async function existingOrder(
+    input: CreateOrderInput,
+    stored: Order,
+    record: IdempotencyRecord,
+    nowSeconds: number,
+  ): Promise<CreatedOrder> {
     if (stored.customerId !== input.customerId || !sameLines(stored, input.request)) {
       throw conflict(`${idempotencyKeyHeader} was already used for a different order`);
     }
@@ -124,12 +145,20 @@ export function createOrderRoute(deps: OrdersDependencies) {
    * Before refusing unknown skus: a replay of an order whose product has left the catalog since
    * is still answered with that order (two reads, on this refusal path only).
    */
-  async function replayOfRemovedProducts(input: CreateOrderInput, requestHash: string, nowSeconds: number): Promise<CreatedOrder | undefined> {
+  async function replayOfRemovedProducts(
+    input: CreateOrderInput,
+    requestHash: string,
+    nowSeconds: number,
+  ): Promise<CreatedOrder | undefined> {
     const id = idempotencyRecordId(input.customerId, input.idempotencyKey);
-    const { Item } = await documentClient.send(new GetCommand({ TableName: deps.idempotency.table, Key: { id }, ConsistentRead: true }));
+    const { Item } = await documentClient.send(
+      new GetCommand({ TableName: deps.idempotency.table, Key: { id }, ConsistentRead: true }),
+    );
     const record = Item as IdempotencyRecord | undefined;
     if (!record || record.expiration < nowSeconds) return undefined;
-    const stored = await documentClient.send(new GetCommand({ TableName: deps.ordersTable, Key: { orderId: record.orderId }, ConsistentRead: true }));
+    const stored = await documentClient.send(
+      new GetCommand({ TableName: deps.ordersTable, Key: { orderId: record.orderId }, ConsistentRead: true }),
+    );
     return replay(record, requestHash, stored.Item as Order | undefined);
   }
 
@@ -178,7 +207,14 @@ export function createOrderRoute(deps: OrdersDependencies) {
       new TransactWriteCommand({
         TransactItems: [
           rememberKey(deps.idempotency.table, record, nowSeconds),
-          { Put: { TableName: deps.ordersTable, Item: o, ConditionExpression: "attribute_not_exists(orderId)", ReturnValuesOnConditionCheckFailure: "ALL_OLD" } },
+          {
+            Put: {
+              TableName: deps.ordersTable,
+              Item: o,
+              ConditionExpression: "attribute_not_exists(orderId)",
+              ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+            },
+          },
           ...reserveStock(deps.inventoryTable, o.lines),
           ...(assertPrices ? priceAsserted(deps.productsTable, o.lines) : []),
         ],
@@ -241,7 +277,11 @@ export function createOrderRoute(deps: OrdersDependencies) {
     const idempotencyKey = idempotencyKeyOf(event);
     const parsed = createOrderRequestSchema.safeParse(jsonBody(event));
     if (!parsed.success) throw badRequest("order request is invalid", zodDetails(parsed.error));
-    const { order, replayed } = await placeOrder({ customerId: caller.customerId, idempotencyKey, request: parsed.data });
+    const { order, replayed } = await placeOrder({
+      customerId: caller.customerId,
+      idempotencyKey,
+      request: parsed.data,
+    });
     return jsonResponse(201, order, {
       allowedOrigin: deps.allowedOrigin,
       headers: {

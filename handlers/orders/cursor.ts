@@ -17,7 +17,10 @@ export function encodeCursor(key: CursorKey): string {
 }
 
 export function decodeCursor(cursor: string, customerId: string): CursorKey {
-  const invalid = () => badRequest("cursor is not valid", [{ path: "cursor", message: "pass nextCursor from the previous page unchanged" }]);
+  const invalid = () =>
+    badRequest("cursor is not valid", [
+      { path: "cursor", message: "pass nextCursor from the previous page unchanged" },
+    ]);
   if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
   let decoded: unknown;
   try {

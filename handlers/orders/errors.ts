@@ -40,5 +40,4 @@ export const unauthorized = () => new HttpError(401, "missing caller identity");
 export const notFound = (message: string) => new HttpError(404, message);
 export const conflict = (message: string, headers: Record<string, string> = {}) =>
   new HttpError(409, message, [], headers);
-export const serviceUnavailable = (message: string) =>
-  new HttpError(503, message, [], { "Retry-After": "1" });
+export const serviceUnavailable = (message: string) => new HttpError(503, message, [], { "Retry-After": "1" });

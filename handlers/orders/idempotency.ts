@@ -44,7 +44,10 @@ export function rememberKey(table: string, record: IdempotencyRecord, nowSeconds
 
 const attributeValueKinds = new Set(["S", "N", "B", "SS", "NS", "BS", "M", "L", "NULL", "BOOL"]);
 const isAttributeValue = (value: unknown) =>
-  typeof value === "object" && value !== null && Object.keys(value).length === 1 && attributeValueKinds.has(Object.keys(value)[0]);
+  typeof value === "object" &&
+  value !== null &&
+  Object.keys(value).length === 1 &&
+  attributeValueKinds.has(Object.keys(value)[0]);
 
 /** A cancellation reason's old item as a plain object (the SDK leaves it in wire format). */
 export function plainItem<T>(item: Record<string, unknown> | undefined): T | undefined {

@@ -13,13 +13,21 @@ import { searchAttemptTimeoutMs } from "./search";
 
 const env = readEnvironment(ordersContract);
 
-const { logger, metrics, tracer, captureClient } = createTelemetry({ serviceName: env.POWERTOOLS_SERVICE_NAME, metricsNamespace: env.POWERTOOLS_METRICS_NAMESPACE });
+const { logger, metrics, tracer, captureClient } = createTelemetry({
+  serviceName: env.POWERTOOLS_SERVICE_NAME,
+  metricsNamespace: env.POWERTOOLS_METRICS_NAMESPACE,
+});
 
 const dynamoDb = captureClient(new DynamoDBClient({ region: env.AWS_REGION }));
 const documentClient = DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } });
 
 // The search route narrows the timeout to the invocation's remaining time, request by request.
-const search = createOpenSearchClient({ endpoint: env.OPENSEARCH_ENDPOINT, region: env.AWS_REGION, credentials: defaultProvider(), requestTimeoutMs: searchAttemptTimeoutMs });
+const search = createOpenSearchClient({
+  endpoint: env.OPENSEARCH_ENDPOINT,
+  region: env.AWS_REGION,
+  credentials: defaultProvider(),
+  requestTimeoutMs: searchAttemptTimeoutMs,
+});
 
 const api = createOrdersApi({
   documentClient,

@@ -18,7 +18,8 @@ export function headerValues(event: APIGatewayProxyEvent, name: string): string[
 /** The query string as a plain object; a parameter given twice is ambiguous and refused. */
 export function queryParameters(event: APIGatewayProxyEvent): Record<string, string> {
   for (const [key, list] of Object.entries(event.multiValueQueryStringParameters ?? {})) {
-    if ((list?.length ?? 0) > 1) throw badRequest("invalid query", [{ path: key, message: `${key} is given more than once` }]);
+    if ((list?.length ?? 0) > 1)
+      throw badRequest("invalid query", [{ path: key, message: `${key} is given more than once` }]);
   }
   const params: Record<string, string> = {};
   for (const [key, value] of Object.entries(event.queryStringParameters ?? {})) {
@@ -40,7 +41,10 @@ export function jsonBody(event: APIGatewayProxyEvent): unknown {
   const types = headerValues(event, "Content-Type");
   if (types.length !== 1 || !jsonMediaType.test(types[0].trim())) {
     throw new HttpError(415, "request body must be JSON", [
-      { path: "headers.Content-Type", message: `send Content-Type: application/json (optionally ; charset=utf-8), not ${types.length === 0 ? "none" : JSON.stringify(types.join(", "))}` },
+      {
+        path: "headers.Content-Type",
+        message: `send Content-Type: application/json (optionally ; charset=utf-8), not ${types.length === 0 ? "none" : JSON.stringify(types.join(", "))}`,
+      },
     ]);
   }
   if (event.body === null || event.body === undefined || event.body === "") {

@@ -29,7 +29,10 @@ export function createOrdersApi(deps: OrdersDependencies) {
 
   async function route(event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {
     const methods = routes[event.resource];
-    if (!methods) throw new HttpError(404, "no such route", [{ path: "resource", message: `${event.httpMethod} ${event.path} is not a route` }]);
+    if (!methods)
+      throw new HttpError(404, "no such route", [
+        { path: "resource", message: `${event.httpMethod} ${event.path} is not a route` },
+      ]);
     const allowed = Object.keys(methods);
     if (event.httpMethod === "OPTIONS") {
       // A CORS preflight that reaches us (via ANY) gets its answer without needing a caller.
@@ -46,9 +49,14 @@ export function createOrdersApi(deps: OrdersDependencies) {
     }
     const handle = methods[event.httpMethod];
     if (!handle) {
-      throw new HttpError(405, `method ${event.httpMethod} is not allowed here`, [{ path: "method", message: `use ${allowed.join(" or ")}` }], {
-        Allow: [...allowed, "OPTIONS"].join(", "),
-      });
+      throw new HttpError(
+        405,
+        `method ${event.httpMethod} is not allowed here`,
+        [{ path: "method", message: `use ${allowed.join(" or ")}` }],
+        {
+          Allow: [...allowed, "OPTIONS"].join(", "),
+        },
+      );
     }
     return handle(event, callerOf(event), context);
   }
@@ -64,7 +72,12 @@ export function createOrdersApi(deps: OrdersDependencies) {
       }
       deps.metrics.addMetric("ServerError", MetricUnit.Count, 1);
       deps.logger.error("request failed", { error: err as Error });
-      return errorResponse(500, "internal error", [{ path: "", message: `request id ${context.awsRequestId}` }], options);
+      return errorResponse(
+        500,
+        "internal error",
+        [{ path: "", message: `request id ${context.awsRequestId}` }],
+        options,
+      );
     }
   };
 }

@@ -50,12 +50,19 @@ export function buildSearchBody(query: SearchOrdersQuery, caller: Caller): Searc
   if (!caller.isAdmin) filter.push({ term: { customerId: caller.customerId } });
   if (query.status) filter.push({ term: { status: query.status } });
   if (query.from || query.to) {
-    filter.push({ range: { createdAt: { ...(query.from && { gte: query.from }), ...(query.to && { lte: query.to }) } } });
+    filter.push({
+      range: { createdAt: { ...(query.from && { gte: query.from }), ...(query.to && { lte: query.to }) } },
+    });
   }
-  const text = query.q ? { multi_match: { query: query.q, fields: [...orderTextSearchFields], operator: "and" as const, lenient: true } } : undefined;
+  const text = query.q
+    ? { multi_match: { query: query.q, fields: [...orderTextSearchFields], operator: "and" as const, lenient: true } }
+    : undefined;
   // The pages name an order by its first 8 characters in upper case (ORDER 1A2B3C4D): that, or
   // any longer start of the id, also finds the order (ids are lower-case hex, so lowered).
-  const idStart = query.q && orderIdStartPattern.test(query.q) ? { prefix: { orderId: { value: query.q.toLowerCase() } } } : undefined;
+  const idStart =
+    query.q && orderIdStartPattern.test(query.q)
+      ? { prefix: { orderId: { value: query.q.toLowerCase() } } }
+      : undefined;
   const must: QueryClause[] = !text
     ? [{ match_all: {} }]
     : idStart
@@ -85,7 +92,13 @@ export function searchOrdersRoute(deps: OrdersDependencies) {
     await retrying({ maxAttempts: searchAttempts, baseDelayMs: 0, maxDelayMs: 0 }, async () => {
       try {
         // ignore_unavailable: before the first order is indexed there is no index; that is an empty result.
-        answer = await deps.search.request<SearchHits>({ method: "POST", path: `/${ordersIndex}/_search`, query: { ignore_unavailable: true }, body, timeoutMs });
+        answer = await deps.search.request<SearchHits>({
+          method: "POST",
+          path: `/${ordersIndex}/_search`,
+          query: { ignore_unavailable: true },
+          body,
+          timeoutMs,
+        });
         failure = undefined;
         return retryableStatuses.has(answer.statusCode) ? "retry" : "done";
       } catch (err) {

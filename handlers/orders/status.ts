@@ -14,7 +14,13 @@ import { badRequest, conflict, type ErrorDetail, HttpError, notFound, zodDetails
 import { orderIdPattern } from "./get";
 import { jsonBody } from "./request";
 import { jsonResponse } from "./responses";
-import { cancelledByConflict, conflictBackoffMs, isTransactionCancelled, maxConflictRetries, returnStock } from "./stock";
+import {
+  cancelledByConflict,
+  conflictBackoffMs,
+  isTransactionCancelled,
+  maxConflictRetries,
+  returnStock,
+} from "./stock";
 
 /** An illegal transition, machine-readable as well as worded. */
 interface TransitionDetail extends ErrorDetail {
@@ -69,7 +75,13 @@ export function updateOrderStatusRoute(deps: OrdersDependencies) {
                   UpdateExpression: "SET #status = :to, updatedAt = :updatedAt, version = :next",
                   ConditionExpression: "#status = :from AND version = :version",
                   ExpressionAttributeNames: { "#status": "status" },
-                  ExpressionAttributeValues: { ":to": to, ":from": from, ":updatedAt": updated.updatedAt, ":next": updated.version, ":version": current.version },
+                  ExpressionAttributeValues: {
+                    ":to": to,
+                    ":from": from,
+                    ":updatedAt": updated.updatedAt,
+                    ":next": updated.version,
+                    ":version": current.version,
+                  },
                 },
               },
               ...(to === "CANCELLED" ? returnStock(deps.inventoryTable, current.lines) : []),
@@ -82,7 +94,8 @@ export function updateOrderStatusRoute(deps: OrdersDependencies) {
         const raced = reasons[0]?.Code === "ConditionalCheckFailed" || cancelledByConflict(reasons);
         if (!raced) throw err;
         // Someone changed the order meanwhile: read it again and decide again.
-        if (attempt >= maxAttempts) throw conflict("the order is being changed by someone else; retry shortly", { "Retry-After": "1" });
+        if (attempt >= maxAttempts)
+          throw conflict("the order is being changed by someone else; retry shortly", { "Retry-After": "1" });
         await sleep(conflictBackoffMs(attempt));
         continue;
       }

@@ -53,7 +53,11 @@ function stockOf(reason: CancellationReason | undefined): number {
  * The lines the transaction could not reserve, given its reasons and the index of the first
  * inventory action (the actions before it are the order's own).
  */
-export function stockShortages(reasons: CancellationReason[], lines: OrderLine[], firstInventoryAction: number): StockShortage[] {
+export function stockShortages(
+  reasons: CancellationReason[],
+  lines: OrderLine[],
+  firstInventoryAction: number,
+): StockShortage[] {
   return lines.flatMap((line, index) => {
     const reason = reasons[firstInventoryAction + index];
     if (reason?.Code !== "ConditionalCheckFailed") return [];
@@ -67,7 +71,8 @@ export const isTransactionCancelled = (err: unknown): err is Error & { Cancellat
 
 /** Cancelled only because another transaction held an item: worth retrying as it is. */
 export const cancelledByConflict = (reasons: CancellationReason[]) =>
-  reasons.some((r) => r.Code === "TransactionConflict") && reasons.every((r) => r.Code === "None" || r.Code === "TransactionConflict");
+  reasons.some((r) => r.Code === "TransactionConflict") &&
+  reasons.every((r) => r.Code === "None" || r.Code === "TransactionConflict");
 
 /** Backoff before retry `attempt` (1-based) of a conflicted transaction: 20, 40, 80 ms, with jitter. */
 export const conflictBackoffMs = (attempt: number) => 20 * 2 ** (attempt - 1) * (0.5 + Math.random());

@@ -9,8 +9,11 @@ export const serviceName = "recommendations";
 export const metricsNamespace = "Ecommerce/Recommendations";
 
 /** A Personalize campaign or recommender ARN: GetRecommendations takes one or the other. */
-export const personalizeArnPattern = /^arn:aws[a-z-]*:personalize:[a-z0-9-]+:\d{12}:(campaign|recommender)\/[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
-const personalizeArn = z.string().regex(personalizeArnPattern, { error: "expected a Personalize campaign or recommender ARN" });
+export const personalizeArnPattern =
+  /^arn:aws[a-z-]*:personalize:[a-z0-9-]+:\d{12}:(campaign|recommender)\/[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
+const personalizeArn = z
+  .string()
+  .regex(personalizeArnPattern, { error: "expected a Personalize campaign or recommender ARN" });
 
 export const environmentSchema = z.object({
   AWS_REGION: z.string().min(1),
@@ -31,7 +34,12 @@ export const environmentSchema = z.object({
 });
 export type RecommendationsEnvironment = z.infer<typeof environmentSchema>;
 const title = "Recommendations";
-export const recommendationsContract = { title, serviceName, metricsNamespace, environmentSchema } satisfies HandlerContract<typeof environmentSchema>;
+export const recommendationsContract = {
+  title,
+  serviceName,
+  metricsNamespace,
+  environmentSchema,
+} satisfies HandlerContract<typeof environmentSchema>;
 
 /** Where a list of recommendations came from, in the order they are tried. */
 export const recommendationSources = ["personalize", "co-purchase", "popular", "catalog"] as const;

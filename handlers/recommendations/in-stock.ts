@@ -18,11 +18,17 @@ export const unprocessedKeyRounds = 3;
 type Key = { sku: string };
 
 /** The items of both tables for these skus, resending what DynamoDB left unprocessed. */
-async function batchGet(tables: ProductTables, skus: string[]): Promise<{ products: Record<string, unknown>[]; inventory: Record<string, unknown>[] }> {
+async function batchGet(
+  tables: ProductTables,
+  skus: string[],
+): Promise<{ products: Record<string, unknown>[]; inventory: Record<string, unknown>[] }> {
   const products: Record<string, unknown>[] = [];
   const inventory: Record<string, unknown>[] = [];
   const keys: Key[] = skus.map((sku) => ({ sku }));
-  let pending: Record<string, { Keys: Key[] }> | undefined = { [tables.productsTable]: { Keys: keys }, [tables.inventoryTable]: { Keys: keys } };
+  let pending: Record<string, { Keys: Key[] }> | undefined = {
+    [tables.productsTable]: { Keys: keys },
+    [tables.inventoryTable]: { Keys: keys },
+  };
   for (let round = 0; pending && Object.keys(pending).length > 0 && round <= unprocessedKeyRounds; round++) {
     const answer = await tables.documentClient.send(new BatchGetCommand({ RequestItems: pending }));
     products.push(...(answer.Responses?.[tables.productsTable] ?? []));
@@ -60,7 +66,9 @@ export async function wellStockedSkus(tables: ProductTables): Promise<string[]> 
   const items: Record<string, unknown>[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
-    const page = await tables.documentClient.send(new ScanCommand({ TableName: tables.inventoryTable, ExclusiveStartKey }));
+    const page = await tables.documentClient.send(
+      new ScanCommand({ TableName: tables.inventoryTable, ExclusiveStartKey }),
+    );
     items.push(...(page.Items ?? []));
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);

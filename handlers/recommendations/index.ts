@@ -13,7 +13,10 @@ import { defaultTimeouts } from "./recommend";
 import { createRecommendationsApi } from "./router";
 
 const env = readEnvironment(recommendationsContract);
-const { logger, metrics, captureClient } = createTelemetry({ serviceName: env.POWERTOOLS_SERVICE_NAME, metricsNamespace: env.POWERTOOLS_METRICS_NAMESPACE });
+const { logger, metrics, captureClient } = createTelemetry({
+  serviceName: env.POWERTOOLS_SERVICE_NAME,
+  metricsNamespace: env.POWERTOOLS_METRICS_NAMESPACE,
+});
 const documentClient = DynamoDBDocumentClient.from(captureClient(new DynamoDBClient({ region: env.AWS_REGION })));
 const usesPersonalize = Boolean(env.RELATED_ITEMS_ARN || env.USER_RECOMMENDATIONS_ARN);
 
@@ -22,9 +25,16 @@ const api = createRecommendationsApi({
   productsTable: env.PRODUCTS_TABLE,
   inventoryTable: env.INVENTORY_TABLE,
   // A slow search falls back to the next source instead of retrying (recommend.ts).
-  search: createOpenSearchClient({ endpoint: env.OPENSEARCH_ENDPOINT, region: env.AWS_REGION, credentials: defaultProvider(), requestTimeoutMs: defaultTimeouts.searchMs }),
+  search: createOpenSearchClient({
+    endpoint: env.OPENSEARCH_ENDPOINT,
+    region: env.AWS_REGION,
+    credentials: defaultProvider(),
+    requestTimeoutMs: defaultTimeouts.searchMs,
+  }),
   // No retries either: the time budget is the fallback's, not the SDK's.
-  personalize: usesPersonalize ? captureClient(new PersonalizeRuntimeClient({ region: env.AWS_REGION, maxAttempts: 1 })) : undefined,
+  personalize: usesPersonalize
+    ? captureClient(new PersonalizeRuntimeClient({ region: env.AWS_REGION, maxAttempts: 1 }))
+    : undefined,
   relatedItemsArn: env.RELATED_ITEMS_ARN,
   userRecommendationsArn: env.USER_RECOMMENDATIONS_ARN,
   allowedOrigin: env.ALLOWED_ORIGIN,

@@ -30,7 +30,12 @@ export function popularSearch(size: number, now: Date) {
       size: 0,
       track_total_hits: false,
       query: { bool: notCancelled },
-      aggs: { recent: { filter: { range: { createdAt: { gte: since } } }, aggs: { popular: { terms: { field: "lines.sku", size } } } } },
+      aggs: {
+        recent: {
+          filter: { range: { createdAt: { gte: since } } },
+          aggs: { popular: { terms: { field: "lines.sku", size } } },
+        },
+      },
     },
   };
 }

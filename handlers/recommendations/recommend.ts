@@ -54,7 +54,11 @@ class SourceTimeout extends Error {
   }
 }
 
-async function withinBudget<T>(source: string, ms: number | undefined, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+async function withinBudget<T>(
+  source: string,
+  ms: number | undefined,
+  run: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const controller = new AbortController();
   if (ms === undefined) return run(controller.signal);
   let timer: NodeJS.Timeout | undefined;
@@ -88,12 +92,18 @@ function steps(question: Question, wanted: number, deps: RecommendDependencies):
   };
   const personalize = (arn: string | undefined, subject: { itemId: string } | { userId: string }): Step[] =>
     arn && deps.personalize
-      ? [{ source: "personalize", timeoutMs: timeouts.personalizeMs, candidates: (signal) => personalizeRecommendations(deps.personalize!, arn, subject, wanted, signal) }]
+      ? [
+          {
+            source: "personalize",
+            timeoutMs: timeouts.personalizeMs,
+            candidates: (signal) => personalizeRecommendations(deps.personalize!, arn, subject, wanted, signal),
+          },
+        ]
       : [];
   const popular: Step = {
     source: "popular",
     timeoutMs: timeouts.searchMs,
-    candidates: async () => popularSkus(await searchBody(popularSearch(wanted, now())) as never),
+    candidates: async () => popularSkus((await searchBody(popularSearch(wanted, now()))) as never),
   };
   const catalog: Step = { source: "catalog", candidates: () => wellStockedSkus(deps) };
   switch (question.kind) {
@@ -103,7 +113,7 @@ function steps(question: Question, wanted: number, deps: RecommendDependencies):
         {
           source: "co-purchase",
           timeoutMs: timeouts.searchMs,
-          candidates: async () => coPurchasedSkus(await searchBody(coPurchaseSearch(question.sku, wanted)) as never),
+          candidates: async () => coPurchasedSkus((await searchBody(coPurchaseSearch(question.sku, wanted))) as never),
         },
         popular,
         catalog,
@@ -119,7 +129,11 @@ function steps(question: Question, wanted: number, deps: RecommendDependencies):
  * At most `limit` in-stock products for the question, with the source that gave them. Sources
  * are asked for three times as many candidates as needed, as some will be sold out.
  */
-export async function recommend(question: Question, limit: number, deps: RecommendDependencies): Promise<Recommendation> {
+export async function recommend(
+  question: Question,
+  limit: number,
+  deps: RecommendDependencies,
+): Promise<Recommendation> {
   const basedOn = question.kind === "related" ? question.sku : undefined;
   const wanted = limit * 3 + 1;
   let provisional = false;
@@ -136,9 +150,17 @@ export async function recommend(question: Question, limit: number, deps: Recomme
       deps.logger.warn("recommendation source failed; falling back", { source: step.source, error: err as Error });
       continue;
     }
-    const items = await inStockProducts(deps, skus.filter((sku) => sku !== basedOn), limit);
+    const items = await inStockProducts(
+      deps,
+      skus.filter((sku) => sku !== basedOn),
+      limit,
+    );
     if (items.length > 0 || last) {
-      deps.metrics.addMetric(`From${step.source.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase())}`, MetricUnit.Count, 1);
+      deps.metrics.addMetric(
+        `From${step.source.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase())}`,
+        MetricUnit.Count,
+        1,
+      );
       return { response: { source: step.source, ...(basedOn ? { basedOn } : {}), items }, provisional };
     }
     provisional = true;

@@ -6,7 +6,14 @@ import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { callerOf } from "../orders/caller";
 import { badRequest, HttpError, zodDetails } from "../orders/errors";
-import { myRecommendationsPath, privateCacheControl, publicCacheControl, recommendationsPath, recommendationsQuerySchema, type RecommendationsResponse } from "./contract";
+import {
+  myRecommendationsPath,
+  privateCacheControl,
+  publicCacheControl,
+  recommendationsPath,
+  recommendationsQuerySchema,
+  type RecommendationsResponse,
+} from "./contract";
 import { type Question, recommend, type RecommendDependencies } from "./recommend";
 import { TtlCache } from "./ttl-cache";
 
@@ -23,10 +30,21 @@ export interface RecommendationsApiDependencies extends RecommendDependencies {
 export const defaultCacheTtlMs = 60_000;
 export const defaultCacheEntries = 2_000;
 
-function respond(statusCode: number, body: unknown, cacheControl: string, allowedOrigin: string, extra: Record<string, string> = {}): APIGatewayProxyResult {
+function respond(
+  statusCode: number,
+  body: unknown,
+  cacheControl: string,
+  allowedOrigin: string,
+  extra: Record<string, string> = {},
+): APIGatewayProxyResult {
   return {
     statusCode,
-    headers: { "Content-Type": "application/json", "Access-Control-Allow-Origin": allowedOrigin, "Cache-Control": cacheControl, ...extra },
+    headers: {
+      "Content-Type": "application/json",
+      "Access-Control-Allow-Origin": allowedOrigin,
+      "Cache-Control": cacheControl,
+      ...extra,
+    },
     body: JSON.stringify(body),
   };
 }
@@ -34,7 +52,8 @@ function respond(statusCode: number, body: unknown, cacheControl: string, allowe
 /** One value per parameter, the last when repeated (as API Gateway keys its stage cache). */
 function queryOf(event: APIGatewayProxyEvent): Record<string, string> {
   const query: Record<string, string> = {};
-  for (const [key, value] of Object.entries(event.queryStringParameters ?? {})) if (value !== undefined) query[key] = value;
+  for (const [key, value] of Object.entries(event.queryStringParameters ?? {}))
+    if (value !== undefined) query[key] = value;
   return query;
 }
 
@@ -55,7 +74,13 @@ export function createRecommendationsApi(deps: RecommendationsApiDependencies) {
   }
 
   async function route(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-    if (event.httpMethod !== "GET") throw new HttpError(405, `method ${event.httpMethod} is not allowed here`, [{ path: "method", message: "use GET" }], { Allow: "GET, OPTIONS" });
+    if (event.httpMethod !== "GET")
+      throw new HttpError(
+        405,
+        `method ${event.httpMethod} is not allowed here`,
+        [{ path: "method", message: "use GET" }],
+        { Allow: "GET, OPTIONS" },
+      );
     const parsed = recommendationsQuerySchema.safeParse(queryOf(event));
     if (!parsed.success) throw badRequest("invalid recommendations query", zodDetails(parsed.error));
     const { sku, limit } = parsed.data;
@@ -69,7 +94,9 @@ export function createRecommendationsApi(deps: RecommendationsApiDependencies) {
       // Vary: a browser must not show one shopper's list to the next one signing in on it.
       return respond(200, body, privateCacheControl, deps.allowedOrigin, { Vary: "Authorization" });
     }
-    throw new HttpError(404, "no such route", [{ path: "resource", message: `${event.httpMethod} ${event.path} is not a route` }]);
+    throw new HttpError(404, "no such route", [
+      { path: "resource", message: `${event.httpMethod} ${event.path} is not a route` },
+    ]);
   }
 
   return async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
@@ -79,12 +106,27 @@ export function createRecommendationsApi(deps: RecommendationsApiDependencies) {
       if (err instanceof HttpError) {
         deps.metrics.addMetric("ClientError", MetricUnit.Count, 1);
         deps.logger.info("request refused", { statusCode: err.statusCode, error: err.message, details: err.details });
-        return respond(err.statusCode, { error: err.message, details: err.details }, "no-store", deps.allowedOrigin, err.headers);
+        return respond(
+          err.statusCode,
+          { error: err.message, details: err.details },
+          "no-store",
+          deps.allowedOrigin,
+          err.headers,
+        );
       }
       // Every remote source failed and so did the catalog (DynamoDB): retry shortly.
       deps.metrics.addMetric("ServerError", MetricUnit.Count, 1);
       deps.logger.error("request failed", { error: err as Error });
-      return respond(503, { error: "recommendations are unavailable; retry shortly", details: [{ path: "", message: `request id ${context.awsRequestId}` }] }, "no-store", deps.allowedOrigin, { "Retry-After": "1" });
+      return respond(
+        503,
+        {
+          error: "recommendations are unavailable; retry shortly",
+          details: [{ path: "", message: `request id ${context.awsRequestId}` }],
+        },
+        "no-store",
+        deps.allowedOrigin,
+        { "Retry-After": "1" },
+      );
     }
   };
 }

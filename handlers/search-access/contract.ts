@@ -16,4 +16,9 @@ export const environmentSchema = z.object({
 });
 export type SearchAccessEnvironment = z.infer<typeof environmentSchema>;
 
-export const searchAccessContract = { title, serviceName, metricsNamespace, environmentSchema } satisfies HandlerContract<typeof environmentSchema>;
+export const searchAccessContract = {
+  title,
+  serviceName,
+  metricsNamespace,
+  environmentSchema,
+} satisfies HandlerContract<typeof environmentSchema>;

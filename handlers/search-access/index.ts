@@ -9,7 +9,7 @@ import { readEnvironment } from "../lib/environment";
 import { createOpenSearchClient, type SigningCredentials } from "../lib/opensearch-client";
 import { retryWithinBudget, type RetryPolicy } from "../lib/retry";
 import { searchAccessContract } from "./contract";
-import { accessRequestSchema, AppliedChange, applySearchAccess, SecurityApi } from "./security";
+import { accessRequestSchema, type AppliedChange, applySearchAccess, type SecurityApi } from "./security";
 
 const env = readEnvironment(searchAccessContract);
 const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME });
@@ -19,14 +19,20 @@ const region = env.AWS_REGION;
  * Waits between attempts while the new domain is not ready: 1, 2, 4, 8, 8, ... s, a fixed
  * schedule (one caller, nobody to spread from), as many as fit before the deadline.
  */
-export const retryPolicy: RetryPolicy = { maxAttempts: Number.POSITIVE_INFINITY, baseDelayMs: 1_000, maxDelayMs: 8_000, jitter: false };
+export const retryPolicy: RetryPolicy = {
+  maxAttempts: Number.POSITIVE_INFINITY,
+  baseDelayMs: 1_000,
+  maxDelayMs: 8_000,
+  jitter: false,
+};
 /** One request's timeout: the longest an attempt takes. */
 export const requestTimeoutMs = 10_000;
 /** Kept back from the Lambda's remaining time to log and return. */
 export const reserveMs = 2_000;
 
 /** Statuses a freshly created domain answers before it accepts its master role. */
-export const isRetryableStatus = (status: number) => status >= 500 || status === 429 || status === 403 || status === 401;
+export const isRetryableStatus = (status: number) =>
+  status >= 500 || status === 429 || status === 403 || status === 401;
 
 /**
  * A SigV4-signed client for the given endpoint, as a SecurityApi. Every PUT retries what a new
@@ -44,19 +50,33 @@ export function signedSecurityApi(
   const send = (path: string, body: object) => client.request({ method: "PUT", path, body });
   return {
     put: (path, body) =>
-      retryWithinBudget(() => send(path, body), (r) => !isRetryableStatus(r.statusCode), {
-        deadlineMs: budget.deadlineMs,
-        attemptMs,
-        policy: budget.policy ?? retryPolicy,
-      }),
+      retryWithinBudget(
+        () => send(path, body),
+        (r) => !isRetryableStatus(r.statusCode),
+        {
+          deadlineMs: budget.deadlineMs,
+          attemptMs,
+          policy: budget.policy ?? retryPolicy,
+        },
+      ),
   };
 }
 
-export async function handler(event: unknown, context: Pick<Context, "getRemainingTimeInMillis">): Promise<{ applied: AppliedChange[] }> {
+export async function handler(
+  event: unknown,
+  context: Pick<Context, "getRemainingTimeInMillis">,
+): Promise<{ applied: AppliedChange[] }> {
   const parsed = accessRequestSchema.safeParse(event);
   if (!parsed.success) throw new Error(`search-access input is invalid: ${z.prettifyError(parsed.error)}`);
   const deadlineMs = Date.now() + context.getRemainingTimeInMillis() - reserveMs;
-  const applied = await applySearchAccess(signedSecurityApi(parsed.data.endpoint, defaultProvider(), { deadlineMs }), parsed.data);
-  logger.info("search access applied", { applied, indexerRoleArns: parsed.data.indexerRoleArns, readerRoleArns: parsed.data.readerRoleArns });
+  const applied = await applySearchAccess(
+    signedSecurityApi(parsed.data.endpoint, defaultProvider(), { deadlineMs }),
+    parsed.data,
+  );
+  logger.info("search access applied", {
+    applied,
+    indexerRoleArns: parsed.data.indexerRoleArns,
+    readerRoleArns: parsed.data.readerRoleArns,
+  });
   return { applied };
 }

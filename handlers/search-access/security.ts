@@ -31,12 +31,18 @@ export const securityRoles: Record<string, SecurityRole> = {
   },
 };
 
-const roleArn = z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$/, { error: "expected an IAM role ARN" });
+const roleArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: "expected an IAM role ARN" });
 
 /** What the deployment passes in (the aws.lambda.Invocation input). */
 export const accessRequestSchema = z.strictObject({
   /** https://<domain endpoint>: only an OpenSearch Service endpoint is accepted. */
-  endpoint: z.url({ protocol: /^https$/, hostname: /^[a-z0-9-]+\.[a-z0-9-]+\.es\.amazonaws\.com(\.cn)?$/, error: "endpoint must be https://<domain>.<region>.es.amazonaws.com" }),
+  endpoint: z.url({
+    protocol: /^https$/,
+    hostname: /^[a-z0-9-]+\.[a-z0-9-]+\.es\.amazonaws\.com(\.cn)?$/,
+    error: "endpoint must be https://<domain>.<region>.es.amazonaws.com",
+  }),
   indexerRoleArns: z.array(roleArn).min(1),
   readerRoleArns: z.array(roleArn).min(1),
 });
@@ -76,7 +82,11 @@ export async function applySearchAccess(api: SecurityApi, request: AccessRequest
     await put(`${securityApi}/roles/${name}`, role);
   }
   for (const [name, backendRoles] of Object.entries(mappings)) {
-    await put(`${securityApi}/rolesmapping/${name}`, { backend_roles: [...new Set(backendRoles)].sort(), users: [], hosts: [] });
+    await put(`${securityApi}/rolesmapping/${name}`, {
+      backend_roles: [...new Set(backendRoles)].sort(),
+      users: [],
+      hosts: [],
+    });
   }
   return applied;
 }

@@ -54,7 +54,12 @@ export const permanentRejectionTypes: ReadonlySet<string> = new Set([
 /** Outcome of one response item, given the action it answers. */
 export function classifyItem(action: BulkAction, item: ResponseItem | undefined): ItemOutcome {
   if (!item || typeof item.status !== "number") {
-    return { kind: "retry", status: 0, errorType: "missing_item", reason: "the bulk response has no item for this action" };
+    return {
+      kind: "retry",
+      status: 0,
+      errorType: "missing_item",
+      reason: "the bulk response has no item for this action",
+    };
   }
   const { status } = item;
   if (status >= 200 && status < 300) return { kind: action.operation === "delete" ? "deleted" : "indexed" };
@@ -63,11 +68,17 @@ export function classifyItem(action: BulkAction, item: ResponseItem | undefined)
   if (status === 409) return { kind: "stale" };
   const error = describeError(status, item.error);
   if (isRetryableStatus(status)) return { kind: "retry", ...error };
-  if (status === 400) return permanentRejectionTypes.has(error.errorType) ? { kind: "rejected", ...error } : { kind: "retry", ...error };
+  if (status === 400)
+    return permanentRejectionTypes.has(error.errorType) ? { kind: "rejected", ...error } : { kind: "retry", ...error };
   return { kind: "failed", ...error };
 }
 
-const mismatch = (reason: string): ItemOutcome => ({ kind: "retry", status: 0, errorType: "bulk_response_mismatch", reason });
+const mismatch = (reason: string): ItemOutcome => ({
+  kind: "retry",
+  status: 0,
+  errorType: "bulk_response_mismatch",
+  reason,
+});
 
 /** Outcomes of a whole response, item i answering action i (only when the reply answers the request). */
 export function classifyResponse(actions: BulkAction[], body: unknown): ItemOutcome[] {
@@ -91,5 +102,9 @@ export function classifyResponse(actions: BulkAction[], body: unknown): ItemOutc
 function describeError(status: number, error: ResponseItem["error"]): BulkItemError {
   if (typeof error === "string") return { status, errorType: "error", reason: error };
   const cause = error?.caused_by?.reason ? ` (caused by ${error.caused_by.type}: ${error.caused_by.reason})` : "";
-  return { status, errorType: error?.type ?? `http_${status}`, reason: `${error?.reason ?? "no reason given"}${cause}` };
+  return {
+    status,
+    errorType: error?.type ?? `http_${status}`,
+    reason: `${error?.reason ?? "no reason given"}${cause}`,
+  };
 }

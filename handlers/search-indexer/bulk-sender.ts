@@ -2,11 +2,11 @@
 // with 429/5xx, and whole requests that failed with 429/5xx or on the network. Retries are
 // bounded (attempts and the invocation's remaining time) with exponential backoff and full
 // jitter, and resend only the items that failed, so a success is never repeated.
-import { type OpenSearchClient, type OpenSearchErrorBody } from "../lib/opensearch-client";
+import type { OpenSearchClient, OpenSearchErrorBody } from "../lib/opensearch-client";
 import { retrying, type RetryPolicy } from "../lib/retry";
 import { ordersIndex } from "../shared/order-index";
-import { BulkChunk, maxBulkRequestBytes, toBulkChunks } from "./bulk-request";
-import { BulkItemError, classifyResponse, isRetryableStatus, ItemOutcome } from "./bulk-response";
+import { type BulkChunk, maxBulkRequestBytes, toBulkChunks } from "./bulk-request";
+import { type BulkItemError, classifyResponse, isRetryableStatus, type ItemOutcome } from "./bulk-response";
 import type { BulkAction } from "./stream-record";
 
 /** Attempts per action, the first included, and the backoff between them. */
@@ -41,38 +41,72 @@ export interface BulkSendResult {
 
 export async function sendBulk(actions: BulkAction[], options: BulkSenderOptions): Promise<BulkSendResult> {
   const requestTimeoutMs = options.requestTimeoutMs ?? 10_000;
-  const policy: RetryPolicy = { ...(options.retry ?? defaultRetryPolicy), sleep: options.sleep, random: options.random };
-  const result: BulkSendResult = { indexed: [], deleted: [], stale: [], rejected: [], failed: [], requests: 0, bytes: 0, itemRetries: 0 };
+  const policy: RetryPolicy = {
+    ...(options.retry ?? defaultRetryPolicy),
+    sleep: options.sleep,
+    random: options.random,
+  };
+  const result: BulkSendResult = {
+    indexed: [],
+    deleted: [],
+    stale: [],
+    rejected: [],
+    failed: [],
+    requests: 0,
+    bytes: 0,
+    itemRetries: 0,
+  };
 
   let pending = actions;
   let retryable: Array<{ action: BulkAction; error: BulkItemError }> = [];
   const deadline = options.remainingTimeMs && { timeLeftMs: options.remainingTimeMs, attemptMs: requestTimeoutMs };
-  const outcome = await retrying(policy, async (attempt) => {
-    if (attempt > 1) {
-      result.itemRetries += retryable.length;
-      pending = retryable.map((r) => r.action);
-    }
-    retryable = [];
-    for (const chunk of toBulkChunks(pending, options.maxRequestBytes ?? maxBulkRequestBytes)) {
-      const outcomes = await sendChunk(options.client, chunk, requestTimeoutMs);
-      result.requests += 1;
-      result.bytes += chunk.bytes;
-      chunk.actions.forEach((action, i) => record(result, retryable, action, outcomes[i]));
-    }
-    return retryable.length === 0 ? "done" : "retry";
-  }, deadline || undefined);
+  const outcome = await retrying(
+    policy,
+    async (attempt) => {
+      if (attempt > 1) {
+        result.itemRetries += retryable.length;
+        pending = retryable.map((r) => r.action);
+      }
+      retryable = [];
+      for (const chunk of toBulkChunks(pending, options.maxRequestBytes ?? maxBulkRequestBytes)) {
+        const outcomes = await sendChunk(options.client, chunk, requestTimeoutMs);
+        result.requests += 1;
+        result.bytes += chunk.bytes;
+        chunk.actions.forEach((action, i) => record(result, retryable, action, outcomes[i]));
+      }
+      return retryable.length === 0 ? "done" : "retry";
+    },
+    deadline || undefined,
+  );
   if (outcome.exhausted) result.failed.push(...retryable);
   return result;
 }
 
-function record(result: BulkSendResult, retryable: Array<{ action: BulkAction; error: BulkItemError }>, action: BulkAction, outcome: ItemOutcome) {
+function record(
+  result: BulkSendResult,
+  retryable: Array<{ action: BulkAction; error: BulkItemError }>,
+  action: BulkAction,
+  outcome: ItemOutcome,
+) {
   switch (outcome.kind) {
-    case "indexed": result.indexed.push(action); break;
-    case "deleted": result.deleted.push(action); break;
-    case "stale": result.stale.push(action); break;
-    case "retry": retryable.push({ action, error: errorOf(outcome) }); break;
-    case "rejected": result.rejected.push({ action, error: errorOf(outcome) }); break;
-    case "failed": result.failed.push({ action, error: errorOf(outcome) }); break;
+    case "indexed":
+      result.indexed.push(action);
+      break;
+    case "deleted":
+      result.deleted.push(action);
+      break;
+    case "stale":
+      result.stale.push(action);
+      break;
+    case "retry":
+      retryable.push({ action, error: errorOf(outcome) });
+      break;
+    case "rejected":
+      result.rejected.push({ action, error: errorOf(outcome) });
+      break;
+    case "failed":
+      result.failed.push({ action, error: errorOf(outcome) });
+      break;
   }
 }
 
@@ -85,7 +119,12 @@ async function sendChunk(client: OpenSearchClient, chunk: BulkChunk, requestTime
   let error: BulkItemError;
   try {
     // The body is already NDJSON (sized by bytes), sent as it is.
-    const response = await client.request({ method: "PUT", path: `/${ordersIndex}/_bulk`, ndjson: chunk.body, timeoutMs: requestTimeoutMs });
+    const response = await client.request({
+      method: "PUT",
+      path: `/${ordersIndex}/_bulk`,
+      ndjson: chunk.body,
+      timeoutMs: requestTimeoutMs,
+    });
     if (response.statusCode >= 200 && response.statusCode < 300) return classifyResponse(chunk.actions, response.body);
     const body = (response.body as OpenSearchErrorBody | undefined)?.error;
     error = {
@@ -94,7 +133,11 @@ async function sendChunk(client: OpenSearchClient, chunk: BulkChunk, requestTime
       reason: (typeof body === "object" ? body.reason : body) ?? `bulk request failed with HTTP ${response.statusCode}`,
     };
   } catch (err) {
-    error = { status: 0, errorType: "connection_error", reason: `${(err as Error).name ?? "Error"}: ${(err as Error).message ?? String(err)}` };
+    error = {
+      status: 0,
+      errorType: "connection_error",
+      reason: `${(err as Error).name ?? "Error"}: ${(err as Error).message ?? String(err)}`,
+    };
   }
   const kind = isRetryableStatus(error.status) ? "retry" : "failed";
   return chunk.actions.map(() => ({ kind, ...error }));

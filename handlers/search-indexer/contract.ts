@@ -8,12 +8,23 @@ export const serviceName = "search-indexer";
 export const metricsNamespace = "Ecommerce/Search";
 
 export const environmentSchema = z.object({
-  OPENSEARCH_ENDPOINT: z.url({ protocol: /^https$/, error: "OPENSEARCH_ENDPOINT must be the domain's https:// endpoint" }),
-  DEAD_LETTER_QUEUE_URL: z.url({ protocol: /^https$/, error: "DEAD_LETTER_QUEUE_URL must be an https:// SQS queue URL" }),
+  OPENSEARCH_ENDPOINT: z.url({
+    protocol: /^https$/,
+    error: "OPENSEARCH_ENDPOINT must be the domain's https:// endpoint",
+  }),
+  DEAD_LETTER_QUEUE_URL: z.url({
+    protocol: /^https$/,
+    error: "DEAD_LETTER_QUEUE_URL must be an https:// SQS queue URL",
+  }),
   AWS_REGION: z.string().min(1, { error: "AWS_REGION is required" }),
   POWERTOOLS_SERVICE_NAME: z.string().min(1).default(serviceName),
   POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default(metricsNamespace),
 });
 export type SearchIndexerEnvironment = z.infer<typeof environmentSchema>;
 
-export const searchIndexerContract = { title, serviceName, metricsNamespace, environmentSchema } satisfies HandlerContract<typeof environmentSchema>;
+export const searchIndexerContract = {
+  title,
+  serviceName,
+  metricsNamespace,
+  environmentSchema,
+} satisfies HandlerContract<typeof environmentSchema>;

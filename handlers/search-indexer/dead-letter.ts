@@ -30,7 +30,12 @@ export function deadLetterAttributes(reason: DeadLetterReason): MessageAttribute
 /** What the attributes count against the SQS message size. */
 function attributeBytes(attributes: MessageAttributes): number {
   return Object.entries(attributes).reduce(
-    (sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? "") + Buffer.byteLength(value.StringValue ?? "") + (value.BinaryValue?.byteLength ?? 0),
+    (sum, [name, value]) =>
+      sum +
+      Buffer.byteLength(name) +
+      Buffer.byteLength(value.DataType ?? "") +
+      Buffer.byteLength(value.StringValue ?? "") +
+      (value.BinaryValue?.byteLength ?? 0),
     0,
   );
 }
@@ -49,21 +54,37 @@ export interface DeadLetterMessage {
 /** The message body: no larger than what the attributes leave of the SQS limit. */
 export function deadLetterBody(record: unknown, reason: DeadLetterReason, now = new Date()): string {
   const maxBodyBytes = maxDeadLetterBytes - attributeBytes(deadLetterAttributes(reason));
-  const r = record as { eventID?: unknown; eventName?: unknown; eventSourceARN?: unknown; dynamodb?: Record<string, unknown> } | undefined;
+  const r = record as
+    | { eventID?: unknown; eventName?: unknown; eventSourceARN?: unknown; dynamodb?: Record<string, unknown> }
+    | undefined;
   const sequenceNumber = typeof r?.dynamodb?.SequenceNumber === "string" ? r.dynamodb.SequenceNumber : undefined;
-  const message: DeadLetterMessage = { source: "search-indexer", reason, failedAt: now.toISOString(), sequenceNumber, record };
+  const message: DeadLetterMessage = {
+    source: "search-indexer",
+    reason,
+    failedAt: now.toISOString(),
+    sequenceNumber,
+    record,
+  };
   const full = JSON.stringify(message);
   if (Buffer.byteLength(full) <= maxBodyBytes) return full;
   const { Keys, SequenceNumber, ApproximateCreationDateTime, SizeBytes } = r?.dynamodb ?? {};
   return JSON.stringify({
     ...message,
-    record: { eventID: r?.eventID, eventName: r?.eventName, eventSourceARN: r?.eventSourceARN, dynamodb: { Keys, SequenceNumber, ApproximateCreationDateTime, SizeBytes } },
+    record: {
+      eventID: r?.eventID,
+      eventName: r?.eventName,
+      eventSourceARN: r?.eventSourceARN,
+      dynamodb: { Keys, SequenceNumber, ApproximateCreationDateTime, SizeBytes },
+    },
     recordTruncated: true,
   });
 }
 
 export class SqsDeadLetterQueue implements DeadLetterSink {
-  constructor(private readonly sqs: SqsSender, private readonly queueUrl: string) {}
+  constructor(
+    private readonly sqs: SqsSender,
+    private readonly queueUrl: string,
+  ) {}
 
   async send(record: unknown, reason: DeadLetterReason): Promise<void> {
     await this.sqs.send(

@@ -3,7 +3,12 @@
 // per container; safe when many containers race (an "already exists" answer is success), and
 // retried on the next invocation if it failed.
 import type { Logger } from "@aws-lambda-powertools/logger";
-import { describeResponse, type OpenSearchClient, type OpenSearchErrorBody, type OpenSearchResponse } from "../lib/opensearch-client";
+import {
+  describeResponse,
+  type OpenSearchClient,
+  type OpenSearchErrorBody,
+  type OpenSearchResponse,
+} from "../lib/opensearch-client";
 import {
   ordersIndex,
   ordersIndexMappings,
@@ -17,7 +22,10 @@ type BootstrapLogger = Pick<Logger, "info" | "warn">;
 export class IndexBootstrap {
   private ready: Promise<void> | undefined;
 
-  constructor(private readonly client: OpenSearchClient, private readonly logger: BootstrapLogger) {}
+  constructor(
+    private readonly client: OpenSearchClient,
+    private readonly logger: BootstrapLogger,
+  ) {}
 
   /** Resolves once the template and index are in place; concurrent callers share one attempt. */
   ensure(): Promise<void> {
@@ -33,11 +41,20 @@ export class IndexBootstrap {
     const templatePath = `/_index_template/${ordersIndexTemplateName}`;
     const installed = await this.installedTemplateVersion(templatePath);
     if (installed === undefined) {
-      await this.ignoreAlreadyExists(() => this.client.request({ method: "POST", path: templatePath, query: { create: true }, body: ordersIndexTemplate }));
-      this.logger.info("created index template", { template: ordersIndexTemplateName, version: ordersIndexTemplateVersion });
+      await this.ignoreAlreadyExists(() =>
+        this.client.request({ method: "POST", path: templatePath, query: { create: true }, body: ordersIndexTemplate }),
+      );
+      this.logger.info("created index template", {
+        template: ordersIndexTemplateName,
+        version: ordersIndexTemplateVersion,
+      });
     } else if (installed < ordersIndexTemplateVersion) {
       ok(await this.client.request({ method: "POST", path: templatePath, body: ordersIndexTemplate }));
-      this.logger.info("upgraded index template", { template: ordersIndexTemplateName, from: installed, to: ordersIndexTemplateVersion });
+      this.logger.info("upgraded index template", {
+        template: ordersIndexTemplateName,
+        from: installed,
+        to: ordersIndexTemplateVersion,
+      });
     } else if (installed > ordersIndexTemplateVersion) {
       // A newer deployment owns the template; never downgrade it.
       this.logger.warn("index template is newer than this code", { installed, ours: ordersIndexTemplateVersion });
@@ -54,7 +71,10 @@ export class IndexBootstrap {
   }
 
   private async installedTemplateVersion(templatePath: string): Promise<number | undefined> {
-    const response = await this.client.request<{ index_templates?: Array<{ index_template?: { version?: number } }> }>({ method: "GET", path: templatePath });
+    const response = await this.client.request<{ index_templates?: Array<{ index_template?: { version?: number } }> }>({
+      method: "GET",
+      path: templatePath,
+    });
     if (response.statusCode === 404) return undefined;
     const templates = ok(response).body.index_templates ?? [];
     return templates[0]?.index_template?.version ?? 0;

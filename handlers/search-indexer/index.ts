@@ -13,12 +13,22 @@ import { createOpenSearchClient } from "../lib/opensearch-client";
 import { createTelemetry } from "../lib/telemetry";
 
 const env = readEnvironment(searchIndexerContract);
-const { logger, metrics, captureClient } = createTelemetry({ serviceName: env.POWERTOOLS_SERVICE_NAME, metricsNamespace: env.POWERTOOLS_METRICS_NAMESPACE });
-const client = createOpenSearchClient({ endpoint: env.OPENSEARCH_ENDPOINT, region: env.AWS_REGION, credentials: defaultProvider() });
+const { logger, metrics, captureClient } = createTelemetry({
+  serviceName: env.POWERTOOLS_SERVICE_NAME,
+  metricsNamespace: env.POWERTOOLS_METRICS_NAMESPACE,
+});
+const client = createOpenSearchClient({
+  endpoint: env.OPENSEARCH_ENDPOINT,
+  region: env.AWS_REGION,
+  credentials: defaultProvider(),
+});
 const indexStreamBatch = createSearchIndexer({
   client,
   bootstrap: new IndexBootstrap(client, logger),
-  deadLetters: new SqsDeadLetterQueue(captureClient(new SQSClient({ region: env.AWS_REGION })), env.DEAD_LETTER_QUEUE_URL),
+  deadLetters: new SqsDeadLetterQueue(
+    captureClient(new SQSClient({ region: env.AWS_REGION })),
+    env.DEAD_LETTER_QUEUE_URL,
+  ),
   logger,
   metrics,
 });

@@ -10,9 +10,9 @@ import type { DynamoDBBatchItemFailure, DynamoDBBatchResponse, DynamoDBStreamEve
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { OpenSearchClient } from "../lib/opensearch-client";
-import { BulkSenderOptions, sendBulk } from "./bulk-sender";
+import { type BulkSenderOptions, sendBulk } from "./bulk-sender";
 import type { DeadLetterSink } from "./dead-letter";
-import { BulkAction, DeadLetterReason, toBulkAction } from "./stream-record";
+import { type BulkAction, type DeadLetterReason, toBulkAction } from "./stream-record";
 
 export const IndexerMetric = {
   DocumentsIndexed: "DocumentsIndexed",
@@ -56,7 +56,10 @@ interface DeadLetter {
 }
 
 export function createSearchIndexer(deps: SearchIndexerDeps) {
-  return async function indexStreamBatch(event: DynamoDBStreamEvent, context?: LambdaContextLike): Promise<DynamoDBBatchResponse> {
+  return async function indexStreamBatch(
+    event: DynamoDBStreamEvent,
+    context?: LambdaContextLike,
+  ): Promise<DynamoDBBatchResponse> {
     const records: unknown[] = Array.isArray(event?.Records) ? event.Records : [];
     // Without the template, documents would be indexed with guessed mappings: fail the
     // whole batch (the stream retries it) rather than index anything.
@@ -96,7 +99,12 @@ export function createSearchIndexer(deps: SearchIndexerDeps) {
       for (const { action, error } of result.failed) {
         failed.add(action.sequenceNumber);
         checkpoint = Math.min(checkpoint, indexOf.get(action)!);
-        deps.logger.error("bulk item failed", { orderId: action.id, version: action.version, sequenceNumber: action.sequenceNumber, ...error });
+        deps.logger.error("bulk item failed", {
+          orderId: action.id,
+          version: action.version,
+          sequenceNumber: action.sequenceNumber,
+          ...error,
+        });
       }
       deps.metrics.addMetric(IndexerMetric.DocumentsIndexed, MetricUnit.Count, result.indexed.length);
       deps.metrics.addMetric(IndexerMetric.DocumentsDeleted, MetricUnit.Count, result.deleted.length);
@@ -127,7 +135,11 @@ export function createSearchIndexer(deps: SearchIndexerDeps) {
  * back in the resend). The first one SQS does not take becomes the new checkpoint: it is
  * reported, and nothing after it is sent, since all of that comes back too.
  */
-async function sendDeadLetters(deps: SearchIndexerDeps, deadLetters: DeadLetter[], checkpoint: number): Promise<{ sent: number; unsent: string[] }> {
+async function sendDeadLetters(
+  deps: SearchIndexerDeps,
+  deadLetters: DeadLetter[],
+  checkpoint: number,
+): Promise<{ sent: number; unsent: string[] }> {
   let sent = 0;
   for (const { index, record, sequenceNumber, reason } of [...deadLetters].sort((a, b) => a.index - b.index)) {
     if (index >= checkpoint) break;
@@ -141,7 +153,9 @@ async function sendDeadLetters(deps: SearchIndexerDeps, deadLetters: DeadLetter[
       if (sequenceNumber === undefined) {
         // A record with no sequence number cannot be reported alone: fail the whole batch so
         // the stream delivers it again rather than losing it.
-        throw new Error(`dead-letter send failed for a record without a SequenceNumber (${reason.code}): ${String(error)}`);
+        throw new Error(
+          `dead-letter send failed for a record without a SequenceNumber (${reason.code}): ${String(error)}`,
+        );
       }
       return { sent, unsent: [sequenceNumber] };
     }

@@ -78,7 +78,11 @@ export function toBulkAction(record: DynamoDBRecord | unknown): RecordConversion
   const parsed = streamRecordSchema.safeParse(record);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "(record)"}: ${i.message}`);
-    return reject(sequenceNumberOf(record), "invalid-record", `not a valid DynamoDB stream record: ${problems.join("; ")}`);
+    return reject(
+      sequenceNumberOf(record),
+      "invalid-record",
+      `not a valid DynamoDB stream record: ${problems.join("; ")}`,
+    );
   }
   const { eventName, dynamodb } = parsed.data;
   const sequenceNumber = dynamodb.SequenceNumber;
@@ -97,16 +101,25 @@ export function toBulkAction(record: DynamoDBRecord | unknown): RecordConversion
   const viewType = dynamodb.StreamViewType ?? "unknown";
 
   if (eventName === "REMOVE") {
-    if (!oldImage) return reject(sequenceNumber, "missing-image", `REMOVE of ${id} has no OldImage (stream view type ${viewType})`);
+    if (!oldImage)
+      return reject(sequenceNumber, "missing-image", `REMOVE of ${id} has no OldImage (stream view type ${viewType})`);
     const oldVersion = oldImage.version;
-    if (!isVersion(oldVersion)) return reject(sequenceNumber, "invalid-order-image", `OldImage of ${id}: ${versionProblem(oldVersion)}`);
+    if (!isVersion(oldVersion))
+      return reject(sequenceNumber, "invalid-order-image", `OldImage of ${id}: ${versionProblem(oldVersion)}`);
     return { ok: true, action: { sequenceNumber, operation: "delete", id, version: oldVersion + 1 } };
   }
 
-  if (!newImage) return reject(sequenceNumber, "missing-image", `${eventName} of ${id} has no NewImage (stream view type ${viewType})`);
+  if (!newImage)
+    return reject(
+      sequenceNumber,
+      "missing-image",
+      `${eventName} of ${id} has no NewImage (stream view type ${viewType})`,
+    );
   const version = newImage.version;
-  if (!isVersion(version)) return reject(sequenceNumber, "invalid-order-image", `NewImage of ${id}: ${versionProblem(version)}`);
-  if (newImage.orderId !== id) return reject(sequenceNumber, "invalid-order-image", `NewImage.orderId does not match Keys.orderId ${id}`);
+  if (!isVersion(version))
+    return reject(sequenceNumber, "invalid-order-image", `NewImage of ${id}: ${versionProblem(version)}`);
+  if (newImage.orderId !== id)
+    return reject(sequenceNumber, "invalid-order-image", `NewImage.orderId does not match Keys.orderId ${id}`);
   const oldVersion = oldImage?.version;
   if (eventName === "MODIFY" && isVersion(oldVersion) && version <= oldVersion) {
     return reject(
@@ -115,7 +128,10 @@ export function toBulkAction(record: DynamoDBRecord | unknown): RecordConversion
       `MODIFY of ${id} kept version ${version} (old image has ${oldVersion}); every update must increment version or OpenSearch keeps the old document`,
     );
   }
-  return { ok: true, action: { sequenceNumber, operation: "index", id, version, document: toOrderSearchDocument(newImage) } };
+  return {
+    ok: true,
+    action: { sequenceNumber, operation: "index", id, version, document: toOrderSearchDocument(newImage) },
+  };
 }
 
 function unmarshall(name: string, attributes: Record<string, Record<string, unknown>>): Image {
@@ -131,7 +147,9 @@ function isVersion(value: unknown): value is number {
 }
 
 function versionProblem(value: unknown): string {
-  return value === undefined ? "version is missing" : `version must be a positive integer, got ${JSON.stringify(String(value))}`;
+  return value === undefined
+    ? "version is missing"
+    : `version must be a positive integer, got ${JSON.stringify(String(value))}`;
 }
 
 function reject(sequenceNumber: string | undefined, code: DeadLetterCode, message: string): RecordConversion {

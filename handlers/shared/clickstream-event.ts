@@ -63,13 +63,22 @@ const id = (field: string) =>
     .regex(idRegExp, { error: `${field} may hold only A-Z a-z 0-9 _ . : - (1 to ${maxIdLength} characters)` });
 
 const propertyValue = z.union(
-  [z.string().max(maxPropertyStringLength, { error: `property values are at most ${maxPropertyStringLength} characters` }), z.number(), z.boolean(), z.null()],
+  [
+    z
+      .string()
+      .max(maxPropertyStringLength, { error: `property values are at most ${maxPropertyStringLength} characters` }),
+    z.number(),
+    z.boolean(),
+    z.null(),
+  ],
   { error: "property values must be strings, numbers, booleans or null (properties are flat)" },
 );
 
 const propertiesRecord = z
   .record(z.string(), propertyValue, { error: "properties must be a flat object" })
-  .refine((p) => Object.keys(p).length <= maxPropertyCount, { error: `properties has at most ${maxPropertyCount} keys` })
+  .refine((p) => Object.keys(p).length <= maxPropertyCount, {
+    error: `properties has at most ${maxPropertyCount} keys`,
+  })
   .refine((p) => JSON.stringify(p).length <= maxSerialisedPropertiesLength, {
     error: `properties serialised as JSON are at most ${maxSerialisedPropertiesLength} characters`,
   });
@@ -85,10 +94,19 @@ const properties = z.preprocess((value, ctx) => {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
   for (const key of Object.keys(value)) {
     if (key === "__proto__") {
-      ctx.addIssue({ code: "custom", path: ["__proto__"], message: "the property key __proto__ is reserved (JavaScript objects cannot keep it)", input: value });
+      ctx.addIssue({
+        code: "custom",
+        path: ["__proto__"],
+        message: "the property key __proto__ is reserved (JavaScript objects cannot keep it)",
+        input: value,
+      });
     } else if (key.length === 0 || key.length > maxPropertyKeyLength) {
       const shown = key.length > 32 ? `${key.slice(0, 32)}…` : key;
-      ctx.addIssue({ code: "custom", message: `property keys are 1 to ${maxPropertyKeyLength} characters; ${JSON.stringify(shown)} has ${key.length}`, input: value });
+      ctx.addIssue({
+        code: "custom",
+        message: `property keys are 1 to ${maxPropertyKeyLength} characters; ${JSON.stringify(shown)} has ${key.length}`,
+        input: value,
+      });
     }
   }
   return value;
@@ -115,8 +133,14 @@ export const clickstreamEventSchema = z
     ),
     page: z
       .strictObject({
-        url: z.string().min(1, { error: "page.url must not be empty" }).max(maxUrlLength, { error: `page.url is at most ${maxUrlLength} characters` }),
-        referrer: z.string().max(maxUrlLength, { error: `page.referrer is at most ${maxUrlLength} characters` }).optional(),
+        url: z
+          .string()
+          .min(1, { error: "page.url must not be empty" })
+          .max(maxUrlLength, { error: `page.url is at most ${maxUrlLength} characters` }),
+        referrer: z
+          .string()
+          .max(maxUrlLength, { error: `page.referrer is at most ${maxUrlLength} characters` })
+          .optional(),
       })
       .optional(),
     properties: properties.optional(),
@@ -154,13 +178,19 @@ export function timestampProblem(event: ClickstreamEvent, receivedAt: Date): str
   const time = new Date(event.timestamp).getTime();
   if (Number.isNaN(time)) return "timestamp is not a real instant";
   const arrival = receivedAt.getTime();
-  if (time < arrival - maxEventAgeMs) return `timestamp is more than ${maxEventAgeMs / 86_400_000} days before the event reached the stream`;
-  if (time > arrival + maxEventClockSkewMs) return `timestamp is more than ${maxEventClockSkewMs / 60_000} minutes after the event reached the stream`;
+  if (time < arrival - maxEventAgeMs)
+    return `timestamp is more than ${maxEventAgeMs / 86_400_000} days before the event reached the stream`;
+  if (time > arrival + maxEventClockSkewMs)
+    return `timestamp is more than ${maxEventClockSkewMs / 60_000} minutes after the event reached the stream`;
   return undefined;
 }
 
 /** Puts a valid raw event in the stored shape (`receivedAtIso`: the arrival already formatted, shared by a record's events). */
-export function normaliseClickstreamEvent(event: ClickstreamEvent, receivedAt: Date, receivedAtIso = receivedAt.toISOString()): NormalisedClickstreamEvent {
+export function normaliseClickstreamEvent(
+  event: ClickstreamEvent,
+  receivedAt: Date,
+  receivedAtIso = receivedAt.toISOString(),
+): NormalisedClickstreamEvent {
   const normalised: NormalisedClickstreamEvent = {
     eventId: event.eventId,
     eventType: event.eventType,
@@ -171,7 +201,10 @@ export function normaliseClickstreamEvent(event: ClickstreamEvent, receivedAt: D
   if (event.userId !== undefined) normalised.userId = event.userId;
   if (event.itemId !== undefined) normalised.itemId = event.itemId;
   if (event.page !== undefined) {
-    normalised.page = event.page.referrer === undefined ? { url: event.page.url } : { url: event.page.url, referrer: event.page.referrer };
+    normalised.page =
+      event.page.referrer === undefined
+        ? { url: event.page.url }
+        : { url: event.page.url, referrer: event.page.referrer };
   }
   if (event.properties !== undefined) normalised.properties = event.properties;
   return normalised;

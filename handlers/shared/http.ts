@@ -14,7 +14,13 @@ export const adminGroup = "admin";
  * Api's preflight and gateway responses and the handlers' own preflight answers list exactly
  * these. X-Amz-Date and X-Amz-Security-Token let a SigV4-signing client through as well.
  */
-export const corsAllowedHeaders = ["Content-Type", "Authorization", idempotencyKeyHeader, "X-Amz-Date", "X-Amz-Security-Token"] as const;
+export const corsAllowedHeaders = [
+  "Content-Type",
+  "Authorization",
+  idempotencyKeyHeader,
+  "X-Amz-Date",
+  "X-Amz-Security-Token",
+] as const;
 
 /** How long a browser may cache a preflight answer, in seconds. */
 export const corsMaxAgeSeconds = 600;
@@ -42,9 +48,13 @@ export type RouteContracts = Record<string, RouteContract>;
  * The dispatch table of a router: resource path → method → what answers it, one entry per
  * contract route. `handlers` must name an answer for every route the contract lists.
  */
-export function routeTable<Routes extends RouteContracts, Answer>(routes: Routes, handlers: { [Name in keyof Routes]: Answer }): Record<string, Record<string, Answer>> {
+export function routeTable<Routes extends RouteContracts, Answer>(
+  routes: Routes,
+  handlers: { [Name in keyof Routes]: Answer },
+): Record<string, Record<string, Answer>> {
   const table: Record<string, Record<string, Answer>> = {};
-  for (const [name, route] of Object.entries(routes)) (table[route.path] ??= {})[route.method] = handlers[name as keyof Routes];
+  for (const [name, route] of Object.entries(routes))
+    (table[route.path] ??= {})[route.method] = handlers[name as keyof Routes];
   return table;
 }
 

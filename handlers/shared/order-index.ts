@@ -103,8 +103,7 @@ export function toOrderSearchDocument(item: Record<string, unknown>): Record<str
   for (const field of orderFields) {
     if (!(field in item)) continue;
     const value = item[field];
-    document[field] =
-      field === "lines" && Array.isArray(value) ? value.map(pickLineFields) : toJsonValue(value);
+    document[field] = field === "lines" && Array.isArray(value) ? value.map(pickLineFields) : toJsonValue(value);
   }
   return document;
 }

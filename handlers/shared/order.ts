@@ -129,12 +129,19 @@ export type ListOrdersQuery = z.infer<typeof listOrdersQuerySchema>;
 const searchDate = (name: string) =>
   z.iso
     .datetime({ offset: true, error: `${name} must be an ISO-8601 date-time` })
-    .regex(/^[^.]*(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/, { error: `${name} has at most 9 fractional digits and an offset of Z or ±HH:MM` });
+    .regex(/^[^.]*(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/, {
+      error: `${name} has at most 9 fractional digits and an offset of Z or ±HH:MM`,
+    });
 
 /** GET /orders/search?q=&status=&from=&to=&limit= — every parameter optional. */
 export const searchOrdersQuerySchema = z
   .strictObject({
-    q: z.string().trim().min(1, { error: "q must not be blank" }).max(200, { error: "q is at most 200 characters" }).optional(),
+    q: z
+      .string()
+      .trim()
+      .min(1, { error: "q must not be blank" })
+      .max(200, { error: "q is at most 200 characters" })
+      .optional(),
     status: orderStatusSchema.optional(),
     from: searchDate("from").optional(),
     to: searchDate("to").optional(),

@@ -10,7 +10,9 @@ import * as z from "zod";
 export const skuSchema = z
   .string()
   .max(32, { error: "sku is at most 32 characters" })
-  .regex(/^[A-Z0-9]+(?:-[A-Z0-9]+){1,4}$/, { error: "sku must look like ABC-123 (upper-case groups joined by dashes)" });
+  .regex(/^[A-Z0-9]+(?:-[A-Z0-9]+){1,4}$/, {
+    error: "sku must look like ABC-123 (upper-case groups joined by dashes)",
+  });
 
 /** Lower-case words joined by dashes, e.g. "kitchen". */
 export const categorySchema = z
@@ -46,7 +48,9 @@ export const inventoryItemSchema = z.strictObject({ sku: skuSchema, stock: stock
 export type InventoryItem = z.infer<typeof inventoryItemSchema>;
 
 /** A product as the API answers it and catalog/products.json lists it (stock: what is left / the seed). */
-export const productSchema = z.strictObject({ ...catalogEntryShape, stock: stockSchema }).refine(imageIsTheSkus, imageOfSku);
+export const productSchema = z
+  .strictObject({ ...catalogEntryShape, stock: stockSchema })
+  .refine(imageIsTheSkus, imageOfSku);
 export type Product = z.infer<typeof productSchema>;
 
 export const productSorts = ["name", "price"] as const;

@@ -126,8 +126,6 @@ export function createTableInput(keys: TableKeys, tableName: string): CreateTabl
           Projection: { ProjectionType: i.projectionType },
         }))
       : undefined,
-    StreamSpecification: keys.streamViewType
-      ? { StreamEnabled: true, StreamViewType: keys.streamViewType }
-      : undefined,
+    StreamSpecification: keys.streamViewType ? { StreamEnabled: true, StreamViewType: keys.streamViewType } : undefined,
   };
 }

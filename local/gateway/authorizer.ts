@@ -5,7 +5,14 @@
 // will require the ID Token", re:Post; apigateway-integrate-with-cognito.html). The REST
 // authorizer does not check the audience unless an identity validation expression is set
 // (none here), so any app client of the pool is accepted, as on AWS.
-import { createLocalJWKSet, createRemoteJWKSet, errors, JSONWebKeySet, jwtVerify, JWTVerifyGetKey } from "jose";
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  errors,
+  type JSONWebKeySet,
+  jwtVerify,
+  type JWTVerifyGetKey,
+} from "jose";
 import { flattenClaims } from "./claims";
 import type { CognitoAuthorizer } from "./document";
 import type { GatewayError } from "./gateway-responses";
@@ -28,7 +35,9 @@ export class CognitoTokenVerifier {
   private readonly keys: JWTVerifyGetKey;
 
   constructor(private readonly options: CognitoOptions) {
-    this.keys = options.jwks ? createLocalJWKSet(options.jwks) : createRemoteJWKSet(new URL(options.jwksUri ?? `${options.issuer.replace(/\/$/, "")}/.well-known/jwks.json`));
+    this.keys = options.jwks
+      ? createLocalJWKSet(options.jwks)
+      : createRemoteJWKSet(new URL(options.jwksUri ?? `${options.issuer.replace(/\/$/, "")}/.well-known/jwks.json`));
   }
 
   async authorize(authorizer: CognitoAuthorizer, request: IncomingApiRequest): Promise<AuthorizerResult> {

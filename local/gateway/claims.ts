@@ -22,7 +22,8 @@ const dateClaims = new Set(["exp", "iat"]);
 
 function flatten(name: string, value: unknown): string {
   if (dateClaims.has(name) && typeof value === "number") return javaDateString(value);
-  if (Array.isArray(value)) return value.map((v) => (typeof v === "object" && v !== null ? JSON.stringify(v) : String(v))).join(",");
+  if (Array.isArray(value))
+    return value.map((v) => (typeof v === "object" && v !== null ? JSON.stringify(v) : String(v))).join(",");
   if (typeof value === "object" && value !== null) return JSON.stringify(value);
   return String(value);
 }

@@ -5,7 +5,11 @@ import type { Method } from "./document";
 import type { IncomingApiRequest } from "./request";
 
 /** The REST proxy event's requestContext, with the fields API Gateway always sets made required. */
-export interface RequestContext extends Omit<APIGatewayProxyEvent["requestContext"], "authorizer" | "domainName" | "domainPrefix" | "extendedRequestId" | "requestTime"> {
+export interface RequestContext
+  extends Omit<
+    APIGatewayProxyEvent["requestContext"],
+    "authorizer" | "domainName" | "domainPrefix" | "extendedRequestId" | "requestTime"
+  > {
   /** Only on methods with the Cognito authorizer. */
   authorizer?: { claims: Record<string, string> };
   domainName: string;

@@ -6,9 +6,15 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
 
 export interface OpenApiDocument {
   paths: Record<string, Record<string, unknown>>;
-  components?: { schemas?: Record<string, Record<string, unknown>>; securitySchemes?: Record<string, Record<string, unknown>> };
+  components?: {
+    schemas?: Record<string, Record<string, unknown>>;
+    securitySchemes?: Record<string, Record<string, unknown>>;
+  };
   security?: Array<Record<string, string[]>>;
-  "x-amazon-apigateway-request-validators"?: Record<string, { validateRequestBody?: boolean; validateRequestParameters?: boolean }>;
+  "x-amazon-apigateway-request-validators"?: Record<
+    string,
+    { validateRequestBody?: boolean; validateRequestParameters?: boolean }
+  >;
   "x-amazon-apigateway-request-validator"?: string;
   "x-amazon-apigateway-gateway-responses"?: Record<string, GatewayResponseDefinition>;
   "x-amazon-apigateway-binary-media-types"?: string[];
@@ -83,7 +89,10 @@ function schemaName(ref: unknown): string | undefined {
   return match?.[1];
 }
 
-function authorizerOf(document: OpenApiDocument, security: Array<Record<string, string[]>> | undefined): CognitoAuthorizer | undefined {
+function authorizerOf(
+  document: OpenApiDocument,
+  security: Array<Record<string, string[]>> | undefined,
+): CognitoAuthorizer | undefined {
   for (const requirement of security ?? []) {
     for (const [name, scopes] of Object.entries(requirement)) {
       const scheme = document.components?.securitySchemes?.[name];
@@ -105,14 +114,17 @@ export function readDocument(input: OpenApiDocument | string): Api {
   for (const [resourcePath, operations] of Object.entries(document.paths ?? {})) {
     const pathLevelParameters = (operations.parameters as Parameter[] | undefined) ?? [];
     for (const [key, value] of Object.entries(operations)) {
-      const httpMethod = key === "x-amazon-apigateway-any-method" ? "ANY" : httpMethods.includes(key) ? key.toUpperCase() : undefined;
+      const httpMethod =
+        key === "x-amazon-apigateway-any-method" ? "ANY" : httpMethods.includes(key) ? key.toUpperCase() : undefined;
       if (!httpMethod) continue;
       const operation = value as Record<string, any>;
       const integration = operation["x-amazon-apigateway-integration"] as Integration | undefined;
       if (!integration) throw new Error(`${httpMethod} ${resourcePath} has no x-amazon-apigateway-integration`);
-      const validatorName = operation["x-amazon-apigateway-request-validator"] ?? document["x-amazon-apigateway-request-validator"];
+      const validatorName =
+        operation["x-amazon-apigateway-request-validator"] ?? document["x-amazon-apigateway-request-validator"];
       const validator = validatorName ? validators[validatorName] : undefined;
-      if (validatorName && !validator) throw new Error(`${httpMethod} ${resourcePath}: unknown request validator ${validatorName}`);
+      if (validatorName && !validator)
+        throw new Error(`${httpMethod} ${resourcePath}: unknown request validator ${validatorName}`);
       const content = (operation.requestBody?.content ?? {}) as Record<string, { schema?: { $ref?: string } }>;
       const bodyModels: Record<string, string> = {};
       for (const [contentType, media] of Object.entries(content)) {
@@ -122,7 +134,11 @@ export function readDocument(input: OpenApiDocument | string): Api {
       methods.push({
         resourcePath,
         httpMethod,
-        parameters: [...pathLevelParameters, ...((operation.parameters as Parameter[] | undefined) ?? [])].map((p) => ({ name: p.name, in: p.in, required: Boolean(p.required) })),
+        parameters: [...pathLevelParameters, ...((operation.parameters as Parameter[] | undefined) ?? [])].map((p) => ({
+          name: p.name,
+          in: p.in,
+          required: Boolean(p.required),
+        })),
         bodyModels,
         validateBody: Boolean(validator?.validateRequestBody),
         validateParameters: Boolean(validator?.validateRequestParameters),

@@ -74,15 +74,31 @@ export function lookup(root: unknown, path: string): unknown {
 }
 
 /** Plain `$context.x.y` / `$stageVariables.x` substitution, as gateway responses get. */
-export function substitute(template: string, variables: { context: object; stageVariables: Record<string, string> }): string {
-  return template.replace(/\$(context|stageVariables)((?:\.[A-Za-z0-9_:-]+)+)/g, (_whole, root: string, dotted: string) => {
-    const value = root === "context" ? lookup(variables.context, dotted.slice(1)) : variables.stageVariables[dotted.slice(1)];
-    return value === undefined || value === null ? "" : typeof value === "object" ? JSON.stringify(value) : String(value);
-  });
+export function substitute(
+  template: string,
+  variables: { context: object; stageVariables: Record<string, string> },
+): string {
+  return template.replace(
+    /\$(context|stageVariables)((?:\.[A-Za-z0-9_:-]+)+)/g,
+    (_whole, root: string, dotted: string) => {
+      const value =
+        root === "context" ? lookup(variables.context, dotted.slice(1)) : variables.stageVariables[dotted.slice(1)];
+      return value === undefined || value === null
+        ? ""
+        : typeof value === "object"
+          ? JSON.stringify(value)
+          : String(value);
+    },
+  );
 }
 
 /** A header mapping value: 'literal', or a request parameter / context / stage variable. */
-export function mappedValue(expression: string, request: IncomingApiRequest, context: object, stageVariables: Record<string, string>): string | undefined {
+export function mappedValue(
+  expression: string,
+  request: IncomingApiRequest,
+  context: object,
+  stageVariables: Record<string, string>,
+): string | undefined {
   const literal = /^'(.*)'$/s.exec(expression);
   if (literal) return literal[1];
   const header = /^method\.request\.header\.(.+)$/.exec(expression);
@@ -102,11 +118,18 @@ export function mappedValue(expression: string, request: IncomingApiRequest, con
 }
 
 /** Picks the template for the client's Accept header, else application/json, else the first. */
-export function chooseTemplate(templates: Record<string, string> | undefined, accept: string | undefined): [string, string] | undefined {
+export function chooseTemplate(
+  templates: Record<string, string> | undefined,
+  accept: string | undefined,
+): [string, string] | undefined {
   const entries = Object.entries(templates ?? {});
   if (entries.length === 0) return undefined;
   const wanted = (accept ?? "").split(",").map((t) => t.split(";")[0].trim().toLowerCase());
-  return entries.find(([type]) => wanted.includes(type.toLowerCase())) ?? entries.find(([type]) => type === "application/json") ?? entries[0];
+  return (
+    entries.find(([type]) => wanted.includes(type.toLowerCase())) ??
+    entries.find(([type]) => type === "application/json") ??
+    entries[0]
+  );
 }
 
 export class GatewayResponses {
@@ -117,10 +140,17 @@ export class GatewayResponses {
     return this.definitions[type] ?? this.definitions[status >= 500 ? "DEFAULT_5XX" : "DEFAULT_4XX"] ?? {};
   }
 
-  render(error: GatewayError, request: IncomingApiRequest, context: object, stageVariables: Record<string, string>): HttpResponse {
+  render(
+    error: GatewayError,
+    request: IncomingApiRequest,
+    context: object,
+    stageVariables: Record<string, string>,
+  ): HttpResponse {
     const builtIn = error.statusCode ?? defaultStatus[error.type];
     const definition = this.definitionFor(error.type, builtIn);
-    const statusCode = error.statusCode ?? (definition.statusCode !== undefined && this.definitions[error.type] ? Number(definition.statusCode) : builtIn);
+    const statusCode =
+      error.statusCode ??
+      (definition.statusCode !== undefined && this.definitions[error.type] ? Number(definition.statusCode) : builtIn);
     const errorContext = {
       ...context,
       error: {
@@ -130,7 +160,10 @@ export class GatewayResponses {
         validationErrorString: error.validationErrorString ?? "",
       },
     };
-    const [contentType, template] = chooseTemplate(definition.responseTemplates, request.header("accept")) ?? ["application/json", builtInTemplate];
+    const [contentType, template] = chooseTemplate(definition.responseTemplates, request.header("accept")) ?? [
+      "application/json",
+      builtInTemplate,
+    ];
     const headers: Record<string, string[]> = { "Content-Type": [contentType] };
     const errorType = errorTypeHeader[error.type];
     if (errorType) headers["x-amzn-ErrorType"] = [errorType];

@@ -4,13 +4,13 @@
 // and routes' limits are not applied locally), API keys, IAM authorization, caching, WAF.
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { randomUUID } from "node:crypto";
-import { CognitoOptions, CognitoTokenVerifier } from "./authorizer";
+import { type CognitoOptions, CognitoTokenVerifier } from "./authorizer";
 import { requestContext } from "./context";
-import { Api, Method, readDocument, OpenApiDocument } from "./document";
-import { GatewayError, GatewayResponses, HttpResponse } from "./gateway-responses";
-import { BackendReply, integrationRequestBody, methodResponse, TemplateScope } from "./integration-response";
+import { type Api, type Method, readDocument, type OpenApiDocument } from "./document";
+import { type GatewayError, GatewayResponses, type HttpResponse } from "./gateway-responses";
+import { type BackendReply, integrationRequestBody, methodResponse, type TemplateScope } from "./integration-response";
 import { proxyEvent, proxyResponse } from "./lambda-proxy";
-import { IncomingApiRequest } from "./request";
+import type { IncomingApiRequest } from "./request";
 import { Router } from "./routing";
 import { RequestValidator } from "./validation";
 
@@ -21,10 +21,19 @@ export interface LambdaInvocationContext {
 }
 
 /** Runs the function `functionArn` names with a proxy event; resolves to what it returns. */
-export type InvokeLambda = (functionArn: string, event: APIGatewayProxyEvent, context: LambdaInvocationContext) => Promise<unknown>;
+export type InvokeLambda = (
+  functionArn: string,
+  event: APIGatewayProxyEvent,
+  context: LambdaInvocationContext,
+) => Promise<unknown>;
 
 /** An AWS service action as an `aws` integration calls it (e.g. kinesis PutRecords, JSON body). */
-export type AwsServiceCall = (service: string, action: string, body: string, details: { region: string; headers: Record<string, string> }) => Promise<BackendReply>;
+export type AwsServiceCall = (
+  service: string,
+  action: string,
+  body: string,
+  details: { region: string; headers: Record<string, string> },
+) => Promise<BackendReply>;
 
 /** What the stage's access log would say about one request ($context.* of the same names). */
 export interface RequestLog {
@@ -71,7 +80,11 @@ async function within<T>(ms: number, work: Promise<T>): Promise<T> {
   }
 }
 
-const internalError = (statusCode?: number): GatewayError => ({ type: "DEFAULT_5XX", message: "Internal server error", statusCode });
+const internalError = (statusCode?: number): GatewayError => ({
+  type: "DEFAULT_5XX",
+  message: "Internal server error",
+  statusCode,
+});
 
 export class RestApiGateway {
   private readonly api: Api;
@@ -81,7 +94,10 @@ export class RestApiGateway {
   private readonly verifier?: CognitoTokenVerifier;
   private readonly stageVariables: Record<string, string>;
 
-  constructor(private readonly options: GatewayOptions, private readonly domainName: () => string) {
+  constructor(
+    private readonly options: GatewayOptions,
+    private readonly domainName: () => string,
+  ) {
     this.api = readDocument(options.document);
     this.router = new Router(this.api.methods);
     this.validator = new RequestValidator(this.api.models);
@@ -95,11 +111,15 @@ export class RestApiGateway {
   /** Fails at start for a method this gateway could not serve, rather than on its first request. */
   private checkServable(method: Method): void {
     const where = `${method.httpMethod} ${method.resourcePath}`;
-    if (method.authorizer && !this.verifier) throw new Error(`${where} needs the Cognito authorizer: pass the cognito option`);
+    if (method.authorizer && !this.verifier)
+      throw new Error(`${where} needs the Cognito authorizer: pass the cognito option`);
     const type = method.integration.type;
-    if (type === "aws_proxy" && !this.options.invokeLambda) throw new Error(`${where} invokes a Lambda function: pass invokeLambda`);
-    if (type === "aws" && !this.options.awsServiceCall) throw new Error(`${where} calls an AWS service: pass awsServiceCall`);
-    if (type !== "aws_proxy" && type !== "aws" && type !== "mock") throw new Error(`${where}: ${type} integrations are not emulated`);
+    if (type === "aws_proxy" && !this.options.invokeLambda)
+      throw new Error(`${where} invokes a Lambda function: pass invokeLambda`);
+    if (type === "aws" && !this.options.awsServiceCall)
+      throw new Error(`${where} calls an AWS service: pass awsServiceCall`);
+    if (type !== "aws_proxy" && type !== "aws" && type !== "mock")
+      throw new Error(`${where}: ${type} integrations are not emulated`);
   }
 
   async handle(request: IncomingApiRequest): Promise<HttpResponse> {
@@ -107,7 +127,16 @@ export class RestApiGateway {
     const requestId = randomUUID();
     const match = this.router.match(request.httpMethod, request.path);
     const timing = { integrationMs: 0 };
-    let context = requestContext({ request, method: match?.method, stage: this.options.stageName, requestId, apiId: "local", accountId: this.options.accountId ?? "000000000000", domainName: this.domainName(), receivedAt });
+    let context = requestContext({
+      request,
+      method: match?.method,
+      stage: this.options.stageName,
+      requestId,
+      apiId: "local",
+      accountId: this.options.accountId ?? "000000000000",
+      domainName: this.domainName(),
+      receivedAt,
+    });
     let refused: GatewayError | undefined;
     const refuse = (error: GatewayError) => {
       refused = error;
@@ -142,14 +171,24 @@ export class RestApiGateway {
       resourcePath: match?.method.resourcePath ?? "",
       path: request.fullPath,
       status: response.statusCode,
-      ...(refused ? { responseType: refused.type, errorMessage: refused.message, validationErrorString: refused.validationErrorString ?? "" } : {}),
+      ...(refused
+        ? {
+            responseType: refused.type,
+            errorMessage: refused.message,
+            validationErrorString: refused.validationErrorString ?? "",
+          }
+        : {}),
       totalMs: Date.now() - receivedAt.getTime(),
       integrationMs: timing.integrationMs,
     });
     return response;
   }
 
-  private async integrate(method: Method, scope: TemplateScope, timing: { integrationMs: number }): Promise<{ response: HttpResponse } | { error: GatewayError }> {
+  private async integrate(
+    method: Method,
+    scope: TemplateScope,
+    timing: { integrationMs: number },
+  ): Promise<{ response: HttpResponse } | { error: GatewayError }> {
     const integration = method.integration;
     const timeoutMs = integration.timeoutInMillis ?? 29000;
     const backend = async <T>(work: () => Promise<T>): Promise<T> => {
@@ -164,8 +203,17 @@ export class RestApiGateway {
       if (integration.type === "aws_proxy") {
         const functionArn = /functions\/(.+)\/invocations$/.exec(integration.uri ?? "")?.[1];
         if (!functionArn) return { error: internalError() };
-        const event = proxyEvent({ request: scope.request, context: scope.context, stageVariables: scope.stageVariables, binaryMediaTypes: this.api.binaryMediaTypes });
-        const invocation = { awsRequestId: randomUUID(), functionName: functionArn.split(":").pop()!, invokedFunctionArn: functionArn };
+        const event = proxyEvent({
+          request: scope.request,
+          context: scope.context,
+          stageVariables: scope.stageVariables,
+          binaryMediaTypes: this.api.binaryMediaTypes,
+        });
+        const invocation = {
+          awsRequestId: randomUUID(),
+          functionName: functionArn.split(":").pop()!,
+          invokedFunctionArn: functionArn,
+        };
         let result: unknown;
         try {
           result = await backend(() => this.options.invokeLambda!(functionArn, event, invocation));
@@ -177,7 +225,8 @@ export class RestApiGateway {
         return response ? { response } : { error: internalError(502) }; // malformed Lambda proxy response
       }
       const body = integrationRequestBody(integration, scope);
-      if (body === "unsupported") return { error: { type: "UNSUPPORTED_MEDIA_TYPE", message: "Unsupported Media Type" } };
+      if (body === "unsupported")
+        return { error: { type: "UNSUPPORTED_MEDIA_TYPE", message: "Unsupported Media Type" } };
       let reply: BackendReply;
       if (integration.type === "mock") {
         // The mock's request template says which integration response to use.
@@ -196,7 +245,9 @@ export class RestApiGateway {
         const headers: Record<string, string> = {};
         for (const [to, from] of Object.entries(integration.requestParameters ?? {})) {
           const name = /^integration\.request\.header\.(.+)$/.exec(to)?.[1];
-          const literal = /^'(.*)'$/s.exec(from)?.[1] ?? (from.startsWith("method.request.header.") ? scope.request.header(from.slice(22)) : undefined);
+          const literal =
+            /^'(.*)'$/s.exec(from)?.[1] ??
+            (from.startsWith("method.request.header.") ? scope.request.header(from.slice(22)) : undefined);
           if (name && literal !== undefined) headers[name] = literal;
         }
         reply = await backend(() => this.options.awsServiceCall!(service, action, body, { region, headers }));
@@ -204,7 +255,8 @@ export class RestApiGateway {
       const response = methodResponse(integration, reply, scope);
       return response ? { response } : { error: internalError() }; // no integration response matched
     } catch (error) {
-      if (error instanceof IntegrationTimeout) return { error: { type: "INTEGRATION_TIMEOUT", message: "Endpoint request timed out" } };
+      if (error instanceof IntegrationTimeout)
+        return { error: { type: "INTEGRATION_TIMEOUT", message: "Endpoint request timed out" } };
       return { error: internalError() };
     }
   }

@@ -12,9 +12,9 @@
 //   JavaScript values, so printing a whole object differs from Java's `{a=1}` rendering.
 // - Claim objects (none in Cognito ID tokens) are flattened to JSON, an assumption.
 // - Resource ids, the API id ("local") and the account id are stand-ins.
-import { createServer, IncomingMessage, ServerResponse } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { GatewayOptions, RestApiGateway } from "./gateway";
+import { type GatewayOptions, RestApiGateway } from "./gateway";
 import type { HttpResponse } from "./gateway-responses";
 import { IncomingApiRequest } from "./request";
 
@@ -57,7 +57,11 @@ function send(res: ServerResponse, response: HttpResponse): void {
   res.end(response.body);
 }
 
-const json = (statusCode: number, message: string): HttpResponse => ({ statusCode, headers: { "Content-Type": ["application/json"] }, body: JSON.stringify({ message }) });
+const json = (statusCode: number, message: string): HttpResponse => ({
+  statusCode,
+  headers: { "Content-Type": ["application/json"] },
+  body: JSON.stringify({ message }),
+});
 
 export async function createLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
   let domainName = "127.0.0.1";
@@ -74,7 +78,11 @@ export async function createLocalGateway(options: LocalGatewayOptions): Promise<
       }
       const body = await readBody(req);
       const path = url.pathname.slice(stagePrefix.length) || "/";
-      const request = IncomingApiRequest.from(req, { path, fullPath: url.pathname, search: url.search }, body === "too large" ? Buffer.alloc(0) : body);
+      const request = IncomingApiRequest.from(
+        req,
+        { path, fullPath: url.pathname, search: url.search },
+        body === "too large" ? Buffer.alloc(0) : body,
+      );
       if (body === "too large") return send(res, json(413, "Request Too Long"));
       send(res, await gateway.handle(request));
     } catch (error) {

@@ -6,7 +6,11 @@ import { createHash, createHmac } from "node:crypto";
 import type { AwsServiceCall } from "./gateway";
 
 const bytes = (data: string | ArrayBuffer | ArrayBufferView): string | Uint8Array =>
-  typeof data === "string" ? data : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+  typeof data === "string"
+    ? data
+    : ArrayBuffer.isView(data)
+      ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+      : new Uint8Array(data);
 
 /** SHA-256 / HMAC-SHA-256 in the shape SignatureV4 wants, from node:crypto. */
 class Sha256 {
@@ -32,7 +36,12 @@ export function kinesisServiceCall(target: KinesisEndpoint): AwsServiceCall {
   const url = new URL(target.endpoint);
   return async (service, action, body, { region, headers }) => {
     if (service !== "kinesis") throw new Error(`No local backend for ${service}:${action}`);
-    const signer = new SignatureV4({ service, region, sha256: Sha256, credentials: target.credentials ?? { accessKeyId: "local", secretAccessKey: "local" } });
+    const signer = new SignatureV4({
+      service,
+      region,
+      sha256: Sha256,
+      credentials: target.credentials ?? { accessKeyId: "local", secretAccessKey: "local" },
+    });
     const signed = await signer.sign({
       method: "POST",
       protocol: url.protocol,
@@ -47,7 +56,11 @@ export function kinesisServiceCall(target: KinesisEndpoint): AwsServiceCall {
       },
       body,
     });
-    const response = await fetch(new URL("/", url), { method: "POST", headers: signed.headers as Record<string, string>, body });
+    const response = await fetch(new URL("/", url), {
+      method: "POST",
+      headers: signed.headers as Record<string, string>,
+      body,
+    });
     return { status: response.status, body: await response.text(), headers: Object.fromEntries(response.headers) };
   };
 }

@@ -65,12 +65,17 @@ const allowedKeys = new Set(["statusCode", "headers", "multiValueHeaders", "body
 const scalar = (v: unknown) => typeof v === "string" || typeof v === "number" || typeof v === "boolean";
 
 /** The HTTP response for a function's reply, or undefined when API Gateway would call it malformed. */
-export function proxyResponse(result: unknown, binaryMediaTypes: string[], accept: string | undefined): HttpResponse | undefined {
+export function proxyResponse(
+  result: unknown,
+  binaryMediaTypes: string[],
+  accept: string | undefined,
+): HttpResponse | undefined {
   if (!result || typeof result !== "object" || Array.isArray(result)) return undefined;
   const reply = result as Record<string, unknown>;
   if (Object.keys(reply).some((k) => !allowedKeys.has(k))) return undefined;
   const statusCode = reply.statusCode;
-  if (typeof statusCode !== "number" || !Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) return undefined;
+  if (typeof statusCode !== "number" || !Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599)
+    return undefined;
   if (reply.body !== undefined && reply.body !== null && typeof reply.body !== "string") return undefined;
   const headers: Record<string, string[]> = {};
   // Both maps are merged; a name in multiValueHeaders takes its values from there only.
@@ -88,11 +93,17 @@ export function proxyResponse(result: unknown, binaryMediaTypes: string[], accep
       headers[name] = values.map(String);
     }
   }
-  if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-type")) headers["Content-Type"] = ["application/json"];
+  if (!Object.keys(headers).some((h) => h.toLowerCase() === "content-type"))
+    headers["Content-Type"] = ["application/json"];
   const text = (reply.body as string | undefined) ?? "";
   // A base64 body is decoded only for a binary media type the client accepts; otherwise the
   // client gets the base64 text, as from API Gateway.
   const contentType = Object.entries(headers).find(([h]) => h.toLowerCase() === "content-type")![1][0];
-  const decode = reply.isBase64Encoded === true && isBinary(contentType, binaryMediaTypes) && (accept === undefined || isBinary(accept.split(",")[0], binaryMediaTypes) || accept.includes(contentType.split(";")[0]));
+  const decode =
+    reply.isBase64Encoded === true &&
+    isBinary(contentType, binaryMediaTypes) &&
+    (accept === undefined ||
+      isBinary(accept.split(",")[0], binaryMediaTypes) ||
+      accept.includes(contentType.split(";")[0]));
   return { statusCode, headers, body: decode ? Buffer.from(text, "base64") : text };
 }

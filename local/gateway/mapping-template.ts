@@ -39,7 +39,7 @@ const javaMethods: MethodHandler[] = [
   {
     uid: "java.util.Map#containsKey",
     match: ({ property, context }) => property === "containsKey" && typeof context === "object" && context !== null,
-    resolve: ({ context, params }) => Object.prototype.hasOwnProperty.call(context, params[0]),
+    resolve: ({ context, params }) => Object.hasOwn(context, params[0]),
   },
 ];
 
@@ -59,7 +59,8 @@ export function escapeJavaScript(value: unknown): string {
     else if (char === "\r") out += "\\r";
     else if (code < 0x20 || code > 0x7e) {
       // UTF-16 units, upper-case hex, as Java writes them.
-      for (const unit of char.length === 2 ? [char.charCodeAt(0), char.charCodeAt(1)] : [code]) out += "\\u" + unit.toString(16).toUpperCase().padStart(4, "0");
+      for (const unit of char.length === 2 ? [char.charCodeAt(0), char.charCodeAt(1)] : [code])
+        out += `\\u${unit.toString(16).toUpperCase().padStart(4, "0")}`;
     } else out += char;
   }
   return out;
@@ -71,7 +72,10 @@ export const util = {
   base64Decode: (s: unknown) => Buffer.from(String(s ?? ""), "base64").toString("utf8"),
   parseJson: (s: unknown) => JSON.parse(String(s)),
   // java.net.URLEncoder: spaces as "+", and *._- kept.
-  urlEncode: (s: unknown) => encodeURIComponent(String(s ?? "")).replace(/%20/g, "+").replace(/[!'()~]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase()),
+  urlEncode: (s: unknown) =>
+    encodeURIComponent(String(s ?? ""))
+      .replace(/%20/g, "+")
+      .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
   urlDecode: (s: unknown) => decodeURIComponent(String(s ?? "").replace(/\+/g, " ")),
 };
 
@@ -101,7 +105,7 @@ export function evaluatePath(document: unknown, path: string): unknown {
   if (steps) {
     let value: any = document;
     for (const key of steps) {
-      if (value === null || typeof value !== "object" || !Object.prototype.hasOwnProperty.call(value, key)) return undefined;
+      if (value === null || typeof value !== "object" || !Object.hasOwn(value, key)) return undefined;
       value = value[key];
     }
     return value;
@@ -149,7 +153,12 @@ export function renderTemplate(template: string, variables: TemplateVariables): 
     path: (path: string) => evaluatePath(document, path),
     params: (name?: string) => {
       if (name === undefined) return variables.params;
-      return variables.params.path[name] ?? variables.params.querystring[name] ?? headerValue(variables.params.header, name) ?? "";
+      return (
+        variables.params.path[name] ??
+        variables.params.querystring[name] ??
+        headerValue(variables.params.header, name) ??
+        ""
+      );
     },
   };
   return new velocity.Compile(asts, { escape: false, customMethodHandlers: javaMethods }).render({

@@ -24,8 +24,20 @@ export class IncomingApiRequest {
     this.query = new URLSearchParams(search);
   }
 
-  static from(message: IncomingMessage, stagePath: { path: string; fullPath: string; search: string }, body: Buffer): IncomingApiRequest {
-    return new IncomingApiRequest(message.method ?? "GET", stagePath.path, stagePath.fullPath, message.rawHeaders, stagePath.search, body, message.socket.remoteAddress ?? "127.0.0.1");
+  static from(
+    message: IncomingMessage,
+    stagePath: { path: string; fullPath: string; search: string },
+    body: Buffer,
+  ): IncomingApiRequest {
+    return new IncomingApiRequest(
+      message.method ?? "GET",
+      stagePath.path,
+      stagePath.fullPath,
+      message.rawHeaders,
+      stagePath.search,
+      body,
+      message.socket.remoteAddress ?? "127.0.0.1",
+    );
   }
 
   /** The last value of a header, any case. */

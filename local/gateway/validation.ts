@@ -16,8 +16,10 @@ function rewriteRefs(schema: unknown): unknown {
   if (!schema || typeof schema !== "object") return schema;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(schema)) {
-    if (key === "$ref" && typeof value === "string" && value.startsWith("#/components/schemas/")) out[key] = modelBase + value.slice("#/components/schemas/".length);
-    else if (key === "$schema") continue; // every model is draft-04, as API Gateway's are
+    if (key === "$ref" && typeof value === "string" && value.startsWith("#/components/schemas/"))
+      out[key] = modelBase + value.slice("#/components/schemas/".length);
+    else if (key === "$schema")
+      continue; // every model is draft-04, as API Gateway's are
     else out[key] = rewriteRefs(value);
   }
   return out;
@@ -28,12 +30,18 @@ const json = (value: unknown) => JSON.stringify(value);
 /** One finding in the words of API Gateway's validator. */
 function describe(error: ErrorObject, data: unknown): string {
   const p = error.params as Record<string, any>;
-  const value = error.instancePath ? error.instancePath.split("/").slice(1).reduce((v: any, k) => v?.[k.replace(/~1/g, "/").replace(/~0/g, "~")], data) : data;
+  const value = error.instancePath
+    ? error.instancePath
+        .split("/")
+        .slice(1)
+        .reduce((v: any, k) => v?.[k.replace(/~1/g, "/").replace(/~0/g, "~")], data)
+    : data;
   switch (error.keyword) {
     case "required":
       return `object has missing required properties ([${json(p.missingProperty)}])`;
     case "type": {
-      const actual = value === null ? "null" : Array.isArray(value) ? "array" : Number.isInteger(value) ? "integer" : typeof value;
+      const actual =
+        value === null ? "null" : Array.isArray(value) ? "array" : Number.isInteger(value) ? "integer" : typeof value;
       return `instance type (${actual}) does not match any allowed primitive type (allowed: ${json([p.type].flat())})`;
     }
     case "additionalProperties":
@@ -68,7 +76,8 @@ export class RequestValidator {
   private readonly compiled = new Map<string, ValidateFunction>();
 
   constructor(models: Record<string, Record<string, unknown>>) {
-    for (const [name, schema] of Object.entries(models)) this.ajv.addSchema(rewriteRefs(schema) as object, modelBase + name);
+    for (const [name, schema] of Object.entries(models))
+      this.ajv.addSchema(rewriteRefs(schema) as object, modelBase + name);
   }
 
   private model(name: string): ValidateFunction {
@@ -92,7 +101,13 @@ export class RequestValidator {
     const blank = (v: string | null | undefined) => v === undefined || v === null || v.trim() === "";
     const missing = method.parameters
       .filter((p) => p.required)
-      .filter((p) => (p.in === "header" ? blank(request.header(p.name)) : p.in === "query" ? blank(request.query.get(p.name)) : blank(request.pathParameters[p.name])))
+      .filter((p) =>
+        p.in === "header"
+          ? blank(request.header(p.name))
+          : p.in === "query"
+            ? blank(request.query.get(p.name))
+            : blank(request.pathParameters[p.name]),
+      )
       .map((p) => p.name);
     if (missing.length === 0) return undefined;
     const message = `Missing required request parameters: [${missing.join(", ")}]`;
@@ -106,20 +121,28 @@ export class RequestValidator {
    */
   checkBody(method: Method, request: IncomingApiRequest): GatewayError | undefined {
     if (!method.validateBody) return undefined;
-    const name = method.bodyModels[request.contentType()] ?? method.bodyModels["$default"];
+    const name = method.bodyModels[request.contentType()] ?? method.bodyModels.$default;
     if (!name) return undefined;
     const text = request.body.toString("utf8");
     let data: unknown;
     try {
       data = text.trim() === "" ? {} : JSON.parse(text);
     } catch (error) {
-      return { type: "BAD_REQUEST_BODY", message: "Invalid request body", validationErrorString: `[Invalid JSON: ${(error as Error).message}]` };
+      return {
+        type: "BAD_REQUEST_BODY",
+        message: "Invalid request body",
+        validationErrorString: `[Invalid JSON: ${(error as Error).message}]`,
+      };
     }
     const validate = this.model(name);
     if (validate(data)) return undefined;
     // A failed anyOf is one finding, as API Gateway reports it, not one per branch.
     const errors = (validate.errors ?? []).filter((e) => !/\/(anyOf|oneOf)\/\d+\//.test(e.schemaPath));
     const findings = [...new Set(errors.map((e) => describe(e, data)))];
-    return { type: "BAD_REQUEST_BODY", message: "Invalid request body", validationErrorString: `[${findings.join(", ")}]` };
+    return {
+      type: "BAD_REQUEST_BODY",
+      message: "Invalid request body",
+      validationErrorString: `[${findings.join(", ")}]`,
+    };
   }
 }

@@ -19,11 +19,26 @@ try {
   // biome-ignore lint/style/noCommonJs: the function's bundle, loaded at run time as the Lambda runtime loads it
   const loaded = require(codeFile);
   handler = loaded[exportName];
-  if (typeof handler !== "function") initError = { errorType: "Runtime.HandlerNotFound", errorMessage: `${moduleName}.${exportName} is undefined or not exported` };
+  if (typeof handler !== "function")
+    initError = {
+      errorType: "Runtime.HandlerNotFound",
+      errorMessage: `${moduleName}.${exportName} is undefined or not exported`,
+    };
 } catch (err) {
   const e = err as Error;
-  initError = { errorType: "Runtime.UserCodeSyntaxError" === e.name ? e.name : e.name || "Error", errorMessage: e.message };
-  console.error(JSON.stringify({ level: "ERROR", message: "init failed", errorType: e.name, errorMessage: e.message, stack: e.stack }));
+  initError = {
+    errorType: "Runtime.UserCodeSyntaxError" === e.name ? e.name : e.name || "Error",
+    errorMessage: e.message,
+  };
+  console.error(
+    JSON.stringify({
+      level: "ERROR",
+      message: "init failed",
+      errorType: e.name,
+      errorMessage: e.message,
+      stack: e.stack,
+    }),
+  );
 }
 
 /** X-Ray trace header of one invocation, unsampled (nothing is sent to a daemon). */
@@ -54,7 +69,15 @@ async function invoke(message: InvokeMessage) {
     return { result: (await handler!(message.event, context)) ?? null };
   } catch (err) {
     const e = err as Error;
-    console.error(JSON.stringify({ level: "ERROR", requestId: message.requestId, errorType: e?.name, errorMessage: e?.message, stack: e?.stack }));
+    console.error(
+      JSON.stringify({
+        level: "ERROR",
+        requestId: message.requestId,
+        errorType: e?.name,
+        errorMessage: e?.message,
+        stack: e?.stack,
+      }),
+    );
     return { error: { errorType: e?.name ?? "Error", errorMessage: e?.message ?? String(err) } };
   }
 }

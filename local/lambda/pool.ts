@@ -3,7 +3,7 @@
 // credentials, AWS_ENDPOINT_URL_<SERVICE> pointing at the emulators). One invocation at a
 // time per instance, up to `maxInstances` in parallel, the function's timeout enforced by
 // ending the instance; stdout and stderr go to the function's log file.
-import { ChildProcess, fork } from "node:child_process";
+import { type ChildProcess, fork } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -20,7 +20,9 @@ export interface LocalFunctionSpec {
   environment: Record<string, string>;
 }
 
-export type InvokeResult = { result: unknown; error?: undefined } | { error: { errorType: string; errorMessage: string }; result?: undefined };
+export type InvokeResult =
+  | { result: unknown; error?: undefined }
+  | { error: { errorType: string; errorMessage: string }; result?: undefined };
 
 interface Instance {
   process: ChildProcess;
@@ -39,7 +41,13 @@ export class LocalFunction {
   handlerMs = 0;
   invocations = 0;
 
-  constructor(readonly spec: LocalFunctionSpec, private readonly hostFile: string, dir: string, private readonly logFile: string, private readonly maxInstances = 4) {
+  constructor(
+    readonly spec: LocalFunctionSpec,
+    private readonly hostFile: string,
+    dir: string,
+    private readonly logFile: string,
+    private readonly maxInstances = 4,
+  ) {
     fs.mkdirSync(dir, { recursive: true });
     this.codeFile = path.join(dir, "index.js");
     fs.writeFileSync(this.codeFile, spec.code);
@@ -53,7 +61,12 @@ export class LocalFunction {
   private spawn(): Instance {
     const log = fs.openSync(this.logFile, "a");
     const child = fork(this.hostFile, [], {
-      env: { ...this.spec.environment, LOCAL_LAMBDA_CODE: this.codeFile, LOCAL_LAMBDA_ARN: this.spec.arn, _HANDLER: this.spec.handler },
+      env: {
+        ...this.spec.environment,
+        LOCAL_LAMBDA_CODE: this.codeFile,
+        LOCAL_LAMBDA_ARN: this.spec.arn,
+        _HANDLER: this.spec.handler,
+      },
       stdio: ["ignore", log, log, "ipc"],
       execArgv: [],
     });
@@ -124,10 +137,19 @@ export class LocalFunction {
     const reply = await new Promise<InvokeResult>((resolve) => {
       const timer = setTimeout(() => {
         // As Lambda does: the instance is ended, the invocation fails.
-        this.drop(instance, { errorType: "Sandbox.Timedout", errorMessage: `Task timed out after ${this.spec.timeoutSeconds.toFixed(2)} seconds` });
+        this.drop(instance, {
+          errorType: "Sandbox.Timedout",
+          errorMessage: `Task timed out after ${this.spec.timeoutSeconds.toFixed(2)} seconds`,
+        });
         instance.process.kill("SIGKILL");
       }, timeoutMs);
-      this.pending.set(id, { instance, resolve: (r) => { clearTimeout(timer); resolve(r); } });
+      this.pending.set(id, {
+        instance,
+        resolve: (r) => {
+          clearTimeout(timer);
+          resolve(r);
+        },
+      });
       instance.process.send({ id, event, requestId: randomUUID(), deadline: Date.now() + timeoutMs });
     });
     this.handlerMs += performance.now() - started;
@@ -139,11 +161,14 @@ export class LocalFunction {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    const exits = this.instances.map((i) => new Promise<void>((resolve) => {
-      if (i.process.exitCode !== null || i.process.signalCode !== null) return resolve();
-      i.process.once("exit", () => resolve());
-      i.process.kill("SIGTERM");
-    }));
+    const exits = this.instances.map(
+      (i) =>
+        new Promise<void>((resolve) => {
+          if (i.process.exitCode !== null || i.process.signalCode !== null) return resolve();
+          i.process.once("exit", () => resolve());
+          i.process.kill("SIGTERM");
+        }),
+    );
     for (const wake of this.waiting.splice(0)) wake();
     await Promise.all(exits);
   }

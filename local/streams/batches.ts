@@ -28,7 +28,12 @@ export type FailureCondition = "RetryAttemptsExhausted" | "RecordAgeExceeded";
 export interface BatchHandlers {
   invoke(records: SourceRecord[]): Promise<InvokeResult>;
   /** Describes records given up on in the on-failure destination. */
-  giveUp(records: SourceRecord[], condition: FailureCondition, attempts: number, lastResult?: InvokeResult): Promise<void>;
+  giveUp(
+    records: SourceRecord[],
+    condition: FailureCondition,
+    attempts: number,
+    lastResult?: InvokeResult,
+  ): Promise<void>;
   now?: () => number;
 }
 
@@ -49,7 +54,12 @@ function lowestFailure(records: SourceRecord[], result: InvokeResult, reportsIte
 }
 
 /** Runs one batch to completion (processed or given up on). Resolves once the shard may move on. */
-export async function processBatch(records: SourceRecord[], settings: MappingSettings, handlers: BatchHandlers, attempts = 0): Promise<void> {
+export async function processBatch(
+  records: SourceRecord[],
+  settings: MappingSettings,
+  handlers: BatchHandlers,
+  attempts = 0,
+): Promise<void> {
   const now = handlers.now ?? Date.now;
   let batch = records;
   let attempt = attempts;

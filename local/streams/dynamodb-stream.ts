@@ -4,8 +4,8 @@
 // that changed becomes a stream record (INSERT / MODIFY / REMOVE, keys, new and old images),
 // in write order (writes to stream tables are serialised). A write that changes nothing makes
 // no record, as in DynamoDB. The event source poller reads the records like a shard.
-import { DynamoDBClient, GetItemCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
-import { createServer, IncomingMessage, Server, ServerResponse } from "node:http";
+import { type DynamoDBClient, GetItemCommand, type AttributeValue } from "@aws-sdk/client-dynamodb";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { isDeepStrictEqual } from "node:util";
 import type { SourceRecord } from "./batches";
@@ -31,7 +31,10 @@ export class TableStream {
   readonly records: SourceRecord[] = [];
   private sequence = 0;
 
-  constructor(readonly table: StreamTable, private readonly region: string) {}
+  constructor(
+    readonly table: StreamTable,
+    private readonly region: string,
+  ) {}
 
   append(key: Item, oldImage: Item | undefined, newImage: Item | undefined) {
     const eventName = !oldImage ? "INSERT" : !newImage ? "REMOVE" : "MODIFY";
@@ -45,8 +48,10 @@ export class TableStream {
       SizeBytes: Buffer.byteLength(JSON.stringify({ key, newImage, oldImage })),
       StreamViewType: this.table.streamViewType,
     };
-    if (newImage && this.table.streamViewType !== "OLD_IMAGE" && this.table.streamViewType !== "KEYS_ONLY") dynamodb.NewImage = newImage;
-    if (oldImage && this.table.streamViewType !== "NEW_IMAGE" && this.table.streamViewType !== "KEYS_ONLY") dynamodb.OldImage = oldImage;
+    if (newImage && this.table.streamViewType !== "OLD_IMAGE" && this.table.streamViewType !== "KEYS_ONLY")
+      dynamodb.NewImage = newImage;
+    if (oldImage && this.table.streamViewType !== "NEW_IMAGE" && this.table.streamViewType !== "KEYS_ONLY")
+      dynamodb.OldImage = oldImage;
     this.records.push({
       sequenceNumber,
       arrivalMs: now,
@@ -88,10 +93,18 @@ function touchedItems(target: string, body: any, tables: Map<string, StreamTable
       return on(body.TableName, body.Key);
     case "BatchWriteItem":
       return Object.entries(body.RequestItems ?? {}).flatMap(([tableName, requests]) =>
-        (requests as any[]).flatMap((r) => on(tableName, r.PutRequest?.Item ?? r.DeleteRequest?.Key)));
+        (requests as any[]).flatMap((r) => on(tableName, r.PutRequest?.Item ?? r.DeleteRequest?.Key)),
+      );
     case "TransactWriteItems":
       return (body.TransactItems ?? []).flatMap((t: any) =>
-        t.Put ? on(t.Put.TableName, t.Put.Item) : t.Update ? on(t.Update.TableName, t.Update.Key) : t.Delete ? on(t.Delete.TableName, t.Delete.Key) : []);
+        t.Put
+          ? on(t.Put.TableName, t.Put.Item)
+          : t.Update
+            ? on(t.Update.TableName, t.Update.Key)
+            : t.Delete
+              ? on(t.Delete.TableName, t.Delete.Key)
+              : [],
+      );
     default:
       return [];
   }
@@ -104,18 +117,33 @@ export interface DynamoDbStreamProxy {
 }
 
 /** Starts the proxy on 127.0.0.1 (`port`, 0 for a free one) in front of `targetEndpoint`. */
-export async function startDynamoDbStreamProxy(options: { targetEndpoint: string; client: DynamoDBClient; tables: StreamTable[]; region: string; port?: number }): Promise<DynamoDbStreamProxy> {
+export async function startDynamoDbStreamProxy(options: {
+  targetEndpoint: string;
+  client: DynamoDBClient;
+  tables: StreamTable[];
+  region: string;
+  port?: number;
+}): Promise<DynamoDbStreamProxy> {
   const tables = new Map(options.tables.map((t) => [t.name, t]));
   const streams = new Map(options.tables.map((t) => [t.name, new TableStream(t, options.region)]));
   let writes: Promise<unknown> = Promise.resolve();
 
   const image = async (touched: Touched): Promise<Item | undefined> =>
-    (await options.client.send(new GetItemCommand({ TableName: touched.table.name, Key: touched.key, ConsistentRead: true }))).Item;
+    (
+      await options.client.send(
+        new GetItemCommand({ TableName: touched.table.name, Key: touched.key, ConsistentRead: true }),
+      )
+    ).Item;
 
   const forward = async (req: IncomingMessage, body: Buffer) => {
     const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string" && name !== "host" && name !== "connection") headers[name] = value;
-    const response = await fetch(`${options.targetEndpoint}${req.url ?? "/"}`, { method: req.method, headers, body: req.method === "GET" || req.method === "HEAD" ? undefined : body });
+    for (const [name, value] of Object.entries(req.headers))
+      if (typeof value === "string" && name !== "host" && name !== "connection") headers[name] = value;
+    const response = await fetch(`${options.targetEndpoint}${req.url ?? "/"}`, {
+      method: req.method,
+      headers,
+      body: req.method === "GET" || req.method === "HEAD" ? undefined : body,
+    });
     return { status: response.status, headers: response.headers, body: Buffer.from(await response.arrayBuffer()) };
   };
 
@@ -153,7 +181,13 @@ export async function startDynamoDbStreamProxy(options: { targetEndpoint: string
     }
     const headers: Record<string, string> = {};
     reply.headers.forEach((value, name) => {
-      if (name !== "content-length" && name !== "transfer-encoding" && name !== "content-encoding" && name !== "connection") headers[name] = value;
+      if (
+        name !== "content-length" &&
+        name !== "transfer-encoding" &&
+        name !== "content-encoding" &&
+        name !== "connection"
+      )
+        headers[name] = value;
     });
     headers["content-length"] = String(reply.body.length);
     res.writeHead(reply.status, headers);
@@ -173,9 +207,10 @@ export async function startDynamoDbStreamProxy(options: { targetEndpoint: string
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     streams,
-    stop: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -1,6 +1,11 @@
 // Reads a kinesalite stream shard by shard from TRIM_HORIZON (the mapping's startingPosition),
 // turning each record into the Records[] entry a Kinesis event source mapping delivers.
-import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient, ListShardsCommand } from "@aws-sdk/client-kinesis";
+import {
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type KinesisClient,
+  ListShardsCommand,
+} from "@aws-sdk/client-kinesis";
 import type { SourceRecord } from "./batches";
 import type { ShardReader } from "./poller";
 
@@ -16,15 +21,26 @@ export interface KinesisSourceOptions {
 class KinesisShardReader implements ShardReader {
   private iterator?: string;
 
-  constructor(private readonly options: KinesisSourceOptions, private readonly shardId: string) {}
+  constructor(
+    private readonly options: KinesisSourceOptions,
+    private readonly shardId: string,
+  ) {}
 
   async read(limit: number): Promise<SourceRecord[]> {
     const { client, streamName } = this.options;
     if (!this.iterator) {
-      const started = await client.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: this.shardId, ShardIteratorType: "TRIM_HORIZON" }));
+      const started = await client.send(
+        new GetShardIteratorCommand({
+          StreamName: streamName,
+          ShardId: this.shardId,
+          ShardIteratorType: "TRIM_HORIZON",
+        }),
+      );
       this.iterator = started.ShardIterator;
     }
-    const page = await client.send(new GetRecordsCommand({ ShardIterator: this.iterator, Limit: Math.min(limit, 10_000) }));
+    const page = await client.send(
+      new GetRecordsCommand({ ShardIterator: this.iterator, Limit: Math.min(limit, 10_000) }),
+    );
     this.iterator = page.NextShardIterator ?? this.iterator;
     return (page.Records ?? []).map((record) => {
       const arrival = record.ApproximateArrivalTimestamp ?? new Date();
@@ -52,7 +68,12 @@ class KinesisShardReader implements ShardReader {
   }
 }
 
-export async function kinesisShardReaders(options: KinesisSourceOptions): Promise<{ shardId: string; reader: ShardReader }[]> {
+export async function kinesisShardReaders(
+  options: KinesisSourceOptions,
+): Promise<{ shardId: string; reader: ShardReader }[]> {
   const shards = await options.client.send(new ListShardsCommand({ StreamName: options.streamName }));
-  return (shards.Shards ?? []).map((shard) => ({ shardId: shard.ShardId!, reader: new KinesisShardReader(options, shard.ShardId!) }));
+  return (shards.Shards ?? []).map((shard) => ({
+    shardId: shard.ShardId!,
+    reader: new KinesisShardReader(options, shard.ShardId!),
+  }));
 }

@@ -1,7 +1,7 @@
 // The on-failure destination of a stream event source mapping: an SQS message describing the
 // records given up on (not the records themselves), in the shape Lambda documents, so the
 // records can be read again from the stream by position while they are retained.
-import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { SendMessageCommand, type SQSClient } from "@aws-sdk/client-sqs";
 import { randomUUID } from "node:crypto";
 import type { FailureCondition, SourceRecord } from "./batches";
 import type { InvokeResult } from "../lambda/pool";
@@ -14,7 +14,14 @@ export interface OnFailureTarget {
   kind: "kinesis" | "dynamodb";
 }
 
-export function invocationRecord(target: OnFailureTarget, shardId: string, records: SourceRecord[], condition: FailureCondition, attempts: number, lastResult?: InvokeResult) {
+export function invocationRecord(
+  target: OnFailureTarget,
+  shardId: string,
+  records: SourceRecord[],
+  condition: FailureCondition,
+  attempts: number,
+  lastResult?: InvokeResult,
+) {
   const first = records[0];
   const last = records[records.length - 1];
   const batchInfo = {
@@ -27,15 +34,31 @@ export function invocationRecord(target: OnFailureTarget, shardId: string, recor
     streamArn: target.sourceArn,
   };
   return {
-    requestContext: { requestId: randomUUID(), functionArn: target.functionArn, condition, approximateInvokeCount: attempts },
-    responseContext: { statusCode: 200, executedVersion: "$LATEST", functionError: lastResult?.error ? "Unhandled" : "" },
+    requestContext: {
+      requestId: randomUUID(),
+      functionArn: target.functionArn,
+      condition,
+      approximateInvokeCount: attempts,
+    },
+    responseContext: {
+      statusCode: 200,
+      executedVersion: "$LATEST",
+      functionError: lastResult?.error ? "Unhandled" : "",
+    },
     version: "1.0",
     timestamp: new Date().toISOString(),
     [target.kind === "kinesis" ? "KinesisBatchInfo" : "DDBStreamBatchInfo"]: batchInfo,
   };
 }
 
-export async function sendToOnFailure(target: OnFailureTarget, shardId: string, records: SourceRecord[], condition: FailureCondition, attempts: number, lastResult?: InvokeResult): Promise<void> {
+export async function sendToOnFailure(
+  target: OnFailureTarget,
+  shardId: string,
+  records: SourceRecord[],
+  condition: FailureCondition,
+  attempts: number,
+  lastResult?: InvokeResult,
+): Promise<void> {
   const body = invocationRecord(target, shardId, records, condition, attempts, lastResult);
   await target.client.send(new SendMessageCommand({ QueueUrl: target.queueUrl, MessageBody: JSON.stringify(body) }));
 }

@@ -1,7 +1,7 @@
 // One poller per shard, as an event source mapping runs them: reads records in order, gathers
 // a batch until batchSize records or the batching window has passed since the first one, and
 // hands it to processBatch; the next batch waits until the last one is done (order per shard).
-import { MappingSettings, processBatch, BatchHandlers, SourceRecord } from "./batches";
+import { type MappingSettings, processBatch, type BatchHandlers, type SourceRecord } from "./batches";
 
 export interface ShardReader {
   /** Records after the last read, oldest first (at most `limit`). */
@@ -15,7 +15,12 @@ export class ShardPoller {
   /** Batches handed to the function so far (for tests and the bench). */
   batches = 0;
 
-  constructor(private readonly reader: ShardReader, private readonly settings: MappingSettings, private readonly handlers: BatchHandlers, private readonly idleMs = 100) {
+  constructor(
+    private readonly reader: ShardReader,
+    private readonly settings: MappingSettings,
+    private readonly handlers: BatchHandlers,
+    private readonly idleMs = 100,
+  ) {
     this.done = this.loop();
   }
 

@@ -19,7 +19,11 @@ const suppressionSchema = {
       type: "array" as const,
       items: {
         type: "object" as const,
-        properties: { resource: { type: "string" as const }, detail: { type: "string" as const }, reason: { type: "string" as const, minLength: 1 } },
+        properties: {
+          resource: { type: "string" as const },
+          detail: { type: "string" as const },
+          reason: { type: "string" as const, minLength: 1 },
+        },
         required: ["resource", "reason"],
       },
       default: [],
@@ -30,8 +34,10 @@ const suppressionSchema = {
 const nameOfUrn = (urn: string) => urn.split("::").pop() ?? urn;
 
 export function isSuppressed(suppressions: Suppression[] | undefined, urn: string, message: string): boolean {
-  return (suppressions ?? []).some((s) =>
-    (s.resource === urn || s.resource === nameOfUrn(urn)) && (s.detail === undefined || message.includes(s.detail)));
+  return (suppressions ?? []).some(
+    (s) =>
+      (s.resource === urn || s.resource === nameOfUrn(urn)) && (s.detail === undefined || message.includes(s.detail)),
+  );
 }
 
 interface Common {
@@ -45,7 +51,10 @@ interface Common {
 }
 
 function metadata(c: Common) {
-  const counterparts = c.maps.split("/").map((m) => m.trim()).filter((m) => /^(AwsSolutions|CKV|NIST|HIPAA|PCI)/.test(m));
+  const counterparts = c.maps
+    .split("/")
+    .map((m) => m.trim())
+    .filter((m) => /^(AwsSolutions|CKV|NIST|HIPAA|PCI)/.test(m));
   return {
     name: c.name,
     service: c.service,
@@ -78,7 +87,11 @@ export function resourceRule(spec: ResourceRuleSpec): PackResourcePolicy {
 }
 
 export interface StackRuleSpec extends Common {
-  validate: (resources: PolicyResource[], args: StackValidationArgs, report: (resource: PolicyResource, message: string) => void) => void;
+  validate: (
+    resources: PolicyResource[],
+    args: StackValidationArgs,
+    report: (resource: PolicyResource, message: string) => void,
+  ) => void;
 }
 
 export function stackRule(spec: StackRuleSpec): PackStackPolicy {
@@ -93,4 +106,5 @@ export function stackRule(spec: StackRuleSpec): PackStackPolicy {
   };
 }
 
-export const ofType = (resources: PolicyResource[], ...types: string[]) => resources.filter((r) => types.includes(r.type));
+export const ofType = (resources: PolicyResource[], ...types: string[]) =>
+  resources.filter((r) => types.includes(r.type));

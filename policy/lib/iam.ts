@@ -1,7 +1,7 @@
 // IAM policy documents as the rules see them: statements normalised to arrays, principals and
 // conditions readable, whether the document came as a JSON string or an object.
 import type { PolicyResource } from "@pulumi/policy";
-import { Identities, joinTarget } from "./join";
+import { type Identities, joinTarget } from "./join";
 import { asArray, isUnknown, parseMaybeJson, peek } from "./props";
 
 export interface Statement {
@@ -54,19 +54,37 @@ export function conditionKeys(s: Statement): string[] {
 }
 
 /** Keys that pin a public principal to this account, an organisation or one source. */
-export const scopingConditionKeys = ["aws:sourcearn", "aws:sourceaccount", "aws:sourceowner", "aws:principalaccount", "aws:principalorgid", "aws:sourcevpce", "aws:sourcevpc", "aws:principalarn", "kms:calleraccount", "kms:viaservice"];
+export const scopingConditionKeys = [
+  "aws:sourcearn",
+  "aws:sourceaccount",
+  "aws:sourceowner",
+  "aws:principalaccount",
+  "aws:principalorgid",
+  "aws:sourcevpce",
+  "aws:sourcevpc",
+  "aws:principalarn",
+  "kms:calleraccount",
+  "kms:viaservice",
+];
 
 export const isScoped = (s: Statement) => conditionKeys(s).some((k) => scopingConditionKeys.includes(k));
 
 /** A Deny, for everyone, of `actions` (e.g. ["s3:*"]; "*" always counts) when not over TLS. */
 export function deniesInsecureTransport(document: unknown, actions: string[]): boolean {
   const covered = ["*", ...actions.map((a) => a.toLowerCase())];
-  return statements(document).some((s) =>
-    s.Effect === "Deny" &&
-    isPublicPrincipal(s) &&
-    s.Action.some((a) => covered.includes(a.toLowerCase())) &&
-    Object.entries(s.Condition ?? {}).some(([op, block]) =>
-      op === "Bool" && Object.entries(block ?? {}).some(([k, v]) => k.toLowerCase() === "aws:securetransport" && String(v) === "false")));
+  return statements(document).some(
+    (s) =>
+      s.Effect === "Deny" &&
+      isPublicPrincipal(s) &&
+      s.Action.some((a) => covered.includes(a.toLowerCase())) &&
+      Object.entries(s.Condition ?? {}).some(
+        ([op, block]) =>
+          op === "Bool" &&
+          Object.entries(block ?? {}).some(
+            ([k, v]) => k.toLowerCase() === "aws:securetransport" && String(v) === "false",
+          ),
+      ),
+  );
 }
 
 /**
@@ -74,7 +92,14 @@ export function deniesInsecureTransport(document: unknown, actions: string[]): b
  * TLS: their policy resources of `policyType` (joined through `prop`) and their own `policy`.
  * A target with a policy document unknown in preview is judged after the update.
  */
-export function acceptingInsecureTransport(resources: PolicyResource[], targetType: string, policyType: string, prop: string, identities: Identities, actions: string[]): PolicyResource[] {
+export function acceptingInsecureTransport(
+  resources: PolicyResource[],
+  targetType: string,
+  policyType: string,
+  prop: string,
+  identities: Identities,
+  actions: string[],
+): PolicyResource[] {
   const targets = resources.filter((r) => r.type === targetType);
   const policies = resources.filter((r) => r.type === policyType);
   return targets.filter((target) => {

@@ -16,8 +16,15 @@ import { peek } from "./props";
 
 export type Identities = (target: PolicyResource) => unknown[];
 
-export function joinTarget(side: PolicyResource, prop: string, targets: PolicyResource[], identities: Identities): PolicyResource | undefined {
-  const fromDependencies = (side.propertyDependencies?.[prop] ?? []).filter((d) => targets.some((t) => t.urn === d.urn));
+export function joinTarget(
+  side: PolicyResource,
+  prop: string,
+  targets: PolicyResource[],
+  identities: Identities,
+): PolicyResource | undefined {
+  const fromDependencies = (side.propertyDependencies?.[prop] ?? []).filter((d) =>
+    targets.some((t) => t.urn === d.urn),
+  );
   if (fromDependencies.length > 0) return targets.find((t) => t.urn === fromDependencies[0].urn);
 
   const value = peek(() => side.props[prop]);
@@ -33,9 +40,20 @@ export function joinTarget(side: PolicyResource, prop: string, targets: PolicyRe
 }
 
 /** Every side resource of `sideTypes` joined to `target` through `prop`. */
-export function sidesOf(target: PolicyResource, all: PolicyResource[], sideTypes: string[], prop: string, targets: PolicyResource[], identities: Identities): PolicyResource[] {
+export function sidesOf(
+  target: PolicyResource,
+  all: PolicyResource[],
+  sideTypes: string[],
+  prop: string,
+  targets: PolicyResource[],
+  identities: Identities,
+): PolicyResource[] {
   return all.filter((r) => sideTypes.includes(r.type) && joinTarget(r, prop, targets, identities)?.urn === target.urn);
 }
 
 /** Identifiers a bucket is referred to by (id = bucket name for S3). */
-export const bucketIdentities: Identities = (b) => [peek(() => b.props.id), peek(() => b.props.bucket), peek(() => b.props.arn)];
+export const bucketIdentities: Identities = (b) => [
+  peek(() => b.props.id),
+  peek(() => b.props.bucket),
+  peek(() => b.props.arn),
+];

@@ -26,7 +26,8 @@ export function isUnknown(read: () => unknown): boolean {
   }
 }
 
-export const asArray = <T>(v: T | T[] | undefined | null): T[] => (v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]);
+export const asArray = <T>(v: T | T[] | undefined | null): T[] =>
+  v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
 
 /** Provider and nested-object inputs sometimes arrive JSON-encoded (e.g. provider defaultTags). */
 export function parseMaybeJson(value: unknown): any {

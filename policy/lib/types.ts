@@ -3,8 +3,24 @@
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
 export const services = [
-  "s3", "cloudfront", "cognito", "apigateway", "lambda", "iam", "dynamodb", "kinesis", "firehose",
-  "opensearch", "sqs", "sns", "logs", "kms", "tags", "glue", "athena", "reliability",
+  "s3",
+  "cloudfront",
+  "cognito",
+  "apigateway",
+  "lambda",
+  "iam",
+  "dynamodb",
+  "kinesis",
+  "firehose",
+  "opensearch",
+  "sqs",
+  "sns",
+  "logs",
+  "kms",
+  "tags",
+  "glue",
+  "athena",
+  "reliability",
 ] as const;
 export type Service = (typeof services)[number];
 

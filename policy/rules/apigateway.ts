@@ -22,7 +22,8 @@ function operations(body: unknown): { route: string; op: any }[] {
   return Object.entries(doc.paths ?? {}).flatMap(([path, methods]: [string, any]) =>
     Object.entries(methods ?? {})
       .filter(([m]) => httpMethods.includes(m))
-      .map(([m, op]) => ({ route: `${m === "x-amazon-apigateway-any-method" ? "ANY" : m.toUpperCase()} ${path}`, op })));
+      .map(([m, op]) => ({ route: `${m === "x-amazon-apigateway-any-method" ? "ANY" : m.toUpperCase()} ${path}`, op })),
+  );
 }
 
 /** The stage a MethodSettings configures: same REST API (joined) and same stage name. */
@@ -54,12 +55,15 @@ export const apigatewayRules: PackPolicy[] = [
     service: "apigateway",
     maps: "AwsSolutions-APIG6 / CKV2_AWS_4",
     level: "mandatory",
-    description: "Every API stage logs execution errors for all methods (method settings */* with loggingLevel ERROR or INFO).",
-    remediation: "Add an aws.apigateway.MethodSettings with methodPath \"*/*\" and settings.loggingLevel \"ERROR\" (or INFO) for the stage.",
+    description:
+      "Every API stage logs execution errors for all methods (method settings */* with loggingLevel ERROR or INFO).",
+    remediation:
+      'Add an aws.apigateway.MethodSettings with methodPath "*/*" and settings.loggingLevel "ERROR" (or INFO) for the stage.',
     validate: (resources, _args, report) => {
       for (const stage of ofType(resources, stageType)) {
         const all = settingsOfStage(stage, resources).filter((s) => peek(() => s.props.methodPath) === "*/*");
-        if (!all.some((s) => ["ERROR", "INFO"].includes(peek(() => s.props.settings?.loggingLevel)))) report(stage, `Stage ${stage.name} has no */* method settings with execution logging.`);
+        if (!all.some((s) => ["ERROR", "INFO"].includes(peek(() => s.props.settings?.loggingLevel))))
+          report(stage, `Stage ${stage.name} has no */* method settings with execution logging.`);
       }
     },
   }),
@@ -72,7 +76,8 @@ export const apigatewayRules: PackPolicy[] = [
     remediation: "Set settings.dataTraceEnabled false.",
     types: [methodSettingsType],
     validate: (props, _args, report) => {
-      if (props.settings?.dataTraceEnabled === true) report(`Method settings ${props.methodPath} log full request and response data.`);
+      if (props.settings?.dataTraceEnabled === true)
+        report(`Method settings ${props.methodPath} log full request and response data.`);
     },
   }),
   resourceRule({
@@ -81,11 +86,13 @@ export const apigatewayRules: PackPolicy[] = [
     maps: "AwsSolutions-APIG2",
     level: "mandatory",
     description: "Every API method validates its request (a declared request validator) before the backend runs.",
-    remediation: "Declare x-amazon-apigateway-request-validators and set x-amazon-apigateway-request-validator on every operation (or the API default); for Method resources set requestValidatorId.",
+    remediation:
+      "Declare x-amazon-apigateway-request-validators and set x-amazon-apigateway-request-validator on every operation (or the API default); for Method resources set requestValidatorId.",
     types: [restApiType, restApiPutType, methodType],
     validate: (props, args, report) => {
       if (args.type === methodType) {
-        if (props.httpMethod !== "OPTIONS" && !present(() => props.requestValidatorId)) report(`Method ${props.httpMethod} has no request validator.`);
+        if (props.httpMethod !== "OPTIONS" && !present(() => props.requestValidatorId))
+          report(`Method ${props.httpMethod} has no request validator.`);
         return;
       }
       const doc = parseMaybeJson(peek(() => props.body));
@@ -103,12 +110,15 @@ export const apigatewayRules: PackPolicy[] = [
     service: "apigateway",
     maps: "AwsSolutions-APIG4 / AwsSolutions-COG4 / CKV_AWS_59",
     level: "mandatory",
-    description: "Every API method requires an authorizer (Cognito user pool); public routes are listed as suppressions, one per route.",
-    remediation: "Add `security: [{ cognito: [] }]` (route authorization \"cognito\"), or, for a route public by design, a suppression with detail \"<METHOD> <path>\" and the reason.",
+    description:
+      "Every API method requires an authorizer (Cognito user pool); public routes are listed as suppressions, one per route.",
+    remediation:
+      'Add `security: [{ cognito: [] }]` (route authorization "cognito"), or, for a route public by design, a suppression with detail "<METHOD> <path>" and the reason.',
     types: [restApiType, restApiPutType, methodType],
     validate: (props, args, report) => {
       if (args.type === methodType) {
-        if (props.httpMethod !== "OPTIONS" && (props.authorization ?? "NONE") === "NONE") report(`Method ${props.httpMethod} has no authorization.`);
+        if (props.httpMethod !== "OPTIONS" && (props.authorization ?? "NONE") === "NONE")
+          report(`Method ${props.httpMethod} has no authorization.`);
         return;
       }
       const doc = parseMaybeJson(peek(() => props.body));
@@ -142,7 +152,9 @@ export const apigatewayRules: PackPolicy[] = [
       const stages = ofType(resources, stageType);
       const associations = ofType(resources, "aws:wafv2/webAclAssociation:WebAclAssociation");
       for (const stage of stages) {
-        const protectedBy = associations.filter((a) => joinTarget(a, "resourceArn", stages, (s) => [peek(() => s.props.arn)])?.urn === stage.urn);
+        const protectedBy = associations.filter(
+          (a) => joinTarget(a, "resourceArn", stages, (s) => [peek(() => s.props.arn)])?.urn === stage.urn,
+        );
         if (protectedBy.length === 0) report(stage, `Stage ${stage.name} has no WAF web ACL.`);
       }
     },

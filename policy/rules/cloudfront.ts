@@ -5,7 +5,8 @@ import { asArray, peek, present } from "../lib/props";
 import type { PackPolicy } from "../lib/types";
 
 const distribution = ["aws:cloudfront/distribution:Distribution"];
-const behaviors = (p: Record<string, any>): any[] => [p.defaultCacheBehavior, ...asArray(p.orderedCacheBehaviors)].filter(Boolean);
+const behaviors = (p: Record<string, any>): any[] =>
+  [p.defaultCacheBehavior, ...asArray(p.orderedCacheBehaviors)].filter(Boolean);
 const describe = (b: any) => (b.pathPattern ? `cache behavior ${b.pathPattern}` : "the default cache behavior");
 /** Viewer security policies CloudFront offers that exclude SSLv3, TLS 1.0 and TLS 1.1. */
 const modernViewerTls = ["TLSv1.2_2018", "TLSv1.2_2019", "TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"];
@@ -17,10 +18,11 @@ export const cloudfrontRules: PackPolicy[] = [
     maps: "CKV_AWS_34 / NIST.800.53.R5-CloudFrontDistributionHttpsViewerNoOutdatedSSL",
     level: "mandatory",
     description: "Every cache behavior sends viewers to HTTPS (redirect-to-https or https-only).",
-    remediation: "Set viewerProtocolPolicy to \"redirect-to-https\" on the default and every ordered cache behavior.",
+    remediation: 'Set viewerProtocolPolicy to "redirect-to-https" on the default and every ordered cache behavior.',
     types: distribution,
     validate: (props, _args, report) => {
-      for (const b of behaviors(props)) if (b.viewerProtocolPolicy === "allow-all") report(`${describe(b)} allows plain HTTP.`);
+      for (const b of behaviors(props))
+        if (b.viewerProtocolPolicy === "allow-all") report(`${describe(b)} allows plain HTTP.`);
     },
   }),
   resourceRule({
@@ -28,18 +30,26 @@ export const cloudfrontRules: PackPolicy[] = [
     service: "cloudfront",
     maps: "AwsSolutions-CFR4 / AwsSolutions-CFR5 / CKV_AWS_174",
     level: "mandatory",
-    description: "A distribution with its own certificate accepts TLS 1.2+ only, and custom origins are reached over HTTPS with TLS 1.2.",
-    remediation: "Set viewerCertificate.minimumProtocolVersion to TLSv1.2_2021; for custom origins originProtocolPolicy \"https-only\" and originSslProtocols [\"TLSv1.2\"].",
+    description:
+      "A distribution with its own certificate accepts TLS 1.2+ only, and custom origins are reached over HTTPS with TLS 1.2.",
+    remediation:
+      'Set viewerCertificate.minimumProtocolVersion to TLSv1.2_2021; for custom origins originProtocolPolicy "https-only" and originSslProtocols ["TLSv1.2"].',
     types: distribution,
     validate: (props, _args, report) => {
       const cert = props.viewerCertificate ?? {};
-      if ((present(() => cert.acmCertificateArn) || present(() => cert.iamCertificateId)) && !modernViewerTls.includes(cert.minimumProtocolVersion)) {
-        report(`The viewer certificate allows ${cert.minimumProtocolVersion ?? "the default (TLSv1)"}; require TLSv1.2_2021 or later.`);
+      if (
+        (present(() => cert.acmCertificateArn) || present(() => cert.iamCertificateId)) &&
+        !modernViewerTls.includes(cert.minimumProtocolVersion)
+      ) {
+        report(
+          `The viewer certificate allows ${cert.minimumProtocolVersion ?? "the default (TLSv1)"}; require TLSv1.2_2021 or later.`,
+        );
       }
       for (const o of asArray(props.origins) as any[]) {
         const custom = o.customOriginConfig;
         if (!custom) continue;
-        if (custom.originProtocolPolicy !== "https-only") report(`Origin ${o.originId} is reached with originProtocolPolicy ${custom.originProtocolPolicy}.`);
+        if (custom.originProtocolPolicy !== "https-only")
+          report(`Origin ${o.originId} is reached with originProtocolPolicy ${custom.originProtocolPolicy}.`);
         const old = asArray(custom.originSslProtocols as string[]).filter((p) => p !== "TLSv1.2");
         if (old.length > 0) report(`Origin ${o.originId} allows ${old.join(", ")}.`);
       }
@@ -50,11 +60,14 @@ export const cloudfrontRules: PackPolicy[] = [
     service: "cloudfront",
     maps: "AwsSolutions-CFR4",
     level: "advisory",
-    description: "Distributions serve a custom domain with an ACM certificate (the *.cloudfront.net certificate still negotiates TLS 1.0).",
-    remediation: "Set storefrontDomainName and storefrontHostedZoneId in the stack config; the storefront then uses an ACM certificate with TLSv1.2_2021.",
+    description:
+      "Distributions serve a custom domain with an ACM certificate (the *.cloudfront.net certificate still negotiates TLS 1.0).",
+    remediation:
+      "Set storefrontDomainName and storefrontHostedZoneId in the stack config; the storefront then uses an ACM certificate with TLSv1.2_2021.",
     types: distribution,
     validate: (props, _args, report) => {
-      if (props.viewerCertificate?.cloudfrontDefaultCertificate === true) report("The distribution uses the default *.cloudfront.net certificate.");
+      if (props.viewerCertificate?.cloudfrontDefaultCertificate === true)
+        report("The distribution uses the default *.cloudfront.net certificate.");
     },
   }),
   resourceRule({
@@ -62,8 +75,10 @@ export const cloudfrontRules: PackPolicy[] = [
     service: "cloudfront",
     maps: "AwsSolutions-CFR7 / CKV2_AWS_46",
     level: "mandatory",
-    description: "S3 origins are read through Origin Access Control (signed requests), not a public bucket or a legacy origin access identity.",
-    remediation: "Create an aws.cloudfront.OriginAccessControl (signingBehavior always, sigv4) and set originAccessControlId on the S3 origin; allow cloudfront.amazonaws.com with AWS:SourceArn in the bucket policy.",
+    description:
+      "S3 origins are read through Origin Access Control (signed requests), not a public bucket or a legacy origin access identity.",
+    remediation:
+      "Create an aws.cloudfront.OriginAccessControl (signingBehavior always, sigv4) and set originAccessControlId on the S3 origin; allow cloudfront.amazonaws.com with AWS:SourceArn in the bucket policy.",
     types: distribution,
     validate: (props, _args, report) => {
       for (const o of asArray(props.origins) as any[]) {
@@ -72,7 +87,10 @@ export const cloudfrontRules: PackPolicy[] = [
         const domain = peek(() => o.domainName);
         const legacy = present(() => o.s3OriginConfig?.originAccessIdentity);
         const isS3 = (typeof domain === "string" && /\.s3[.-]/.test(domain)) || present(() => o.s3OriginConfig);
-        if (isS3 && !present(() => o.originAccessControlId)) report(`S3 origin ${o.originId} has no Origin Access Control${legacy ? " (it uses a legacy origin access identity)" : ""}.`);
+        if (isS3 && !present(() => o.originAccessControlId))
+          report(
+            `S3 origin ${o.originId} has no Origin Access Control${legacy ? " (it uses a legacy origin access identity)" : ""}.`,
+          );
       }
     },
   }),
@@ -85,7 +103,8 @@ export const cloudfrontRules: PackPolicy[] = [
     remediation: "Set responseHeadersPolicyId on every cache behavior (the storefront's security-headers policy).",
     types: distribution,
     validate: (props, _args, report) => {
-      for (const b of behaviors(props)) if (!present(() => b.responseHeadersPolicyId)) report(`${describe(b)} has no response headers policy.`);
+      for (const b of behaviors(props))
+        if (!present(() => b.responseHeadersPolicyId)) report(`${describe(b)} has no response headers policy.`);
     },
   }),
   resourceRule({
@@ -106,7 +125,8 @@ export const cloudfrontRules: PackPolicy[] = [
     maps: "AwsSolutions-CFR2 / CKV_AWS_68",
     level: "advisory",
     description: "Distributions are protected by an AWS WAF web ACL.",
-    remediation: "Create an aws.wafv2.WebAcl (scope CLOUDFRONT, us-east-1) with the AWS managed rule groups and set webAclId.",
+    remediation:
+      "Create an aws.wafv2.WebAcl (scope CLOUDFRONT, us-east-1) with the AWS managed rule groups and set webAclId.",
     types: distribution,
     validate: (props, _args, report) => {
       if (!present(() => props.webAclId)) report("The distribution has no WAF web ACL.");
@@ -118,7 +138,7 @@ export const cloudfrontRules: PackPolicy[] = [
     maps: "CKV_AWS_305",
     level: "advisory",
     description: "Distributions define a default root object, so / never lists or exposes the origin.",
-    remediation: "Set defaultRootObject (e.g. \"index.html\").",
+    remediation: 'Set defaultRootObject (e.g. "index.html").',
     types: distribution,
     validate: (props, _args, report) => {
       if (!props.defaultRootObject) report("The distribution has no default root object.");

@@ -11,7 +11,8 @@ export const dynamodbRules: PackPolicy[] = [
     service: "dynamodb",
     maps: "AwsSolutions-DDB3 / CKV_AWS_28",
     level: "mandatory",
-    description: "Tables keep continuous backups (point-in-time recovery), so a bad write or delete can be rolled back.",
+    description:
+      "Tables keep continuous backups (point-in-time recovery), so a bad write or delete can be rolled back.",
     remediation: "Set pointInTimeRecovery: { enabled: true }.",
     types: table,
     validate: (props, _args, report) => {
@@ -23,11 +24,13 @@ export const dynamodbRules: PackPolicy[] = [
     service: "dynamodb",
     maps: "CKV_AWS_119",
     level: "advisory",
-    description: "Tables are encrypted with a KMS key (customer managed or aws/dynamodb) rather than the AWS owned key.",
+    description:
+      "Tables are encrypted with a KMS key (customer managed or aws/dynamodb) rather than the AWS owned key.",
     remediation: "Set serverSideEncryption: { enabled: true, kmsKeyArn } (omit kmsKeyArn for the aws/dynamodb key).",
     types: table,
     validate: (props, _args, report) => {
-      if (props.serverSideEncryption?.enabled !== true && !present(() => props.serverSideEncryption?.kmsKeyArn)) report("The table uses the AWS owned key.");
+      if (props.serverSideEncryption?.enabled !== true && !present(() => props.serverSideEncryption?.kmsKeyArn))
+        report("The table uses the AWS owned key.");
     },
   }),
 ];

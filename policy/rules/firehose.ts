@@ -11,12 +11,15 @@ export const firehoseRules: PackPolicy[] = [
     service: "firehose",
     maps: "AwsSolutions-KDF1 / CKV_AWS_240 / CKV_AWS_241",
     level: "mandatory",
-    description: "Direct-put delivery streams encrypt buffered records (a stream reading from Kinesis inherits the source stream's encryption); S3 destinations name a KMS key or rely on the bucket's default encryption.",
-    remediation: "Set serverSideEncryption: { enabled: true, keyType: \"AWS_OWNED_CMK\" or \"CUSTOMER_MANAGED_CMK\" }, or read from an encrypted Kinesis stream (kinesisSourceConfiguration).",
+    description:
+      "Direct-put delivery streams encrypt buffered records (a stream reading from Kinesis inherits the source stream's encryption); S3 destinations name a KMS key or rely on the bucket's default encryption.",
+    remediation:
+      'Set serverSideEncryption: { enabled: true, keyType: "AWS_OWNED_CMK" or "CUSTOMER_MANAGED_CMK" }, or read from an encrypted Kinesis stream (kinesisSourceConfiguration).',
     types: deliveryStream,
     validate: (props, _args, report) => {
       const fromKinesis = present(() => props.kinesisSourceConfiguration?.kinesisStreamArn);
-      if (!fromKinesis && props.serverSideEncryption?.enabled !== true) report("The direct-put delivery stream does not encrypt buffered records.");
+      if (!fromKinesis && props.serverSideEncryption?.enabled !== true)
+        report("The direct-put delivery stream does not encrypt buffered records.");
     },
   }),
 ];

@@ -12,7 +12,7 @@ export const kinesisRules: PackPolicy[] = [
     maps: "AwsSolutions-KDS1 / CKV_AWS_43",
     level: "mandatory",
     description: "Data streams encrypt records at rest with KMS.",
-    remediation: "Set encryptionType \"KMS\" and kmsKeyId (\"alias/aws/kinesis\" or a customer managed key).",
+    remediation: 'Set encryptionType "KMS" and kmsKeyId ("alias/aws/kinesis" or a customer managed key).',
     types: stream,
     validate: (props, _args, report) => {
       if (props.encryptionType !== "KMS") report(`Encryption type is ${props.encryptionType ?? "NONE"}.`);
@@ -30,7 +30,8 @@ export const kinesisRules: PackPolicy[] = [
       // A key ARN unknown in preview is computed, so a key of the stack (the AWS managed alias is a literal).
       if (isUnknown(() => props.kmsKeyId)) return;
       const key = peek(() => props.kmsKeyId);
-      if (props.encryptionType === "KMS" && (key === undefined || key === "alias/aws/kinesis")) report("The stream uses the AWS managed key alias/aws/kinesis.");
+      if (props.encryptionType === "KMS" && (key === undefined || key === "alias/aws/kinesis"))
+        report("The stream uses the AWS managed key alias/aws/kinesis.");
     },
   }),
 ];

@@ -14,7 +14,9 @@ export const kmsRules: PackPolicy[] = [
     remediation: "Set enableKeyRotation: true (rotationPeriodInDays optional, default 365).",
     types: ["aws:kms/key:Key"],
     validate: (props, _args, report) => {
-      const symmetric = (props.customerMasterKeySpec ?? "SYMMETRIC_DEFAULT") === "SYMMETRIC_DEFAULT" && (props.keyUsage ?? "ENCRYPT_DECRYPT") === "ENCRYPT_DECRYPT";
+      const symmetric =
+        (props.customerMasterKeySpec ?? "SYMMETRIC_DEFAULT") === "SYMMETRIC_DEFAULT" &&
+        (props.keyUsage ?? "ENCRYPT_DECRYPT") === "ENCRYPT_DECRYPT";
       if (symmetric && props.enableKeyRotation !== true) report("Key rotation is off.");
     },
   }),
@@ -23,12 +25,15 @@ export const kmsRules: PackPolicy[] = [
     service: "kms",
     maps: "CKV_AWS_33",
     level: "mandatory",
-    description: "Key policies never allow \"*\" without a condition pinning the caller (kms:CallerAccount, kms:ViaService, aws:SourceArn...).",
-    remediation: "Name the account root, the roles and the service principals (with aws:SourceAccount) that use the key.",
+    description:
+      'Key policies never allow "*" without a condition pinning the caller (kms:CallerAccount, kms:ViaService, aws:SourceArn...).',
+    remediation:
+      "Name the account root, the roles and the service principals (with aws:SourceAccount) that use the key.",
     types: ["aws:kms/key:Key", "aws:kms/keyPolicy:KeyPolicy"],
     validate: (props, _args, report) => {
       for (const s of statements(peek(() => props.policy))) {
-        if (s.Effect === "Allow" && isPublicPrincipal(s) && !isScoped(s)) report(`The key policy allows ${s.Action.join(", ")} to any principal.`);
+        if (s.Effect === "Allow" && isPublicPrincipal(s) && !isScoped(s))
+          report(`The key policy allows ${s.Action.join(", ")} to any principal.`);
       }
     },
   }),

@@ -10,12 +10,28 @@ const fn = ["aws:lambda/function:Function"];
 const logGroupType = "aws:cloudwatch/logGroup:LogGroup";
 
 /** The latest runtime of each language family (AwsSolutions-L1); older ones are refused. */
-export const currentRuntimes = ["nodejs22.x", "nodejs24.x", "python3.13", "python3.14", "java21", "java25", "dotnet8", "dotnet10", "ruby3.4", "provided.al2023"];
+export const currentRuntimes = [
+  "nodejs22.x",
+  "nodejs24.x",
+  "python3.13",
+  "python3.14",
+  "java21",
+  "java25",
+  "dotnet8",
+  "dotnet10",
+  "ruby3.4",
+  "provided.al2023",
+];
 
 const secretName = /(secret|passw(or)?d|private_?key|api_?key|access_?key|token|credential)/i;
 /** Values that reference a secret rather than hold one. */
 const referenceValue = /^(arn:|https?:\/\/|\/|[A-Za-z0-9_-]*(_|-)(arn|name|id|table|queue|stream)$)/i;
-const secretValue = [/AKIA[0-9A-Z]{16}/, /-----BEGIN [A-Z ]*PRIVATE KEY-----/, /\bgh[pousr]_[A-Za-z0-9]{36}\b/, /\bxox[abp]-[A-Za-z0-9-]{10,}/];
+const secretValue = [
+  /AKIA[0-9A-Z]{16}/,
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
+  /\bgh[pousr]_[A-Za-z0-9]{36}\b/,
+  /\bxox[abp]-[A-Za-z0-9-]{10,}/,
+];
 
 /** The log group a function writes to: its loggingConfig.logGroup, else /aws/lambda/<name>. */
 function logGroupOf(f: PolicyResource, groups: PolicyResource[]): PolicyResource | undefined {
@@ -33,11 +49,13 @@ export const lambdaRules: PackPolicy[] = [
     maps: "AwsSolutions-L1 / CKV_AWS_363",
     level: "mandatory",
     description: `Functions use the latest runtime of their language (${currentRuntimes.join(", ")}).`,
-    remediation: "Set runtime to nodejs22.x (lib/function.ts lambdaRuntime) or the latest runtime of the function's language.",
+    remediation:
+      "Set runtime to nodejs22.x (lib/function.ts lambdaRuntime) or the latest runtime of the function's language.",
     types: fn,
     validate: (props, _args, report) => {
       if (props.packageType === "Image") return;
-      if (!currentRuntimes.includes(props.runtime)) report(`Runtime ${props.runtime ?? "(none)"} is not a current runtime.`);
+      if (!currentRuntimes.includes(props.runtime))
+        report(`Runtime ${props.runtime ?? "(none)"} is not a current runtime.`);
     },
   }),
   resourceRule({
@@ -46,10 +64,11 @@ export const lambdaRules: PackPolicy[] = [
     maps: "CKV_AWS_50",
     level: "mandatory",
     description: "Functions trace with X-Ray (tracingConfig.mode Active).",
-    remediation: "Set tracingConfig: { mode: \"Active\" } (BundledFunction does).",
+    remediation: 'Set tracingConfig: { mode: "Active" } (BundledFunction does).',
     types: fn,
     validate: (props, _args, report) => {
-      if (props.tracingConfig?.mode !== "Active") report(`Tracing mode is ${props.tracingConfig?.mode ?? "PassThrough"}.`);
+      if (props.tracingConfig?.mode !== "Active")
+        report(`Tracing mode is ${props.tracingConfig?.mode ?? "PassThrough"}.`);
     },
   }),
   resourceRule({
@@ -57,16 +76,20 @@ export const lambdaRules: PackPolicy[] = [
     service: "lambda",
     maps: "CKV_AWS_45",
     level: "mandatory",
-    description: "Function environment variables hold no secrets (keys, passwords, tokens); they are readable by anyone who can read the function's configuration.",
-    remediation: "Store the secret in Secrets Manager or SSM SecureString, pass its ARN or name, and read it at run time.",
+    description:
+      "Function environment variables hold no secrets (keys, passwords, tokens); they are readable by anyone who can read the function's configuration.",
+    remediation:
+      "Store the secret in Secrets Manager or SSM SecureString, pass its ARN or name, and read it at run time.",
     types: fn,
     validate: (props, _args, report) => {
       const variables: Record<string, unknown> = peek(() => props.environment?.variables) ?? {};
       for (const [name, raw] of Object.entries(variables)) {
         const value = peek(() => raw);
         if (typeof value !== "string" || value === "") continue;
-        if (secretValue.some((re) => re.test(value))) report(`Environment variable ${name} holds what looks like a credential.`);
-        else if (secretName.test(name) && !referenceValue.test(value)) report(`Environment variable ${name} looks like a secret passed in plain text.`);
+        if (secretValue.some((re) => re.test(value)))
+          report(`Environment variable ${name} holds what looks like a credential.`);
+        else if (secretName.test(name) && !referenceValue.test(value))
+          report(`Environment variable ${name} looks like a secret passed in plain text.`);
       }
     },
   }),
@@ -75,14 +98,17 @@ export const lambdaRules: PackPolicy[] = [
     service: "lambda",
     maps: "CKV_AWS_66 / CKV_AWS_338 (applied to each function's log group)",
     level: "mandatory",
-    description: "Every function writes to a log group the stack manages, with a retention period (the implicit /aws/lambda group never expires).",
-    remediation: "Create an aws.cloudwatch.LogGroup with retentionInDays and point loggingConfig.logGroup at it (BundledFunction does).",
+    description:
+      "Every function writes to a log group the stack manages, with a retention period (the implicit /aws/lambda group never expires).",
+    remediation:
+      "Create an aws.cloudwatch.LogGroup with retentionInDays and point loggingConfig.logGroup at it (BundledFunction does).",
     validate: (resources, _args, report) => {
       const groups = ofType(resources, logGroupType);
       for (const f of ofType(resources, ...fn)) {
         const group = logGroupOf(f, groups);
         if (!group) report(f, `Function ${f.name} logs to a log group the stack does not manage (no retention).`);
-        else if (!(peek(() => group.props.retentionInDays) > 0)) report(f, `Function ${f.name}'s log group ${group.name} never expires.`);
+        else if (!(peek(() => group.props.retentionInDays) > 0))
+          report(f, `Function ${f.name}'s log group ${group.name} never expires.`);
       }
     },
   }),
@@ -91,8 +117,10 @@ export const lambdaRules: PackPolicy[] = [
     service: "lambda",
     maps: "CKV_AWS_364",
     level: "mandatory",
-    description: "Permissions letting an AWS service invoke a function name the source (sourceArn, or sourceAccount for S3/SES); none is granted to \"*\".",
-    remediation: "Set sourceArn to the exact calling resource (e.g. the API's execute-api ARN for the route) and sourceAccount.",
+    description:
+      'Permissions letting an AWS service invoke a function name the source (sourceArn, or sourceAccount for S3/SES); none is granted to "*".',
+    remediation:
+      "Set sourceArn to the exact calling resource (e.g. the API's execute-api ARN for the route) and sourceAccount.",
     types: ["aws:lambda/permission:Permission"],
     validate: (props, _args, report) => {
       const principal = peek(() => props.principal);
@@ -110,10 +138,11 @@ export const lambdaRules: PackPolicy[] = [
     maps: "CKV_AWS_258",
     level: "mandatory",
     description: "Function URLs require IAM authentication.",
-    remediation: "Set authorizationType \"AWS_IAM\", or expose the function through API Gateway with an authorizer.",
+    remediation: 'Set authorizationType "AWS_IAM", or expose the function through API Gateway with an authorizer.',
     types: ["aws:lambda/functionUrl:FunctionUrl"],
     validate: (props, _args, report) => {
-      if (props.authorizationType !== "AWS_IAM") report(`The function URL's authorization type is ${props.authorizationType}.`);
+      if (props.authorizationType !== "AWS_IAM")
+        report(`The function URL's authorization type is ${props.authorizationType}.`);
     },
   }),
   resourceRule({
@@ -121,12 +150,14 @@ export const lambdaRules: PackPolicy[] = [
     service: "lambda",
     maps: "CKV_AWS_115",
     level: "advisory",
-    description: "Functions set a concurrency limit, so one function cannot starve the account pool or flood its downstream.",
+    description:
+      "Functions set a concurrency limit, so one function cannot starve the account pool or flood its downstream.",
     remediation: "Set reservedConcurrentExecutions where a downstream has a fixed capacity (OpenSearch, Personalize).",
     types: fn,
     validate: (props, _args, report) => {
       const reserved = peek(() => props.reservedConcurrentExecutions);
-      if (reserved === undefined || reserved === null || reserved < 0) report("The function has no reserved concurrency.");
+      if (reserved === undefined || reserved === null || reserved < 0)
+        report("The function has no reserved concurrency.");
     },
   }),
   resourceRule({
@@ -135,7 +166,8 @@ export const lambdaRules: PackPolicy[] = [
     maps: "CKV_AWS_117 / NIST.800.53.R5-LambdaInsideVPC",
     level: "advisory",
     description: "Functions run inside a VPC.",
-    remediation: "Only functions that reach VPC resources (the search indexer, order API) need vpcConfig; the others call AWS APIs over TLS with IAM.",
+    remediation:
+      "Only functions that reach VPC resources (the search indexer, order API) need vpcConfig; the others call AWS APIs over TLS with IAM.",
     types: fn,
     validate: (props, _args, report) => {
       if (!present(() => props.vpcConfig?.subnetIds)) report("The function does not run in a VPC.");

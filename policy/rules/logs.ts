@@ -13,13 +13,15 @@ export const logsRules: PackPolicy[] = [
     service: "logs",
     maps: "CKV_AWS_66 / CKV_AWS_338",
     level: "mandatory",
-    description: "Log groups set a retention period: at least 365 days in production (CKV_AWS_338), any in other stages (CKV_AWS_66).",
+    description:
+      "Log groups set a retention period: at least 365 days in production (CKV_AWS_338), any in other stages (CKV_AWS_66).",
     remediation: "Set retentionInDays from logRetentionDays (dev 14, prod 365).",
     types: logGroup,
     validate: (props, args, report) => {
       const days = props.retentionInDays;
       if (!(days > 0)) report("The log group never expires its events.");
-      else if (isProduction(args) && days < 365) report(`Retention is ${days} days; production keeps logs at least 365 days.`);
+      else if (isProduction(args) && days < 365)
+        report(`Retention is ${days} days; production keeps logs at least 365 days.`);
     },
   }),
   resourceRule({
@@ -28,7 +30,8 @@ export const logsRules: PackPolicy[] = [
     maps: "CKV_AWS_158",
     level: "advisory",
     description: "Log groups are encrypted with a customer managed KMS key.",
-    remediation: "Set kmsKeyId to a key whose policy allows logs.<region>.amazonaws.com with a kms:EncryptionContext:aws:logs:arn condition.",
+    remediation:
+      "Set kmsKeyId to a key whose policy allows logs.<region>.amazonaws.com with a kms:EncryptionContext:aws:logs:arn condition.",
     types: logGroup,
     validate: (props, _args, report) => {
       if (!present(() => props.kmsKeyId)) report("The log group uses CloudWatch Logs' default encryption.");

@@ -15,12 +15,20 @@ const mappingType = ["aws:lambda/eventSourceMapping:EventSourceMapping"];
  */
 function readsStream(props: Record<string, any>): boolean {
   const arn = peek(() => props.eventSourceArn);
-  if (typeof arn === "string") return /^arn:aws[a-z-]*:kinesis:/.test(arn) || /^arn:aws[a-z-]*:dynamodb:.*\/stream\//.test(arn);
-  return isUnknown(() => props.eventSourceArn) && present(() => props.startingPosition) && asArray(peek(() => props.topics)).length === 0 && !present(() => props.selfManagedEventSource);
+  if (typeof arn === "string")
+    return /^arn:aws[a-z-]*:kinesis:/.test(arn) || /^arn:aws[a-z-]*:dynamodb:.*\/stream\//.test(arn);
+  return (
+    isUnknown(() => props.eventSourceArn) &&
+    present(() => props.startingPosition) &&
+    asArray(peek(() => props.topics)).length === 0 &&
+    !present(() => props.selfManagedEventSource)
+  );
 }
-const readsQueue = (props: Record<string, any>) => /^arn:aws[a-z-]*:sqs:/.test(String(peek(() => props.eventSourceArn) ?? ""));
+const readsQueue = (props: Record<string, any>) =>
+  /^arn:aws[a-z-]*:sqs:/.test(String(peek(() => props.eventSourceArn) ?? ""));
 
-const streamMapping = (check: (props: Record<string, any>, report: (m: string) => void) => void) =>
+const streamMapping =
+  (check: (props: Record<string, any>, report: (m: string) => void) => void) =>
   (props: Record<string, any>, _args: ResourceValidationArgs, report: (m: string) => void) => {
     if (readsStream(props)) check(props, report);
   };
@@ -33,11 +41,14 @@ export const reliabilityRules: PackPolicy[] = [
     service: "reliability",
     maps: closest,
     level: "mandatory",
-    description: "Stream event source mappings send what they give up on to an on-failure destination (SQS dead-letter queue), so no record is dropped silently.",
-    remediation: "Set destinationConfig.onFailure.destinationArn to a DeadLetterQueue's ARN (StreamConsumer does) and grant the function's role sqs:SendMessage on it.",
+    description:
+      "Stream event source mappings send what they give up on to an on-failure destination (SQS dead-letter queue), so no record is dropped silently.",
+    remediation:
+      "Set destinationConfig.onFailure.destinationArn to a DeadLetterQueue's ARN (StreamConsumer does) and grant the function's role sqs:SendMessage on it.",
     types: mappingType,
     validate: streamMapping((props, report) => {
-      if (!present(() => props.destinationConfig?.onFailure?.destinationArn)) report("The mapping has no on-failure destination: records are dropped once retries end.");
+      if (!present(() => props.destinationConfig?.onFailure?.destinationArn))
+        report("The mapping has no on-failure destination: records are dropped once retries end.");
     }),
   }),
   resourceRule({
@@ -45,11 +56,13 @@ export const reliabilityRules: PackPolicy[] = [
     service: "reliability",
     maps: closest,
     level: "mandatory",
-    description: "Stream event source mappings split a failing batch to isolate a poison record instead of retrying the whole batch.",
+    description:
+      "Stream event source mappings split a failing batch to isolate a poison record instead of retrying the whole batch.",
     remediation: "Set bisectBatchOnFunctionError: true.",
     types: mappingType,
     validate: streamMapping((props, report) => {
-      if (props.bisectBatchOnFunctionError !== true) report("A failing batch is retried whole (bisectBatchOnFunctionError is off).");
+      if (props.bisectBatchOnFunctionError !== true)
+        report("A failing batch is retried whole (bisectBatchOnFunctionError is off).");
     }),
   }),
   resourceRule({
@@ -57,14 +70,18 @@ export const reliabilityRules: PackPolicy[] = [
     service: "reliability",
     maps: closest,
     level: "mandatory",
-    description: "Stream event source mappings bound retries and record age (the defaults, -1, retry a poison record until it expires and block its shard).",
-    remediation: "Set maximumRetryAttempts (streamMaxRetryAttempts) and maximumRecordAgeInSeconds (streamMaxRecordAgeSeconds) to non-negative values.",
+    description:
+      "Stream event source mappings bound retries and record age (the defaults, -1, retry a poison record until it expires and block its shard).",
+    remediation:
+      "Set maximumRetryAttempts (streamMaxRetryAttempts) and maximumRecordAgeInSeconds (streamMaxRecordAgeSeconds) to non-negative values.",
     types: mappingType,
     validate: streamMapping((props, report) => {
       const retries = props.maximumRetryAttempts;
       const age = props.maximumRecordAgeInSeconds;
-      if (typeof retries !== "number" || retries < 0) report(`Retries are unbounded (maximumRetryAttempts ${retries ?? "unset"}).`);
-      if (typeof age !== "number" || age < 0) report(`Record age is unbounded (maximumRecordAgeInSeconds ${age ?? "unset"}).`);
+      if (typeof retries !== "number" || retries < 0)
+        report(`Retries are unbounded (maximumRetryAttempts ${retries ?? "unset"}).`);
+      if (typeof age !== "number" || age < 0)
+        report(`Record age is unbounded (maximumRecordAgeInSeconds ${age ?? "unset"}).`);
     }),
   }),
   resourceRule({
@@ -72,12 +89,17 @@ export const reliabilityRules: PackPolicy[] = [
     service: "reliability",
     maps: closest,
     level: "mandatory",
-    description: "Stream and queue event source mappings let the function report failed items (ReportBatchItemFailures), so one bad record does not replay its whole batch.",
-    remediation: "Set functionResponseTypes: [\"ReportBatchItemFailures\"] and return { batchItemFailures } from the handler (Powertools BatchProcessor).",
+    description:
+      "Stream and queue event source mappings let the function report failed items (ReportBatchItemFailures), so one bad record does not replay its whole batch.",
+    remediation:
+      'Set functionResponseTypes: ["ReportBatchItemFailures"] and return { batchItemFailures } from the handler (Powertools BatchProcessor).',
     types: mappingType,
     validate: (props, _args, report) => {
       if (!readsStream(props) && !readsQueue(props)) return;
-      if (!asArray(props.functionResponseTypes).includes("ReportBatchItemFailures")) report("The function cannot report partial batch failures (functionResponseTypes lacks ReportBatchItemFailures).");
+      if (!asArray(props.functionResponseTypes).includes("ReportBatchItemFailures"))
+        report(
+          "The function cannot report partial batch failures (functionResponseTypes lacks ReportBatchItemFailures).",
+        );
     },
   }),
   resourceRule({
@@ -85,9 +107,17 @@ export const reliabilityRules: PackPolicy[] = [
     service: "reliability",
     maps: "CKV_AWS_139 / CKV_AWS_293 (deletion protection, applied to every stateful store)",
     level: "mandatory",
-    description: "In production, stateful stores refuse deletion: DynamoDB tables and user pools have deletion protection, buckets are not force-destroyed, search domains are `protect`ed.",
-    remediation: "Set protectData: true in the prod stack: deletionProtectionEnabled (tables), deletionProtection \"ACTIVE\" (user pools), forceDestroy false (buckets), the `protect` resource option (search domains).",
-    types: ["aws:dynamodb/table:Table", "aws:cognito/userPool:UserPool", "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2", "aws:opensearch/domain:Domain"],
+    description:
+      "In production, stateful stores refuse deletion: DynamoDB tables and user pools have deletion protection, buckets are not force-destroyed, search domains are `protect`ed.",
+    remediation:
+      'Set protectData: true in the prod stack: deletionProtectionEnabled (tables), deletionProtection "ACTIVE" (user pools), forceDestroy false (buckets), the `protect` resource option (search domains).',
+    types: [
+      "aws:dynamodb/table:Table",
+      "aws:cognito/userPool:UserPool",
+      "aws:s3/bucket:Bucket",
+      "aws:s3/bucketV2:BucketV2",
+      "aws:opensearch/domain:Domain",
+    ],
     validate: (props, args, report) => {
       if (!isProduction(args)) return;
       switch (args.type) {
@@ -115,7 +145,8 @@ export const reliabilityRules: PackPolicy[] = [
     types: ["aws:cloudwatch/metricAlarm:MetricAlarm"],
     validate: (props, _args, report) => {
       if (props.actionsEnabled === false) report("The alarm's actions are disabled.");
-      if (!isUnknown(() => props.alarmActions) && asArray(props.alarmActions).length === 0) report("The alarm notifies no one (no alarmActions).");
+      if (!isUnknown(() => props.alarmActions) && asArray(props.alarmActions).length === 0)
+        report("The alarm notifies no one (no alarmActions).");
     },
   }),
 ];

@@ -6,7 +6,11 @@ import { parseMaybeJson, peek, present } from "../lib/props";
 import type { PackPolicy } from "../lib/types";
 
 const queueType = "aws:sqs/queue:Queue";
-const queueIdentities = (q: PolicyResource) => [peek(() => q.props.url), peek(() => q.props.id), peek(() => q.props.arn)];
+const queueIdentities = (q: PolicyResource) => [
+  peek(() => q.props.url),
+  peek(() => q.props.id),
+  peek(() => q.props.arn),
+];
 
 /** Where another resource names a queue as the place failures go. */
 const failureDestinations: Record<string, string[]> = {
@@ -20,9 +24,13 @@ const failureDestinations: Record<string, string[]> = {
 /** True if `queue` is a dead-letter destination of some resource in the stack. */
 function isDeadLetterQueue(queue: PolicyResource, resources: PolicyResource[]): boolean {
   const arn = peek(() => queue.props.arn);
-  return resources.some((r) => (failureDestinations[r.type] ?? []).some((prop) =>
-    (r.propertyDependencies?.[prop] ?? []).some((d) => d.urn === queue.urn) ||
-    (typeof arn === "string" && JSON.stringify(peek(() => parseMaybeJson(r.props[prop])) ?? "").includes(arn))));
+  return resources.some((r) =>
+    (failureDestinations[r.type] ?? []).some(
+      (prop) =>
+        (r.propertyDependencies?.[prop] ?? []).some((d) => d.urn === queue.urn) ||
+        (typeof arn === "string" && JSON.stringify(peek(() => parseMaybeJson(r.props[prop])) ?? "").includes(arn)),
+    ),
+  );
 }
 
 export const sqsRules: PackPolicy[] = [
@@ -35,8 +43,10 @@ export const sqsRules: PackPolicy[] = [
     remediation: "Set sqsManagedSseEnabled: true, or kmsMasterKeyId.",
     types: [queueType],
     validate: (props, _args, report) => {
-      if (props.sqsManagedSseEnabled === false && !present(() => props.kmsMasterKeyId)) report("The queue does not encrypt messages.");
-      else if (props.sqsManagedSseEnabled === undefined && !present(() => props.kmsMasterKeyId)) report("The queue does not declare encryption (set sqsManagedSseEnabled or kmsMasterKeyId).");
+      if (props.sqsManagedSseEnabled === false && !present(() => props.kmsMasterKeyId))
+        report("The queue does not encrypt messages.");
+      else if (props.sqsManagedSseEnabled === undefined && !present(() => props.kmsMasterKeyId))
+        report("The queue does not declare encryption (set sqsManagedSseEnabled or kmsMasterKeyId).");
     },
   }),
   stackRule({
@@ -45,9 +55,17 @@ export const sqsRules: PackPolicy[] = [
     maps: "AwsSolutions-SQS4",
     level: "mandatory",
     description: "Queue policies deny requests not made over TLS.",
-    remediation: "Add an aws.sqs.QueuePolicy with a Deny of sqs:* for Principal * when aws:SecureTransport is false (DeadLetterQueue does).",
+    remediation:
+      "Add an aws.sqs.QueuePolicy with a Deny of sqs:* for Principal * when aws:SecureTransport is false (DeadLetterQueue does).",
     validate: (resources, _args, report) => {
-      for (const queue of acceptingInsecureTransport(resources, queueType, "aws:sqs/queuePolicy:QueuePolicy", "queueUrl", queueIdentities, ["sqs:*"])) {
+      for (const queue of acceptingInsecureTransport(
+        resources,
+        queueType,
+        "aws:sqs/queuePolicy:QueuePolicy",
+        "queueUrl",
+        queueIdentities,
+        ["sqs:*"],
+      )) {
         report(queue, `Queue ${queue.name} accepts requests without TLS.`);
       }
     },
@@ -57,8 +75,10 @@ export const sqsRules: PackPolicy[] = [
     service: "sqs",
     maps: "AwsSolutions-SQS3",
     level: "mandatory",
-    description: "Every queue either has a redrive policy to a dead-letter queue or is itself the dead-letter destination of a queue, event source mapping or function.",
-    remediation: "Set redrivePolicy { deadLetterTargetArn, maxReceiveCount } or use the queue as an on-failure destination.",
+    description:
+      "Every queue either has a redrive policy to a dead-letter queue or is itself the dead-letter destination of a queue, event source mapping or function.",
+    remediation:
+      "Set redrivePolicy { deadLetterTargetArn, maxReceiveCount } or use the queue as an on-failure destination.",
     validate: (resources, _args, report) => {
       for (const queue of ofType(resources, queueType)) {
         if (present(() => queue.props.redrivePolicy) || isDeadLetterQueue(queue, resources)) continue;

@@ -82,7 +82,8 @@ export class ShopApi {
 
   listProducts(query: ProductQuery = {}): Promise<{ items: Product[]; nextCursor?: string }> {
     const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== "") params.set(key, String(value));
+    for (const [key, value] of Object.entries(query))
+      if (value !== undefined && value !== "") params.set(key, String(value));
     const search = params.toString();
     return this.call("GET", `/products${search ? `?${search}` : ""}`);
   }
@@ -130,7 +131,9 @@ export class ShopApi {
   }
 
   myOrders(cursor?: string): Promise<{ orders: Order[]; nextCursor: string | null }> {
-    return this.call("GET", `/orders${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`, undefined, { auth: true });
+    return this.call("GET", `/orders${cursor ? `?cursor=${encodeURIComponent(cursor)}` : ""}`, undefined, {
+      auth: true,
+    });
   }
 
   order(orderId: string): Promise<Order> {
@@ -149,7 +152,12 @@ export class ShopApi {
     return this.call("PATCH", `/orders/${encodeURIComponent(orderId)}`, { status }, { auth: true });
   }
 
-  private async call<T>(method: string, path: string, body?: unknown, options: { auth?: boolean; headers?: Record<string, string> } = {}): Promise<T> {
+  private async call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    options: { auth?: boolean; headers?: Record<string, string> } = {},
+  ): Promise<T> {
     const headers: Record<string, string> = { ...options.headers };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (options.auth) {
@@ -159,7 +167,11 @@ export class ShopApi {
     }
     let response: Response;
     try {
-      response = await fetch(`${this.baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      response = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
     } catch (error) {
       throw new NetworkError(error);
     }
@@ -172,8 +184,18 @@ export class ShopApi {
       json = undefined;
     }
     if (!response.ok) {
-      const message = typeof json?.error === "string" ? json.error : typeof json?.message === "string" ? json.message : `HTTP ${response.status}`;
-      throw new ApiError(response.status, message, Array.isArray(json?.details) ? json.details : [], parseRetryAfter(response.headers.get("Retry-After")));
+      const message =
+        typeof json?.error === "string"
+          ? json.error
+          : typeof json?.message === "string"
+            ? json.message
+            : `HTTP ${response.status}`;
+      throw new ApiError(
+        response.status,
+        message,
+        Array.isArray(json?.details) ? json.details : [],
+        parseRetryAfter(response.headers.get("Retry-After")),
+      );
     }
     return json as T;
   }

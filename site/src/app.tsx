@@ -63,7 +63,14 @@ function SearchBox() {
       <label for="site-search" class="visually-hidden">
         Search
       </label>
-      <input id="site-search" type="search" name="q" value={text} placeholder="Search products" onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)} />
+      <input
+        id="site-search"
+        type="search"
+        name="q"
+        value={text}
+        placeholder="Search products"
+        onInput={(e) => setText((e.currentTarget as HTMLInputElement).value)}
+      />
       <button type="submit" class="secondary">
         Go
       </button>

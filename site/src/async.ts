@@ -2,7 +2,10 @@
 import { useEffect, useState } from "preact/hooks";
 import { ApiError, NetworkError } from "./api";
 
-export type Loaded<T> = { state: "loading" } | { state: "ready"; value: T } | { state: "failed"; message: string; status?: number };
+export type Loaded<T> =
+  | { state: "loading" }
+  | { state: "ready"; value: T }
+  | { state: "failed"; message: string; status?: number };
 
 export function useLoad<T>(load: () => Promise<T>, key: unknown[]): [Loaded<T>, () => void] {
   const [result, setResult] = useState<Loaded<T>>({ state: "loading" });
@@ -12,7 +15,13 @@ export function useLoad<T>(load: () => Promise<T>, key: unknown[]): [Loaded<T>, 
     setResult({ state: "loading" });
     load().then(
       (value) => live && setResult({ state: "ready", value }),
-      (error) => live && setResult({ state: "failed", message: describeError(error), status: error instanceof ApiError ? error.status : undefined }),
+      (error) =>
+        live &&
+        setResult({
+          state: "failed",
+          message: describeError(error),
+          status: error instanceof ApiError ? error.status : undefined,
+        }),
     );
     return () => {
       live = false;

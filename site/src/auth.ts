@@ -14,7 +14,10 @@ export interface SignedInUser {
 }
 
 /** What happened on the return from the hosted UI, for the page to tell the shopper. */
-export type SignInOutcome = { kind: "none" } | { kind: "signed-in"; returnTo: string } | { kind: "failed"; message: string };
+export type SignInOutcome =
+  | { kind: "none" }
+  | { kind: "signed-in"; returnTo: string }
+  | { kind: "failed"; message: string };
 
 export const adminGroup = "admin";
 
@@ -27,7 +30,10 @@ export class Auth {
   private readonly manager: UserManager;
   private readonly origin: string;
 
-  constructor(private readonly config: RuntimeConfig, origin = window.location.origin) {
+  constructor(
+    private readonly config: RuntimeConfig,
+    origin = window.location.origin,
+  ) {
     this.origin = origin;
     const issuer = issuerOf(config);
     const hostedUi = config.hostedUiUrl;
@@ -67,7 +73,10 @@ export class Auth {
 
   /** Loads a stored session and completes a return from the hosted UI. Never throws. */
   async start(url = new URL(window.location.href)): Promise<SignInOutcome> {
-    const isCallback = url.pathname === "/" && url.searchParams.has("state") && (url.searchParams.has("code") || url.searchParams.has("error"));
+    const isCallback =
+      url.pathname === "/" &&
+      url.searchParams.has("state") &&
+      (url.searchParams.has("code") || url.searchParams.has("error"));
     if (isCallback && url.searchParams.has("error")) {
       // The hosted UI refused or the shopper cancelled; its state is spent either way.
       await this.manager.signinRedirectCallback(url.toString()).catch(() => undefined);
@@ -79,7 +88,7 @@ export class Auth {
         const user = await this.manager.signinRedirectCallback(url.toString());
         this.user.set(toSignedIn(user));
         const returnTo = (user.state as { returnTo?: string } | undefined)?.returnTo;
-        return { kind: "signed-in", returnTo: returnTo && returnTo.startsWith("/") ? returnTo : "/" };
+        return { kind: "signed-in", returnTo: returnTo?.startsWith("/") ? returnTo : "/" };
       } catch (error) {
         return { kind: "failed", message: signInFailure(error) };
       }
@@ -112,7 +121,9 @@ export class Auth {
     }
     await this.manager.removeUser();
     // Cognito's /logout wants client_id and logout_uri (one of the app client's sign-out URLs).
-    await this.manager.signoutRedirect({ extraQueryParams: { client_id: this.config.userPoolClientId, logout_uri: this.origin } });
+    await this.manager.signoutRedirect({
+      extraQueryParams: { client_id: this.config.userPoolClientId, logout_uri: this.origin },
+    });
   }
 
   private async renew(): Promise<SignedInUser | null> {

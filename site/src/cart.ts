@@ -38,7 +38,11 @@ export class Cart {
       this.remove(sku);
       return;
     }
-    this.save(this.lines.get().map((line) => (line.sku === sku ? { sku, quantity: Math.min(maxQuantity, Math.floor(quantity)) } : line)));
+    this.save(
+      this.lines
+        .get()
+        .map((line) => (line.sku === sku ? { sku, quantity: Math.min(maxQuantity, Math.floor(quantity)) } : line)),
+    );
   }
 
   remove(sku: string): void {

@@ -18,5 +18,9 @@ export async function loadRuntimeConfig(): Promise<RuntimeConfig> {
   const config = (await response.json()) as Partial<RuntimeConfig>;
   const missing = required.filter((key) => typeof config[key] !== "string" || config[key] === "");
   if (missing.length > 0) throw new Error(`the shop's configuration lacks ${missing.join(", ")}`);
-  return { ...(config as RuntimeConfig), apiUrl: config.apiUrl!.replace(/\/$/, ""), hostedUiUrl: config.hostedUiUrl!.replace(/\/$/, "") };
+  return {
+    ...(config as RuntimeConfig),
+    apiUrl: config.apiUrl!.replace(/\/$/, ""),
+    hostedUiUrl: config.hostedUiUrl!.replace(/\/$/, ""),
+  };
 }

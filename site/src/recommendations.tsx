@@ -17,7 +17,11 @@ export type RecommendationPlacement = "product" | "cart" | "home";
 const knownSources: readonly RecommendationSource[] = ["personalize", "co-purchase", "popular", "catalog"];
 const placements: readonly RecommendationPlacement[] = ["product", "cart", "home"];
 
-export function recommendationHref(sku: string, source: RecommendationSource, placement: RecommendationPlacement): string {
+export function recommendationHref(
+  sku: string,
+  source: RecommendationSource,
+  placement: RecommendationPlacement,
+): string {
   return `/product/${encodeURIComponent(sku)}?${new URLSearchParams({ rec: source, placement })}`;
 }
 
@@ -26,7 +30,10 @@ export function recommendationProperties(location: Location): Record<string, str
   const source = location.query.get("rec") as RecommendationSource | null;
   const placement = location.query.get("placement") as RecommendationPlacement | null;
   if (!source || !knownSources.includes(source)) return {};
-  return { recommendation_source: source, ...(placement && placements.includes(placement) ? { recommendation_placement: placement } : {}) };
+  return {
+    recommendation_source: source,
+    ...(placement && placements.includes(placement) ? { recommendation_placement: placement } : {}),
+  };
 }
 
 const headings: Record<"related" | "personal" | "popular", string> = {
@@ -35,11 +42,22 @@ const headings: Record<"related" | "personal" | "popular", string> = {
   popular: "Popular right now",
 };
 
-export function Recommendations({ sku, placement, exclude = [] }: { sku?: string; placement: RecommendationPlacement; exclude?: string[] }) {
+export function Recommendations({
+  sku,
+  placement,
+  exclude = [],
+}: {
+  sku?: string;
+  placement: RecommendationPlacement;
+  exclude?: string[];
+}) {
   const { api, auth } = useShop();
   const user = useStore(auth.user);
   const kind = sku ? "related" : user ? "personal" : "popular";
-  const [loaded] = useLoad<RecommendationsResponse>(() => (kind === "personal" ? api.myRecommendations() : api.recommendations(sku)), [sku, kind]);
+  const [loaded] = useLoad<RecommendationsResponse>(
+    () => (kind === "personal" ? api.myRecommendations() : api.recommendations(sku)),
+    [sku, kind],
+  );
   if (loaded.state !== "ready") return null;
   const items = loaded.value.items.filter((p) => !exclude.includes(p.sku));
   if (items.length === 0) return null;

@@ -3,7 +3,13 @@
 // distance (1 for words of 4-7 letters, 2 from 8), so "hoddie" finds "Hoodie".
 import type { Product } from "./api";
 
-const words = (text: string) => text.toLowerCase().normalize("NFKD").replace(/[\u0300-\u036f]/g, "").split(/[^a-z0-9]+/).filter(Boolean);
+const words = (text: string) =>
+  text
+    .toLowerCase()
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
 
 /** Optimal string alignment distance (Levenshtein plus adjacent transpositions), stopping past `max`. */
 export function editDistance(a: string, b: string, max: number): number {
@@ -19,7 +25,8 @@ export function editDistance(a: string, b: string, max: number): number {
       }
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
       let value = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, rows[i - 2][j - 2] + 1);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        value = Math.min(value, rows[i - 2][j - 2] + 1);
       rows[i][j] = value;
       rowMin = Math.min(rowMin, value);
     }

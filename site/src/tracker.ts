@@ -5,7 +5,11 @@
 // with exponential backoff. Events seen while signed in go to POST /events/me with the ID
 // token, so their userId is the verified one; events from before sign-in never get one.
 // Delivery is at least once: a batch whose answer was lost is sent again with the same eventIds.
-import { clickstreamEventSchema, type ClickstreamEvent, type ClickstreamEventType } from "../../handlers/shared/clickstream-event";
+import {
+  clickstreamEventSchema,
+  type ClickstreamEvent,
+  type ClickstreamEventType,
+} from "../../handlers/shared/clickstream-event";
 
 export interface QueuedEvent {
   event: ClickstreamEvent;
@@ -160,7 +164,13 @@ export class Tracker {
   }
 
   /** One request; true when every event in it was accepted. */
-  private async send(route: string, token: string | undefined, batch: QueuedEvent[], body: string, keepalive: boolean): Promise<boolean> {
+  private async send(
+    route: string,
+    token: string | undefined,
+    batch: QueuedEvent[],
+    body: string,
+    keepalive: boolean,
+  ): Promise<boolean> {
     const ids = batch.map((q) => q.event.eventId);
     ids.forEach((id) => this.inFlight.add(id));
     try {
@@ -170,7 +180,10 @@ export class Tracker {
       if (response.ok) {
         const answer = (await response.json()) as { failedIndexes?: number[] };
         const failed = new Set((answer.failedIndexes ?? []).map((i) => ids[i]).filter(Boolean));
-        this.settle(ids.filter((id) => !failed.has(id)), [...failed]);
+        this.settle(
+          ids.filter((id) => !failed.has(id)),
+          [...failed],
+        );
         return failed.size === 0;
       }
       if (response.status === 400) {
@@ -242,7 +255,8 @@ export class Tracker {
     } catch {
       session = null;
     }
-    if (!session || typeof session.id !== "string" || now - session.lastSeen > sessionIdleMs) session = { id: crypto.randomUUID(), lastSeen: now };
+    if (!session || typeof session.id !== "string" || now - session.lastSeen > sessionIdleMs)
+      session = { id: crypto.randomUUID(), lastSeen: now };
     session.lastSeen = now;
     this.storage.setItem(sessionKey, JSON.stringify(session));
     return session.id;

@@ -17,7 +17,8 @@ export function PageTitle({ children, title }: { children: ComponentChildren; ti
   useEffect(() => {
     document.title = `${title} · Storefront`;
     if (firstPage) firstPage = false;
-    else if (document.activeElement === document.body || document.activeElement?.closest("a, button")) ref.current?.focus({ preventScroll: true });
+    else if (document.activeElement === document.body || document.activeElement?.closest("a, button"))
+      ref.current?.focus({ preventScroll: true });
   }, [title]);
   return (
     <h1 tabIndex={-1} ref={ref}>
@@ -41,7 +42,15 @@ export function ProductCard({ product, headingLevel }: { product: Product; headi
 }
 
 /** Product cards; their headings sit one level below the section's (2 under the page title). */
-export function ProductGrid({ products, label, headingLevel = 2 }: { products: Product[]; label: string; headingLevel?: 2 | 3 }) {
+export function ProductGrid({
+  products,
+  label,
+  headingLevel = 2,
+}: {
+  products: Product[];
+  label: string;
+  headingLevel?: 2 | 3;
+}) {
   return (
     <ul class="grid" aria-label={label}>
       {products.map((p) => (
@@ -52,7 +61,15 @@ export function ProductGrid({ products, label, headingLevel = 2 }: { products: P
 }
 
 /** Loading, failure (with a retry) or the content. */
-export function LoadState<T>({ loaded, retry, children }: { loaded: Loaded<T>; retry?: () => void; children: (value: T) => ComponentChildren }) {
+export function LoadState<T>({
+  loaded,
+  retry,
+  children,
+}: {
+  loaded: Loaded<T>;
+  retry?: () => void;
+  children: (value: T) => ComponentChildren;
+}) {
   if (loaded.state === "loading") return <p role="status">Loading…</p>;
   if (loaded.state === "failed")
     return (

@@ -15,7 +15,10 @@ describe("analytics: the Athena → DuckDB dialect bridge", () => {
     db = await instance.connect();
     for (const macro of duckDbMacros) await db.run(macro);
   });
-  after(() => { db.closeSync(); instance.closeSync(); });
+  after(() => {
+    db.closeSync();
+    instance.closeSync();
+  });
 
   it("element_at(map, key): the value, or NULL for a missing key (as Trino)", async () => {
     assert.equal(await one("SELECT element_at(MAP {'query': 'mug'}, 'query')"), "mug");
@@ -31,12 +34,36 @@ describe("analytics: the Athena → DuckDB dialect bridge", () => {
   });
 
   it("the queries call only functions both engines share or the bridge maps", () => {
-    const shared = new Set(["max", "count", "round", "cast", "nullif", "lag", "first_value", "substr", "coalesce", "lower", "trim", "unnest", "element_at", "json_extract_scalar"]);
+    const shared = new Set([
+      "max",
+      "count",
+      "round",
+      "cast",
+      "nullif",
+      "lag",
+      "first_value",
+      "substr",
+      "coalesce",
+      "lower",
+      "trim",
+      "unnest",
+      "element_at",
+      "json_extract_scalar",
+    ]);
     for (const q of loadQueries()) {
       const body = q.sql.replace(/--.*$/gm, "").replace(/'[^']*'/g, "''");
-      const calls = [...body.matchAll(/\b([a-z_]+)\s*\(/gi)].map((m) => m[1].toLowerCase())
-        .filter((f) => !["as", "in", "over", "and", "or", "from", "select", "where", "with"].includes(f) && !/^(sessions|searches|buyers|steps|carts|accepted|refused|volume|t)$/.test(f));
-      assert.deepEqual(calls.filter((f) => !shared.has(f)), [], `${q.name} calls a function outside the shared set`);
+      const calls = [...body.matchAll(/\b([a-z_]+)\s*\(/gi)]
+        .map((m) => m[1].toLowerCase())
+        .filter(
+          (f) =>
+            !["as", "in", "over", "and", "or", "from", "select", "where", "with"].includes(f) &&
+            !/^(sessions|searches|buyers|steps|carts|accepted|refused|volume|t)$/.test(f),
+        );
+      assert.deepEqual(
+        calls.filter((f) => !shared.has(f)),
+        [],
+        `${q.name} calls a function outside the shared set`,
+      );
     }
   });
 });

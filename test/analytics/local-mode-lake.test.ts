@@ -65,8 +65,14 @@ describe("analytics: the named queries over a lake written through local mode", 
   it("the lake is local S3's bucket folder, linked as <state>/lake for npm run analytics", () => {
     assert.equal(fs.realpathSync(path.join(stateDir, "lake")), fs.realpathSync(platform!.lake.dir));
     const files = fs.readdirSync(platform!.lake.dir, { recursive: true }).map(String);
-    assert.ok(files.some((f) => /^events\/dt=\d{4}-\d\d-\d\d\/hour=\d\d\/.+\.gz\._S3rver_object$/.test(f)), files.join("\n"));
-    assert.ok(files.some((f) => /^quarantine\/dt=\d{4}-\d\d-\d\d\/.+\._S3rver_object$/.test(f)), files.join("\n"));
+    assert.ok(
+      files.some((f) => /^events\/dt=\d{4}-\d\d-\d\d\/hour=\d\d\/.+\.gz\._S3rver_object$/.test(f)),
+      files.join("\n"),
+    );
+    assert.ok(
+      files.some((f) => /^quarantine\/dt=\d{4}-\d\d-\d\d\/.+\._S3rver_object$/.test(f)),
+      files.join("\n"),
+    );
   });
 
   it("funnel: 5 sessions viewed a product, 4 of them added, 3 checked out, 2 bought", () => {
@@ -110,11 +116,15 @@ describe("analytics: the named queries over a lake written through local mode", 
     const { rows } = results.get("event-volume")!;
     // Arrival hours are the processor's; the visits were posted within [postedFrom, postedUntil].
     const hours = new Set([hourOf(postedFrom), hourOf(postedUntil)]);
-    for (const r of rows) assert.ok(hours.has(String(r.arrival_hour)), `arrival hour ${r.arrival_hour} is when the visits were posted`);
+    for (const r of rows)
+      assert.ok(hours.has(String(r.arrival_hour)), `arrival hour ${r.arrival_hour} is when the visits were posted`);
     const byType = new Map<string, { accepted: number; quarantined: number }>();
     for (const r of rows) {
       const t = byType.get(String(r.event_type)) ?? { accepted: 0, quarantined: 0 };
-      byType.set(String(r.event_type), { accepted: t.accepted + Number(r.accepted), quarantined: t.quarantined + Number(r.quarantined) });
+      byType.set(String(r.event_type), {
+        accepted: t.accepted + Number(r.accepted),
+        quarantined: t.quarantined + Number(r.quarantined),
+      });
     }
     assert.deepEqual(Object.fromEntries([...byType].sort(([a], [b]) => a.localeCompare(b))), {
       add_to_cart: { accepted: 5, quarantined: 0 },
@@ -125,7 +135,13 @@ describe("analytics: the named queries over a lake written through local mode", 
       search: { accepted: 5, quarantined: 0 },
     });
     if (hours.size === 1) {
-      assert.deepEqual(rows.filter((r) => r.quarantined).map((r) => [r.event_type, r.quarantine_share]), [["page_view", 0.3333], ["product_view", 0.1429]]);
+      assert.deepEqual(
+        rows.filter((r) => r.quarantined).map((r) => [r.event_type, r.quarantine_share]),
+        [
+          ["page_view", 0.3333],
+          ["product_view", 0.1429],
+        ],
+      );
     }
   });
 });

@@ -31,7 +31,10 @@ describe("analytics: the named queries", () => {
   });
 
   it("are the six questions, each with a description", () => {
-    assert.deepEqual(loadQueries().map((q) => q.name), ["cart-abandonment", "conversion-by-day", "event-volume", "funnel", "search-without-purchase", "top-products"]);
+    assert.deepEqual(
+      loadQueries().map((q) => q.name),
+      ["cart-abandonment", "conversion-by-day", "event-volume", "funnel", "search-without-purchase", "top-products"],
+    );
     for (const q of loadQueries()) assert.ok(q.description.length > 40, `${q.name} describes what it answers`);
   });
 
@@ -40,14 +43,29 @@ describe("analytics: the named queries", () => {
     for (const q of loadQueries()) {
       assert.doesNotThrow(() => parser.astify(q.sql, { database: "trino" }), `${q.name} is not Trino SQL`);
       // node-sql-parser's Athena grammar has no `?` placeholder: bind it as Athena does, a literal.
-      assert.doesNotThrow(() => parser.astify(q.sql.replace(/\?/g, "'2026-11-29'"), { database: "athena" }), `${q.name} is not Athena SQL`);
+      assert.doesNotThrow(
+        () => parser.astify(q.sql.replace(/\?/g, "'2026-11-29'"), { database: "athena" }),
+        `${q.name} is not Athena SQL`,
+      );
     }
   });
 
   it("the test lake is in the Firehose layout", () => {
-    const files = fs.readdirSync(lakeDir, { recursive: true }).map(String).filter((f) => fs.statSync(path.join(lakeDir, f)).isFile()).sort();
-    assert.ok(files.some((f) => /^events\/dt=2026-11-29\/hour=10\/ingestion-delivery-1-2026-11-29-10-\d\d-\d\d-[0-9a-f-]{36}\.gz$/.test(f)), files.join("\n"));
-    assert.ok(files.some((f) => /^quarantine\/dt=2026-11-30\/.+\.json$/.test(f)), files.join("\n"));
+    const files = fs
+      .readdirSync(lakeDir, { recursive: true })
+      .map(String)
+      .filter((f) => fs.statSync(path.join(lakeDir, f)).isFile())
+      .sort();
+    assert.ok(
+      files.some((f) =>
+        /^events\/dt=2026-11-29\/hour=10\/ingestion-delivery-1-2026-11-29-10-\d\d-\d\d-[0-9a-f-]{36}\.gz$/.test(f),
+      ),
+      files.join("\n"),
+    );
+    assert.ok(
+      files.some((f) => /^quarantine\/dt=2026-11-30\/.+\.json$/.test(f)),
+      files.join("\n"),
+    );
   });
 
   it("funnel: sessions reaching each step, each counting only sessions that reached the one before", async () => {
@@ -62,7 +80,10 @@ describe("analytics: the named queries", () => {
 
   it("funnel: the window's first day is a parameter", async () => {
     const { rows } = await run("funnel", "2026-11-28");
-    assert.deepEqual(rows.map((r) => r.sessions), [5, 4, 3, 2]);
+    assert.deepEqual(
+      rows.map((r) => r.sessions),
+      [5, 4, 3, 2],
+    );
   });
 
   it("conversion by day", async () => {
@@ -96,8 +117,13 @@ describe("analytics: the named queries", () => {
   });
 
   it("event volume per type per hour with the quarantine's share", async () => {
-    const row = (arrival_hour: string, event_type: string, accepted: number, quarantined: number) =>
-      ({ arrival_hour, event_type, accepted, quarantined, quarantine_share: Math.round((quarantined / (accepted + quarantined)) * 1e4) / 1e4 });
+    const row = (arrival_hour: string, event_type: string, accepted: number, quarantined: number) => ({
+      arrival_hour,
+      event_type,
+      accepted,
+      quarantined,
+      quarantine_share: Math.round((quarantined / (accepted + quarantined)) * 1e4) / 1e4,
+    });
     assert.deepEqual((await run("event-volume")).rows, [
       row("2026-11-29T10", "add_to_cart", 2, 0),
       row("2026-11-29T10", "checkout_start", 1, 0),
@@ -124,15 +150,32 @@ describe("analytics: the named queries", () => {
     // biome-ignore lint/style/noCommonJs: s3rver ships no types
     const S3rver = require("s3rver");
     const directory = fs.mkdtempSync(path.join(os.tmpdir(), "s3rver-lake-"));
-    const server = new S3rver({ address: "127.0.0.1", port: 0, silent: true, directory, configureBuckets: [{ name: "lake" }] });
+    const server = new S3rver({
+      address: "127.0.0.1",
+      port: 0,
+      silent: true,
+      directory,
+      configureBuckets: [{ name: "lake" }],
+    });
     const { port } = (await server.run()) as AddressInfo;
-    const s3 = new S3Client({ endpoint: `http://127.0.0.1:${port}`, region: "us-east-1", forcePathStyle: true, credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } });
+    const s3 = new S3Client({
+      endpoint: `http://127.0.0.1:${port}`,
+      region: "us-east-1",
+      forcePathStyle: true,
+      credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+    });
     let local: LocalLake | undefined;
     try {
       await writeLake({ s3, bucket: "lake" }, shopVisits);
       const files = fs.readdirSync(path.join(directory, "lake"), { recursive: true }).map(String);
-      assert.ok(files.some((f) => /^events\/dt=2026-11-29\/hour=10\/.+\.gz\._S3rver_object$/.test(f)), files.join("\n"));
-      assert.ok(files.some((f) => f.endsWith("._S3rver_metadata.json")), "s3rver keeps metadata beside each object: not read as data");
+      assert.ok(
+        files.some((f) => /^events\/dt=2026-11-29\/hour=10\/.+\.gz\._S3rver_object$/.test(f)),
+        files.join("\n"),
+      );
+      assert.ok(
+        files.some((f) => f.endsWith("._S3rver_metadata.json")),
+        "s3rver keeps metadata beside each object: not read as data",
+      );
       local = await LocalLake.open(path.join(directory, "lake"), layout);
       for (const name of loadQueries().map((q) => q.name)) {
         assert.deepEqual(await local.run(findQuery(name), "2026-11-29"), await run(name), name);
@@ -149,10 +192,21 @@ describe("analytics: the named queries", () => {
     const empty = fs.mkdtempSync(path.join(os.tmpdir(), "lake-empty-"));
     const local = await LocalLake.open(empty, layout);
     try {
-      for (const q of loadQueries().filter((x) => x.name !== "funnel")) assert.deepEqual((await local.run(q, "2026-11-29")).rows, [], q.name);
-      assert.deepEqual((await local.run(findQuery("funnel"), "2026-11-29")).rows.map((r) => [r.event_type, r.sessions, r.rate_from_previous]), [
-        ["product_view", 0, null], ["add_to_cart", 0, null], ["checkout_start", 0, null], ["purchase", 0, null],
-      ]);
+      for (const q of loadQueries().filter((x) => x.name !== "funnel"))
+        assert.deepEqual((await local.run(q, "2026-11-29")).rows, [], q.name);
+      assert.deepEqual(
+        (await local.run(findQuery("funnel"), "2026-11-29")).rows.map((r) => [
+          r.event_type,
+          r.sessions,
+          r.rate_from_previous,
+        ]),
+        [
+          ["product_view", 0, null],
+          ["add_to_cart", 0, null],
+          ["checkout_start", 0, null],
+          ["purchase", 0, null],
+        ],
+      );
     } finally {
       local.close();
       fs.rmSync(empty, { recursive: true, force: true });

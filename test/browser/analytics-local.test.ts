@@ -36,7 +36,8 @@ describe("analytics after browser visits against local mode", function () {
 
   const track = (page: Page) =>
     page.on("response", (r) => {
-      if (r.request().method() !== "POST" || !/\/events(\/me)?$/.test(new URL(r.url()).pathname) || r.status() !== 200) return;
+      if (r.request().method() !== "POST" || !/\/events(\/me)?$/.test(new URL(r.url()).pathname) || r.status() !== 200)
+        return;
       for (const e of JSON.parse(r.request().postData() ?? "{}").events ?? []) acknowledged.set(e.eventId, e.eventType);
     });
   const sent = (types: string[], before: number) => () => {
@@ -66,80 +67,118 @@ describe("analytics after browser visits against local mode", function () {
   });
 
   it("four shoppers visit: one buys the hoodie, one leaves it in the cart, one looks at a candle, one at the home page", async () => {
-    await visit(async (page) => {
-      await page.getByRole("link", { name: "Apparel" }).click();
-      await page.getByRole("link", { name: "Zip Hoodie, Heather Grey" }).click();
-      await page.getByRole("button", { name: "Add to cart" }).click();
-      await page.getByRole("link", { name: "Cart (1)" }).click();
-      await page.getByRole("heading", { level: 1, name: "Your cart" }).waitFor();
-      await page.getByRole("button", { name: "Sign in", exact: true }).click();
-      await page.getByLabel(/Username/).fill(local.users.shopper.email);
-      await page.getByLabel(/Password/).fill(local.users.shopper.password);
-      await page.getByRole("button", { name: "Sign in", exact: true }).click();
-      await page.getByRole("button", { name: "Sign out", exact: true }).waitFor();
-      await page.getByRole("button", { name: "Checkout" }).click();
-      await page.getByRole("button", { name: "Place order" }).click();
-      await page.getByRole("heading", { level: 1, name: "Thank you for your order" }).waitFor();
-      // The id the confirmation shows the shopper (Order: 1A2B3C4D).
-      orderShortId = ((await page.getByRole("definition").first().textContent()) ?? "").trim();
-    }, ["product_view", "add_to_cart", "checkout_start", "purchase"]);
+    await visit(
+      async (page) => {
+        await page.getByRole("link", { name: "Apparel" }).click();
+        await page.getByRole("link", { name: "Zip Hoodie, Heather Grey" }).click();
+        await page.getByRole("button", { name: "Add to cart" }).click();
+        await page.getByRole("link", { name: "Cart (1)" }).click();
+        await page.getByRole("heading", { level: 1, name: "Your cart" }).waitFor();
+        await page.getByRole("button", { name: "Sign in", exact: true }).click();
+        await page.getByLabel(/Username/).fill(local.users.shopper.email);
+        await page.getByLabel(/Password/).fill(local.users.shopper.password);
+        await page.getByRole("button", { name: "Sign in", exact: true }).click();
+        await page.getByRole("button", { name: "Sign out", exact: true }).waitFor();
+        await page.getByRole("button", { name: "Checkout" }).click();
+        await page.getByRole("button", { name: "Place order" }).click();
+        await page.getByRole("heading", { level: 1, name: "Thank you for your order" }).waitFor();
+        // The id the confirmation shows the shopper (Order: 1A2B3C4D).
+        orderShortId = ((await page.getByRole("definition").first().textContent()) ?? "").trim();
+      },
+      ["product_view", "add_to_cart", "checkout_start", "purchase"],
+    );
 
-    await visit(async (page) => {
-      await page.getByRole("link", { name: "Apparel" }).click();
-      await page.getByRole("link", { name: "Zip Hoodie, Heather Grey" }).click();
-      await page.getByRole("button", { name: "Add to cart" }).click();
-      await page.getByRole("link", { name: "Cart (1)" }).click();
-      await page.getByRole("heading", { level: 1, name: "Your cart" }).waitFor();
-    }, ["product_view", "add_to_cart"]);
+    await visit(
+      async (page) => {
+        await page.getByRole("link", { name: "Apparel" }).click();
+        await page.getByRole("link", { name: "Zip Hoodie, Heather Grey" }).click();
+        await page.getByRole("button", { name: "Add to cart" }).click();
+        await page.getByRole("link", { name: "Cart (1)" }).click();
+        await page.getByRole("heading", { level: 1, name: "Your cart" }).waitFor();
+      },
+      ["product_view", "add_to_cart"],
+    );
 
-    await visit(async (page) => {
-      await page.getByLabel("Search").fill("candle");
-      await page.getByLabel("Search").press("Enter");
-      await page.getByRole("link", { name: /Candle/ }).first().click();
-      await page.getByRole("button", { name: "Add to cart" }).waitFor();
-    }, ["search", "product_view"]);
+    await visit(
+      async (page) => {
+        await page.getByLabel("Search").fill("candle");
+        await page.getByLabel("Search").press("Enter");
+        await page
+          .getByRole("link", { name: /Candle/ })
+          .first()
+          .click();
+        await page.getByRole("button", { name: "Add to cart" }).waitFor();
+      },
+      ["search", "product_view"],
+    );
 
-    await visit(async (page) => {
-      await page.getByRole("link", { name: "Apparel" }).waitFor();
-    }, ["page_view"]);
+    await visit(
+      async (page) => {
+        await page.getByRole("link", { name: "Apparel" }).waitFor();
+      },
+      ["page_view"],
+    );
   });
 
   it("the admin finds the order by the short id the shop showed the shopper", async () => {
     assert.match(orderShortId, /^[0-9A-F]{8}$/);
-    await visit(async (page) => {
-      await page.getByRole("button", { name: "Sign in", exact: true }).click();
-      await page.getByLabel(/Username/).fill(local.users.admin.email);
-      await page.getByLabel(/Password/).fill(local.users.admin.password);
-      await page.getByRole("button", { name: "Sign in", exact: true }).click();
-      await page.getByRole("link", { name: "Admin" }).click();
-      await page.getByRole("heading", { level: 1, name: "Orders admin" }).waitFor();
-      // The order reaches the index through the table's stream; search until it is there.
-      await waitFor(async () => {
-        await page.getByLabel("Search orders").fill(orderShortId);
-        await page.getByRole("button", { name: "Find orders" }).click();
-        await page.waitForTimeout(500);
-        return (await page.getByRole("row", { name: new RegExp(orderShortId) }).count()) === 1;
-      }, 60_000, "the order found by its short id");
-      await page.getByRole("button", { name: `Mark paid: order ${orderShortId}` }).waitFor();
-    }, ["page_view"]);
+    await visit(
+      async (page) => {
+        await page.getByRole("button", { name: "Sign in", exact: true }).click();
+        await page.getByLabel(/Username/).fill(local.users.admin.email);
+        await page.getByLabel(/Password/).fill(local.users.admin.password);
+        await page.getByRole("button", { name: "Sign in", exact: true }).click();
+        await page.getByRole("link", { name: "Admin" }).click();
+        await page.getByRole("heading", { level: 1, name: "Orders admin" }).waitFor();
+        // The order reaches the index through the table's stream; search until it is there.
+        await waitFor(
+          async () => {
+            await page.getByLabel("Search orders").fill(orderShortId);
+            await page.getByRole("button", { name: "Find orders" }).click();
+            await page.waitForTimeout(500);
+            return (await page.getByRole("row", { name: new RegExp(orderShortId) }).count()) === 1;
+          },
+          60_000,
+          "the order found by its short id",
+        );
+        await page.getByRole("button", { name: `Mark paid: order ${orderShortId}` }).waitFor();
+      },
+      ["page_view"],
+    );
   });
 
   it("`npm run analytics -- funnel` on that state prints exactly the funnel of those visits", async () => {
     // Every event the API accepted reaches the lake through the stream, processor and Firehose stand-in.
-    await waitFor(async () => {
-      const inLake = await lakeEventIds(local);
-      return [...acknowledged.keys()].every((id) => inLake.has(id));
-    }, 90_000, "every accepted event in the lake");
-    const { stdout } = await promisify(execFile)("npm", ["run", "--silent", "analytics", "--", "funnel", "--lake", path.join(stateDir, "lake")], { cwd: repoRoot });
-    const table = stdout.trim().split("\n").slice(-7, -1).map((line) => line.trim().split(/\s+/));
-    assert.deepEqual(table, [
-      ["step", "event_type", "sessions", "rate_from_previous", "rate_from_first"],
-      ["----", "--------------", "--------", "------------------", "---------------"],
-      // Three sessions saw a product, two put the hoodie in the cart, one checked out and bought.
-      ["1", "product_view", "3", "-", "1"],
-      ["2", "add_to_cart", "2", "0.6667", "0.6667"],
-      ["3", "checkout_start", "1", "0.5", "0.3333"],
-      ["4", "purchase", "1", "1", "0.3333"],
-    ], stdout);
+    await waitFor(
+      async () => {
+        const inLake = await lakeEventIds(local);
+        return [...acknowledged.keys()].every((id) => inLake.has(id));
+      },
+      90_000,
+      "every accepted event in the lake",
+    );
+    const { stdout } = await promisify(execFile)(
+      "npm",
+      ["run", "--silent", "analytics", "--", "funnel", "--lake", path.join(stateDir, "lake")],
+      { cwd: repoRoot },
+    );
+    const table = stdout
+      .trim()
+      .split("\n")
+      .slice(-7, -1)
+      .map((line) => line.trim().split(/\s+/));
+    assert.deepEqual(
+      table,
+      [
+        ["step", "event_type", "sessions", "rate_from_previous", "rate_from_first"],
+        ["----", "--------------", "--------", "------------------", "---------------"],
+        // Three sessions saw a product, two put the hoodie in the cart, one checked out and bought.
+        ["1", "product_view", "3", "-", "1"],
+        ["2", "add_to_cart", "2", "0.6667", "0.6667"],
+        ["3", "checkout_start", "1", "0.5", "0.3333"],
+        ["4", "purchase", "1", "1", "0.3333"],
+      ],
+      stdout,
+    );
   });
 });

@@ -62,7 +62,11 @@ describe("storefront in Chromium: checkout and sign-in edges", function () {
     shop.failNextOrder(429, 2);
     await page.getByRole("button", { name: "Place order" }).click();
     await page.getByText("The shop is very busy right now. Please try again in 2 seconds").waitFor();
-    assert.equal(await page.getByRole("button", { name: "Place order" }).isDisabled(), true, "no retry before Retry-After");
+    assert.equal(
+      await page.getByRole("button", { name: "Place order" }).isDisabled(),
+      true,
+      "no retry before Retry-After",
+    );
     await page.getByRole("button", { name: "Place order" }).click({ timeout: 5000 });
     await page.getByRole("heading", { level: 1, name: "Thank you for your order" }).waitFor();
     assert.equal(shop.orderRequests.length, 2);
@@ -80,7 +84,9 @@ describe("storefront in Chromium: checkout and sign-in edges", function () {
     await page.getByRole("button", { name: "Place order" }).click();
     assert.equal((await refused).status(), 429);
     // The site's own fallback is 5 s: this message is only there when the header was readable.
-    await page.getByText(`The shop is very busy right now. Please try again in ${throttledRetryAfterSeconds} second;`).waitFor();
+    await page
+      .getByText(`The shop is very busy right now. Please try again in ${throttledRetryAfterSeconds} second;`)
+      .waitFor();
     await page.getByRole("button", { name: "Place order" }).click({ timeout: 5000 });
     await page.getByRole("heading", { level: 1, name: "Thank you for your order" }).waitFor();
     assert.equal(shop.orderRequests.length, 2);
@@ -142,7 +148,10 @@ describe("storefront in Chromium: checkout and sign-in edges", function () {
     await page.getByRole("alert").getByText("Sign-in did not complete (User cancelled). You can try again.").waitFor();
     assert.equal(new URL(page.url()).search, "");
     await page.goto(`${shop.siteUrl}/?code=old-code&state=0123456789abcdef`);
-    await page.getByRole("alert").getByText("That sign-in has expired or was started elsewhere. Please sign in again.").waitFor();
+    await page
+      .getByRole("alert")
+      .getByText("That sign-in has expired or was started elsewhere. Please sign in again.")
+      .waitFor();
     await page.getByRole("button", { name: "Try signing in again" }).click();
     await page.getByLabel("Username").fill(shop.users.shopper.email);
     await page.getByLabel("Password").fill(shop.users.shopper.password);
@@ -159,7 +168,13 @@ describe("storefront in Chromium: checkout and sign-in edges", function () {
     });
     await page.goto(shop.siteUrl);
     await signIn(page, shop.users.shopper);
-    const expiresAt = () => page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith("oidc.user:")).map((k) => JSON.parse(sessionStorage.getItem(k)!).expires_at as number)[0]);
+    const expiresAt = () =>
+      page.evaluate(
+        () =>
+          Object.keys(sessionStorage)
+            .filter((k) => k.startsWith("oidc.user:"))
+            .map((k) => JSON.parse(sessionStorage.getItem(k)!).expires_at as number)[0],
+      );
     const first = await expiresAt();
     await waitFor(() => shop.tokenGrants.includes("refresh_token"), 15_000, "a refresh-token grant");
     await waitFor(async () => (await expiresAt()) > first, 15_000, "the renewed token stored");

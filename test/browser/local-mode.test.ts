@@ -35,7 +35,12 @@ async function signIn(page: Page, user: { email: string; password: string }) {
 
 /** The signed-in user's Cognito sub, from the ID token's claims oidc-client-ts keeps for the session. */
 function signedInSub(page: Page): Promise<string> {
-  return page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith("oidc.user:")).map((k) => JSON.parse(sessionStorage.getItem(k)!).profile.sub as string)[0]);
+  return page.evaluate(
+    () =>
+      Object.keys(sessionStorage)
+        .filter((k) => k.startsWith("oidc.user:"))
+        .map((k) => JSON.parse(sessionStorage.getItem(k)!).profile.sub as string)[0],
+  );
 }
 
 async function stockOf(local: LocalPlatform, sku: string): Promise<number> {
@@ -68,7 +73,8 @@ describe("storefront in Chromium against local mode", function () {
     const anonymousEventIds = new Set<string>();
     // Only what went to the anonymous route (sent before sign-in, or on the redirect to it).
     page.on("request", (r) => {
-      if (r.url().endsWith("/events") && r.method() === "POST") for (const e of JSON.parse(r.postData() ?? "{}").events ?? []) anonymousEventIds.add(e.eventId);
+      if (r.url().endsWith("/events") && r.method() === "POST")
+        for (const e of JSON.parse(r.postData() ?? "{}").events ?? []) anonymousEventIds.add(e.eventId);
     });
     await page.goto(local.urls.storefront);
     assert.match(await page.content(), /\/assets\/main-[A-Z0-9]{8}\.js/);
@@ -80,11 +86,18 @@ describe("storefront in Chromium against local mode", function () {
     assert.equal(new URL(page.url()).search, "", "the code and state are gone from the address bar");
     await waitFor(() => anonymousEventIds.size > 0, 15_000, "the anonymous page view sent");
     let found: any[] = [];
-    await waitFor(async () => {
-      found = (await lakeEvents(local)).filter((e) => anonymousEventIds.has(e.eventId));
-      return found.some((e) => e.eventType === "page_view");
-    }, 60_000, "the page view in the lake");
-    assert.ok(found.every((e) => e.userId === undefined), "the events before sign-in have no user id");
+    await waitFor(
+      async () => {
+        found = (await lakeEvents(local)).filter((e) => anonymousEventIds.has(e.eventId));
+        return found.some((e) => e.eventType === "page_view");
+      },
+      60_000,
+      "the page view in the lake",
+    );
+    assert.ok(
+      found.every((e) => e.userId === undefined),
+      "the events before sign-in have no user id",
+    );
     await page.close();
   });
 
@@ -114,7 +127,10 @@ describe("storefront in Chromium against local mode", function () {
     await page.getByText("Added 1 × Zip Hoodie, Heather Grey").waitFor();
     await page.getByLabel("Search").fill("candle");
     await page.getByLabel("Search").press("Enter");
-    await page.getByRole("link", { name: /Candle/ }).first().click();
+    await page
+      .getByRole("link", { name: /Candle/ })
+      .first()
+      .click();
     await page.getByRole("heading", { level: 1, name: /Candle/ }).waitFor();
     const candleSku = new URL(page.url()).pathname.split("/").pop()!;
     boughtTogether.push("APP-HOOD-ZIP-GRY", candleSku);
@@ -131,7 +147,9 @@ describe("storefront in Chromium against local mode", function () {
     await page.getByRole("heading", { level: 1, name: "Your cart" }).waitFor();
     await page.getByRole("button", { name: "Checkout" }).click();
     await page.getByRole("heading", { level: 1, name: "Review your order" }).waitFor();
-    const placed = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname.endsWith("/orders"));
+    const placed = page.waitForResponse(
+      (r) => r.request().method() === "POST" && new URL(r.url()).pathname.endsWith("/orders"),
+    );
     await page.getByRole("button", { name: "Place order" }).click();
     const order = await (await placed).json();
     assert.equal((await placed).status(), 201, JSON.stringify(order));
@@ -140,7 +158,11 @@ describe("storefront in Chromium against local mode", function () {
     placedOrderId = order.orderId;
     assert.equal(order.lines.length, 2);
 
-    assert.equal(await stockOf(local, "APP-HOOD-ZIP-GRY"), stockBefore["APP-HOOD-ZIP-GRY"] - 1, "hoodie stock went down");
+    assert.equal(
+      await stockOf(local, "APP-HOOD-ZIP-GRY"),
+      stockBefore["APP-HOOD-ZIP-GRY"] - 1,
+      "hoodie stock went down",
+    );
     assert.equal(await stockOf(local, candleSku), candleBefore - 1, "candle stock went down");
 
     const short = order.orderId.slice(0, 8).toUpperCase();
@@ -151,16 +173,33 @@ describe("storefront in Chromium against local mode", function () {
     // Every type the visit produced reaches the lake through the gateway, stream and processor.
     const types = ["page_view", "product_view", "search", "add_to_cart", "checkout_start", "purchase"];
     let visit: any[] = [];
-    await waitFor(async () => {
-      visit = (await lakeEvents(local)).filter((e) => anonymousEventIds.has(e.eventId) || signedInEventIds.has(e.eventId));
-      return types.every((t) => visit.some((e) => e.eventType === t)) && visit.some((e) => e.eventType === "page_view" && e.page?.url?.includes("/orders/"));
-    }, 90_000, "each event type of the visit in the lake");
+    await waitFor(
+      async () => {
+        visit = (await lakeEvents(local)).filter(
+          (e) => anonymousEventIds.has(e.eventId) || signedInEventIds.has(e.eventId),
+        );
+        return (
+          types.every((t) => visit.some((e) => e.eventType === t)) &&
+          visit.some((e) => e.eventType === "page_view" && e.page?.url?.includes("/orders/"))
+        );
+      },
+      90_000,
+      "each event type of the visit in the lake",
+    );
     for (const e of visit) {
-      if (signedInEventIds.has(e.eventId)) assert.equal(e.userId, sub, `${e.eventType} after sign-in carries the verified user`);
+      if (signedInEventIds.has(e.eventId))
+        assert.equal(e.userId, sub, `${e.eventType} after sign-in carries the verified user`);
       else assert.equal(e.userId, undefined, `${e.eventType} before sign-in has no user id`);
     }
-    for (const t of ["checkout_start", "purchase"]) assert.ok(visit.filter((e) => e.eventType === t).every((e) => e.userId === sub), `${t} carries the verified user`);
-    assert.ok(visit.some((e) => e.eventType === "add_to_cart" && e.userId === undefined), "the cart was filled anonymously");
+    for (const t of ["checkout_start", "purchase"])
+      assert.ok(
+        visit.filter((e) => e.eventType === t).every((e) => e.userId === sub),
+        `${t} carries the verified user`,
+      );
+    assert.ok(
+      visit.some((e) => e.eventType === "add_to_cart" && e.userId === undefined),
+      "the cart was filled anonymously",
+    );
     await page.close();
   });
 
@@ -174,30 +213,44 @@ describe("storefront in Chromium against local mode", function () {
     await page.getByRole("link", { name: "Admin" }).click();
     await page.getByRole("heading", { level: 1, name: "Orders admin" }).waitFor();
     // The order reaches the index through the table's stream; search until it is there.
-    await waitFor(async () => {
-      await page.getByLabel("Search orders").fill(placedOrderId);
-      await page.getByRole("button", { name: "Find orders" }).click();
-      await page.waitForTimeout(500);
-      return (await page.getByRole("button", { name: `Mark paid: order ${short}` }).count()) === 1;
-    }, 60_000, "the order found on the admin page");
+    await waitFor(
+      async () => {
+        await page.getByLabel("Search orders").fill(placedOrderId);
+        await page.getByRole("button", { name: "Find orders" }).click();
+        await page.waitForTimeout(500);
+        return (await page.getByRole("button", { name: `Mark paid: order ${short}` }).count()) === 1;
+      },
+      60_000,
+      "the order found on the admin page",
+    );
     await page.getByRole("button", { name: `Mark paid: order ${short}` }).click();
     await page.getByText(`Order ${short} is now paid.`).waitFor();
     await page.getByRole("button", { name: `Mark shipped: order ${short}` }).click();
     await page.getByText(`Order ${short} is now shipped.`).waitFor();
-    await page.getByRole("row", { name: new RegExp(short) }).getByText("Shipped").waitFor();
+    await page
+      .getByRole("row", { name: new RegExp(short) })
+      .getByText("Shipped")
+      .waitFor();
 
     // A fresh search by status answers from the index: the order is listed as shipped.
     await page.getByLabel("Search orders").fill("");
     await page.getByLabel("Status").selectOption("SHIPPED");
-    await waitFor(async () => {
-      await page.reload();
-      await page.getByRole("heading", { level: 1, name: "Orders admin" }).waitFor();
-      await page.getByLabel("Status").selectOption("SHIPPED");
-      await page.getByRole("button", { name: "Find orders" }).click();
-      await page.waitForTimeout(500);
-      return (await page.getByRole("row", { name: new RegExp(short) }).count()) === 1;
-    }, 60_000, "the index lists the order as shipped");
-    await page.getByRole("row", { name: new RegExp(short) }).getByText("Shipped").waitFor();
+    await waitFor(
+      async () => {
+        await page.reload();
+        await page.getByRole("heading", { level: 1, name: "Orders admin" }).waitFor();
+        await page.getByLabel("Status").selectOption("SHIPPED");
+        await page.getByRole("button", { name: "Find orders" }).click();
+        await page.waitForTimeout(500);
+        return (await page.getByRole("row", { name: new RegExp(short) }).count()) === 1;
+      },
+      60_000,
+      "the index lists the order as shipped",
+    );
+    await page
+      .getByRole("row", { name: new RegExp(short) })
+      .getByText("Shipped")
+      .waitFor();
     await page.close();
   });
   it("sign-out revokes the refresh token at the local hosted UI: the token endpoint then refuses it, and a reload stays signed out", async () => {
@@ -205,21 +258,39 @@ describe("storefront in Chromium against local mode", function () {
     page.on("pageerror", (e) => console.error("page error:", e.message));
     await page.goto(local.urls.storefront);
     await signIn(page, local.users.shopper);
-    const refreshToken: string = await page.evaluate(() => Object.keys(sessionStorage).filter((k) => k.startsWith("oidc.user:")).map((k) => JSON.parse(sessionStorage.getItem(k)!).refresh_token as string)[0]);
+    const refreshToken: string = await page.evaluate(
+      () =>
+        Object.keys(sessionStorage)
+          .filter((k) => k.startsWith("oidc.user:"))
+          .map((k) => JSON.parse(sessionStorage.getItem(k)!).refresh_token as string)[0],
+    );
     assert.ok(refreshToken, "the session holds a refresh token");
-    const clientId = ((await (await fetch(`${local.urls.storefront}/config.json`)).json()) as { userPoolClientId: string }).userPoolClientId;
-    const refresh = () => fetch(`${local.urls.signIn}/oauth2/token`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: refreshToken, client_id: clientId }).toString(),
-    });
+    const clientId = (
+      (await (await fetch(`${local.urls.storefront}/config.json`)).json()) as { userPoolClientId: string }
+    ).userPoolClientId;
+    const refresh = () =>
+      fetch(`${local.urls.signIn}/oauth2/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          grant_type: "refresh_token",
+          refresh_token: refreshToken,
+          client_id: clientId,
+        }).toString(),
+      });
     assert.equal((await refresh()).status, 200, "the refresh token works while signed in");
 
-    const revocation = page.waitForResponse((r) => r.url() === `${local.urls.signIn}/oauth2/revoke` && r.request().method() === "POST");
+    const revocation = page.waitForResponse(
+      (r) => r.url() === `${local.urls.signIn}/oauth2/revoke` && r.request().method() === "POST",
+    );
     await page.getByRole("button", { name: "Sign out", exact: true }).click();
     const revoked = await revocation;
     assert.equal(revoked.status(), 200);
-    assert.equal(new URLSearchParams(revoked.request().postData() ?? "").get("token"), refreshToken, "the site revoked its refresh token");
+    assert.equal(
+      new URLSearchParams(revoked.request().postData() ?? "").get("token"),
+      refreshToken,
+      "the site revoked its refresh token",
+    );
     await page.getByRole("button", { name: "Sign in", exact: true }).waitFor();
     const after = await refresh();
     assert.equal(after.status, 400);
@@ -237,23 +308,54 @@ describe("storefront in Chromium against local mode", function () {
     page.on("pageerror", (e) => console.error("page error:", e.message));
     const sent: any[] = [];
     page.on("request", (r) => {
-      if (r.method() === "POST" && /\/events(\/me)?$/.test(new URL(r.url()).pathname)) sent.push(...(JSON.parse(r.postData() ?? "{}").events ?? []));
+      if (r.method() === "POST" && /\/events(\/me)?$/.test(new URL(r.url()).pathname))
+        sent.push(...(JSON.parse(r.postData() ?? "{}").events ?? []));
     });
     const section = page.getByRole("region", { name: "Customers also bought" });
     // The order reaches the search index through the table's stream; an earlier answer (the
     // cold start, before the order) is kept only briefly: look again until the co-purchase shows.
-    await waitFor(async () => {
-      await page.goto(`${local.urls.storefront}/product/${hoodie}`);
-      await page.getByRole("heading", { level: 1, name: "Zip Hoodie, Heather Grey" }).waitFor();
-      return section.getByRole("link", { name: candleName }).waitFor({ timeout: 3_000 }).then(() => true, () => false);
-    }, 60_000, "the candle under Customers also bought");
+    await waitFor(
+      async () => {
+        await page.goto(`${local.urls.storefront}/product/${hoodie}`);
+        await page.getByRole("heading", { level: 1, name: "Zip Hoodie, Heather Grey" }).waitFor();
+        return section
+          .getByRole("link", { name: candleName })
+          .waitFor({ timeout: 3_000 })
+          .then(
+            () => true,
+            () => false,
+          );
+      },
+      60_000,
+      "the candle under Customers also bought",
+    );
     assert.equal(await section.getAttribute("data-source"), "co-purchase");
     await section.getByRole("link", { name: candleName }).click();
     await page.getByRole("heading", { level: 1, name: candleName }).waitFor();
-    await waitFor(() => sent.some((e) => e.eventType === "product_view" && e.itemId === candle && e.properties?.recommendation_source === "co-purchase"), 20_000, "the recommendation click sent");
-    const click = sent.find((e) => e.eventType === "product_view" && e.itemId === candle && e.properties?.recommendation_source === "co-purchase");
+    await waitFor(
+      () =>
+        sent.some(
+          (e) =>
+            e.eventType === "product_view" &&
+            e.itemId === candle &&
+            e.properties?.recommendation_source === "co-purchase",
+        ),
+      20_000,
+      "the recommendation click sent",
+    );
+    const click = sent.find(
+      (e) =>
+        e.eventType === "product_view" && e.itemId === candle && e.properties?.recommendation_source === "co-purchase",
+    );
     assert.equal(click.properties.recommendation_placement, "product");
-    await waitFor(async () => (await lakeEvents(local)).some((e) => e.eventId === click.eventId && e.properties?.recommendation_source === "co-purchase"), 90_000, "the click in the lake with its source");
+    await waitFor(
+      async () =>
+        (await lakeEvents(local)).some(
+          (e) => e.eventId === click.eventId && e.properties?.recommendation_source === "co-purchase",
+        ),
+      90_000,
+      "the click in the lake with its source",
+    );
     await page.close();
   });
 });

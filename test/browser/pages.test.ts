@@ -21,10 +21,15 @@ async function signIn(page: Page, user: { email: string; password: string }) {
 
 async function check(page: Page, name: string, width: number) {
   await page.getByRole("heading", { level: 1 }).waitFor();
-  await page.waitForFunction(() => !Array.from(document.querySelectorAll("[role=status]")).some((e: any) => e.textContent?.startsWith("Loading")));
+  await page.waitForFunction(
+    () =>
+      !Array.from(document.querySelectorAll("[role=status]")).some((e: any) => e.textContent?.startsWith("Loading")),
+  );
   const violations = await axeViolations(page);
   assert.deepEqual(violations, [], `${name} at ${width} px: ${JSON.stringify(violations, null, 1)}`);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   assert.ok(overflow <= 0, `${name} at ${width} px scrolls sideways by ${overflow} px`);
   await screenshot(page, `${name}-${width}`);
 }
@@ -70,9 +75,15 @@ describe("storefront in Chromium: every page is accessible and responsive", func
         await page.getByRole("heading", { name: "Thank you for your order" }).waitFor();
         await check(page, "confirmation", width);
         await page.getByRole("link", { name: "Orders", exact: true }).click();
-        await page.getByRole("link", { name: /^Order / }).first().waitFor();
+        await page
+          .getByRole("link", { name: /^Order / })
+          .first()
+          .waitFor();
         await check(page, "orders", width);
-        await page.getByRole("link", { name: /^Order / }).first().click();
+        await page
+          .getByRole("link", { name: /^Order / })
+          .first()
+          .click();
         await check(page, "order", width);
         await page.goto(`${shop.siteUrl}/no/such/page`);
         await check(page, "not-found", width);
@@ -86,16 +97,25 @@ describe("storefront in Chromium: every page is accessible and responsive", func
     const context = await browser.newContext({ viewport: { width: 320, height: 640 } });
     const page = await context.newPage();
     try {
-      for (const [path, ready] of [["/", "Classic Crew Tee, Black"], ["/product/APP-HOOD-ZIP-GRY", "Add to cart"], ["/search?q=tee", "Classic Crew Tee, Black"]] as const) {
+      for (const [path, ready] of [
+        ["/", "Classic Crew Tee, Black"],
+        ["/product/APP-HOOD-ZIP-GRY", "Add to cart"],
+        ["/search?q=tee", "Classic Crew Tee, Black"],
+      ] as const) {
         await page.goto(`${shop.siteUrl}${path}`);
         await page.getByText(ready).first().waitFor();
         if (path.startsWith("/product")) await page.getByRole("button", { name: "Add to cart" }).click();
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        const overflow = await page.evaluate(
+          () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        );
         assert.ok(overflow <= 0, `${path} scrolls sideways by ${overflow} px at 320 px`);
       }
       await page.goto(`${shop.siteUrl}/cart`);
       await page.getByRole("button", { name: "Checkout" }).waitFor();
-      assert.ok((await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)) <= 0, "cart at 320 px");
+      assert.ok(
+        (await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)) <= 0,
+        "cart at 320 px",
+      );
     } finally {
       await context.close();
     }
@@ -109,7 +129,8 @@ describe("storefront in Chromium: every page is accessible and responsive", func
       await page.getByRole("link", { name: "Classic Crew Tee, Black" }).waitFor();
       await page.keyboard.press("Tab");
       assert.equal(await page.evaluate(() => document.activeElement?.textContent), "Skip to content");
-      while (!(await page.evaluate(() => document.activeElement?.id === "site-search"))) await page.keyboard.press("Tab");
+      while (!(await page.evaluate(() => document.activeElement?.id === "site-search")))
+        await page.keyboard.press("Tab");
       await page.keyboard.type("crew tee blak");
       await page.keyboard.press("Enter");
       await page.getByRole("link", { name: "Classic Crew Tee, Black" }).focus();
@@ -137,7 +158,11 @@ describe("storefront in Chromium: every page is accessible and responsive", func
         await page.getByRole("button", { name: "Find orders" }).click();
         const short = order.orderId.slice(0, 8).toUpperCase();
         // The page first lists every order; wait for the search's answer: that order only.
-        await waitFor(async () => (await page.getByRole("button", { name: /^Mark paid: order / }).count()) === 1, 15_000, "the search found that order only");
+        await waitFor(
+          async () => (await page.getByRole("button", { name: /^Mark paid: order / }).count()) === 1,
+          15_000,
+          "the search found that order only",
+        );
         await page.getByRole("button", { name: `Mark paid: order ${short}` }).waitFor();
         await check(page, "admin-orders", width);
         await page.getByRole("button", { name: `Mark paid: order ${short}` }).click();

@@ -56,7 +56,10 @@ describe("storefront in Chromium: shopper", function () {
 
     await page.getByLabel("Search").fill("candle");
     await page.getByLabel("Search").press("Enter");
-    await page.getByRole("link", { name: /Candle/ }).first().click();
+    await page
+      .getByRole("link", { name: /Candle/ })
+      .first()
+      .click();
     await page.getByRole("button", { name: "Add to cart" }).click();
     await page.getByRole("link", { name: "Cart (2)" }).waitFor();
     const before = Object.fromEntries([...shop.products.values()].map((p) => [p.sku, p.stock]));
@@ -74,7 +77,12 @@ describe("storefront in Chromium: shopper", function () {
 
     const [order] = [...shop.orders.values()];
     assert.equal(order.lines.length, 2);
-    for (const line of order.lines) assert.equal(shop.products.get(line.sku)!.stock, before[line.sku] - line.quantity, `stock of ${line.sku} went down`);
+    for (const line of order.lines)
+      assert.equal(
+        shop.products.get(line.sku)!.stock,
+        before[line.sku] - line.quantity,
+        `stock of ${line.sku} went down`,
+      );
     await page.getByRole("link", { name: "Orders", exact: true }).click();
     await page.getByRole("link", { name: `Order ${order.orderId.slice(0, 8).toUpperCase()}` }).click();
     await page.getByRole("heading", { level: 1, name: `Order ${order.orderId.slice(0, 8).toUpperCase()}` }).waitFor();
@@ -82,15 +90,22 @@ describe("storefront in Chromium: shopper", function () {
 
     // Everything the visit saw reaches the collector: each type, the signed-in ones with the user.
     await page.evaluate(() => new Promise((r) => setTimeout(r, 0)));
-    await waitFor(() => shop.events.some((e) => e.event.eventType === "page_view" && e.event.page.url.includes("/orders/")));
+    await waitFor(() =>
+      shop.events.some((e) => e.event.eventType === "page_view" && e.event.page.url.includes("/orders/")),
+    );
     const types = new Set(shop.events.map((e) => e.event.eventType));
-    for (const t of ["page_view", "product_view", "search", "add_to_cart", "checkout_start", "purchase"]) assert.ok(types.has(t), `${t} reached the collector`);
+    for (const t of ["page_view", "product_view", "search", "add_to_cart", "checkout_start", "purchase"])
+      assert.ok(types.has(t), `${t} reached the collector`);
     for (const e of shop.events) {
       const at = Date.parse(e.event.timestamp);
       if (at < anonymousUntil) assert.equal(e.userId, undefined, `${e.event.eventType} before sign-in has no user`);
       if (e.route === "/events/me") assert.equal(e.userId, shop.users.shopper.sub);
     }
-    for (const t of ["checkout_start", "purchase"]) assert.ok(shop.events.filter((e) => e.event.eventType === t).every((e) => e.userId === shop.users.shopper.sub), `${t} carries the verified user`);
+    for (const t of ["checkout_start", "purchase"])
+      assert.ok(
+        shop.events.filter((e) => e.event.eventType === t).every((e) => e.userId === shop.users.shopper.sub),
+        `${t} carries the verified user`,
+      );
     assert.equal(new Set(shop.events.map((e) => e.event.sessionId)).size, 1, "one session");
     assert.deepEqual(violations, [], "the whole visit works under the production CSP");
   });

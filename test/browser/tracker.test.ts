@@ -31,7 +31,10 @@ describe("storefront in Chromium: clickstream tracker", function () {
     await shop?.stop();
   });
 
-  const queued = () => page.evaluate(() => JSON.parse(localStorage.getItem("shop.tracker.queue") ?? "[]").map((q: any) => q.event.eventId as string));
+  const queued = () =>
+    page.evaluate(() =>
+      JSON.parse(localStorage.getItem("shop.tracker.queue") ?? "[]").map((q: any) => q.event.eventId as string),
+    );
 
   it("/events unreachable mid-visit, then a reload: every event arrives once the network is back", async () => {
     await page.goto(shop.siteUrl);
@@ -69,7 +72,8 @@ describe("storefront in Chromium: clickstream tracker", function () {
     shop.events.length = 0;
     const bodies: string[][] = [];
     page.on("request", (r) => {
-      if (r.url().endsWith("/v1/events") && r.method() === "POST") bodies.push(JSON.parse(r.postData() ?? "{}").events.map((e: any) => e.eventId));
+      if (r.url().endsWith("/v1/events") && r.method() === "POST")
+        bodies.push(JSON.parse(r.postData() ?? "{}").events.map((e: any) => e.eventId));
     });
     shop.failNextEventIndexes([1]);
     // Three navigations: three page views in one batch (the flush waits 2 s).
@@ -81,7 +85,11 @@ describe("storefront in Chromium: clickstream tracker", function () {
     const [first, second] = bodies;
     assert.ok(first.length >= 2);
     assert.ok(second.includes(first[1]), "the failed event is sent again");
-    assert.deepEqual(second.filter((id) => first.includes(id)), [first[1]], "no accepted event is sent again");
+    assert.deepEqual(
+      second.filter((id) => first.includes(id)),
+      [first[1]],
+      "no accepted event is sent again",
+    );
     await waitFor(async () => (await queued()).length === 0, 20_000);
     assert.equal(new Set(shop.events.map((e) => e.event.eventId)).size, shop.events.length, "no event delivered twice");
   });
@@ -94,9 +102,15 @@ describe("storefront in Chromium: clickstream tracker", function () {
     await page.getByRole("button", { name: "Add to cart" }).click();
     await page.getByRole("link", { name: "Cart (1)" }).waitFor();
     assert.ok(Date.now() - started < 5000, "adding to the cart does not wait for the tracker");
-    const events = await page.evaluate(() => JSON.parse(localStorage.getItem("shop.tracker.queue") ?? "[]").map((q: any) => q.event));
+    const events = await page.evaluate(() =>
+      JSON.parse(localStorage.getItem("shop.tracker.queue") ?? "[]").map((q: any) => q.event),
+    );
     assert.ok(events.length >= 3);
-    for (const event of events) assert.equal(clickstreamEventSchema.safeParse(event).success, true, JSON.stringify(event));
-    assert.ok(events.every((e: any) => e.userId === undefined), "the browser never sets userId");
+    for (const event of events)
+      assert.equal(clickstreamEventSchema.safeParse(event).success, true, JSON.stringify(event));
+    assert.ok(
+      events.every((e: any) => e.userId === undefined),
+      "the browser never sets userId",
+    );
   });
 });

@@ -47,7 +47,10 @@ function externalRequires(code: string): string[] {
 
 describe("handler bundles", () => {
   it("every handler folder with an entry has a budget", () => {
-    const entries = fs.readdirSync(path.join(repoRoot, "handlers")).map((d) => `handlers/${d}/index.ts`).filter((e) => fs.existsSync(path.join(repoRoot, e)));
+    const entries = fs
+      .readdirSync(path.join(repoRoot, "handlers"))
+      .map((d) => `handlers/${d}/index.ts`)
+      .filter((e) => fs.existsSync(path.join(repoRoot, e)));
     assert.deepEqual(entries.sort(), Object.keys(budgets).sort());
   });
   for (const [entry, budget] of Object.entries(budgets)) {

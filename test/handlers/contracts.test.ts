@@ -17,14 +17,25 @@ const contracts = fs
 
 describe("handler contracts", () => {
   it("exist for every handler with an entry", () => {
-    const entries = fs.readdirSync(path.join(repoRoot, "handlers")).filter((dir) => fs.existsSync(path.join(repoRoot, "handlers", dir, "index.ts")));
+    const entries = fs
+      .readdirSync(path.join(repoRoot, "handlers"))
+      .filter((dir) => fs.existsSync(path.join(repoRoot, "handlers", dir, "index.ts")));
     assert.deepEqual(contracts.map((file) => path.basename(path.dirname(file))).sort(), entries.sort());
   });
 
   for (const file of contracts) {
     it(`${file} imports neither Pulumi nor an AWS SDK`, () => {
-      const { metafile } = buildSync({ entryPoints: [path.join(repoRoot, file)], bundle: true, write: false, platform: "node", metafile: true, logLevel: "silent" });
-      const packages = Object.keys(metafile.inputs).filter((input) => /node_modules\/(@pulumi|@aws-sdk|@smithy|@aws-lambda-powertools)\//.test(input));
+      const { metafile } = buildSync({
+        entryPoints: [path.join(repoRoot, file)],
+        bundle: true,
+        write: false,
+        platform: "node",
+        metafile: true,
+        logLevel: "silent",
+      });
+      const packages = Object.keys(metafile.inputs).filter((input) =>
+        /node_modules\/(@pulumi|@aws-sdk|@smithy|@aws-lambda-powertools)\//.test(input),
+      );
       assert.deepEqual(packages, []);
     });
   }
@@ -32,16 +43,34 @@ describe("handler contracts", () => {
   it("names every missing and invalid variable in one error, under the handler's title", async () => {
     const { ordersContract } = await import("../../handlers/orders/contract");
     assert.throws(
-      () => readEnvironment(ordersContract, { AWS_REGION: "eu-west-1", OPENSEARCH_ENDPOINT: "http://search", IDEMPOTENCY_TTL_SECONDS: "soon" }),
+      () =>
+        readEnvironment(ordersContract, {
+          AWS_REGION: "eu-west-1",
+          OPENSEARCH_ENDPOINT: "http://search",
+          IDEMPOTENCY_TTL_SECONDS: "soon",
+        }),
       (error: Error) =>
         error.message.startsWith("OrderProcessing environment is invalid: ") &&
-        ["ORDERS_TABLE", "PRODUCTS_TABLE", "INVENTORY_TABLE", "IDEMPOTENCY_TABLE", "ALLOWED_ORIGIN", "IDEMPOTENCY_TTL_SECONDS"].every((name) => error.message.includes(`${name}: `)) &&
+        [
+          "ORDERS_TABLE",
+          "PRODUCTS_TABLE",
+          "INVENTORY_TABLE",
+          "IDEMPOTENCY_TABLE",
+          "ALLOWED_ORIGIN",
+          "IDEMPOTENCY_TTL_SECONDS",
+        ].every((name) => error.message.includes(`${name}: `)) &&
         error.message.includes("OPENSEARCH_ENDPOINT: OPENSEARCH_ENDPOINT must be an https:// URL"),
     );
   });
 
   it("dispatches every order route by its resource path and method, each path once", () => {
-    const table = routeTable(orderRoutes, { createOrder: "create", listMyOrders: "list", getOrder: "get", updateOrderStatus: "status", searchOrders: "search" });
+    const table = routeTable(orderRoutes, {
+      createOrder: "create",
+      listMyOrders: "list",
+      getOrder: "get",
+      updateOrderStatus: "status",
+      searchOrders: "search",
+    });
     assert.deepEqual(table, {
       "/orders": { POST: "create", GET: "list" },
       "/orders/{orderId}": { GET: "get", PATCH: "status" },

@@ -12,7 +12,7 @@ import { normalisedClickstreamEventSchema } from "../../handlers/shared/clickstr
 import { lakeTables } from "../../analytics/lake-tables";
 import { queriesDir } from "../../analytics/queries";
 import { firehoseObjectKey, writeLake } from "../../testing/lake-writer";
-import { accountId, RecordingMocks, testRegion } from "../../testing/mocks";
+import { accountId, type RecordingMocks, testRegion } from "../../testing/mocks";
 import { allowedActions, list, statements } from "./policy-json";
 import { runComponents, sharedProgramRun } from "../../testing/program";
 
@@ -34,7 +34,13 @@ const lake = {
 };
 
 async function run(stack: "dev" | "prod", config: Record<string, unknown> = {}): Promise<RecordingMocks> {
-  return runComponents(stack, (c) => { new Analytics("analytics", { config: c, lake }); }, { config });
+  return runComponents(
+    stack,
+    (c) => {
+      new Analytics("analytics", { config: c, lake });
+    },
+    { config },
+  );
 }
 
 const table = (mocks: RecordingMocks, name: string) => mocks.ofType(Types.table).find((t) => t.inputs.name === name)!;
@@ -44,22 +50,46 @@ const partitionPath = (template: string, values: Record<string, string>) =>
 
 describe("Analytics (Glue catalog, Athena workgroup, analyst policy)", () => {
   let dev: RecordingMocks;
-  before(async () => { dev = await run("dev"); });
+  before(async () => {
+    dev = await run("dev");
+  });
 
   describe("the Glue tables", () => {
     it("one database, named as Athena identifiers must be, and the events and quarantine tables in it", () => {
       const [db] = dev.ofType(Types.database);
       assert.equal(db.inputs.name, "ecommerce_dev_clickstream");
       assert.match(db.inputs.name, athenaIdentifier);
-      assert.deepEqual(dev.ofType(Types.table).map((t) => [t.inputs.name, t.inputs.databaseName]).sort(), [["events", db.inputs.name], ["quarantine", db.inputs.name]]);
+      assert.deepEqual(
+        dev
+          .ofType(Types.table)
+          .map((t) => [t.inputs.name, t.inputs.databaseName])
+          .sort(),
+        [
+          ["events", db.inputs.name],
+          ["quarantine", db.inputs.name],
+        ],
+      );
     });
 
     it("events has one column per field of the lake line's zod schema, typed from it", () => {
-      const columns = table(dev, "events").inputs.storageDescriptor.columns.map((c: { name: string; type: string }) => [c.name, c.type]);
-      assert.deepEqual(columns.map(([n]: string[]) => n), Object.keys(normalisedClickstreamEventSchema.shape).map((k) => k.toLowerCase()));
+      const columns = table(dev, "events").inputs.storageDescriptor.columns.map((c: { name: string; type: string }) => [
+        c.name,
+        c.type,
+      ]);
+      assert.deepEqual(
+        columns.map(([n]: string[]) => n),
+        Object.keys(normalisedClickstreamEventSchema.shape).map((k) => k.toLowerCase()),
+      );
       assert.deepEqual(columns, [
-        ["eventid", "string"], ["eventtype", "string"], ["sessionid", "string"], ["userid", "string"], ["itemid", "string"],
-        ["timestamp", "string"], ["receivedat", "string"], ["page", "struct<url:string,referrer:string>"], ["properties", "map<string,string>"],
+        ["eventid", "string"],
+        ["eventtype", "string"],
+        ["sessionid", "string"],
+        ["userid", "string"],
+        ["itemid", "string"],
+        ["timestamp", "string"],
+        ["receivedat", "string"],
+        ["page", "struct<url:string,referrer:string>"],
+        ["properties", "map<string,string>"],
       ]);
     });
 
@@ -68,7 +98,10 @@ describe("Analytics (Glue catalog, Athena workgroup, analyst policy)", () => {
       assert.equal(events.tableType, "EXTERNAL_TABLE");
       assert.equal(events.storageDescriptor.location, "s3://shop-lake/events/");
       assert.equal(events.storageDescriptor.serDeInfo.serializationLibrary, "org.openx.data.jsonserde.JsonSerDe");
-      assert.deepEqual(events.partitionKeys, [{ name: "dt", type: "string" }, { name: "hour", type: "string" }]);
+      assert.deepEqual(events.partitionKeys, [
+        { name: "dt", type: "string" },
+        { name: "hour", type: "string" },
+      ]);
       assert.deepEqual(events.parameters, {
         EXTERNAL: "TRUE",
         classification: "json",
@@ -92,15 +125,24 @@ describe("Analytics (Glue catalog, Athena workgroup, analyst policy)", () => {
 
     it("project every object Firehose and the quarantine write into the partition that holds it", async () => {
       const at = new Date("2026-11-30T07:05:09Z");
-      const eventsDir = partitionPath(table(dev, "events").inputs.parameters["storage.location.template"], { dt: "2026-11-30", hour: "07" });
-      assert.equal(path.posix.dirname(`s3://shop-lake/${firehoseObjectKey(at)}`) + "/", eventsDir);
+      const eventsDir = partitionPath(table(dev, "events").inputs.parameters["storage.location.template"], {
+        dt: "2026-11-30",
+        hour: "07",
+      });
+      assert.equal(`${path.posix.dirname(`s3://shop-lake/${firehoseObjectKey(at)}`)}/`, eventsDir);
       // Athena reads every object under a partition's location, sub-folders included.
       const lakeDir = fs.mkdtempSync(path.join(os.tmpdir(), "lake-keys-"));
-      await writeLake(lakeDir, [{ at, record: { eventId: "e1", eventType: "bogus", sessionId: "s1", timestamp: at.toISOString() } }]);
-      const written = fs.readdirSync(path.join(lakeDir, quarantinePrefix), { recursive: true }).map((f) => `${quarantinePrefix}${String(f)}`)
+      await writeLake(lakeDir, [
+        { at, record: { eventId: "e1", eventType: "bogus", sessionId: "s1", timestamp: at.toISOString() } },
+      ]);
+      const written = fs
+        .readdirSync(path.join(lakeDir, quarantinePrefix), { recursive: true })
+        .map((f) => `${quarantinePrefix}${String(f)}`)
         .filter((key) => fs.statSync(path.join(lakeDir, key)).isFile());
       fs.rmSync(lakeDir, { recursive: true, force: true });
-      const quarantineDir = partitionPath(table(dev, "quarantine").inputs.parameters["storage.location.template"], { dt: "2026-11-30" });
+      const quarantineDir = partitionPath(table(dev, "quarantine").inputs.parameters["storage.location.template"], {
+        dt: "2026-11-30",
+      });
       assert.equal(written.length, 1);
       assert.ok(`s3://shop-lake/${written[0]}`.startsWith(quarantineDir), `${written[0]} under ${quarantineDir}`);
     });
@@ -112,7 +154,10 @@ describe("Analytics (Glue catalog, Athena workgroup, analyst policy)", () => {
   });
 
   describe("the Athena workgroup", () => {
-    for (const [stage, mib] of [["dev", 1024], ["prod", 10240]] as const) {
+    for (const [stage, mib] of [
+      ["dev", 1024],
+      ["prod", 10240],
+    ] as const) {
       it(`${stage}: engine v3, enforced, results in their own KMS-encrypted bucket, ${mib} MiB per query at most`, async () => {
         const mocks = stage === "dev" ? dev : await run("prod");
         const [wg] = mocks.ofType(Types.workgroup);
@@ -125,7 +170,10 @@ describe("Analytics (Glue catalog, Athena workgroup, analyst policy)", () => {
         assert.equal(conf.resultConfiguration.outputLocation, `s3://${resultsBucket.state.bucket}/results/`);
         assert.equal(conf.resultConfiguration.expectedBucketOwner, accountId);
         const resultsKey = mocks.named(Types.key, "analytics-athena-results-key");
-        assert.deepEqual(conf.resultConfiguration.encryptionConfiguration, { encryptionOption: "SSE_KMS", kmsKeyArn: resultsKey.state.arn });
+        assert.deepEqual(conf.resultConfiguration.encryptionConfiguration, {
+          encryptionOption: "SSE_KMS",
+          kmsKeyArn: resultsKey.state.arn,
+        });
         assert.notEqual(resultsKey.state.arn, lake.keyArn);
         assert.equal(resultsKey.inputs.enableKeyRotation, true);
         assert.equal(wg.inputs.forceDestroy, stage === "dev");
@@ -133,22 +181,34 @@ describe("Analytics (Glue catalog, Athena workgroup, analyst policy)", () => {
     }
 
     it("results expire after the configured days; old versions and broken uploads after one", async () => {
-      const rule = (mocks: RecordingMocks) => mocks.named(Types.lifecycle, "analytics-athena-results-lifecycle").inputs.rules[0];
+      const rule = (mocks: RecordingMocks) =>
+        mocks.named(Types.lifecycle, "analytics-athena-results-lifecycle").inputs.rules[0];
       assert.deepEqual(rule(dev).expiration, { days: 7 });
-      assert.deepEqual(rule(await run("dev", { "ecommerce:analyticsResultsExpirationDays": 2 })).expiration, { days: 2 });
+      assert.deepEqual(rule(await run("dev", { "ecommerce:analyticsResultsExpirationDays": 2 })).expiration, {
+        days: 2,
+      });
       assert.deepEqual(rule(dev).noncurrentVersionExpiration, { noncurrentDays: 1 });
       assert.deepEqual(rule(dev).abortIncompleteMultipartUpload, { daysAfterInitiation: 1 });
     });
 
     it("the bytes-scanned limit is refused below Athena's 10 MB minimum", async () => {
-      await assert.rejects(run("dev", { "ecommerce:analyticsBytesScannedCutoffMib": 5 }), /analyticsBytesScannedCutoffMib/);
+      await assert.rejects(
+        run("dev", { "ecommerce:analyticsBytesScannedCutoffMib": 5 }),
+        /analyticsBytesScannedCutoffMib/,
+      );
     });
 
     it("has one named query per analytics/*.sql file, with the file's text, in the lake database", () => {
-      const files = fs.readdirSync(queriesDir).filter((f) => f.endsWith(".sql")).sort();
+      const files = fs
+        .readdirSync(queriesDir)
+        .filter((f) => f.endsWith(".sql"))
+        .sort();
       const queries = dev.ofType(Types.namedQuery).sort((a, b) => a.inputs.name.localeCompare(b.inputs.name));
       const [wg] = dev.ofType(Types.workgroup);
-      assert.deepEqual(queries.map((q) => `${q.inputs.name}.sql`), files);
+      assert.deepEqual(
+        queries.map((q) => `${q.inputs.name}.sql`),
+        files,
+      );
       for (const q of queries) {
         assert.equal(q.inputs.query, fs.readFileSync(path.join(queriesDir, `${q.inputs.name}.sql`), "utf8"));
         assert.equal(q.inputs.database, "ecommerce_dev_clickstream");
@@ -166,12 +226,30 @@ describe("Analytics (Glue catalog, Athena workgroup, analyst policy)", () => {
       const resultsKey = dev.named(Types.key, "analytics-athena-results-key").state.arn;
       const glue = (p: string) => `arn:aws:glue:${testRegion}:${accountId}:${p}`;
       const workgroupArn = `arn:aws:athena:${testRegion}:${accountId}:workgroup/${wg.state.name}`;
-      const gluePaths = [glue("catalog"), glue("database/ecommerce_dev_clickstream"), glue("table/ecommerce_dev_clickstream/events"), glue("table/ecommerce_dev_clickstream/quarantine")].sort();
-      const athena = ["BatchGetNamedQuery", "BatchGetQueryExecution", "GetNamedQuery", "GetQueryExecution", "GetQueryResults", "GetQueryResultsStream",
-        "GetWorkGroup", "ListNamedQueries", "ListQueryExecutions", "StartQueryExecution", "StopQueryExecution"];
+      const gluePaths = [
+        glue("catalog"),
+        glue("database/ecommerce_dev_clickstream"),
+        glue("table/ecommerce_dev_clickstream/events"),
+        glue("table/ecommerce_dev_clickstream/quarantine"),
+      ].sort();
+      const athena = [
+        "BatchGetNamedQuery",
+        "BatchGetQueryExecution",
+        "GetNamedQuery",
+        "GetQueryExecution",
+        "GetQueryResults",
+        "GetQueryResultsStream",
+        "GetWorkGroup",
+        "ListNamedQueries",
+        "ListQueryExecutions",
+        "StartQueryExecution",
+        "StopQueryExecution",
+      ];
       assert.deepEqual(allowedActions(policy), {
         ...Object.fromEntries(athena.map((a) => [`athena:${a}`, [workgroupArn]])),
-        "glue:GetDatabase": gluePaths, "glue:GetTable": gluePaths, "glue:GetTables": gluePaths,
+        "glue:GetDatabase": gluePaths,
+        "glue:GetTable": gluePaths,
+        "glue:GetTables": gluePaths,
         "s3:GetBucketLocation": [lake.bucketArn, results].sort(),
         "s3:ListBucket": [lake.bucketArn, results].sort(),
         "s3:ListBucketMultipartUploads": [results],
@@ -184,16 +262,24 @@ describe("Analytics (Glue catalog, Athena workgroup, analyst policy)", () => {
       });
       const all = statements(policy);
       const listLake = all.find((s) => s.Sid === "ListTheTablePrefixes")!;
-      assert.deepEqual(listLake.Condition, { StringLike: { "s3:prefix": ["events/", "events/*", "quarantine/", "quarantine/*"] } });
+      assert.deepEqual(listLake.Condition, {
+        StringLike: { "s3:prefix": ["events/", "events/*", "quarantine/", "quarantine/*"] },
+      });
       for (const s of all.filter((x) => list(x.Action).some((a) => a.startsWith("kms:")))) {
-        assert.deepEqual(s.Condition, { StringEquals: { "kms:ViaService": `s3.${testRegion}.amazonaws.com` } }, `${s.Sid} only through S3`);
+        assert.deepEqual(
+          s.Condition,
+          { StringEquals: { "kms:ViaService": `s3.${testRegion}.amazonaws.com` } },
+          `${s.Sid} only through S3`,
+        );
       }
     });
 
     it("the results key is usable only through S3 by this account", () => {
       const doc = statements(dev.named(Types.key, "analytics-athena-results-key").inputs.policy);
       const use = doc.find((s) => s.Sid === "UseThroughS3")!;
-      assert.deepEqual(use.Condition, { StringEquals: { "kms:CallerAccount": accountId, "kms:ViaService": `s3.${testRegion}.amazonaws.com` } });
+      assert.deepEqual(use.Condition, {
+        StringEquals: { "kms:CallerAccount": accountId, "kms:ViaService": `s3.${testRegion}.amazonaws.com` },
+      });
     });
   });
 

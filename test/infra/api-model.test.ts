@@ -37,13 +37,22 @@ describe("request models (API Gateway's OpenAPI 3.0 import)", () => {
       required: ["events"],
       properties: {
         events: {
-          type: "array", minItems: 1, maxItems: 500,
+          type: "array",
+          minItems: 1,
+          maxItems: 500,
           items: {
-            type: "object", additionalProperties: false, required: ["id"],
+            type: "object",
+            additionalProperties: false,
+            required: ["id"],
             properties: {
               id: { type: "string", minLength: 1, maxLength: 64, pattern: "^[a-z]+$" },
               at: { type: ["string", "integer"], maxLength: 64, minimum: 0 },
-              props: { type: "object", maxProperties: 8, additionalProperties: { type: ["string", "null"], maxLength: 9 }, propertyNames: { maxLength: 4 } },
+              props: {
+                type: "object",
+                maxProperties: 8,
+                additionalProperties: { type: ["string", "null"], maxLength: 9 },
+                propertyNames: { maxLength: 4 },
+              },
               kind: { enum: ["a", "b"], format: "int32", example: "a" },
             },
             anyOf: [{ required: ["id"] }],
@@ -58,9 +67,13 @@ describe("request models (API Gateway's OpenAPI 3.0 import)", () => {
       required: ["events"],
       properties: {
         events: {
-          type: "array", minItems: 1, maxItems: 500,
+          type: "array",
+          minItems: 1,
+          maxItems: 500,
           items: {
-            type: "object", additionalProperties: false, required: ["id"],
+            type: "object",
+            additionalProperties: false,
+            required: ["id"],
             properties: {
               id: { type: "string", minLength: 1, maxLength: 64, pattern: "^[a-z]+$" },
               at: { maxLength: 64, minimum: 0 },
@@ -73,7 +86,7 @@ describe("request models (API Gateway's OpenAPI 3.0 import)", () => {
     });
     assert.deepEqual(dropped, [
       "# $schema",
-      "/properties/events/items/properties/at type [\"string\",\"integer\"]",
+      '/properties/events/items/properties/at type ["string","integer"]',
       "/properties/events/items/properties/props additionalProperties (a schema)",
       "/properties/events/items/properties/props propertyNames",
       "/properties/events/items/properties/kind format",
@@ -84,7 +97,25 @@ describe("request models (API Gateway's OpenAPI 3.0 import)", () => {
   });
 
   it("keeps no keyword AWS documents as unsupported in models", () => {
-    for (const k of ["allOf", "anyOf", "oneOf", "not", "discriminator", "example", "exclusiveMinimum", "exclusiveMaximum", "readOnly", "deprecated", "format", "$schema", "$ref", "const", "propertyNames", "patternProperties", "dependencies"]) {
+    for (const k of [
+      "allOf",
+      "anyOf",
+      "oneOf",
+      "not",
+      "discriminator",
+      "example",
+      "exclusiveMinimum",
+      "exclusiveMaximum",
+      "readOnly",
+      "deprecated",
+      "format",
+      "$schema",
+      "$ref",
+      "const",
+      "propertyNames",
+      "patternProperties",
+      "dependencies",
+    ]) {
       assert.equal(keptKeywords.has(k), false, k);
     }
   });
@@ -93,8 +124,17 @@ describe("request models (API Gateway's OpenAPI 3.0 import)", () => {
 /** A JSON Schema draft-4 validator for exactly the kept keywords (what the gateway enforces). */
 function accepts(model: Record<string, any>, value: unknown): boolean {
   const typeOk = (t: string) =>
-    t === "integer" ? Number.isInteger(value) : t === "number" ? typeof value === "number" : t === "array" ? Array.isArray(value)
-      : t === "object" ? value !== null && typeof value === "object" && !Array.isArray(value) : t === "null" ? value === null : typeof value === t;
+    t === "integer"
+      ? Number.isInteger(value)
+      : t === "number"
+        ? typeof value === "number"
+        : t === "array"
+          ? Array.isArray(value)
+          : t === "object"
+            ? value !== null && typeof value === "object" && !Array.isArray(value)
+            : t === "null"
+              ? value === null
+              : typeof value === t;
   if (model.type !== undefined && !typeOk(model.type)) return false;
   if (model.enum && !model.enum.some((e: unknown) => JSON.stringify(e) === JSON.stringify(value))) return false;
   if (typeof value === "string") {
@@ -129,34 +169,75 @@ const catalog: { sku: string }[] = JSON.parse(fs.readFileSync(path.join(repoRoot
 describe("the reduced models never refuse what the contract accepts", () => {
   // Ids have their own character set (idPattern); mixing in any other text would only be refused by both.
   const id = fc.stringMatching(new RegExp(idPattern));
-  const event = fc.record({
-    eventId: id, eventType: fc.constantFrom(...clickstreamEventTypes), sessionId: id, userId: id, itemId: id,
-    timestamp: fc.oneof(fc.integer({ min: Date.UTC(2001, 0, 1), max: Date.UTC(2030, 0, 1) }), fc.date({ min: new Date(Date.UTC(2001, 0, 1)), max: new Date(Date.UTC(2030, 0, 1)), noInvalidDate: true }).map((d) => d.toISOString())),
-    page: fc.record({ url: fc.webUrl(), referrer: fc.webUrl() }, { requiredKeys: ["url"] }),
-    properties: fc.dictionary(fc.string({ maxLength: 8 }), fc.oneof(fc.string({ maxLength: 30 }), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null)), { maxKeys: 5 }),
-  }, { requiredKeys: ["eventId", "eventType", "sessionId", "timestamp"] });
+  const event = fc.record(
+    {
+      eventId: id,
+      eventType: fc.constantFrom(...clickstreamEventTypes),
+      sessionId: id,
+      userId: id,
+      itemId: id,
+      timestamp: fc.oneof(
+        fc.integer({ min: Date.UTC(2001, 0, 1), max: Date.UTC(2030, 0, 1) }),
+        fc
+          .date({ min: new Date(Date.UTC(2001, 0, 1)), max: new Date(Date.UTC(2030, 0, 1)), noInvalidDate: true })
+          .map((d) => d.toISOString()),
+      ),
+      page: fc.record({ url: fc.webUrl(), referrer: fc.webUrl() }, { requiredKeys: ["url"] }),
+      properties: fc.dictionary(
+        fc.string({ maxLength: 8 }),
+        fc.oneof(
+          fc.string({ maxLength: 30 }),
+          fc.integer(),
+          fc.double({ noNaN: true, noDefaultInfinity: true }),
+          fc.boolean(),
+          fc.constant(null),
+        ),
+        { maxKeys: 5 },
+      ),
+    },
+    { requiredKeys: ["eventId", "eventType", "sessionId", "timestamp"] },
+  );
 
   it("POST /events: every batch of contract-valid events passes the gateway's model", () => {
     const model = gatewayModel(eventsBodySchema().schema).model;
-    fc.assert(fc.property(fc.array(event, { minLength: 1, maxLength: 5 }), (events) => {
-      fc.pre(events.every((e) => clickstreamEventSchema.safeParse(e).success));
-      assert.ok(accepts(model, { events }), JSON.stringify(events));
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(fc.array(event, { minLength: 1, maxLength: 5 }), (events) => {
+        fc.pre(events.every((e) => clickstreamEventSchema.safeParse(e).success));
+        assert.ok(accepts(model, { events }), JSON.stringify(events));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("POST /orders: every contract-valid order passes the gateway's model", () => {
     const model = gatewayModel(createOrderBodySchema).model;
     const sku = fc.constantFrom(...catalog.map((p) => p.sku));
-    fc.assert(fc.property(fc.uniqueArray(fc.record({ sku, quantity: fc.integer({ min: 1, max: 100 }) }), { selector: (l) => l.sku, minLength: 1, maxLength: 20 }), (lines) => {
-      fc.pre(createOrderRequestSchema.safeParse({ lines }).success);
-      assert.ok(accepts(model, { lines }), JSON.stringify(lines));
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.record({ sku, quantity: fc.integer({ min: 1, max: 100 }) }), {
+          selector: (l) => l.sku,
+          minLength: 1,
+          maxLength: 20,
+        }),
+        (lines) => {
+          fc.pre(createOrderRequestSchema.safeParse({ lines }).success);
+          assert.ok(accepts(model, { lines }), JSON.stringify(lines));
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it("the validator is the gateway's: it refuses what the kept keywords refuse", () => {
     const model = gatewayModel(eventsBodySchema().schema).model;
     assert.equal(accepts(model, { events: [] }), false);
-    assert.equal(accepts(model, { events: [{ eventId: "e", eventType: "page_view", sessionId: "s", timestamp: 1e12, extra: 1 }] }), false);
-    assert.equal(accepts(model, { events: [{ eventId: "e", eventType: "page_view", sessionId: "s", timestamp: 1e12 }] }), true);
+    assert.equal(
+      accepts(model, { events: [{ eventId: "e", eventType: "page_view", sessionId: "s", timestamp: 1e12, extra: 1 }] }),
+      false,
+    );
+    assert.equal(
+      accepts(model, { events: [{ eventId: "e", eventType: "page_view", sessionId: "s", timestamp: 1e12 }] }),
+      true,
+    );
   });
 });

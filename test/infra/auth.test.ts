@@ -26,7 +26,14 @@ describe("Auth", () => {
   it("prod: MFA required, 12+ character passwords with every class, deletion protection, threat protection enforced", async () => {
     const pool = (await run("prod")).named("aws:cognito/userPool:UserPool", "auth-users").inputs;
     assert.equal(pool.mfaConfiguration, "ON");
-    assert.deepEqual(pool.passwordPolicy, { minimumLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true, temporaryPasswordValidityDays: 3 });
+    assert.deepEqual(pool.passwordPolicy, {
+      minimumLength: 12,
+      requireLowercase: true,
+      requireUppercase: true,
+      requireNumbers: true,
+      requireSymbols: true,
+      temporaryPasswordValidityDays: 3,
+    });
     assert.equal(pool.deletionProtection, "ACTIVE");
     assert.equal(pool.userPoolTier, "PLUS");
     assert.deepEqual(pool.userPoolAddOns, { advancedSecurityMode: "ENFORCED" });
@@ -61,14 +68,30 @@ describe("Auth", () => {
   });
 
   it("hosted UI domain: derived from project, stack and account, or from config", async () => {
-    assert.equal((await run("dev")).named("aws:cognito/userPoolDomain:UserPoolDomain", "auth-domain").inputs.domain, "ecommerce-dev-123456789012");
-    assert.equal((await run("dev", { "ecommerce:authDomainPrefix": "shop-login" })).named("aws:cognito/userPoolDomain:UserPoolDomain", "auth-domain").inputs.domain, "shop-login");
+    assert.equal(
+      (await run("dev")).named("aws:cognito/userPoolDomain:UserPoolDomain", "auth-domain").inputs.domain,
+      "ecommerce-dev-123456789012",
+    );
+    assert.equal(
+      (await run("dev", { "ecommerce:authDomainPrefix": "shop-login" })).named(
+        "aws:cognito/userPoolDomain:UserPoolDomain",
+        "auth-domain",
+      ).inputs.domain,
+      "shop-login",
+    );
   });
 
   it("e-mail: Cognito's capped built-in sender by default; with an SES identity, DEVELOPER sending from it", async () => {
-    assert.deepEqual((await run("dev")).named("aws:cognito/userPool:UserPool", "auth-users").inputs.emailConfiguration, { emailSendingAccount: "COGNITO_DEFAULT" });
-    const pool = (await run("prod", { "ecommerce:authEmailSesIdentity": "shop.example.com", "ecommerce:authEmailFrom": "Shop <no-reply@shop.example.com>" }))
-      .named("aws:cognito/userPool:UserPool", "auth-users").inputs;
+    assert.deepEqual(
+      (await run("dev")).named("aws:cognito/userPool:UserPool", "auth-users").inputs.emailConfiguration,
+      { emailSendingAccount: "COGNITO_DEFAULT" },
+    );
+    const pool = (
+      await run("prod", {
+        "ecommerce:authEmailSesIdentity": "shop.example.com",
+        "ecommerce:authEmailFrom": "Shop <no-reply@shop.example.com>",
+      })
+    ).named("aws:cognito/userPool:UserPool", "auth-users").inputs;
     assert.deepEqual(pool.emailConfiguration, {
       emailSendingAccount: "DEVELOPER",
       sourceArn: "arn:aws:ses:eu-west-1:123456789012:identity/shop.example.com",

@@ -19,7 +19,11 @@ function largestEvent() {
   const frame = JSON.stringify(Object.fromEntries(keys.map((k) => [k, ""]))).length;
   const properties = Object.fromEntries(keys.map((k) => [k, "é".repeat(Math.floor((1024 - frame) / keys.length))]));
   return {
-    eventId: id("e"), eventType: "remove_from_cart", sessionId: id("s"), userId: id("u"), itemId: id("i"),
+    eventId: id("e"),
+    eventType: "remove_from_cart",
+    sessionId: id("s"),
+    userId: id("u"),
+    itemId: id("i"),
     timestamp: `2026-01-01T00:00:00.${"0".repeat(64 - 26)}+00:00`.slice(0, 64),
     page: { url: "\u0001".repeat(maxUrlLength), referrer: "\u0002".repeat(maxUrlLength) },
     properties,
@@ -34,7 +38,10 @@ describe("clickstream limits", () => {
   it("the largest event the model allows is no larger than the computed bound, and is valid", () => {
     const event = largestEvent();
     const parsed = clickstreamEventSchema.safeParse(event);
-    assert.ok(parsed.success || parsed.error.issues.every((i) => i.path[0] === "timestamp"), JSON.stringify(!parsed.success && parsed.error.issues));
+    assert.ok(
+      parsed.success || parsed.error.issues.every((i) => i.path[0] === "timestamp"),
+      JSON.stringify(!parsed.success && parsed.error.issues),
+    );
     const bytes = Buffer.byteLength(recordText(event));
     assert.ok(bytes <= largestEventJsonBytes(), `${bytes} <= ${largestEventJsonBytes()}`);
     assert.ok(bytes > 0.95 * largestEventJsonBytes(), "the bound is close to a real event, not a guess far above it");
@@ -44,7 +51,8 @@ describe("clickstream limits", () => {
     const max = maxDeliverableBatchSize();
     assert.equal(max, 145);
     const text = recordText(largestEvent());
-    const payload = (n: number) => Buffer.byteLength(JSON.stringify(syntheticStreamEvent(Array.from({ length: n }, () => text))));
+    const payload = (n: number) =>
+      Buffer.byteLength(JSON.stringify(syntheticStreamEvent(Array.from({ length: n }, () => text))));
     assert.ok(payload(max) <= lambdaSyncPayloadBytes, `${payload(max)} bytes`);
     assert.ok((max + 1) * largestRecordInEventBytes() > lambdaSyncPayloadBytes);
   });
@@ -56,9 +64,17 @@ describe("clickstream limits", () => {
     assert.equal(personalizeInFlightLimit({ quotaPerSecond: 1000, shards: 500, parallelization: 10 }), 1);
     assert.equal(personalizeInFlightLimit({ quotaPerSecond: 4000, shards: 4, parallelization: 1 }), 20);
     // In flight x (1 s / 20 ms) x invocations never exceeds the quota.
-    for (const [shards, parallelization] of [[1, 1], [2, 3], [4, 2], [7, 10]]) {
+    for (const [shards, parallelization] of [
+      [1, 1],
+      [2, 3],
+      [4, 2],
+      [7, 10],
+    ]) {
       const inFlight = personalizeInFlightLimit({ quotaPerSecond: 1000, shards, parallelization });
-      assert.ok(inFlight === 1 || inFlight * 50 * shards * parallelization <= 1000, `${shards}x${parallelization}: ${inFlight}`);
+      assert.ok(
+        inFlight === 1 || inFlight * 50 * shards * parallelization <= 1000,
+        `${shards}x${parallelization}: ${inFlight}`,
+      );
     }
   });
 });

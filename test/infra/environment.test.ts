@@ -25,14 +25,24 @@ describe("environmentFor", () => {
   });
 
   it("leaves out an optional variable given as undefined (Personalize disabled)", () => {
-    const env = environmentFor(clickstreamContract, { FIREHOSE_STREAM_NAME: "lake", LAKE_BUCKET: "bucket", QUARANTINE_PREFIX: quarantinePrefix, PERSONALIZE_TRACKING_ID: undefined });
+    const env = environmentFor(clickstreamContract, {
+      FIREHOSE_STREAM_NAME: "lake",
+      LAKE_BUCKET: "bucket",
+      QUARANTINE_PREFIX: quarantinePrefix,
+      PERSONALIZE_TRACKING_ID: undefined,
+    });
     assert.equal("PERSONALIZE_TRACKING_ID" in env, false);
     assert.equal(env.QUARANTINE_PREFIX, "quarantine/");
   });
 
   it("refuses a value the handler would refuse at cold start, naming the variable", () => {
     assert.throws(
-      () => environmentFor(ordersContract, { ...ordersVariables, OPENSEARCH_ENDPOINT: "http://search.internal", IDEMPOTENCY_TTL_SECONDS: "soon" }),
+      () =>
+        environmentFor(ordersContract, {
+          ...ordersVariables,
+          OPENSEARCH_ENDPOINT: "http://search.internal",
+          IDEMPOTENCY_TTL_SECONDS: "soon",
+        }),
       (error: Error) =>
         /^OrderProcessing environment is invalid: /.test(error.message) &&
         /OPENSEARCH_ENDPOINT: OPENSEARCH_ENDPOINT must be an https:\/\/ URL/.test(error.message) &&
@@ -42,7 +52,10 @@ describe("environmentFor", () => {
 
   it("refuses a variable the handler does not read", () => {
     const stray: Record<string, string> = { ORDERS_TABLES: "orders" };
-    assert.throws(() => environmentFor(ordersContract, { ...ordersVariables, ...stray }), /ORDERS_TABLES: not a variable the handler reads/);
+    assert.throws(
+      () => environmentFor(ordersContract, { ...ordersVariables, ...stray }),
+      /ORDERS_TABLES: not a variable the handler reads/,
+    );
   });
 
   it("does not compile without a required variable, or with one the schema lacks (npm run typecheck)", () => {

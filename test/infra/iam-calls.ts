@@ -17,7 +17,7 @@ export const sampleObject = "recorded-object";
 export const sampleEni = "eni-0123456789abcdef0";
 
 /** Folder of an S3 prefix as IAM sees writes to it: Firehose's `events/dt=!{...}/` writes under `events/`. */
-export const prefixRoot = (prefix: string) => prefix.split(/!\{/)[0].split("/")[0] + "/";
+export const prefixRoot = (prefix: string) => `${prefix.split(/!\{/)[0].split("/")[0]}/`;
 
 export interface RequiredCalls {
   requests: IamRequest[];
@@ -25,7 +25,14 @@ export interface RequiredCalls {
   skipped: string[];
 }
 
-function request(program: ProgramIam, role: RoleModel, action: string, resource: string, why: string, extra: Partial<IamRequest> = {}): IamRequest {
+function request(
+  program: ProgramIam,
+  role: RoleModel,
+  action: string,
+  resource: string,
+  why: string,
+  extra: Partial<IamRequest> = {},
+): IamRequest {
   return {
     role: role.name,
     roleArn: role.arn,
@@ -38,7 +45,15 @@ function request(program: ProgramIam, role: RoleModel, action: string, resource:
 }
 
 /** KMS on the caller's behalf: the service's name in kms:ViaService, the caller's account, the encryption context. */
-function kmsViaService(program: ProgramIam, role: RoleModel, action: string, keyArn: string, service: string, encryptionContext: Record<string, string>, why: string): IamRequest {
+function kmsViaService(
+  program: ProgramIam,
+  role: RoleModel,
+  action: string,
+  keyArn: string,
+  service: string,
+  encryptionContext: Record<string, string>,
+  why: string,
+): IamRequest {
   return request(program, role, action, keyArn, why, {
     resourcePolicy: program.keyPolicy(keyArn),
     context: {
@@ -51,15 +66,30 @@ function kmsViaService(program: ProgramIam, role: RoleModel, action: string, key
 }
 
 /** S3 puts into an SSE-KMS bucket make S3 ask KMS for a data key with the caller's permissions. */
-function s3ObjectWrite(program: ProgramIam, role: RoleModel, action: string, bucketArn: string, key: string, why: string, fn?: FunctionModel): IamRequest[] {
+function s3ObjectWrite(
+  program: ProgramIam,
+  role: RoleModel,
+  action: string,
+  bucketArn: string,
+  key: string,
+  why: string,
+  fn?: FunctionModel,
+): IamRequest[] {
   const bucket = program.bucketByArn(bucketArn);
   const objectArn = `${bucketArn}/${key}`;
-  const requests = [request(program, role, action, objectArn, why, { resourcePolicy: program.bucketPolicy(bucket), ...(fn?.inVpc ? program.throughVpc("s3", fn) : {}) })];
+  const requests = [
+    request(program, role, action, objectArn, why, {
+      resourcePolicy: program.bucketPolicy(bucket),
+      ...(fn?.inVpc ? program.throughVpc("s3", fn) : {}),
+    }),
+  ];
   const kms = program.bucketKms(bucket);
   if (kms && action === "s3:PutObject") {
     // With S3 Bucket Keys the encryption context is the bucket's ARN, else the object's.
     const context = { "aws:s3:arn": kms.bucketKey ? bucketArn : objectArn };
-    requests.push(kmsViaService(program, role, "kms:GenerateDataKey", kms.keyArn, "s3", context, `${why} (SSE-KMS data key)`));
+    requests.push(
+      kmsViaService(program, role, "kms:GenerateDataKey", kms.keyArn, "s3", context, `${why} (SSE-KMS data key)`),
+    );
   }
   return requests;
 }
@@ -71,10 +101,19 @@ const sdkActions: Record<string, string> = {
   "TransactWriteItems.ConditionCheck": "ConditionCheckItem",
   "TransactGetItems.Get": "GetItem",
 };
-const iamService: Record<string, string> = { "personalize-events": "personalize", "personalize-runtime": "personalize" };
+const iamService: Record<string, string> = {
+  "personalize-events": "personalize",
+  "personalize-runtime": "personalize",
+};
 
 /** One recorded call of `fn`'s handler as the IAM requests it needs. */
-function recordedCallRequests(program: ProgramIam, fn: FunctionModel, call: string, why: string, domainEndpoint: string | undefined): IamRequest[] {
+function recordedCallRequests(
+  program: ProgramIam,
+  fn: FunctionModel,
+  call: string,
+  why: string,
+  domainEndpoint: string | undefined,
+): IamRequest[] {
   const [operation, resource] = call.split(" ");
   const [service, op] = operation.split(":");
   const role = fn.role;
@@ -82,7 +121,11 @@ function recordedCallRequests(program: ProgramIam, fn: FunctionModel, call: stri
     if (!domainEndpoint) throw new Error(`${fn.name} calls OpenSearch (${call}) but is given no domain endpoint`);
     const domain = program.domainByEndpoint(domainEndpoint);
     const method = op.charAt(0) + op.slice(1).toLowerCase();
-    return [request(program, role, `es:ESHttp${method}`, `${domain.state.arn}${resource}`, why, { resourcePolicy: program.domainPolicy(domain) })];
+    return [
+      request(program, role, `es:ESHttp${method}`, `${domain.state.arn}${resource}`, why, {
+        resourcePolicy: program.domainPolicy(domain),
+      }),
+    ];
   }
   const action = `${iamService[service] ?? service}:${sdkActions[op] ?? op}`;
   const vpc = fn.inVpc ? program.throughVpc(service, fn) : {};
@@ -94,7 +137,15 @@ function recordedCallRequests(program: ProgramIam, fn: FunctionModel, call: stri
     }
     case "s3": {
       const [bucket, ...key] = resource.split("/");
-      return s3ObjectWrite(program, role, action, program.bucket(bucket).state.arn, key.join("/").replace(/\*$/, sampleObject), why, fn);
+      return s3ObjectWrite(
+        program,
+        role,
+        action,
+        program.bucket(bucket).state.arn,
+        key.join("/").replace(/\*$/, sampleObject),
+        why,
+        fn,
+      );
     }
     case "firehose":
       return [request(program, role, action, program.deliveryStreamByName(resource.split("/")[1]).state.arn, why, vpc)];
@@ -106,7 +157,9 @@ function recordedCallRequests(program: ProgramIam, fn: FunctionModel, call: stri
       return [request(program, role, action, resource, why, vpc)];
     case "sqs": {
       const queue = program.queueByUrl(resource);
-      return [request(program, role, action, queue.state.arn, why, { ...vpc, resourcePolicy: program.queuePolicy(queue) })];
+      return [
+        request(program, role, action, queue.state.arn, why, { ...vpc, resourcePolicy: program.queuePolicy(queue) }),
+      ];
     }
     default:
       throw new Error(`no IAM mapping for recorded call ${call}: add ${service} to test/infra/iam-calls.ts`);
@@ -127,9 +180,13 @@ export function handlerCalls(program: ProgramIam, recorded: RecordedCalls): Requ
   }
   for (const [handler, calls] of byHandler) {
     const functions = program.functions.filter((f) => f.environment.POWERTOOLS_SERVICE_NAME === handler);
-    if (functions.length === 0) throw new Error(`no function of the program runs the ${handler} handler (POWERTOOLS_SERVICE_NAME)`);
+    if (functions.length === 0)
+      throw new Error(`no function of the program runs the ${handler} handler (POWERTOOLS_SERVICE_NAME)`);
     for (const fn of functions) {
-      const invocationInput = program.ofType("aws:lambda/invocation:Invocation").filter((i) => i.inputs.functionName === fn.resource.state.name).map((i) => JSON.parse(i.inputs.input));
+      const invocationInput = program
+        .ofType("aws:lambda/invocation:Invocation")
+        .filter((i) => i.inputs.functionName === fn.resource.state.name)
+        .map((i) => JSON.parse(i.inputs.input));
       const endpoint = fn.environment.OPENSEARCH_ENDPOINT ?? invocationInput[0]?.endpoint;
       for (const [call, files] of calls) {
         const missing: string[] = [];
@@ -141,7 +198,15 @@ export function handlerCalls(program: ProgramIam, recorded: RecordedCalls): Requ
           skipped.push(`${handler}: ${call} (${missing.join(", ")} not set)`);
           continue;
         }
-        requests.push(...recordedCallRequests(program, fn, resolved, `${handler} ${call} (recorded in ${files.join(", ")})`, endpoint));
+        requests.push(
+          ...recordedCallRequests(
+            program,
+            fn,
+            resolved,
+            `${handler} ${call} (recorded in ${files.join(", ")})`,
+            endpoint,
+          ),
+        );
       }
     }
   }
@@ -166,26 +231,47 @@ function lambdaServiceCalls(program: ProgramIam, fn: FunctionModel): IamRequest[
   if (fn.inVpc) {
     // Lambda's VPC guide: Create/Describe/Delete network interfaces, Assign/Unassign private
     // IPs; the Describe calls work only on "*".
-    const ec2 = (type: string, id: string) => `arn:${program.partition}:ec2:${program.region}:${program.accountId}:${type}/${id}`;
+    const ec2 = (type: string, id: string) =>
+      `arn:${program.partition}:ec2:${program.region}:${program.accountId}:${type}/${id}`;
     const eni = ec2("network-interface", sampleEni);
     for (const subnet of fn.resource.inputs.vpcConfig.subnetIds as string[]) {
-      requests.push(request(program, role, "ec2:CreateNetworkInterface", ec2("subnet", subnet), why("creates its ENI in a subnet")));
+      requests.push(
+        request(program, role, "ec2:CreateNetworkInterface", ec2("subnet", subnet), why("creates its ENI in a subnet")),
+      );
     }
     for (const group of fn.resource.inputs.vpcConfig.securityGroupIds as string[]) {
-      requests.push(request(program, role, "ec2:CreateNetworkInterface", ec2("security-group", group), why("creates its ENI with its security group")));
+      requests.push(
+        request(
+          program,
+          role,
+          "ec2:CreateNetworkInterface",
+          ec2("security-group", group),
+          why("creates its ENI with its security group"),
+        ),
+      );
     }
     requests.push(request(program, role, "ec2:CreateNetworkInterface", eni, why("creates its ENI")));
-    for (const action of ["ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses"]) {
+    for (const action of [
+      "ec2:DeleteNetworkInterface",
+      "ec2:AssignPrivateIpAddresses",
+      "ec2:UnassignPrivateIpAddresses",
+    ]) {
       requests.push(request(program, role, action, eni, why("manages its ENI")));
     }
-    for (const action of ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"]) requests.push(request(program, role, action, "*", why("looks up its ENIs")));
+    for (const action of ["ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets"])
+      requests.push(request(program, role, action, "*", why("looks up its ENIs")));
   }
   return requests;
 }
 
 /** An event source mapping reads the stream and sends failed batches with the function's role. */
-function eventSourceMappingCalls(program: ProgramIam, mapping: { inputs: Record<string, any>; name: string }): IamRequest[] {
-  const fn = program.functions.find((f) => f.arn === mapping.inputs.functionName || f.resource.state.name === mapping.inputs.functionName);
+function eventSourceMappingCalls(
+  program: ProgramIam,
+  mapping: { inputs: Record<string, any>; name: string },
+): IamRequest[] {
+  const fn = program.functions.find(
+    (f) => f.arn === mapping.inputs.functionName || f.resource.state.name === mapping.inputs.functionName,
+  );
   if (!fn) throw new Error(`event source mapping ${mapping.name} names no function of the program`);
   const role = fn.role;
   const source: string = mapping.inputs.eventSourceArn;
@@ -198,11 +284,22 @@ function eventSourceMappingCalls(program: ProgramIam, mapping: { inputs: Record<
     }
     const stream = program.streamByArn(source);
     if (stream.inputs.encryptionType === "KMS") {
-      requests.push(kmsViaService(program, role, "kms:Decrypt", program.keyArn(stream.inputs.kmsKeyId), "kinesis", { "aws:kinesis:arn": source }, why("decrypts the KMS-encrypted records")));
+      requests.push(
+        kmsViaService(
+          program,
+          role,
+          "kms:Decrypt",
+          program.keyArn(stream.inputs.kmsKeyId),
+          "kinesis",
+          { "aws:kinesis:arn": source },
+          why("decrypts the KMS-encrypted records"),
+        ),
+      );
     }
   } else if (source.includes(":dynamodb:")) {
     // DynamoDB's "Lambda access to DynamoDB stream records"; ListStreams has no resource type.
-    for (const action of ["DescribeStream", "GetRecords", "GetShardIterator"]) requests.push(request(program, role, `dynamodb:${action}`, source, why("reads the stream")));
+    for (const action of ["DescribeStream", "GetRecords", "GetShardIterator"])
+      requests.push(request(program, role, `dynamodb:${action}`, source, why("reads the stream")));
     requests.push(request(program, role, "dynamodb:ListStreams", "*", why("lists the table's streams")));
   } else {
     throw new Error(`event source mapping ${mapping.name}: no documented calls for source ${source}`);
@@ -210,10 +307,22 @@ function eventSourceMappingCalls(program: ProgramIam, mapping: { inputs: Record<
   const destination: string | undefined = mapping.inputs.destinationConfig?.onFailure?.destinationArn;
   if (destination?.includes(":sqs:")) {
     const queue = program.queueByArn(destination);
-    requests.push(request(program, role, "sqs:SendMessage", destination, why("sends a failed batch's description to the on-failure queue"), { resourcePolicy: program.queuePolicy(queue) }));
+    requests.push(
+      request(
+        program,
+        role,
+        "sqs:SendMessage",
+        destination,
+        why("sends a failed batch's description to the on-failure queue"),
+        { resourcePolicy: program.queuePolicy(queue) },
+      ),
+    );
     if (queue.inputs.kmsMasterKeyId) {
       const key = program.keyArn(queue.inputs.kmsMasterKeyId);
-      for (const action of ["kms:GenerateDataKey", "kms:Decrypt"]) requests.push(kmsViaService(program, role, action, key, "sqs", { "aws:sqs:arn": destination }, why("encrypts the message")));
+      for (const action of ["kms:GenerateDataKey", "kms:Decrypt"])
+        requests.push(
+          kmsViaService(program, role, action, key, "sqs", { "aws:sqs:arn": destination }, why("encrypts the message")),
+        );
     }
   }
   return requests;
@@ -229,34 +338,69 @@ function firehoseCalls(program: ProgramIam, delivery: { inputs: Record<string, a
   const bucket = program.bucketByArn(bucketArn);
   const requests: IamRequest[] = [];
   for (const action of ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"]) {
-    requests.push(request(program, role, action, bucketArn, why("checks the bucket"), { resourcePolicy: program.bucketPolicy(bucket) }));
+    requests.push(
+      request(program, role, action, bucketArn, why("checks the bucket"), {
+        resourcePolicy: program.bucketPolicy(bucket),
+      }),
+    );
   }
   for (const prefix of [s3.prefix, s3.errorOutputPrefix].filter(Boolean)) {
     const key = `${prefixRoot(prefix)}${sampleObject}`;
     for (const action of ["s3:AbortMultipartUpload", "s3:GetObject"]) {
-      requests.push(request(program, role, action, `${bucketArn}/${key}`, why(`manages objects under ${prefixRoot(prefix)}`), { resourcePolicy: program.bucketPolicy(bucket) }));
+      requests.push(
+        request(program, role, action, `${bucketArn}/${key}`, why(`manages objects under ${prefixRoot(prefix)}`), {
+          resourcePolicy: program.bucketPolicy(bucket),
+        }),
+      );
     }
-    requests.push(...s3ObjectWrite(program, role, "s3:PutObject", bucketArn, key, why(`writes under ${prefixRoot(prefix)}`)));
+    requests.push(
+      ...s3ObjectWrite(program, role, "s3:PutObject", bucketArn, key, why(`writes under ${prefixRoot(prefix)}`)),
+    );
     // Firehose's S3 guide also lists kms:Decrypt on the destination key (multipart uploads).
     const kms = program.bucketKms(bucket);
     const keyArn = s3.kmsKeyArn ?? kms?.keyArn;
     if (keyArn) {
       const context = { "aws:s3:arn": kms?.bucketKey ? bucketArn : `${bucketArn}/${key}` };
-      requests.push(kmsViaService(program, role, "kms:Decrypt", program.keyArn(keyArn), "s3", context, why("reads back multipart parts")));
+      requests.push(
+        kmsViaService(
+          program,
+          role,
+          "kms:Decrypt",
+          program.keyArn(keyArn),
+          "s3",
+          context,
+          why("reads back multipart parts"),
+        ),
+      );
     }
   }
   const logging = s3.cloudwatchLoggingOptions;
   if (logging?.enabled) {
     const group = program.logGroupByName(logging.logGroupName);
-    requests.push(request(program, role, "logs:PutLogEvents", `${group.state.arn}:log-stream:${logging.logStreamName}`, why("logs delivery errors")));
+    requests.push(
+      request(
+        program,
+        role,
+        "logs:PutLogEvents",
+        `${group.state.arn}:log-stream:${logging.logStreamName}`,
+        why("logs delivery errors"),
+      ),
+    );
   }
   return requests;
 }
 
-interface Integration { credentials?: string; uri?: string; requestTemplates?: Record<string, string> }
+interface Integration {
+  credentials?: string;
+  uri?: string;
+  requestTemplates?: Record<string, string>;
+}
 
 /** API Gateway integrations that call an AWS service with a role (`credentials`). */
-function apiIntegrationCalls(program: ProgramIam, restApi: { inputs: Record<string, any>; name: string }): IamRequest[] {
+function apiIntegrationCalls(
+  program: ProgramIam,
+  restApi: { inputs: Record<string, any>; name: string },
+): IamRequest[] {
   if (typeof restApi.inputs.body !== "string") return [];
   const document = JSON.parse(restApi.inputs.body);
   const requests: IamRequest[] = [];
@@ -268,13 +412,25 @@ function apiIntegrationCalls(program: ProgramIam, restApi: { inputs: Record<stri
       const why = `API Gateway ${method.toUpperCase()} ${path} (integration credentials)`;
       const kinesis = integration.uri?.match(/:apigateway:[^:]+:kinesis:action\/(\w+)$/);
       if (!kinesis) throw new Error(`${why}: no documented calls for integration ${integration.uri}`);
-      const streamName = Object.values(integration.requestTemplates ?? {}).map((t) => t.match(/"StreamName":\s*"([^"]+)"/)?.[1]).find(Boolean);
+      const streamName = Object.values(integration.requestTemplates ?? {})
+        .map((t) => t.match(/"StreamName":\s*"([^"]+)"/)?.[1])
+        .find(Boolean);
       if (!streamName) throw new Error(`${why}: the request template names no StreamName`);
       const stream = program.streamByName(streamName);
       requests.push(request(program, role, `kinesis:${kinesis[1]}`, stream.state.arn, why));
       if (stream.inputs.encryptionType === "KMS") {
         // Kinesis server-side encryption: producers need GenerateDataKey on the stream's key.
-        requests.push(kmsViaService(program, role, "kms:GenerateDataKey", program.keyArn(stream.inputs.kmsKeyId), "kinesis", { "aws:kinesis:arn": stream.state.arn }, `${why} (stream encryption)`));
+        requests.push(
+          kmsViaService(
+            program,
+            role,
+            "kms:GenerateDataKey",
+            program.keyArn(stream.inputs.kmsKeyId),
+            "kinesis",
+            { "aws:kinesis:arn": stream.state.arn },
+            `${why} (stream encryption)`,
+          ),
+        );
       }
     }
   }
@@ -282,7 +438,10 @@ function apiIntegrationCalls(program: ProgramIam, restApi: { inputs: Record<stri
 }
 
 /** The account's API Gateway CloudWatch role: execution logs in groups API Gateway names and creates. */
-function apiGatewayAccountCalls(program: ProgramIam, account: { inputs: Record<string, any>; name: string }): IamRequest[] {
+function apiGatewayAccountCalls(
+  program: ProgramIam,
+  account: { inputs: Record<string, any>; name: string },
+): IamRequest[] {
   const role = program.roleByArn(account.inputs.cloudwatchRoleArn);
   const requests: IamRequest[] = [];
   for (const api of program.ofType("aws:apigateway/restApi:RestApi")) {
@@ -301,8 +460,12 @@ function apiGatewayAccountCalls(program: ProgramIam, account: { inputs: Record<s
 export function serviceCalls(program: ProgramIam): IamRequest[] {
   return [
     ...program.functions.flatMap((fn) => lambdaServiceCalls(program, fn)),
-    ...program.ofType("aws:lambda/eventSourceMapping:EventSourceMapping").flatMap((m) => eventSourceMappingCalls(program, m)),
-    ...program.ofType("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream").flatMap((d) => firehoseCalls(program, d)),
+    ...program
+      .ofType("aws:lambda/eventSourceMapping:EventSourceMapping")
+      .flatMap((m) => eventSourceMappingCalls(program, m)),
+    ...program
+      .ofType("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream")
+      .flatMap((d) => firehoseCalls(program, d)),
     ...program.ofType("aws:apigateway/restApiPut:RestApiPut").flatMap((api) => apiIntegrationCalls(program, api)),
     ...program.ofType("aws:apigateway/account:Account").flatMap((a) => apiGatewayAccountCalls(program, a)),
   ];

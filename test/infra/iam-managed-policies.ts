@@ -6,28 +6,43 @@ export const managedPolicyDocuments: Record<string, object> = {
   // API Gateway's account-wide CloudWatch role (v1, 2015-11-11).
   "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs": {
     Version: "2012-10-17",
-    Statement: [{
-      Effect: "Allow",
-      Action: [
-        "logs:CreateLogGroup", "logs:CreateLogStream", "logs:DescribeLogGroups", "logs:DescribeLogStreams",
-        "logs:PutLogEvents", "logs:GetLogEvents", "logs:FilterLogEvents",
-      ],
-      Resource: "*",
-    }],
+    Statement: [
+      {
+        Effect: "Allow",
+        Action: [
+          "logs:CreateLogGroup",
+          "logs:CreateLogStream",
+          "logs:DescribeLogGroups",
+          "logs:DescribeLogStreams",
+          "logs:PutLogEvents",
+          "logs:GetLogEvents",
+          "logs:FilterLogEvents",
+        ],
+        Resource: "*",
+      },
+    ],
   },
   // v3, 2024-01-05: ENI management and logs on every log group.
   "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole": {
     Version: "2012-10-17",
-    Statement: [{
-      Sid: "AWSLambdaVPCAccessExecutionPermissions",
-      Effect: "Allow",
-      Action: [
-        "logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",
-        "ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets", "ec2:DeleteNetworkInterface",
-        "ec2:AssignPrivateIpAddresses", "ec2:UnassignPrivateIpAddresses",
-      ],
-      Resource: "*",
-    }],
+    Statement: [
+      {
+        Sid: "AWSLambdaVPCAccessExecutionPermissions",
+        Effect: "Allow",
+        Action: [
+          "logs:CreateLogGroup",
+          "logs:CreateLogStream",
+          "logs:PutLogEvents",
+          "ec2:CreateNetworkInterface",
+          "ec2:DescribeNetworkInterfaces",
+          "ec2:DescribeSubnets",
+          "ec2:DeleteNetworkInterface",
+          "ec2:AssignPrivateIpAddresses",
+          "ec2:UnassignPrivateIpAddresses",
+        ],
+        Resource: "*",
+      },
+    ],
   },
 };
 

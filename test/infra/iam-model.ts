@@ -41,7 +41,11 @@ export class ProgramIam {
   readonly roles: RoleModel[];
   readonly functions: FunctionModel[];
 
-  constructor(readonly resources: RegisteredResource[], readonly region: string, readonly accountId: string) {
+  constructor(
+    readonly resources: RegisteredResource[],
+    readonly region: string,
+    readonly accountId: string,
+  ) {
     this.partition = this.ofType("aws:iam/role:Role")[0]?.state.arn.split(":")[1] ?? "aws";
     this.roles = this.ofType("aws:iam/role:Role").map((role) => ({
       name: role.name,
@@ -78,15 +82,25 @@ export class ProgramIam {
   /** Inline policies (RolePolicy, inlinePolicies) and managed ones (from their published copies). */
   private identityPoliciesOf(role: RegisteredResource): { name: string; policy: object }[] {
     const refersToRole = (value: unknown) => value === role.id || value === role.state.name;
-    const inline = this.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => refersToRole(p.inputs.role)).map((p) => ({ name: p.name, policy: parse(p.inputs.policy) }));
-    const embedded = (role.inputs.inlinePolicies ?? []).map((p: { name?: string; policy: string }, i: number) => ({ name: p.name ?? `${role.name}-inline-${i}`, policy: parse(p.policy) }));
+    const inline = this.ofType("aws:iam/rolePolicy:RolePolicy")
+      .filter((p) => refersToRole(p.inputs.role))
+      .map((p) => ({ name: p.name, policy: parse(p.inputs.policy) }));
+    const embedded = (role.inputs.inlinePolicies ?? []).map((p: { name?: string; policy: string }, i: number) => ({
+      name: p.name ?? `${role.name}-inline-${i}`,
+      policy: parse(p.policy),
+    }));
     const managedArns: string[] = [
-      ...this.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => refersToRole(a.inputs.role)).map((a) => a.inputs.policyArn),
+      ...this.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
+        .filter((a) => refersToRole(a.inputs.role))
+        .map((a) => a.inputs.policyArn),
       ...(role.inputs.managedPolicyArns ?? []),
     ];
     const managed = managedArns.map((arn) => {
       const policy = managedPolicyDocuments[managedPolicyKey(arn)];
-      if (!policy) throw new Error(`role ${role.name} attaches ${arn}, which test/infra/iam-managed-policies.ts has no copy of: copy it there or grant inline`);
+      if (!policy)
+        throw new Error(
+          `role ${role.name} attaches ${arn}, which test/infra/iam-managed-policies.ts has no copy of: copy it there or grant inline`,
+        );
       return { name: arn, policy };
     });
     return [...inline, ...embedded, ...managed];
@@ -118,14 +132,18 @@ export class ProgramIam {
 
   /** The bucket's default SSE-KMS key and whether S3 Bucket Keys are on; undefined for SSE-S3. */
   bucketKms(bucket: RegisteredResource): { keyArn: string; bucketKey: boolean } | undefined {
-    const config = this.ofType("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").find((c) => c.inputs.bucket === bucket.id);
+    const config = this.ofType(
+      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    ).find((c) => c.inputs.bucket === bucket.id);
     const rule = config?.inputs.rules?.[0];
     const keyArn = rule?.applyServerSideEncryptionByDefault?.kmsMasterKeyId;
     return keyArn ? { keyArn: this.keyArn(keyArn), bucketKey: Boolean(rule.bucketKeyEnabled) } : undefined;
   }
 
   bucketPolicy(bucket: RegisteredResource): object | undefined {
-    const policy = this.ofType("aws:s3/bucketPolicy:BucketPolicy").find((p) => p.inputs.bucket === bucket.id || p.inputs.bucket === bucket.state.bucket);
+    const policy = this.ofType("aws:s3/bucketPolicy:BucketPolicy").find(
+      (p) => p.inputs.bucket === bucket.id || p.inputs.bucket === bucket.state.bucket,
+    );
     return policy ? parse(policy.inputs.policy) : undefined;
   }
 
@@ -144,7 +162,11 @@ export class ProgramIam {
 
   /** A KMS key by ARN, id or alias-free reference, as components pass it. */
   keyArn(reference: string): string {
-    return this.find("aws:kms/key:Key", (k) => k.state.arn === reference || k.state.keyId === reference || k.id === reference, `key ${reference}`).state.arn;
+    return this.find(
+      "aws:kms/key:Key",
+      (k) => k.state.arn === reference || k.state.keyId === reference || k.id === reference,
+      `key ${reference}`,
+    ).state.arn;
   }
 
   keyPolicy(keyArn: string): object {
@@ -152,7 +174,11 @@ export class ProgramIam {
   }
 
   deliveryStreamByName(name: string): RegisteredResource {
-    return this.find("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", (d) => d.state.name === name, `delivery stream ${name}`);
+    return this.find(
+      "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream",
+      (d) => d.state.name === name,
+      `delivery stream ${name}`,
+    );
   }
 
   streamByArn(arn: string): RegisteredResource {
@@ -164,13 +190,23 @@ export class ProgramIam {
   }
 
   domainByEndpoint(endpoint: string): RegisteredResource {
-    return this.find("aws:opensearch/domain:Domain", (d) => `https://${d.state.endpoint}` === endpoint, `domain endpoint ${endpoint}`);
+    return this.find(
+      "aws:opensearch/domain:Domain",
+      (d) => `https://${d.state.endpoint}` === endpoint,
+      `domain endpoint ${endpoint}`,
+    );
   }
 
   /** The domain's access policy (AWS checks it with the caller's identity policies). */
   domainPolicy(domain: RegisteredResource): object | undefined {
-    const policy = this.ofType("aws:opensearch/domainPolicy:DomainPolicy").find((p) => p.inputs.domainName === domain.state.domainName);
-    return policy ? parse(policy.inputs.accessPolicies) : (domain.inputs.accessPolicies ? parse(domain.inputs.accessPolicies) : undefined);
+    const policy = this.ofType("aws:opensearch/domainPolicy:DomainPolicy").find(
+      (p) => p.inputs.domainName === domain.state.domainName,
+    );
+    return policy
+      ? parse(policy.inputs.accessPolicies)
+      : domain.inputs.accessPolicies
+        ? parse(domain.inputs.accessPolicies)
+        : undefined;
   }
 
   logGroupByName(name: string): RegisteredResource {
@@ -179,16 +215,23 @@ export class ProgramIam {
 
   /** The VPC endpoint a VPC function's call to `service` goes through (no NAT: there is no other way out). */
   vpcEndpoint(service: string): RegisteredResource | undefined {
-    return this.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").find((e) => e.inputs.serviceName === `com.amazonaws.${this.region}.${service}`);
+    return this.ofType("aws:ec2/vpcEndpoint:VpcEndpoint").find(
+      (e) => e.inputs.serviceName === `com.amazonaws.${this.region}.${service}`,
+    );
   }
 
   /** The endpoint policy and context of a call from inside the VPC; throws when no endpoint leads to the service. */
   throughVpc(service: string, fn: FunctionModel): Pick<IamRequest, "vpcEndpointPolicies" | "context"> {
     const endpoint = this.vpcEndpoint(service);
-    if (!endpoint) throw new Error(`${fn.name} runs in the VPC (no NAT) and calls ${service}, but the VPC has no ${service} endpoint`);
+    if (!endpoint)
+      throw new Error(
+        `${fn.name} runs in the VPC (no NAT) and calls ${service}, but the VPC has no ${service} endpoint`,
+      );
     const endpointId = endpoint.state.arn.split("/").pop();
     return {
-      vpcEndpointPolicies: endpoint.inputs.policy ? [{ name: endpoint.name, policy: parse(endpoint.inputs.policy) }] : [],
+      vpcEndpointPolicies: endpoint.inputs.policy
+        ? [{ name: endpoint.name, policy: parse(endpoint.inputs.policy) }]
+        : [],
       context: { "aws:SourceVpce": endpointId, "aws:SourceVpc": endpoint.inputs.vpcId },
     };
   }

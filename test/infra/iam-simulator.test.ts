@@ -8,7 +8,7 @@ import { strict as assert } from "node:assert";
 import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { readRecordedCalls } from "../../testing/aws-calls";
 import { handlerCalls, serviceCalls } from "./iam-calls";
-import { IamRequest, ProgramIam, RoleModel } from "./iam-model";
+import { type IamRequest, ProgramIam, type RoleModel } from "./iam-model";
 import { probeExemptions, probes } from "./iam-probes";
 import { accountId } from "../../testing/mocks";
 import { sharedProgramRun } from "../../testing/program";
@@ -20,19 +20,22 @@ type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied" | `invalid: 
 async function decide(request: IamRequest, role: RoleModel): Promise<Decision> {
   const roleName = role.arn.split("/").pop();
   const resourceAccount = request.resource.split(":")[4] || accountId;
-  const response = await runSimulation({
-    request: {
-      principal: `arn:${request.roleArn.split(":")[1]}:sts::${accountId}:assumed-role/${roleName}/session`,
-      action: request.action,
-      resource: { resource: request.resource, accountId: resourceAccount },
-      contextVariables: request.context,
+  const response = await runSimulation(
+    {
+      request: {
+        principal: `arn:${request.roleArn.split(":")[1]}:sts::${accountId}:assumed-role/${roleName}/session`,
+        action: request.action,
+        resource: { resource: request.resource, accountId: resourceAccount },
+        contextVariables: request.context,
+      },
+      identityPolicies: role.identityPolicies,
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy: request.resourcePolicy,
+      vpcEndpointPolicies: request.vpcEndpointPolicies,
     },
-    identityPolicies: role.identityPolicies,
-    serviceControlPolicies: [],
-    resourceControlPolicies: [],
-    resourcePolicy: request.resourcePolicy,
-    vpcEndpointPolicies: request.vpcEndpointPolicies,
-  }, {});
+    {},
+  );
   if (response.resultType === "error") return `invalid: ${JSON.stringify(response.errors)}`;
   return response.overallResult as Decision;
 }
@@ -63,7 +66,14 @@ describe("IAM simulator: every role's calls allowed, over-grants denied", functi
 
   it("has recorded calls for every handler the program deploys", () => {
     const handlers = new Set(Object.values(recorded).flatMap((byHandler) => Object.keys(byHandler)));
-    assert.deepEqual([...handlers].sort(), ["catalog", "clickstream-processor", "orders-api", "recommendations", "search-access", "search-indexer"]);
+    assert.deepEqual([...handlers].sort(), [
+      "catalog",
+      "clickstream-processor",
+      "orders-api",
+      "recommendations",
+      "search-access",
+      "search-indexer",
+    ]);
   });
 
   for (const { label, stack, config } of stacks) {
@@ -83,7 +93,11 @@ describe("IAM simulator: every role's calls allowed, over-grants denied", functi
       it("knows the calls of every role the program creates", () => {
         const roles = program.roles.map((r) => r.name).sort();
         const used = new Set(required.map((r) => r.role));
-        assert.deepEqual(roles.filter((r) => !used.has(r)), [], "roles with no known calls: add their service's documented calls to test/infra/iam-calls.ts");
+        assert.deepEqual(
+          roles.filter((r) => !used.has(r)),
+          [],
+          "roles with no known calls: add their service's documented calls to test/infra/iam-calls.ts",
+        );
       });
 
       it("allows every recorded handler call and every documented service call", async () => {
@@ -96,23 +110,38 @@ describe("IAM simulator: every role's calls allowed, over-grants denied", functi
       });
 
       it("refuses a handler call nobody granted, naming the role, action and resource (e.g. a stock write in a transaction)", async () => {
-        const extra = handlerCalls(program, { "test/handlers/new.test.ts": { "orders-api": ["dynamodb:TransactWriteItems.Update table/${PRODUCTS_TABLE}"] } });
+        const extra = handlerCalls(program, {
+          "test/handlers/new.test.ts": { "orders-api": ["dynamodb:TransactWriteItems.Update table/${PRODUCTS_TABLE}"] },
+        });
         assert.equal(extra.requests.length, 1);
         const [request] = extra.requests;
         assert.equal(request.action, "dynamodb:UpdateItem");
-        assert.equal(request.resource, program.tableArn(program.functions.find((f) => f.environment.POWERTOOLS_SERVICE_NAME === "orders-api")!.environment.PRODUCTS_TABLE));
+        assert.equal(
+          request.resource,
+          program.tableArn(
+            program.functions.find((f) => f.environment.POWERTOOLS_SERVICE_NAME === "orders-api")!.environment
+              .PRODUCTS_TABLE,
+          ),
+        );
         assert.equal(await decide(request, program.roleByArn(request.roleArn)), "ImplicitlyDenied");
       });
 
       it("denies every over-grant probe: no role may do what it does not need", async () => {
-        const searchPaths = [...new Set(required.filter((r) => r.action.startsWith("es:")).map((r) => r.resource.replace(/^arn:[^:]+:es:[^:]+:\d+:domain\/[^/]+/, "")))];
+        const searchPaths = [
+          ...new Set(
+            required
+              .filter((r) => r.action.startsWith("es:"))
+              .map((r) => r.resource.replace(/^arn:[^:]+:es:[^:]+:\d+:domain\/[^/]+/, "")),
+          ),
+        ];
         const granted: string[] = [];
         for (const role of program.roles.filter((r) => !probeExemptions[r.name])) {
           const needed = new Set(required.filter((r) => r.roleArn === role.arn).map(key));
           for (const probe of probes(program, role, searchPaths)) {
             if (needed.has(key(probe))) continue;
             const decision = await decide(probe, role);
-            if (decision !== "ExplicitlyDenied" && decision !== "ImplicitlyDenied") granted.push(`${key(probe)}: ${decision}`);
+            if (decision !== "ExplicitlyDenied" && decision !== "ImplicitlyDenied")
+              granted.push(`${key(probe)}: ${decision}`);
           }
         }
         assert.deepEqual(granted, [], `over-grants (allowed although no call needs them):\n  ${granted.join("\n  ")}`);

@@ -8,7 +8,7 @@ import { keyAdministrationActions } from "../../components/lib/iam";
 import { interactionsSchema } from "../../components/ingestion-personalize";
 import { clickstreamContract } from "../../handlers/clickstream/contract";
 import { readEnvironment } from "../../handlers/lib/environment";
-import { accountId, RecordingMocks, testRegion } from "../../testing/mocks";
+import { accountId, type RecordingMocks, testRegion } from "../../testing/mocks";
 import { allowedActions, list, statements } from "./policy-json";
 import { runComponents } from "../../testing/program";
 
@@ -38,9 +38,13 @@ interface Run {
 
 async function run(stack: "dev" | "prod", config: Record<string, unknown> = {}, preview = false): Promise<Run> {
   let ingestion: Ingestion | undefined;
-  const mocks = await runComponents(stack, (c) => {
-    ingestion = new Ingestion("ingestion", { config: c, allowedOrigin: origin });
-  }, { config, preview });
+  const mocks = await runComponents(
+    stack,
+    (c) => {
+      ingestion = new Ingestion("ingestion", { config: c, allowedOrigin: origin });
+    },
+    { config, preview },
+  );
   const protect = new Set(mocks.resources.filter((r) => r.protect).map((r) => r.name));
   const retain = new Set(mocks.resources.filter((r) => r.retainOnDelete).map((r) => r.name));
   return { mocks, ingestion: ingestion!, protect, retain };
@@ -54,12 +58,20 @@ const policyOf = (mocks: RecordingMocks, name: string) => mocks.named(Types.role
 /** The subset of JSONPath the templates use: $, .name, [index]. */
 function jsonPath(root: unknown, path: string): any {
   let value: any = root;
-  for (const m of path.replace(/^\$/, "").matchAll(/\.([A-Za-z_][\w]*)|\[(\d+)\]/g)) value = value?.[m[1] ?? Number(m[2])];
+  for (const m of path.replace(/^\$/, "").matchAll(/\.([A-Za-z_][\w]*)|\[(\d+)\]/g))
+    value = value?.[m[1] ?? Number(m[2])];
   return value;
 }
 
-function renderTemplate(template: string, body: unknown, claims: Record<string, string> = {}): { text: string; status?: number } {
-  const context: { responseOverride: { status?: number }; authorizer: { claims: Record<string, string> } } = { responseOverride: {}, authorizer: { claims } };
+function renderTemplate(
+  template: string,
+  body: unknown,
+  claims: Record<string, string> = {},
+): { text: string; status?: number } {
+  const context: { responseOverride: { status?: number }; authorizer: { claims: Record<string, string> } } = {
+    responseOverride: {},
+    authorizer: { claims },
+  };
   const text = render(template, {
     input: { path: (p: string) => jsonPath(body, p), json: (p: string) => JSON.stringify(jsonPath(body, p)) },
     util: {
@@ -113,10 +125,14 @@ describe("Ingestion: Kinesis stream and key", () => {
     const prod = (await run("prod")).mocks.ofType(Types.stream)[0].inputs;
     assert.equal(prod.retentionPeriod, 168);
     assert.deepEqual(prod.streamModeDetails, { streamMode: "ON_DEMAND" });
-    const provisioned = (await run("prod", { "ecommerce:streamMode": "PROVISIONED", "ecommerce:streamShardCount": 4 })).mocks.ofType(Types.stream)[0].inputs;
+    const provisioned = (
+      await run("prod", { "ecommerce:streamMode": "PROVISIONED", "ecommerce:streamShardCount": 4 })
+    ).mocks.ofType(Types.stream)[0].inputs;
     assert.deepEqual(provisioned.streamModeDetails, { streamMode: "PROVISIONED" });
     assert.equal(provisioned.shardCount, 4);
-    const devProvisioned = (await run("dev", { "ecommerce:streamMode": "PROVISIONED", "ecommerce:streamShardCount": 3 })).mocks.ofType(Types.stream)[0].inputs;
+    const devProvisioned = (
+      await run("dev", { "ecommerce:streamMode": "PROVISIONED", "ecommerce:streamShardCount": 3 })
+    ).mocks.ofType(Types.stream)[0].inputs;
     assert.equal(devProvisioned.shardCount, 3);
   });
 
@@ -133,10 +149,20 @@ describe("Ingestion: Kinesis stream and key", () => {
       assert.deepEqual(s.Principal, root);
     }
     assert.deepEqual(list(admin.Action).sort(), [...keyAdministrationActions].sort());
-    assert.ok(!list(admin.Action).some((a) => /Decrypt|Encrypt|GenerateDataKey|CreateGrant|\*/.test(a)), "administration does not include using the key");
+    assert.ok(
+      !list(admin.Action).some((a) => /Decrypt|Encrypt|GenerateDataKey|CreateGrant|\*/.test(a)),
+      "administration does not include using the key",
+    );
     assert.deepEqual(list(use.Action).sort(), ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey"]);
     assert.deepEqual(use.Condition, {
-      StringEquals: { "kms:CallerAccount": accountId, "kms:ViaService": [`kinesis.${testRegion}.amazonaws.com`, `firehose.${testRegion}.amazonaws.com`, `s3.${testRegion}.amazonaws.com`] },
+      StringEquals: {
+        "kms:CallerAccount": accountId,
+        "kms:ViaService": [
+          `kinesis.${testRegion}.amazonaws.com`,
+          `firehose.${testRegion}.amazonaws.com`,
+          `s3.${testRegion}.amazonaws.com`,
+        ],
+      },
     });
     assert.equal(grant.Action, "kms:CreateGrant");
     assert.deepEqual(grant.Condition, {
@@ -147,7 +173,10 @@ describe("Ingestion: Kinesis stream and key", () => {
 
     const prod = await run("prod");
     assert.equal(prod.mocks.ofType(Types.key)[0].inputs.deletionWindowInDays, 30);
-    assert.ok(prod.retain.has("ingestion-key"), "the key outlives a destroy in prod: the retained lake is encrypted with it");
+    assert.ok(
+      prod.retain.has("ingestion-key"),
+      "the key outlives a destroy in prod: the retained lake is encrypted with it",
+    );
   });
 });
 
@@ -164,7 +193,9 @@ describe("Ingestion: POST /events", () => {
     assert.equal(integration.httpMethod, "POST");
     assert.equal(integration.uri, `arn:aws:apigateway:${testRegion}:kinesis:action/PutRecords`);
     assert.equal(integration.credentials, r.mocks.named(Types.role, "ingestion-events-api-role").state.arn);
-    assert.deepEqual(integration.requestParameters, { "integration.request.header.Content-Type": "'application/x-amz-json-1.1'" });
+    assert.deepEqual(integration.requestParameters, {
+      "integration.request.header.Content-Type": "'application/x-amz-json-1.1'",
+    });
     assert.equal(integration.passthroughBehavior, "never");
     assert.deepEqual((await run("prod")).ingestion.routes[0].throttle, { rateLimit: 5000, burstLimit: 5000 });
   });
@@ -203,7 +234,7 @@ describe("Ingestion: POST /events", () => {
     const events = [
       event("s-1", { properties: { q: 'shoes "red" \\ ünï ✓', n: 2, ok: true, none: null } }),
       event("s.2:x_y-z"),
-      event("s-3", { page: { url: "https://shop.example.com/p/1?q=\"a\"", referrer: "" }, timestamp: 1740826800000 }),
+      event("s-3", { page: { url: 'https://shop.example.com/p/1?q="a"', referrer: "" }, timestamp: 1740826800000 }),
     ];
     const { text } = renderTemplate(integration.requestTemplates["application/json"], { events });
     assert.equal(JSON.parse(text).StreamName, streamName);
@@ -214,13 +245,19 @@ describe("Ingestion: POST /events", () => {
       assert.equal(record.partitionKey, events[i].sessionId);
     });
     // A single event is still an array of one record.
-    assert.equal(recordsOf(renderTemplate(integration.requestTemplates["application/json"], { events: [event("only")] }).text).length, 1);
+    assert.equal(
+      recordsOf(renderTemplate(integration.requestTemplates["application/json"], { events: [event("only")] }).text)
+        .length,
+      1,
+    );
   });
 
   it("attack: an anonymous POST /events naming a victim's userId reaches the stream with no userId", async () => {
     const integration = await eventsIntegration(await run("dev"));
     const forged = [event("s-1", { userId: "victim-user-id" }), event("s-2")];
-    const records = recordsOf(renderTemplate(integration.requestTemplates["application/json"], { events: forged }).text);
+    const records = recordsOf(
+      renderTemplate(integration.requestTemplates["application/json"], { events: forged }).text,
+    );
     for (const [i, record] of records.entries()) {
       assert.equal(record.event.userId, undefined, "the browser's userId is dropped");
       const { userId: _dropped, ...rest } = forged[i] as Record<string, unknown>;
@@ -232,9 +269,17 @@ describe("Ingestion: POST /events", () => {
     const integration = await eventsIntegration(await run("dev"), "/events/me");
     const sub = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
     const events = [event("s-1", { userId: "victim-user-id" }), event("s-2")];
-    const records = recordsOf(renderTemplate(integration.requestTemplates["application/json"], { events }, { sub }).text);
-    assert.deepEqual(records.map((r) => r.event.userId), [sub, sub]);
-    assert.deepEqual(records.map((r) => r.partitionKey), ["s-1", "s-2"]);
+    const records = recordsOf(
+      renderTemplate(integration.requestTemplates["application/json"], { events }, { sub }).text,
+    );
+    assert.deepEqual(
+      records.map((r) => r.event.userId),
+      [sub, sub],
+    );
+    assert.deepEqual(
+      records.map((r) => r.partitionKey),
+      ["s-1", "s-2"],
+    );
   });
 
   it("the reply says how many records were accepted and which to resend, with the CORS origin", async () => {
@@ -267,21 +312,29 @@ describe("Ingestion: POST /events", () => {
       assert.ok(matching.length <= 1, `${status} matches ${matching.join(" and ")}`);
       if (status >= 400) assert.equal(matching.length, 1, `${status} has its error template`);
     }
-    assert.ok(selects(patterns.find((p) => selects(p, 413))!, 413) && !selects(patterns.find((p) => selects(p, 413))!, 400));
+    assert.ok(
+      selects(patterns.find((p) => selects(p, 413))!, 413) && !selects(patterns.find((p) => selects(p, 413))!, 400),
+    );
   });
 
   it("Kinesis errors become JSON errors: throttling 429, refused batch 400, our misconfiguration 500, Kinesis 5xx 503", async () => {
     const integration = await eventsIntegration(await run("dev"));
-    const responseFor = (status: number) => integration.responses[Object.keys(integration.responses).find((p) => p !== "default" && selects(p, status))!];
+    const responseFor = (status: number) =>
+      integration.responses[Object.keys(integration.responses).find((p) => p !== "default" && selects(p, status))!];
     const clientError = responseFor(400);
     const serverError = responseFor(500);
     for (const response of [clientError, serverError, responseFor(413)]) {
       // Mapped to the declared 200 (which carries the CORS header); the template sets the status.
       assert.equal(response.statusCode, "200");
-      assert.deepEqual(response.responseParameters, { "method.response.header.Access-Control-Allow-Origin": `'${origin}'` });
+      assert.deepEqual(response.responseParameters, {
+        "method.response.header.Access-Control-Allow-Origin": `'${origin}'`,
+      });
     }
     const renderError = (response: any, type: string, message = "details") => {
-      const { text, status } = renderTemplate(response.responseTemplates["application/json"], { __type: type, message });
+      const { text, status } = renderTemplate(response.responseTemplates["application/json"], {
+        __type: type,
+        message,
+      });
       const body = JSON.parse(text);
       assert.equal(typeof body.error, "string");
       assert.equal(body.reason, type);
@@ -301,23 +354,34 @@ describe("Ingestion: POST /events", () => {
 
   it("attack: one event with a 1 MiB property key is a 413 that names the event limit, not a 500", async () => {
     const integration = await eventsIntegration(await run("dev"));
-    const clientError = integration.responses[Object.keys(integration.responses).find((p) => p !== "default" && selects(p, 400))!];
+    const clientError =
+      integration.responses[Object.keys(integration.responses).find((p) => p !== "default" && selects(p, 400))!];
     const render = (type: string, message: string) => {
-      const { text, status } = renderTemplate(clientError.responseTemplates["application/json"], { __type: type, message });
+      const { text, status } = renderTemplate(clientError.responseTemplates["application/json"], {
+        __type: type,
+        message,
+      });
       return { status, body: JSON.parse(text) };
     };
     // What Kinesis answers for a record whose data is over 1 MiB.
-    const record = render("ValidationException", "1 validation error detected: Value at 'records.1.member.data' failed to satisfy constraint: Member must have length less than or equal to 1048576");
+    const record = render(
+      "ValidationException",
+      "1 validation error detected: Value at 'records.1.member.data' failed to satisfy constraint: Member must have length less than or equal to 1048576",
+    );
     assert.equal(record.status, 413);
     assert.match(record.body.error, /each event is at most 1 MiB/);
-    const key = render("ValidationException", "1 validation error detected: Value at 'records.1.member.partitionKey' failed to satisfy constraint: Member must have length less than or equal to 256");
+    const key = render(
+      "ValidationException",
+      "1 validation error detected: Value at 'records.1.member.partitionKey' failed to satisfy constraint: Member must have length less than or equal to 256",
+    );
     assert.equal(key.status, 400);
     assert.match(key.body.error, /sessionId/);
     const request = render("InvalidArgumentException", "Records size exceeds 5 MB limit");
     assert.equal(request.status, 413);
     assert.match(request.body.error, /at most 5 MiB/);
     // Kinesis' front end refusing the body before reading it: HTTP 413 without a JSON error.
-    const tooLarge = integration.responses[Object.keys(integration.responses).find((p) => p !== "default" && selects(p, 413))!];
+    const tooLarge =
+      integration.responses[Object.keys(integration.responses).find((p) => p !== "default" && selects(p, 413))!];
     const refused = renderTemplate(tooLarge.responseTemplates["application/json"], "Request Entity Too Large");
     assert.equal(refused.status, 413);
     assert.match(JSON.parse(refused.text).error, /5 MiB .* 1 MiB/);
@@ -326,11 +390,13 @@ describe("Ingestion: POST /events", () => {
   it("the API's role is assumable by API Gateway (with no condition key it does not send) and may do exactly PutRecords on the stream", async () => {
     const { mocks } = await run("dev");
     const role = mocks.named(Types.role, "ingestion-events-api-role");
-    assert.deepEqual(statements(role.inputs.assumeRolePolicy), [{
-      Effect: "Allow",
-      Principal: { Service: "apigateway.amazonaws.com" },
-      Action: "sts:AssumeRole",
-    }]);
+    assert.deepEqual(statements(role.inputs.assumeRolePolicy), [
+      {
+        Effect: "Allow",
+        Principal: { Service: "apigateway.amazonaws.com" },
+        Action: "sts:AssumeRole",
+      },
+    ]);
     const policy = policyOf(mocks, "ingestion-events-api-policy");
     assert.deepEqual(allowedActions(policy), {
       "kinesis:PutRecords": [mocks.ofType(Types.stream)[0].state.arn],
@@ -348,12 +414,28 @@ describe("Ingestion: data lake and Firehose", () => {
     const bucket = mocks.named(Types.bucket, "ingestion-lake");
     assert.equal(bucket.inputs.forceDestroy, true);
     const key = mocks.ofType(Types.key)[0];
-    const pab = mocks.named("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "ingestion-lake-public-access").inputs;
-    assert.deepEqual([pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets], [true, true, true, true]);
-    const sse = mocks.named("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "ingestion-lake-encryption").inputs.rules[0];
-    assert.deepEqual(sse.applyServerSideEncryptionByDefault, { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.state.arn });
+    const pab = mocks.named(
+      "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+      "ingestion-lake-public-access",
+    ).inputs;
+    assert.deepEqual(
+      [pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets],
+      [true, true, true, true],
+    );
+    const sse = mocks.named(
+      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+      "ingestion-lake-encryption",
+    ).inputs.rules[0];
+    assert.deepEqual(sse.applyServerSideEncryptionByDefault, {
+      sseAlgorithm: "aws:kms",
+      kmsMasterKeyId: key.state.arn,
+    });
     assert.equal(sse.bucketKeyEnabled, true);
-    assert.equal(mocks.named("aws:s3/bucketVersioning:BucketVersioning", "ingestion-lake-versioning").inputs.versioningConfiguration.status, "Enabled");
+    assert.equal(
+      mocks.named("aws:s3/bucketVersioning:BucketVersioning", "ingestion-lake-versioning").inputs
+        .versioningConfiguration.status,
+      "Enabled",
+    );
     const [tls] = statements(mocks.named("aws:s3/bucketPolicy:BucketPolicy", "ingestion-lake-policy").inputs.policy);
     assert.equal(tls.Effect, "Deny");
     assert.deepEqual(tls.Condition, { Bool: { "aws:SecureTransport": "false" } });
@@ -363,13 +445,22 @@ describe("Ingestion: data lake and Firehose", () => {
   it("prod protects the lake (bucket and its settings) and keeps its objects on delete", async () => {
     const { mocks, protect } = await run("prod");
     assert.equal(mocks.named(Types.bucket, "ingestion-lake").inputs.forceDestroy, false);
-    for (const name of ["ingestion-lake", "ingestion-lake-encryption", "ingestion-lake-versioning", "ingestion-lake-public-access", "ingestion-lake-policy"]) {
+    for (const name of [
+      "ingestion-lake",
+      "ingestion-lake-encryption",
+      "ingestion-lake-versioning",
+      "ingestion-lake-public-access",
+      "ingestion-lake-policy",
+    ]) {
       assert.ok(protect.has(name), `${name} is protected`);
     }
   });
 
   it("lifecycle from config: Standard-IA, then Glacier, then expiry; old versions and stale uploads cleaned", async () => {
-    for (const [stack, expiration] of [["dev", 365], ["prod", 730]] as const) {
+    for (const [stack, expiration] of [
+      ["dev", 365],
+      ["prod", 730],
+    ] as const) {
       const { mocks } = await run(stack);
       const lifecycle = mocks.named(Types.lifecycle, "ingestion-lake-lifecycle").inputs;
       assert.equal(lifecycle.bucket, mocks.named(Types.bucket, "ingestion-lake").id);
@@ -377,26 +468,45 @@ describe("Ingestion: data lake and Firehose", () => {
       const [rule] = lifecycle.rules;
       assert.equal(rule.status, "Enabled");
       assert.deepEqual(rule.filter, { prefix: "" });
-      assert.deepEqual(rule.transitions, [{ days: 30, storageClass: "STANDARD_IA" }, { days: 90, storageClass: "GLACIER" }]);
+      assert.deepEqual(rule.transitions, [
+        { days: 30, storageClass: "STANDARD_IA" },
+        { days: 90, storageClass: "GLACIER" },
+      ]);
       assert.deepEqual(rule.expiration, { days: expiration });
       assert.ok(rule.noncurrentVersionExpiration.noncurrentDays > 0);
       assert.deepEqual(rule.abortIncompleteMultipartUpload, { daysAfterInitiation: 1 });
     }
-    const custom = (await run("dev", { "ecommerce:lakeInfrequentAccessDays": 45, "ecommerce:lakeGlacierDays": 120, "ecommerce:lakeExpirationDays": 400 })).mocks;
+    const custom = (
+      await run("dev", {
+        "ecommerce:lakeInfrequentAccessDays": 45,
+        "ecommerce:lakeGlacierDays": 120,
+        "ecommerce:lakeExpirationDays": 400,
+      })
+    ).mocks;
     const [rule] = custom.named(Types.lifecycle, "ingestion-lake-lifecycle").inputs.rules;
-    assert.deepEqual(rule.transitions.map((t: any) => t.days), [45, 120]);
+    assert.deepEqual(
+      rule.transitions.map((t: any) => t.days),
+      [45, 120],
+    );
     assert.equal(rule.expiration.days, 400);
   });
 
   it("Firehose: direct put to the lake, date/hour prefix, error prefix, GZIP, buffering from config, logged, encrypted", async () => {
-    for (const [stack, seconds, mib] of [["dev", 60, 5], ["prod", 300, 64]] as const) {
+    for (const [stack, seconds, mib] of [
+      ["dev", 60, 5],
+      ["prod", 300, 64],
+    ] as const) {
       const { mocks } = await run(stack);
       const [firehose] = mocks.ofType(Types.firehose);
       const key = mocks.ofType(Types.key)[0];
       const s3 = firehose.inputs.extendedS3Configuration;
       assert.equal(firehose.inputs.destination, "extended_s3");
       assert.equal(firehose.inputs.kinesisSourceConfiguration, undefined, "direct put: the processor writes to it");
-      assert.deepEqual(firehose.inputs.serverSideEncryption, { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: key.state.arn });
+      assert.deepEqual(firehose.inputs.serverSideEncryption, {
+        enabled: true,
+        keyType: "CUSTOMER_MANAGED_CMK",
+        keyArn: key.state.arn,
+      });
       assert.equal(s3.bucketArn, mocks.named(Types.bucket, "ingestion-lake").state.arn);
       assert.equal(s3.roleArn, mocks.named(Types.role, "ingestion-firehose-role").state.arn);
       assert.equal(s3.prefix, "events/dt=!{timestamp:yyyy-MM-dd}/hour=!{timestamp:HH}/");
@@ -409,7 +519,11 @@ describe("Ingestion: data lake and Firehose", () => {
       const logStream = mocks.named(Types.logStream, "ingestion-delivery-s3");
       assert.equal(logGroup.inputs.retentionInDays, stack === "dev" ? 14 : 365);
       assert.equal(logStream.inputs.logGroupName, logGroup.state.name);
-      assert.deepEqual(s3.cloudwatchLoggingOptions, { enabled: true, logGroupName: logGroup.state.name, logStreamName: logStream.state.name });
+      assert.deepEqual(s3.cloudwatchLoggingOptions, {
+        enabled: true,
+        logGroupName: logGroup.state.name,
+        logStreamName: logStream.state.name,
+      });
     }
   });
 
@@ -418,12 +532,14 @@ describe("Ingestion: data lake and Firehose", () => {
     const lake = mocks.named(Types.bucket, "ingestion-lake").state.arn;
     const key = mocks.ofType(Types.key)[0].state.arn;
     // Firehose's documented trust: it passes this account's id as the external id.
-    assert.deepEqual(statements(mocks.named(Types.role, "ingestion-firehose-role").inputs.assumeRolePolicy), [{
-      Effect: "Allow",
-      Principal: { Service: "firehose.amazonaws.com" },
-      Action: "sts:AssumeRole",
-      Condition: { StringEquals: { "sts:ExternalId": accountId } },
-    }]);
+    assert.deepEqual(statements(mocks.named(Types.role, "ingestion-firehose-role").inputs.assumeRolePolicy), [
+      {
+        Effect: "Allow",
+        Principal: { Service: "firehose.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "sts:ExternalId": accountId } },
+      },
+    ]);
     const policy = policyOf(mocks, "ingestion-firehose-policy");
     const objects = [`${lake}/errors/*`, `${lake}/events/*`];
     assert.deepEqual(allowedActions(policy), {
@@ -437,7 +553,9 @@ describe("Ingestion: data lake and Firehose", () => {
       "kms:GenerateDataKey": [key],
       "logs:PutLogEvents": [mocks.named(Types.logStream, "ingestion-delivery-s3").state.arn],
     });
-    assert.deepEqual(statements(policy).find((s) => s.Sid === "EncryptLakeObjects")!.Condition, { StringEquals: { "kms:ViaService": `s3.${testRegion}.amazonaws.com` } });
+    assert.deepEqual(statements(policy).find((s) => s.Sid === "EncryptLakeObjects")!.Condition, {
+      StringEquals: { "kms:ViaService": `s3.${testRegion}.amazonaws.com` },
+    });
     // The configured prefixes are the ones the role may write.
     assert.ok(lakeEventsPrefix.startsWith("events/") && lakeErrorsPrefix.startsWith("errors/"));
   });
@@ -448,7 +566,10 @@ describe("Ingestion: ClickstreamProcessor", () => {
 
   it("runs the clickstream handler with memory and timeout from config and the documented environment", async () => {
     // In flight: 1,000 PutEvents/s shared by 4 on-demand shards x parallelization (1 dev, 2 prod), 20 ms a call.
-    for (const [stack, memory, timeout, inFlight] of [["dev", 512, 60, "5"], ["prod", 1024, 120, "2"]] as const) {
+    for (const [stack, memory, timeout, inFlight] of [
+      ["dev", 512, 60, "5"],
+      ["prod", 1024, 120, "2"],
+    ] as const) {
       const { mocks } = await run(stack);
       const fn = mocks.named(Types.fn, "ingestion-processor");
       assert.equal(fn.inputs.memorySize, memory);
@@ -487,12 +608,17 @@ describe("Ingestion: ClickstreamProcessor", () => {
       "s3:PutObject": [`${lake}/quarantine/*`],
       "kms:GenerateDataKey": [key],
     });
-    assert.deepEqual(statements(policy).find((s) => s.Sid === "EncryptQuarantine")!.Condition, { StringEquals: { "kms:ViaService": `s3.${testRegion}.amazonaws.com` } });
+    assert.deepEqual(statements(policy).find((s) => s.Sid === "EncryptQuarantine")!.Condition, {
+      StringEquals: { "kms:ViaService": `s3.${testRegion}.amazonaws.com` },
+    });
     assert.equal(mocks.named(Types.rolePolicy, "ingestion-processor-policy").inputs.role, processorRole(mocks).id);
   });
 
   it("reads the stream through the stream consumer: batch settings from config, partial failures, bisect, bounded retries, DLQ", async () => {
-    for (const [stack, batch, parallel, retries, age] of [["dev", 100, 1, 3, 3600], ["prod", 100, 2, 5, 21600]] as const) {
+    for (const [stack, batch, parallel, retries, age] of [
+      ["dev", 100, 1, 3, 3600],
+      ["prod", 100, 2, 5, 21600],
+    ] as const) {
       const { mocks } = await run(stack);
       const [mapping] = mocks.ofType(Types.mapping);
       const stream = mocks.ofType(Types.stream)[0].state.arn;
@@ -525,9 +651,12 @@ describe("Ingestion: ClickstreamProcessor", () => {
 });
 
 describe("Ingestion: Personalize", () => {
-  const personalizeResources = (mocks: RecordingMocks) => mocks.resources.filter((r) => r.type.startsWith("aws-native:personalize:"));
-  const processorEnv = (mocks: RecordingMocks) => mocks.named(Types.fn, "ingestion-processor").inputs.environment.variables;
-  const putEvents = (mocks: RecordingMocks) => allowedActions(policyOf(mocks, "ingestion-processor-policy"))["personalize:PutEvents"];
+  const personalizeResources = (mocks: RecordingMocks) =>
+    mocks.resources.filter((r) => r.type.startsWith("aws-native:personalize:"));
+  const processorEnv = (mocks: RecordingMocks) =>
+    mocks.named(Types.fn, "ingestion-processor").inputs.environment.variables;
+  const putEvents = (mocks: RecordingMocks) =>
+    allowedActions(policyOf(mocks, "ingestion-processor-policy"))["personalize:PutEvents"];
 
   it("disabled: no tracker, no tracking id, no permission", async () => {
     const { mocks, ingestion } = await run("dev");
@@ -539,7 +668,10 @@ describe("Ingestion: Personalize", () => {
   });
 
   it("existing: the configured tracking id reaches the processor, which may call PutEvents", async () => {
-    const { mocks, ingestion } = await run("dev", { "ecommerce:personalizeMode": "existing", "ecommerce:personalizeTrackingId": "0123abcd-tracker" });
+    const { mocks, ingestion } = await run("dev", {
+      "ecommerce:personalizeMode": "existing",
+      "ecommerce:personalizeTrackingId": "0123abcd-tracker",
+    });
     assert.deepEqual(personalizeResources(mocks), []);
     assert.equal(processorEnv(mocks).PERSONALIZE_TRACKING_ID, "0123abcd-tracker");
     // PutEvents is authorised on "*" only (the call names a tracking id, not an ARN).
@@ -558,7 +690,15 @@ describe("Ingestion: Personalize", () => {
     const avro = JSON.parse(schema[0].inputs.schema);
     assert.deepEqual(avro, interactionsSchema);
     assert.equal(avro.type, "record");
-    assert.deepEqual(avro.fields.map((f: any) => [f.name, f.type]), [["USER_ID", "string"], ["ITEM_ID", "string"], ["TIMESTAMP", "long"], ["EVENT_TYPE", "string"]]);
+    assert.deepEqual(
+      avro.fields.map((f: any) => [f.name, f.type]),
+      [
+        ["USER_ID", "string"],
+        ["ITEM_ID", "string"],
+        ["TIMESTAMP", "long"],
+        ["EVENT_TYPE", "string"],
+      ],
+    );
 
     assert.equal(dataset[0].inputs.datasetType, "Interactions");
     assert.equal(dataset[0].inputs.datasetGroupArn, group[0].state.datasetGroupArn);
@@ -567,7 +707,8 @@ describe("Ingestion: Personalize", () => {
     assert.equal(processorEnv(mocks).PERSONALIZE_TRACKING_ID, tracker[0].state.trackingId);
     assert.equal(await resolve(ingestion.trackingId), tracker[0].state.trackingId);
     assert.deepEqual(putEvents(mocks), ["*"]);
-    for (const r of [...group, ...schema, ...dataset]) assert.ok(retain.has(r.name), `${r.name} is kept on delete in prod`);
+    for (const r of [...group, ...schema, ...dataset])
+      assert.ok(retain.has(r.name), `${r.name} is kept on delete in prod`);
   });
 });
 
@@ -587,20 +728,35 @@ describe("Ingestion: on the Api", () => {
     let ingestion: Ingestion | undefined;
     const mocks = await runComponents("dev", (c) => {
       ingestion = new Ingestion("ingestion", { config: c, allowedOrigin: origin });
-      new Api("api", { config: c, userPoolArn: `arn:aws:cognito-idp:${testRegion}:${accountId}:userpool/pool`, allowedOrigin: origin, routes: ingestion.routes });
+      new Api("api", {
+        config: c,
+        userPoolArn: `arn:aws:cognito-idp:${testRegion}:${accountId}:userpool/pool`,
+        allowedOrigin: origin,
+        routes: ingestion.routes,
+      });
     });
     const document = JSON.parse(mocks.ofType("aws:apigateway/restApiPut:RestApiPut")[0].inputs.body);
     const post = document.paths["/events"].post;
     assert.equal(post.security, undefined);
     assert.equal(post["x-amazon-apigateway-request-validator"], "body-and-params");
-    assert.deepEqual(post.requestBody.content["application/json"].schema, { $ref: "#/components/schemas/ClickstreamEventBatch" });
-    assert.deepEqual(document.components.schemas.ClickstreamEventBatch, gatewayModel(ingestion!.routes[0].bodySchema!.schema).model);
-    assert.deepEqual(post["x-amazon-apigateway-integration"], await eventsIntegration({ ingestion: ingestion! } as Run));
+    assert.deepEqual(post.requestBody.content["application/json"].schema, {
+      $ref: "#/components/schemas/ClickstreamEventBatch",
+    });
+    assert.deepEqual(
+      document.components.schemas.ClickstreamEventBatch,
+      gatewayModel(ingestion!.routes[0].bodySchema!.schema).model,
+    );
+    assert.deepEqual(
+      post["x-amazon-apigateway-integration"],
+      await eventsIntegration({ ingestion: ingestion! } as Run),
+    );
     // The integration's responses set the CORS header declared on the method's 200 response.
     assert.ok(post.responses["200"].headers["Access-Control-Allow-Origin"]);
     assert.ok(document.paths["/events"].options, "a CORS preflight answers the browser");
     for (const methodPath of ["events/POST", "events/me/POST"]) {
-      const throttle = mocks.ofType("aws:apigateway/methodSettings:MethodSettings").find((m) => m.inputs.methodPath === methodPath)!;
+      const throttle = mocks
+        .ofType("aws:apigateway/methodSettings:MethodSettings")
+        .find((m) => m.inputs.methodPath === methodPath)!;
       assert.equal(throttle.inputs.settings.throttlingRateLimit, 100);
       assert.equal(throttle.inputs.settings.throttlingBurstLimit, 200);
     }
@@ -612,7 +768,12 @@ describe("Ingestion: on the Api", () => {
     const me = document.paths["/events/me"].post;
     assert.deepEqual(me.security, [{ cognito: [] }]);
     assert.equal(me["x-amazon-apigateway-request-validator"], "body-and-params");
-    assert.deepEqual(me.requestBody.content["application/json"].schema, { $ref: "#/components/schemas/ClickstreamEventBatch" });
-    assert.deepEqual(me["x-amazon-apigateway-integration"], await eventsIntegration({ ingestion: ingestion! } as Run, "/events/me"));
+    assert.deepEqual(me.requestBody.content["application/json"].schema, {
+      $ref: "#/components/schemas/ClickstreamEventBatch",
+    });
+    assert.deepEqual(
+      me["x-amazon-apigateway-integration"],
+      await eventsIntegration({ ingestion: ingestion! } as Run, "/events/me"),
+    );
   });
 });

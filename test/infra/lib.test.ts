@@ -14,7 +14,8 @@ import { allowedActions, statements } from "./policy-json";
 import { runComponents } from "../../testing/program";
 
 /** Every handler entry the program deploys. */
-const handlerEntries = fs.readdirSync(path.join(repoRoot, "handlers"))
+const handlerEntries = fs
+  .readdirSync(path.join(repoRoot, "handlers"))
   .map((dir) => `handlers/${dir}/index.ts`)
   .filter((entry) => fs.existsSync(path.join(repoRoot, entry)));
 
@@ -36,9 +37,19 @@ describe("bundled handlers", () => {
       const first = bundleHandler(entry);
       // Bypass the in-process cache: a fresh esbuild run of the same source.
       const again = buildSync({
-        entryPoints: [path.join(repoRoot, entry)], absWorkingDir: repoRoot, bundle: true, write: false, platform: "node",
-        target: "node22", format: "cjs", minify: true, sourcemap: false, legalComments: "none",
-        external: [...runtimeProvidedPackages], mainFields: ["module", "main"], logLevel: "silent",
+        entryPoints: [path.join(repoRoot, entry)],
+        absWorkingDir: repoRoot,
+        bundle: true,
+        write: false,
+        platform: "node",
+        target: "node22",
+        format: "cjs",
+        minify: true,
+        sourcemap: false,
+        legalComments: "none",
+        external: [...runtimeProvidedPackages],
+        mainFields: ["module", "main"],
+        logLevel: "silent",
       }).outputFiles[0].text;
       assert.equal(again, first.code);
     });
@@ -48,18 +59,21 @@ describe("bundled handlers", () => {
 describe("BundledFunction", () => {
   const entry = handlerEntries[0];
   let fn: BundledFunction;
-  const run = () => runComponents("dev", () => {
-    fn = new BundledFunction("fn", {
-      entry,
-      description: "test function",
-      memoryMb: 384,
-      timeoutSeconds: 12,
-      logRetentionDays: 30,
-      environment: { TABLE: "orders" },
-      policyStatements: [{ Action: ["dynamodb:GetItem"], Resource: "arn:aws:dynamodb:eu-west-1:123456789012:table/orders" }],
-      vpc: { subnetIds: ["subnet-a"], securityGroupIds: ["sg-1"] },
+  const run = () =>
+    runComponents("dev", () => {
+      fn = new BundledFunction("fn", {
+        entry,
+        description: "test function",
+        memoryMb: 384,
+        timeoutSeconds: 12,
+        logRetentionDays: 30,
+        environment: { TABLE: "orders" },
+        policyStatements: [
+          { Action: ["dynamodb:GetItem"], Resource: "arn:aws:dynamodb:eu-west-1:123456789012:table/orders" },
+        ],
+        vpc: { subnetIds: ["subnet-a"], securityGroupIds: ["sg-1"] },
+      });
     });
-  });
 
   it("runs nodejs22.x on arm64 with explicit memory, timeout, X-Ray and JSON logs to its own log group", async () => {
     const mocks = await run();
@@ -85,14 +99,23 @@ describe("BundledFunction", () => {
     try {
       const handler = (dirName: string, answer: string) => {
         fs.mkdirSync(path.join(dir, dirName));
-        fs.writeFileSync(path.join(dir, dirName, "index.ts"), `export const handler = async () => ({ statusCode: 200, body: ${JSON.stringify(answer)} });\n`);
+        fs.writeFileSync(
+          path.join(dir, dirName, "index.ts"),
+          `export const handler = async () => ({ statusCode: 200, body: ${JSON.stringify(answer)} });\n`,
+        );
         return path.relative(repoRoot, path.join(dir, dirName, "index.ts"));
       };
       const entries = { a: handler("a", "one"), b: handler("b", "two"), c: handler("c", "one") };
       const fns: Record<string, BundledFunction> = {};
       await runComponents("dev", () => {
         for (const [key, e] of Object.entries({ ...entries, real: entry })) {
-          fns[key] = new BundledFunction(`fn-${key}`, { entry: e, description: key, memoryMb: 128, timeoutSeconds: 3, logRetentionDays: 1 });
+          fns[key] = new BundledFunction(`fn-${key}`, {
+            entry: e,
+            description: key,
+            memoryMb: 128,
+            timeoutSeconds: 3,
+            logRetentionDays: 1,
+          });
         }
       });
       for (const fn of Object.values(fns)) assert.match(fn.codeHash, /^[0-9a-f]{64}$/);
@@ -101,6 +124,7 @@ describe("BundledFunction", () => {
       // The hash of an independent build of the same handler (bundleHandler caches per process).
       const modulePath = require.resolve("../../components/lib/bundle");
       delete require.cache[modulePath];
+      // biome-ignore lint/style/noCommonJs: a fresh copy of the module (its build cache emptied), not the imported one
       const fresh = (require(modulePath) as typeof import("../../components/lib/bundle")).bundleHandler(entry);
       assert.equal(fns.real.codeHash, createHash("sha256").update(fresh.code).digest("hex"));
     } finally {
@@ -127,34 +151,50 @@ describe("BundledFunction", () => {
       "dynamodb:GetItem": ["arn:aws:dynamodb:eu-west-1:123456789012:table/orders"],
       // In a VPC: its network interfaces (inline, not AWSLambdaVPCAccessExecutionRole, which grants every log group).
       // Created only in its own subnets with its own security groups.
-      "ec2:CreateNetworkInterface": ["network-interface/*", "security-group/sg-1", "subnet/subnet-a"].map((r) => `arn:aws:ec2:eu-west-1:123456789012:${r}`),
+      "ec2:CreateNetworkInterface": ["network-interface/*", "security-group/sg-1", "subnet/subnet-a"].map(
+        (r) => `arn:aws:ec2:eu-west-1:123456789012:${r}`,
+      ),
       "ec2:DeleteNetworkInterface": ["arn:aws:ec2:eu-west-1:123456789012:network-interface/*"],
       "ec2:AssignPrivateIpAddresses": ["arn:aws:ec2:eu-west-1:123456789012:network-interface/*"],
       "ec2:UnassignPrivateIpAddresses": ["arn:aws:ec2:eu-west-1:123456789012:network-interface/*"],
       "ec2:DescribeNetworkInterfaces": ["*"],
       "ec2:DescribeSubnets": ["*"],
     });
-    assert.equal(mocks.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 0, "no managed policy attached");
+    assert.equal(
+      mocks.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").length,
+      0,
+      "no managed policy attached",
+    );
   });
 });
 
 describe("StreamConsumer and DeadLetterQueue", () => {
   const streamArn = "arn:aws:kinesis:eu-west-1:123456789012:stream/clicks";
   const keyArn = "arn:aws:kms:eu-west-1:123456789012:key/k1";
-  const run = (kind: "kinesis" | "dynamodb") => runComponents("dev", () => {
-    const fn = new BundledFunction("consumer-fn", { entry: handlerEntries[0], description: "d", memoryMb: 256, timeoutSeconds: 30, logRetentionDays: 14 });
-    const dlq = new DeadLetterQueue("consumer-dlq", { purpose: "test-failures" });
-    new StreamConsumer("consumer", {
-      function: fn,
-      source: kind === "kinesis" ? { kind, streamArn, kmsKeyArn: keyArn } : { kind, streamArn: "arn:aws:dynamodb:eu-west-1:123456789012:table/t/stream/x" },
-      deadLetterQueue: dlq,
-      batchSize: 250,
-      batchWindowSeconds: 7,
-      parallelization: 3,
-      maxRetryAttempts: 4,
-      maxRecordAgeSeconds: 1800,
+  const run = (kind: "kinesis" | "dynamodb") =>
+    runComponents("dev", () => {
+      const fn = new BundledFunction("consumer-fn", {
+        entry: handlerEntries[0],
+        description: "d",
+        memoryMb: 256,
+        timeoutSeconds: 30,
+        logRetentionDays: 14,
+      });
+      const dlq = new DeadLetterQueue("consumer-dlq", { purpose: "test-failures" });
+      new StreamConsumer("consumer", {
+        function: fn,
+        source:
+          kind === "kinesis"
+            ? { kind, streamArn, kmsKeyArn: keyArn }
+            : { kind, streamArn: "arn:aws:dynamodb:eu-west-1:123456789012:table/t/stream/x" },
+        deadLetterQueue: dlq,
+        batchSize: 250,
+        batchWindowSeconds: 7,
+        parallelization: 3,
+        maxRetryAttempts: 4,
+        maxRecordAgeSeconds: 1800,
+      });
     });
-  });
 
   it("the mapping carries every safe default", async () => {
     const mocks = await run("kinesis");
@@ -199,10 +239,23 @@ describe("StreamConsumer and DeadLetterQueue", () => {
 
   it("reads a DynamoDB stream with the DynamoDB stream actions only", async () => {
     const mocks = await run("dynamodb");
-    const actions = Object.keys(allowedActions(mocks.named("aws:iam/rolePolicy:RolePolicy", "consumer-read").inputs.policy)).sort();
-    assert.deepEqual(actions, ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator", "dynamodb:ListStreams", "sqs:SendMessage"]);
+    const actions = Object.keys(
+      allowedActions(mocks.named("aws:iam/rolePolicy:RolePolicy", "consumer-read").inputs.policy),
+    ).sort();
+    assert.deepEqual(actions, [
+      "dynamodb:DescribeStream",
+      "dynamodb:GetRecords",
+      "dynamodb:GetShardIterator",
+      "dynamodb:ListStreams",
+      "sqs:SendMessage",
+    ]);
     // ListStreams has no resource type: on the stream's ARN it would be refused.
-    assert.deepEqual(allowedActions(mocks.named("aws:iam/rolePolicy:RolePolicy", "consumer-read").inputs.policy)["dynamodb:ListStreams"], ["*"]);
+    assert.deepEqual(
+      allowedActions(mocks.named("aws:iam/rolePolicy:RolePolicy", "consumer-read").inputs.policy)[
+        "dynamodb:ListStreams"
+      ],
+      ["*"],
+    );
   });
 });
 
@@ -213,13 +266,26 @@ describe("PrivateBucket", () => {
     });
     const bucket = mocks.named("aws:s3/bucket:Bucket", "data");
     assert.equal(bucket.inputs.forceDestroy, false);
-    assert.deepEqual(mocks.named("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "data-ownership").inputs.rule, { objectOwnership: "BucketOwnerEnforced" });
+    assert.deepEqual(
+      mocks.named("aws:s3/bucketOwnershipControls:BucketOwnershipControls", "data-ownership").inputs.rule,
+      { objectOwnership: "BucketOwnerEnforced" },
+    );
     const pab = mocks.named("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock", "data-public-access").inputs;
-    for (const flag of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"]) assert.equal(pab[flag], true, flag);
-    const sse = mocks.named("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "data-encryption").inputs.rules[0];
-    assert.deepEqual(sse.applyServerSideEncryptionByDefault, { sseAlgorithm: "aws:kms", kmsMasterKeyId: "arn:aws:kms:eu-west-1:123456789012:key/k" });
+    for (const flag of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"])
+      assert.equal(pab[flag], true, flag);
+    const sse = mocks.named(
+      "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+      "data-encryption",
+    ).inputs.rules[0];
+    assert.deepEqual(sse.applyServerSideEncryptionByDefault, {
+      sseAlgorithm: "aws:kms",
+      kmsMasterKeyId: "arn:aws:kms:eu-west-1:123456789012:key/k",
+    });
     assert.equal(sse.bucketKeyEnabled, true);
-    assert.equal(mocks.named("aws:s3/bucketVersioning:BucketVersioning", "data-versioning").inputs.versioningConfiguration.status, "Enabled");
+    assert.equal(
+      mocks.named("aws:s3/bucketVersioning:BucketVersioning", "data-versioning").inputs.versioningConfiguration.status,
+      "Enabled",
+    );
     const [deny] = statements(mocks.named("aws:s3/bucketPolicy:BucketPolicy", "data-policy").inputs.policy);
     assert.equal(deny.Effect, "Deny");
     assert.deepEqual(deny.Resource, [bucket.state.arn, `${bucket.state.arn}/*`]);

@@ -9,17 +9,25 @@ import { bundleHandler, repoRoot } from "../../components/lib/bundle";
 import { Orders, searchAccessHandlerEntry } from "../../components/orders";
 import { searchLogTypes } from "../../components/orders-search-domain";
 import { maxLinesPerOrder, maxQuantityPerLine } from "../../handlers/shared/order";
-import { idempotencyTableKeys, inventoryTableKeys, ordersTableKeys, productsTableKeys, pulumiTableKeyArgs } from "../../handlers/shared/tables";
+import {
+  idempotencyTableKeys,
+  inventoryTableKeys,
+  ordersTableKeys,
+  productsTableKeys,
+  pulumiTableKeyArgs,
+} from "../../handlers/shared/tables";
 import { readEnvironment } from "../../handlers/lib/environment";
 import { ordersContract } from "../../handlers/orders/contract";
 import { searchAccessContract } from "../../handlers/search-access/contract";
 import { searchIndexerContract } from "../../handlers/search-indexer/contract";
-import { accountId, RecordingMocks, testRegion } from "../../testing/mocks";
+import { accountId, type RecordingMocks, testRegion } from "../../testing/mocks";
 import { runComponents } from "../../testing/program";
 
 const origin = "https://shop.example.com";
 const userPoolArn = `arn:aws:cognito-idp:${testRegion}:${accountId}:userpool/${testRegion}_abc`;
-const catalog: { sku: string; priceCents: number; stock: number }[] = JSON.parse(fs.readFileSync(path.join(repoRoot, "catalog/products.json"), "utf8"));
+const catalog: { sku: string; priceCents: number; stock: number }[] = JSON.parse(
+  fs.readFileSync(path.join(repoRoot, "catalog/products.json"), "utf8"),
+);
 
 const T = {
   table: "aws:dynamodb/table:Table",
@@ -43,25 +51,43 @@ const T = {
   permission: "aws:lambda/permission:Permission",
 };
 
-interface Run { mocks: RecordingMocks; orders: Orders }
+interface Run {
+  mocks: RecordingMocks;
+  orders: Orders;
+}
 
 /** Orders and the Api that serves its routes, as index.ts composes them. */
 async function run(stack: "dev" | "prod", preview = false): Promise<Run> {
   let orders!: Orders;
-  const mocks = await runComponents(stack, (config) => {
-    orders = new Orders("orders", { config, allowedOrigin: origin });
-    new Api("api", { config, userPoolArn, allowedOrigin: origin, routes: orders.routes });
-  }, { preview });
+  const mocks = await runComponents(
+    stack,
+    (config) => {
+      orders = new Orders("orders", { config, allowedOrigin: origin });
+      new Api("api", { config, userPoolArn, allowedOrigin: origin, routes: orders.routes });
+    },
+    { preview },
+  );
   return { mocks, orders };
 }
 
 const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
-const doc = (json: string) => JSON.parse(json) as { Statement: { Sid?: string; Effect: string; Principal?: any; Action: string | string[]; Resource?: string | string[]; Condition?: any }[] };
+const doc = (json: string) =>
+  JSON.parse(json) as {
+    Statement: {
+      Sid?: string;
+      Effect: string;
+      Principal?: any;
+      Action: string | string[];
+      Resource?: string | string[];
+      Condition?: any;
+    }[];
+  };
 /** action → sorted resources, over every Allow statement of the given policies. */
 function grants(...policies: string[]): Record<string, string[]> {
   const result: Record<string, string[]> = {};
   for (const statement of policies.flatMap((p) => doc(p).Statement).filter((s) => s.Effect === "Allow")) {
-    for (const action of list(statement.Action)) result[action] = [...(result[action] ?? []), ...list(statement.Resource)].sort();
+    for (const action of list(statement.Action))
+      result[action] = [...(result[action] ?? []), ...list(statement.Resource)].sort();
   }
   return result;
 }
@@ -90,15 +116,28 @@ describe("Orders component", () => {
 
       describe("tables", () => {
         it("take their keys, index, stream and TTL from handlers/shared/tables.ts", () => {
-          for (const [name, keys] of [["orders", ordersTableKeys], ["products", productsTableKeys], ["inventory", inventoryTableKeys], ["idempotency", idempotencyTableKeys]] as const) {
+          for (const [name, keys] of [
+            ["orders", ordersTableKeys],
+            ["products", productsTableKeys],
+            ["inventory", inventoryTableKeys],
+            ["idempotency", idempotencyTableKeys],
+          ] as const) {
             const t = table(name);
             const expected = pulumiTableKeyArgs(keys);
             assert.equal(t.hashKey, expected.hashKey, name);
             assert.deepEqual(t.attributes, expected.attributes, name);
-            assert.deepEqual(t.globalSecondaryIndexes ?? [], expected.globalSecondaryIndexes.map((i) => Object.fromEntries(Object.entries(i).filter(([, v]) => v !== undefined))), name);
+            assert.deepEqual(
+              t.globalSecondaryIndexes ?? [],
+              expected.globalSecondaryIndexes.map((i) =>
+                Object.fromEntries(Object.entries(i).filter(([, v]) => v !== undefined)),
+              ),
+              name,
+            );
           }
           const o = table("orders");
-          assert.deepEqual(o.globalSecondaryIndexes, [{ name: "byCustomer", hashKey: "customerId", rangeKey: "createdAt", projectionType: "ALL" }]);
+          assert.deepEqual(o.globalSecondaryIndexes, [
+            { name: "byCustomer", hashKey: "customerId", rangeKey: "createdAt", projectionType: "ALL" },
+          ]);
           assert.equal(o.streamEnabled, true);
           assert.equal(o.streamViewType, "NEW_AND_OLD_IMAGES");
           assert.deepEqual(table("idempotency").ttl, { attributeName: "expiration", enabled: true });
@@ -114,16 +153,24 @@ describe("Orders component", () => {
         });
 
         it(`have deletion protection ${prod ? "on" : "off"} (protectData)`, () => {
-          for (const name of ["orders", "products", "inventory", "idempotency"]) assert.equal(table(name).deletionProtectionEnabled, prod, name);
+          for (const name of ["orders", "products", "inventory", "idempotency"])
+            assert.equal(table(name).deletionProtectionEnabled, prod, name);
         });
 
         it(`are ${prod ? "" : "not "}protected and ${prod ? "" : "not "}retained on delete, like the search domain`, () => {
-          for (const [type, name] of [[T.table, "orders-tables-orders"], [T.table, "orders-tables-products"], [T.table, "orders-tables-inventory"], [T.table, "orders-tables-idempotency"], [T.domain, "orders-search"]]) {
+          for (const [type, name] of [
+            [T.table, "orders-tables-orders"],
+            [T.table, "orders-tables-products"],
+            [T.table, "orders-tables-inventory"],
+            [T.table, "orders-tables-idempotency"],
+            [T.domain, "orders-search"],
+          ]) {
             assert.deepEqual(lifecycleOf(type, name), { protect: prod, retainOnDelete: prod }, name);
           }
         });
 
-        const itemsOf = (tableName: string) => mocks.ofType(T.item).filter((i) => i.inputs.tableName === state(T.table, tableName).name);
+        const itemsOf = (tableName: string) =>
+          mocks.ofType(T.item).filter((i) => i.inputs.tableName === state(T.table, tableName).name);
 
         it("seed the products table with one item per catalog product: text, image and price in cents, no stock", () => {
           const items = itemsOf("orders-tables-products");
@@ -135,7 +182,15 @@ describe("Orders component", () => {
             const attributes = JSON.parse(item.inputs.item);
             assert.deepEqual(attributes.priceCents, { N: String(product.priceCents) });
             assert.deepEqual(attributes.image, { S: `/images/${product.sku}.svg` });
-            assert.deepEqual(Object.keys(attributes).sort(), ["category", "currency", "description", "image", "name", "priceCents", "sku"]);
+            assert.deepEqual(Object.keys(attributes).sort(), [
+              "category",
+              "currency",
+              "description",
+              "image",
+              "name",
+              "priceCents",
+              "sku",
+            ]);
             // Rewritten by every deployment: a price change in the file reaches the table.
             assert.deepEqual(mocks.named(T.item, item.name).ignoreChanges, [], item.name);
           }
@@ -146,9 +201,16 @@ describe("Orders component", () => {
           assert.equal(items.length, catalog.length);
           for (const product of catalog) {
             const item = items.find((i) => JSON.parse(i.inputs.item).sku.S === product.sku)!;
-            assert.deepEqual(JSON.parse(item.inputs.item), { sku: { S: product.sku }, stock: { N: String(product.stock) } });
+            assert.deepEqual(JSON.parse(item.inputs.item), {
+              sku: { S: product.sku },
+              stock: { N: String(product.stock) },
+            });
             assert.deepEqual(mocks.named(T.item, item.name).ignoreChanges, ["item"], item.name);
-            assert.equal(mocks.named(T.item, item.name).retainOnDelete, prod, "stock survives a destroy where data is protected");
+            assert.equal(
+              mocks.named(T.item, item.name).retainOnDelete,
+              prod,
+              "stock survives a destroy where data is protected",
+            );
           }
         });
       });
@@ -158,7 +220,10 @@ describe("Orders component", () => {
           const vpc = inputs(T.vpc, "orders-network-vpc");
           assert.equal(vpc.cidrBlock, "10.20.0.0/16");
           assert.deepEqual(vpc.natGateways, { strategy: "None" });
-          assert.deepEqual(vpc.subnetSpecs.map((s: any) => s.type), ["Private"]);
+          assert.deepEqual(
+            vpc.subnetSpecs.map((s: any) => s.type),
+            ["Private"],
+          );
           assert.equal(vpc.numberOfAvailabilityZones, prod ? 3 : 2);
           assert.equal(vpc.enableDnsHostnames, true);
           assert.equal(vpc.enableDnsSupport, true);
@@ -168,11 +233,26 @@ describe("Orders component", () => {
           const endpoint = inputs(T.endpoint, "orders-network-dynamodb");
           assert.equal(endpoint.serviceName, `com.amazonaws.${testRegion}.dynamodb`);
           assert.equal(endpoint.vpcEndpointType, "Gateway");
-          assert.deepEqual(endpoint.routeTableIds, (prod ? ["a", "b", "c"] : ["a", "b"]).map((z) => `rtb-private-${z}`));
+          assert.deepEqual(
+            endpoint.routeTableIds,
+            (prod ? ["a", "b", "c"] : ["a", "b"]).map((z) => `rtb-private-${z}`),
+          );
           const [statement] = doc(endpoint.policy).Statement;
-          assert.deepEqual(list(statement.Resource).sort(), [tableArn("orders"), `${tableArn("orders")}/index/byCustomer`, tableArn("products"), tableArn("inventory"), tableArn("idempotency")].sort());
+          assert.deepEqual(
+            list(statement.Resource).sort(),
+            [
+              tableArn("orders"),
+              `${tableArn("orders")}/index/byCustomer`,
+              tableArn("products"),
+              tableArn("inventory"),
+              tableArn("idempotency"),
+            ].sort(),
+          );
           assert.deepEqual(statement.Condition, { StringEquals: { "aws:PrincipalAccount": accountId } });
-          assert.ok(list(statement.Action).every((a) => /^dynamodb:[A-Z]\w+$/.test(a)), "exact DynamoDB actions, no wildcard");
+          assert.ok(
+            list(statement.Action).every((a) => /^dynamodb:[A-Z]\w+$/.test(a)),
+            "exact DynamoDB actions, no wildcard",
+          );
         });
 
         it("reaches SQS (the indexer's dead-letter sends) through an interface endpoint with private DNS", () => {
@@ -180,7 +260,10 @@ describe("Orders component", () => {
           assert.equal(endpoint.serviceName, `com.amazonaws.${testRegion}.sqs`);
           assert.equal(endpoint.vpcEndpointType, "Interface");
           assert.equal(endpoint.privateDnsEnabled, true);
-          assert.deepEqual(endpoint.subnetIds, (prod ? ["a", "b", "c"] : ["a", "b"]).map((z) => `subnet-private-${z}`));
+          assert.deepEqual(
+            endpoint.subnetIds,
+            (prod ? ["a", "b", "c"] : ["a", "b"]).map((z) => `subnet-private-${z}`),
+          );
           assert.deepEqual(endpoint.securityGroupIds, [idOf(T.group, "orders-network-endpoints")]);
           const [statement] = doc(endpoint.policy).Statement;
           assert.deepEqual(statement.Action, ["sqs:SendMessage"]);
@@ -195,22 +278,37 @@ describe("Orders component", () => {
           }
           const rules = [...mocks.ofType(T.ingress), ...mocks.ofType(T.egress)];
           for (const rule of rules) {
-            assert.deepEqual([rule.inputs.ipProtocol, rule.inputs.fromPort, rule.inputs.toPort], ["tcp", 443, 443], rule.name);
+            assert.deepEqual(
+              [rule.inputs.ipProtocol, rule.inputs.fromPort, rule.inputs.toPort],
+              ["tcp", 443, 443],
+              rule.name,
+            );
             assert.equal(rule.inputs.cidrIpv4, undefined, `${rule.name} opens a CIDR`);
             assert.equal(rule.inputs.cidrIpv6, undefined, `${rule.name} opens a CIDR`);
           }
-          const ingress = mocks.ofType(T.ingress).map((r) => [r.inputs.securityGroupId, r.inputs.referencedSecurityGroupId]);
-          assert.deepEqual(ingress.sort(), [
-            [idOf(T.group, "orders-network-endpoints"), lambdaSg],
-            [idOf(T.group, "orders-network-search"), lambdaSg],
-          ].sort());
+          const ingress = mocks
+            .ofType(T.ingress)
+            .map((r) => [r.inputs.securityGroupId, r.inputs.referencedSecurityGroupId]);
+          assert.deepEqual(
+            ingress.sort(),
+            [
+              [idOf(T.group, "orders-network-endpoints"), lambdaSg],
+              [idOf(T.group, "orders-network-search"), lambdaSg],
+            ].sort(),
+          );
           const egress = mocks.ofType(T.egress);
-          assert.ok(egress.every((r) => r.inputs.securityGroupId === lambdaSg), "only the Lambda group has egress");
-          assert.deepEqual(egress.map((r) => r.inputs.referencedSecurityGroupId ?? r.inputs.prefixListId).sort(), [
-            idOf(T.group, "orders-network-endpoints"),
-            idOf(T.group, "orders-network-search"),
-            state(T.endpoint, "orders-network-dynamodb").prefixListId,
-          ].sort());
+          assert.ok(
+            egress.every((r) => r.inputs.securityGroupId === lambdaSg),
+            "only the Lambda group has egress",
+          );
+          assert.deepEqual(
+            egress.map((r) => r.inputs.referencedSecurityGroupId ?? r.inputs.prefixListId).sort(),
+            [
+              idOf(T.group, "orders-network-endpoints"),
+              idOf(T.group, "orders-network-search"),
+              state(T.endpoint, "orders-network-dynamodb").prefixListId,
+            ].sort(),
+          );
         });
       });
 
@@ -242,18 +340,35 @@ describe("Orders component", () => {
           });
         });
 
-        it(prod ? "has three data nodes across three AZs and three dedicated masters" : "is one small node, no zone awareness, no dedicated masters", () => {
-          const cluster = domain().clusterConfig;
-          if (prod) {
-            assert.deepEqual(cluster, {
-              instanceType: "r6g.large.search", instanceCount: 3, zoneAwarenessEnabled: true, zoneAwarenessConfig: { availabilityZoneCount: 3 },
-              dedicatedMasterEnabled: true, dedicatedMasterType: "m6g.large.search", dedicatedMasterCount: 3, multiAzWithStandbyEnabled: false,
-            });
-          } else {
-            assert.deepEqual(cluster, { instanceType: "t3.small.search", instanceCount: 1, zoneAwarenessEnabled: false, dedicatedMasterEnabled: false, multiAzWithStandbyEnabled: false });
-          }
-          assert.deepEqual(domain().ebsOptions, { ebsEnabled: true, volumeType: "gp3", volumeSize: prod ? 100 : 10 });
-        });
+        it(
+          prod
+            ? "has three data nodes across three AZs and three dedicated masters"
+            : "is one small node, no zone awareness, no dedicated masters",
+          () => {
+            const cluster = domain().clusterConfig;
+            if (prod) {
+              assert.deepEqual(cluster, {
+                instanceType: "r6g.large.search",
+                instanceCount: 3,
+                zoneAwarenessEnabled: true,
+                zoneAwarenessConfig: { availabilityZoneCount: 3 },
+                dedicatedMasterEnabled: true,
+                dedicatedMasterType: "m6g.large.search",
+                dedicatedMasterCount: 3,
+                multiAzWithStandbyEnabled: false,
+              });
+            } else {
+              assert.deepEqual(cluster, {
+                instanceType: "t3.small.search",
+                instanceCount: 1,
+                zoneAwarenessEnabled: false,
+                dedicatedMasterEnabled: false,
+                multiAzWithStandbyEnabled: false,
+              });
+            }
+            assert.deepEqual(domain().ebsOptions, { ebsEnabled: true, volumeType: "gp3", volumeSize: prod ? 100 : 10 });
+          },
+        );
 
         it("publishes both slow logs and the error log to their own log groups, which only OpenSearch of this account may write", () => {
           const options = domain().logPublishingOptions;
@@ -281,13 +396,28 @@ describe("Orders component", () => {
           const byRole: Record<string, string[]> = {};
           for (const statement of doc(policy.accessPolicies).Statement) {
             assert.equal(statement.Effect, "Allow");
-            for (const resource of list(statement.Resource)) (byRole[statement.Principal.AWS] ??= []).push(`${String(statement.Action).replace("es:ESHttp", "").toUpperCase()} ${resource.replace(domainArn(), "")}`);
+            for (const resource of list(statement.Resource))
+              (byRole[statement.Principal.AWS] ??= []).push(
+                `${String(statement.Action).replace("es:ESHttp", "").toUpperCase()} ${resource.replace(domainArn(), "")}`,
+              );
           }
           assert.deepEqual(Object.fromEntries(Object.entries(byRole).map(([role, grants]) => [role, grants.sort()])), {
             [roleArn("api")]: ["POST /orders/_search"],
             [roleArn("recommendations-api")]: ["POST /orders/_search"],
-            [roleArn("indexer")]: ["GET /_index_template/orders", "HEAD /orders", "POST /_index_template/orders", "POST /orders/_mapping", "PUT /orders", "PUT /orders/_bulk"],
-            [roleArn("search-access")]: ["PUT /_plugins/_security/api/roles/orders_indexer", "PUT /_plugins/_security/api/roles/orders_reader", "PUT /_plugins/_security/api/rolesmapping/orders_indexer", "PUT /_plugins/_security/api/rolesmapping/orders_reader"],
+            [roleArn("indexer")]: [
+              "GET /_index_template/orders",
+              "HEAD /orders",
+              "POST /_index_template/orders",
+              "POST /orders/_mapping",
+              "PUT /orders",
+              "PUT /orders/_bulk",
+            ],
+            [roleArn("search-access")]: [
+              "PUT /_plugins/_security/api/roles/orders_indexer",
+              "PUT /_plugins/_security/api/roles/orders_reader",
+              "PUT /_plugins/_security/api/rolesmapping/orders_indexer",
+              "PUT /_plugins/_security/api/rolesmapping/orders_reader",
+            ],
           });
         });
 
@@ -300,7 +430,11 @@ describe("Orders component", () => {
             readerRoleArns: [roleArn("api"), roleArn("recommendations-api")],
           });
           assert.match(invocation.triggers.code, /^[0-9a-f]{64}$/, "re-run when the role definitions change");
-          assert.equal(invocation.triggers.code, createHash("sha256").update(bundleHandler(searchAccessHandlerEntry).code).digest("hex"), "the SearchAccess code's hash");
+          assert.equal(
+            invocation.triggers.code,
+            createHash("sha256").update(bundleHandler(searchAccessHandlerEntry).code).digest("hex"),
+            "the SearchAccess code's hash",
+          );
         });
 
         it("runs the role mapping only once the security group rules let SearchAccess reach the domain", () => {
@@ -314,16 +448,30 @@ describe("Orders component", () => {
       describe("functions", () => {
         const fn = (name: string) => inputs(T.fn, `orders-${name}`);
         /** The deployed variables, parsed by the handler's own schema: no variable it does not read. */
-        const parsedEnvironment = <C extends Parameters<typeof readEnvironment>[0]>(contract: C, variables: Record<string, string>) =>
-          readEnvironment({ ...contract, environmentSchema: contract.environmentSchema.strict() }, { AWS_REGION: testRegion, ...variables });
-        const policiesOf = (name: string) => mocks.ofType(T.rolePolicy).filter((p) => p.inputs.role === idOf(T.role, `orders-${name}-role`)).map((p) => p.inputs.policy as string);
+        const parsedEnvironment = <C extends Parameters<typeof readEnvironment>[0]>(
+          contract: C,
+          variables: Record<string, string>,
+        ) =>
+          readEnvironment(
+            { ...contract, environmentSchema: contract.environmentSchema.strict() },
+            { AWS_REGION: testRegion, ...variables },
+          );
+        const policiesOf = (name: string) =>
+          mocks
+            .ofType(T.rolePolicy)
+            .filter((p) => p.inputs.role === idOf(T.role, `orders-${name}-role`))
+            .map((p) => p.inputs.policy as string);
 
         it("all four run in the private subnets with the Lambda security group only", () => {
           for (const name of ["api", "indexer", "search-access", "recommendations-api"]) {
-            assert.deepEqual(fn(name).vpcConfig, {
-              subnetIds: (prod ? ["a", "b", "c"] : ["a", "b"]).map((z) => `subnet-private-${z}`),
-              securityGroupIds: [idOf(T.group, "orders-network-lambdas")],
-            }, name);
+            assert.deepEqual(
+              fn(name).vpcConfig,
+              {
+                subnetIds: (prod ? ["a", "b", "c"] : ["a", "b"]).map((z) => `subnet-private-${z}`),
+                securityGroupIds: [idOf(T.group, "orders-network-lambdas")],
+              },
+              name,
+            );
             assert.equal(fn(name).runtime, "nodejs22.x");
             assert.deepEqual(fn(name).architectures, ["arm64"]);
           }
@@ -349,8 +497,15 @@ describe("Orders component", () => {
             POWERTOOLS_SERVICE_NAME: ordersContract.serviceName,
             POWERTOOLS_METRICS_NAMESPACE: ordersContract.metricsNamespace,
           });
-          assert.equal(ordersContract.serviceName, "orders-api", "the deployed service name, which the handler also defaults to");
-          assert.equal(parsedEnvironment(ordersContract, fn("api").environment.variables).IDEMPOTENCY_TTL_SECONDS, 86400);
+          assert.equal(
+            ordersContract.serviceName,
+            "orders-api",
+            "the deployed service name, which the handler also defaults to",
+          );
+          assert.equal(
+            parsedEnvironment(ordersContract, fn("api").environment.variables).IDEMPOTENCY_TTL_SECONDS,
+            86400,
+          );
           assert.equal(fn("api").memorySize, prod ? 1024 : 512);
           assert.equal(fn("api").timeout, 10);
         });
@@ -358,7 +513,10 @@ describe("Orders component", () => {
         it("OrderProcessing may do exactly what its handler calls, on exactly its tables, index and domain", () => {
           const g = grants(...policiesOf("api"));
           for (const action of Object.keys(g)) if (/^(logs|xray|ec2):/.test(action)) delete g[action];
-          const orders = tableArn("orders"), products = tableArn("products"), inventory = tableArn("inventory"), idempotency = tableArn("idempotency");
+          const orders = tableArn("orders"),
+            products = tableArn("products"),
+            inventory = tableArn("inventory"),
+            idempotency = tableArn("idempotency");
           assert.deepEqual(g, {
             // TransactWriteItems is authorised per action: Put (create) and Update (status) on
             // orders, Put of the idempotency record, Update on the inventory (stock taken and
@@ -404,7 +562,12 @@ describe("Orders component", () => {
           const g = grants(...policiesOf("search-access"));
           for (const action of Object.keys(g)) if (/^(logs|xray|ec2):/.test(action)) delete g[action];
           assert.deepEqual(g, {
-            "es:ESHttpPut": ["roles/orders_indexer", "roles/orders_reader", "rolesmapping/orders_indexer", "rolesmapping/orders_reader"].map((p) => `${domainArn()}/_plugins/_security/api/${p}`),
+            "es:ESHttpPut": [
+              "roles/orders_indexer",
+              "roles/orders_reader",
+              "rolesmapping/orders_indexer",
+              "rolesmapping/orders_reader",
+            ].map((p) => `${domainArn()}/_plugins/_security/api/${p}`),
           });
         });
 
@@ -432,23 +595,39 @@ describe("Orders component", () => {
         const apiArn = () => state(T.fn, "orders-api").arn as string;
 
         it("declares POST, GET list, GET one, PATCH one, GET search and ANY on each path, all behind Cognito, all on the order Lambda", async () => {
-          assert.deepEqual(orders.routes.map((r) => `${r.method} ${r.path}`), [
-            "POST /orders", "GET /orders", "GET /orders/{orderId}", "PATCH /orders/{orderId}", "GET /orders/search", "ANY /orders", "ANY /orders/{orderId}", "ANY /orders/search",
-          ]);
+          assert.deepEqual(
+            orders.routes.map((r) => `${r.method} ${r.path}`),
+            [
+              "POST /orders",
+              "GET /orders",
+              "GET /orders/{orderId}",
+              "PATCH /orders/{orderId}",
+              "GET /orders/search",
+              "ANY /orders",
+              "ANY /orders/{orderId}",
+              "ANY /orders/search",
+            ],
+          );
           for (const route of orders.routes) {
             assert.equal(route.authorization, "cognito");
             assert.equal(route.invokes, orders.functions.api);
             const integration = await resolve(route.integration);
             assert.equal(integration.type, "aws_proxy");
-            assert.ok(String(integration.uri).includes(apiArn()), `${route.method} ${route.path} integrates another function`);
+            assert.ok(
+              String(integration.uri).includes(apiArn()),
+              `${route.method} ${route.path} integrates another function`,
+            );
           }
           const paths = openApi().paths;
           for (const p of ["/orders", "/orders/{orderId}", "/orders/search"]) {
             assert.ok(paths[p]["x-amazon-apigateway-any-method"], `ANY ${p}`);
-            for (const method of Object.keys(paths[p]).filter((m) => m !== "options")) assert.deepEqual(paths[p][method].security, [{ cognito: [] }], `${method} ${p}`);
+            for (const method of Object.keys(paths[p]).filter((m) => m !== "options"))
+              assert.deepEqual(paths[p][method].security, [{ cognito: [] }], `${method} ${p}`);
           }
           // The Api grants API Gateway exactly these routes on the order Lambda.
-          const permissions = mocks.ofType(T.permission).filter((p) => p.inputs.function === state(T.fn, "orders-api").name);
+          const permissions = mocks
+            .ofType(T.permission)
+            .filter((p) => p.inputs.function === state(T.fn, "orders-api").name);
           assert.equal(permissions.length, orders.routes.length);
         });
 
@@ -456,7 +635,8 @@ describe("Orders component", () => {
           const post = openApi().paths["/orders"].post;
           assert.ok(post.parameters.some((p: any) => p.in === "header" && p.name === "Idempotency-Key" && p.required));
           assert.equal(post["x-amazon-apigateway-request-validator"], "body-and-params");
-          const model = openApi().components.schemas[post.requestBody.content["application/json"].schema.$ref.split("/").pop()];
+          const model =
+            openApi().components.schemas[post.requestBody.content["application/json"].schema.$ref.split("/").pop()];
           assert.equal(model.$schema, undefined, "not an OpenAPI 3.0 keyword: the import reads models as draft 4");
           assert.deepEqual(model.required, ["lines"]);
           assert.equal(model.additionalProperties, false);
@@ -464,9 +644,19 @@ describe("Orders component", () => {
           assert.deepEqual([lines.minItems, lines.maxItems], [1, maxLinesPerOrder]);
           assert.deepEqual(lines.items.required, ["sku", "quantity"]);
           assert.equal(lines.items.additionalProperties, false, "a client-sent price is refused");
-          assert.deepEqual([lines.items.properties.quantity.type, lines.items.properties.quantity.minimum, lines.items.properties.quantity.maximum], ["integer", 1, maxQuantityPerLine]);
+          assert.deepEqual(
+            [
+              lines.items.properties.quantity.type,
+              lines.items.properties.quantity.minimum,
+              lines.items.properties.quantity.maximum,
+            ],
+            ["integer", 1, maxQuantityPerLine],
+          );
           const sku = new RegExp(lines.items.properties.sku.pattern);
-          assert.ok(catalog.every((p) => sku.test(p.sku)), "every catalog sku passes the model");
+          assert.ok(
+            catalog.every((p) => sku.test(p.sku)),
+            "every catalog sku passes the model",
+          );
           assert.ok(!sku.test("kit-mug-stn-12") && !sku.test("MUG"), "malformed skus are refused");
         });
 
@@ -474,7 +664,8 @@ describe("Orders component", () => {
           const patch = openApi().paths["/orders/{orderId}"].patch;
           assert.equal(patch["x-amazon-apigateway-request-validator"], "body-and-params");
           assert.deepEqual(patch.security, [{ cognito: [] }]);
-          const model = openApi().components.schemas[patch.requestBody.content["application/json"].schema.$ref.split("/").pop()];
+          const model =
+            openApi().components.schemas[patch.requestBody.content["application/json"].schema.$ref.split("/").pop()];
           assert.deepEqual(model.required, ["status"]);
           assert.equal(model.additionalProperties, false);
           assert.deepEqual(model.properties.status.enum, ["PAID", "SHIPPED", "CANCELLED"]);
@@ -482,10 +673,19 @@ describe("Orders component", () => {
 
         it("GET routes document their query parameters and need no body", () => {
           const paths = openApi().paths;
-          const query = (p: string) => paths[p].get.parameters.filter((x: any) => x.in === "query").map((x: any) => [x.name, x.required]);
-          assert.deepEqual(query("/orders"), [["limit", false], ["cursor", false]]);
-          assert.deepEqual(query("/orders/search"), ["q", "status", "from", "to", "limit"].map((n) => [n, false]));
-          assert.deepEqual(paths["/orders/{orderId}"].get.parameters, [{ name: "orderId", in: "path", required: true, schema: { type: "string" } }]);
+          const query = (p: string) =>
+            paths[p].get.parameters.filter((x: any) => x.in === "query").map((x: any) => [x.name, x.required]);
+          assert.deepEqual(query("/orders"), [
+            ["limit", false],
+            ["cursor", false],
+          ]);
+          assert.deepEqual(
+            query("/orders/search"),
+            ["q", "status", "from", "to", "limit"].map((n) => [n, false]),
+          );
+          assert.deepEqual(paths["/orders/{orderId}"].get.parameters, [
+            { name: "orderId", in: "path", required: true, schema: { type: "string" } },
+          ]);
         });
       });
 
@@ -493,7 +693,12 @@ describe("Orders component", () => {
         assert.deepEqual(orders.monitoring.functions, [orders.functions.api, orders.functions.searchAccess]);
         assert.deepEqual(orders.monitoring.streamConsumers, [orders.functions.indexer]);
         assert.deepEqual(orders.monitoring.deadLetterQueues, [orders.deadLetterQueue]);
-        assert.deepEqual(orders.monitoring.tables, [orders.tables.orders, orders.tables.products, orders.tables.inventory, orders.tables.idempotency]);
+        assert.deepEqual(orders.monitoring.tables, [
+          orders.tables.orders,
+          orders.tables.products,
+          orders.tables.inventory,
+          orders.tables.idempotency,
+        ]);
         assert.deepEqual(orders.monitoring.searchDomains, [orders.search.domain]);
       });
     });

@@ -23,27 +23,45 @@ function strings(value: unknown, at: string, out: [string, string][] = []): [str
   if (typeof value === "string") out.push([at, value]);
   else if (Array.isArray(value)) value.forEach((v, i) => strings(v, `${at}[${i}]`, out));
   else if (value && typeof value === "object") {
-    for (const [k, v] of Object.entries(value)) if (!(at === "" && k === "code")) strings(v, at ? `${at}.${k}` : k, out);
+    for (const [k, v] of Object.entries(value))
+      if (!(at === "" && k === "code")) strings(v, at ? `${at}.${k}` : k, out);
   }
   return out;
 }
 
 describe("partition", () => {
   it("no component, nor index.ts, writes the aws partition into an ARN", () => {
-    const offending = [path.join(repoRoot, "index.ts"), ...sourceFiles(path.join(repoRoot, "components"))].flatMap((file) =>
-      fs.readFileSync(file, "utf8").split("\n").map((line, i) => [`${path.relative(repoRoot, file)}:${i + 1}`, line] as const)
-        .filter(([, line]) => hardCodedPartition.test(line)).map(([where, line]) => `${where}: ${line.trim()}`));
+    const offending = [path.join(repoRoot, "index.ts"), ...sourceFiles(path.join(repoRoot, "components"))].flatMap(
+      (file) =>
+        fs
+          .readFileSync(file, "utf8")
+          .split("\n")
+          .map((line, i) => [`${path.relative(repoRoot, file)}:${i + 1}`, line] as const)
+          .filter(([, line]) => hardCodedPartition.test(line))
+          .map(([where, line]) => `${where}: ${line.trim()}`),
+    );
     assert.deepEqual(offending, []);
   });
 
   for (const stack of ["dev", "prod"] as const) {
     it(`${stack}: in the aws-cn partition, no resource input names an arn:aws: ARN`, async () => {
-      const run = await sharedProgramRun(stack, { partition: "aws-cn", config: { "ecommerce:personalizeMode": "create" } });
-      const offending = run.resources.flatMap((r) => strings(r.inputs, "")
-        .filter(([, s]) => s.includes("arn:aws:"))
-        .map(([at, s]) => `${r.type} ${r.name} ${at}: ${s.slice(Math.max(0, s.indexOf("arn:aws:") - 40), s.indexOf("arn:aws:") + 80)}`));
+      const run = await sharedProgramRun(stack, {
+        partition: "aws-cn",
+        config: { "ecommerce:personalizeMode": "create" },
+      });
+      const offending = run.resources.flatMap((r) =>
+        strings(r.inputs, "")
+          .filter(([, s]) => s.includes("arn:aws:"))
+          .map(
+            ([at, s]) =>
+              `${r.type} ${r.name} ${at}: ${s.slice(Math.max(0, s.indexOf("arn:aws:") - 40), s.indexOf("arn:aws:") + 80)}`,
+          ),
+      );
       assert.deepEqual(offending, []);
-      assert.ok(run.resources.some((r) => JSON.stringify(r.inputs).includes("arn:aws-cn:")), "the partition reached the ARNs");
+      assert.ok(
+        run.resources.some((r) => JSON.stringify(r.inputs).includes("arn:aws-cn:")),
+        "the partition reached the ARNs",
+      );
     });
   }
 });

@@ -13,7 +13,8 @@ export function statements(policy: string | Record<string, unknown>): Statement[
   return doc.Statement;
 }
 
-export const list = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+export const list = <T>(value: T | T[] | undefined): T[] =>
+  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
 /** Every Allow statement as action → resources, for exact comparisons. */
 export function allowedActions(policy: string): Record<string, string[]> {

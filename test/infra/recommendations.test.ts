@@ -5,7 +5,7 @@ import { strict as assert } from "node:assert";
 import { Api } from "../../components/api";
 import { Orders } from "../../components/orders";
 import { recommendationsRoutes } from "../../handlers/recommendations/contract";
-import { accountId, RecordingMocks, testRegion } from "../../testing/mocks";
+import { accountId, type RecordingMocks, testRegion } from "../../testing/mocks";
 import { runComponents } from "../../testing/program";
 
 const origin = "https://shop.example.com";
@@ -22,12 +22,24 @@ const T = {
   endpoint: "aws:ec2/vpcEndpoint:VpcEndpoint",
 };
 
-async function run(stack: "dev" | "prod", config?: Record<string, unknown>): Promise<{ mocks: RecordingMocks; orders: Orders }> {
+async function run(
+  stack: "dev" | "prod",
+  config?: Record<string, unknown>,
+): Promise<{ mocks: RecordingMocks; orders: Orders }> {
   let orders!: Orders;
-  const mocks = await runComponents(stack, (c) => {
-    orders = new Orders("orders", { config: c, allowedOrigin: origin });
-    new Api("api", { config: c, userPoolArn, allowedOrigin: origin, routes: [...orders.routes, ...orders.recommendations.routes] });
-  }, { config });
+  const mocks = await runComponents(
+    stack,
+    (c) => {
+      orders = new Orders("orders", { config: c, allowedOrigin: origin });
+      new Api("api", {
+        config: c,
+        userPoolArn,
+        allowedOrigin: origin,
+        routes: [...orders.routes, ...orders.recommendations.routes],
+      });
+    },
+    { config },
+  );
   return { mocks, orders };
 }
 
@@ -35,9 +47,13 @@ const list = <V>(v: V | V[] | undefined): V[] => (v === undefined ? [] : Array.i
 
 function grantsOf(mocks: RecordingMocks, roleName: string): Record<string, string[]> {
   const roleId = mocks.named(T.role, roleName).id;
-  const statements = mocks.ofType(T.rolePolicy).filter((p) => p.inputs.role === roleId).flatMap((p) => JSON.parse(p.inputs.policy).Statement);
+  const statements = mocks
+    .ofType(T.rolePolicy)
+    .filter((p) => p.inputs.role === roleId)
+    .flatMap((p) => JSON.parse(p.inputs.policy).Statement);
   const grants: Record<string, string[]> = {};
-  for (const s of statements) for (const a of list<string>(s.Action)) grants[a] = [...(grants[a] ?? []), ...list<string>(s.Resource)].sort();
+  for (const s of statements)
+    for (const a of list<string>(s.Action)) grants[a] = [...(grants[a] ?? []), ...list<string>(s.Resource)].sort();
   for (const a of Object.keys(grants)) if (/^(logs|xray|ec2):/.test(a)) delete grants[a];
   return grants;
 }
@@ -78,32 +94,60 @@ describe("Recommendations component", () => {
           "dynamodb:Scan": [table("inventory").arn],
           "es:ESHttpPost": [`${mocks.named(T.domain, "orders-search").state.arn}/orders/_search`],
         });
-        assert.equal(mocks.ofType(T.endpoint).some((e) => String(e.inputs.serviceName).endsWith(".personalize-runtime")), false, "no Personalize endpoint nobody calls");
+        assert.equal(
+          mocks.ofType(T.endpoint).some((e) => String(e.inputs.serviceName).endsWith(".personalize-runtime")),
+          false,
+          "no Personalize endpoint nobody calls",
+        );
       });
 
       it("declares GET /recommendations (public: sku, limit) and GET /recommendations/me (Cognito: limit) on its own Lambda", () => {
-        assert.deepEqual(orders.recommendations.routes.map((r) => `${r.method} ${r.path} ${r.authorization}`), ["GET /recommendations none", "GET /recommendations/me cognito"]);
+        assert.deepEqual(
+          orders.recommendations.routes.map((r) => `${r.method} ${r.path} ${r.authorization}`),
+          ["GET /recommendations none", "GET /recommendations/me cognito"],
+        );
         const paths = openApi().paths;
         assert.equal(paths["/recommendations"].get.security, undefined);
         assert.deepEqual(paths["/recommendations/me"].get.security, [{ cognito: [] }]);
-        assert.deepEqual(paths["/recommendations"].get.parameters.map((p: any) => [p.name, p.in, p.required]), [["sku", "query", false], ["limit", "query", false]]);
+        assert.deepEqual(
+          paths["/recommendations"].get.parameters.map((p: any) => [p.name, p.in, p.required]),
+          [
+            ["sku", "query", false],
+            ["limit", "query", false],
+          ],
+        );
         const fn = mocks.named(T.fn, "orders-recommendations-api").state;
-        for (const p of ["/recommendations", "/recommendations/me"]) assert.ok(paths[p].get["x-amazon-apigateway-integration"].uri.includes(fn.arn), p);
+        for (const p of ["/recommendations", "/recommendations/me"])
+          assert.ok(paths[p].get["x-amazon-apigateway-integration"].uri.includes(fn.arn), p);
         assert.equal(mocks.ofType(T.permission).filter((p) => p.inputs.function === fn.name).length, 2);
       });
 
-      it(prod ? "prod: the stage cache serves the public route (keyed by sku and limit), never the shopper's own" : "dev: no stage cache; browsers cache by Cache-Control", () => {
-        const paths = openApi().paths;
-        const cached = mocks.ofType(T.settings).filter((m) => m.inputs.settings.cachingEnabled).map((m) => m.inputs.methodPath);
-        assert.equal(cached.includes("recommendations/me/GET"), false);
-        if (prod) {
-          assert.ok(cached.includes("recommendations/GET"));
-          assert.deepEqual(paths["/recommendations"].get["x-amazon-apigateway-integration"].cacheKeyParameters, recommendationsRoutes[0].optionalQuery.map((q) => `method.request.querystring.${q}`));
-        } else {
-          assert.equal(cached.length, 0);
-        }
-        assert.equal(paths["/recommendations/me"].get["x-amazon-apigateway-integration"].cacheKeyParameters, undefined);
-      });
+      it(
+        prod
+          ? "prod: the stage cache serves the public route (keyed by sku and limit), never the shopper's own"
+          : "dev: no stage cache; browsers cache by Cache-Control",
+        () => {
+          const paths = openApi().paths;
+          const cached = mocks
+            .ofType(T.settings)
+            .filter((m) => m.inputs.settings.cachingEnabled)
+            .map((m) => m.inputs.methodPath);
+          assert.equal(cached.includes("recommendations/me/GET"), false);
+          if (prod) {
+            assert.ok(cached.includes("recommendations/GET"));
+            assert.deepEqual(
+              paths["/recommendations"].get["x-amazon-apigateway-integration"].cacheKeyParameters,
+              recommendationsRoutes[0].optionalQuery.map((q) => `method.request.querystring.${q}`),
+            );
+          } else {
+            assert.equal(cached.length, 0);
+          }
+          assert.equal(
+            paths["/recommendations/me"].get["x-amazon-apigateway-integration"].cacheKeyParameters,
+            undefined,
+          );
+        },
+      );
 
       it("lists its function for monitoring, within the order path's targets (Orders is its parent)", () => {
         assert.deepEqual(orders.recommendations.monitoring.functions, [orders.recommendations.function]);
@@ -114,17 +158,28 @@ describe("Recommendations component", () => {
 
   describe("with Personalize configured", () => {
     let mocks: RecordingMocks;
-    before(async () => ({ mocks } = await run("dev", { "ecommerce:recommendationsRelatedItemsArn": relatedArn, "ecommerce:recommendationsUserArn": userArn })));
+    before(
+      async () =>
+        ({ mocks } = await run("dev", {
+          "ecommerce:recommendationsRelatedItemsArn": relatedArn,
+          "ecommerce:recommendationsUserArn": userArn,
+        })),
+    );
 
     it("passes both ARNs to the handler and grants personalize:GetRecommendations on exactly them", () => {
       const env = mocks.named(T.fn, "orders-recommendations-api").inputs.environment.variables;
       assert.equal(env.RELATED_ITEMS_ARN, relatedArn);
       assert.equal(env.USER_RECOMMENDATIONS_ARN, userArn);
-      assert.deepEqual(grantsOf(mocks, "orders-recommendations-api-role")["personalize:GetRecommendations"], [relatedArn, userArn].sort());
+      assert.deepEqual(
+        grantsOf(mocks, "orders-recommendations-api-role")["personalize:GetRecommendations"],
+        [relatedArn, userArn].sort(),
+      );
     });
 
     it("reaches the Personalize runtime from the VPC through an interface endpoint admitting only those calls", () => {
-      const endpoint = mocks.ofType(T.endpoint).find((e) => e.inputs.serviceName === `com.amazonaws.${testRegion}.personalize-runtime`);
+      const endpoint = mocks
+        .ofType(T.endpoint)
+        .find((e) => e.inputs.serviceName === `com.amazonaws.${testRegion}.personalize-runtime`);
       assert.ok(endpoint, "a personalize-runtime interface endpoint");
       assert.equal(endpoint.inputs.vpcEndpointType, "Interface");
       assert.equal(endpoint.inputs.privateDnsEnabled, true);
@@ -134,7 +189,10 @@ describe("Recommendations component", () => {
     });
 
     it("refuses an ARN that is not a Personalize campaign or recommender, naming the key", async () => {
-      await assert.rejects(run("dev", { "ecommerce:recommendationsRelatedItemsArn": "arn:aws:s3:::bucket" }), /recommendationsRelatedItemsArn/);
+      await assert.rejects(
+        run("dev", { "ecommerce:recommendationsRelatedItemsArn": "arn:aws:s3:::bucket" }),
+        /recommendationsRelatedItemsArn/,
+      );
     });
   });
 });

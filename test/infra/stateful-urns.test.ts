@@ -25,8 +25,12 @@ describe("stateful resources keep their URNs", () => {
     const { mocks } = await runProgram("prod");
     const areas = /^ecommerce:(ingestion|orders):/;
     const urnParts = mocks.resources
-      .map((r) => [...r.parentTypes.filter((t) => t !== "pulumi:pulumi:Stack"), r.type].join("$") + `::${r.name}`)
+      .map((r) => `${[...r.parentTypes.filter((t) => t !== "pulumi:pulumi:Stack"), r.type].join("$")}::${r.name}`)
       .filter((key) => areas.test(key));
-    for (const key of deployed) assert.ok(urnParts.includes(key), `${key} is no longer registered: add an alias to its old parent, or it is replaced`);
+    for (const key of deployed)
+      assert.ok(
+        urnParts.includes(key),
+        `${key} is no longer registered: add an alias to its old parent, or it is replaced`,
+      );
   });
 });

@@ -6,12 +6,16 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { repoRoot } from "../../components/lib/bundle";
-import { Holding, statefulOptions } from "../../components/lib/stateful";
-import { ProgramRun, RegisteredResource, runProgram } from "../../testing/program";
+import { type Holding, statefulOptions } from "../../components/lib/stateful";
+import { type ProgramRun, type RegisteredResource, runProgram } from "../../testing/program";
 
 /** Every stateful resource of the program, by type and name, with what it holds. */
 const expectedHoldings: { type: string; name: RegExp; holding: Holding }[] = [
-  { type: "aws:dynamodb/table:Table", name: /^orders-tables-(orders|products|inventory|idempotency)$/, holding: "store" },
+  {
+    type: "aws:dynamodb/table:Table",
+    name: /^orders-tables-(orders|products|inventory|idempotency)$/,
+    holding: "store",
+  },
   { type: "aws:opensearch/domain:Domain", name: /^orders-search$/, holding: "store" },
   { type: "aws:s3/bucket:Bucket", name: /^(ingestion-lake|storefront-access-logs)$/, holding: "store" },
   { type: "aws:cognito/userPool:UserPool", name: /^auth-users$/, holding: "accounts" },
@@ -62,16 +66,32 @@ describe("Stateful resources (components/lib/stateful.ts)", () => {
           const found = run.resources.filter((r) => r.type === expected.type && expected.name.test(r.name));
           assert.ok(found.length > 0, `the program has a ${expected.type} matching ${expected.name}`);
           for (const r of found) {
-            assert.deepEqual(options(r), expectedOptions[stack][expected.holding], `${r.type} ${r.name} (${expected.holding})`);
+            assert.deepEqual(
+              options(r),
+              expectedOptions[stack][expected.holding],
+              `${r.type} ${r.name} (${expected.holding})`,
+            );
             const given = statefulOptions({ protectData }, expected.holding);
-            assert.deepEqual(options(r), { protect: given.protect ?? false, retainOnDelete: given.retainOnDelete ?? false }, `${r.name}: from statefulOptions`);
+            assert.deepEqual(
+              options(r),
+              { protect: given.protect ?? false, retainOnDelete: given.retainOnDelete ?? false },
+              `${r.name}: from statefulOptions`,
+            );
           }
         }
       });
 
       it("every table, bucket, stream, search domain, user pool and Personalize dataset has a holding", () => {
-        const stateful = ["aws:dynamodb/table:Table", "aws:s3/bucket:Bucket", "aws:kinesis/stream:Stream", "aws:opensearch/domain:Domain", "aws:cognito/userPool:UserPool", "aws-native:personalize:Dataset"];
-        for (const r of run.resources.filter((x) => stateful.includes(x.type))) assert.equal(holdingOf(r).length, 1, `${r.type} ${r.name}`);
+        const stateful = [
+          "aws:dynamodb/table:Table",
+          "aws:s3/bucket:Bucket",
+          "aws:kinesis/stream:Stream",
+          "aws:opensearch/domain:Domain",
+          "aws:cognito/userPool:UserPool",
+          "aws-native:personalize:Dataset",
+        ];
+        for (const r of run.resources.filter((x) => stateful.includes(x.type)))
+          assert.equal(holdingOf(r).length, 1, `${r.type} ${r.name}`);
       });
 
       it("nothing else is kept: only a protected store's own children inherit its protect", () => {
@@ -82,7 +102,10 @@ describe("Stateful resources (components/lib/stateful.ts)", () => {
             continue;
           }
           assert.equal(r.retainOnDelete, false, `${r.type} ${r.name} is retained without a holding`);
-          assert.ok(protectedStores.some((store) => r.name.startsWith(store)), `${r.type} ${r.name} is protected without a holding`);
+          assert.ok(
+            protectedStores.some((store) => r.name.startsWith(store)),
+            `${r.type} ${r.name} is protected without a holding`,
+          );
         }
       });
     });
@@ -92,11 +115,15 @@ describe("Stateful resources (components/lib/stateful.ts)", () => {
     // stateful.ts decides; api.ts keeps the account-wide API Gateway setting (not stack data).
     const allowed = new Set(["lib/stateful.ts", "api.ts"]);
     const dir = path.join(repoRoot, "components");
-    const files = fs.readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts") && !allowed.has(f.split(path.sep).join("/")));
+    const files = fs
+      .readdirSync(dir, { recursive: true, encoding: "utf8" })
+      .filter((f) => f.endsWith(".ts") && !allowed.has(f.split(path.sep).join("/")));
     assert.ok(files.length > 20);
     for (const file of files) {
       const source = fs.readFileSync(path.join(dir, file), "utf8");
-      const spelled = source.split("\n").filter((l) => /\b(protect|retainOnDelete)\s*:/.test(l) && !/^\s*(\/\/|\*)/.test(l));
+      const spelled = source
+        .split("\n")
+        .filter((l) => /\b(protect|retainOnDelete)\s*:/.test(l) && !/^\s*(\/\/|\*)/.test(l));
       assert.deepEqual(spelled, [], `components/${file}`);
     }
   });

@@ -14,13 +14,31 @@ describe("local: the Firehose stand-in", () => {
   let s3Client: S3Client;
   let firehose: LocalFirehose;
   let client: FirehoseClient;
-  const stream = { name: "delivery", arn: "arn:aws:firehose:eu-west-1:123456789012:deliverystream/delivery", bucket: "lake", prefix: lakeEventsPrefix, errorOutputPrefix: lakeErrorsPrefix, compressionFormat: "GZIP" };
+  const stream = {
+    name: "delivery",
+    arn: "arn:aws:firehose:eu-west-1:123456789012:deliverystream/delivery",
+    bucket: "lake",
+    prefix: lakeEventsPrefix,
+    errorOutputPrefix: lakeErrorsPrefix,
+    compressionFormat: "GZIP",
+  };
 
   before(async () => {
     s3 = await startS3(["lake"]);
-    s3Client = new S3Client({ endpoint: s3.endpoint, region: "eu-west-1", credentials: testCredentials, forcePathStyle: true, requestHandler: new NodeHttpHandler() });
+    s3Client = new S3Client({
+      endpoint: s3.endpoint,
+      region: "eu-west-1",
+      credentials: testCredentials,
+      forcePathStyle: true,
+      requestHandler: new NodeHttpHandler(),
+    });
     firehose = await new LocalFirehose([stream], s3Client).start();
-    client = new FirehoseClient({ endpoint: firehose.endpoint, region: "eu-west-1", credentials: testCredentials, requestHandler: new NodeHttpHandler() });
+    client = new FirehoseClient({
+      endpoint: firehose.endpoint,
+      region: "eu-west-1",
+      credentials: testCredentials,
+      requestHandler: new NodeHttpHandler(),
+    });
   });
   after(async () => {
     client.destroy();
@@ -36,18 +54,32 @@ describe("local: the Firehose stand-in", () => {
   });
 
   it("writes one GZIP object per call under the partition, named as Firehose names them", async () => {
-    const reply = await client.send(new PutRecordBatchCommand({ DeliveryStreamName: "delivery", Records: [{ Data: Buffer.from('{"a":1}\n') }, { Data: Buffer.from('{"b":2}\n') }] }));
+    const reply = await client.send(
+      new PutRecordBatchCommand({
+        DeliveryStreamName: "delivery",
+        Records: [{ Data: Buffer.from('{"a":1}\n') }, { Data: Buffer.from('{"b":2}\n') }],
+      }),
+    );
     assert.equal(reply.FailedPutCount, 0);
     assert.equal(reply.RequestResponses?.length, 2);
     const [key] = firehose.written;
-    assert.match(key, /^events\/dt=\d{4}-\d{2}-\d{2}\/hour=\d{2}\/delivery-1-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-[0-9a-f-]{36}\.gz$/);
+    assert.match(
+      key,
+      /^events\/dt=\d{4}-\d{2}-\d{2}\/hour=\d{2}\/delivery-1-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}-[0-9a-f-]{36}\.gz$/,
+    );
     const object = await s3Client.send(new GetObjectCommand({ Bucket: "lake", Key: key }));
     assert.equal(gunzipSync(Buffer.from(await object.Body!.transformToByteArray())).toString(), '{"a":1}\n{"b":2}\n');
   });
 
   it("refuses a call past Firehose's limits (501 records) and an unknown stream", async () => {
     const records = Array.from({ length: 501 }, () => ({ Data: Buffer.from("x") }));
-    await assert.rejects(client.send(new PutRecordBatchCommand({ DeliveryStreamName: "delivery", Records: records })), /InvalidArgumentException|500/);
-    await assert.rejects(client.send(new PutRecordBatchCommand({ DeliveryStreamName: "nope", Records: [{ Data: Buffer.from("x") }] })), /ResourceNotFound|not found/);
+    await assert.rejects(
+      client.send(new PutRecordBatchCommand({ DeliveryStreamName: "delivery", Records: records })),
+      /InvalidArgumentException|500/,
+    );
+    await assert.rejects(
+      client.send(new PutRecordBatchCommand({ DeliveryStreamName: "nope", Records: [{ Data: Buffer.from("x") }] })),
+      /ResourceNotFound|not found/,
+    );
   });
 });

@@ -3,9 +3,15 @@
 // Lambda proxy events and replies, the Kinesis PutRecords templates, mocks and CORS.
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import * as assert from "node:assert/strict";
-import { CryptoKey, exportJWK, generateKeyPair, JWK, SignJWT } from "jose";
+import { type CryptoKey, exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 import { javaDateString } from "../../local/gateway/claims";
-import { AwsServiceCall, createLocalGateway, InvokeLambda, LocalGateway, RequestLog } from "../../local/gateway";
+import {
+  type AwsServiceCall,
+  createLocalGateway,
+  type InvokeLambda,
+  type LocalGateway,
+  type RequestLog,
+} from "../../local/gateway";
 import { sharedProgramRun } from "../../testing/program";
 import { quotaRetryAfterSeconds, throttledRetryAfterSeconds } from "../../components/api";
 import { readDocument } from "../../local/gateway/document";
@@ -25,7 +31,11 @@ async function signingKeys(kid: string): Promise<Keys> {
   return { privateKey, jwks: { keys: [{ ...(await exportJWK(publicKey)), kid, alg: "RS256", use: "sig" }] } };
 }
 
-async function token(keys: Keys, claims: Record<string, unknown>, options: { expiresIn?: number; iss?: string } = {}): Promise<string> {
+async function token(
+  keys: Keys,
+  claims: Record<string, unknown>,
+  options: { expiresIn?: number; iss?: string } = {},
+): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ token_use: "id", sub: "user-1", "cognito:username": "shopper", ...claims })
     .setProtectedHeader({ alg: "RS256", kid: keys.jwks.keys[0].kid! })
@@ -45,8 +55,17 @@ describe("local API gateway (dev stack document)", function () {
   let gateway: LocalGateway;
   const invocations: Array<{ functionArn: string; event: APIGatewayProxyEvent }> = [];
   let lambdaResult: unknown = { statusCode: 200, headers: { "Content-Type": "application/json" }, body: "{}" };
-  const serviceCalls: Array<{ service: string; action: string; body: string; region: string; headers: Record<string, string> }> = [];
-  let serviceReply: (body: string) => { status: number; body: string } = () => ({ status: 200, body: '{"FailedRecordCount":0,"Records":[]}' });
+  const serviceCalls: Array<{
+    service: string;
+    action: string;
+    body: string;
+    region: string;
+    headers: Record<string, string>;
+  }> = [];
+  let serviceReply: (body: string) => { status: number; body: string } = () => ({
+    status: 200,
+    body: '{"FailedRecordCount":0,"Records":[]}',
+  });
   const logs: RequestLog[] = [];
   const lastLog = () => logs[logs.length - 1];
 
@@ -66,7 +85,14 @@ describe("local API gateway (dev stack document)", function () {
     streamName = run.outputs.clickstreamStream as string;
     poolKeys = await signingKeys("pool-key");
     otherKeys = await signingKeys("pool-key");
-    gateway = await createLocalGateway({ document, stageName: "v1", invokeLambda, awsServiceCall, cognito: { issuer, jwks: poolKeys.jwks }, onRequest: (log) => logs.push(log) });
+    gateway = await createLocalGateway({
+      document,
+      stageName: "v1",
+      invokeLambda,
+      awsServiceCall,
+      cognito: { issuer, jwks: poolKeys.jwks },
+      onRequest: (log) => logs.push(log),
+    });
   });
   after(async () => gateway?.close());
   beforeEach(() => {
@@ -89,7 +115,12 @@ describe("local API gateway (dev stack document)", function () {
     });
 
     it("answers an unknown path with the document's MISSING_AUTHENTICATION_TOKEN response (404, JSON, CORS)", async () => {
-      for (const [method, path] of [["GET", "/nowhere"], ["GET", "/orders/o-1/items"], ["DELETE", "/health"], ["GET", "/events"]]) {
+      for (const [method, path] of [
+        ["GET", "/nowhere"],
+        ["GET", "/orders/o-1/items"],
+        ["DELETE", "/health"],
+        ["GET", "/events"],
+      ]) {
         const response = await call(path, { method });
         assert.equal(response.status, 404, `${method} ${path}`);
         assert.equal((await json(response)).error, "Not found");
@@ -112,7 +143,11 @@ describe("local API gateway (dev stack document)", function () {
       await call("/orders/o-42", { method: "DELETE", headers: auth });
       assert.deepEqual(
         invocations.map((i) => [i.event.httpMethod, i.event.resource, i.event.pathParameters]),
-        [["GET", "/orders/search", null], ["GET", "/orders/{orderId}", { orderId: "o-42" }], ["DELETE", "/orders/{orderId}", { orderId: "o-42" }]],
+        [
+          ["GET", "/orders/search", null],
+          ["GET", "/orders/{orderId}", { orderId: "o-42" }],
+          ["DELETE", "/orders/{orderId}", { orderId: "o-42" }],
+        ],
       );
       assert.match(invocations[0].functionArn, /^arn:aws:lambda:eu-west-1:123456789012:function:orders-api-/);
     });
@@ -121,9 +156,25 @@ describe("local API gateway (dev stack document)", function () {
   describe("API Gateway's own 429s", () => {
     it("render THROTTLED and QUOTA_EXCEEDED from the document: 429, the static Retry-After, exposed to the storefront, JSON body", () => {
       const responses = new GatewayResponses(readDocument(document).gatewayResponses);
-      const request = new IncomingApiRequest("POST", "/orders", "/v1/orders", ["Origin", origin], "", Buffer.alloc(0), "127.0.0.1");
-      for (const [type, seconds] of [["THROTTLED", throttledRetryAfterSeconds], ["QUOTA_EXCEEDED", quotaRetryAfterSeconds]] as const) {
-        const response = responses.render({ type, message: type === "THROTTLED" ? "Too Many Requests" : "Limit Exceeded" }, request, { requestId: "r-1" }, {});
+      const request = new IncomingApiRequest(
+        "POST",
+        "/orders",
+        "/v1/orders",
+        ["Origin", origin],
+        "",
+        Buffer.alloc(0),
+        "127.0.0.1",
+      );
+      for (const [type, seconds] of [
+        ["THROTTLED", throttledRetryAfterSeconds],
+        ["QUOTA_EXCEEDED", quotaRetryAfterSeconds],
+      ] as const) {
+        const response = responses.render(
+          { type, message: type === "THROTTLED" ? "Too Many Requests" : "Limit Exceeded" },
+          request,
+          { requestId: "r-1" },
+          {},
+        );
         assert.equal(response.statusCode, 429, type);
         assert.deepEqual(response.headers["Retry-After"], [String(seconds)], type);
         assert.deepEqual(response.headers["Access-Control-Expose-Headers"], ["Retry-After"], type);
@@ -133,19 +184,37 @@ describe("local API gateway (dev stack document)", function () {
     });
 
     it("without a definition of their own they are still 429 (API Gateway's status for both), through DEFAULT_4XX", () => {
-      const responses = new GatewayResponses({ DEFAULT_4XX: { responseTemplates: { "application/json": '{"error":$context.error.messageString}' } } });
+      const responses = new GatewayResponses({
+        DEFAULT_4XX: { responseTemplates: { "application/json": '{"error":$context.error.messageString}' } },
+      });
       const request = new IncomingApiRequest("GET", "/", "/v1/", [], "", Buffer.alloc(0), "127.0.0.1");
-      assert.equal(responses.render({ type: "THROTTLED", message: "Too Many Requests" }, request, {}, {}).statusCode, 429);
-      assert.equal(responses.render({ type: "QUOTA_EXCEEDED", message: "Limit Exceeded" }, request, {}, {}).statusCode, 429);
+      assert.equal(
+        responses.render({ type: "THROTTLED", message: "Too Many Requests" }, request, {}, {}).statusCode,
+        429,
+      );
+      assert.equal(
+        responses.render({ type: "QUOTA_EXCEEDED", message: "Limit Exceeded" }, request, {}, {}).statusCode,
+        429,
+      );
     });
   });
 
   describe("CORS preflight", () => {
     it("answers OPTIONS from the mock integration with the route's methods", async () => {
-      const response = await call("/orders", { method: "OPTIONS", headers: { Origin: origin, "Access-Control-Request-Method": "POST" } });
+      const response = await call("/orders", {
+        method: "OPTIONS",
+        headers: { Origin: origin, "Access-Control-Request-Method": "POST" },
+      });
       assert.equal(response.status, 204);
       assert.equal(response.headers.get("access-control-allow-origin"), origin);
-      assert.deepEqual(response.headers.get("access-control-allow-methods")!.split(",").sort(), ["DELETE", "GET", "OPTIONS", "PATCH", "POST", "PUT"]);
+      assert.deepEqual(response.headers.get("access-control-allow-methods")!.split(",").sort(), [
+        "DELETE",
+        "GET",
+        "OPTIONS",
+        "PATCH",
+        "POST",
+        "PUT",
+      ]);
       assert.match(response.headers.get("access-control-allow-headers")!, /Authorization/);
       assert.match(response.headers.get("access-control-allow-headers")!, /Idempotency-Key/);
       assert.equal(response.headers.get("access-control-max-age"), "600");
@@ -170,25 +239,47 @@ describe("local API gateway (dev stack document)", function () {
     };
 
     it("refuses a request without a token", async () => expectUnauthorized({}));
-    it("refuses a token signed by another key", async () => expectUnauthorized({ Authorization: await token(otherKeys, {}) }));
+    it("refuses a token signed by another key", async () =>
+      expectUnauthorized({ Authorization: await token(otherKeys, {}) }));
     it("refuses a tampered token", async () => {
       const [header, , signature] = (await token(poolKeys, {})).split(".");
-      const forged = Buffer.from(JSON.stringify({ token_use: "id", sub: "admin-user", "cognito:groups": ["admin"], iss: issuer, exp: 9999999999 })).toString("base64url");
+      const forged = Buffer.from(
+        JSON.stringify({
+          token_use: "id",
+          sub: "admin-user",
+          "cognito:groups": ["admin"],
+          iss: issuer,
+          exp: 9999999999,
+        }),
+      ).toString("base64url");
       await expectUnauthorized({ Authorization: `${header}.${forged}.${signature}` });
     });
-    it("refuses an expired token, saying so", async () => expectUnauthorized({ Authorization: await token(poolKeys, {}, { expiresIn: -60 }) }, "The incoming token has expired"));
-    it("refuses a token from another issuer", async () => expectUnauthorized({ Authorization: await token(poolKeys, {}, { iss: "http://127.0.0.1:9/other_pool" }) }));
+    it("refuses an expired token, saying so", async () =>
+      expectUnauthorized(
+        { Authorization: await token(poolKeys, {}, { expiresIn: -60 }) },
+        "The incoming token has expired",
+      ));
+    it("refuses a token from another issuer", async () =>
+      expectUnauthorized({ Authorization: await token(poolKeys, {}, { iss: "http://127.0.0.1:9/other_pool" }) }));
     it("refuses an access token: with no OAuth scopes on the method, API Gateway wants the ID token", async () =>
-      expectUnauthorized({ Authorization: await token(poolKeys, { token_use: "access", scope: "openid email", client_id: "client-1" }) }));
+      expectUnauthorized({
+        Authorization: await token(poolKeys, { token_use: "access", scope: "openid email", client_id: "client-1" }),
+      }));
 
     it("accepts the ID token raw or after Bearer", async () => {
       const id = await token(poolKeys, {});
-      for (const value of [id, `Bearer ${id}`]) assert.equal((await call("/orders", { headers: { Authorization: value } })).status, 200);
+      for (const value of [id, `Bearer ${id}`])
+        assert.equal((await call("/orders", { headers: { Authorization: value } })).status, 200);
       assert.equal(invocations.length, 2);
     });
 
     it("flattens the claims to strings as the REST API does: groups comma-joined, exp/iat as Java dates", async () => {
-      const id = await token(poolKeys, { "cognito:groups": ["admin", "staff"], email_verified: true, auth_time: 1680629979, email: "a@example.com" });
+      const id = await token(poolKeys, {
+        "cognito:groups": ["admin", "staff"],
+        email_verified: true,
+        auth_time: 1680629979,
+        email: "a@example.com",
+      });
       await call("/orders", { headers: { Authorization: id } });
       const claims = invocations[0].event.requestContext.authorizer!.claims;
       const payload = JSON.parse(Buffer.from(id.split(".")[1], "base64url").toString());
@@ -223,7 +314,11 @@ describe("local API gateway (dev stack document)", function () {
     const order = { lines: [{ sku: "TSHIRT-RED-M", quantity: 1 }] };
 
     it("refuses POST /orders without Idempotency-Key before the function runs (BAD_REQUEST_PARAMETERS)", async () => {
-      const response = await call("/orders", { method: "POST", headers: { Authorization: await token(poolKeys, {}), "Content-Type": "application/json" }, body: JSON.stringify(order) });
+      const response = await call("/orders", {
+        method: "POST",
+        headers: { Authorization: await token(poolKeys, {}), "Content-Type": "application/json" },
+        body: JSON.stringify(order),
+      });
       assert.equal(response.status, 400);
       assert.equal(response.headers.get("x-amzn-errortype"), "BadRequestException");
       assert.equal(response.headers.get("access-control-allow-origin"), origin);
@@ -234,21 +329,35 @@ describe("local API gateway (dev stack document)", function () {
     });
 
     it("counts a blank required header as missing", async () => {
-      const response = await call("/orders", { method: "POST", headers: { Authorization: await token(poolKeys, {}), "Idempotency-Key": " " }, body: JSON.stringify(order) });
+      const response = await call("/orders", {
+        method: "POST",
+        headers: { Authorization: await token(poolKeys, {}), "Idempotency-Key": " " },
+        body: JSON.stringify(order),
+      });
       assert.equal(response.status, 400);
     });
 
     it("refuses a body that breaks the model (draft-04), naming what is wrong", async () => {
       const response = await call("/orders", {
         method: "POST",
-        headers: { Authorization: await token(poolKeys, {}), "Idempotency-Key": "k-1", "Content-Type": "application/json" },
+        headers: {
+          Authorization: await token(poolKeys, {}),
+          "Idempotency-Key": "k-1",
+          "Content-Type": "application/json",
+        },
         body: JSON.stringify({ lines: [{ sku: "TSHIRT-RED-M", quantity: 0 }], price: 1 }),
       });
       assert.equal(response.status, 400);
       assert.match(await response.text(), /Invalid request body/);
       assert.equal(lastLog().responseType, "BAD_REQUEST_BODY");
-      assert.match(lastLog().validationErrorString!, /numeric instance is lower than the required minimum \(minimum: 1, found: 0\)/);
-      assert.match(lastLog().validationErrorString!, /object instance has properties which are not allowed by the schema: \["price"\]/);
+      assert.match(
+        lastLog().validationErrorString!,
+        /numeric instance is lower than the required minimum \(minimum: 1, found: 0\)/,
+      );
+      assert.match(
+        lastLog().validationErrorString!,
+        /object instance has properties which are not allowed by the schema: \["price"\]/,
+      );
       assert.equal(invocations.length, 0);
     });
 
@@ -260,7 +369,11 @@ describe("local API gateway (dev stack document)", function () {
     it("passes a valid order to the function", async () => {
       const response = await call("/orders", {
         method: "POST",
-        headers: { Authorization: await token(poolKeys, {}), "Idempotency-Key": "k-1", "Content-Type": "application/json" },
+        headers: {
+          Authorization: await token(poolKeys, {}),
+          "Idempotency-Key": "k-1",
+          "Content-Type": "application/json",
+        },
         body: JSON.stringify(order),
       });
       assert.equal(response.status, 200);
@@ -271,7 +384,9 @@ describe("local API gateway (dev stack document)", function () {
   describe("Lambda proxy integration", () => {
     it("builds the REST proxy event exactly", async () => {
       const id = await token(poolKeys, { "cognito:groups": ["admin"] });
-      await call("/orders/o-7?limit=5&tag=a&tag=b", { headers: { Authorization: id, "X-Trace": "one", "User-Agent": "test-agent" } });
+      await call("/orders/o-7?limit=5&tag=a&tag=b", {
+        headers: { Authorization: id, "X-Trace": "one", "User-Agent": "test-agent" },
+      });
       await call("/orders/o-8", { headers: { Authorization: id, "X-Forwarded-For": "203.0.113.9" } });
       assert.equal(invocations[1].event.headers["X-Forwarded-For"], "203.0.113.9, 127.0.0.1");
       const { event } = invocations[0];
@@ -304,7 +419,12 @@ describe("local API gateway (dev stack document)", function () {
     });
 
     it("returns the function's status, headers, multi-value headers and body", async () => {
-      lambdaResult = { statusCode: 201, headers: { "Content-Type": "application/json", "X-One": "1" }, multiValueHeaders: { "Set-Cookie": ["a=1", "b=2"] }, body: '{"orderId":"o-1"}' };
+      lambdaResult = {
+        statusCode: 201,
+        headers: { "Content-Type": "application/json", "X-One": "1" },
+        multiValueHeaders: { "Set-Cookie": ["a=1", "b=2"] },
+        body: '{"orderId":"o-1"}',
+      };
       const response = await call("/orders", { headers: { Authorization: await token(poolKeys, {}) } });
       assert.equal(response.status, 201);
       assert.equal(response.headers.get("x-one"), "1");
@@ -350,14 +470,35 @@ describe("local API gateway (dev stack document)", function () {
 
   describe("POST /events (Kinesis PutRecords through the mapping templates)", () => {
     const events = [
-      { eventId: "e-1", eventType: "page_view", sessionId: "s-1", timestamp: 1764590000000, page: { url: "https://shop.example/" } },
-      { eventId: "e-2", eventType: "product_view", sessionId: "s-2", itemId: "SKU-1", timestamp: "2026-12-01T11:00:00Z" },
+      {
+        eventId: "e-1",
+        eventType: "page_view",
+        sessionId: "s-1",
+        timestamp: 1764590000000,
+        page: { url: "https://shop.example/" },
+      },
+      {
+        eventId: "e-2",
+        eventType: "product_view",
+        sessionId: "s-2",
+        itemId: "SKU-1",
+        timestamp: "2026-12-01T11:00:00Z",
+      },
     ];
     const post = (body: unknown, headers: Record<string, string> = { "Content-Type": "application/json" }) =>
       call("/events", { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) });
 
     it("renders the exact PutRecords request", async () => {
-      serviceReply = () => ({ status: 200, body: JSON.stringify({ FailedRecordCount: 0, Records: [{ SequenceNumber: "1", ShardId: "shardId-000000000000" }, { SequenceNumber: "2", ShardId: "shardId-000000000000" }] }) });
+      serviceReply = () => ({
+        status: 200,
+        body: JSON.stringify({
+          FailedRecordCount: 0,
+          Records: [
+            { SequenceNumber: "1", ShardId: "shardId-000000000000" },
+            { SequenceNumber: "2", ShardId: "shardId-000000000000" },
+          ],
+        }),
+      });
       const response = await post({ events });
       assert.equal(response.status, 200);
       assert.deepEqual(await response.json(), { accepted: 2, failed: 0, failedIndexes: [] });
@@ -370,11 +511,23 @@ describe("local API gateway (dev stack document)", function () {
       assert.deepEqual(request.headers, { "Content-Type": "application/x-amz-json-1.1" });
       const body = JSON.parse(request.body);
       assert.equal(body.StreamName, streamName);
-      assert.deepEqual(body.Records, events.map((e) => ({ Data: Buffer.from(JSON.stringify(e)).toString("base64"), PartitionKey: e.sessionId })));
+      assert.deepEqual(
+        body.Records,
+        events.map((e) => ({ Data: Buffer.from(JSON.stringify(e)).toString("base64"), PartitionKey: e.sessionId })),
+      );
     });
 
     it("tells the client which records to resend when Kinesis fails some", async () => {
-      serviceReply = () => ({ status: 200, body: JSON.stringify({ FailedRecordCount: 1, Records: [{ SequenceNumber: "1", ShardId: "shardId-000000000000" }, { ErrorCode: "ProvisionedThroughputExceededException", ErrorMessage: "Rate exceeded" }] }) });
+      serviceReply = () => ({
+        status: 200,
+        body: JSON.stringify({
+          FailedRecordCount: 1,
+          Records: [
+            { SequenceNumber: "1", ShardId: "shardId-000000000000" },
+            { ErrorCode: "ProvisionedThroughputExceededException", ErrorMessage: "Rate exceeded" },
+          ],
+        }),
+      });
       const response = await post({ events });
       assert.deepEqual(await response.json(), { accepted: 1, failed: 1, failedIndexes: [1] });
     });
@@ -400,7 +553,13 @@ describe("local API gateway (dev stack document)", function () {
     }
 
     it("refuses a batch that breaks the model before calling Kinesis", async () => {
-      for (const body of [{ events: [] }, { events: [{ ...events[0], eventType: "nope" }] }, { events: [{ ...events[0], sessionId: undefined }] }, { events: [{ ...events[0], extra: 1 }] }, { events, extra: 1 }]) {
+      for (const body of [
+        { events: [] },
+        { events: [{ ...events[0], eventType: "nope" }] },
+        { events: [{ ...events[0], sessionId: undefined }] },
+        { events: [{ ...events[0], extra: 1 }] },
+        { events, extra: 1 },
+      ]) {
         const response = await post(body);
         assert.equal(response.status, 400, JSON.stringify(body));
       }

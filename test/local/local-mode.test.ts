@@ -22,12 +22,16 @@ async function eventually<T>(what: string, probe: () => Promise<T | undefined>, 
   }
 }
 
-const portOpen = (url: string) => new Promise<boolean>((resolve) => {
-  const { hostname, port } = new URL(url);
-  const socket = connect(Number(port), hostname);
-  socket.once("connect", () => { socket.destroy(); resolve(true); });
-  socket.once("error", () => resolve(false));
-});
+const portOpen = (url: string) =>
+  new Promise<boolean>((resolve) => {
+    const { hostname, port } = new URL(url);
+    const socket = connect(Number(port), hostname);
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
 
 describe("local mode: npm start's platform, end to end", function () {
   this.timeout(240_000);
@@ -49,7 +53,11 @@ describe("local mode: npm start's platform, end to end", function () {
   const api = (path: string, init: RequestInit & { token?: string } = {}) =>
     fetch(`${platform!.urls.api}${path}`, {
       ...init,
-      headers: { "content-type": "application/json", ...(init.token ? { authorization: init.token } : {}), ...(init.headers as Record<string, string>) },
+      headers: {
+        "content-type": "application/json",
+        ...(init.token ? { authorization: init.token } : {}),
+        ...(init.headers as Record<string, string>),
+      },
     });
 
   it("serves the storefront with a config.json pointing at the local API and sign-in, under a CSP admitting them", async () => {
@@ -68,10 +76,26 @@ describe("local mode: npm start's platform, end to end", function () {
 
   it("takes events through POST /events into the lake (GZIP, dt=/hour= partitions), and a bad one into the quarantine", async () => {
     const sessionId = `s-${Date.now()}`;
-    const good = { eventId: `e-good-${sessionId}`, eventType: "page_view", sessionId, timestamp: Date.now(), page: { url: "https://shop.example.com/" } };
+    const good = {
+      eventId: `e-good-${sessionId}`,
+      eventType: "page_view",
+      sessionId,
+      timestamp: Date.now(),
+      page: { url: "https://shop.example.com/" },
+    };
     // The API's model admits any short string as a timestamp; the processor's contract does not.
-    const bad = { eventId: `e-bad-${sessionId}`, eventType: "page_view", sessionId, timestamp: "yesterday at noon", page: { url: "https://shop.example.com/" } };
-    const response = await api("/events", { method: "POST", body: JSON.stringify({ events: [good, bad] }), headers: { origin: platform!.urls.storefront } });
+    const bad = {
+      eventId: `e-bad-${sessionId}`,
+      eventType: "page_view",
+      sessionId,
+      timestamp: "yesterday at noon",
+      page: { url: "https://shop.example.com/" },
+    };
+    const response = await api("/events", {
+      method: "POST",
+      body: JSON.stringify({ events: [good, bad] }),
+      headers: { origin: platform!.urls.storefront },
+    });
     assert.equal(response.status, 200, await response.clone().text());
     const now = new Date();
     const partition = `events/dt=${now.toISOString().slice(0, 10)}/hour=${now.toISOString().slice(11, 13)}/`;
@@ -103,14 +127,38 @@ describe("local mode: npm start's platform, end to end", function () {
 
   it("signs in both demo users through the hosted UI with PKCE; only the admin is in the admin group", async () => {
     const redirect = platform!.urls.storefront;
-    shopper = await signInWithHostedUi(platform!.urls.signIn, platform!.signIn.clientId, redirect, platform!.users.shopper.email, platform!.users.shopper.password);
-    admin = await signInWithHostedUi(platform!.urls.signIn, platform!.signIn.clientId, redirect, platform!.users.admin.email, platform!.users.admin.password);
+    shopper = await signInWithHostedUi(
+      platform!.urls.signIn,
+      platform!.signIn.clientId,
+      redirect,
+      platform!.users.shopper.email,
+      platform!.users.shopper.password,
+    );
+    admin = await signInWithHostedUi(
+      platform!.urls.signIn,
+      platform!.signIn.clientId,
+      redirect,
+      platform!.users.admin.email,
+      platform!.users.admin.password,
+    );
     assert.equal(claimsOf(shopper.idToken).email, platform!.users.shopper.email);
     assert.equal(claimsOf(shopper.idToken).iss, platform!.signIn.issuer);
     assert.deepEqual(claimsOf(admin.idToken)["cognito:groups"], ["admin"]);
     assert.equal(claimsOf(shopper.idToken)["cognito:groups"], undefined);
-    await assert.rejects(signInWithHostedUi(platform!.urls.signIn, platform!.signIn.clientId, redirect, platform!.users.shopper.email, "wrong-Password-1"), /sign-in refused/);
-    const signOut = await fetch(`${platform!.urls.signIn}/logout?client_id=${platform!.signIn.clientId}&logout_uri=${encodeURIComponent(redirect)}`, { redirect: "manual" });
+    await assert.rejects(
+      signInWithHostedUi(
+        platform!.urls.signIn,
+        platform!.signIn.clientId,
+        redirect,
+        platform!.users.shopper.email,
+        "wrong-Password-1",
+      ),
+      /sign-in refused/,
+    );
+    const signOut = await fetch(
+      `${platform!.urls.signIn}/logout?client_id=${platform!.signIn.clientId}&logout_uri=${encodeURIComponent(redirect)}`,
+      { redirect: "manual" },
+    );
     assert.equal(signOut.status, 302);
     assert.equal(signOut.headers.get("location"), redirect);
   });
@@ -121,12 +169,22 @@ describe("local mode: npm start's platform, end to end", function () {
     // Before any order is indexed, search answers an empty result, not a 503.
     const before = await api("/orders/search", { token: admin.idToken });
     assert.equal(before.status, 200, await before.clone().text());
-    const first = await api("/orders", { method: "POST", body, token: shopper.idToken, headers: { "idempotency-key": key } });
+    const first = await api("/orders", {
+      method: "POST",
+      body,
+      token: shopper.idToken,
+      headers: { "idempotency-key": key },
+    });
     assert.equal(first.status, 201, await first.clone().text());
     const order = (await first.json()) as any;
     assert.ok(order.orderId);
     placedOrder.id = order.orderId;
-    const replay = await api("/orders", { method: "POST", body, token: shopper.idToken, headers: { "idempotency-key": key } });
+    const replay = await api("/orders", {
+      method: "POST",
+      body,
+      token: shopper.idToken,
+      headers: { "idempotency-key": key },
+    });
     assert.equal(replay.status, 201);
     assert.equal(((await replay.json()) as any).orderId, order.orderId, "the replay answers the same order");
     const withoutKey = await api("/orders", { method: "POST", body, token: shopper.idToken });
@@ -135,7 +193,11 @@ describe("local mode: npm start's platform, end to end", function () {
     assert.equal(noToken.status, 401);
 
     const listed = (await (await api("/orders", { token: shopper.idToken })).json()) as any;
-    assert.deepEqual(listed.orders.map((o: any) => o.orderId), [order.orderId], "one order, not two");
+    assert.deepEqual(
+      listed.orders.map((o: any) => o.orderId),
+      [order.orderId],
+      "one order, not two",
+    );
 
     const found = await eventually("the order in search", async () => {
       const response = await api(`/orders/search`, { token: shopper.idToken });
@@ -147,7 +209,12 @@ describe("local mode: npm start's platform, end to end", function () {
 
   it("lets the admin search every customer's orders and the shopper only their own", async () => {
     const key = `admin-order-${Date.now()}`;
-    const placed = await api("/orders", { method: "POST", body: JSON.stringify({ lines: [{ sku: "KIT-MUG-STN-12", quantity: 1 }] }), token: admin.idToken, headers: { "idempotency-key": key } });
+    const placed = await api("/orders", {
+      method: "POST",
+      body: JSON.stringify({ lines: [{ sku: "KIT-MUG-STN-12", quantity: 1 }] }),
+      token: admin.idToken,
+      headers: { "idempotency-key": key },
+    });
     assert.equal(placed.status, 201, await placed.clone().text());
     const adminsOrder = ((await placed.json()) as any).orderId;
     const all = await eventually("both orders for the admin", async () => {
@@ -157,7 +224,10 @@ describe("local mode: npm start's platform, end to end", function () {
     });
     assert.ok(all.length >= 2);
     const mine = (await (await api("/orders/search", { token: shopper.idToken })).json()) as any;
-    assert.deepEqual(mine.orders.map((o: any) => o.orderId), [placedOrder.id]);
+    assert.deepEqual(
+      mine.orders.map((o: any) => o.orderId),
+      [placedOrder.id],
+    );
     const shopperClaims = claimsOf(shopper.idToken);
     assert.ok(mine.orders.every((o: any) => o.customerId === shopperClaims.sub));
   });
@@ -165,10 +235,18 @@ describe("local mode: npm start's platform, end to end", function () {
   it("recommends what was bought together after a few orders (co-purchase from the orders index), and popular items to a signed-in shopper", async () => {
     // Placed by the admin, so the shopper's own order list (checked after the restart) stays one order.
     const bottle = "OUT-BTL-INS-750";
-    const baskets = [[bottle, "OUT-PCK-DAY-24L"], [bottle, "OUT-PCK-DAY-24L", "OUT-LMP-HD-400"]];
+    const baskets = [
+      [bottle, "OUT-PCK-DAY-24L"],
+      [bottle, "OUT-PCK-DAY-24L", "OUT-LMP-HD-400"],
+    ];
     const ids: string[] = [];
     for (const [i, skus] of baskets.entries()) {
-      const placed = await api("/orders", { method: "POST", body: JSON.stringify({ lines: skus.map((sku) => ({ sku, quantity: 1 })) }), token: admin.idToken, headers: { "idempotency-key": `basket-${i}-${Date.now()}` } });
+      const placed = await api("/orders", {
+        method: "POST",
+        body: JSON.stringify({ lines: skus.map((sku) => ({ sku, quantity: 1 })) }),
+        token: admin.idToken,
+        headers: { "idempotency-key": `basket-${i}-${Date.now()}` },
+      });
       assert.equal(placed.status, 201, await placed.clone().text());
       ids.push(((await placed.json()) as any).orderId);
     }
@@ -183,7 +261,10 @@ describe("local mode: npm start's platform, end to end", function () {
     const body = (await response.json()) as any;
     assert.equal(body.source, "co-purchase");
     assert.equal(body.basedOn, bottle);
-    assert.deepEqual(body.items.map((p: any) => p.sku), ["OUT-PCK-DAY-24L", "OUT-LMP-HD-400"]);
+    assert.deepEqual(
+      body.items.map((p: any) => p.sku),
+      ["OUT-PCK-DAY-24L", "OUT-LMP-HD-400"],
+    );
 
     const mine = await api("/recommendations/me", { token: shopper.idToken });
     assert.equal(mine.status, 200, await mine.clone().text());
@@ -198,12 +279,22 @@ describe("local mode: npm start's platform, end to end", function () {
     platform = undefined;
     for (const url of urls) assert.equal(await portOpen(url), false, `${url} is closed`);
     platform = await startLocal({ port: 0, stateDir });
-    const again = await signInWithHostedUi(platform.urls.signIn, platform.signIn.clientId, platform.urls.storefront, platform.users.shopper.email, platform.users.shopper.password);
+    const again = await signInWithHostedUi(
+      platform.urls.signIn,
+      platform.signIn.clientId,
+      platform.urls.storefront,
+      platform.users.shopper.email,
+      platform.users.shopper.password,
+    );
     const order = await api(`/orders/${placedOrder.id}`, { token: again.idToken });
     assert.equal(order.status, 200, await order.clone().text());
     assert.equal(((await order.json()) as any).orderId, placedOrder.id);
     const search = (await (await api("/orders/search", { token: again.idToken })).json()) as any;
-    assert.deepEqual(search.orders.map((o: any) => o.orderId), [placedOrder.id], "search still finds it");
+    assert.deepEqual(
+      search.orders.map((o: any) => o.orderId),
+      [placedOrder.id],
+      "search still finds it",
+    );
     const lake = await platform.lake.keys("events/");
     assert.ok(lake.length > 0, "the lake is still there");
     const restartedUrls = Object.values(platform.urls);

@@ -11,8 +11,12 @@ import { join } from "node:path";
 async function send(fake: FakeOpenSearch, method: string, path: string, body?: unknown, ca?: string) {
   const url = new URL(path, fake.endpoint);
   if (url.protocol === "http:") {
-    const response = await fetch(url, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { "content-type": "application/json" } });
-    return { status: response.status, body: await response.json() as any };
+    const response = await fetch(url, {
+      method,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: { "content-type": "application/json" },
+    });
+    return { status: response.status, body: (await response.json()) as any };
   }
   return new Promise<{ status: number; body: any }>((resolve, reject) => {
     const req = request(url, { method, ca, headers: { "content-type": "application/json" } }, (res) => {

@@ -8,12 +8,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "../../components/lib/bundle";
 
-const portOpen = (url: string) => new Promise<boolean>((resolve) => {
-  const { hostname, port } = new URL(url);
-  const socket = connect(Number(port), hostname);
-  socket.once("connect", () => { socket.destroy(); resolve(true); });
-  socket.once("error", () => resolve(false));
-});
+const portOpen = (url: string) =>
+  new Promise<boolean>((resolve) => {
+    const { hostname, port } = new URL(url);
+    const socket = connect(Number(port), hostname);
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
 
 describe("local mode: the npm start command", function () {
   this.timeout(180_000);
@@ -21,7 +25,19 @@ describe("local mode: the npm start command", function () {
   it("prints the addresses and demo users when ready, and SIGTERM leaves no port open", async () => {
     const stateDir = mkdtempSync(join(tmpdir(), "local-cli-"));
     try {
-      const child = spawn(process.execPath, [join(repoRoot, "node_modules/ts-node/dist/bin.js"), "--transpile-only", "local/start.ts", "--port", "0", "--state-dir", stateDir], { cwd: repoRoot, env: { ...process.env, PORT: "1" }, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(
+        process.execPath,
+        [
+          join(repoRoot, "node_modules/ts-node/dist/bin.js"),
+          "--transpile-only",
+          "local/start.ts",
+          "--port",
+          "0",
+          "--state-dir",
+          stateDir,
+        ],
+        { cwd: repoRoot, env: { ...process.env, PORT: "1" }, stdio: ["ignore", "pipe", "pipe"] },
+      );
       let output = "";
       child.stdout.on("data", (chunk) => (output += chunk));
       child.stderr.on("data", (chunk) => (output += chunk));

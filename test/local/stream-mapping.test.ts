@@ -6,7 +6,14 @@ import { processBatch, type MappingSettings, type SourceRecord } from "../../loc
 import { invocationRecord } from "../../local/streams/on-failure";
 import type { InvokeResult } from "../../local/lambda/pool";
 
-const settings: MappingSettings = { batchSize: 10, batchWindowSeconds: 0, maximumRetryAttempts: 2, maximumRecordAgeSeconds: 3600, bisectBatchOnFunctionError: true, reportBatchItemFailures: true };
+const settings: MappingSettings = {
+  batchSize: 10,
+  batchWindowSeconds: 0,
+  maximumRetryAttempts: 2,
+  maximumRecordAgeSeconds: 3600,
+  bisectBatchOnFunctionError: true,
+  reportBatchItemFailures: true,
+};
 const records = (n: number, arrivalMs = Date.now()): SourceRecord[] =>
   Array.from({ length: n }, (_, i) => ({ sequenceNumber: String(100 + i), arrivalMs, eventRecord: { id: i } }));
 
@@ -30,20 +37,37 @@ function recorder(answer: (batch: SourceRecord[], call: number) => InvokeResult)
 
 describe("local: event source mapping semantics", () => {
   it("retries from the lowest reported failure, keeping what succeeded before it", async () => {
-    const r = recorder((batch, call) => ({ result: call === 1 ? { batchItemFailures: [{ itemIdentifier: "104" }, { itemIdentifier: "102" }] } : { batchItemFailures: [] } }));
+    const r = recorder((_batch, call) => ({
+      result:
+        call === 1
+          ? { batchItemFailures: [{ itemIdentifier: "104" }, { itemIdentifier: "102" }] }
+          : { batchItemFailures: [] },
+    }));
     await processBatch(records(5), settings, r.handlers);
-    assert.deepEqual(r.calls, [["100", "101", "102", "103", "104"], ["102", "103", "104"]]);
+    assert.deepEqual(r.calls, [
+      ["100", "101", "102", "103", "104"],
+      ["102", "103", "104"],
+    ]);
     assert.deepEqual(r.givenUp, []);
   });
 
   it("treats an unknown itemIdentifier as a failure of the whole batch", async () => {
-    const r = recorder((_, call) => ({ result: call === 1 ? { batchItemFailures: [{ itemIdentifier: "nope" }] } : {} }));
+    const r = recorder((_, call) => ({
+      result: call === 1 ? { batchItemFailures: [{ itemIdentifier: "nope" }] } : {},
+    }));
     await processBatch(records(3), settings, r.handlers);
-    assert.deepEqual(r.calls, [["100", "101", "102"], ["100", "101", "102"]]);
+    assert.deepEqual(r.calls, [
+      ["100", "101", "102"],
+      ["100", "101", "102"],
+    ]);
   });
 
   it("bisects a batch on a function error until the poison record is alone, then gives it up after the retries", async () => {
-    const r = recorder((batch) => (batch.some((x) => x.sequenceNumber === "102") ? { error: { errorType: "Error", errorMessage: "poison" } } : { result: null }));
+    const r = recorder((batch) =>
+      batch.some((x) => x.sequenceNumber === "102")
+        ? { error: { errorType: "Error", errorMessage: "poison" } }
+        : { result: null },
+    );
     await processBatch(records(4), settings, r.handlers);
     assert.deepEqual(r.givenUp, [{ sequenceNumbers: ["102"], condition: "RetryAttemptsExhausted", attempts: 3 }]);
     const processed = new Set(r.calls.filter((c) => !c.includes("102")).flat());
@@ -62,7 +86,13 @@ describe("local: event source mapping semantics", () => {
 
   it("describes given-up records by position in the on-failure message, as Lambda documents", () => {
     const message = invocationRecord(
-      { client: undefined as never, queueUrl: "", functionArn: "arn:aws:lambda:eu-west-1:123456789012:function:f", sourceArn: "arn:aws:kinesis:eu-west-1:123456789012:stream/s", kind: "kinesis" },
+      {
+        client: undefined as never,
+        queueUrl: "",
+        functionArn: "arn:aws:lambda:eu-west-1:123456789012:function:f",
+        sourceArn: "arn:aws:kinesis:eu-west-1:123456789012:stream/s",
+        kind: "kinesis",
+      },
       "shardId-000000000001",
       records(3),
       "RetryAttemptsExhausted",
@@ -73,7 +103,12 @@ describe("local: event source mapping semantics", () => {
     assert.equal(message.requestContext.approximateInvokeCount, 3);
     assert.equal(message.responseContext.functionError, "Unhandled");
     assert.deepEqual(
-      { shardId: message.KinesisBatchInfo.shardId, start: message.KinesisBatchInfo.startSequenceNumber, end: message.KinesisBatchInfo.endSequenceNumber, size: message.KinesisBatchInfo.batchSize },
+      {
+        shardId: message.KinesisBatchInfo.shardId,
+        start: message.KinesisBatchInfo.startSequenceNumber,
+        end: message.KinesisBatchInfo.endSequenceNumber,
+        size: message.KinesisBatchInfo.batchSize,
+      },
       { shardId: "shardId-000000000001", start: "100", end: "102", size: 3 },
     );
   });

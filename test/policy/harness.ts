@@ -2,7 +2,7 @@
 // through the offline analyzer (policy/evaluate.ts): realistic URNs, a provider carrying the
 // stage's default tags, parents, property dependencies by name, unknown values, and the pack's
 // enforcement levels and suppressions.
-import { AnalyzerResource, analyze, Finding, unknown } from "../../policy/evaluate";
+import { type AnalyzerResource, analyze, type Finding, unknown } from "../../policy/evaluate";
 import { policies } from "../../policy/policies";
 import { suppressionConfig } from "../../policy/suppressions";
 import type { PackPolicy } from "../../policy/lib/types";
@@ -22,7 +22,12 @@ export interface Fixture {
   deps?: Record<string, string[]>;
 }
 
-export const r = (type: string, name: string, inputs: Record<string, any>, more: Partial<Fixture> = {}): Fixture => ({ type, name, inputs, ...more });
+export const r = (type: string, name: string, inputs: Record<string, any>, more: Partial<Fixture> = {}): Fixture => ({
+  type,
+  name,
+  inputs,
+  ...more,
+});
 
 const urnOf = (stage: Stage, type: string, name: string, parentType?: string) =>
   `urn:pulumi:${stage}::ecommerce::${parentType ? `${parentType}$` : ""}${type}::${name}`;
@@ -31,8 +36,13 @@ const urnOf = (stage: Stage, type: string, name: string, parentType?: string) =>
 export function stack(stage: Stage, fixtures: Fixture[]): AnalyzerResource[] {
   const providerUrn = urnOf(stage, "pulumi:providers:aws", "aws");
   const provider: AnalyzerResource = {
-    type: "pulumi:providers:aws", name: "aws", urn: providerUrn,
-    inputs: { region: "eu-west-1", defaultTags: JSON.stringify({ tags: { project: "ecommerce", stage, owner: "platform-team" } }) },
+    type: "pulumi:providers:aws",
+    name: "aws",
+    urn: providerUrn,
+    inputs: {
+      region: "eu-west-1",
+      defaultTags: JSON.stringify({ tags: { project: "ecommerce", stage, owner: "platform-team" } }),
+    },
   };
   const urns = new Map<string, string>();
   for (const f of fixtures) {
@@ -44,18 +54,27 @@ export function stack(stage: Stage, fixtures: Fixture[]): AnalyzerResource[] {
     if (!u) throw new Error(`fixture refers to unknown resource ${name}`);
     return u;
   };
-  return [provider, ...fixtures.map((f): AnalyzerResource => ({
-    type: f.type,
-    name: f.name,
-    urn: urn(f.name),
-    inputs: f.inputs,
-    outputs: f.outputs ? { ...f.inputs, ...f.outputs } : undefined,
-    protect: f.protect,
-    parent: f.parent ? urn(f.parent) : undefined,
-    dependencies: Object.values(f.deps ?? {}).flat().map(urn),
-    propertyDependencies: Object.fromEntries(Object.entries(f.deps ?? {}).map(([prop, names]) => [prop, names.map(urn)])),
-    provider: providerUrn,
-  }))];
+  return [
+    provider,
+    ...fixtures.map(
+      (f): AnalyzerResource => ({
+        type: f.type,
+        name: f.name,
+        urn: urn(f.name),
+        inputs: f.inputs,
+        outputs: f.outputs ? { ...f.inputs, ...f.outputs } : undefined,
+        protect: f.protect,
+        parent: f.parent ? urn(f.parent) : undefined,
+        dependencies: Object.values(f.deps ?? {})
+          .flat()
+          .map(urn),
+        propertyDependencies: Object.fromEntries(
+          Object.entries(f.deps ?? {}).map(([prop, names]) => [prop, names.map(urn)]),
+        ),
+        provider: providerUrn,
+      }),
+    ),
+  ];
 }
 
 export function policyNamed(name: string): PackPolicy {
@@ -65,8 +84,15 @@ export function policyNamed(name: string): PackPolicy {
 }
 
 /** Findings of one policy over `fixtures` in `stage`, with the pack's config unless given. */
-export async function findings(policy: string, fixtures: Fixture[], options: { stage?: Stage; config?: PolicyPackConfig } = {}): Promise<Finding[]> {
-  const all = await analyze(stack(options.stage ?? "dev", fixtures), { policies: [policyNamed(policy)], config: options.config ?? suppressionConfig() });
+export async function findings(
+  policy: string,
+  fixtures: Fixture[],
+  options: { stage?: Stage; config?: PolicyPackConfig } = {},
+): Promise<Finding[]> {
+  const all = await analyze(stack(options.stage ?? "dev", fixtures), {
+    policies: [policyNamed(policy)],
+    config: options.config ?? suppressionConfig(),
+  });
   return all.filter((f) => f.policy === policy);
 }
 

@@ -20,8 +20,16 @@ describe("policy rules: compliant and violating cases", () => {
   it("every rule of the pack has exactly one case pair, and every pair a rule", () => {
     const names = policies.map((p) => p.name);
     const declared = caseFiles.flatMap((c) => Object.keys(c));
-    assert.deepEqual(names.filter((n) => !(n in cases)), [], "rules without a compliant/violating pair");
-    assert.deepEqual(declared.filter((n) => !names.includes(n)), [], "cases for rules the pack does not have");
+    assert.deepEqual(
+      names.filter((n) => !(n in cases)),
+      [],
+      "rules without a compliant/violating pair",
+    );
+    assert.deepEqual(
+      declared.filter((n) => !names.includes(n)),
+      [],
+      "cases for rules the pack does not have",
+    );
     assert.equal(new Set(declared).size, declared.length, "a rule has two case pairs");
   });
 
@@ -31,11 +39,17 @@ describe("policy rules: compliant and violating cases", () => {
     describe(policy.name, () => {
       it("passes the compliant stack", async () => {
         const found = reported(await findings(policy.name, c.compliant, { stage: c.stage }));
-        assert.deepEqual(found.map((f) => f.message), []);
+        assert.deepEqual(
+          found.map((f) => f.message),
+          [],
+        );
       });
       it(`reports the violating stack as ${policy.enforcementLevel}`, async () => {
         const found = reported(await findings(policy.name, c.violating, { stage: c.stage }));
-        assert.ok(found.some((f) => c.expect.test(f.message)), `expected ${c.expect}, got ${JSON.stringify(found.map((f) => f.message))}`);
+        assert.ok(
+          found.some((f) => c.expect.test(f.message)),
+          `expected ${c.expect}, got ${JSON.stringify(found.map((f) => f.message))}`,
+        );
         assert.ok(found.every((f) => f.level === policy.enforcementLevel && !f.unknownInPreview));
       });
     });

@@ -2,7 +2,7 @@
 // (known outputs) and as in `pulumi preview` (computed values unknown): no mandatory finding
 // may remain unsuppressed. Advisory findings are printed, not failed.
 import * as assert from "node:assert/strict";
-import { analyze, blocking, Finding } from "../../policy/evaluate";
+import { analyze, blocking, type Finding } from "../../policy/evaluate";
 import { programResources } from "../../policy/stack-resources";
 
 const describeFinding = (f: Finding) => `${f.policy} on ${f.urn?.split("::").pop() ?? "(stack)"}: ${f.message}`;
@@ -26,7 +26,10 @@ for (const stack of ["dev", "prod"] as const) {
 
       it("has no mandatory violation", () => {
         const advisory = run().findings.filter((f) => f.level === "advisory" && !f.suppressedBecause);
-        if (advisory.length > 0) console.log(`      advisory (${stack}${preview ? ", preview" : ""}):\n${advisory.map((f) => `        - ${describeFinding(f)}`).join("\n")}`);
+        if (advisory.length > 0)
+          console.log(
+            `      advisory (${stack}${preview ? ", preview" : ""}):\n${advisory.map((f) => `        - ${describeFinding(f)}`).join("\n")}`,
+          );
         assert.deepEqual(blocking(run().findings).map(describeFinding), []);
       });
 
@@ -34,13 +37,24 @@ for (const stack of ["dev", "prod"] as const) {
       // update every value is known, so none may be skipped.
       if (!preview) {
         it("runs every policy (no value left unknown)", () => {
-          assert.deepEqual(run().findings.filter((f) => f.unknownInPreview).map(describeFinding), []);
+          assert.deepEqual(
+            run()
+              .findings.filter((f) => f.unknownInPreview)
+              .map(describeFinding),
+            [],
+          );
         });
       } else {
         // Preview may skip a policy, but never find something the update would not.
         it("finds nothing the update would not", () => {
           const after = runs.update!.findings.map(describeFinding);
-          assert.deepEqual(run().findings.filter((f) => !f.unknownInPreview).map(describeFinding).filter((f) => !after.includes(f)), []);
+          assert.deepEqual(
+            run()
+              .findings.filter((f) => !f.unknownInPreview)
+              .map(describeFinding)
+              .filter((f) => !after.includes(f)),
+            [],
+          );
         });
       }
     });

@@ -4,7 +4,9 @@ import * as path from "node:path";
 import type { Product } from "../../site/src/api";
 import { editDistance, searchProducts } from "../../site/src/search";
 
-const catalog: Product[] = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "..", "catalog", "products.json"), "utf8")).map((p: any) => ({
+const catalog: Product[] = JSON.parse(
+  fs.readFileSync(path.join(__dirname, "..", "..", "catalog", "products.json"), "utf8"),
+).map((p: any) => ({
   description: "",
   image: `/images/${p.sku}.svg`,
   stock: 1,
@@ -32,8 +34,14 @@ describe("storefront search", () => {
 
   it("every word must match; a short word must match exactly or as a prefix; nothing for blank", () => {
     assert.deepEqual(names("hoodie candle"), []);
-    assert.ok(names("tee").every((n) => /tee/i.test(n)), "3 letters: no typo allowed");
-    assert.ok(names("sne").some((n) => n.includes("Sneaker")), "prefix");
+    assert.ok(
+      names("tee").every((n) => /tee/i.test(n)),
+      "3 letters: no typo allowed",
+    );
+    assert.ok(
+      names("sne").some((n) => n.includes("Sneaker")),
+      "prefix",
+    );
     assert.deepEqual(names("   "), []);
   });
 
@@ -42,6 +50,9 @@ describe("storefront search", () => {
       { ...catalog[0], sku: "AAA-1", name: "Blue Mug", description: "a lamp-shaped mug", category: "kitchen" },
       { ...catalog[0], sku: "AAA-2", name: "Desk Lamp", description: "bright", category: "home" },
     ];
-    assert.deepEqual(searchProducts(products, "lamp").map((p) => p.sku), ["AAA-2", "AAA-1"]);
+    assert.deepEqual(
+      searchProducts(products, "lamp").map((p) => p.sku),
+      ["AAA-2", "AAA-1"],
+    );
   });
 });

@@ -7,7 +7,13 @@ import {
   TransactionCanceledException,
   TransactWriteItemsCommand,
 } from "@aws-sdk/client-dynamodb";
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+} from "@aws-sdk/lib-dynamodb";
 import { strict as assert } from "node:assert";
 import { startTransactionalDynamo, type TransactionalDynamo } from "../../testing/dynamodb-transactions";
 import { clientConfig, type Emulator, startDynamoDb } from "../../testing/emulators";
@@ -29,13 +35,17 @@ describe("testing: TransactWriteItems proxy over dynalite", () => {
   let client: DynamoDBClient;
   let doc: DynamoDBDocumentClient;
 
-  const get = async (id: string) => (await doc.send(new GetCommand({ TableName: table, Key: { pk: id }, ConsistentRead: true }))).Item;
+  const get = async (id: string) =>
+    (await doc.send(new GetCommand({ TableName: table, Key: { pk: id }, ConsistentRead: true }))).Item;
   const put = (Item: Record<string, unknown>) => doc.send(new PutCommand({ TableName: table, Item }));
 
   beforeEach(async () => {
     dynalite = await startDynamoDb();
     proxy = await startTransactionalDynamo({ target: dynalite.endpoint });
-    client = new DynamoDBClient({ ...clientConfig({ endpoint: proxy.endpoint, stop: async () => {} }), maxAttempts: 1 });
+    client = new DynamoDBClient({
+      ...clientConfig({ endpoint: proxy.endpoint, stop: async () => {} }),
+      maxAttempts: 1,
+    });
     doc = DynamoDBDocumentClient.from(client);
     await client.send(
       new CreateTableCommand({
@@ -55,7 +65,13 @@ describe("testing: TransactWriteItems proxy over dynalite", () => {
   it("passes every other call through to the target unchanged", async () => {
     await put({ pk: "a", n: 1 });
     assert.deepEqual(await get("a"), { pk: "a", n: 1 });
-    const page = await doc.send(new QueryCommand({ TableName: table, KeyConditionExpression: "pk = :a", ExpressionAttributeValues: { ":a": "a" } }));
+    const page = await doc.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: "pk = :a",
+        ExpressionAttributeValues: { ":a": "a" },
+      }),
+    );
     assert.equal(page.Count, 1);
     const err = await rejection(put({ nope: "no key" }));
     assert.equal(err.name, "ValidationException");
@@ -69,9 +85,26 @@ describe("testing: TransactWriteItems proxy over dynalite", () => {
       new TransactWriteCommand({
         TransactItems: [
           { Put: { TableName: table, Item: { pk: "order", qty: 2 }, ConditionExpression: "attribute_not_exists(pk)" } },
-          { Update: { TableName: table, Key: { pk: "stock" }, UpdateExpression: "SET #l = #l - :q", ConditionExpression: "#l >= :q", ExpressionAttributeNames: { "#l": "left" }, ExpressionAttributeValues: { ":q": 2 } } },
+          {
+            Update: {
+              TableName: table,
+              Key: { pk: "stock" },
+              UpdateExpression: "SET #l = #l - :q",
+              ConditionExpression: "#l >= :q",
+              ExpressionAttributeNames: { "#l": "left" },
+              ExpressionAttributeValues: { ":q": 2 },
+            },
+          },
           { Delete: { TableName: table, Key: { pk: "gone" } } },
-          { ConditionCheck: { TableName: table, Key: { pk: "guard" }, ConditionExpression: "#o = :t", ExpressionAttributeNames: { "#o": "open" }, ExpressionAttributeValues: { ":t": true } } },
+          {
+            ConditionCheck: {
+              TableName: table,
+              Key: { pk: "guard" },
+              ConditionExpression: "#o = :t",
+              ExpressionAttributeNames: { "#o": "open" },
+              ExpressionAttributeValues: { ":t": true },
+            },
+          },
         ],
       }),
     );
@@ -89,19 +122,43 @@ describe("testing: TransactWriteItems proxy over dynalite", () => {
         new TransactWriteCommand({
           TransactItems: [
             { Put: { TableName: table, Item: { pk: "order" }, ConditionExpression: "attribute_not_exists(pk)" } },
-            { Update: { TableName: table, Key: { pk: "other" }, UpdateExpression: "SET v = :v", ExpressionAttributeValues: { ":v": 2 } } },
-            { Update: { TableName: table, Key: { pk: "stock" }, UpdateExpression: "SET #l = #l - :q", ConditionExpression: "#l >= :q", ExpressionAttributeNames: { "#l": "left" }, ExpressionAttributeValues: { ":q": 2 }, ReturnValuesOnConditionCheckFailure: "ALL_OLD" } },
+            {
+              Update: {
+                TableName: table,
+                Key: { pk: "other" },
+                UpdateExpression: "SET v = :v",
+                ExpressionAttributeValues: { ":v": 2 },
+              },
+            },
+            {
+              Update: {
+                TableName: table,
+                Key: { pk: "stock" },
+                UpdateExpression: "SET #l = #l - :q",
+                ConditionExpression: "#l >= :q",
+                ExpressionAttributeNames: { "#l": "left" },
+                ExpressionAttributeValues: { ":q": 2 },
+                ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+              },
+            },
           ],
         }),
       ),
     );
     assert.ok(err instanceof TransactionCanceledException, String(err));
     assert.equal(err.name, "TransactionCanceledException");
-    assert.equal(err.message, "Transaction cancelled, please refer cancellation reasons for specific reasons [None, None, ConditionalCheckFailed]");
+    assert.equal(
+      err.message,
+      "Transaction cancelled, please refer cancellation reasons for specific reasons [None, None, ConditionalCheckFailed]",
+    );
     assert.deepEqual(err.CancellationReasons, [
       { Code: "None" },
       { Code: "None" },
-      { Code: "ConditionalCheckFailed", Item: { pk: { S: "stock" }, left: { N: "1" } }, Message: "The conditional request failed" },
+      {
+        Code: "ConditionalCheckFailed",
+        Item: { pk: { S: "stock" }, left: { N: "1" } },
+        Message: "The conditional request failed",
+      },
     ]);
     assert.equal(await get("order"), undefined, "the Put before the failed condition is undone");
     assert.deepEqual(await get("other"), { pk: "other", v: 1 }, "the Update before it is undone");
@@ -115,18 +172,43 @@ describe("testing: TransactWriteItems proxy over dynalite", () => {
       doc.send(
         new TransactWriteCommand({
           TransactItems: [
-            { ConditionCheck: { TableName: table, Key: { pk: "a" }, ConditionExpression: "n > :z", ExpressionAttributeValues: { ":z": 0 } } },
-            { ConditionCheck: { TableName: table, Key: { pk: "missing" }, ConditionExpression: "attribute_exists(pk)", ReturnValuesOnConditionCheckFailure: "ALL_OLD" } },
-            { Update: { TableName: table, Key: { pk: "b" }, UpdateExpression: "SET n = :one", ConditionExpression: "n > :z", ExpressionAttributeValues: { ":z": 0, ":one": 1 } } },
+            {
+              ConditionCheck: {
+                TableName: table,
+                Key: { pk: "a" },
+                ConditionExpression: "n > :z",
+                ExpressionAttributeValues: { ":z": 0 },
+              },
+            },
+            {
+              ConditionCheck: {
+                TableName: table,
+                Key: { pk: "missing" },
+                ConditionExpression: "attribute_exists(pk)",
+                ReturnValuesOnConditionCheckFailure: "ALL_OLD",
+              },
+            },
+            {
+              Update: {
+                TableName: table,
+                Key: { pk: "b" },
+                UpdateExpression: "SET n = :one",
+                ConditionExpression: "n > :z",
+                ExpressionAttributeValues: { ":z": 0, ":one": 1 },
+              },
+            },
           ],
         }),
       ),
     );
-    assert.deepEqual(err.CancellationReasons.map((r: { Code: string; Item?: unknown }) => [r.Code, r.Item]), [
-      ["ConditionalCheckFailed", undefined],
-      ["ConditionalCheckFailed", undefined],
-      ["ConditionalCheckFailed", undefined],
-    ]);
+    assert.deepEqual(
+      err.CancellationReasons.map((r: { Code: string; Item?: unknown }) => [r.Code, r.Item]),
+      [
+        ["ConditionalCheckFailed", undefined],
+        ["ConditionalCheckFailed", undefined],
+        ["ConditionalCheckFailed", undefined],
+      ],
+    );
     assert.deepEqual(await get("a"), { pk: "a", n: 0 }, "a failed ConditionCheck leaves its item in place");
     assert.equal(await get("missing"), undefined);
   });
@@ -138,13 +220,23 @@ describe("testing: TransactWriteItems proxy over dynalite", () => {
         new TransactWriteCommand({
           TransactItems: [
             { Put: { TableName: table, Item: { pk: "new" } } },
-            { Update: { TableName: table, Key: { pk: "a" }, UpdateExpression: "ADD n :one", ExpressionAttributeValues: { ":one": 1 } } },
+            {
+              Update: {
+                TableName: table,
+                Key: { pk: "a" },
+                UpdateExpression: "ADD n :one",
+                ExpressionAttributeValues: { ":one": 1 },
+              },
+            },
           ],
         }),
       ),
     );
     assert.equal(err.name, "TransactionCanceledException");
-    assert.deepEqual(err.CancellationReasons.map((r: { Code: string }) => r.Code), ["None", "ValidationError"]);
+    assert.deepEqual(
+      err.CancellationReasons.map((r: { Code: string }) => r.Code),
+      ["None", "ValidationError"],
+    );
     assert.match(err.CancellationReasons[1].Message, /incorrect data type/);
     assert.equal(await get("new"), undefined);
   });
@@ -165,7 +257,8 @@ describe("testing: TransactWriteItems proxy over dynalite", () => {
   });
 
   it("enforces the documented request limits: 1-100 actions, one action per item, one operation per action", async () => {
-    const puts = (n: number) => Array.from({ length: n }, (_, i) => ({ Put: { TableName: table, Item: { pk: `p${i}` } } }));
+    const puts = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ Put: { TableName: table, Item: { pk: `p${i}` } } }));
     const tooMany = await rejection(doc.send(new TransactWriteCommand({ TransactItems: puts(101) })));
     assert.equal(tooMany.name, "ValidationException");
     assert.match(tooMany.message, /less than or equal to 100/);
@@ -176,18 +269,36 @@ describe("testing: TransactWriteItems proxy over dynalite", () => {
     assert.equal(none.name, "ValidationException");
 
     const twice = await rejection(
-      doc.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: table, Item: { pk: "same" } } }, { Delete: { TableName: table, Key: { pk: "same" } } }] })),
+      doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: table, Item: { pk: "same" } } },
+            { Delete: { TableName: table, Key: { pk: "same" } } },
+          ],
+        }),
+      ),
     );
     assert.equal(twice.name, "ValidationException");
     assert.equal(twice.message, "Transaction request cannot include multiple operations on one item");
 
     const both = await rejection(
-      client.send(new TransactWriteItemsCommand({ TransactItems: [{ Put: { TableName: table, Item: { pk: { S: "z" } } }, Delete: { TableName: table, Key: { pk: { S: "z" } } } }] })),
+      client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Put: { TableName: table, Item: { pk: { S: "z" } } },
+              Delete: { TableName: table, Key: { pk: { S: "z" } } },
+            },
+          ],
+        }),
+      ),
     );
     assert.equal(both.name, "ValidationException");
     assert.equal(await get("z"), undefined);
 
-    const missingTable = await rejection(doc.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: "nope", Item: { pk: "a" } } }] })));
+    const missingTable = await rejection(
+      doc.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: "nope", Item: { pk: "a" } } }] })),
+    );
     assert.equal(missingTable.name, "ResourceNotFoundException");
   });
 
@@ -195,14 +306,28 @@ describe("testing: TransactWriteItems proxy over dynalite", () => {
     await put({ pk: "counter", n: 0 });
     const increment = {
       ClientRequestToken: "token-1",
-      TransactItems: [{ Update: { TableName: table, Key: { pk: "counter" }, UpdateExpression: "ADD n :one", ExpressionAttributeValues: { ":one": 1 } } }],
+      TransactItems: [
+        {
+          Update: {
+            TableName: table,
+            Key: { pk: "counter" },
+            UpdateExpression: "ADD n :one",
+            ExpressionAttributeValues: { ":one": 1 },
+          },
+        },
+      ],
     };
     await doc.send(new TransactWriteCommand(increment));
     await doc.send(new TransactWriteCommand(increment));
     assert.deepEqual(await get("counter"), { pk: "counter", n: 1 });
 
     const mismatch = await rejection(
-      doc.send(new TransactWriteCommand({ ...increment, TransactItems: [{ Delete: { TableName: table, Key: { pk: "counter" } } }] })),
+      doc.send(
+        new TransactWriteCommand({
+          ...increment,
+          TransactItems: [{ Delete: { TableName: table, Key: { pk: "counter" } } }],
+        }),
+      ),
     );
     assert.equal(mismatch.name, "IdempotentParameterMismatchException");
     assert.deepEqual(await get("counter"), { pk: "counter", n: 1 });
@@ -221,8 +346,19 @@ describe("testing: TransactWriteItems proxy over dynalite", () => {
         doc.send(
           new TransactWriteCommand({
             TransactItems: [
-              { Put: { TableName: table, Item: { pk: `order-${i}` }, ConditionExpression: "attribute_not_exists(pk)" } },
-              { Update: { TableName: table, Key: { pk: "stock" }, UpdateExpression: "SET #l = #l - :one", ConditionExpression: "#l >= :one", ExpressionAttributeNames: { "#l": "left" }, ExpressionAttributeValues: { ":one": 1 } } },
+              {
+                Put: { TableName: table, Item: { pk: `order-${i}` }, ConditionExpression: "attribute_not_exists(pk)" },
+              },
+              {
+                Update: {
+                  TableName: table,
+                  Key: { pk: "stock" },
+                  UpdateExpression: "SET #l = #l - :one",
+                  ConditionExpression: "#l >= :one",
+                  ExpressionAttributeNames: { "#l": "left" },
+                  ExpressionAttributeValues: { ":one": 1 },
+                },
+              },
             ],
           }),
         ),
@@ -230,7 +366,8 @@ describe("testing: TransactWriteItems proxy over dynalite", () => {
     );
     const placed = outcomes.filter((o) => o.status === "fulfilled").length;
     assert.equal(placed, 10);
-    for (const o of outcomes) if (o.status === "rejected") assert.equal((o.reason as Error).name, "TransactionCanceledException");
+    for (const o of outcomes)
+      if (o.status === "rejected") assert.equal((o.reason as Error).name, "TransactionCanceledException");
     assert.deepEqual(await get("stock"), { pk: "stock", left: 0 });
     const orders = await Promise.all(Array.from({ length: 50 }, (_, i) => get(`order-${i}`)));
     assert.equal(orders.filter(Boolean).length, 10, "an order is stored exactly when its stock was taken");
@@ -252,7 +389,14 @@ describe("testing: TransactWriteItems proxy over dynalite", () => {
           new TransactWriteCommand({
             TransactItems: [
               { Put: { TableName: table, Item: { pk: "phantom" } } },
-              { ConditionCheck: { TableName: table, Key: { pk: "blocker" }, ConditionExpression: "n > :z", ExpressionAttributeValues: { ":z": 0 } } },
+              {
+                ConditionCheck: {
+                  TableName: table,
+                  Key: { pk: "blocker" },
+                  ConditionExpression: "n > :z",
+                  ExpressionAttributeValues: { ":z": 0 },
+                },
+              },
             ],
           }),
         ),

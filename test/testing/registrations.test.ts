@@ -9,8 +9,16 @@ import { factsOf } from "../../testing/registrations";
 class Holder extends pulumi.ComponentResource {
   constructor(name: string, opts?: pulumi.ComponentResourceOptions) {
     super("ecommerce:test:Holder", name, {}, opts);
-    const queue = new aws.sqs.Queue(`${name}-queue`, {}, { parent: this, protect: true, retainOnDelete: true, ignoreChanges: ["tags"] });
-    new aws.sqs.QueuePolicy(`${name}-policy`, { queueUrl: queue.url, policy: "{}" }, { parent: this, dependsOn: [queue] });
+    const queue = new aws.sqs.Queue(
+      `${name}-queue`,
+      {},
+      { parent: this, protect: true, retainOnDelete: true, ignoreChanges: ["tags"] },
+    );
+    new aws.sqs.QueuePolicy(
+      `${name}-policy`,
+      { queueUrl: queue.url, policy: "{}" },
+      { parent: this, dependsOn: [queue] },
+    );
     this.registerOutputs({});
   }
 }
@@ -32,7 +40,18 @@ describe("testing/registrations: the resource recorder", () => {
   });
 
   it("names the SDK getter that moved instead of recording nothing", () => {
-    const request = { getType: () => "t", getName: () => "n", getParent: () => "", getProtect: () => false, getRetainondelete: () => false, getDependenciesList: () => [], getIgnorechangesList: () => [] };
-    assert.throws(() => factsOf(request as never), /RegisterResourceRequest\.getPropertydependenciesMap\(\) is gone in @pulumi\/pulumi \d/);
+    const request = {
+      getType: () => "t",
+      getName: () => "n",
+      getParent: () => "",
+      getProtect: () => false,
+      getRetainondelete: () => false,
+      getDependenciesList: () => [],
+      getIgnorechangesList: () => [],
+    };
+    assert.throws(
+      () => factsOf(request as never),
+      /RegisterResourceRequest\.getPropertydependenciesMap\(\) is gone in @pulumi\/pulumi \d/,
+    );
   });
 });

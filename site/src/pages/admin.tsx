@@ -9,8 +9,18 @@ import { LoadState, PageTitle } from "../ui";
 import { shortId, statusLabel } from "./orders";
 
 /** The moves the API allows from each status (PLACED → PAID → SHIPPED, or CANCELLED before shipping). */
-const nextStatuses: Record<OrderStatus, OrderStatus[]> = { PLACED: ["PAID", "CANCELLED"], PAID: ["SHIPPED", "CANCELLED"], SHIPPED: [], CANCELLED: [] };
-const actionLabel: Record<OrderStatus, string> = { PLACED: "Mark placed", PAID: "Mark paid", SHIPPED: "Mark shipped", CANCELLED: "Cancel order" };
+const nextStatuses: Record<OrderStatus, OrderStatus[]> = {
+  PLACED: ["PAID", "CANCELLED"],
+  PAID: ["SHIPPED", "CANCELLED"],
+  SHIPPED: [],
+  CANCELLED: [],
+};
+const actionLabel: Record<OrderStatus, string> = {
+  PLACED: "Mark placed",
+  PAID: "Mark paid",
+  SHIPPED: "Mark shipped",
+  CANCELLED: "Cancel order",
+};
 
 export function AdminOrdersPage() {
   const { api, auth } = useShop();
@@ -19,7 +29,10 @@ export function AdminOrdersPage() {
   const [draft, setDraft] = useState(query);
   const [updated, setUpdated] = useState<Record<string, Order>>({});
   const [message, setMessage] = useState("");
-  const [results, retry] = useLoad(() => api.searchOrders({ q: query.q, status: query.status || undefined }), [query.q, query.status, user?.sub]);
+  const [results, retry] = useLoad(
+    () => api.searchOrders({ q: query.q, status: query.status || undefined }),
+    [query.q, query.status, user?.sub],
+  );
 
   if (!user?.groups.includes(adminGroup))
     return (
@@ -54,11 +67,21 @@ export function AdminOrdersPage() {
       >
         <label>
           Search orders{" "}
-          <input type="search" value={draft.q} placeholder="order id, customer, product" onInput={(e) => setDraft({ ...draft, q: (e.currentTarget as HTMLInputElement).value })} />
+          <input
+            type="search"
+            value={draft.q}
+            placeholder="order id, customer, product"
+            onInput={(e) => setDraft({ ...draft, q: (e.currentTarget as HTMLInputElement).value })}
+          />
         </label>
         <label>
           Status{" "}
-          <select value={draft.status} onChange={(e) => setDraft({ ...draft, status: (e.currentTarget as HTMLSelectElement).value as OrderStatus | "" })}>
+          <select
+            value={draft.status}
+            onChange={(e) =>
+              setDraft({ ...draft, status: (e.currentTarget as HTMLSelectElement).value as OrderStatus | "" })
+            }
+          >
             <option value="">Any</option>
             {(Object.keys(statusLabel) as OrderStatus[]).map((s) => (
               <option key={s} value={s}>
@@ -94,12 +117,20 @@ export function AdminOrdersPage() {
                     <tr key={o.orderId}>
                       <td data-label="Order">{shortId(o.orderId)}</td>
                       <td data-label="Placed">{formatDate(o.createdAt)}</td>
-                      <td data-label="Customer" class="wrap">{o.customerId}</td>
+                      <td data-label="Customer" class="wrap">
+                        {o.customerId}
+                      </td>
                       <td data-label="Total">{formatPrice(o.totalCents)}</td>
                       <td data-label="Status">{statusLabel[o.status]}</td>
                       <td data-label="Change">
                         {nextStatuses[o.status].map((s) => (
-                          <button key={s} type="button" class={s === "CANCELLED" ? "secondary" : ""} aria-label={`${actionLabel[s]}: order ${shortId(o.orderId)}`} onClick={() => change(o, s)}>
+                          <button
+                            key={s}
+                            type="button"
+                            class={s === "CANCELLED" ? "secondary" : ""}
+                            aria-label={`${actionLabel[s]}: order ${shortId(o.orderId)}`}
+                            onClick={() => change(o, s)}
+                          >
                             {actionLabel[s]}
                           </button>
                         ))}

@@ -58,7 +58,11 @@ export function CartPage() {
                     {priced.lines.map((line) => (
                       <tr key={line.sku}>
                         <td data-label="Product">
-                          {line.product ? <Link href={`/product/${encodeURIComponent(line.sku)}`}>{line.product.name}</Link> : `${line.sku} (no longer sold)`}
+                          {line.product ? (
+                            <Link href={`/product/${encodeURIComponent(line.sku)}`}>{line.product.name}</Link>
+                          ) : (
+                            `${line.sku} (no longer sold)`
+                          )}
                         </td>
                         <td data-label="Price">{line.product ? formatPrice(line.product.priceCents) : "—"}</td>
                         <td data-label="Quantity">
@@ -68,12 +72,21 @@ export function CartPage() {
                             max={maxQuantity}
                             value={line.quantity}
                             aria-label={`Quantity of ${line.product?.name ?? line.sku}`}
-                            onChange={(e) => cart.setQuantity(line.sku, Number((e.currentTarget as HTMLInputElement).value) || 1)}
+                            onChange={(e) =>
+                              cart.setQuantity(line.sku, Number((e.currentTarget as HTMLInputElement).value) || 1)
+                            }
                           />
                         </td>
-                        <td data-label="Total">{line.product ? formatPrice(line.product.priceCents * line.quantity) : "—"}</td>
+                        <td data-label="Total">
+                          {line.product ? formatPrice(line.product.priceCents * line.quantity) : "—"}
+                        </td>
                         <td>
-                          <button type="button" class="secondary" onClick={() => remove(line.sku)} aria-label={`Remove ${line.product?.name ?? line.sku}`}>
+                          <button
+                            type="button"
+                            class="secondary"
+                            onClick={() => remove(line.sku)}
+                            aria-label={`Remove ${line.product?.name ?? line.sku}`}
+                          >
                             Remove
                           </button>
                         </td>

@@ -9,7 +9,11 @@ import { useStore } from "../store";
 import { LoadState, PageTitle } from "../ui";
 import { priceLines } from "./cart";
 
-type Problem = { message: string; retryInSeconds?: number; shortages?: { sku: string; name: string; available: number }[] };
+type Problem = {
+  message: string;
+  retryInSeconds?: number;
+  shortages?: { sku: string; name: string; available: number }[];
+};
 
 export function CheckoutPage() {
   const { api, auth, cart, tracker } = useShop();
@@ -58,9 +62,15 @@ export function CheckoutPage() {
     setProblem(null);
     const key = idempotencyKeyFor(lines);
     try {
-      const order = await api.createOrder(lines.map(({ sku, quantity }) => ({ sku, quantity })), key);
+      const order = await api.createOrder(
+        lines.map(({ sku, quantity }) => ({ sku, quantity })),
+        key,
+      );
       for (const line of order.lines)
-        tracker.track("purchase", { itemId: line.sku, properties: { orderId: order.orderId, quantity: line.quantity, priceCents: line.unitPriceCents } });
+        tracker.track("purchase", {
+          itemId: line.sku,
+          properties: { orderId: order.orderId, quantity: line.quantity, priceCents: line.unitPriceCents },
+        });
       endAttempt();
       cart.clear();
       api.refreshCatalog();
@@ -109,9 +119,13 @@ export function CheckoutPage() {
               <p class="total">
                 Total: <strong>{formatPrice(priced.totalCents)}</strong>
               </p>
-              <p class="hint">Signed in as {user.email}. You pay on delivery; the order is priced by the shop when you place it.</p>
+              <p class="hint">
+                Signed in as {user.email}. You pay on delivery; the order is priced by the shop when you place it.
+              </p>
               {unavailable.length > 0 ? (
-                <p role="alert">Some items are no longer sold. <Link href="/cart">Edit your cart</Link> to continue.</p>
+                <p role="alert">
+                  Some items are no longer sold. <Link href="/cart">Edit your cart</Link> to continue.
+                </p>
               ) : null}
               <div role="alert" aria-live="assertive">
                 {problem ? (
@@ -125,7 +139,11 @@ export function CheckoutPage() {
                   </div>
                 ) : null}
               </div>
-              <button type="button" disabled={placing || waitLeft > 0 || unavailable.length > 0} onClick={() => place(products)}>
+              <button
+                type="button"
+                disabled={placing || waitLeft > 0 || unavailable.length > 0}
+                onClick={() => place(products)}
+              >
                 Place order
               </button>
               {waitLeft > 0 ? <p class="hint">You can try again in {waitLeft} s.</p> : null}
@@ -139,18 +157,30 @@ export function CheckoutPage() {
 }
 
 function explain(error: unknown, products: Product[]): Problem {
-  if (error instanceof NetworkError) return { message: "We could not reach the shop, so your order may not have been placed yet. Try again: you will not be charged twice." };
+  if (error instanceof NetworkError)
+    return {
+      message:
+        "We could not reach the shop, so your order may not have been placed yet. Try again: you will not be charged twice.",
+    };
   if (error instanceof ApiError && error.status === 409) {
     const shortages = stockShortages(error.details, products);
     if (shortages.length > 0) {
-      const list = shortages.map((s) => (s.available > 0 ? `only ${s.available} left of ${s.name}` : `${s.name} is sold out`)).join("; ");
+      const list = shortages
+        .map((s) => (s.available > 0 ? `only ${s.available} left of ${s.name}` : `${s.name} is sold out`))
+        .join("; ");
       return { message: `Sorry, we don't have enough in stock: ${list}.`, shortages };
     }
-    return { message: "Your order is still being processed. Try again in a moment: it will not be placed twice.", retryInSeconds: error.retryAfterSeconds ?? 1 };
+    return {
+      message: "Your order is still being processed. Try again in a moment: it will not be placed twice.",
+      retryInSeconds: error.retryAfterSeconds ?? 1,
+    };
   }
   if (error instanceof ApiError && error.status === 429) {
     const wait = error.retryAfterSeconds ?? 5;
-    return { message: `The shop is very busy right now. Please try again in ${wait} second${wait === 1 ? "" : "s"}; your order will not be placed twice.`, retryInSeconds: wait };
+    return {
+      message: `The shop is very busy right now. Please try again in ${wait} second${wait === 1 ? "" : "s"}; your order will not be placed twice.`,
+      retryInSeconds: wait,
+    };
   }
   return { message: describeError(error) };
 }

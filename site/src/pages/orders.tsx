@@ -7,7 +7,12 @@ import { useShop } from "../shop";
 import { useStore } from "../store";
 import { LoadState, PageTitle } from "../ui";
 
-export const statusLabel: Record<Order["status"], string> = { PLACED: "Placed", PAID: "Paid", SHIPPED: "Shipped", CANCELLED: "Cancelled" };
+export const statusLabel: Record<Order["status"], string> = {
+  PLACED: "Placed",
+  PAID: "Paid",
+  SHIPPED: "Shipped",
+  CANCELLED: "Cancelled",
+};
 export const shortId = (orderId: string) => orderId.slice(0, 8).toUpperCase();
 
 /** Pages about one's own orders need a signed-in shopper. */

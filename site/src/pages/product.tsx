@@ -15,52 +15,62 @@ export function ProductPage({ sku }: { sku: string }) {
   const location = useLocation();
   useEffect(() => {
     // Opened from a recommendation: the view says which source and placement (the click's event).
-    if (product.state === "ready") tracker.track("product_view", { itemId: sku, properties: { category: product.value.category, priceCents: product.value.priceCents, ...recommendationProperties(location) } });
+    if (product.state === "ready")
+      tracker.track("product_view", {
+        itemId: sku,
+        properties: {
+          category: product.value.category,
+          priceCents: product.value.priceCents,
+          ...recommendationProperties(location),
+        },
+      });
   }, [product.state, sku]);
   return (
     <>
-    <LoadState loaded={product} retry={retry}>
-      {(p) => (
-        <article class="product">
-          <img src={p.image} alt={p.name} width={480} height={480} />
-          <div>
-            <PageTitle title={p.name}>{p.name}</PageTitle>
-            <p>
-              <Link href={`/category/${encodeURIComponent(p.category)}`}>{categoryLabel(p.category)}</Link>
-            </p>
-            <p class="price large">{formatPrice(p.priceCents)}</p>
-            <p>{p.description}</p>
-            <p class={p.stock > 0 ? "stock" : "stock out"}>{p.stock > 0 ? (p.stock <= 5 ? `Only ${p.stock} left` : "In stock") : "Out of stock"}</p>
-            <form
-              onSubmit={(event) => {
-                event.preventDefault();
-                cart.add(p.sku, quantity);
-                tracker.track("add_to_cart", { itemId: p.sku, properties: { quantity, priceCents: p.priceCents } });
-                setAdded(`Added ${quantity} × ${p.name} to your cart.`);
-              }}
-            >
-              <label class="inline">
-                Quantity{" "}
-                <input
-                  type="number"
-                  min={1}
-                  max={Math.max(1, Math.min(maxQuantity, p.stock))}
-                  value={quantity}
-                  onInput={(e) => setQuantity(Math.max(1, Number((e.currentTarget as HTMLInputElement).value) || 1))}
-                />
-              </label>
-              <button type="submit" disabled={p.stock <= 0}>
-                Add to cart
-              </button>
-            </form>
-            <p role="status" class="added">
-              {added}
-            </p>
-          </div>
-        </article>
-      )}
-    </LoadState>
-    <Recommendations sku={sku} placement="product" />
+      <LoadState loaded={product} retry={retry}>
+        {(p) => (
+          <article class="product">
+            <img src={p.image} alt={p.name} width={480} height={480} />
+            <div>
+              <PageTitle title={p.name}>{p.name}</PageTitle>
+              <p>
+                <Link href={`/category/${encodeURIComponent(p.category)}`}>{categoryLabel(p.category)}</Link>
+              </p>
+              <p class="price large">{formatPrice(p.priceCents)}</p>
+              <p>{p.description}</p>
+              <p class={p.stock > 0 ? "stock" : "stock out"}>
+                {p.stock > 0 ? (p.stock <= 5 ? `Only ${p.stock} left` : "In stock") : "Out of stock"}
+              </p>
+              <form
+                onSubmit={(event) => {
+                  event.preventDefault();
+                  cart.add(p.sku, quantity);
+                  tracker.track("add_to_cart", { itemId: p.sku, properties: { quantity, priceCents: p.priceCents } });
+                  setAdded(`Added ${quantity} × ${p.name} to your cart.`);
+                }}
+              >
+                <label class="inline">
+                  Quantity{" "}
+                  <input
+                    type="number"
+                    min={1}
+                    max={Math.max(1, Math.min(maxQuantity, p.stock))}
+                    value={quantity}
+                    onInput={(e) => setQuantity(Math.max(1, Number((e.currentTarget as HTMLInputElement).value) || 1))}
+                  />
+                </label>
+                <button type="submit" disabled={p.stock <= 0}>
+                  Add to cart
+                </button>
+              </form>
+              <p role="status" class="added">
+                {added}
+              </p>
+            </div>
+          </article>
+        )}
+      </LoadState>
+      <Recommendations sku={sku} placement="product" />
     </>
   );
 }

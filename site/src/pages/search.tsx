@@ -8,7 +8,8 @@ export function SearchPage({ query }: { query: string }) {
   const { api, tracker } = useShop();
   const [results, retry] = useLoad(async () => searchProducts(await api.allProducts(), query), [query]);
   useEffect(() => {
-    if (results.state === "ready" && query.trim()) tracker.track("search", { properties: { query: query.slice(0, 256), results: results.value.length } });
+    if (results.state === "ready" && query.trim())
+      tracker.track("search", { properties: { query: query.slice(0, 256), results: results.value.length } });
   }, [results.state, query]);
   return (
     <>

@@ -48,27 +48,34 @@ describe("catalog: bundle", () => {
 
   it("answers GET /products through the real entry point", async () => {
     const event = ordersEvent({ resource: "/products", method: "GET", query: { category: "books" }, claims: null });
-    const { stdout } = await run(process.execPath, ["--no-warnings", "-e", invokeScript, bundlePath, JSON.stringify([event, lambdaContext()])], {
-      cwd: dir,
-      env: {
-        PATH: process.env.PATH ?? "",
-        NODE_PATH: path.join(repoRoot, "node_modules"),
-        AWS_REGION: testRegion,
-        AWS_ACCESS_KEY_ID: testCredentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: testCredentials.secretAccessKey,
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-        AWS_LAMBDA_FUNCTION_NAME: "catalog",
-        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-        PRODUCTS_TABLE: tables.products,
-        INVENTORY_TABLE: tables.inventory,
-        ALLOWED_ORIGIN: "https://shop.example.com",
+    const { stdout } = await run(
+      process.execPath,
+      ["--no-warnings", "-e", invokeScript, bundlePath, JSON.stringify([event, lambdaContext()])],
+      {
+        cwd: dir,
+        env: {
+          PATH: process.env.PATH ?? "",
+          NODE_PATH: path.join(repoRoot, "node_modules"),
+          AWS_REGION: testRegion,
+          AWS_ACCESS_KEY_ID: testCredentials.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: testCredentials.secretAccessKey,
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+          AWS_LAMBDA_FUNCTION_NAME: "catalog",
+          AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+          PRODUCTS_TABLE: tables.products,
+          INVENTORY_TABLE: tables.inventory,
+          ALLOWED_ORIGIN: "https://shop.example.com",
+        },
       },
-    });
+    );
     const line = stdout.split("\n").find((l) => l.startsWith("RESULT "))!;
     const result = JSON.parse(line.slice("RESULT ".length));
     assert.equal(result.statusCode, 200, result.body);
     assert.match(result.headers["Cache-Control"], /^public, max-age=/);
-    assert.deepEqual(JSON.parse(result.body).items.map((p: { category: string }) => p.category), ["books", "books"]);
+    assert.deepEqual(
+      JSON.parse(result.body).items.map((p: { category: string }) => p.category),
+      ["books", "books"],
+    );
   });
 
   it("refuses to start with an invalid environment, naming it", async () => {
@@ -77,7 +84,8 @@ describe("catalog: bundle", () => {
         cwd: dir,
         env: { PATH: process.env.PATH ?? "", NODE_PATH: path.join(repoRoot, "node_modules"), AWS_REGION: testRegion },
       }),
-      (err: { stderr: string }) => /Catalog environment is invalid/.test(err.stderr) && /PRODUCTS_TABLE/.test(err.stderr),
+      (err: { stderr: string }) =>
+        /Catalog environment is invalid/.test(err.stderr) && /PRODUCTS_TABLE/.test(err.stderr),
     );
   });
 });

@@ -13,9 +13,16 @@ import { recordingClient } from "../../../testing/aws-calls";
 import { type Product, type ProductPage, productPageSchema, productSchema } from "../../../handlers/shared/product";
 import { clientConfig, type Emulator } from "../../../testing/emulators";
 import { lambdaContext, ordersEvent } from "../../../testing/orders-events";
-import { allowedOrigin, bodyOf, createOrderTables, startTransactionalDynamoDb, tables } from "../../../testing/orders-fixture";
+import {
+  allowedOrigin,
+  bodyOf,
+  createOrderTables,
+  startTransactionalDynamoDb,
+  tables,
+} from "../../../testing/orders-fixture";
 
-const byName = (a: Product, b: Product) => a.name.localeCompare(b.name, "en", { sensitivity: "base" }) || (a.sku < b.sku ? -1 : 1);
+const byName = (a: Product, b: Product) =>
+  a.name.localeCompare(b.name, "en", { sensitivity: "base" }) || (a.sku < b.sku ? -1 : 1);
 
 describe("catalog: GET /products, GET /products/{sku}", () => {
   let dynamo: Emulator;
@@ -52,7 +59,10 @@ describe("catalog: GET /products, GET /products/{sku}", () => {
   const list = (query: Record<string, string> = {}) =>
     api(ordersEvent({ resource: "/products", method: "GET", query, claims: null }), lambdaContext());
   const one = (sku: string) =>
-    api(ordersEvent({ resource: "/products/{sku}", method: "GET", pathParameters: { sku }, claims: null }), lambdaContext());
+    api(
+      ordersEvent({ resource: "/products/{sku}", method: "GET", pathParameters: { sku }, claims: null }),
+      lambdaContext(),
+    );
   const page = (response: APIGatewayProxyResult): ProductPage => productPageSchema.parse(bodyOf(response));
 
   async function everyPage(query: Record<string, string>): Promise<{ items: Product[]; pages: number }> {
@@ -79,14 +89,23 @@ describe("catalog: GET /products, GET /products/{sku}", () => {
     const body = page(response);
     assert.equal(body.items.length, 24);
     assert.equal(typeof body.nextCursor, "string");
-    const expected = catalog.map((p) => productSchema.parse(p)).sort(byName).slice(0, 24);
+    const expected = catalog
+      .map((p) => productSchema.parse(p))
+      .sort(byName)
+      .slice(0, 24);
     assert.deepEqual(body.items, expected);
     for (const item of body.items) assert.equal(item.image, `/images/${item.sku}.svg`);
   });
 
   it("filters by category", async () => {
     const kitchen = page(await list({ category: "kitchen", limit: "100" }));
-    assert.deepEqual(kitchen.items.map((p) => p.sku).sort(), catalog.filter((p) => p.category === "kitchen").map((p) => p.sku).sort());
+    assert.deepEqual(
+      kitchen.items.map((p) => p.sku).sort(),
+      catalog
+        .filter((p) => p.category === "kitchen")
+        .map((p) => p.sku)
+        .sort(),
+    );
     assert.equal(kitchen.nextCursor, undefined);
     assert.deepEqual(page(await list({ category: "garden" })).items, []);
   });
@@ -96,7 +115,10 @@ describe("catalog: GET /products, GET /products/{sku}", () => {
     assert.equal(ascending.length, catalog.length);
     for (let i = 1; i < ascending.length; i++) {
       const [a, b] = [ascending[i - 1], ascending[i]];
-      assert.ok(a.priceCents < b.priceCents || (a.priceCents === b.priceCents && a.sku < b.sku), `${a.sku} before ${b.sku}`);
+      assert.ok(
+        a.priceCents < b.priceCents || (a.priceCents === b.priceCents && a.sku < b.sku),
+        `${a.sku} before ${b.sku}`,
+      );
     }
     const descending = page(await list({ sort: "price", order: "desc", limit: "100" })).items;
     assert.deepEqual(descending, [...ascending].reverse());
@@ -149,7 +171,9 @@ describe("catalog: GET /products, GET /products/{sku}", () => {
     await doc.send(new DeleteCommand({ TableName: tables.inventory, Key: { sku } }));
     assert.equal(bodyOf<Product>(await one(sku)).stock, 0);
     assert.equal(page(await list({ limit: "100" })).items.find((p) => p.sku === sku)!.stock, 0);
-    await doc.send(new PutCommand({ TableName: tables.inventory, Item: { sku, stock: catalog.find((p) => p.sku === sku)!.stock } }));
+    await doc.send(
+      new PutCommand({ TableName: tables.inventory, Item: { sku, stock: catalog.find((p) => p.sku === sku)!.stock } }),
+    );
   });
 
   describe("bad parameters: a 400 saying what is allowed", () => {
@@ -194,7 +218,10 @@ describe("catalog: GET /products, GET /products/{sku}", () => {
     const mug = await one("KIT-MUG-STN-12");
     assert.equal(mug.statusCode, 200);
     assert.equal(mug.headers?.["Cache-Control"], catalogCacheControl);
-    assert.deepEqual(productSchema.parse(bodyOf(mug)), productSchema.parse(catalog.find((p) => p.sku === "KIT-MUG-STN-12")));
+    assert.deepEqual(
+      productSchema.parse(bodyOf(mug)),
+      productSchema.parse(catalog.find((p) => p.sku === "KIT-MUG-STN-12")),
+    );
     const missing = await one("NOPE-123");
     assert.equal(missing.statusCode, 404);
     assert.equal(bodyOf(missing).error, "product not found");

@@ -34,25 +34,42 @@ describe("clickstream event contract", () => {
   it("accepts a product view and a page view as a browser sends them", () => {
     assert.ok(clickstreamEventSchema.safeParse(productView("e1", "s1", { userId: "u1" })).success);
     assert.ok(clickstreamEventSchema.safeParse(pageView("e2", "s1")).success);
-    assert.ok(clickstreamEventSchema.safeParse({ ...pageView("e3", "s1"), page: { url: "https://x.example/", referrer: "" } }).success);
+    assert.ok(
+      clickstreamEventSchema.safeParse({ ...pageView("e3", "s1"), page: { url: "https://x.example/", referrer: "" } })
+        .success,
+    );
   });
 
   it("refuses bad events with messages that name the field", () => {
-    assert.deepEqual(messages({ ...productView("e", "s"), itemId: undefined }), ["itemId: itemId is required for product_view events"]);
+    assert.deepEqual(messages({ ...productView("e", "s"), itemId: undefined }), [
+      "itemId: itemId is required for product_view events",
+    ]);
     assert.deepEqual(messages({ ...pageView("e", "s"), eventType: "click" }), [
       "eventType: eventType must be one of page_view, product_view, search, add_to_cart, remove_from_cart, checkout_start, purchase",
     ]);
     assert.deepEqual(messages({ ...pageView("e", "s"), timestamp: 1740826800 }), [
       "timestamp: timestamp in epoch milliseconds must be after 2000-01-01 (seconds sent?)",
     ]);
-    assert.deepEqual(messages({ ...pageView("e", "s"), timestamp: "2025-03-01 12:00" }), ["timestamp: timestamp must be an ISO-8601 date-time"]);
+    assert.deepEqual(messages({ ...pageView("e", "s"), timestamp: "2025-03-01 12:00" }), [
+      "timestamp: timestamp must be an ISO-8601 date-time",
+    ]);
     assert.deepEqual(messages({ ...pageView("e", "s"), price: 12 }), [': Unrecognized key: "price"']);
     assert.deepEqual(messages({ ...pageView("e", "s"), properties: { nested: { a: 1 } } }), [
       "properties.nested: property values must be strings, numbers, booleans or null (properties are flat)",
     ]);
-    assert.deepEqual(messages({ ...pageView("e", "s"), properties: { a: "x".repeat(200), b: "x".repeat(200), c: "x".repeat(200), d: "x".repeat(200), e: "x".repeat(200) } }), [
-      "properties: properties serialised as JSON are at most 1024 characters",
-    ]);
+    assert.deepEqual(
+      messages({
+        ...pageView("e", "s"),
+        properties: {
+          a: "x".repeat(200),
+          b: "x".repeat(200),
+          c: "x".repeat(200),
+          d: "x".repeat(200),
+          e: "x".repeat(200),
+        },
+      }),
+      ["properties: properties serialised as JSON are at most 1024 characters"],
+    );
     assert.deepEqual(messages({ ...pageView("e", "s"), sessionId: "s".repeat(129) }), [
       "sessionId: sessionId is at most 128 characters",
       "sessionId: sessionId may hold only A-Z a-z 0-9 _ . : - (1 to 128 characters)",
@@ -91,32 +108,65 @@ describe("clickstream event contract", () => {
   it("attack: a sessionId of 129-256 emoji is refused by the model and zod alike (ids are ASCII, so every layer counts them the same)", () => {
     const model = clickstreamEventJsonSchema() as any;
     for (const field of ["eventId", "sessionId", "userId", "itemId"]) {
-      assert.deepEqual(model.properties[field], { type: "string", minLength: 1, maxLength: maxIdLength, pattern: idPattern }, field);
+      assert.deepEqual(
+        model.properties[field],
+        { type: "string", minLength: 1, maxLength: maxIdLength, pattern: idPattern },
+        field,
+      );
     }
     for (const length of [1, 129, 256]) {
       const emoji = "😀".repeat(length);
       assert.ok(!new RegExp(idPattern).test(emoji), "the model's pattern refuses emoji at any length");
-      assert.match(messages({ ...pageView("e", "s"), sessionId: emoji }).join("\n"), /sessionId may hold only A-Z a-z 0-9 _ \. : -/);
+      assert.match(
+        messages({ ...pageView("e", "s"), sessionId: emoji }).join("\n"),
+        /sessionId may hold only A-Z a-z 0-9 _ \. : -/,
+      );
     }
     // The longest id fits Kinesis' partition key (256 Unicode characters) and Personalize (256).
     const longest = "a".repeat(maxIdLength);
-    assert.ok(new RegExp(idPattern).test(longest) && longest.length <= 256 && Buffer.byteLength(longest) === longest.length);
-    assert.ok(clickstreamEventSchema.safeParse({ ...pageView("e", crypto.randomUUID()), userId: crypto.randomUUID(), eventId: "evt_1.2:3-4" }).success);
+    assert.ok(
+      new RegExp(idPattern).test(longest) && longest.length <= 256 && Buffer.byteLength(longest) === longest.length,
+    );
+    assert.ok(
+      clickstreamEventSchema.safeParse({
+        ...pageView("e", crypto.randomUUID()),
+        userId: crypto.randomUUID(),
+        eventId: "evt_1.2:3-4",
+      }).success,
+    );
   });
 
   it("attack: a 1 MiB property key is refused by zod with the key bound (the model cannot bound keys)", () => {
     const reasons = messages({ ...pageView("e", "s"), properties: { ["k".repeat(1024 * 1024)]: 1 } });
     assert.ok(reasons.length >= 1 && reasons.every((r) => r.length < 300), "the reasons name the key shortened");
-    assert.ok(reasons.some((r) => r.startsWith(`properties: property keys are 1 to ${maxPropertyKeyLength} characters; "kkk`) && r.endsWith("has 1048576")), reasons[0].slice(0, 200));
-    assert.ok(clickstreamEventSchema.safeParse({ ...pageView("e", "s"), properties: { ["k".repeat(maxPropertyKeyLength)]: 1 } }).success);
+    assert.ok(
+      reasons.some(
+        (r) =>
+          r.startsWith(`properties: property keys are 1 to ${maxPropertyKeyLength} characters; "kkk`) &&
+          r.endsWith("has 1048576"),
+      ),
+      reasons[0].slice(0, 200),
+    );
+    assert.ok(
+      clickstreamEventSchema.safeParse({ ...pageView("e", "s"), properties: { ["k".repeat(maxPropertyKeyLength)]: 1 } })
+        .success,
+    );
   });
 
   it("attack: a property named __proto__ is refused with a reason, never dropped silently", () => {
-    const sent = JSON.parse(`{"eventId":"e","eventType":"page_view","sessionId":"s","timestamp":${pageView("e", "s").timestamp},"properties":{"__proto__":"x","a":1}}`);
+    const sent = JSON.parse(
+      `{"eventId":"e","eventType":"page_view","sessionId":"s","timestamp":${pageView("e", "s").timestamp},"properties":{"__proto__":"x","a":1}}`,
+    );
     const result = validateEvent(sent, new Date(sent.timestamp));
     assert.equal(result.ok, false);
-    assert.ok(!result.ok && result.reasons.some((r) => r.path === "properties.__proto__" && /__proto__ is reserved/.test(r.message)), JSON.stringify(result));
-    const topLevel = JSON.parse(`{"eventId":"e","eventType":"page_view","sessionId":"s","timestamp":${pageView("e", "s").timestamp},"__proto__":{"userId":"x"}}`);
+    assert.ok(
+      !result.ok &&
+        result.reasons.some((r) => r.path === "properties.__proto__" && /__proto__ is reserved/.test(r.message)),
+      JSON.stringify(result),
+    );
+    const topLevel = JSON.parse(
+      `{"eventId":"e","eventType":"page_view","sessionId":"s","timestamp":${pageView("e", "s").timestamp},"__proto__":{"userId":"x"}}`,
+    );
     assert.equal(validateEvent(topLevel, new Date(topLevel.timestamp)).ok, false);
   });
 
@@ -132,10 +182,18 @@ describe("clickstream event contract", () => {
     assert.equal(refusedWith(arrival.getTime() + maxEventClockSkewMs + 1)[0].code, "timestamp_out_of_range");
     assert.equal(refusedWith(arrival.getTime() - maxEventAgeMs - 1)[0].code, "timestamp_out_of_range");
     assert.equal(refusedWith("9999-12-31T23:59:59-14:00")[0].code, "timestamp_out_of_range");
-    for (const fine of [arrival.getTime(), arrival.getTime() + maxEventClockSkewMs, arrival.getTime() - maxEventAgeMs, "2026-06-01T13:05:00+01:00"]) {
+    for (const fine of [
+      arrival.getTime(),
+      arrival.getTime() + maxEventClockSkewMs,
+      arrival.getTime() - maxEventAgeMs,
+      "2026-06-01T13:05:00+01:00",
+    ]) {
       const result = at(fine);
       assert.ok(result.ok, `${fine} is accepted`);
-      assert.ok(result.ok && normalisedClickstreamEventSchema.safeParse(result.event).success, "and its lake line passes the lake schema");
+      assert.ok(
+        result.ok && normalisedClickstreamEventSchema.safeParse(result.event).success,
+        "and its lake line passes the lake schema",
+      );
     }
     assert.equal((clickstreamEventJsonSchema() as any).properties.timestamp.maximum, maxEpochMillis);
     assert.equal(new Date(maxEpochMillis).toISOString(), "9999-12-31T23:59:59.999Z");
@@ -143,7 +201,11 @@ describe("clickstream event contract", () => {
 
   describe("request model (JSON Schema draft-04)", () => {
     const ours = clickstreamEventJsonSchema() as any;
-    const fromZod = z.toJSONSchema(clickstreamEventSchema, { target: "draft-04", unrepresentable: "any", io: "input" }) as any;
+    const fromZod = z.toJSONSchema(clickstreamEventSchema, {
+      target: "draft-04",
+      unrepresentable: "any",
+      io: "input",
+    }) as any;
 
     it("has the zod schema's required fields, enums and length limits", () => {
       assert.deepEqual(ours.required, fromZod.required);
@@ -160,14 +222,33 @@ describe("clickstream event contract", () => {
     });
 
     it("uses only what API Gateway's OpenAPI 3.0 import keeps: one string type, no anyOf/oneOf, no propertyNames, boolean additionalProperties", () => {
-      const allowed = new Set(["type", "properties", "required", "additionalProperties", "maxProperties", "minLength", "maxLength", "pattern", "enum", "minItems", "maxItems", "items", "minimum", "maximum"]);
+      const allowed = new Set([
+        "type",
+        "properties",
+        "required",
+        "additionalProperties",
+        "maxProperties",
+        "minLength",
+        "maxLength",
+        "pattern",
+        "enum",
+        "minItems",
+        "maxItems",
+        "items",
+        "minimum",
+        "maximum",
+      ]);
       const walk = (schema: Record<string, unknown>, path: string) => {
         for (const [keyword, value] of Object.entries(schema)) {
           assert.ok(allowed.has(keyword), `${path}: ${keyword} is outside the subset`);
           if (keyword === "type") assert.equal(typeof value, "string", `${path}: type is one string`);
-          if (keyword === "additionalProperties") assert.equal(typeof value, "boolean", `${path}: additionalProperties is a boolean`);
+          if (keyword === "additionalProperties")
+            assert.equal(typeof value, "boolean", `${path}: additionalProperties is a boolean`);
         }
-        for (const [name, child] of Object.entries((schema.properties ?? {}) as Record<string, Record<string, unknown>>)) walk(child, `${path}.${name}`);
+        for (const [name, child] of Object.entries(
+          (schema.properties ?? {}) as Record<string, Record<string, unknown>>,
+        ))
+          walk(child, `${path}.${name}`);
         if (schema.items) walk(schema.items as Record<string, unknown>, `${path}[]`);
       };
       walk(ours, "event");
@@ -189,7 +270,13 @@ describe("clickstream processor environment", () => {
       POWERTOOLS_SERVICE_NAME: serviceName,
       POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
     });
-    const custom = readEnvironment({ FIREHOSE_STREAM_NAME: "l", LAKE_BUCKET: "b", QUARANTINE_PREFIX: "bad", PERSONALIZE_TRACKING_ID: "t-1", PERSONALIZE_CONCURRENCY: "3" });
+    const custom = readEnvironment({
+      FIREHOSE_STREAM_NAME: "l",
+      LAKE_BUCKET: "b",
+      QUARANTINE_PREFIX: "bad",
+      PERSONALIZE_TRACKING_ID: "t-1",
+      PERSONALIZE_CONCURRENCY: "3",
+    });
     assert.equal(custom.QUARANTINE_PREFIX, "bad/");
     assert.equal(custom.PERSONALIZE_TRACKING_ID, "t-1");
     assert.equal(custom.PERSONALIZE_CONCURRENCY, 3);
@@ -209,17 +296,37 @@ describe("clickstream processor environment", () => {
 
 describe("clickstream sink call shapes", () => {
   const event = (eventId: string, sessionId: string, userId?: string) =>
-    ({ eventId, eventType: "product_view", sessionId, itemId: "X-1", timestamp: "", receivedAt: "", ...(userId ? { userId } : {}) }) as NormalisedClickstreamEvent & {
+    ({
+      eventId,
+      eventType: "product_view",
+      sessionId,
+      itemId: "X-1",
+      timestamp: "",
+      receivedAt: "",
+      ...(userId ? { userId } : {}),
+    }) as NormalisedClickstreamEvent & {
       itemId: string;
     };
 
   it("cuts Firehose calls at 500 records and at 4 MiB", () => {
     const small = Array.from({ length: 1200 }, (_, i) => ({ data: Buffer.from(`{"i":${i}}\n`), owner: i }));
-    assert.deepEqual(firehoseChunks(small).map((c) => c.length), [500, 500, 200]);
-    assert.deepEqual(firehoseChunks(small).flat().map((r) => r.owner), small.map((r) => r.owner), "order kept");
+    assert.deepEqual(
+      firehoseChunks(small).map((c) => c.length),
+      [500, 500, 200],
+    );
+    assert.deepEqual(
+      firehoseChunks(small)
+        .flat()
+        .map((r) => r.owner),
+      small.map((r) => r.owner),
+      "order kept",
+    );
     const big = Array.from({ length: 9 }, (_, i) => ({ data: Buffer.alloc(1000 * 1024, 97), owner: i }));
     const chunks = firehoseChunks(big);
-    assert.deepEqual(chunks.map((c) => c.length), [4, 4, 1]);
+    assert.deepEqual(
+      chunks.map((c) => c.length),
+      [4, 4, 1],
+    );
     for (const chunk of chunks) assert.ok(chunk.reduce((n, r) => n + r.data.byteLength, 0) <= maxFirehoseBytesPerCall);
     assert.deepEqual(firehoseChunks([]), []);
   });
@@ -243,6 +350,9 @@ describe("clickstream sink call shapes", () => {
         ["s2", "u1", 1],
       ],
     );
-    assert.deepEqual(calls[1].entries.map((e) => e.event.eventId), Array.from({ length: 10 }, (_, i) => `a${i + 10}`));
+    assert.deepEqual(
+      calls[1].entries.map((e) => e.event.eventId),
+      Array.from({ length: 10 }, (_, i) => `a${i + 10}`),
+    );
   });
 });

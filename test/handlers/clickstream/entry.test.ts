@@ -26,7 +26,10 @@ describe("ClickstreamProcessor entry", () => {
   it("refuses to load without its required environment, naming the variables", () => {
     delete process.env.FIREHOSE_STREAM_NAME;
     delete process.env.LAKE_BUCKET;
-    assert.throws(() => loadEntry(), /FIREHOSE_STREAM_NAME: FIREHOSE_STREAM_NAME \(.*\) is required; LAKE_BUCKET: LAKE_BUCKET \(.*\) is required/);
+    assert.throws(
+      () => loadEntry(),
+      /FIREHOSE_STREAM_NAME: FIREHOSE_STREAM_NAME \(.*\) is required; LAKE_BUCKET: LAKE_BUCKET \(.*\) is required/,
+    );
   });
 
   it("publishes every counter as EMF in the configured namespace and returns a partial-batch response", async () => {
@@ -47,7 +50,12 @@ describe("ClickstreamProcessor entry", () => {
     }) as typeof process.stdout.write;
     let response: unknown;
     try {
-      const context = { functionName: "clickstream-processor", awsRequestId: "req-1", invokedFunctionArn: "arn", memoryLimitInMB: "512" } as unknown as Context;
+      const context = {
+        functionName: "clickstream-processor",
+        awsRequestId: "req-1",
+        invokedFunctionArn: "arn",
+        memoryLimitInMB: "512",
+      } as unknown as Context;
       response = await handler({ Records: [] } as KinesisStreamEvent, context);
     } finally {
       process.stdout.write = write;
@@ -77,7 +85,9 @@ describe("ClickstreamProcessor entry", () => {
     const started = Date.now();
     try {
       const outcomes = await Promise.allSettled([
-        firehose.send(new PutRecordBatchCommand({ DeliveryStreamName: "lake", Records: [{ Data: Buffer.from("{}\n") }] })),
+        firehose.send(
+          new PutRecordBatchCommand({ DeliveryStreamName: "lake", Records: [{ Data: Buffer.from("{}\n") }] }),
+        ),
         s3.send(new PutObjectCommand({ Bucket: "lake", Key: "quarantine/x.json", Body: "{}" })),
       ]);
       for (const outcome of outcomes) {

@@ -7,7 +7,13 @@ import { strict as assert } from "node:assert";
 import { processClickstreamBatch, type ClickstreamProcessorDeps } from "../../../handlers/clickstream/process-batch";
 import type { QuarantineDocument } from "../../../handlers/clickstream/quarantine-sink";
 import { pageView, productView, syntheticStreamEvent } from "../../../testing/clickstream-events";
-import { FakeFirehose, FakeS3, instantRetryPolicy, silentLogger, type FirehoseReply } from "../../../testing/clickstream-fakes";
+import {
+  FakeFirehose,
+  FakeS3,
+  instantRetryPolicy,
+  silentLogger,
+  type FirehoseReply,
+} from "../../../testing/clickstream-fakes";
 
 const arrival = Date.UTC(2025, 2, 1, 11, 0, 1);
 
@@ -21,19 +27,26 @@ function deps(firehose: FakeFirehose, s3: FakeS3 = new FakeS3()): ClickstreamPro
   };
 }
 
-const quarantineOf = (s3: FakeS3) => [...s3.objects.entries()].map(([key, body]) => ({ key, document: JSON.parse(body) as QuarantineDocument }));
+const quarantineOf = (s3: FakeS3) =>
+  [...s3.objects.entries()].map(([key, body]) => ({ key, document: JSON.parse(body) as QuarantineDocument }));
 
 describe("ClickstreamProcessor under attack", () => {
   it("attack: a record holding a JSON array nested 10,000 deep is quarantined; the valid events beside it reach the lake", async () => {
     const deep = "[".repeat(10_000) + "]".repeat(10_000);
-    const event = syntheticStreamEvent([JSON.stringify(pageView("p1", "s")), deep, JSON.stringify(productView("p2", "s"))], arrival);
+    const event = syntheticStreamEvent(
+      [JSON.stringify(pageView("p1", "s")), deep, JSON.stringify(productView("p2", "s"))],
+      arrival,
+    );
     const firehose = new FakeFirehose();
     const s3 = new FakeS3();
 
     const { response, counts } = await processClickstreamBatch(event, deps(firehose, s3));
 
     assert.deepEqual(response, { batchItemFailures: [] });
-    assert.deepEqual(firehose.lakeEvents().map((e) => e.eventId), ["p1", "p2"]);
+    assert.deepEqual(
+      firehose.lakeEvents().map((e) => e.eventId),
+      ["p1", "p2"],
+    );
     const [quarantined] = quarantineOf(s3);
     assert.equal(quarantined.document.entries.length, 1);
     assert.equal(quarantined.document.entries[0].sequenceNumber, event.Records[1].kinesis.sequenceNumber);
@@ -43,7 +56,10 @@ describe("ClickstreamProcessor under attack", () => {
   });
 
   it("attack: an approximateArrivalTimestamp outside Date's range quarantines that record only", async () => {
-    const event = syntheticStreamEvent([JSON.stringify(pageView("a1", "s")), JSON.stringify(pageView("a2", "s")), JSON.stringify(pageView("a3", "s"))], arrival);
+    const event = syntheticStreamEvent(
+      [JSON.stringify(pageView("a1", "s")), JSON.stringify(pageView("a2", "s")), JSON.stringify(pageView("a3", "s"))],
+      arrival,
+    );
     event.Records[1].kinesis.approximateArrivalTimestamp = 8.64e15; // seconds: far beyond Date's ±8.64e15 ms
     event.Records[2].kinesis.approximateArrivalTimestamp = Number.NaN;
     const firehose = new FakeFirehose();
@@ -52,14 +68,21 @@ describe("ClickstreamProcessor under attack", () => {
     const { response } = await processClickstreamBatch(event, deps(firehose, s3));
 
     assert.deepEqual(response, { batchItemFailures: [] });
-    assert.deepEqual(firehose.lakeEvents().map((e) => e.eventId), ["a1"]);
+    assert.deepEqual(
+      firehose.lakeEvents().map((e) => e.eventId),
+      ["a1"],
+    );
     const entries = quarantineOf(s3).flatMap((q) => q.document.entries);
-    assert.deepEqual(entries.map((e) => e.sequenceNumber).sort(), [event.Records[1], event.Records[2]].map((r) => r.kinesis.sequenceNumber).sort());
+    assert.deepEqual(
+      entries.map((e) => e.sequenceNumber).sort(),
+      [event.Records[1], event.Records[2]].map((r) => r.kinesis.sequenceNumber).sort(),
+    );
     for (const entry of entries) {
       assert.equal(entry.receivedAt, undefined);
       assert.match(entry.reasons[0].message, /approximateArrivalTimestamp is not an instant/);
     }
-    for (const { key } of quarantineOf(s3)) assert.match(key, /^quarantine\/dt=2025-03-01\//, "dated by the processing day");
+    for (const { key } of quarantineOf(s3))
+      assert.match(key, /^quarantine\/dt=2025-03-01\//, "dated by the processing day");
   });
 
   it("attack: base64 garbage in the Lambda event is quarantined exactly as it arrived, not decoded leniently", async () => {
@@ -73,12 +96,21 @@ describe("ClickstreamProcessor under attack", () => {
 
     await processClickstreamBatch(event, deps(firehose, s3));
 
-    assert.deepEqual(firehose.lakeEvents().map((e) => e.eventId), ["b1"], "the garbage is not read as an event");
-    const entries = quarantineOf(s3).flatMap((q) => q.document.entries).sort((a, b) => a.sequenceNumber.localeCompare(b.sequenceNumber));
-    assert.deepEqual(entries.map((e) => [e.data, e.dataEncoding, e.reasons[0].message]), [
-      [event.Records[1].kinesis.data, "received", "record data is not valid base64"],
-      [event.Records[2].kinesis.data, "received", "record data is not valid base64"],
-    ]);
+    assert.deepEqual(
+      firehose.lakeEvents().map((e) => e.eventId),
+      ["b1"],
+      "the garbage is not read as an event",
+    );
+    const entries = quarantineOf(s3)
+      .flatMap((q) => q.document.entries)
+      .sort((a, b) => a.sequenceNumber.localeCompare(b.sequenceNumber));
+    assert.deepEqual(
+      entries.map((e) => [e.data, e.dataEncoding, e.reasons[0].message]),
+      [
+        [event.Records[1].kinesis.data, "received", "record data is not valid base64"],
+        [event.Records[2].kinesis.data, "received", "record data is not valid base64"],
+      ],
+    );
   });
 
   it("attack: a resend after a partial failure overwrites the quarantine objects of the records it repeats, never adds", async () => {
@@ -93,9 +125,14 @@ describe("ClickstreamProcessor under attack", () => {
     const event = syntheticStreamEvent(data, arrival);
     const s3 = new FakeS3();
     // Firehose refuses r2 every time: Kinesis resends from record 2.
-    const failing = new FakeFirehose((_call, records) => ({ kind: "partial", failedPositions: records.map((r, i) => (r.toString().includes('"r2"') ? i : -1)).filter((i) => i >= 0) }));
+    const failing = new FakeFirehose((_call, records) => ({
+      kind: "partial",
+      failedPositions: records.map((r, i) => (r.toString().includes('"r2"') ? i : -1)).filter((i) => i >= 0),
+    }));
     const first = await processClickstreamBatch(event, deps(failing, s3));
-    const checkpoint = event.Records.findIndex((r) => r.kinesis.sequenceNumber === first.response.batchItemFailures[0]?.itemIdentifier);
+    const checkpoint = event.Records.findIndex(
+      (r) => r.kinesis.sequenceNumber === first.response.batchItemFailures[0]?.itemIdentifier,
+    );
     assert.equal(checkpoint, 2);
     const keysAfterFirst = [...s3.objects.keys()].sort();
     assert.equal(keysAfterFirst.length, 3, "one object per quarantined record");
@@ -105,7 +142,9 @@ describe("ClickstreamProcessor under attack", () => {
     const second = await processClickstreamBatch(resend, deps(new FakeFirehose(), s3));
     assert.deepEqual(second.response, { batchItemFailures: [] });
     assert.deepEqual([...s3.objects.keys()].sort(), keysAfterFirst, "the resend rewrote the same objects");
-    const entries = quarantineOf(s3).flatMap((q) => q.document.entries.map((e) => `${e.sequenceNumber}/${e.position ?? "-"}`));
+    const entries = quarantineOf(s3).flatMap((q) =>
+      q.document.entries.map((e) => `${e.sequenceNumber}/${e.position ?? "-"}`),
+    );
     assert.equal(new Set(entries).size, entries.length, "no record twice in the quarantine");
     assert.equal(entries.length, 3);
   });
@@ -116,15 +155,29 @@ describe("ClickstreamProcessor under attack", () => {
   ] as [string, FirehoseReply][]) {
     it(`attack: Firehose answering ${what} — the entries are trusted, the undelivered ones resent`, async () => {
       const events = Array.from({ length: 5 }, (_, i) => pageView(`f${i}`, "s"));
-      const event = syntheticStreamEvent(events.map((e) => JSON.stringify(e)), arrival);
+      const event = syntheticStreamEvent(
+        events.map((e) => JSON.stringify(e)),
+        arrival,
+      );
       const firehose = new FakeFirehose((call) => (call === 0 ? reply : { kind: "ok" }));
 
       const { response, counts } = await processClickstreamBatch(event, deps(firehose));
 
       assert.deepEqual(response, { batchItemFailures: [] });
       assert.equal(firehose.calls.length, 2, "one resend");
-      assert.equal(firehose.calls[1].records.length, reply.kind === "truncated" ? 3 : 2, "only the undelivered records are resent");
-      assert.deepEqual(firehose.lakeEvents().map((e) => e.eventId).sort(), events.map((e) => e.eventId).sort(), "every event reached the lake once");
+      assert.equal(
+        firehose.calls[1].records.length,
+        reply.kind === "truncated" ? 3 : 2,
+        "only the undelivered records are resent",
+      );
+      assert.deepEqual(
+        firehose
+          .lakeEvents()
+          .map((e) => e.eventId)
+          .sort(),
+        events.map((e) => e.eventId).sort(),
+        "every event reached the lake once",
+      );
       assert.equal(counts.EventsToFirehose, 5);
     });
   }

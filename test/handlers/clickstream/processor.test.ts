@@ -8,9 +8,21 @@ import { processClickstreamBatch, type ClickstreamProcessorDeps } from "../../..
 import type { QuarantineDocument } from "../../../handlers/clickstream/quarantine-sink";
 import { normalisedClickstreamEventSchema } from "../../../handlers/shared/clickstream-event";
 import { clientConfig, startKinesis, startS3, type Emulator } from "../../../testing/emulators";
-import { kinesisStreamEvent, pageView as pageViewAt, productView as productViewAt, type StreamRecord } from "../../../testing/clickstream-events";
+import {
+  kinesisStreamEvent,
+  pageView as pageViewAt,
+  productView as productViewAt,
+  type StreamRecord,
+} from "../../../testing/clickstream-events";
 import type { ClickstreamEvent } from "../../../handlers/shared/clickstream-event";
-import { FakeFirehose, FakePersonalize, instantRetryPolicy, silentLogger, type FirehoseReply, type PersonalizeReply } from "../../../testing/clickstream-fakes";
+import {
+  FakeFirehose,
+  FakePersonalize,
+  instantRetryPolicy,
+  silentLogger,
+  type FirehoseReply,
+  type PersonalizeReply,
+} from "../../../testing/clickstream-fakes";
 import { recordingSender } from "../../../testing/aws-calls";
 import { createStream, putRecords, readRecords } from "../../../testing/clickstream-kinesis";
 
@@ -26,7 +38,7 @@ const productView = (eventId: string, sessionId: string, extra: Partial<Clickstr
 const pageView = (eventId: string, sessionId: string, extra: Partial<ClickstreamEvent> = {}) =>
   pageViewAt(eventId, sessionId, { timestamp: eventTime.getTime(), ...extra });
 
-describe("ClickstreamProcessor (kinesalite, s3rver)", function () {
+describe("ClickstreamProcessor (kinesalite, s3rver)", () => {
   let kinesisEmulator: Emulator;
   let s3Emulator: Emulator;
   let kinesis: KinesisClient;
@@ -55,7 +67,8 @@ describe("ClickstreamProcessor (kinesalite, s3rver)", function () {
   }
 
   /** As the collector puts them: one event's JSON per record, partition key = sessionId. */
-  const asCollectorRecords = (events: { sessionId: string }[]) => events.map((e) => ({ data: JSON.stringify(e), partitionKey: e.sessionId }));
+  const asCollectorRecords = (events: { sessionId: string }[]) =>
+    events.map((e) => ({ data: JSON.stringify(e), partitionKey: e.sessionId }));
 
   function deps(options: {
     firehose?: FakeFirehose;
@@ -64,12 +77,32 @@ describe("ClickstreamProcessor (kinesalite, s3rver)", function () {
     delays?: number[];
   }): ClickstreamProcessorDeps {
     // The processor's environment, by the names the component sets, for the call recorder.
-    const environment = { FIREHOSE_STREAM_NAME: "lake-stream", PERSONALIZE_TRACKING_ID: "tracker-1", LAKE_BUCKET: options.bucket ?? lakeBucket, QUARANTINE_PREFIX: "quarantine/" };
-    const recorded = <S extends { send: (command: any) => Promise<any> }>(service: string, sender: S) => recordingSender("clickstream-processor", service, sender, environment);
+    const environment = {
+      FIREHOSE_STREAM_NAME: "lake-stream",
+      PERSONALIZE_TRACKING_ID: "tracker-1",
+      LAKE_BUCKET: options.bucket ?? lakeBucket,
+      QUARANTINE_PREFIX: "quarantine/",
+    };
+    const recorded = <S extends { send: (command: any) => Promise<any> }>(service: string, sender: S) =>
+      recordingSender("clickstream-processor", service, sender, environment);
     return {
-      firehose: { client: recorded("firehose", options.firehose ?? new FakeFirehose()), deliveryStreamName: environment.FIREHOSE_STREAM_NAME },
-      personalize: options.personalize === null ? undefined : { client: recorded("personalize-events", options.personalize ?? new FakePersonalize()), trackingId: environment.PERSONALIZE_TRACKING_ID, concurrency: 3 },
-      quarantine: { client: recorded("s3", s3), bucket: environment.LAKE_BUCKET, prefix: environment.QUARANTINE_PREFIX },
+      firehose: {
+        client: recorded("firehose", options.firehose ?? new FakeFirehose()),
+        deliveryStreamName: environment.FIREHOSE_STREAM_NAME,
+      },
+      personalize:
+        options.personalize === null
+          ? undefined
+          : {
+              client: recorded("personalize-events", options.personalize ?? new FakePersonalize()),
+              trackingId: environment.PERSONALIZE_TRACKING_ID,
+              concurrency: 3,
+            },
+      quarantine: {
+        client: recorded("s3", s3),
+        bucket: environment.LAKE_BUCKET,
+        prefix: environment.QUARANTINE_PREFIX,
+      },
       logger: silentLogger(),
       retry: instantRetryPolicy(options.delays),
     };
@@ -92,10 +125,16 @@ describe("ClickstreamProcessor (kinesalite, s3rver)", function () {
       productView("e3", "s-b", { itemId: "GARDEN-HOSE-25" }),
     ];
     const invalid = { eventId: "e4", eventType: "add_to_cart", sessionId: "s-b", timestamp: "yesterday" };
-    const arrayRecord = [productView("e5", "s-c"), { eventType: "search" }, productView("e1", "s-a", { userId: "u-1" })];
+    const arrayRecord = [
+      productView("e5", "s-c"),
+      { eventType: "search" },
+      productView("e1", "s-a", { userId: "u-1" }),
+    ];
     const notJson = "eventId=e6&eventType=page_view";
     const notUtf8 = Uint8Array.from([0xff, 0xfe, 0x00, 0x41]);
-    const oversized = productView("e7", "s-c", { page: { url: "https://shop.example.com/" + "€".repeat(2000), referrer: "€".repeat(2048) } });
+    const oversized = productView("e7", "s-c", {
+      page: { url: `https://shop.example.com/${"€".repeat(2000)}`, referrer: "€".repeat(2048) },
+    });
     const { records, shardId } = await streamOf([
       ...asCollectorRecords(good),
       { data: JSON.stringify(invalid), partitionKey: "s-b" },
@@ -107,12 +146,18 @@ describe("ClickstreamProcessor (kinesalite, s3rver)", function () {
     const firehose = new FakeFirehose();
     const personalize = new FakePersonalize();
 
-    const { response, counts } = await processClickstreamBatch(kinesisStreamEvent(records), deps({ firehose, personalize }));
+    const { response, counts } = await processClickstreamBatch(
+      kinesisStreamEvent(records),
+      deps({ firehose, personalize }),
+    );
 
     assert.deepEqual(response, { batchItemFailures: [] });
     // Lake: each valid event once, normalised (UTC ISO timestamps, receivedAt = Kinesis arrival).
     const lake = firehose.lakeEvents().map((e) => normalisedClickstreamEventSchema.parse(e));
-    assert.deepEqual(lake.map((e) => e.eventId), ["e1", "e2", "e3", "e5"]);
+    assert.deepEqual(
+      lake.map((e) => e.eventId),
+      ["e1", "e2", "e3", "e5"],
+    );
     assert.equal(firehose.calls.length, 1);
     assert.equal(firehose.calls[0].streamName, "lake-stream");
     assert.equal(lake[0].timestamp, eventTime.toISOString());
@@ -139,20 +184,27 @@ describe("ClickstreamProcessor (kinesalite, s3rver)", function () {
     const quarantinedRecords = [3, 4, 5, 6, 7].map((i) => records[i]);
     assert.deepEqual(
       [...documents.keys()].sort(),
-      quarantinedRecords.map((r) => `quarantine/dt=${new Date(Math.round(r.approximateArrivalTimestamp * 1000)).toISOString().slice(0, 10)}/${shardId}/${r.sequenceNumber}.json`).sort(),
+      quarantinedRecords
+        .map(
+          (r) =>
+            `quarantine/dt=${new Date(Math.round(r.approximateArrivalTimestamp * 1000)).toISOString().slice(0, 10)}/${shardId}/${r.sequenceNumber}.json`,
+        )
+        .sort(),
     );
-    const entries = quarantinedRecords.flatMap((r) => [...documents.entries()].find(([key]) => key.endsWith(`/${r.sequenceNumber}.json`))![1].entries);
-    assert.deepEqual(entries.map((e) => [e.sequenceNumber, e.kind, e.position]), [
-      [records[3].sequenceNumber, "invalid", undefined],
-      [records[4].sequenceNumber, "invalid", 1],
-      [records[5].sequenceNumber, "undecodable", undefined],
-      [records[6].sequenceNumber, "undecodable", undefined],
-      [records[7].sequenceNumber, "oversized", undefined],
-    ]);
+    const entries = quarantinedRecords.flatMap(
+      (r) => [...documents.entries()].find(([key]) => key.endsWith(`/${r.sequenceNumber}.json`))![1].entries,
+    );
     assert.deepEqual(
-      entries[0].reasons.map((r) => r.path).sort(),
-      ["itemId", "timestamp"],
+      entries.map((e) => [e.sequenceNumber, e.kind, e.position]),
+      [
+        [records[3].sequenceNumber, "invalid", undefined],
+        [records[4].sequenceNumber, "invalid", 1],
+        [records[5].sequenceNumber, "undecodable", undefined],
+        [records[6].sequenceNumber, "undecodable", undefined],
+        [records[7].sequenceNumber, "oversized", undefined],
+      ],
     );
+    assert.deepEqual(entries[0].reasons.map((r) => r.path).sort(), ["itemId", "timestamp"]);
     assert.equal(entries[0].data, JSON.stringify(invalid));
     assert.equal(entries[1].data, JSON.stringify({ eventType: "search" }));
     assert.match(entries[2].reasons[0].message, /not JSON/);
@@ -160,7 +212,10 @@ describe("ClickstreamProcessor (kinesalite, s3rver)", function () {
     assert.equal(entries[3].dataEncoding, "base64");
     assert.deepEqual(Buffer.from(entries[3].data, "base64"), Buffer.from(notUtf8));
     assert.match(entries[4].reasons[0].message, /bytes; the limit is 10240/);
-    assert.equal(entries[4].receivedAt, new Date(Math.round(records[7].approximateArrivalTimestamp * 1000)).toISOString());
+    assert.equal(
+      entries[4].receivedAt,
+      new Date(Math.round(records[7].approximateArrivalTimestamp * 1000)).toISOString(),
+    );
 
     assert.equal(counts.RecordsReceived, 8);
     assert.equal(counts.EventsReceived, 10);
@@ -176,17 +231,34 @@ describe("ClickstreamProcessor (kinesalite, s3rver)", function () {
   it("resends only the Firehose entries that carried an ErrorCode, with backoff", async () => {
     const events = Array.from({ length: 6 }, (_, i) => pageView(`f${i}`, `s-${i % 2}`));
     const { records } = await streamOf(asCollectorRecords(events));
-    const replies: FirehoseReply[] = [{ kind: "partial", failedPositions: [1, 4] }, { kind: "partial", failedPositions: [1] }, { kind: "ok" }];
+    const replies: FirehoseReply[] = [
+      { kind: "partial", failedPositions: [1, 4] },
+      { kind: "partial", failedPositions: [1] },
+      { kind: "ok" },
+    ];
     const firehose = new FakeFirehose((call) => replies[call]);
     const delays: number[] = [];
 
-    const { response, counts } = await processClickstreamBatch(kinesisStreamEvent(records), deps({ firehose, personalize: null, delays }));
+    const { response, counts } = await processClickstreamBatch(
+      kinesisStreamEvent(records),
+      deps({ firehose, personalize: null, delays }),
+    );
 
     assert.deepEqual(response, { batchItemFailures: [] });
     const sentIds = firehose.calls.map((c) => c.records.map((r) => JSON.parse(Buffer.from(r).toString()).eventId));
     assert.deepEqual(sentIds, [["f0", "f1", "f2", "f3", "f4", "f5"], ["f1", "f4"], ["f4"]]);
-    assert.deepEqual(firehose.lakeEvents().map((e) => e.eventId).sort(), ["f0", "f1", "f2", "f3", "f4", "f5"]);
-    assert.deepEqual(delays, [25, 50], "exponential backoff (half of 50 ms, then of 100 ms, with the test's fixed jitter)");
+    assert.deepEqual(
+      firehose
+        .lakeEvents()
+        .map((e) => e.eventId)
+        .sort(),
+      ["f0", "f1", "f2", "f3", "f4", "f5"],
+    );
+    assert.deepEqual(
+      delays,
+      [25, 50],
+      "exponential backoff (half of 50 ms, then of 100 ms, with the test's fixed jitter)",
+    );
     assert.equal(counts.FirehoseRetries, 3);
     assert.equal(counts.EventsToFirehose, 6);
   });
@@ -200,22 +272,34 @@ describe("ClickstreamProcessor (kinesalite, s3rver)", function () {
       failedPositions: sent.flatMap((r, i) => (/"g[24]"/.test(Buffer.from(r).toString()) ? [i] : [])),
     }));
 
-    const { response, counts } = await processClickstreamBatch(kinesisStreamEvent(records), deps({ firehose, personalize: null }));
+    const { response, counts } = await processClickstreamBatch(
+      kinesisStreamEvent(records),
+      deps({ firehose, personalize: null }),
+    );
 
     assert.deepEqual(response, { batchItemFailures: [{ itemIdentifier: records[2].sequenceNumber }] });
     assert.equal(firehose.calls.length, 4, "bounded: 4 attempts in all");
     assert.equal(counts.FirehoseFailedEvents, 2);
     assert.equal(counts.RecordsReportedFailed, 2);
     // What the event source mapping reads next: the failed record first, nothing before it lost.
-    const resent = await readRecords(kinesis, name, shardId, { type: "AT_SEQUENCE_NUMBER", sequenceNumber: response.batchItemFailures[0].itemIdentifier });
-    assert.deepEqual(resent.map((r) => JSON.parse(Buffer.from(r.data).toString()).eventId), ["g2", "g3", "g4"]);
+    const resent = await readRecords(kinesis, name, shardId, {
+      type: "AT_SEQUENCE_NUMBER",
+      sequenceNumber: response.batchItemFailures[0].itemIdentifier,
+    });
+    assert.deepEqual(
+      resent.map((r) => JSON.parse(Buffer.from(r.data).toString()).eventId),
+      ["g2", "g3", "g4"],
+    );
   });
 
   it("reports the whole Firehose chunk when the call is throttled or fails with 500 on every attempt", async () => {
     for (const kind of ["throttled", "server-error"] as const) {
       const { records } = await streamOf(asCollectorRecords([pageView(`${kind}-1`, "s"), pageView(`${kind}-2`, "s")]));
       const firehose = new FakeFirehose(() => ({ kind }));
-      const { response, counts } = await processClickstreamBatch(kinesisStreamEvent(records), deps({ firehose, personalize: null }));
+      const { response, counts } = await processClickstreamBatch(
+        kinesisStreamEvent(records),
+        deps({ firehose, personalize: null }),
+      );
       assert.deepEqual(response, { batchItemFailures: [{ itemIdentifier: records[0].sequenceNumber }] }, kind);
       assert.equal(firehose.calls.length, 4, kind);
       assert.equal(counts.FirehoseRetries, 6, kind);
@@ -225,7 +309,10 @@ describe("ClickstreamProcessor (kinesalite, s3rver)", function () {
   it("does not retry a Firehose call refused as invalid, and reports it", async () => {
     const { records } = await streamOf(asCollectorRecords([pageView("h1", "s")]));
     const firehose = new FakeFirehose(() => ({ kind: "invalid-argument" }));
-    const { response } = await processClickstreamBatch(kinesisStreamEvent(records), deps({ firehose, personalize: null }));
+    const { response } = await processClickstreamBatch(
+      kinesisStreamEvent(records),
+      deps({ firehose, personalize: null }),
+    );
     assert.equal(firehose.calls.length, 1);
     assert.deepEqual(response, { batchItemFailures: [{ itemIdentifier: records[0].sequenceNumber }] });
   });
@@ -237,7 +324,10 @@ describe("ClickstreamProcessor (kinesalite, s3rver)", function () {
     const personalize = new FakePersonalize((call) => replies[call] ?? { kind: "ok" });
     const delays: number[] = [];
 
-    const { response, counts } = await processClickstreamBatch(kinesisStreamEvent(records), deps({ personalize, delays }));
+    const { response, counts } = await processClickstreamBatch(
+      kinesisStreamEvent(records),
+      deps({ personalize, delays }),
+    );
 
     assert.deepEqual(response, { batchItemFailures: [] });
     assert.deepEqual(personalize.accepted.map((c) => c.eventList!.length).sort(), [10, 2]);
@@ -256,15 +346,26 @@ describe("ClickstreamProcessor (kinesalite, s3rver)", function () {
     ];
     const { records } = await streamOf(asCollectorRecords(events));
     const personalize = new FakePersonalize((_, input) =>
-      input.sessionId === "s-down" ? { kind: "server-error" } : input.sessionId === "s-invalid" ? { kind: "invalid-input" } : { kind: "ok" },
+      input.sessionId === "s-down"
+        ? { kind: "server-error" }
+        : input.sessionId === "s-invalid"
+          ? { kind: "invalid-input" }
+          : { kind: "ok" },
     );
     const firehose = new FakeFirehose();
 
-    const { response, counts } = await processClickstreamBatch(kinesisStreamEvent(records), deps({ firehose, personalize }));
+    const { response, counts } = await processClickstreamBatch(
+      kinesisStreamEvent(records),
+      deps({ firehose, personalize }),
+    );
 
     assert.deepEqual(response, { batchItemFailures: [{ itemIdentifier: records[2].sequenceNumber }] });
     assert.equal(personalize.calls.filter((c) => c.sessionId === "s-down").length, 4);
-    assert.equal(personalize.calls.filter((c) => c.sessionId === "s-invalid").length, 1, "invalid input is not retried");
+    assert.equal(
+      personalize.calls.filter((c) => c.sessionId === "s-invalid").length,
+      1,
+      "invalid input is not retried",
+    );
     assert.equal(counts.PersonalizeRejectedEvents, 1);
     assert.equal(counts.PersonalizeFailedEvents, 2);
     // The lake got every event regardless (its own sink).
@@ -281,17 +382,22 @@ describe("ClickstreamProcessor (kinesalite, s3rver)", function () {
     const personalize = new FakePersonalize();
     const firehose = new FakeFirehose();
 
-    const { response, counts } = await processClickstreamBatch(kinesisStreamEvent(records), deps({ firehose, personalize }));
+    const { response, counts } = await processClickstreamBatch(
+      kinesisStreamEvent(records),
+      deps({ firehose, personalize }),
+    );
 
     assert.deepEqual(response, { batchItemFailures: [] });
     assert.equal(counts.PersonalizeRejectedEvents, 0);
     assert.equal(counts.EventsToPersonalize, 3);
-    assert.deepEqual(personalize.accepted.flatMap((c) => c.eventList!.map((e) => e.eventId)), ["r1", "r2", "r3"]);
-    assert.deepEqual(firehose.lakeEvents().map((e) => e.properties), [
-      { timestamp: "12:00", source: "ad" },
-      { SessionId: "other" },
-      { category: "kitchen", position: 3 },
-    ]);
+    assert.deepEqual(
+      personalize.accepted.flatMap((c) => c.eventList!.map((e) => e.eventId)),
+      ["r1", "r2", "r3"],
+    );
+    assert.deepEqual(
+      firehose.lakeEvents().map((e) => e.properties),
+      [{ timestamp: "12:00", source: "ad" }, { SessionId: "other" }, { category: "kitchen", position: 3 }],
+    );
   });
 
   it("makes no Personalize call when Personalize is disabled", async () => {
@@ -327,7 +433,13 @@ describe("ClickstreamProcessor (kinesalite, s3rver)", function () {
 describe("ClickstreamProcessor sequence numbers", () => {
   it("compares sequence numbers as integers, not as strings or doubles", async () => {
     const { batchItemFailures } = await import("../../../handlers/clickstream/batch-item-failures");
-    const ref = (sequenceNumber: string) => ({ index: 0, sequenceNumber, partitionKey: "p", shardId: "s", arrivedAt: new Date(0) });
+    const ref = (sequenceNumber: string) => ({
+      index: 0,
+      sequenceNumber,
+      partitionKey: "p",
+      shardId: "s",
+      arrivedAt: new Date(0),
+    });
     const a = "49590338271490256608559692538361571095921575989136588898";
     const b = "49590338271490256608559692538361571095921575989136588899";
     assert.deepEqual(batchItemFailures([ref(b), ref(a)]), { batchItemFailures: [{ itemIdentifier: a }] });

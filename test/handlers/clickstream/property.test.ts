@@ -54,7 +54,9 @@ const validEvent = fc
         fc.constant("2025-03-01T12:00:00+01:00"),
         fc.constantFrom(8.64e15, Date.UTC(9999, 11, 31), "9999-12-31T23:59:59-14:00"),
       ),
-      properties: fc.dictionary(oddKey, fc.oneof(oddString, fc.integer(), fc.boolean(), fc.constant(null)), { maxKeys: 3 }),
+      properties: fc.dictionary(oddKey, fc.oneof(oddString, fc.integer(), fc.boolean(), fc.constant(null)), {
+        maxKeys: 3,
+      }),
     },
     { requiredKeys: ["eventId", "eventType", "sessionId", "timestamp"] },
   )
@@ -75,9 +77,11 @@ const invalidEvent = fc.oneof(
 );
 
 /** JSON nested `depth` levels of arrays or objects, written without recursion. */
-const deepJson = fc.record({ depth: fc.oneof(fc.integer({ min: 1, max: 20 }), fc.constant(10_000)), objects: fc.boolean() }).map(({ depth, objects }) =>
-  objects ? '{"a":'.repeat(depth) + "1" + "}".repeat(depth) : "[".repeat(depth) + "]".repeat(depth),
-);
+const deepJson = fc
+  .record({ depth: fc.oneof(fc.integer({ min: 1, max: 20 }), fc.constant(10_000)), objects: fc.boolean() })
+  .map(({ depth, objects }) =>
+    objects ? `${'{"a":'.repeat(depth)}1${"}".repeat(depth)}` : "[".repeat(depth) + "]".repeat(depth),
+  );
 
 const eventLike = fc.oneof({ weight: 4, arbitrary: validEvent }, { weight: 1, arbitrary: invalidEvent });
 
@@ -98,15 +102,40 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 
 const firehoseReply: fc.Arbitrary<FirehoseReply> = fc.oneof(
   { weight: 3, arbitrary: fc.constant({ kind: "ok" as const }) },
-  { weight: 3, arbitrary: fc.array(fc.nat({ max: 40 }), { maxLength: 8 }).map((failedPositions) => ({ kind: "partial" as const, failedPositions })) },
-  { weight: 1, arbitrary: fc.array(fc.nat({ max: 40 }), { maxLength: 8 }).map((failedPositions) => ({ kind: "count-lies" as const, failedPositions })) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .array(fc.nat({ max: 40 }), { maxLength: 8 })
+      .map((failedPositions) => ({ kind: "partial" as const, failedPositions })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .array(fc.nat({ max: 40 }), { maxLength: 8 })
+      .map((failedPositions) => ({ kind: "count-lies" as const, failedPositions })),
+  },
   { weight: 1, arbitrary: fc.nat({ max: 40 }).map((entries) => ({ kind: "truncated" as const, entries })) },
-  { weight: 1, arbitrary: fc.constantFrom<FirehoseReply>({ kind: "throttled" }, { kind: "server-error" }, { kind: "invalid-argument" }) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom<FirehoseReply>(
+      { kind: "throttled" },
+      { kind: "server-error" },
+      { kind: "invalid-argument" },
+    ),
+  },
 );
 
 const personalizeReply: fc.Arbitrary<PersonalizeReply> = fc.oneof(
   { weight: 4, arbitrary: fc.constant({ kind: "ok" as const }) },
-  { weight: 1, arbitrary: fc.constantFrom<PersonalizeReply>({ kind: "throttled" }, { kind: "server-error" }, { kind: "invalid-input" }, { kind: "not-found" }) },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom<PersonalizeReply>(
+      { kind: "throttled" },
+      { kind: "server-error" },
+      { kind: "invalid-input" },
+      { kind: "not-found" },
+    ),
+  },
 );
 
 const scenario = (records: fc.Arbitrary<(string | Uint8Array)[]>) =>
@@ -156,13 +185,19 @@ function unitsOf(record: KinesisStreamRecord): { units: unknown[]; array: boolea
   }
 }
 
-const arrivalOf = (record: KinesisStreamRecord) => new Date(Math.round(record.kinesis.approximateArrivalTimestamp * 1000));
-const unitKey = (record: KinesisStreamRecord, array: boolean, position: number) => `${record.kinesis.sequenceNumber}/${array ? position : "-"}`;
+const arrivalOf = (record: KinesisStreamRecord) =>
+  new Date(Math.round(record.kinesis.approximateArrivalTimestamp * 1000));
+const unitKey = (record: KinesisStreamRecord, array: boolean, position: number) =>
+  `${record.kinesis.sequenceNumber}/${array ? position : "-"}`;
 
 async function checkScenario(s: Scenario) {
   const event = eventOf(s);
-  const firehose = new FakeFirehose((call) => s.firehoseReplies[call % Math.max(1, s.firehoseReplies.length)] ?? { kind: "ok" });
-  const personalize = new FakePersonalize((call) => s.personalizeReplies[call % Math.max(1, s.personalizeReplies.length)] ?? { kind: "ok" });
+  const firehose = new FakeFirehose(
+    (call) => s.firehoseReplies[call % Math.max(1, s.firehoseReplies.length)] ?? { kind: "ok" },
+  );
+  const personalize = new FakePersonalize(
+    (call) => s.personalizeReplies[call % Math.max(1, s.personalizeReplies.length)] ?? { kind: "ok" },
+  );
   const s3 = new FakeS3(() => s.quarantineFails);
   const personalizeReplies: { eventIds: string[]; reply: PersonalizeReply }[] = [];
   const recordingPersonalize = {
@@ -173,7 +208,10 @@ async function checkScenario(s: Scenario) {
         personalizeReplies.push({ eventIds, reply: { kind: "ok" } });
         return out;
       } catch (error) {
-        personalizeReplies.push({ eventIds, reply: { kind: (error as Error).name === "InvalidInputException" ? "invalid-input" : "throttled" } });
+        personalizeReplies.push({
+          eventIds,
+          reply: { kind: (error as Error).name === "InvalidInputException" ? "invalid-input" : "throttled" },
+        });
         throw error;
       }
     },
@@ -205,7 +243,10 @@ async function checkScenario(s: Scenario) {
   }
 
   // The first valid occurrence of each eventId is what the lake should hold for it.
-  const firstValid = new Map<string, { record: number; json: string; sessionId: string; userId?: string; itemId?: string }>();
+  const firstValid = new Map<
+    string,
+    { record: number; json: string; sessionId: string; userId?: string; itemId?: string }
+  >();
   event.Records.forEach((kinesisRecord, record) => {
     const { units, array } = unitsOf(kinesisRecord);
     units.forEach((unit, position) => {
@@ -232,14 +273,20 @@ async function checkScenario(s: Scenario) {
 
   // Limits of every call made.
   for (const call of firehose.calls) {
-    assert.ok(call.records.length >= 1 && call.records.length <= maxFirehoseRecordsPerCall, `Firehose call with ${call.records.length} records`);
+    assert.ok(
+      call.records.length >= 1 && call.records.length <= maxFirehoseRecordsPerCall,
+      `Firehose call with ${call.records.length} records`,
+    );
     const bytes = call.records.reduce((n, r) => n + r.byteLength, 0);
     assert.ok(bytes <= maxFirehoseBytesPerCall, `Firehose call with ${bytes} bytes`);
   }
   if (!s.personalizeEnabled) assert.equal(personalize.calls.length, 0, "no Personalize call when it is disabled");
   for (const call of personalize.calls) {
     const events = call.eventList!;
-    assert.ok(events.length >= 1 && events.length <= maxPersonalizeEventsPerCall, `Personalize call with ${events.length} events`);
+    assert.ok(
+      events.length >= 1 && events.length <= maxPersonalizeEventsPerCall,
+      `Personalize call with ${events.length} events`,
+    );
     for (const sent of events) {
       const origin = firstValid.get(sent.eventId!);
       assert.ok(origin && origin.itemId !== undefined, "only valid events with an itemId go to Personalize");
@@ -251,7 +298,8 @@ async function checkScenario(s: Scenario) {
   if (s.personalizeEnabled) {
     const settled = new Set(personalizeReplies.filter((r) => r.reply.kind !== "throttled").flatMap((r) => r.eventIds));
     for (const [id, first] of firstValid) {
-      if (first.itemId !== undefined && first.record < checkpoint) assert.ok(settled.has(id), `event ${id} reached Personalize`);
+      if (first.itemId !== undefined && first.record < checkpoint)
+        assert.ok(settled.has(id), `event ${id} reached Personalize`);
     }
   }
 }
@@ -264,27 +312,35 @@ async function checkScenario(s: Scenario) {
 async function checkResends(s: Scenario) {
   const event = eventOf(s);
   let round = 0;
-  const healing = <T>(replies: T[], ok: T) => (call: number) => (round >= 3 ? ok : (replies[call % Math.max(1, replies.length)] ?? ok));
+  const healing =
+    <T>(replies: T[], ok: T) =>
+    (call: number) =>
+      round >= 3 ? ok : (replies[call % Math.max(1, replies.length)] ?? ok);
   const firehose = new FakeFirehose(healing<FirehoseReply>(s.firehoseReplies, { kind: "ok" }));
   const personalize = new FakePersonalize(healing<PersonalizeReply>(s.personalizeReplies, { kind: "ok" }));
   const s3 = new FakeS3(() => round === 0 && s.quarantineFails);
   let pending = event.Records;
   for (; pending.length > 0; round++) {
     assert.ok(round < 6, "the batch settles once the sinks heal");
-    const { response } = await processClickstreamBatch({ Records: pending }, {
-      firehose: { client: firehose, deliveryStreamName: "lake" },
-      personalize: s.personalizeEnabled ? { client: personalize, trackingId: "t", concurrency: 3 } : undefined,
-      quarantine: { client: s3, bucket: "lake", prefix: "quarantine/" },
-      logger: silentLogger(),
-      retry: instantRetryPolicy(),
-    });
+    const { response } = await processClickstreamBatch(
+      { Records: pending },
+      {
+        firehose: { client: firehose, deliveryStreamName: "lake" },
+        personalize: s.personalizeEnabled ? { client: personalize, trackingId: "t", concurrency: 3 } : undefined,
+        quarantine: { client: s3, bucket: "lake", prefix: "quarantine/" },
+        logger: silentLogger(),
+        retry: instantRetryPolicy(),
+      },
+    );
     const reported = response.batchItemFailures[0]?.itemIdentifier;
-    pending = reported === undefined ? [] : pending.slice(pending.findIndex((r) => r.kinesis.sequenceNumber === reported));
+    pending =
+      reported === undefined ? [] : pending.slice(pending.findIndex((r) => r.kinesis.sequenceNumber === reported));
   }
 
   const entries = [...s3.objects.entries()].flatMap(([key, body]) => {
     const document = JSON.parse(body) as QuarantineDocument;
-    for (const entry of document.entries) assert.ok(key.endsWith(`/${entry.sequenceNumber}.json`), `${key} holds only its own record`);
+    for (const entry of document.entries)
+      assert.ok(key.endsWith(`/${entry.sequenceNumber}.json`), `${key} holds only its own record`);
     return document.entries.map((e) => `${e.sequenceNumber}/${e.position ?? "-"}`);
   });
   assert.equal(new Set(entries).size, entries.length, "no unit twice in the quarantine, however often it was resent");
@@ -293,8 +349,13 @@ async function checkResends(s: Scenario) {
     const { units, array } = unitsOf(record);
     units.forEach((unit, position) => {
       const validation = typeof unit === "symbol" ? undefined : validateEvent(unit, arrivalOf(record));
-      if (validation?.ok) assert.ok(lakeIds.has(validation.event.eventId), `valid event ${validation.event.eventId} reached the lake`);
-      else assert.ok(entries.includes(unitKey(record, array, position)), `invalid unit ${unitKey(record, array, position)} is in the quarantine`);
+      if (validation?.ok)
+        assert.ok(lakeIds.has(validation.event.eventId), `valid event ${validation.event.eventId} reached the lake`);
+      else
+        assert.ok(
+          entries.includes(unitKey(record, array, position)),
+          `invalid unit ${unitKey(record, array, position)} is in the quarantine`,
+        );
     });
   }
 }
@@ -315,18 +376,29 @@ const assertOptions = (numRuns: number): fc.Parameters<[Scenario]> => ({
 
 describe("ClickstreamProcessor properties", () => {
   it("small random and malformed batches: every event in the lake, the quarantine, or resent; limits kept", async () => {
-    await fc.assert(fc.asyncProperty(scenario(fc.array(recordData, { maxLength: 40 })), checkScenario), assertOptions(150));
+    await fc.assert(
+      fc.asyncProperty(scenario(fc.array(recordData, { maxLength: 40 })), checkScenario),
+      assertOptions(150),
+    );
   });
 
   it("resending from the checkpoint until nothing fails never puts a unit twice in the quarantine, and loses nothing", async () => {
-    await fc.assert(fc.asyncProperty(scenario(fc.array(recordData, { maxLength: 30 })), checkResends), assertOptions(100));
+    await fc.assert(
+      fc.asyncProperty(scenario(fc.array(recordData, { maxLength: 30 })), checkResends),
+      assertOptions(100),
+    );
   });
 
   it("large batches (over 500 events, big events): Firehose chunks stay within 500 records and 4 MiB", async () => {
-    const bigEvent = validEvent.map((e) => ({ ...e, page: { url: "https://shop.example.com/" + "a".repeat(2000), referrer: "b".repeat(2000) } }));
+    const bigEvent = validEvent.map((e) => ({
+      ...e,
+      page: { url: `https://shop.example.com/${"a".repeat(2000)}`, referrer: "b".repeat(2000) },
+    }));
     const data = fc.oneof(validEvent, bigEvent).map((e) => JSON.stringify(e));
     // Distinct event ids so that large batches really are large.
-    const records = fc.array(data, { minLength: 501, maxLength: 1300 }).map((all) => all.map((d, i) => d.replace(/"eventId":"e\d+"/, `"eventId":"big-${i}"`)));
+    const records = fc
+      .array(data, { minLength: 501, maxLength: 1300 })
+      .map((all) => all.map((d, i) => d.replace(/"eventId":"e\d+"/, `"eventId":"big-${i}"`)));
     await fc.assert(fc.asyncProperty(scenario(records), checkScenario), assertOptions(12));
   });
 });

@@ -20,7 +20,11 @@ import { ordersIndexMappings, ordersIndexTemplate } from "../../../handlers/shar
 
 const endpoint = "https://vpc-orders-abc123.eu-west-1.es.amazonaws.com";
 const region = "eu-west-1";
-const credentials = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", sessionToken: "session-token/with+odd=chars" };
+const credentials = {
+  accessKeyId: "AKIDEXAMPLE",
+  secretAccessKey: "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+  sessionToken: "session-token/with+odd=chars",
+};
 const amzDate = "20261201T120000Z";
 const signingDate = new Date("2026-12-01T12:00:00Z");
 
@@ -50,12 +54,16 @@ function ourHeaders(request: OpenSearchRequest): Promise<Record<string, string>>
 }
 
 const pinned = { headers: { "x-amz-date": amzDate } };
-const bulkBody = [
+const bulkBody = `${[
   JSON.stringify({ index: { _id: "o-1", version: 3, version_type: "external" } }),
   JSON.stringify({ orderId: "o-1", customerId: "alice", status: "PAID", note: "ünïcödé & spaces" }),
   JSON.stringify({ delete: { _id: "o-2", version: 7, version_type: "external" } }),
-].join("\n") + "\n";
-const searchBody = { size: 20, query: { bool: { filter: [{ term: { customerId: "alice" } }], must: [{ match_all: {} }] } }, track_total_hits: true };
+].join("\n")}\n`;
+const searchBody = {
+  size: 20,
+  query: { bool: { filter: [{ term: { customerId: "alice" } }], must: [{ match_all: {} }] } },
+  track_total_hits: true,
+};
 const roleMapping = { backend_roles: ["arn:aws:iam::123456789012:role/orders-role-3c4d"] };
 
 const shapes: Array<{ name: string; reference: (client: Client) => Promise<unknown>; ours: OpenSearchRequest }> = [
@@ -76,7 +84,8 @@ const shapes: Array<{ name: string; reference: (client: Client) => Promise<unkno
   },
   {
     name: "bootstrap: POST /_index_template/orders?create=true",
-    reference: (c) => c.indices.putIndexTemplate({ name: "orders", create: true, body: ordersIndexTemplate as never }, pinned),
+    reference: (c) =>
+      c.indices.putIndexTemplate({ name: "orders", create: true, body: ordersIndexTemplate as never }, pinned),
     ours: { method: "POST", path: "/_index_template/orders", query: { create: true }, body: ordersIndexTemplate },
   },
   {
@@ -96,7 +105,11 @@ const shapes: Array<{ name: string; reference: (client: Client) => Promise<unkno
   },
   {
     name: "search-access: PUT /_plugins/_security/api/rolesmapping/orders_reader",
-    reference: (c) => c.transport.request({ method: "PUT", path: "/_plugins/_security/api/rolesmapping/orders_reader", body: roleMapping }, pinned),
+    reference: (c) =>
+      c.transport.request(
+        { method: "PUT", path: "/_plugins/_security/api/rolesmapping/orders_reader", body: roleMapping },
+        pinned,
+      ),
     ours: { method: "PUT", path: "/_plugins/_security/api/rolesmapping/orders_reader", body: roleMapping },
   },
 ];
@@ -107,7 +120,10 @@ describe("handlers/lib: the SigV4 OpenSearch client", () => {
       it(shape.name, async () => {
         const reference = await referenceHeaders(shape.reference);
         const ours = await ourHeaders(shape.ours);
-        assert.match(reference.Authorization, /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/20261201\/eu-west-1\/es\/aws4_request, /);
+        assert.match(
+          reference.Authorization,
+          /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/20261201\/eu-west-1\/es\/aws4_request, /,
+        );
         assert.equal(ours.authorization, reference.Authorization);
         assert.equal(ours["x-amz-content-sha256"], reference["x-amz-content-sha256"]);
         assert.equal(ours["x-amz-security-token"], reference["X-Amz-Security-Token"]);
@@ -126,7 +142,12 @@ describe("handlers/lib: the SigV4 OpenSearch client", () => {
         const chunks: Buffer[] = [];
         req.on("data", (c: Buffer) => chunks.push(c));
         req.on("end", () => {
-          received.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
+          received.push({
+            method: req.method ?? "",
+            url: req.url ?? "",
+            headers: req.headers,
+            body: Buffer.concat(chunks).toString("utf8"),
+          });
           const answer = reply(req.url ?? "");
           if (answer.hang) return;
           res.writeHead(answer.status, answer.type ? { "content-type": answer.type } : {});
@@ -145,16 +166,30 @@ describe("handlers/lib: the SigV4 OpenSearch client", () => {
       reply = () => ({ status: 200, type: "application/json; charset=UTF-8", body: '{"acknowledged":true}' });
     });
 
-    const client = (timeoutMs = 2000) => createOpenSearchClient({ endpoint: base, region, credentials: async () => credentials, requestTimeoutMs: timeoutMs });
+    const client = (timeoutMs = 2000) =>
+      createOpenSearchClient({
+        endpoint: base,
+        region,
+        credentials: async () => credentials,
+        requestTimeoutMs: timeoutMs,
+      });
 
     it("sends the body, the query and the signature, and parses a JSON answer", async () => {
-      const response = await client().request({ method: "POST", path: "/orders/_search", query: { ignore_unavailable: true }, body: searchBody });
+      const response = await client().request({
+        method: "POST",
+        path: "/orders/_search",
+        query: { ignore_unavailable: true },
+        body: searchBody,
+      });
       assert.deepEqual(response, { statusCode: 200, body: { acknowledged: true } });
       const [request] = received;
       assert.equal(`${request.method} ${request.url}`, "POST /orders/_search?ignore_unavailable=true");
       assert.deepEqual(JSON.parse(request.body), searchBody);
       assert.equal(request.headers["content-type"], "application/json");
-      assert.match(String(request.headers.authorization), /SignedHeaders=content-length;content-type;host;x-amz-content-sha256;x-amz-date;x-amz-security-token, Signature=[0-9a-f]{64}$/);
+      assert.match(
+        String(request.headers.authorization),
+        /SignedHeaders=content-length;content-type;host;x-amz-content-sha256;x-amz-date;x-amz-security-token, Signature=[0-9a-f]{64}$/,
+      );
       assert.equal(request.headers["x-amz-security-token"], credentials.sessionToken);
       assert.equal(request.headers.host, new URL(base).host, "the Host header sent is the one signed");
     });
@@ -166,18 +201,28 @@ describe("handlers/lib: the SigV4 OpenSearch client", () => {
     });
 
     it("returns an error status as a response with OpenSearch's reason, and text that is not JSON as text", async () => {
-      reply = () => ({ status: 403, type: "application/json", body: '{"error":{"type":"security_exception","reason":"no permissions"},"status":403}' });
+      reply = () => ({
+        status: 403,
+        type: "application/json",
+        body: '{"error":{"type":"security_exception","reason":"no permissions"},"status":403}',
+      });
       assert.deepEqual(await client().request({ method: "GET", path: "/_index_template/orders" }), {
         statusCode: 403,
         body: { error: { type: "security_exception", reason: "no permissions" }, status: 403 },
       });
       reply = () => ({ status: 502, type: "text/html", body: "<html>502 Bad Gateway</html>" });
-      assert.deepEqual(await client().request({ method: "GET", path: "/" }), { statusCode: 502, body: "<html>502 Bad Gateway</html>" });
+      assert.deepEqual(await client().request({ method: "GET", path: "/" }), {
+        statusCode: 502,
+        body: "<html>502 Bad Gateway</html>",
+      });
     });
 
     it("fails a request that gets no answer within its timeout, naming it", async () => {
       reply = () => ({ status: 200, hang: true });
-      await assert.rejects(client(200).request({ method: "HEAD", path: "/orders" }), (err: Error) => err instanceof OpenSearchConnectionError && /HEAD \/orders timed out/.test(err.message));
+      await assert.rejects(
+        client(200).request({ method: "HEAD", path: "/orders" }),
+        (err: Error) => err instanceof OpenSearchConnectionError && /HEAD \/orders timed out/.test(err.message),
+      );
     });
 
     it("fails a refused connection, naming it", async () => {
@@ -186,8 +231,15 @@ describe("handlers/lib: the SigV4 OpenSearch client", () => {
       await new Promise<void>((done) => probe.listen(0, "127.0.0.1", done));
       const { port } = probe.address() as AddressInfo;
       await new Promise<void>((done) => probe.close(() => done()));
-      const closed = createOpenSearchClient({ endpoint: `http://127.0.0.1:${port}`, region, credentials: async () => credentials });
-      await assert.rejects(closed.request({ method: "GET", path: "/" }), (err: Error) => err instanceof OpenSearchConnectionError && /GET \/ failed: ECONNREFUSED/.test(err.message));
+      const closed = createOpenSearchClient({
+        endpoint: `http://127.0.0.1:${port}`,
+        region,
+        credentials: async () => credentials,
+      });
+      await assert.rejects(
+        closed.request({ method: "GET", path: "/" }),
+        (err: Error) => err instanceof OpenSearchConnectionError && /GET \/ failed: ECONNREFUSED/.test(err.message),
+      );
     });
   });
 });

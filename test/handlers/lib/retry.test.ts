@@ -5,21 +5,37 @@ import { backoffDelayMs, isRetryableAwsError, retrying, type RetryPolicy } from 
 
 const recordingPolicy = (overrides: Partial<RetryPolicy> = {}) => {
   const waits: number[] = [];
-  const policy: RetryPolicy = { maxAttempts: 4, baseDelayMs: 100, maxDelayMs: 300, random: () => 0.999, sleep: async (ms) => void waits.push(ms), ...overrides };
+  const policy: RetryPolicy = {
+    maxAttempts: 4,
+    baseDelayMs: 100,
+    maxDelayMs: 300,
+    random: () => 0.999,
+    sleep: async (ms) => void waits.push(ms),
+    ...overrides,
+  };
   return { policy, waits };
 };
 
 describe("handlers/lib: retry", () => {
   it("backs off exponentially up to the cap, with full jitter drawn below the ceiling", () => {
     const { policy } = recordingPolicy({ random: () => 0.5 });
-    assert.deepEqual([1, 2, 3, 4].map((n) => backoffDelayMs(policy, n)), [50, 100, 150, 150]);
-    assert.deepEqual([1, 2, 3, 4].map((n) => backoffDelayMs({ ...policy, jitter: false }, n)), [100, 200, 300, 300]);
+    assert.deepEqual(
+      [1, 2, 3, 4].map((n) => backoffDelayMs(policy, n)),
+      [50, 100, 150, 150],
+    );
+    assert.deepEqual(
+      [1, 2, 3, 4].map((n) => backoffDelayMs({ ...policy, jitter: false }, n)),
+      [100, 200, 300, 300],
+    );
   });
 
   it("stops at the first 'done', and reports the attempts used", async () => {
     const { policy, waits } = recordingPolicy();
     let calls = 0;
-    assert.deepEqual(await retrying(policy, async () => (++calls < 3 ? "retry" : "done")), { attempts: 3, exhausted: false });
+    assert.deepEqual(await retrying(policy, async () => (++calls < 3 ? "retry" : "done")), {
+      attempts: 3,
+      exhausted: false,
+    });
     assert.equal(waits.length, 2);
   });
 
@@ -32,7 +48,17 @@ describe("handlers/lib: retry", () => {
   it("starts no attempt that could not end before the deadline", async () => {
     const { policy, waits } = recordingPolicy({ maxAttempts: Number.POSITIVE_INFINITY, jitter: false });
     let left = 1_000;
-    const outcome = await retrying(policy, async () => ((left -= 250), "retry"), { timeLeftMs: () => left, attemptMs: 250 });
+    const outcome = await retrying(
+      policy,
+      async () => {
+        left -= 250;
+        return "retry";
+      },
+      {
+        timeLeftMs: () => left,
+        attemptMs: 250,
+      },
+    );
     // 1,000 → attempt (750 left) → wait 100 → attempt (500) → wait 200 → attempt (250): a 300 ms
     // wait would leave less than the 250 ms an attempt may take, so no fourth attempt.
     assert.deepEqual(outcome, { attempts: 3, exhausted: true });
@@ -41,7 +67,11 @@ describe("handlers/lib: retry", () => {
 
   describe("which AWS errors are retried", () => {
     const error = (name: string, status?: number, extra: object = {}) =>
-      Object.assign(new Error(name), { name, ...(status === undefined ? {} : { $metadata: { httpStatusCode: status } }), ...extra });
+      Object.assign(new Error(name), {
+        name,
+        ...(status === undefined ? {} : { $metadata: { httpStatusCode: status } }),
+        ...extra,
+      });
     const retried: Array<[string, unknown]> = [
       ["throttling by name", error("ThrottlingException", 400)],
       ["DynamoDB throughput", error("ProvisionedThroughputExceededException", 400)],

@@ -49,9 +49,19 @@ describe("orders: bundle", () => {
   it("gives identical bytes on two builds", () => {
     const build = () =>
       buildSync({
-        entryPoints: [path.join(repoRoot, entry)], absWorkingDir: repoRoot, bundle: true, write: false, platform: "node",
-        target: "node22", format: "cjs", minify: true, sourcemap: false, legalComments: "none",
-        external: [...runtimeProvidedPackages], mainFields: ["module", "main"], logLevel: "silent",
+        entryPoints: [path.join(repoRoot, entry)],
+        absWorkingDir: repoRoot,
+        bundle: true,
+        write: false,
+        platform: "node",
+        target: "node22",
+        format: "cjs",
+        minify: true,
+        sourcemap: false,
+        legalComments: "none",
+        external: [...runtimeProvidedPackages],
+        mainFields: ["module", "main"],
+        logLevel: "silent",
       }).outputFiles[0].text;
     const first = build();
     assert.equal(build(), first);
@@ -93,16 +103,22 @@ describe("orders: bundle", () => {
 
     it("creates an order through the real entry point and publishes its metrics as EMF", async () => {
       const event = createOrderEvent("alice", "bundle-key-0001", { lines: [{ sku: catalog[0].sku, quantity: 2 }] });
-      const { stdout } = await run(process.execPath, ["--no-warnings", "-e", invokeScript, bundlePath, JSON.stringify([event, lambdaContext()])], {
-        env: fullEnv(),
-        cwd: dir,
-      });
+      const { stdout } = await run(
+        process.execPath,
+        ["--no-warnings", "-e", invokeScript, bundlePath, JSON.stringify([event, lambdaContext()])],
+        {
+          env: fullEnv(),
+          cwd: dir,
+        },
+      );
       const lines = stdout.split("\n").filter(Boolean);
       const result = JSON.parse(lines.find((l) => l.startsWith("RESULT "))!.slice("RESULT ".length));
       assert.equal(result.statusCode, 201, result.body);
       assert.equal(result.headers["Access-Control-Allow-Origin"], "https://shop.example.com");
       assert.equal(JSON.parse(result.body).totalCents, 2 * catalog[0].priceCents);
-      const emf = lines.map((l) => JSON.parse(l.startsWith("RESULT ") ? "{}" : l)).find((l) => l._aws?.CloudWatchMetrics);
+      const emf = lines
+        .map((l) => JSON.parse(l.startsWith("RESULT ") ? "{}" : l))
+        .find((l) => l._aws?.CloudWatchMetrics);
       assert.ok(emf, `no EMF line in:\n${stdout}`);
       assert.equal(emf._aws.CloudWatchMetrics[0].Namespace, "Ecommerce/Orders");
       assert.equal(emf.OrderCreated, 1);
@@ -110,7 +126,11 @@ describe("orders: bundle", () => {
     });
 
     it("refuses to start with an invalid environment, naming every problem", async () => {
-      const env = { ...fullEnv(), OPENSEARCH_ENDPOINT: "http://search.example.com", IDEMPOTENCY_TTL_SECONDS: "soon" } as Record<string, string>;
+      const env = {
+        ...fullEnv(),
+        OPENSEARCH_ENDPOINT: "http://search.example.com",
+        IDEMPOTENCY_TTL_SECONDS: "soon",
+      } as Record<string, string>;
       delete env.ORDERS_TABLE;
       await assert.rejects(
         run(process.execPath, ["--no-warnings", "-e", invokeScript, bundlePath, "[{},{}]"], { env, cwd: dir }),

@@ -24,7 +24,12 @@ describe("orders: POST /orders", () => {
   it("creates a priced order for the caller and stores exactly that order", async () => {
     const key = randomUUID();
     const response = await fx.invoke(
-      createOrderEvent("alice", key, { lines: [{ sku: mug, quantity: 3 }, { sku: tent, quantity: 1 }] }),
+      createOrderEvent("alice", key, {
+        lines: [
+          { sku: mug, quantity: 3 },
+          { sku: tent, quantity: 1 },
+        ],
+      }),
     );
     assert.equal(response.statusCode, 201, response.body);
     assert.equal(response.headers?.["Access-Control-Allow-Origin"], allowedOrigin);
@@ -38,8 +43,20 @@ describe("orders: POST /orders", () => {
     assert.equal(order.currency, "USD");
     assert.equal(order.createdAt, order.updatedAt);
     assert.deepEqual(order.lines, [
-      { sku: mug, name: "Stoneware Mug, 12 oz", quantity: 3, unitPriceCents: priceOf(mug), lineTotalCents: 3 * priceOf(mug) },
-      { sku: tent, name: "Ultralight 2-Person Tent", quantity: 1, unitPriceCents: priceOf(tent), lineTotalCents: priceOf(tent) },
+      {
+        sku: mug,
+        name: "Stoneware Mug, 12 oz",
+        quantity: 3,
+        unitPriceCents: priceOf(mug),
+        lineTotalCents: 3 * priceOf(mug),
+      },
+      {
+        sku: tent,
+        name: "Ultralight 2-Person Tent",
+        quantity: 1,
+        unitPriceCents: priceOf(tent),
+        lineTotalCents: priceOf(tent),
+      },
     ]);
     assert.equal(order.itemCount, 4);
     assert.equal(order.totalCents, 3 * priceOf(mug) + priceOf(tent));
@@ -54,7 +71,10 @@ describe("orders: POST /orders", () => {
       _aws: { CloudWatchMetrics: { Namespace: string; Metrics: { Name: string }[] }[] };
     };
     assert.equal(emf._aws.CloudWatchMetrics[0].Namespace, "Ecommerce/Orders");
-    assert.deepEqual(emf._aws.CloudWatchMetrics[0].Metrics.map((m) => m.Name).sort(), ["OrderCreated", "OrderTotalCents"]);
+    assert.deepEqual(emf._aws.CloudWatchMetrics[0].Metrics.map((m) => m.Name).sort(), [
+      "OrderCreated",
+      "OrderTotalCents",
+    ]);
     assert.equal(emf.OrderCreated, 1);
     assert.equal(emf.OrderTotalCents, 2 * priceOf(mug));
   });
@@ -81,7 +101,9 @@ describe("orders: POST /orders", () => {
       const product = catalog.find((p) => p.sku === tent)!;
       const { stock: _stock, ...entry } = product;
       await fx.documentClient.send(new PutCommand({ TableName: "products", Item: { ...entry, priceCents: 29_900 } }));
-      const response = await fx.invoke(createOrderEvent("alice", randomUUID(), { lines: [{ sku: tent, quantity: 2 }] }));
+      const response = await fx.invoke(
+        createOrderEvent("alice", randomUUID(), { lines: [{ sku: tent, quantity: 2 }] }),
+      );
       assert.equal(response.statusCode, 201);
       assert.equal(bodyOf<Order>(response).totalCents, 59_800);
     });
@@ -93,16 +115,39 @@ describe("orders: POST /orders", () => {
       ["an empty body", "", [/^$/]],
       ["a JSON array", [], [/^$/]],
       ["no lines", { lines: [] }, [/^lines$/]],
-      ["51 lines", { lines: catalog.concat(catalog).slice(0, 51).map((p, i) => ({ sku: `${p.sku.slice(0, 20)}-${i}`, quantity: 1 })) }, [/^lines$/]],
+      [
+        "51 lines",
+        {
+          lines: catalog
+            .concat(catalog)
+            .slice(0, 51)
+            .map((p, i) => ({ sku: `${p.sku.slice(0, 20)}-${i}`, quantity: 1 })),
+        },
+        [/^lines$/],
+      ],
       ["quantity 0", { lines: [{ sku: mug, quantity: 0 }] }, [/^lines\[0\]\.quantity$/]],
       ["quantity 101", { lines: [{ sku: mug, quantity: 101 }] }, [/^lines\[0\]\.quantity$/]],
       ["a fractional quantity", { lines: [{ sku: mug, quantity: 1.5 }] }, [/^lines\[0\]\.quantity$/]],
       ["a quantity as a string", { lines: [{ sku: mug, quantity: "2" }] }, [/^lines\[0\]\.quantity$/]],
       ["a malformed sku", { lines: [{ sku: "mug; DROP", quantity: 1 }] }, [/^lines\[0\]\.sku$/]],
-      ["the same sku twice", { lines: [{ sku: mug, quantity: 1 }, { sku: mug, quantity: 2 }] }, [/^lines\[1\]\.sku$/]],
+      [
+        "the same sku twice",
+        {
+          lines: [
+            { sku: mug, quantity: 1 },
+            { sku: mug, quantity: 2 },
+          ],
+        },
+        [/^lines\[1\]\.sku$/],
+      ],
       [
         "two bad lines at once",
-        { lines: [{ sku: mug, quantity: 0 }, { sku: "x", quantity: 1000 }] },
+        {
+          lines: [
+            { sku: mug, quantity: 0 },
+            { sku: "x", quantity: 1000 },
+          ],
+        },
         [/^lines\[0\]\.quantity$/, /^lines\[1\]\.sku$/, /^lines\[1\]\.quantity$/],
       ],
     ];
@@ -121,7 +166,11 @@ describe("orders: POST /orders", () => {
     it("refuses unknown skus, naming each one, and stores nothing", async () => {
       const response = await fx.invoke(
         createOrderEvent("alice", randomUUID(), {
-          lines: [{ sku: "NOPE-001", quantity: 1 }, { sku: mug, quantity: 1 }, { sku: "GONE-002", quantity: 2 }],
+          lines: [
+            { sku: "NOPE-001", quantity: 1 },
+            { sku: mug, quantity: 1 },
+            { sku: "GONE-002", quantity: 2 },
+          ],
         }),
       );
       assert.equal(response.statusCode, 400);
@@ -176,7 +225,9 @@ describe("orders: POST /orders", () => {
       const key = randomUUID();
       const first = await fx.invoke(createOrderEvent("alice", key, body));
       // Same body, different formatting and key order: still the same request.
-      const again = await fx.invoke(createOrderEvent("alice", key, '{ "lines" : [ { "quantity": 1, "sku": "KIT-MUG-STN-12" } ] }'));
+      const again = await fx.invoke(
+        createOrderEvent("alice", key, '{ "lines" : [ { "quantity": 1, "sku": "KIT-MUG-STN-12" } ] }'),
+      );
       assert.equal(first.statusCode, 201);
       assert.equal(again.statusCode, 201);
       assert.deepEqual(bodyOf(again), bodyOf(first));
@@ -231,9 +282,11 @@ describe("orders: POST /orders", () => {
     const body = { lines: [{ sku: mug, quantity: 1 }] };
     const forgetIdempotency = async () => {
       const records = await fx.documentClient.send(new ScanCommand({ TableName: "idempotency" }));
-      for (const item of records.Items ?? []) await fx.documentClient.send(new DeleteCommand({ TableName: "idempotency", Key: { id: item.id } }));
+      for (const item of records.Items ?? [])
+        await fx.documentClient.send(new DeleteCommand({ TableName: "idempotency", Key: { id: item.id } }));
     };
-    const deleteOrder = (orderId: string) => fx.documentClient.send(new DeleteCommand({ TableName: "orders", Key: { orderId } }));
+    const deleteOrder = (orderId: string) =>
+      fx.documentClient.send(new DeleteCommand({ TableName: "orders", Key: { orderId } }));
 
     it("attack: an order deleted out of band and re-created under the same key after the TTL gets a version above its delete's tombstone", async () => {
       const { stop } = fx;
@@ -249,7 +302,10 @@ describe("orders: POST /orders", () => {
       const again = await fx.invoke(createOrderEvent("alice", key, body));
       assert.equal(again.statusCode, 201, again.body);
       // The indexer deletes with old version + 1; the new order must beat that tombstone.
-      assert.ok(bodyOf(again).version > first.version + 1, `version ${bodyOf(again).version} is above the tombstone ${first.version + 1}`);
+      assert.ok(
+        bodyOf(again).version > first.version + 1,
+        `version ${bodyOf(again).version} is above the tombstone ${first.version + 1}`,
+      );
     });
 
     it("attack: replaying the key of an order deleted since does not answer 201", async () => {
@@ -273,25 +329,48 @@ describe("orders: POST /orders", () => {
       return event;
     };
 
-    for (const contentType of [undefined, "text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin1", "application/jsonp"]) {
+    for (const contentType of [
+      undefined,
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "application/json; charset=latin1",
+      "application/jsonp",
+    ]) {
       it(`attack: Content-Type ${contentType ?? "(none)"} is a 415 that says what to send, and stores nothing`, async () => {
-        const response = await fx.invoke(withHeaders(contentType ? { "Content-Type": contentType } : {}, JSON.stringify(body)));
+        const response = await fx.invoke(
+          withHeaders(contentType ? { "Content-Type": contentType } : {}, JSON.stringify(body)),
+        );
         assert.equal(response.statusCode, 415, response.body);
         assert.match(bodyOf(response).details[0].message, /Content-Type: application\/json/);
         assert.deepEqual(await fx.storedOrders(), []);
       });
     }
 
-    for (const contentType of ["application/json", "Application/JSON; charset=UTF-8", "application/json;charset=utf-8"]) {
+    for (const contentType of [
+      "application/json",
+      "Application/JSON; charset=UTF-8",
+      "application/json;charset=utf-8",
+    ]) {
       it(`takes Content-Type ${contentType}`, async () => {
-        assert.equal((await fx.invoke(withHeaders({ "content-type": contentType }, JSON.stringify(body)))).statusCode, 201);
+        assert.equal(
+          (await fx.invoke(withHeaders({ "content-type": contentType }, JSON.stringify(body)))).statusCode,
+          201,
+        );
       });
     }
 
     it("attack: JSON with a byte-order mark is read, not refused", async () => {
-      const response = await fx.invoke(withHeaders({ "Content-Type": "application/json" }, `\uFEFF${JSON.stringify(body)}`));
+      const response = await fx.invoke(
+        withHeaders({ "Content-Type": "application/json" }, `\uFEFF${JSON.stringify(body)}`),
+      );
       assert.equal(response.statusCode, 201, response.body);
-      const base64 = withHeaders({ "Content-Type": "application/json" }, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ lines: [{ sku: tent, quantity: 1 }] }))]).toString("base64"));
+      const base64 = withHeaders(
+        { "Content-Type": "application/json" },
+        Buffer.concat([
+          Buffer.from([0xef, 0xbb, 0xbf]),
+          Buffer.from(JSON.stringify({ lines: [{ sku: tent, quantity: 1 }] })),
+        ]).toString("base64"),
+      );
       base64.isBase64Encoded = true;
       assert.equal((await fx.invoke(base64)).statusCode, 201);
     });
@@ -302,10 +381,17 @@ describe("orders: POST /orders", () => {
       await fx.setStock(mug, 5050);
       const responses = await Promise.all(
         Array.from({ length: 100 }, (_, i) =>
-          fx.invoke(createOrderEvent(`customer-${i % 7}`, `parallel-key-${i}`, { lines: [{ sku: mug, quantity: (i % 100) + 1 }] })),
+          fx.invoke(
+            createOrderEvent(`customer-${i % 7}`, `parallel-key-${i}`, {
+              lines: [{ sku: mug, quantity: (i % 100) + 1 }],
+            }),
+          ),
         ),
       );
-      assert.deepEqual(responses.map((r) => r.statusCode), Array(100).fill(201));
+      assert.deepEqual(
+        responses.map((r) => r.statusCode),
+        Array(100).fill(201),
+      );
       const stored = await fx.storedOrders();
       assert.equal(stored.length, 100);
       assert.equal(new Set(stored.map((o) => o.orderId)).size, 100);
@@ -319,7 +405,9 @@ describe("orders: POST /orders", () => {
     it("50 parallel creates with one key give exactly one order, and every 201 answer is that order", async () => {
       const key = randomUUID();
       const responses = await Promise.all(
-        Array.from({ length: 50 }, () => fx.invoke(createOrderEvent("alice", key, { lines: [{ sku: tent, quantity: 1 }] }))),
+        Array.from({ length: 50 }, () =>
+          fx.invoke(createOrderEvent("alice", key, { lines: [{ sku: tent, quantity: 1 }] })),
+        ),
       );
       const stored = await fx.storedOrders();
       assert.equal(stored.length, 1);

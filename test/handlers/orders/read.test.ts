@@ -28,7 +28,9 @@ describe("orders: reading", () => {
     return bodyOf(response);
   }
   const getOrder = (sub: string, orderId: string) =>
-    fx.invoke(ordersEvent({ resource: "/orders/{orderId}", method: "GET", pathParameters: { orderId }, claims: { sub } }));
+    fx.invoke(
+      ordersEvent({ resource: "/orders/{orderId}", method: "GET", pathParameters: { orderId }, claims: { sub } }),
+    );
   const listOrders = (sub: string, query: Record<string, string> = {}) =>
     fx.invoke(ordersEvent({ resource: "/orders", method: "GET", query, claims: { sub } }));
 
@@ -116,7 +118,7 @@ describe("orders: reading", () => {
       ["an unknown parameter", { sort: "asc" }, ""],
       ["attack: the hexadecimal limit 0x10", { limit: "0x10" }, "limit"],
       ["attack: the exponent limit 1e2", { limit: "1e2" }, "limit"],
-      ["attack: the padded limit \" 5 \"", { limit: " 5 " }, "limit"],
+      ['attack: the padded limit " 5 "', { limit: " 5 " }, "limit"],
       ["attack: the fractional limit 5.0", { limit: "5.0" }, "limit"],
       ["attack: the signed limit +5", { limit: "+5" }, "limit"],
     ] as const) {
@@ -144,14 +146,18 @@ describe("orders: reading", () => {
         `${cursor}!`,
         Buffer.from("not json").toString("base64url"),
         Buffer.from(JSON.stringify({ orderId: 1 })).toString("base64url"),
-        Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(cursor, "base64url").toString()), extra: 1 })).toString("base64url"),
+        Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(cursor, "base64url").toString()), extra: 1 })).toString(
+          "base64url",
+        ),
         // A well-formed cursor into someone else's orders.
         encodeCursor(bobsKey),
       ];
       for (const bad of tampered) {
         const response = await listOrders("alice", { cursor: bad });
         assert.equal(response.statusCode, 400, `${bad}: ${response.body}`);
-        assert.deepEqual(bodyOf(response).details, [{ path: "cursor", message: "pass nextCursor from the previous page unchanged" }]);
+        assert.deepEqual(bodyOf(response).details, [
+          { path: "cursor", message: "pass nextCursor from the previous page unchanged" },
+        ]);
       }
     });
   });

@@ -100,14 +100,17 @@ describe("orders: routing", () => {
   });
 
   describe("cognito:groups claim", () => {
-    const jwt = (payload: object) => `eyJhbGciOiJSUzI1NiJ9.${Buffer.from(JSON.stringify(payload)).toString("base64url")}.c2lnbmF0dXJl`;
+    const jwt = (payload: object) =>
+      `eyJhbGciOiJSUzI1NiJ9.${Buffer.from(JSON.stringify(payload)).toString("base64url")}.c2lnbmF0dXJl`;
     const callerWith = (groupsClaim: string | undefined, authorization?: string) =>
-      callerOf(ordersEvent({
-        resource: "/orders",
-        method: "GET",
-        headers: authorization ? { Authorization: authorization } : {},
-        claims: { sub: "user-1", ...(groupsClaim === undefined ? {} : { "cognito:groups": groupsClaim }) },
-      }));
+      callerOf(
+        ordersEvent({
+          resource: "/orders",
+          method: "GET",
+          headers: authorization ? { Authorization: authorization } : {},
+          claims: { sub: "user-1", ...(groupsClaim === undefined ? {} : { "cognito:groups": groupsClaim }) },
+        }),
+      );
 
     it("reads the REST authorizer's flattening (names joined by commas) and arrays, names compared exactly", () => {
       assert.deepEqual(parseGroups("admin"), ["admin"]);
@@ -127,11 +130,14 @@ describe("orders: routing", () => {
       });
     }
 
-    it("attack: a group named \"ops,admin\" does not grant admin (its verified token holds one group, not two)", () => {
+    it('attack: a group named "ops,admin" does not grant admin (its verified token holds one group, not two)', () => {
       // API Gateway flattens ["ops,admin"] and ["ops", "admin"] to the same claim; the token tells them apart.
       assert.equal(callerWith("ops,admin", jwt({ sub: "user-1", "cognito:groups": ["ops,admin"] })).isAdmin, false);
       assert.equal(callerWith("ops,admin", jwt({ sub: "user-1", "cognito:groups": ["ops", "admin"] })).isAdmin, true);
-      assert.equal(callerWith("ops,admin", `Bearer ${jwt({ sub: "user-1", "cognito:groups": ["ops,admin"] })}`).isAdmin, false);
+      assert.equal(
+        callerWith("ops,admin", `Bearer ${jwt({ sub: "user-1", "cognito:groups": ["ops,admin"] })}`).isAdmin,
+        false,
+      );
     });
 
     it("reads groups from the token only when it is the verified one (same sub, one Authorization value)", () => {

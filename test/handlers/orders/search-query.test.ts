@@ -21,10 +21,25 @@ const order = (orderId: string, customerId: string, sku: string, name: string): 
 });
 
 const orders = [
-  order("bfff1d9c-d255-8de9-923c-c96bb0bb18a3", "295fece5-98ae-4a5b-b607-0209077c20c2", "KIT-MUG-STN-12", "Stoneware Mug, 12 oz"),
-  order("0a1b2c3d-0000-4000-8000-000000000001", "11111111-2222-4333-8444-555555555555", "HOM-CNDL-CDR-8OZ", "Cedar & Sage Candle, 8 oz"),
+  order(
+    "bfff1d9c-d255-8de9-923c-c96bb0bb18a3",
+    "295fece5-98ae-4a5b-b607-0209077c20c2",
+    "KIT-MUG-STN-12",
+    "Stoneware Mug, 12 oz",
+  ),
+  order(
+    "0a1b2c3d-0000-4000-8000-000000000001",
+    "11111111-2222-4333-8444-555555555555",
+    "HOM-CNDL-CDR-8OZ",
+    "Cedar & Sage Candle, 8 oz",
+  ),
 ];
-const documents = orders.map((o) => ({ index: ordersIndex, id: o.orderId, source: toOrderSearchDocument(o as any), mappings: ordersIndexMappings as unknown as Mappings }));
+const documents = orders.map((o) => ({
+  index: ordersIndex,
+  id: o.orderId,
+  source: toOrderSearchDocument(o as any),
+  mappings: ordersIndexMappings as unknown as Mappings,
+}));
 const admin = { isAdmin: true, customerId: "ops-1" } as any;
 
 function found(q: string): string[] {

@@ -14,7 +14,9 @@ const order = (orderId: string, customerId: string, createdAt: string): Order =>
   createdAt,
   updatedAt: createdAt,
   currency: "USD",
-  lines: [{ sku: "KIT-MUG-STN-12", name: "Stoneware Mug, 12 oz", quantity: 1, unitPriceCents: 1450, lineTotalCents: 1450 }],
+  lines: [
+    { sku: "KIT-MUG-STN-12", name: "Stoneware Mug, 12 oz", quantity: 1, unitPriceCents: 1450, lineTotalCents: 1450 },
+  ],
   itemCount: 1,
   totalCents: 1450,
   version: 1,
@@ -26,7 +28,8 @@ const admin = { sub: "ops-1", "cognito:groups": "staff,admin" };
 /** Every object anywhere in a query body, to look for forbidden clause types. */
 function clauses(value: unknown): Record<string, unknown>[] {
   if (Array.isArray(value)) return value.flatMap(clauses);
-  if (value && typeof value === "object") return [value as Record<string, unknown>, ...Object.values(value).flatMap(clauses)];
+  if (value && typeof value === "object")
+    return [value as Record<string, unknown>, ...Object.values(value).flatMap(clauses)];
   return [];
 }
 
@@ -76,7 +79,16 @@ describe("orders: GET /orders/search", () => {
             { term: { status: "PLACED" } },
             { range: { createdAt: { gte: "2025-01-01T00:00:00Z", lte: "2025-03-01T00:00:00Z" } } },
           ],
-          must: [{ multi_match: { query: "stoneware mug", fields: ["orderId", "customerId", "lines.sku", "lines.name"], operator: "and", lenient: true } }],
+          must: [
+            {
+              multi_match: {
+                query: "stoneware mug",
+                fields: ["orderId", "customerId", "lines.sku", "lines.name"],
+                operator: "and",
+                lenient: true,
+              },
+            },
+          ],
         },
       },
       sort: [{ createdAt: { order: "desc", unmapped_type: "date" } }],
@@ -141,24 +153,33 @@ describe("orders: GET /orders/search", () => {
   });
 
   it("never returns another customer's order to a customer, even if the index does", async () => {
-    fx.searchServer.respondWith([order("o-9", "bob", "2025-03-03T00:00:00.000Z"), order("o-1", "alice", "2025-01-01T00:00:00.000Z")]);
+    fx.searchServer.respondWith([
+      order("o-9", "bob", "2025-03-03T00:00:00.000Z"),
+      order("o-1", "alice", "2025-01-01T00:00:00.000Z"),
+    ]);
     const response = await search(customer);
-    assert.deepEqual(bodyOf(response).orders.map((o: Order) => o.orderId), ["o-1"]);
+    assert.deepEqual(
+      bodyOf(response).orders.map((o: Order) => o.orderId),
+      ["o-1"],
+    );
   });
 
   it("puts user text only into multi_match, never into a query_string", async () => {
     const hostile = [
-      'status:PAID OR customerId:*',
+      "status:PAID OR customerId:*",
       "*",
       "customerId:bob",
       '") OR (customerId:bob',
-      "{\"query_string\":{\"query\":\"*\"}}",
+      '{"query_string":{"query":"*"}}',
       "mug AND NOT tent",
       "name:/.*/",
     ];
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(fc.constantFrom(...hostile), fc.string({ minLength: 1, maxLength: 200 }).filter((s) => s.trim().length > 0)),
+        fc.oneof(
+          fc.constantFrom(...hostile),
+          fc.string({ minLength: 1, maxLength: 200 }).filter((s) => s.trim().length > 0),
+        ),
         fc.boolean(),
         async (text, asAdmin) => {
           fx.searchServer.requests.length = 0;
@@ -200,15 +221,24 @@ describe("orders: GET /orders/search", () => {
     fx.searchServer.delayBy(3000);
     const remainingTimeMs = 1200;
     const started = Date.now();
-    const response = await fx.invoke(ordersEvent({ resource: "/orders/search", method: "GET", query: { q: "mug" }, claims: customer }), remainingTimeMs);
+    const response = await fx.invoke(
+      ordersEvent({ resource: "/orders/search", method: "GET", query: { q: "mug" }, claims: customer }),
+      remainingTimeMs,
+    );
     const elapsed = Date.now() - started;
     assert.equal(response.statusCode, 503, response.body);
     assert.equal(response.headers?.["Access-Control-Allow-Origin"], allowedOrigin);
-    assert.ok(elapsed < remainingTimeMs, `answered after ${elapsed} ms, past the ${remainingTimeMs} ms the invocation had`);
+    assert.ok(
+      elapsed < remainingTimeMs,
+      `answered after ${elapsed} ms, past the ${remainingTimeMs} ms the invocation had`,
+    );
   });
 
   it("takes dates with up to 9 fractional digits, as the index's date format does", async () => {
-    const response = await search(customer, { from: "2025-01-01T00:00:00.123456789Z", to: "2025-01-02T00:00:00+01:00" });
+    const response = await search(customer, {
+      from: "2025-01-01T00:00:00.123456789Z",
+      to: "2025-01-02T00:00:00+01:00",
+    });
     assert.equal(response.statusCode, 200);
   });
 

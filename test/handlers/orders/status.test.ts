@@ -30,20 +30,39 @@ describe("orders: PATCH /orders/{orderId} (status)", () => {
     await fx.stop();
   });
 
-  async function place(lines = [{ sku: mug, quantity: 3 }, { sku: tent, quantity: 1 }]): Promise<Order> {
+  async function place(
+    lines = [
+      { sku: mug, quantity: 3 },
+      { sku: tent, quantity: 1 },
+    ],
+  ): Promise<Order> {
     const response = await fx.invoke(createOrderEvent("alice", randomUUID(), { lines }));
     assert.equal(response.statusCode, 201, response.body);
     return bodyOf(response);
   }
   const patch = (orderId: string, body: unknown, claims: Record<string, string> = admin) =>
-    fx.invoke(ordersEvent({ resource: "/orders/{orderId}", method: "PATCH", pathParameters: { orderId }, headers: { "content-type": "application/json" }, body, claims }));
+    fx.invoke(
+      ordersEvent({
+        resource: "/orders/{orderId}",
+        method: "PATCH",
+        pathParameters: { orderId },
+        headers: { "content-type": "application/json" },
+        body,
+        claims,
+      }),
+    );
 
   it("moves an order PLACED -> PAID -> SHIPPED, answering the updated order each time", async () => {
     const placed = await place();
     const paid = await patch(placed.orderId, { status: "PAID" });
     assert.equal(paid.statusCode, 200, paid.body);
     assert.equal(paid.headers?.["Access-Control-Allow-Origin"], allowedOrigin);
-    assert.deepEqual(orderSchema.parse(bodyOf(paid)), { ...placed, status: "PAID", version: placed.version + 1, updatedAt: "2026-06-01T12:00:00.000Z" });
+    assert.deepEqual(orderSchema.parse(bodyOf(paid)), {
+      ...placed,
+      status: "PAID",
+      version: placed.version + 1,
+      updatedAt: "2026-06-01T12:00:00.000Z",
+    });
     const shipped = await patch(placed.orderId, { status: "SHIPPED" });
     assert.equal(shipped.statusCode, 200, shipped.body);
     assert.equal(bodyOf<Order>(shipped).status, "SHIPPED");
@@ -77,9 +96,15 @@ describe("orders: PATCH /orders/{orderId} (status)", () => {
   it("returned stock can be bought again", async () => {
     await fx.setStock(tent, 1);
     const placed = await place([{ sku: tent, quantity: 1 }]);
-    assert.equal((await fx.invoke(createOrderEvent("bob", randomUUID(), { lines: [{ sku: tent, quantity: 1 }] }))).statusCode, 409);
+    assert.equal(
+      (await fx.invoke(createOrderEvent("bob", randomUUID(), { lines: [{ sku: tent, quantity: 1 }] }))).statusCode,
+      409,
+    );
     assert.equal((await patch(placed.orderId, { status: "CANCELLED" })).statusCode, 200);
-    assert.equal((await fx.invoke(createOrderEvent("bob", randomUUID(), { lines: [{ sku: tent, quantity: 1 }] }))).statusCode, 201);
+    assert.equal(
+      (await fx.invoke(createOrderEvent("bob", randomUUID(), { lines: [{ sku: tent, quantity: 1 }] }))).statusCode,
+      201,
+    );
     assert.equal(await fx.stockOf(tent), 0);
   });
 
@@ -108,7 +133,10 @@ describe("orders: PATCH /orders/{orderId} (status)", () => {
 
   it("is refused with 403 for a caller outside the admin group, even the order's own customer", async () => {
     const placed = await place();
-    for (const claims of [{ sub: "alice" }, { sub: "staff-1", "cognito:groups": "staff,support" }] as Record<string, string>[]) {
+    for (const claims of [{ sub: "alice" }, { sub: "staff-1", "cognito:groups": "staff,support" }] as Record<
+      string,
+      string
+    >[]) {
       const response = await patch(placed.orderId, { status: "CANCELLED" }, claims);
       assert.equal(response.statusCode, 403);
       assert.match(bodyOf(response).error, /admin group/);
@@ -132,8 +160,14 @@ describe("orders: PATCH /orders/{orderId} (status)", () => {
 
   it("two admins cancelling at once return the stock once", async () => {
     const placed = await place();
-    const responses = await Promise.all([patch(placed.orderId, { status: "CANCELLED" }), patch(placed.orderId, { status: "CANCELLED" })]);
-    assert.deepEqual(responses.map((r) => r.statusCode), [200, 200]);
+    const responses = await Promise.all([
+      patch(placed.orderId, { status: "CANCELLED" }),
+      patch(placed.orderId, { status: "CANCELLED" }),
+    ]);
+    assert.deepEqual(
+      responses.map((r) => r.statusCode),
+      [200, 200],
+    );
     assert.equal(await fx.stockOf(mug), seeded(mug));
     assert.equal((await fx.storedOrders())[0].version, placed.version + 1);
   });
@@ -141,7 +175,10 @@ describe("orders: PATCH /orders/{orderId} (status)", () => {
   it("one admin shipping while another cancels: exactly one wins, the other gets a 409", async () => {
     const placed = await place();
     assert.equal((await patch(placed.orderId, { status: "PAID" })).statusCode, 200);
-    const [ship, cancel] = await Promise.all([patch(placed.orderId, { status: "SHIPPED" }), patch(placed.orderId, { status: "CANCELLED" })]);
+    const [ship, cancel] = await Promise.all([
+      patch(placed.orderId, { status: "SHIPPED" }),
+      patch(placed.orderId, { status: "CANCELLED" }),
+    ]);
     assert.deepEqual([ship.statusCode, cancel.statusCode].sort(), [200, 409]);
     const stored = (await fx.storedOrders())[0];
     assert.equal(stored.version, placed.version + 2);
@@ -150,16 +187,28 @@ describe("orders: PATCH /orders/{orderId} (status)", () => {
 
   it("the search index follows: the stream's MODIFY gives the indexed order its new status", async () => {
     const server = await new FakeOpenSearch().start();
-    const client = createOpenSearchClient({ endpoint: server.endpoint, region: "us-east-1", credentials: async () => ({ accessKeyId: "AKID", secretAccessKey: "secret" }) });
+    const client = createOpenSearchClient({
+      endpoint: server.endpoint,
+      region: "us-east-1",
+      credentials: async () => ({ accessKeyId: "AKID", secretAccessKey: "secret" }),
+    });
     try {
       const logger = new Logger({ logLevel: "SILENT" });
       const index = createSearchIndexer({
         client,
         bootstrap: new IndexBootstrap(client, logger),
-        deadLetters: new SqsDeadLetterQueue({ send: async () => assert.fail("nothing should be dead-lettered") } as never, "https://sqs.example/q"),
+        deadLetters: new SqsDeadLetterQueue(
+          { send: async () => assert.fail("nothing should be dead-lettered") } as never,
+          "https://sqs.example/q",
+        ),
         logger,
         metrics: { addMetric: () => undefined },
-        bulk: { retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 }, requestTimeoutMs: 5000, sleep: async () => undefined, random: () => 0 },
+        bulk: {
+          retry: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 },
+          requestTimeoutMs: 5000,
+          sleep: async () => undefined,
+          random: () => 0,
+        },
       });
       const placed = await place();
       await index(streamEvent(insertRecord(placed)));
@@ -173,12 +222,17 @@ describe("orders: PATCH /orders/{orderId} (status)", () => {
         shipped.push(stored);
         previous = stored;
       }
-      const doc = (await client.request({ method: "GET", path: `/${ordersIndex}/_doc/${placed.orderId}` })).body as { _version: number; _source: Order };
+      const doc = (await client.request({ method: "GET", path: `/${ordersIndex}/_doc/${placed.orderId}` })).body as {
+        _version: number;
+        _source: Order;
+      };
       assert.equal(doc._source.status, "SHIPPED");
       assert.equal(doc._version, placed.version + 2);
       // A late redelivery of the PAID change cannot take the document back.
       await index(streamEvent(modifyRecord(placed, shipped[0])));
-      const after = (await client.request({ method: "GET", path: `/${ordersIndex}/_doc/${placed.orderId}` })).body as { _source: Order };
+      const after = (await client.request({ method: "GET", path: `/${ordersIndex}/_doc/${placed.orderId}` })).body as {
+        _source: Order;
+      };
       assert.equal(after._source.status, "SHIPPED");
     } finally {
       await server.stop();

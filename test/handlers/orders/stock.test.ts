@@ -32,7 +32,10 @@ describe("orders: stock", () => {
   it("starts from the catalog's stock and takes each line's quantity with the order", async () => {
     const seeded = catalog.find((p) => p.sku === mug)!.stock;
     assert.equal(await fx.stockOf(mug), seeded);
-    const response = await order([{ sku: mug, quantity: 3 }, { sku: tent, quantity: 1 }]);
+    const response = await order([
+      { sku: mug, quantity: 3 },
+      { sku: tent, quantity: 1 },
+    ]);
     assert.equal(response.statusCode, 201, response.body);
     assert.equal(await fx.stockOf(mug), seeded - 3);
     assert.equal(await fx.stockOf(tent), catalog.find((p) => p.sku === tent)!.stock - 1);
@@ -41,7 +44,11 @@ describe("orders: stock", () => {
   it("an order for more than is left is a 409 naming each short sku and what is left; nothing is stored or taken", async () => {
     await fx.setStock(tent, 2);
     await fx.setStock(lamp, 0);
-    const response = await order([{ sku: mug, quantity: 1 }, { sku: tent, quantity: 3 }, { sku: lamp, quantity: 1 }]);
+    const response = await order([
+      { sku: mug, quantity: 1 },
+      { sku: tent, quantity: 3 },
+      { sku: lamp, quantity: 1 },
+    ]);
     assert.equal(response.statusCode, 409, response.body);
     assert.equal(response.headers?.["Content-Type"], "application/json");
     assert.deepEqual(bodyOf(response), {
@@ -52,7 +59,11 @@ describe("orders: stock", () => {
       ],
     });
     assert.deepEqual(await fx.storedOrders(), []);
-    assert.equal(await fx.stockOf(mug), catalog.find((p) => p.sku === mug)!.stock, "the line that fitted was not taken either");
+    assert.equal(
+      await fx.stockOf(mug),
+      catalog.find((p) => p.sku === mug)!.stock,
+      "the line that fitted was not taken either",
+    );
     assert.equal(await fx.stockOf(tent), 2);
   });
 
@@ -94,12 +105,17 @@ describe("orders: stock", () => {
     assert.equal(codes.filter((c) => c === 201).length, 10, JSON.stringify(codes));
     assert.equal(codes.filter((c) => c === 409).length, 40, JSON.stringify(codes));
     for (const refused of responses.filter((r) => r.statusCode === 409)) {
-      assert.deepEqual(bodyOf(refused).details, [{ path: "lines[0].sku", message: `${tent}: only 0 left`, sku: tent, available: 0 }]);
+      assert.deepEqual(bodyOf(refused).details, [
+        { path: "lines[0].sku", message: `${tent}: only 0 left`, sku: tent, available: 0 },
+      ]);
     }
     assert.equal(await fx.stockOf(tent), 0);
     const stored = await fx.storedOrders();
     assert.equal(stored.length, 10);
-    assert.equal(stored.reduce((sum: number, o: Order) => sum + o.itemCount, 0), 10);
+    assert.equal(
+      stored.reduce((sum: number, o: Order) => sum + o.itemCount, 0),
+      10,
+    );
   });
 
   describe("AWS cancels a transaction that meets another one on the same item (TransactionConflict)", () => {
@@ -107,14 +123,22 @@ describe("orders: stock", () => {
     function conflictTimes(times: number): { attempts: () => number } {
       const send = fx.handlerDocumentClient.send.bind(fx.handlerDocumentClient);
       let attempts = 0;
-      (fx.handlerDocumentClient as { send: unknown }).send = async (command: { constructor: { name: string }; input: { TransactItems?: unknown[] } }) => {
+      (fx.handlerDocumentClient as { send: unknown }).send = async (command: {
+        constructor: { name: string };
+        input: { TransactItems?: unknown[] };
+      }) => {
         if (command.constructor.name === "TransactWriteCommand") {
           attempts++;
           if (attempts <= times) {
             throw new TransactionCanceledException({
               $metadata: { httpStatusCode: 400 },
-              message: "Transaction cancelled, please refer cancellation reasons for specific reasons [None, TransactionConflict]",
-              CancellationReasons: command.input.TransactItems!.map((_, i) => (i === 1 ? { Code: "TransactionConflict", Message: "Transaction is ongoing for the item" } : { Code: "None" })),
+              message:
+                "Transaction cancelled, please refer cancellation reasons for specific reasons [None, TransactionConflict]",
+              CancellationReasons: command.input.TransactItems!.map((_, i) =>
+                i === 1
+                  ? { Code: "TransactionConflict", Message: "Transaction is ongoing for the item" }
+                  : { Code: "None" },
+              ),
             });
           }
         }

@@ -32,11 +32,21 @@ describe("orders: one transaction per order", () => {
     fx.handlerCalls.reset();
   };
   const setPrice = (sku: string, priceCents: number) =>
-    fx.documentClient.send(new UpdateCommand({ TableName: tables.products, Key: { sku }, UpdateExpression: "SET priceCents = :p", ExpressionAttributeValues: { ":p": priceCents } }));
+    fx.documentClient.send(
+      new UpdateCommand({
+        TableName: tables.products,
+        Key: { sku },
+        UpdateExpression: "SET priceCents = :p",
+        ExpressionAttributeValues: { ":p": priceCents },
+      }),
+    );
 
   describe("DynamoDB calls per order kind (the budgets)", () => {
     it("new order, cold container: one BatchGetItem for the catalog and one TransactWriteItems", async () => {
-      const response = await order([{ sku: mug, quantity: 1 }, { sku: tent, quantity: 1 }]);
+      const response = await order([
+        { sku: mug, quantity: 1 },
+        { sku: tent, quantity: 1 },
+      ]);
       assert.equal(response.statusCode, 201, response.body);
       assert.deepEqual(fx.handlerCalls.byOperation(), { BatchGetItem: 1, TransactWriteItems: 1 });
     });
@@ -44,11 +54,19 @@ describe("orders: one transaction per order", () => {
     it("new order, warm container: one TransactWriteItems writes the order, its idempotency record and the stock", async () => {
       await warm(mug, tent);
       const key = randomUUID();
-      const response = await order([{ sku: mug, quantity: 2 }, { sku: tent, quantity: 1 }], key);
+      const response = await order(
+        [
+          { sku: mug, quantity: 2 },
+          { sku: tent, quantity: 1 },
+        ],
+        key,
+      );
       assert.equal(response.statusCode, 201, response.body);
       assert.deepEqual(fx.handlerCalls.byOperation(), { TransactWriteItems: 1 });
       const created = bodyOf<Order>(response);
-      const record = await fx.documentClient.send(new GetCommand({ TableName: tables.idempotency, Key: { id: idempotencyRecordId("alice", key) } }));
+      const record = await fx.documentClient.send(
+        new GetCommand({ TableName: tables.idempotency, Key: { id: idempotencyRecordId("alice", key) } }),
+      );
       assert.equal(record.Item?.orderId, created.orderId);
       assert.ok(record.Item!.expiration > Date.now() / 1000, "the record expires in the future (TTL)");
       assert.equal(await fx.stockOf(mug), seeded(mug).stock - 3);
@@ -81,7 +99,9 @@ describe("orders: one transaction per order", () => {
       await fx.setStock(mug, 2);
       const response = await order([{ sku: mug, quantity: 3 }]);
       assert.equal(response.statusCode, 409);
-      assert.deepEqual(bodyOf(response).details, [{ path: "lines[0].sku", message: `${mug}: only 2 left`, sku: mug, available: 2 }]);
+      assert.deepEqual(bodyOf(response).details, [
+        { path: "lines[0].sku", message: `${mug}: only 2 left`, sku: mug, available: 2 },
+      ]);
       assert.deepEqual(fx.handlerCalls.byOperation(), { TransactWriteItems: 1 });
       assert.equal(await fx.stockOf(mug), 2);
     });
@@ -127,7 +147,10 @@ describe("orders: one transaction per order", () => {
       await warm(mug, tent);
       await fx.documentClient.send(new DeleteCommand({ TableName: tables.products, Key: { sku: mug } }));
       const before = await fx.storedOrders();
-      const response = await order([{ sku: tent, quantity: 1 }, { sku: mug, quantity: 1 }]);
+      const response = await order([
+        { sku: tent, quantity: 1 },
+        { sku: mug, quantity: 1 },
+      ]);
       assert.equal(response.statusCode, 400, response.body);
       assert.deepEqual(bodyOf(response).details, [{ path: "lines[1].sku", message: `unknown sku ${mug}` }]);
       assert.deepEqual(await fx.storedOrders(), before);
@@ -174,11 +197,25 @@ describe("orders: one transaction per order", () => {
       const first = await order([{ sku: tent, quantity: 1 }], key);
       const id = idempotencyRecordId("alice", key);
       // DynamoDB's TTL deletes expired items lazily: the record is still there, but expired.
-      await fx.documentClient.send(new UpdateCommand({ TableName: tables.idempotency, Key: { id }, UpdateExpression: "SET expiration = :past", ExpressionAttributeValues: { ":past": 1 } }));
+      await fx.documentClient.send(
+        new UpdateCommand({
+          TableName: tables.idempotency,
+          Key: { id },
+          UpdateExpression: "SET expiration = :past",
+          ExpressionAttributeValues: { ":past": 1 },
+        }),
+      );
       const again = await order([{ sku: tent, quantity: 1 }], key);
       assert.equal(again.statusCode, 201, again.body);
       assert.deepEqual(bodyOf(again), bodyOf(first));
-      await fx.documentClient.send(new UpdateCommand({ TableName: tables.idempotency, Key: { id }, UpdateExpression: "SET expiration = :past", ExpressionAttributeValues: { ":past": 1 } }));
+      await fx.documentClient.send(
+        new UpdateCommand({
+          TableName: tables.idempotency,
+          Key: { id },
+          UpdateExpression: "SET expiration = :past",
+          ExpressionAttributeValues: { ":past": 1 },
+        }),
+      );
       const other = await order([{ sku: mug, quantity: 1 }], key);
       assert.equal(other.statusCode, 409);
       assert.match(bodyOf(other).error, /already used for a different order/);
@@ -191,7 +228,20 @@ describe("orders: one transaction per order", () => {
     async function seedProducts(count: number): Promise<string[]> {
       const skus = Array.from({ length: count }, (_, i) => `TST-LINE-${String(i).padStart(2, "0")}`);
       for (const sku of skus) {
-        await fx.documentClient.send(new PutCommand({ TableName: tables.products, Item: { sku, name: `Line ${sku}`, description: "test product", category: "test", priceCents: 100, currency: "USD", image: productImagePath(sku) } }));
+        await fx.documentClient.send(
+          new PutCommand({
+            TableName: tables.products,
+            Item: {
+              sku,
+              name: `Line ${sku}`,
+              description: "test product",
+              category: "test",
+              priceCents: 100,
+              currency: "USD",
+              image: productImagePath(sku),
+            },
+          }),
+        );
         await fx.setStock(sku, 10);
       }
       return skus;

@@ -57,44 +57,68 @@ describe("recommendations: bundle", () => {
   });
 
   it("answers GET /recommendations?sku= through the real entry point: a SigV4-signed search, then the catalog while no order exists", async () => {
-    const event = ordersEvent({ resource: "/recommendations", method: "GET", query: { sku: "KIT-MUG-STN-12", limit: "2" }, claims: null });
-    const { stdout } = await run(process.execPath, ["--no-warnings", "-e", invokeScript, bundlePath, JSON.stringify([event, lambdaContext()])], {
-      cwd: dir,
-      env: {
-        PATH: process.env.PATH ?? "",
-        NODE_PATH: path.join(repoRoot, "node_modules"),
-        NODE_EXTRA_CA_CERTS: certFile,
-        AWS_REGION: testRegion,
-        AWS_ACCESS_KEY_ID: testCredentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: testCredentials.secretAccessKey,
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-        AWS_LAMBDA_FUNCTION_NAME: "recommendations",
-        AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-        OPENSEARCH_ENDPOINT: search.endpoint,
-        PRODUCTS_TABLE: tables.products,
-        INVENTORY_TABLE: tables.inventory,
-        ALLOWED_ORIGIN: "https://shop.example.com",
-      },
+    const event = ordersEvent({
+      resource: "/recommendations",
+      method: "GET",
+      query: { sku: "KIT-MUG-STN-12", limit: "2" },
+      claims: null,
     });
+    const { stdout } = await run(
+      process.execPath,
+      ["--no-warnings", "-e", invokeScript, bundlePath, JSON.stringify([event, lambdaContext()])],
+      {
+        cwd: dir,
+        env: {
+          PATH: process.env.PATH ?? "",
+          NODE_PATH: path.join(repoRoot, "node_modules"),
+          NODE_EXTRA_CA_CERTS: certFile,
+          AWS_REGION: testRegion,
+          AWS_ACCESS_KEY_ID: testCredentials.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: testCredentials.secretAccessKey,
+          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+          AWS_LAMBDA_FUNCTION_NAME: "recommendations",
+          AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+          OPENSEARCH_ENDPOINT: search.endpoint,
+          PRODUCTS_TABLE: tables.products,
+          INVENTORY_TABLE: tables.inventory,
+          ALLOWED_ORIGIN: "https://shop.example.com",
+        },
+      },
+    );
     const line = stdout.split("\n").find((l) => l.startsWith("RESULT "))!;
     const result = JSON.parse(line.slice("RESULT ".length));
     assert.equal(result.statusCode, 200, result.body);
     assert.match(result.headers["Cache-Control"], /^public, max-age=/);
     const body = JSON.parse(result.body);
     assert.equal(body.source, "catalog");
-    assert.deepEqual(body.items.map((p: { sku: string }) => p.sku), ["ELC-CBL-USBC-2M", "APP-TEE-CRW-BLK"]);
+    assert.deepEqual(
+      body.items.map((p: { sku: string }) => p.sku),
+      ["ELC-CBL-USBC-2M", "APP-TEE-CRW-BLK"],
+    );
     const searches = search.requests.filter((r) => r.path === "/orders/_search");
     assert.equal(searches.length, 2, "co-purchase, then popular: both empty");
-    assert.ok(searches.every((r) => isSigned(r.headers)), "signed for es");
+    assert.ok(
+      searches.every((r) => isSigned(r.headers)),
+      "signed for es",
+    );
   });
 
   it("refuses to start with an invalid environment, naming it", async () => {
     await assert.rejects(
       run(process.execPath, ["--no-warnings", "-e", invokeScript, bundlePath, "[{},{}]"], {
         cwd: dir,
-        env: { PATH: process.env.PATH ?? "", NODE_PATH: path.join(repoRoot, "node_modules"), AWS_REGION: testRegion, OPENSEARCH_ENDPOINT: "http://search", RELATED_ITEMS_ARN: "arn:aws:s3:::nope" },
+        env: {
+          PATH: process.env.PATH ?? "",
+          NODE_PATH: path.join(repoRoot, "node_modules"),
+          AWS_REGION: testRegion,
+          OPENSEARCH_ENDPOINT: "http://search",
+          RELATED_ITEMS_ARN: "arn:aws:s3:::nope",
+        },
       }),
-      (err: { stderr: string }) => /Recommendations environment is invalid/.test(err.stderr) && /OPENSEARCH_ENDPOINT/.test(err.stderr) && /RELATED_ITEMS_ARN/.test(err.stderr),
+      (err: { stderr: string }) =>
+        /Recommendations environment is invalid/.test(err.stderr) &&
+        /OPENSEARCH_ENDPOINT/.test(err.stderr) &&
+        /RELATED_ITEMS_ARN/.test(err.stderr),
     );
   });
 });

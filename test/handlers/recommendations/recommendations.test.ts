@@ -5,13 +5,21 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { GetRecommendationsCommand } from "@aws-sdk/client-personalize-runtime";
+import type { GetRecommendationsCommand } from "@aws-sdk/client-personalize-runtime";
 import { DynamoDBDocumentClient, UpdateCommand } from "@aws-sdk/lib-dynamodb";
 import { createOpenSearchClient, type OpenSearchClient } from "../../../handlers/lib/opensearch-client";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
 import { strict as assert } from "node:assert";
-import { privateCacheControl, publicCacheControl, type RecommendationsResponse, recommendationsResponseSchema } from "../../../handlers/recommendations/contract";
-import { createRecommendationsApi, type RecommendationsApiDependencies } from "../../../handlers/recommendations/router";
+import {
+  privateCacheControl,
+  publicCacheControl,
+  type RecommendationsResponse,
+  recommendationsResponseSchema,
+} from "../../../handlers/recommendations/contract";
+import {
+  createRecommendationsApi,
+  type RecommendationsApiDependencies,
+} from "../../../handlers/recommendations/router";
 import { TtlCache } from "../../../handlers/recommendations/ttl-cache";
 import type { Order } from "../../../handlers/shared/order";
 import { ordersIndex, ordersIndexTemplate, toOrderSearchDocument } from "../../../handlers/shared/order-index";
@@ -48,17 +56,31 @@ function order(skus: string[], status: Order["status"] = "PLACED"): Order {
   };
 }
 
-const orders = [order([mug, pan]), order([mug, pan, knife]), order([mug, board]), order([mug, lamp], "CANCELLED"), order([pan])];
+const orders = [
+  order([mug, pan]),
+  order([mug, pan, knife]),
+  order([mug, board]),
+  order([mug, lamp], "CANCELLED"),
+  order([pan]),
+];
 
 async function put(fake: FakeOpenSearch, path: string, body: unknown): Promise<void> {
-  const response = await fetch(new URL(path, fake.endpoint), { method: "PUT", body: JSON.stringify(body), headers: { "content-type": "application/json" } });
+  const response = await fetch(new URL(path, fake.endpoint), {
+    method: "PUT",
+    body: JSON.stringify(body),
+    headers: { "content-type": "application/json" },
+  });
   assert.ok(response.ok, `${path}: ${response.status} ${await response.text()}`);
 }
 
 const skusOf = (body: RecommendationsResponse) => body.items.map((p) => p.sku);
 
 const searchClient = (endpoint: string) =>
-  createOpenSearchClient({ endpoint, region: "us-east-1", credentials: async () => ({ accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" }) });
+  createOpenSearchClient({
+    endpoint,
+    region: "us-east-1",
+    credentials: async () => ({ accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" }),
+  });
 
 describe("recommendations: GET /recommendations, GET /recommendations/me", () => {
   let dynamo: Emulator;
@@ -66,7 +88,12 @@ describe("recommendations: GET /recommendations, GET /recommendations/me", () =>
   let doc: DynamoDBDocumentClient;
   let fake: FakeOpenSearch;
   let handlerDocumentClient: DynamoDBDocumentClient;
-  const binding = { PRODUCTS_TABLE: tables.products, INVENTORY_TABLE: tables.inventory, RELATED_ITEMS_ARN: relatedItemsArn, USER_RECOMMENDATIONS_ARN: userRecommendationsArn };
+  const binding = {
+    PRODUCTS_TABLE: tables.products,
+    INVENTORY_TABLE: tables.inventory,
+    RELATED_ITEMS_ARN: relatedItemsArn,
+    USER_RECOMMENDATIONS_ARN: userRecommendationsArn,
+  };
 
   before(async () => {
     dynamo = await startTransactionalDynamoDb();
@@ -74,10 +101,20 @@ describe("recommendations: GET /recommendations, GET /recommendations/me", () =>
     doc = DynamoDBDocumentClient.from(client);
     await createOrderTables(client);
     process.env.POWERTOOLS_METRICS_DISABLED = "true";
-    handlerDocumentClient = DynamoDBDocumentClient.from(recordingClient("recommendations", "dynamodb", new DynamoDBClient(clientConfig(dynamo)), binding));
+    handlerDocumentClient = DynamoDBDocumentClient.from(
+      recordingClient("recommendations", "dynamodb", new DynamoDBClient(clientConfig(dynamo)), binding),
+    );
     fake = await new FakeOpenSearch().start();
-    await put(fake, `/${ordersIndex}`, { settings: ordersIndexTemplate.template.settings, mappings: ordersIndexTemplate.template.mappings });
-    for (const o of orders) await put(fake, `/${ordersIndex}/_doc/${o.orderId}`, toOrderSearchDocument(o as unknown as Record<string, unknown>));
+    await put(fake, `/${ordersIndex}`, {
+      settings: ordersIndexTemplate.template.settings,
+      mappings: ordersIndexTemplate.template.mappings,
+    });
+    for (const o of orders)
+      await put(
+        fake,
+        `/${ordersIndex}/_doc/${o.orderId}`,
+        toOrderSearchDocument(o as unknown as Record<string, unknown>),
+      );
   });
   after(async () => {
     delete process.env.POWERTOOLS_METRICS_DISABLED;
@@ -107,11 +144,25 @@ describe("recommendations: GET /recommendations, GET /recommendations/me", () =>
       }
     };
   }
-  const related = (sku: string, limit?: number) => ordersEvent({ resource: "/recommendations", method: "GET", query: { sku, ...(limit ? { limit: String(limit) } : {}) }, claims: null });
+  const related = (sku: string, limit?: number) =>
+    ordersEvent({
+      resource: "/recommendations",
+      method: "GET",
+      query: { sku, ...(limit ? { limit: String(limit) } : {}) },
+      claims: null,
+    });
   const popular = () => ordersEvent({ resource: "/recommendations", method: "GET", claims: null });
   const mine = (sub = "customer-7") => ordersEvent({ resource: "/recommendations/me", method: "GET", claims: { sub } });
   const bodyOf = (response: APIGatewayProxyResult) => recommendationsResponseSchema.parse(JSON.parse(response.body));
-  const setStock = (sku: string, stock: number) => doc.send(new UpdateCommand({ TableName: tables.inventory, Key: { sku }, UpdateExpression: "SET stock = :s", ExpressionAttributeValues: { ":s": stock } }));
+  const setStock = (sku: string, stock: number) =>
+    doc.send(
+      new UpdateCommand({
+        TableName: tables.inventory,
+        Key: { sku },
+        UpdateExpression: "SET stock = :s",
+        ExpressionAttributeValues: { ":s": stock },
+      }),
+    );
 
   it("answers 'customers also bought' from the orders holding the sku: most co-purchased first, ties by sku, cancelled orders ignored, the sku itself never", async () => {
     const response = await api()(related(mug));
@@ -176,7 +227,10 @@ describe("recommendations: GET /recommendations, GET /recommendations/me", () =>
   });
 
   it("answers from the catalog, not with an error, when the search domain fails", async () => {
-    fake.requestFault = () => ({ status: 503, body: { error: { type: "cluster_block_exception", reason: "unavailable" }, status: 503 } });
+    fake.requestFault = () => ({
+      status: 503,
+      body: { error: { type: "cluster_block_exception", reason: "unavailable" }, status: 503 },
+    });
     try {
       const response = await api()(related(mug, 2));
       assert.equal(response.statusCode, 200);
@@ -212,7 +266,11 @@ describe("recommendations: GET /recommendations, GET /recommendations/me", () =>
     const asked = searches();
     now = 6_001;
     assert.equal(bodyOf(await handler(related(throwBlanket))).source, "popular");
-    assert.equal(searches(), asked + 2, "the cold start (popular, after an empty co-purchase) is asked again after 6 s");
+    assert.equal(
+      searches(),
+      asked + 2,
+      "the cold start (popular, after an empty co-purchase) is asked again after 6 s",
+    );
     assert.equal(bodyOf(await handler(related(mug))).source, "co-purchase");
     assert.equal(searches(), asked + 2, "the co-purchase answer is still served from the cache");
     now = 60_001;
@@ -222,12 +280,20 @@ describe("recommendations: GET /recommendations, GET /recommendations/me", () =>
 
   it("asks Personalize first when a related-items campaign is configured, dropping the product itself and what is sold out", async () => {
     const sent: GetRecommendationsCommand[] = [];
-    const personalize = recordingSender("recommendations", "personalize-runtime", {
-      send: async (command: GetRecommendationsCommand) => {
-        sent.push(command);
-        return { itemList: [{ itemId: board }, { itemId: mug }, { itemId: "XYZ-GONE-1" }, { itemId: lamp }], recommendationId: "r1" };
+    const personalize = recordingSender(
+      "recommendations",
+      "personalize-runtime",
+      {
+        send: async (command: GetRecommendationsCommand) => {
+          sent.push(command);
+          return {
+            itemList: [{ itemId: board }, { itemId: mug }, { itemId: "XYZ-GONE-1" }, { itemId: lamp }],
+            recommendationId: "r1",
+          };
+        },
       },
-    }, binding);
+      binding,
+    );
     await setStock(lamp, 0);
     try {
       const body = bodyOf(await api({ personalize: personalize as any, relatedItemsArn })(related(mug, 3)));
@@ -242,7 +308,11 @@ describe("recommendations: GET /recommendations, GET /recommendations/me", () =>
   });
 
   it("falls back from a failing Personalize to the orders index", async () => {
-    const personalize = { send: async () => { throw Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }); } };
+    const personalize = {
+      send: async () => {
+        throw Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" });
+      },
+    };
     const body = bodyOf(await api({ personalize: personalize as any, relatedItemsArn })(related(mug)));
     assert.equal(body.source, "co-purchase");
     assert.deepEqual(skusOf(body), [pan, board, knife]);
@@ -250,12 +320,17 @@ describe("recommendations: GET /recommendations, GET /recommendations/me", () =>
 
   it("recommends for the signed-in shopper from a Personalize recommender by their verified sub, privately cached", async () => {
     const sent: GetRecommendationsCommand[] = [];
-    const personalize = recordingSender("recommendations", "personalize-runtime", {
-      send: async (command: GetRecommendationsCommand) => {
-        sent.push(command);
-        return { itemList: [{ itemId: knife }, { itemId: pan }] };
+    const personalize = recordingSender(
+      "recommendations",
+      "personalize-runtime",
+      {
+        send: async (command: GetRecommendationsCommand) => {
+          sent.push(command);
+          return { itemList: [{ itemId: knife }, { itemId: pan }] };
+        },
       },
-    }, binding);
+      binding,
+    );
     const response = await api({ personalize: personalize as any, userRecommendationsArn })(mine("sub-42"));
     assert.equal(response.statusCode, 200);
     assert.equal(response.headers?.["Cache-Control"], privateCacheControl);
@@ -282,7 +357,9 @@ describe("recommendations: GET /recommendations, GET /recommendations/me", () =>
     assert.equal(badSku.statusCode, 400);
     assert.equal(JSON.parse(badSku.body).details[0].path, "sku");
     assert.equal(badSku.headers?.["Cache-Control"], "no-store");
-    const badLimit = await handler(ordersEvent({ resource: "/recommendations", method: "GET", query: { limit: "0" }, claims: null }));
+    const badLimit = await handler(
+      ordersEvent({ resource: "/recommendations", method: "GET", query: { limit: "0" }, claims: null }),
+    );
     assert.equal(badLimit.statusCode, 400);
     const post = await handler(ordersEvent({ resource: "/recommendations", method: "POST", claims: null }));
     assert.equal(post.statusCode, 405);

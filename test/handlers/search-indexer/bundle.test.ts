@@ -29,7 +29,7 @@ const goodEnvironment = {
   POWERTOOLS_METRICS_NAMESPACE: "Ecommerce/Search",
 };
 
-describe("SearchIndexer bundle", function () {
+describe("SearchIndexer bundle", () => {
   let dir: string;
   let code: string;
 
@@ -44,7 +44,12 @@ describe("SearchIndexer bundle", function () {
     const script = `const m = require(${JSON.stringify(join(dir, "index.js"))}); console.log(typeof m.handler);`;
     return execFileSync(process.execPath, ["-e", script], {
       // Only the AWS SDK is resolvable from outside the bundle, like in the Lambda runtime.
-      env: { PATH: process.env.PATH ?? "", NODE_PATH: join(__dirname, "..", "..", "..", "node_modules"), AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env },
+      env: {
+        PATH: process.env.PATH ?? "",
+        NODE_PATH: join(__dirname, "..", "..", "..", "node_modules"),
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
+        ...env,
+      },
       encoding: "utf8",
       stdio: ["ignore", "pipe", "pipe"],
     }).trim();

@@ -28,7 +28,8 @@ function indexer(client: ScriptedBulkClient, deadLetters: DeadLetterSink) {
   });
 }
 
-const records = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => insertRecord(order({ orderId: `${prefix}-${i}` })));
+const records = (n: number, prefix: string) =>
+  Array.from({ length: n }, (_, i) => insertRecord(order({ orderId: `${prefix}-${i}` })));
 const sequenceNumbers = (list: DynamoDBRecord[]) => list.map((r) => r.dynamodb!.SequenceNumber!);
 
 describe("SearchIndexer under attack", () => {
@@ -43,7 +44,11 @@ describe("SearchIndexer under attack", () => {
       const client = new ScriptedBulkClient(() => reply);
       const deadLetters = new MemoryDeadLetters();
       const response = await indexer(client, deadLetters)(streamEvent(...batch));
-      assert.deepEqual(response.batchItemFailures.map((f) => f.itemIdentifier), sequenceNumbers(batch), "every record is reported for the resend");
+      assert.deepEqual(
+        response.batchItemFailures.map((f) => f.itemIdentifier),
+        sequenceNumbers(batch),
+        "every record is reported for the resend",
+      );
       assert.equal(client.requests.length, 3, "retried up to the bound");
       assert.equal(deadLetters.sent.length, 0);
     });
@@ -63,18 +68,27 @@ describe("SearchIndexer under attack", () => {
 
       const stuck = new ScriptedBulkClient(() => ({ kind: "items", answer: () => ({ status: 400, errorType }) }));
       const response = await indexer(stuck, deadLetters)(streamEvent(...batch));
-      assert.deepEqual(response.batchItemFailures.map((f) => f.itemIdentifier), sequenceNumbers(batch));
+      assert.deepEqual(
+        response.batchItemFailures.map((f) => f.itemIdentifier),
+        sequenceNumbers(batch),
+      );
       assert.equal(deadLetters.sent.length, 0, "a transient 400 is not a reason to give a record up");
     });
   }
 
   it("a 400 mapper_parsing_exception is still dead-lettered at once (a permanent rejection)", async () => {
     const batch = records(1, "mapping");
-    const client = new ScriptedBulkClient(() => ({ kind: "items", answer: () => ({ status: 400, errorType: "mapper_parsing_exception" }) }));
+    const client = new ScriptedBulkClient(() => ({
+      kind: "items",
+      answer: () => ({ status: 400, errorType: "mapper_parsing_exception" }),
+    }));
     const deadLetters = new MemoryDeadLetters();
     assert.deepEqual(await indexer(client, deadLetters)(streamEvent(...batch)), { batchItemFailures: [] });
     assert.equal(client.requests.length, 1);
-    assert.deepEqual(deadLetters.sent.map((d) => d.reason.code), ["mapping-rejected"]);
+    assert.deepEqual(
+      deadLetters.sent.map((d) => d.reason.code),
+      ["mapping-rejected"],
+    );
   });
 
   it("attack: a rejected record behind a failing one is dead-lettered once, however often the stream redelivers it", async () => {
@@ -85,7 +99,8 @@ describe("SearchIndexer under attack", () => {
       kind: "items",
       answer: (line) => {
         if (line.id === "replay-1") return { status: 400, errorType: "mapper_parsing_exception" };
-        if (line.id === "replay-0" && deliveriesFailing > 0) return { status: 503, errorType: "unavailable_shards_exception" };
+        if (line.id === "replay-0" && deliveriesFailing > 0)
+          return { status: 503, errorType: "unavailable_shards_exception" };
         return { status: 201 };
       },
     }));
@@ -97,9 +112,14 @@ describe("SearchIndexer under attack", () => {
       deliveriesFailing--;
       const first = response.batchItemFailures[0]?.itemIdentifier;
       // As the event source mapping does: resend from the lowest reported record on.
-      pending = first === undefined ? [] : pending.slice(pending.findIndex((r) => r.dynamodb!.SequenceNumber === first));
+      pending =
+        first === undefined ? [] : pending.slice(pending.findIndex((r) => r.dynamodb!.SequenceNumber === first));
     }
     assert.equal(pending.length, 0, "everything settled");
-    assert.deepEqual(deadLetters.sent.map((d) => d.sequenceNumber), [batch[1].dynamodb!.SequenceNumber], "one dead letter for the rejected record");
+    assert.deepEqual(
+      deadLetters.sent.map((d) => d.sequenceNumber),
+      [batch[1].dynamodb!.SequenceNumber],
+      "one dead letter for the rejected record",
+    );
   });
 });

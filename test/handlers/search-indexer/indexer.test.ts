@@ -6,13 +6,25 @@ import { createHash } from "node:crypto";
 import type { DynamoDBRecord } from "aws-lambda";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { SendMessageCommand, SendMessageCommandInput, SendMessageCommandOutput } from "@aws-sdk/client-sqs";
-import { ordersIndex, ordersIndexTemplate, ordersIndexTemplateName, toOrderSearchDocument } from "../../../handlers/shared/order-index";
+import {
+  ordersIndex,
+  ordersIndexTemplate,
+  ordersIndexTemplateName,
+  toOrderSearchDocument,
+} from "../../../handlers/shared/order-index";
 import { maxBulkRequestBytes } from "../../../handlers/search-indexer/bulk-request";
-import { DeadLetterMessage, SqsDeadLetterQueue } from "../../../handlers/search-indexer/dead-letter";
+import { type DeadLetterMessage, SqsDeadLetterQueue } from "../../../handlers/search-indexer/dead-letter";
 import { IndexBootstrap } from "../../../handlers/search-indexer/index-bootstrap";
-import { createSearchIndexer, IndexerMetric, MetricsSink } from "../../../handlers/search-indexer/indexer";
+import { createSearchIndexer, IndexerMetric, type MetricsSink } from "../../../handlers/search-indexer/indexer";
 import { createOpenSearchClient, type OpenSearchClient } from "../../../handlers/lib/opensearch-client";
-import { insertRecord, marshallItem, modifyRecord, order, removeRecord, streamEvent } from "../../../testing/opensearch-order-records";
+import {
+  insertRecord,
+  marshallItem,
+  modifyRecord,
+  order,
+  removeRecord,
+  streamEvent,
+} from "../../../testing/opensearch-order-records";
 import { isSigned, recordHttpCall, recordingSender } from "../../../testing/aws-calls";
 import { FakeOpenSearch } from "../../../testing/opensearch-server";
 
@@ -24,7 +36,8 @@ class FakeSqs {
   readonly sent: SendMessageCommandInput[] = [];
   failing = false;
   async send(command: SendMessageCommand): Promise<SendMessageCommandOutput> {
-    if (this.failing) throw Object.assign(new Error("Service Unavailable"), { name: "ServiceUnavailable", $fault: "server" });
+    if (this.failing)
+      throw Object.assign(new Error("Service Unavailable"), { name: "ServiceUnavailable", $fault: "server" });
     this.sent.push(command.input);
     return { MessageId: `m-${this.sent.length}`, $metadata: { httpStatusCode: 200 } };
   }
@@ -45,12 +58,16 @@ class RecordingMetrics implements MetricsSink {
 
 const silentLogger = new Logger({ logLevel: "SILENT" });
 
-describe("SearchIndexer", function () {
+describe("SearchIndexer", () => {
   let server: FakeOpenSearch;
   let client: OpenSearchClient;
   /** The test's own look-ups and set-ups: unsigned, so they are not taken for the handler's calls. */
   const lookup = async (method: string, path: string, body?: object) => {
-    const response = await fetch(`${server.endpoint}${path}`, { method, headers: { "content-type": "application/json" }, body: body && JSON.stringify(body) });
+    const response = await fetch(`${server.endpoint}${path}`, {
+      method,
+      headers: { "content-type": "application/json" },
+      body: body && JSON.stringify(body),
+    });
     return { statusCode: response.status, body: (await response.json()) as unknown };
   };
   let sqs: FakeSqs;
@@ -62,7 +79,10 @@ describe("SearchIndexer", function () {
     const index = createSearchIndexer({
       client,
       bootstrap,
-      deadLetters: new SqsDeadLetterQueue(recordingSender("search-indexer", "sqs", sqs, { DEAD_LETTER_QUEUE_URL: queueUrl }), queueUrl),
+      deadLetters: new SqsDeadLetterQueue(
+        recordingSender("search-indexer", "sqs", sqs, { DEAD_LETTER_QUEUE_URL: queueUrl }),
+        queueUrl,
+      ),
       logger: silentLogger,
       metrics,
       bulk: {
@@ -73,7 +93,8 @@ describe("SearchIndexer", function () {
         random: () => 1, // the longest jittered delay, so the bound is what is tested
       },
     });
-    const context = options.remainingTimeMs === undefined ? undefined : { getRemainingTimeInMillis: () => options.remainingTimeMs! };
+    const context =
+      options.remainingTimeMs === undefined ? undefined : { getRemainingTimeInMillis: () => options.remainingTimeMs! };
     return (records: DynamoDBRecord[]) => index(streamEvent(...records), context);
   }
 
@@ -85,7 +106,11 @@ describe("SearchIndexer", function () {
 
   beforeEach(async () => {
     server = await new FakeOpenSearch().start();
-    client = createOpenSearchClient({ endpoint: server.endpoint, region: "us-east-1", credentials: async () => credentials });
+    client = createOpenSearchClient({
+      endpoint: server.endpoint,
+      region: "us-east-1",
+      credentials: async () => credentials,
+    });
     sqs = new FakeSqs();
     metrics = new RecordingMetrics();
     sleeps = [];
@@ -93,7 +118,8 @@ describe("SearchIndexer", function () {
   });
 
   afterEach(async () => {
-    for (const request of server.requests.filter((r) => isSigned(r.headers))) recordHttpCall("search-indexer", request.method, request.path);
+    for (const request of server.requests.filter((r) => isSigned(r.headers)))
+      recordHttpCall("search-indexer", request.method, request.path);
     await server.stop();
   });
 
@@ -137,19 +163,29 @@ describe("SearchIndexer", function () {
 
     it("upgrades an older template and adds the new fields to the live index", async () => {
       const { lines: _lines, ...olderProperties } = ordersIndexTemplate.template.mappings.properties;
-      const older = { ...ordersIndexTemplate, version: 0, template: { ...ordersIndexTemplate.template, mappings: { dynamic: "strict", properties: olderProperties } } };
+      const older = {
+        ...ordersIndexTemplate,
+        version: 0,
+        template: { ...ordersIndexTemplate.template, mappings: { dynamic: "strict", properties: olderProperties } },
+      };
       await lookup("PUT", `/_index_template/${ordersIndexTemplateName}`, older);
       await lookup("PUT", `/${ordersIndex}`);
       assert.equal(server.indices.get(ordersIndex)!.mappings.properties!.lines, undefined);
 
       await bootstrap.ensure();
-      assert.equal((server.templates.get(ordersIndexTemplateName) as { version: number }).version, ordersIndexTemplate.version);
+      assert.equal(
+        (server.templates.get(ordersIndexTemplateName) as { version: number }).version,
+        ordersIndexTemplate.version,
+      );
       assert.equal(server.indices.get(ordersIndex)!.mappings.properties!.lines.properties!.sku.type, "keyword");
       assert.deepEqual(await indexer()([insertRecord(order({ orderId: "o-1" }))]), { batchItemFailures: [] });
     });
 
     it("fails the whole batch when the index cannot be prepared, sends nothing, and tries again next time", async () => {
-      server.requestFault = (r) => (r.path.startsWith("/_index_template") ? { status: 403, body: { message: "no permissions for [indices:admin/index_template/get]" } } : undefined);
+      server.requestFault = (r) =>
+        r.path.startsWith("/_index_template")
+          ? { status: 403, body: { message: "no permissions for [indices:admin/index_template/get]" } }
+          : undefined;
       const index = indexer();
       const records = [insertRecord(order({ orderId: "o-1" }))];
       await assert.rejects(index(records), /could not prepare the orders index: .*403/);
@@ -166,13 +202,22 @@ describe("SearchIndexer", function () {
       const placed = order({ orderId: "o-1" });
       const paid = { ...placed, status: "PAID" as const, version: 2, updatedAt: "2026-03-01T10:20:00.000Z" };
       const other = order({ orderId: "o-2", customerId: "b7e0c1d2-0000-4000-8000-000000000002" });
-      const response = await indexer()([insertRecord(placed), insertRecord(other), modifyRecord(placed, paid), removeRecord(other)]);
+      const response = await indexer()([
+        insertRecord(placed),
+        insertRecord(other),
+        modifyRecord(placed, paid),
+        removeRecord(other),
+      ]);
 
       assert.deepEqual(response, { batchItemFailures: [] });
       const bulks = server.bulkRequests();
       assert.equal(bulks.length, 1);
       assert.deepEqual(
-        bulks[0].body.trimEnd().split("\n").map((l) => JSON.parse(l)).filter((l) => l.index || l.delete),
+        bulks[0].body
+          .trimEnd()
+          .split("\n")
+          .map((l) => JSON.parse(l))
+          .filter((l) => l.index || l.delete),
         [
           { index: { _id: "o-1", version: 1, version_type: "external" } },
           { index: { _id: "o-2", version: 1, version_type: "external" } },
@@ -191,7 +236,10 @@ describe("SearchIndexer", function () {
       await indexer()([insertRecord(order({ orderId: "o-1" }))]);
       assert.ok(server.requests.length >= 5);
       for (const request of server.requests) {
-        assert.match(String(request.headers.authorization), /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/es\/aws4_request, SignedHeaders=[a-z0-9;-]*host[a-z0-9;-]*, Signature=[0-9a-f]{64}$/);
+        assert.match(
+          String(request.headers.authorization),
+          /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/us-east-1\/es\/aws4_request, SignedHeaders=[a-z0-9;-]*host[a-z0-9;-]*, Signature=[0-9a-f]{64}$/,
+        );
         assert.match(String(request.headers["x-amz-date"]), /^\d{8}T\d{6}Z$/);
         assert.equal(request.headers["x-amz-content-sha256"], createHash("sha256").update(request.body).digest("hex"));
       }
@@ -282,13 +330,21 @@ describe("SearchIndexer", function () {
   describe("failures", () => {
     it("retries an item answered 429 after a backoff, resending only that item", async () => {
       server.bulkItemFault = (item) =>
-        item.id === "o-2" && item.attempt === 1 ? { status: 429, type: "es_rejected_execution_exception", reason: "rejected execution of coordinating operation" } : undefined;
+        item.id === "o-2" && item.attempt === 1
+          ? {
+              status: 429,
+              type: "es_rejected_execution_exception",
+              reason: "rejected execution of coordinating operation",
+            }
+          : undefined;
       const response = await indexer()([1, 2, 3].map((i) => insertRecord(order({ orderId: `o-${i}` }))));
 
       assert.deepEqual(response, { batchItemFailures: [] });
       const bulks = server.bulkRequests();
       assert.equal(bulks.length, 2);
-      assert.deepEqual(JSON.parse(bulks[1].body.split("\n")[0]), { index: { _id: "o-2", version: 1, version_type: "external" } });
+      assert.deepEqual(JSON.parse(bulks[1].body.split("\n")[0]), {
+        index: { _id: "o-2", version: 1, version_type: "external" },
+      });
       assert.equal(bulks[1].body.trimEnd().split("\n").length, 2, "only the throttled item is resent");
       assert.deepEqual(sleeps, [50]);
       assert.equal(server.liveDocumentCount(ordersIndex), 3);
@@ -297,7 +353,9 @@ describe("SearchIndexer", function () {
 
     it("reports an item still failing with 5xx after the bounded retries as a batch item failure", async () => {
       server.bulkItemFault = (item) =>
-        item.id === "o-2" ? { status: 503, type: "unavailable_shards_exception", reason: "primary shard is not active" } : undefined;
+        item.id === "o-2"
+          ? { status: 503, type: "unavailable_shards_exception", reason: "primary shard is not active" }
+          : undefined;
       const records = [1, 2, 3].map((i) => insertRecord(order({ orderId: `o-${i}` })));
       const response = await indexer()(records);
 
@@ -311,7 +369,10 @@ describe("SearchIndexer", function () {
 
     it("retries a whole request that failed with 503, and stops retrying when the invocation runs out of time", async () => {
       let failures = 1;
-      server.requestFault = (r) => (r.path.endsWith("/_bulk") && failures-- > 0 ? { status: 503, body: { message: "Service Unavailable" } } : undefined);
+      server.requestFault = (r) =>
+        r.path.endsWith("/_bulk") && failures-- > 0
+          ? { status: 503, body: { message: "Service Unavailable" } }
+          : undefined;
       assert.deepEqual(await indexer()([insertRecord(order({ orderId: "o-1" }))]), { batchItemFailures: [] });
       assert.equal((await storedDocument("o-1"))?.version, 1);
 
@@ -320,7 +381,11 @@ describe("SearchIndexer", function () {
       const before = server.bulkRequests().length;
       const response = await indexer({ remainingTimeMs: 3000 })([record]);
       assert.deepEqual(response, { batchItemFailures: [{ itemIdentifier: record.dynamodb!.SequenceNumber }] });
-      assert.equal(server.bulkRequests().length - before, 1, "no retry is started that could not finish before the timeout");
+      assert.equal(
+        server.bulkRequests().length - before,
+        1,
+        "no retry is started that could not finish before the timeout",
+      );
     });
 
     it("dead-letters a document the mapping rejects, without retrying it", async () => {
@@ -336,7 +401,9 @@ describe("SearchIndexer", function () {
       const [message] = sqs.messages();
       assert.equal(sqs.sent.length, 1);
       assert.equal(sqs.sent[0].QueueUrl, queueUrl);
-      assert.deepEqual(sqs.sent[0].MessageAttributes, { reason: { DataType: "String", StringValue: "mapping-rejected" } });
+      assert.deepEqual(sqs.sent[0].MessageAttributes, {
+        reason: { DataType: "String", StringValue: "mapping-rejected" },
+      });
       assert.equal(message.reason.code, "mapping-rejected");
       assert.equal(message.reason.status, 400);
       assert.equal(message.reason.errorType, "mapper_parsing_exception");
@@ -362,13 +429,16 @@ describe("SearchIndexer", function () {
       assert.deepEqual(response, { batchItemFailures: [] });
       assert.equal(server.bulkRequests().length, 0, "nothing usable to index");
       const reasons = sqs.messages().map((m) => [m.sequenceNumber, m.reason.code, m.reason.message]);
-      assert.deepEqual(reasons.map(([s, c]) => [s, c]), [
-        [unmarshallable.dynamodb!.SequenceNumber, "invalid-record"],
-        [noVersion.dynamodb!.SequenceNumber, "invalid-order-image"],
-        [keysOnly.dynamodb!.SequenceNumber, "missing-image"],
-        [notIncremented.dynamodb!.SequenceNumber, "version-not-incremented"],
-        ["999", "invalid-record"],
-      ]);
+      assert.deepEqual(
+        reasons.map(([s, c]) => [s, c]),
+        [
+          [unmarshallable.dynamodb!.SequenceNumber, "invalid-record"],
+          [noVersion.dynamodb!.SequenceNumber, "invalid-order-image"],
+          [keysOnly.dynamodb!.SequenceNumber, "missing-image"],
+          [notIncremented.dynamodb!.SequenceNumber, "version-not-incremented"],
+          ["999", "invalid-record"],
+        ],
+      );
       assert.match(String(reasons[0][2]), /could not unmarshall NewImage: Unsupported type passed: X/);
       assert.match(String(reasons[1][2]), /version is missing/);
       assert.match(String(reasons[4][2]), /eventSource/);
@@ -386,7 +456,10 @@ describe("SearchIndexer", function () {
 
     it("fails the whole batch when a record with no SequenceNumber cannot be dead-lettered", async () => {
       sqs.failing = true;
-      const nameless = { eventName: "INSERT", dynamodb: { NewImage: marshallItem(order({ orderId: "o-1" })) } } as unknown as DynamoDBRecord;
+      const nameless = {
+        eventName: "INSERT",
+        dynamodb: { NewImage: marshallItem(order({ orderId: "o-1" })) },
+      } as unknown as DynamoDBRecord;
       await assert.rejects(indexer()([nameless]), /dead-letter send failed for a record without a SequenceNumber/);
     });
   });

@@ -12,7 +12,14 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import type { DeadLetterSink } from "../../../handlers/search-indexer/dead-letter";
 import { createSearchIndexer } from "../../../handlers/search-indexer/indexer";
 import type { DeadLetterReason } from "../../../handlers/search-indexer/stream-record";
-import { insertRecord, modifyRecord, nextSequenceNumber, order, removeRecord, streamEvent } from "../../../testing/opensearch-order-records";
+import {
+  insertRecord,
+  modifyRecord,
+  nextSequenceNumber,
+  order,
+  removeRecord,
+  streamEvent,
+} from "../../../testing/opensearch-order-records";
 import { ScriptedBulkClient, type BulkReply, type ItemAnswer } from "../../../testing/scripted-bulk-client";
 
 type RecordKind = "insert" | "modify" | "modify-same-version" | "remove" | "malformed" | "no-image";
@@ -36,13 +43,37 @@ const itemAnswer: fc.Arbitrary<ItemAnswer> = fc.oneof(
 );
 
 const bulkReply: fc.Arbitrary<BulkReply> = fc.oneof(
-  { weight: 6, arbitrary: fc.array(itemAnswer, { minLength: 1, maxLength: 12 }).map((answers): BulkReply => ({ kind: "items", answer: (_l, i) => answers[i % answers.length] })) },
-  { weight: 1, arbitrary: fc.constantFrom<BulkReply>({ kind: "other-ids" }, { kind: "fewer-items" }, { kind: "extra-items" }, { kind: "not-json" }) },
-  { weight: 1, arbitrary: fc.constantFrom<BulkReply>({ kind: "request-fails", status: 503 }, { kind: "request-fails", status: 429 }, { kind: "request-fails", status: 403 }, { kind: "request-fails", status: 0 }) },
+  {
+    weight: 6,
+    arbitrary: fc
+      .array(itemAnswer, { minLength: 1, maxLength: 12 })
+      .map((answers): BulkReply => ({ kind: "items", answer: (_l, i) => answers[i % answers.length] })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom<BulkReply>(
+      { kind: "other-ids" },
+      { kind: "fewer-items" },
+      { kind: "extra-items" },
+      { kind: "not-json" },
+    ),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom<BulkReply>(
+      { kind: "request-fails", status: 503 },
+      { kind: "request-fails", status: 429 },
+      { kind: "request-fails", status: 403 },
+      { kind: "request-fails", status: 0 },
+    ),
+  },
 );
 
 const scenario = fc.record({
-  kinds: fc.array(fc.constantFrom<RecordKind>("insert", "insert", "modify", "modify-same-version", "remove", "malformed", "no-image"), { minLength: 1, maxLength: 25 }),
+  kinds: fc.array(
+    fc.constantFrom<RecordKind>("insert", "insert", "modify", "modify-same-version", "remove", "malformed", "no-image"),
+    { minLength: 1, maxLength: 25 },
+  ),
   replies: fc.array(bulkReply, { maxLength: 10 }),
   deadLetterFailures: fc.array(fc.boolean(), { maxLength: 10 }),
 });
@@ -52,19 +83,38 @@ type Scenario = typeof scenario extends fc.Arbitrary<infer S> ? S : never;
 function recordOf(kind: RecordKind, i: number): DynamoDBRecord {
   const orderId = `order-${i}`;
   switch (kind) {
-    case "insert": return insertRecord(order({ orderId }));
-    case "modify": return modifyRecord(order({ orderId, version: 2 }), order({ orderId, version: 3, status: "PAID" }));
-    case "modify-same-version": return modifyRecord(order({ orderId, version: 2 }), order({ orderId, version: 2, status: "PAID" }));
-    case "remove": return removeRecord(order({ orderId, version: 4 }));
-    case "no-image": return { ...insertRecord(order({ orderId })), dynamodb: { Keys: { orderId: { S: orderId } }, SequenceNumber: nextSequenceNumber(), StreamViewType: "KEYS_ONLY" } };
-    case "malformed": return { eventName: "INSERT", dynamodb: { SequenceNumber: nextSequenceNumber(), NewImage: { orderId: { Q: "?" } } } } as unknown as DynamoDBRecord;
+    case "insert":
+      return insertRecord(order({ orderId }));
+    case "modify":
+      return modifyRecord(order({ orderId, version: 2 }), order({ orderId, version: 3, status: "PAID" }));
+    case "modify-same-version":
+      return modifyRecord(order({ orderId, version: 2 }), order({ orderId, version: 2, status: "PAID" }));
+    case "remove":
+      return removeRecord(order({ orderId, version: 4 }));
+    case "no-image":
+      return {
+        ...insertRecord(order({ orderId })),
+        dynamodb: {
+          Keys: { orderId: { S: orderId } },
+          SequenceNumber: nextSequenceNumber(),
+          StreamViewType: "KEYS_ONLY",
+        },
+      };
+    case "malformed":
+      return {
+        eventName: "INSERT",
+        dynamodb: { SequenceNumber: nextSequenceNumber(), NewImage: { orderId: { Q: "?" } } },
+      } as unknown as DynamoDBRecord;
   }
 }
 
 class FlakyDeadLetters implements DeadLetterSink {
   readonly sent: string[] = [];
   private calls = 0;
-  constructor(private readonly failures: boolean[], private readonly healed: () => boolean) {}
+  constructor(
+    private readonly failures: boolean[],
+    private readonly healed: () => boolean,
+  ) {}
   async send(record: unknown, _reason: DeadLetterReason): Promise<void> {
     const fails = !this.healed() && (this.failures[this.calls++ % Math.max(1, this.failures.length)] ?? false);
     if (fails) throw Object.assign(new Error("Service Unavailable"), { name: "ServiceUnavailable" });
@@ -76,7 +126,11 @@ async function check(s: Scenario) {
   const records = s.kinds.map(recordOf);
   let round = 0;
   const healed = () => round >= 3;
-  const client = new ScriptedBulkClient((call) => (healed() ? { kind: "items", answer: () => ({ status: 201 }) } : (s.replies[call % Math.max(1, s.replies.length)] ?? { kind: "items", answer: () => ({ status: 201 }) })));
+  const client = new ScriptedBulkClient((call) =>
+    healed()
+      ? { kind: "items", answer: () => ({ status: 201 }) }
+      : (s.replies[call % Math.max(1, s.replies.length)] ?? { kind: "items", answer: () => ({ status: 201 }) }),
+  );
   const deadLetters = new FlakyDeadLetters(s.deadLetterFailures, healed);
   const index = createSearchIndexer({
     client: client.asClient(),
@@ -103,7 +157,10 @@ async function check(s: Scenario) {
   records.forEach((record, i) => {
     const inIndex = client.settled.has(`order-${i}`);
     const inQueue = deadLettered.has(record.dynamodb!.SequenceNumber!);
-    assert.ok(inIndex !== inQueue, `record ${i} (${s.kinds[i]}) is in exactly one place: index ${inIndex}, dead-letter queue ${inQueue}`);
+    assert.ok(
+      inIndex !== inQueue,
+      `record ${i} (${s.kinds[i]}) is in exactly one place: index ${inIndex}, dead-letter queue ${inQueue}`,
+    );
   });
 }
 

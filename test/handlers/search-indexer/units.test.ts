@@ -5,10 +5,15 @@ import * as assert from "node:assert/strict";
 import * as fc from "fast-check";
 import { bulkActionLines, toBulkChunks } from "../../../handlers/search-indexer/bulk-request";
 import { classifyItem } from "../../../handlers/search-indexer/bulk-response";
-import { SendMessageCommand } from "@aws-sdk/client-sqs";
+import type { SendMessageCommand } from "@aws-sdk/client-sqs";
 import { deadLetterBody, maxDeadLetterBytes, SqsDeadLetterQueue } from "../../../handlers/search-indexer/dead-letter";
 import type { BulkAction } from "../../../handlers/search-indexer/stream-record";
-import { ordersIndex, ordersIndexTemplate, orderTextSearchFields, toOrderSearchDocument } from "../../../handlers/shared/order-index";
+import {
+  ordersIndex,
+  ordersIndexTemplate,
+  orderTextSearchFields,
+  toOrderSearchDocument,
+} from "../../../handlers/shared/order-index";
 import { createOpenSearchClient } from "../../../handlers/lib/opensearch-client";
 import { IndexBootstrap } from "../../../handlers/search-indexer/index-bootstrap";
 import { Logger } from "@aws-lambda-powertools/logger";
@@ -32,7 +37,11 @@ describe("SearchIndexer bulk bodies", () => {
         (specs, cap) => {
           const actions = specs.map(([size, del], i) => action(`o-${i}`, size, del ? "delete" : "index"));
           const chunks = toBulkChunks(actions, cap);
-          assert.deepEqual(chunks.flatMap((c) => c.actions), actions, "every action once, in order");
+          assert.deepEqual(
+            chunks.flatMap((c) => c.actions),
+            actions,
+            "every action once, in order",
+          );
           for (const chunk of chunks) {
             assert.equal(chunk.bytes, Buffer.byteLength(chunk.body));
             assert.ok(chunk.body.endsWith("\n"));
@@ -49,8 +58,14 @@ describe("SearchIndexer bulk bodies", () => {
   });
 
   it("writes index actions with the document and delete actions without one", () => {
-    assert.equal(bulkActionLines(action("a", 0, "delete")), '{"delete":{"_id":"a","version":1,"version_type":"external"}}\n');
-    assert.equal(bulkActionLines(action("a", 1)), '{"index":{"_id":"a","version":1,"version_type":"external"}}\n{"orderId":"a","pad":"x"}\n');
+    assert.equal(
+      bulkActionLines(action("a", 0, "delete")),
+      '{"delete":{"_id":"a","version":1,"version_type":"external"}}\n',
+    );
+    assert.equal(
+      bulkActionLines(action("a", 1)),
+      '{"index":{"_id":"a","version":1,"version_type":"external"}}\n{"orderId":"a","pad":"x"}\n',
+    );
   });
 });
 
@@ -62,14 +77,39 @@ describe("SearchIndexer bulk response items", () => {
     ["200 updated", index, { status: 200, result: "updated" }, "indexed"],
     ["200 deleted", del, { status: 200, result: "deleted" }, "deleted"],
     ["404 not_found on delete", del, { status: 404, result: "not_found" }, "deleted"],
-    ["404 index missing on index", index, { status: 404, error: { type: "index_not_found_exception", reason: "no such index" } }, "failed"],
-    ["409 version conflict", index, { status: 409, error: { type: "version_conflict_engine_exception", reason: "x" } }, "stale"],
+    [
+      "404 index missing on index",
+      index,
+      { status: 404, error: { type: "index_not_found_exception", reason: "no such index" } },
+      "failed",
+    ],
+    [
+      "409 version conflict",
+      index,
+      { status: 409, error: { type: "version_conflict_engine_exception", reason: "x" } },
+      "stale",
+    ],
     ["429 throttled", index, { status: 429, error: { type: "es_rejected_execution_exception", reason: "x" } }, "retry"],
     ["500", index, { status: 500, error: { type: "exception", reason: "x" } }, "retry"],
     ["503", index, { status: 503, error: { type: "unavailable_shards_exception", reason: "x" } }, "retry"],
-    ["400 mapper_parsing_exception", index, { status: 400, error: { type: "mapper_parsing_exception", reason: "x" } }, "rejected"],
-    ["400 illegal_argument_exception", index, { status: 400, error: { type: "illegal_argument_exception", reason: "x" } }, "rejected"],
-    ["403 index blocked", index, { status: 403, error: { type: "cluster_block_exception", reason: "index [orders] blocked" } }, "failed"],
+    [
+      "400 mapper_parsing_exception",
+      index,
+      { status: 400, error: { type: "mapper_parsing_exception", reason: "x" } },
+      "rejected",
+    ],
+    [
+      "400 illegal_argument_exception",
+      index,
+      { status: 400, error: { type: "illegal_argument_exception", reason: "x" } },
+      "rejected",
+    ],
+    [
+      "403 index blocked",
+      index,
+      { status: 403, error: { type: "cluster_block_exception", reason: "index [orders] blocked" } },
+      "failed",
+    ],
   ];
   for (const [name, a, item, kind] of cases) {
     it(`${name} → ${kind}`, () => assert.equal(classifyItem(a, item).kind, kind));
@@ -78,7 +118,11 @@ describe("SearchIndexer bulk response items", () => {
   it("keeps OpenSearch's error type and cause in the reason", () => {
     const outcome = classifyItem(index, {
       status: 400,
-      error: { type: "mapper_parsing_exception", reason: "failed to parse field [totalCents]", caused_by: { type: "illegal_argument_exception", reason: 'For input string: "lots"' } },
+      error: {
+        type: "mapper_parsing_exception",
+        reason: "failed to parse field [totalCents]",
+        caused_by: { type: "illegal_argument_exception", reason: 'For input string: "lots"' },
+      },
     });
     assert.deepEqual(outcome, {
       kind: "rejected",
@@ -109,7 +153,10 @@ describe("SearchIndexer dead-letter message", () => {
     const reason = { code: "mapping-rejected" as const, message: "x" };
     const now = new Date("2025-01-01T00:00:00.000Z");
     // A fixed eventID: the generated one varies in length from call to call.
-    const padded = (n: number) => ({ ...insertRecord({ ...order({ orderId: "o-3" }), note: "n".repeat(n) }), eventID: "e-1" });
+    const padded = (n: number) => ({
+      ...insertRecord({ ...order({ orderId: "o-3" }), note: "n".repeat(n) }),
+      eventID: "e-1",
+    });
     // A body of exactly the limit: whole, it fits SQS only if the attributes are not counted.
     const recordBytes = (n: number) => Buffer.byteLength(JSON.stringify(padded(n)));
     const envelopeBytes = Buffer.byteLength(deadLetterBody(padded(0), reason, now)) - recordBytes(0);
@@ -121,14 +168,29 @@ describe("SearchIndexer dead-letter message", () => {
     const record = padded(pad);
 
     const sent: SendMessageCommand[] = [];
-    await new SqsDeadLetterQueue({ send: async (command) => { sent.push(command); return {} as never; } }, "https://sqs.example/dlq").send(record, reason);
+    await new SqsDeadLetterQueue(
+      {
+        send: async (command) => {
+          sent.push(command);
+          return {} as never;
+        },
+      },
+      "https://sqs.example/dlq",
+    ).send(record, reason);
     const { MessageBody, MessageAttributes } = sent[0].input;
     const attributes = Object.entries(MessageAttributes ?? {}).reduce(
-      (sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value.DataType ?? "") + Buffer.byteLength(value.StringValue ?? ""),
+      (sum, [name, value]) =>
+        sum +
+        Buffer.byteLength(name) +
+        Buffer.byteLength(value.DataType ?? "") +
+        Buffer.byteLength(value.StringValue ?? ""),
       0,
     );
     assert.ok(attributes > 0, "the reason travels as an attribute");
-    assert.ok(Buffer.byteLength(MessageBody!) + attributes <= maxDeadLetterBytes, "body and attributes together within 256 KiB");
+    assert.ok(
+      Buffer.byteLength(MessageBody!) + attributes <= maxDeadLetterBytes,
+      "body and attributes together within 256 KiB",
+    );
     assert.equal(JSON.parse(MessageBody!).recordTruncated, true);
   });
 });
@@ -148,51 +210,119 @@ describe("orders search document", () => {
     const document = toOrderSearchDocument({ ...item, lines: [{ ...item.lines[0], warehouse: "EU-1" }] });
     assert.deepEqual(Object.keys(document).sort(), Object.keys(order({ orderId: "x" })).sort());
     assert.deepEqual(document.lines, [item.lines[0]]);
-    assert.doesNotThrow(() => JSON.stringify(toOrderSearchDocument({ orderId: "o", totalCents: 2n ** 70n, lines: new Set([1]) })));
+    assert.doesNotThrow(() =>
+      JSON.stringify(toOrderSearchDocument({ orderId: "o", totalCents: 2n ** 70n, lines: new Set([1]) })),
+    );
   });
 });
 
-describe("fake OpenSearch _search (the orders API's query shape)", function () {
+describe("fake OpenSearch _search (the orders API's query shape)", () => {
   let server: FakeOpenSearch;
   const logger = new Logger({ logLevel: "SILENT" });
 
   before(async () => {
     server = await new FakeOpenSearch().start();
-    const client = createOpenSearchClient({ endpoint: server.endpoint, region: "us-east-1", credentials: async () => ({ accessKeyId: "a", secretAccessKey: "b" }) });
+    const client = createOpenSearchClient({
+      endpoint: server.endpoint,
+      region: "us-east-1",
+      credentials: async () => ({ accessKeyId: "a", secretAccessKey: "b" }),
+    });
     await new IndexBootstrap(client, logger).ensure();
     const orders = [
       order({ orderId: "o-1", customerId: "alice", status: "PAID", createdAt: "2026-03-01T10:00:00.000Z" }),
-      order({ orderId: "o-2", customerId: "alice", status: "PLACED", createdAt: "2026-03-05T10:00:00.000Z", lines: [{ sku: "KIT-PAN-CST-10", name: "Cast Iron Skillet", quantity: 1, unitPriceCents: 3900, lineTotalCents: 3900 }] }),
+      order({
+        orderId: "o-2",
+        customerId: "alice",
+        status: "PLACED",
+        createdAt: "2026-03-05T10:00:00.000Z",
+        lines: [
+          { sku: "KIT-PAN-CST-10", name: "Cast Iron Skillet", quantity: 1, unitPriceCents: 3900, lineTotalCents: 3900 },
+        ],
+      }),
       order({ orderId: "o-3", customerId: "bob", status: "PAID", createdAt: "2026-03-03T10:00:00.000Z" }),
     ];
-    const body = orders.flatMap((o) => [{ index: { _id: o.orderId, version: 1, version_type: "external" } }, toOrderSearchDocument(o)]);
-    const bulk = await client.request({ method: "PUT", path: `/${ordersIndex}/_bulk`, ndjson: body.map((line) => JSON.stringify(line)).join("\n") + "\n" });
+    const body = orders.flatMap((o) => [
+      { index: { _id: o.orderId, version: 1, version_type: "external" } },
+      toOrderSearchDocument(o),
+    ]);
+    const bulk = await client.request({
+      method: "PUT",
+      path: `/${ordersIndex}/_bulk`,
+      ndjson: `${body.map((line) => JSON.stringify(line)).join("\n")}\n`,
+    });
     assert.equal(bulk.statusCode, 200);
   });
   after(() => server.stop());
 
   async function search(body: object) {
-    const response = await fetch(`${server.endpoint}/${ordersIndex}/_search`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
-    return { status: response.status, body: (await response.json()) as { hits: { total: { value: number }; hits: Array<{ _id: string; sort?: unknown[] }> }; error?: { type: string } } };
+    const response = await fetch(`${server.endpoint}/${ordersIndex}/_search`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    return {
+      status: response.status,
+      body: (await response.json()) as {
+        hits: { total: { value: number }; hits: Array<{ _id: string; sort?: unknown[] }> };
+        error?: { type: string };
+      },
+    };
   }
 
   it("filters on customerId, status and a createdAt range, matches text on line sku/name, sorts newest first", async () => {
-    const mine = await search({ query: { bool: { filter: [{ term: { customerId: "alice" } }] } }, sort: [{ createdAt: "desc" }, { orderId: "asc" }], size: 10 });
-    assert.deepEqual(mine.body.hits.hits.map((h) => h._id), ["o-2", "o-1"]);
+    const mine = await search({
+      query: { bool: { filter: [{ term: { customerId: "alice" } }] } },
+      sort: [{ createdAt: "desc" }, { orderId: "asc" }],
+      size: 10,
+    });
+    assert.deepEqual(
+      mine.body.hits.hits.map((h) => h._id),
+      ["o-2", "o-1"],
+    );
     assert.deepEqual(mine.body.hits.hits[0].sort, [Date.parse("2026-03-05T10:00:00.000Z"), "o-2"]);
 
-    const text = await search({ query: { bool: { filter: [{ term: { customerId: "alice" } }], must: [{ multi_match: { query: "skillet", fields: [...orderTextSearchFields] } }] } } });
-    assert.deepEqual(text.body.hits.hits.map((h) => h._id), ["o-2"]);
-    const bySku = await search({ query: { multi_match: { query: "TEA-GRN-SEN-50", fields: [...orderTextSearchFields] } } });
+    const text = await search({
+      query: {
+        bool: {
+          filter: [{ term: { customerId: "alice" } }],
+          must: [{ multi_match: { query: "skillet", fields: [...orderTextSearchFields] } }],
+        },
+      },
+    });
+    assert.deepEqual(
+      text.body.hits.hits.map((h) => h._id),
+      ["o-2"],
+    );
+    const bySku = await search({
+      query: { multi_match: { query: "TEA-GRN-SEN-50", fields: [...orderTextSearchFields] } },
+    });
     assert.deepEqual(bySku.body.hits.hits.map((h) => h._id).sort(), ["o-1", "o-3"]);
 
     const ranged = await search({
-      query: { bool: { filter: [{ term: { status: "PAID" } }, { range: { createdAt: { gte: "2026-03-02T00:00:00Z", lte: "2026-03-31T00:00:00Z" } } }] } },
+      query: {
+        bool: {
+          filter: [
+            { term: { status: "PAID" } },
+            { range: { createdAt: { gte: "2026-03-02T00:00:00Z", lte: "2026-03-31T00:00:00Z" } } },
+          ],
+        },
+      },
     });
-    assert.deepEqual(ranged.body.hits.hits.map((h) => h._id), ["o-3"]);
+    assert.deepEqual(
+      ranged.body.hits.hits.map((h) => h._id),
+      ["o-3"],
+    );
 
-    const page2 = await search({ query: { match_all: {} }, sort: [{ createdAt: "desc" }, { orderId: "asc" }], size: 1, search_after: [Date.parse("2026-03-05T10:00:00.000Z"), "o-2"] });
-    assert.deepEqual(page2.body.hits.hits.map((h) => h._id), ["o-3"]);
+    const page2 = await search({
+      query: { match_all: {} },
+      sort: [{ createdAt: "desc" }, { orderId: "asc" }],
+      size: 1,
+      search_after: [Date.parse("2026-03-05T10:00:00.000Z"), "o-2"],
+    });
+    assert.deepEqual(
+      page2.body.hits.hits.map((h) => h._id),
+      ["o-3"],
+    );
     assert.equal(page2.body.hits.total.value, 3);
   });
 

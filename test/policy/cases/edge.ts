@@ -1,6 +1,6 @@
 // CloudFront, Cognito and API Gateway cases.
 import { r } from "../harness";
-import { patch, RuleCases } from "./types";
+import { patch, type RuleCases } from "./types";
 
 const D = "aws:cloudfront/distribution:Distribution";
 const distribution = {
@@ -8,15 +8,31 @@ const distribution = {
   defaultRootObject: "index.html",
   webAclId: "arn:aws:wafv2:us-east-1:123456789012:global/webacl/storefront/1",
   origins: [{ originId: "site", domainName: "site-1234.s3.eu-west-1.amazonaws.com", originAccessControlId: "E2OAC" }],
-  defaultCacheBehavior: { targetOriginId: "site", viewerProtocolPolicy: "redirect-to-https", responseHeadersPolicyId: "rhp-1", allowedMethods: ["GET", "HEAD"], cachedMethods: ["GET", "HEAD"] },
-  viewerCertificate: { acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/1", sslSupportMethod: "sni-only", minimumProtocolVersion: "TLSv1.2_2021" },
+  defaultCacheBehavior: {
+    targetOriginId: "site",
+    viewerProtocolPolicy: "redirect-to-https",
+    responseHeadersPolicyId: "rhp-1",
+    allowedMethods: ["GET", "HEAD"],
+    cachedMethods: ["GET", "HEAD"],
+  },
+  viewerCertificate: {
+    acmCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/1",
+    sslSupportMethod: "sni-only",
+    minimumProtocolVersion: "TLSv1.2_2021",
+  },
   loggingConfig: { bucket: "logs-1234.s3.amazonaws.com", prefix: "cloudfront/" },
 };
 const cdn = (changes: Record<string, any> = {}) => [r(D, "cdn", patch(distribution, changes))];
 
 const P = "aws:cognito/userPool:UserPool";
 const pool = {
-  passwordPolicy: { minimumLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true },
+  passwordPolicy: {
+    minimumLength: 12,
+    requireLowercase: true,
+    requireUppercase: true,
+    requireNumbers: true,
+    requireSymbols: true,
+  },
   mfaConfiguration: "ON",
   softwareTokenMfaConfiguration: { enabled: true },
   userPoolAddOns: { advancedSecurityMode: "ENFORCED" },
@@ -24,31 +40,66 @@ const pool = {
 };
 const users = (changes: Record<string, any> = {}) => [r(P, "users", patch(pool, changes))];
 
-const openApi = (health: Record<string, unknown>) => JSON.stringify({
-  openapi: "3.0.1",
-  paths: {
-    "/orders": {
-      post: { security: [{ cognito: [] }], "x-amazon-apigateway-request-validator": "body-and-params" },
-      options: { summary: "CORS preflight" },
+const openApi = (health: Record<string, unknown>) =>
+  JSON.stringify({
+    openapi: "3.0.1",
+    paths: {
+      "/orders": {
+        post: { security: [{ cognito: [] }], "x-amazon-apigateway-request-validator": "body-and-params" },
+        options: { summary: "CORS preflight" },
+      },
+      "/health": { get: health },
     },
-    "/health": { get: health },
-  },
-  "x-amazon-apigateway-request-validators": { "body-and-params": { validateRequestBody: true, validateRequestParameters: true }, params: { validateRequestParameters: true } },
-});
-const api = (health: Record<string, unknown>) => [r("aws:apigateway/restApi:RestApi", "rest", { body: openApi(health) })];
+    "x-amazon-apigateway-request-validators": {
+      "body-and-params": { validateRequestBody: true, validateRequestParameters: true },
+      params: { validateRequestParameters: true },
+    },
+  });
+const api = (health: Record<string, unknown>) => [
+  r("aws:apigateway/restApi:RestApi", "rest", { body: openApi(health) }),
+];
 
-const stage = { stageName: "v1", xrayTracingEnabled: true, accessLogSettings: { destinationArn: "arn:aws:logs:eu-west-1:123456789012:log-group:/api", format: "{}" } };
+const stage = {
+  stageName: "v1",
+  xrayTracingEnabled: true,
+  accessLogSettings: { destinationArn: "arn:aws:logs:eu-west-1:123456789012:log-group:/api", format: "{}" },
+};
 const apiStack = (settings: Record<string, any> | null, more: ReturnType<typeof r>[] = []) => [
-  r("aws:apigateway/restApi:RestApi", "api-rest", { body: openApi({ security: [{ cognito: [] }], "x-amazon-apigateway-request-validator": "params" }) }),
-  r("aws:apigateway/stage:Stage", "api-stage", { ...stage, restApi: "api-rest-id" }, { deps: { restApi: ["api-rest"] }, outputs: { arn: "arn:aws:apigateway:eu-west-1::/restapis/abc/stages/v1" } }),
-  ...(settings ? [r("aws:apigateway/methodSettings:MethodSettings", "api-all-methods", { restApi: "api-rest-id", stageName: "v1", methodPath: "*/*", settings }, { deps: { restApi: ["api-rest"] } })] : []),
+  r("aws:apigateway/restApi:RestApi", "api-rest", {
+    body: openApi({ security: [{ cognito: [] }], "x-amazon-apigateway-request-validator": "params" }),
+  }),
+  r(
+    "aws:apigateway/stage:Stage",
+    "api-stage",
+    { ...stage, restApi: "api-rest-id" },
+    { deps: { restApi: ["api-rest"] }, outputs: { arn: "arn:aws:apigateway:eu-west-1::/restapis/abc/stages/v1" } },
+  ),
+  ...(settings
+    ? [
+        r(
+          "aws:apigateway/methodSettings:MethodSettings",
+          "api-all-methods",
+          { restApi: "api-rest-id", stageName: "v1", methodPath: "*/*", settings },
+          { deps: { restApi: ["api-rest"] } },
+        ),
+      ]
+    : []),
   ...more,
 ];
 
 export const edgeCases: RuleCases = {
   "cloudfront-viewer-https": {
     compliant: cdn(),
-    violating: cdn({ orderedCacheBehaviors: [{ pathPattern: "/assets/*", targetOriginId: "site", viewerProtocolPolicy: "allow-all", responseHeadersPolicyId: "rhp-1" }] }),
+    violating: cdn({
+      orderedCacheBehaviors: [
+        {
+          pathPattern: "/assets/*",
+          targetOriginId: "site",
+          viewerProtocolPolicy: "allow-all",
+          responseHeadersPolicyId: "rhp-1",
+        },
+      ],
+    }),
     expect: /cache behavior \/assets\/\* allows plain HTTP/,
   },
   "cloudfront-tls-policy": {
@@ -58,12 +109,27 @@ export const edgeCases: RuleCases = {
   },
   "cloudfront-custom-certificate": {
     compliant: cdn(),
-    violating: cdn({ viewerCertificate: { acmCertificateArn: undefined, sslSupportMethod: undefined, minimumProtocolVersion: undefined, cloudfrontDefaultCertificate: true } }),
+    violating: cdn({
+      viewerCertificate: {
+        acmCertificateArn: undefined,
+        sslSupportMethod: undefined,
+        minimumProtocolVersion: undefined,
+        cloudfrontDefaultCertificate: true,
+      },
+    }),
     expect: /default \*\.cloudfront\.net certificate/,
   },
   "cloudfront-s3-origin-access-control": {
     compliant: cdn(),
-    violating: cdn({ origins: [{ originId: "site", domainName: "site-1234.s3.eu-west-1.amazonaws.com", s3OriginConfig: { originAccessIdentity: "origin-access-identity/cloudfront/E1" } }] }),
+    violating: cdn({
+      origins: [
+        {
+          originId: "site",
+          domainName: "site-1234.s3.eu-west-1.amazonaws.com",
+          s3OriginConfig: { originAccessIdentity: "origin-access-identity/cloudfront/E1" },
+        },
+      ],
+    }),
     expect: /no Origin Access Control \(it uses a legacy origin access identity\)/,
   },
   "cloudfront-security-headers": {
@@ -71,9 +137,17 @@ export const edgeCases: RuleCases = {
     violating: cdn({ defaultCacheBehavior: { responseHeadersPolicyId: undefined } }),
     expect: /default cache behavior has no response headers policy/,
   },
-  "cloudfront-access-logs": { compliant: cdn(), violating: cdn({ loggingConfig: undefined }), expect: /no access logs/ },
+  "cloudfront-access-logs": {
+    compliant: cdn(),
+    violating: cdn({ loggingConfig: undefined }),
+    expect: /no access logs/,
+  },
   "cloudfront-waf": { compliant: cdn(), violating: cdn({ webAclId: undefined }), expect: /no WAF/ },
-  "cloudfront-default-root-object": { compliant: cdn(), violating: cdn({ defaultRootObject: undefined }), expect: /no default root object/ },
+  "cloudfront-default-root-object": {
+    compliant: cdn(),
+    violating: cdn({ defaultRootObject: undefined }),
+    expect: /no default root object/,
+  },
 
   "cognito-password-policy": {
     stage: "prod",
@@ -81,12 +155,23 @@ export const edgeCases: RuleCases = {
     violating: users({ passwordPolicy: { minimumLength: 10 } }),
     expect: /length is 10; require at least 12/,
   },
-  "cognito-mfa": { stage: "prod", compliant: users(), violating: users({ mfaConfiguration: "OPTIONAL" }), expect: /MFA is OPTIONAL in production/ },
-  "cognito-threat-protection": { compliant: users(), violating: users({ userPoolAddOns: { advancedSecurityMode: "AUDIT" } }), expect: /Threat protection is AUDIT/ },
+  "cognito-mfa": {
+    stage: "prod",
+    compliant: users(),
+    violating: users({ mfaConfiguration: "OPTIONAL" }),
+    expect: /MFA is OPTIONAL in production/,
+  },
+  "cognito-threat-protection": {
+    compliant: users(),
+    violating: users({ userPoolAddOns: { advancedSecurityMode: "AUDIT" } }),
+    expect: /Threat protection is AUDIT/,
+  },
 
   "apigateway-access-logs": {
     compliant: apiStack({ loggingLevel: "ERROR" }),
-    violating: apiStack({ loggingLevel: "ERROR" }).map((f) => (f.name === "api-stage" ? { ...f, inputs: patch(f.inputs, { accessLogSettings: undefined }) } : f)),
+    violating: apiStack({ loggingLevel: "ERROR" }).map((f) =>
+      f.name === "api-stage" ? { ...f, inputs: patch(f.inputs, { accessLogSettings: undefined }) } : f,
+    ),
     expect: /writes no access logs/,
   },
   "apigateway-execution-logs": {
@@ -111,11 +196,18 @@ export const edgeCases: RuleCases = {
   },
   "apigateway-xray": {
     compliant: apiStack({ loggingLevel: "ERROR" }),
-    violating: apiStack({ loggingLevel: "ERROR" }).map((f) => (f.name === "api-stage" ? { ...f, inputs: patch(f.inputs, { xrayTracingEnabled: false }) } : f)),
+    violating: apiStack({ loggingLevel: "ERROR" }).map((f) =>
+      f.name === "api-stage" ? { ...f, inputs: patch(f.inputs, { xrayTracingEnabled: false }) } : f,
+    ),
     expect: /does not trace with X-Ray/,
   },
   "apigateway-waf": {
-    compliant: apiStack({ loggingLevel: "ERROR" }, [r("aws:wafv2/webAclAssociation:WebAclAssociation", "api-waf", { resourceArn: "arn:aws:apigateway:eu-west-1::/restapis/abc/stages/v1", webAclArn: "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/api/1" })]),
+    compliant: apiStack({ loggingLevel: "ERROR" }, [
+      r("aws:wafv2/webAclAssociation:WebAclAssociation", "api-waf", {
+        resourceArn: "arn:aws:apigateway:eu-west-1::/restapis/abc/stages/v1",
+        webAclArn: "arn:aws:wafv2:eu-west-1:123456789012:regional/webacl/api/1",
+      }),
+    ]),
     violating: apiStack({ loggingLevel: "ERROR" }),
     expect: /Stage api-stage has no WAF web ACL/,
   },

@@ -1,6 +1,6 @@
 // Reliability cases: stream consumers, deletion protection in production, alarm actions.
 import { r, unknown } from "../harness";
-import { patch, RuleCases } from "./types";
+import { patch, type RuleCases } from "./types";
 
 const ESM = "aws:lambda/eventSourceMapping:EventSourceMapping";
 // As StreamConsumer builds it; the stream ARN is computed, so unknown in preview.
@@ -18,7 +18,16 @@ const mapping = {
 };
 const esm = (changes: Record<string, any> = {}) => [r(ESM, "processor-clicks", patch(mapping, changes))];
 
-const alarm = { comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1, metricName: "Errors", namespace: "AWS/Lambda", period: 60, statistic: "Sum", threshold: 0, alarmActions: ["arn:aws:sns:eu-west-1:123456789012:alarms"] };
+const alarm = {
+  comparisonOperator: "GreaterThanThreshold",
+  evaluationPeriods: 1,
+  metricName: "Errors",
+  namespace: "AWS/Lambda",
+  period: 60,
+  statistic: "Sum",
+  threshold: 0,
+  alarmActions: ["arn:aws:sns:eu-west-1:123456789012:alarms"],
+};
 
 export const reliabilityCases: RuleCases = {
   "stream-consumer-on-failure-destination": {
@@ -27,21 +36,33 @@ export const reliabilityCases: RuleCases = {
     violating: esm({ eventSourceArn: unknown, destinationConfig: undefined }),
     expect: /no on-failure destination/,
   },
-  "stream-consumer-bisect-on-error": { compliant: esm(), violating: esm({ bisectBatchOnFunctionError: false }), expect: /bisectBatchOnFunctionError is off/ },
+  "stream-consumer-bisect-on-error": {
+    compliant: esm(),
+    violating: esm({ bisectBatchOnFunctionError: false }),
+    expect: /bisectBatchOnFunctionError is off/,
+  },
   "stream-consumer-bounded-retries": {
     compliant: esm(),
     violating: esm({ maximumRetryAttempts: -1, maximumRecordAgeInSeconds: undefined }),
     expect: /Retries are unbounded \(maximumRetryAttempts -1\)/,
   },
   "stream-consumer-partial-batch-response": {
-    compliant: esm({ eventSourceArn: "arn:aws:dynamodb:eu-west-1:123456789012:table/orders/stream/2026-01-01T00:00:00.000" }),
-    violating: esm({ eventSourceArn: "arn:aws:dynamodb:eu-west-1:123456789012:table/orders/stream/2026-01-01T00:00:00.000", functionResponseTypes: undefined }),
+    compliant: esm({
+      eventSourceArn: "arn:aws:dynamodb:eu-west-1:123456789012:table/orders/stream/2026-01-01T00:00:00.000",
+    }),
+    violating: esm({
+      eventSourceArn: "arn:aws:dynamodb:eu-west-1:123456789012:table/orders/stream/2026-01-01T00:00:00.000",
+      functionResponseTypes: undefined,
+    }),
     expect: /cannot report partial batch failures/,
   },
   "stateful-deletion-protection": {
     stage: "prod",
     compliant: [
-      r("aws:dynamodb/table:Table", "orders", { deletionProtectionEnabled: true, pointInTimeRecovery: { enabled: true } }),
+      r("aws:dynamodb/table:Table", "orders", {
+        deletionProtectionEnabled: true,
+        pointInTimeRecovery: { enabled: true },
+      }),
       r("aws:s3/bucket:Bucket", "lake", { forceDestroy: false }),
       r("aws:opensearch/domain:Domain", "search", {}, { protect: true }),
       r("aws:cognito/userPool:UserPool", "users", { deletionProtection: "ACTIVE" }),

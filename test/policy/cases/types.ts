@@ -15,7 +15,15 @@ export function patch<T extends Record<string, any>>(base: T, changes: Record<st
   const out: Record<string, any> = structuredClone(base);
   for (const [k, v] of Object.entries(changes)) {
     if (v === undefined) delete out[k];
-    else if (v && typeof v === "object" && !Array.isArray(v) && out[k] && typeof out[k] === "object" && !Array.isArray(out[k])) out[k] = patch(out[k], v);
+    else if (
+      v &&
+      typeof v === "object" &&
+      !Array.isArray(v) &&
+      out[k] &&
+      typeof out[k] === "object" &&
+      !Array.isArray(out[k])
+    )
+      out[k] = patch(out[k], v);
     else out[k] = v;
   }
   return out as T;
