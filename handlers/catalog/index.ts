@@ -8,7 +8,7 @@ import { createTelemetry } from "../lib/telemetry";
 import { catalogContract } from "./contract";
 import { createCatalogApi } from "./router";
 
-const env = readEnvironment(catalogContract);
+const env = readEnvironment(catalogContract, process.env);
 
 const { logger, metrics, captureClient } = createTelemetry({
   serviceName: env.POWERTOOLS_SERVICE_NAME,

@@ -13,7 +13,7 @@ import { readEnvironment } from "../lib/environment";
 import { clickstreamContract } from "./contract";
 import { processClickstreamBatch, type ClickstreamProcessorDeps } from "./process-batch";
 
-const environment = readEnvironment(clickstreamContract);
+const environment = readEnvironment(clickstreamContract, process.env);
 // No X-Ray capture of the sinks' clients: the tracer's X-Ray SDK would nearly double this
 // bundle (+123 KB) and its cold import, for a batch consumer whose every call is already
 // counted in its metrics; active tracing still records each invocation.

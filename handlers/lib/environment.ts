@@ -24,7 +24,8 @@ export interface HandlerContract<Schema extends z.ZodObject = z.ZodObject> {
  */
 export function readEnvironment<Schema extends z.ZodObject>(
   contract: Pick<HandlerContract<Schema>, "title" | "environmentSchema">,
-  env: Record<string, string | undefined> = process.env,
+  // Passed in (process.env at the entry) so this file stays free of Node types: the site reads contracts too.
+  env: Record<string, string | undefined>,
 ): z.output<Schema> {
   const parsed = contract.environmentSchema.safeParse(env);
   if (!parsed.success) {

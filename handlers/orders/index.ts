@@ -11,7 +11,7 @@ import { ordersContract } from "./contract";
 import { createOrdersApi } from "./router";
 import { searchAttemptTimeoutMs } from "./search";
 
-const env = readEnvironment(ordersContract);
+const env = readEnvironment(ordersContract, process.env);
 
 const { logger, metrics, tracer, captureClient } = createTelemetry({
   serviceName: env.POWERTOOLS_SERVICE_NAME,

@@ -12,7 +12,7 @@ import { recommendationsContract } from "./contract";
 import { defaultTimeouts } from "./recommend";
 import { createRecommendationsApi } from "./router";
 
-const env = readEnvironment(recommendationsContract);
+const env = readEnvironment(recommendationsContract, process.env);
 const { logger, metrics, captureClient } = createTelemetry({
   serviceName: env.POWERTOOLS_SERVICE_NAME,
   metricsNamespace: env.POWERTOOLS_METRICS_NAMESPACE,

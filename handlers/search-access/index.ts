@@ -11,7 +11,7 @@ import { retryWithinBudget, type RetryPolicy } from "../lib/retry";
 import { searchAccessContract } from "./contract";
 import { accessRequestSchema, type AppliedChange, applySearchAccess, type SecurityApi } from "./security";
 
-const env = readEnvironment(searchAccessContract);
+const env = readEnvironment(searchAccessContract, process.env);
 const logger = new Logger({ serviceName: env.POWERTOOLS_SERVICE_NAME });
 const region = env.AWS_REGION;
 

@@ -12,7 +12,7 @@ import { createSearchIndexer } from "./indexer";
 import { createOpenSearchClient } from "../lib/opensearch-client";
 import { createTelemetry } from "../lib/telemetry";
 
-const env = readEnvironment(searchIndexerContract);
+const env = readEnvironment(searchIndexerContract, process.env);
 const { logger, metrics, captureClient } = createTelemetry({
   serviceName: env.POWERTOOLS_SERVICE_NAME,
   metricsNamespace: env.POWERTOOLS_METRICS_NAMESPACE,
