@@ -34,8 +34,11 @@ const benchmarks: Benchmark[] = [
 /** `npm run bench -- orders clickstream`: only the benchmarks whose title names one of the words. */
 async function main() {
   const only = process.argv.slice(2).map((w) => w.toLowerCase());
-  const chosen = only.length ? benchmarks.filter((b) => only.some((w) => b.title.toLowerCase().includes(w))) : benchmarks;
-  if (chosen.length === 0) throw new Error(`no benchmark title names ${only.join(", ")}: ${benchmarks.map((b) => b.title).join("; ")}`);
+  const chosen = only.length
+    ? benchmarks.filter((b) => only.some((w) => b.title.toLowerCase().includes(w)))
+    : benchmarks;
+  if (chosen.length === 0)
+    throw new Error(`no benchmark title names ${only.join(", ")}: ${benchmarks.map((b) => b.title).join("; ")}`);
   for (const b of chosen) printTable(b.title, await b.run());
 }
 

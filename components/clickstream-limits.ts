@@ -55,7 +55,10 @@ const base64Length = (bytes: number) => 4 * Math.ceil(bytes / 3);
  */
 function recordEnvelopeBytes(): number {
   const seq = "9".repeat(56);
-  const arnAccount = "arn:aws:kinesis:ap-southeast-2:123456789012";
+  // The longest partition and region names, so the bound holds in every partition.
+  const partition = "aws-us-gov";
+  const region = "ap-southeast-2";
+  const arnAccount = `arn:${partition}:kinesis:${region}:123456789012`;
   const record = {
     kinesis: {
       kinesisSchemaVersion: "1.0",
@@ -68,7 +71,7 @@ function recordEnvelopeBytes(): number {
     eventVersion: "1.0",
     eventID: `shardId-000000000000:${seq}`,
     eventName: "aws:kinesis:record",
-    invokeIdentityArn: `arn:aws:iam::123456789012:role/${"p".repeat(510)}/${"r".repeat(64)}`,
+    invokeIdentityArn: `arn:${partition}:iam::123456789012:role/${"p".repeat(510)}/${"r".repeat(64)}`,
     awsRegion: "ap-southeast-2",
     eventSourceARN: `${arnAccount}:stream/${"s".repeat(128)}`,
   };

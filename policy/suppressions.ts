@@ -51,6 +51,13 @@ export const suppressions: PackSuppression[] = [
       "A product page is public by design, like the listing: it reads one product and its stock, holds no customer data, and is answered the same for everyone, so it is cached.",
   },
   {
+    policy: "apigateway-authorization",
+    resource: "api-definition",
+    detail: "GET /recommendations",
+    reason:
+      '"Customers also bought" and popular items are public by design, like the catalog: shown before sign-in, answered the same for everyone from aggregates (no customer data, never an order), and cached. A shopper\'s own recommendations are GET /recommendations/me behind the Cognito authorizer.',
+  },
+  {
     policy: "iam-trust-policy-scoped",
     resource: "api-cloudwatch-role",
     reason:

@@ -19,6 +19,7 @@ const runtimeProvided = new Set([
   "@aws-sdk/client-dynamodb",
   "@aws-sdk/client-firehose",
   "@aws-sdk/client-personalize-events",
+  "@aws-sdk/client-personalize-runtime",
   "@aws-sdk/client-s3",
   "@aws-sdk/client-sqs",
   "@aws-sdk/credential-provider-node",

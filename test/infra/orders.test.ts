@@ -690,7 +690,11 @@ describe("Orders component", () => {
       });
 
       it("lists its moving parts for monitoring", () => {
-        assert.deepEqual(orders.monitoring.functions, [orders.functions.api, orders.functions.searchAccess]);
+        assert.deepEqual(orders.monitoring.functions, [
+          orders.functions.api,
+          orders.functions.searchAccess,
+          orders.recommendations.function,
+        ]);
         assert.deepEqual(orders.monitoring.streamConsumers, [orders.functions.indexer]);
         assert.deepEqual(orders.monitoring.deadLetterQueues, [orders.deadLetterQueue]);
         assert.deepEqual(orders.monitoring.tables, [

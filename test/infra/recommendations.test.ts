@@ -69,7 +69,8 @@ describe("Recommendations component", () => {
       let orders: Orders;
       before(async () => ({ mocks, orders } = await run(stack)));
       const table = (name: string) => mocks.named(T.table, `orders-tables-${name}`).state;
-      const openApi = () => JSON.parse(mocks.named(T.rest, "api-rest").inputs.body);
+      const openApi = () =>
+        JSON.parse(mocks.named("aws:apigateway/restApiPut:RestApiPut", "api-definition").inputs.body);
 
       it("runs a bundled arm64 Lambda in the order path's private subnets, given the search endpoint, the two tables, the origin and telemetry names", () => {
         const fn = mocks.named(T.fn, "orders-recommendations-api").inputs;
