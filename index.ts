@@ -38,15 +38,7 @@ const catalog = new Catalog("catalog", {
   inventory: orders.tables.inventory,
   allowedOrigin: storefront.url,
 }, opts);
-// The API is assembled from the routes the components declare: POST /events, /products, /orders...
-const api = new Api("api", {
-  config,
-  userPoolArn: auth.userPool.arn,
-  allowedOrigin: storefront.url,
-  routes: [...ingestion.routes, ...catalog.routes, ...orders.routes],
-}, opts);
-
-// Athena over the lake: tables, the workgroup with the named queries, the analyst policy.
+// Athena over the lake: tables, the workgroup with the named queries, the analyst policy, the admin pages' reports.
 const analytics = new Analytics("analytics", {
   config,
   lake: {
@@ -55,12 +47,21 @@ const analytics = new Analytics("analytics", {
     keyArn: ingestion.key.arn,
     layout: { eventsPrefix: lakeEventsPrefix, quarantinePrefix },
   },
+  allowedOrigin: storefront.url,
 }, opts);
+// The API is assembled from the routes the components declare: POST /events, /products, /orders...
+const api = new Api("api", {
+  config,
+  userPoolArn: auth.userPool.arn,
+  allowedOrigin: storefront.url,
+  routes: [...ingestion.routes, ...catalog.routes, ...orders.routes, ...analytics.routes],
+}, opts);
+
 
 // Alarms and the dashboard cover every moving part each component lists.
 const monitoring = new Monitoring("monitoring", {
   config,
-  targets: [storefront.monitoring, api.monitoring, ingestion.monitoring, catalog.monitoring, orders.monitoring],
+  targets: [storefront.monitoring, api.monitoring, ingestion.monitoring, catalog.monitoring, orders.monitoring, analytics.monitoring],
 }, opts);
 
 storefront.publishRuntimeConfig({

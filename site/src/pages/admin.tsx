@@ -3,6 +3,7 @@ import type { Order, OrderStatus } from "../api";
 import { describeError, useLoad } from "../async";
 import { adminGroup } from "../auth";
 import { formatDate, formatPrice } from "../format";
+import { Link } from "../router";
 import { useShop } from "../shop";
 import { useStore } from "../store";
 import { LoadState, PageTitle } from "../ui";
@@ -43,6 +44,9 @@ export function AdminOrdersPage() {
   return (
     <>
       <PageTitle title="Orders admin">Orders admin</PageTitle>
+      <p>
+        <Link href="/admin/reports">Store reports</Link>
+      </p>
       <form
         role="search"
         aria-label="Orders"
@@ -54,7 +58,7 @@ export function AdminOrdersPage() {
       >
         <label>
           Search orders{" "}
-          <input type="search" value={draft.q} placeholder="order id, customer, product" onInput={(e) => setDraft({ ...draft, q: (e.currentTarget as HTMLInputElement).value })} />
+          <input type="search" value={draft.q} placeholder="order number, customer, product" onInput={(e) => setDraft({ ...draft, q: (e.currentTarget as HTMLInputElement).value })} />
         </label>
         <label>
           Status{" "}
