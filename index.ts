@@ -46,20 +46,7 @@ const catalog = new Catalog(
   },
   opts,
 );
-// The API is assembled from the routes the components declare: POST /events, /products, /orders...
-const api = new Api(
-  "api",
-  {
-    config,
-    userPoolArn: auth.userPool.arn,
-    allowedOrigin: storefront.url,
-    routes: [...ingestion.routes, ...catalog.routes, ...orders.routes, ...orders.recommendations.routes],
-  },
-  opts,
-);
-resolveApiOrigin(api.origin);
-
-// Athena over the lake: tables, the workgroup with the named queries, the analyst policy.
+// Athena over the lake: tables, the workgroup with the named queries, the analyst policy, the admin pages' reports.
 const analytics = new Analytics(
   "analytics",
   {
@@ -70,16 +57,42 @@ const analytics = new Analytics(
       keyArn: ingestion.key.arn,
       layout: { eventsPrefix: lakeEventsPrefix, quarantinePrefix },
     },
+    allowedOrigin: storefront.url,
   },
   opts,
 );
+// The API is assembled from the routes the components declare: POST /events, /products, /orders...
+const api = new Api(
+  "api",
+  {
+    config,
+    userPoolArn: auth.userPool.arn,
+    allowedOrigin: storefront.url,
+    routes: [
+      ...ingestion.routes,
+      ...catalog.routes,
+      ...orders.routes,
+      ...orders.recommendations.routes,
+      ...analytics.routes,
+    ],
+  },
+  opts,
+);
+resolveApiOrigin(api.origin);
 
 // Alarms and the dashboard cover every moving part each component lists.
 const monitoring = new Monitoring(
   "monitoring",
   {
     config,
-    targets: [storefront.monitoring, api.monitoring, ingestion.monitoring, catalog.monitoring, orders.monitoring],
+    targets: [
+      storefront.monitoring,
+      api.monitoring,
+      ingestion.monitoring,
+      catalog.monitoring,
+      orders.monitoring,
+      analytics.monitoring,
+    ],
   },
   opts,
 );

@@ -78,8 +78,16 @@ export class LocalLake {
 
   /** Runs a named query with every `?` bound to `sinceDay` (YYYY-MM-DD). */
   async run(query: NamedQuery, sinceDay: string): Promise<QueryResult> {
-    const statement = await this.connection.prepare(toDuckDb(query.sql));
-    for (let i = 1; i <= statement.parameterCount; i++) statement.bindVarchar(i, sinceDay);
+    return this.runSql(query.sql, (count) => Array.from({ length: count }, () => sinceDay));
+  }
+
+  /** Runs Athena SQL with its `?` bound in order to `parameters` (strings, as Athena's execution parameters). */
+  async runSql(athenaSql: string, parameters: string[] | ((count: number) => string[])): Promise<QueryResult> {
+    const statement = await this.connection.prepare(toDuckDb(athenaSql));
+    const values = typeof parameters === "function" ? parameters(statement.parameterCount) : parameters;
+    if (values.length !== statement.parameterCount)
+      throw new Error(`the query has ${statement.parameterCount} parameters, ${values.length} given`);
+    values.forEach((v, i) => statement.bindVarchar(i + 1, v));
     const reader = await statement.runAndReadAll();
     const columns = reader.columnNames();
     const rows = reader.getRowObjects().map((r) => Object.fromEntries(columns.map((c) => [c, plain(r[c])])));

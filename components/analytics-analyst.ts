@@ -12,6 +12,8 @@ export interface AnalystGrantArgs {
   tableNames: string[];
   lake: { bucketArn: pulumi.Input<string>; keyArn: pulumi.Input<string>; prefixes: string[] };
   results: { bucketArn: pulumi.Input<string>; keyArn: pulumi.Input<string>; prefix: string };
+  /** The Athena actions granted on the workgroup; default the analyst's (narrower for a function that needs fewer). */
+  athenaActions?: string[];
 }
 
 /** Running and reading queries in one workgroup (Athena's actions on workgroup resources). */
@@ -38,7 +40,7 @@ export function analystStatements(a: AnalystGrantArgs): PolicyStatement[] {
   return [
     {
       Sid: "RunQueriesInTheWorkgroup",
-      Action: analystAthenaActions,
+      Action: a.athenaActions ?? analystAthenaActions,
       Resource: pulumi.interpolate`arn:${a.partition}:athena:${a.region}:${a.accountId}:workgroup/${a.workgroupName}`,
     },
     {

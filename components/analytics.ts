@@ -9,7 +9,10 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PlatformConfig } from "./config";
 import { analystStatements } from "./analytics-analyst";
 import { LakeCatalog, lakeDatabaseName } from "./analytics-catalog";
+import { AnalyticsReports } from "./analytics-reports";
 import { AnalyticsWorkgroup, resultsPrefix } from "./analytics-workgroup";
+import type { ApiRoute } from "./api";
+import type { MonitoringTargets } from "./lib/monitoring-targets";
 import { callerContext, policyDocument } from "./lib/iam";
 import type { LakeLayout } from "../analytics/lake-tables";
 
@@ -19,6 +22,7 @@ export type AnalyticsConfig = Pick<
   | "stack"
   | "region"
   | "protectData"
+  | "logRetentionDays"
   | "analyticsProjectionStartDate"
   | "analyticsBytesScannedCutoffMib"
   | "analyticsResultsExpirationDays"
@@ -33,6 +37,8 @@ export interface AnalyticsArgs {
     keyArn: pulumi.Input<string>;
     layout: LakeLayout;
   };
+  /** The storefront origin, answered in Access-Control-Allow-Origin by the reports route. */
+  allowedOrigin: pulumi.Input<string>;
 }
 
 export class Analytics extends pulumi.ComponentResource {
@@ -41,6 +47,10 @@ export class Analytics extends pulumi.ComponentResource {
   public readonly analystPolicy: aws.iam.Policy;
   public readonly databaseName: pulumi.Output<string>;
   public readonly workgroupName: pulumi.Output<string>;
+  /** GET /analytics/{query} for the admin pages. */
+  public readonly reports: AnalyticsReports;
+  public readonly routes: ApiRoute[];
+  public readonly monitoring: MonitoringTargets;
 
   constructor(name: string, args: AnalyticsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ecommerce:analytics:Analytics", name, {}, opts);
@@ -74,29 +84,43 @@ export class Analytics extends pulumi.ComponentResource {
     );
     this.workgroupName = this.athena.workgroup.name;
 
+    const grant = {
+      region: c.region,
+      accountId,
+      partition,
+      workgroupName: this.workgroupName,
+      databaseName: this.databaseName,
+      tableNames: Object.keys(this.catalog.tables),
+      lake: { bucketArn: args.lake.bucketArn, keyArn: args.lake.keyArn, prefixes: this.catalog.prefixes },
+      results: {
+        bucketArn: this.athena.resultsBucket.arn,
+        keyArn: this.athena.resultsKey.arn,
+        prefix: resultsPrefix,
+      },
+    };
     this.analystPolicy = new aws.iam.Policy(
       `${name}-analyst`,
       {
         description: "Run the analytics workgroup's queries over the clickstream lake tables and read their results",
-        policy: policyDocument(
-          analystStatements({
-            region: c.region,
-            accountId,
-            partition,
-            workgroupName: this.workgroupName,
-            databaseName: this.databaseName,
-            tableNames: Object.keys(this.catalog.tables),
-            lake: { bucketArn: args.lake.bucketArn, keyArn: args.lake.keyArn, prefixes: this.catalog.prefixes },
-            results: {
-              bucketArn: this.athena.resultsBucket.arn,
-              keyArn: this.athena.resultsKey.arn,
-              prefix: resultsPrefix,
-            },
-          }),
-        ),
+        policy: policyDocument(analystStatements(grant)),
       },
       { parent: this },
     );
+
+    this.reports = new AnalyticsReports(
+      `${name}-reports`,
+      {
+        region: c.region,
+        logRetentionDays: c.logRetentionDays,
+        allowedOrigin: args.allowedOrigin,
+        workgroupName: this.workgroupName,
+        namedQueries: this.athena.namedQueries,
+        grant,
+      },
+      { parent: this },
+    );
+    this.routes = this.reports.routes;
+    this.monitoring = this.reports.monitoring;
 
     this.registerOutputs({
       database: this.databaseName,

@@ -26,6 +26,8 @@ import type { SiteRuntimeConfig } from "../components/storefront";
 import { startDynamoDb, startKinesis, startS3, type Emulator } from "../testing/emulators";
 import { startTransactionalDynamo } from "../testing/dynamodb-transactions";
 import { FakeOpenSearch } from "../testing/opensearch-server";
+import { lakeEventsPrefix, quarantinePrefix } from "../components/ingestion";
+import { LocalAthena } from "./athena";
 import { LocalFirehose } from "./firehose";
 import { createLocalGateway, type LocalGateway, type RequestLog } from "./gateway";
 import { kinesisServiceCall } from "./gateway/kinesis-service-call";
@@ -309,6 +311,28 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
 
     // Lambda functions, with their recorded environment pointed at the local platform.
     const functionPlans = plan.functions(stack);
+
+    // Athena: the program's named queries on DuckDB over the lake bucket's folder. A function
+    // names them by id (the AnalyticsReports function's NAMED_QUERY_IDS); ids map to names there.
+    const lakeBucket = String(stack.outputs.dataLakeBucket);
+    const lakeDir = linkLake(stateDir, path.join(dataDir, "s3", lakeBucket));
+    const queryIds = new Map<string, string>(
+      functionPlans.flatMap((f) =>
+        f.environment.NAMED_QUERY_IDS
+          ? Object.entries(JSON.parse(String(f.environment.NAMED_QUERY_IDS)) as Record<string, string>).map(
+              ([name, id]): [string, string] => [id, name],
+            )
+          : [],
+      ),
+    );
+    const athena = await new LocalAthena(
+      plan
+        .namedQueries(stack)
+        .flatMap((q) => [...queryIds].filter(([, name]) => name === q.name).map(([id]) => ({ id, ...q }))),
+      lakeDir,
+      { eventsPrefix: lakeEventsPrefix, quarantinePrefix },
+    ).start();
+    stops.push(() => athena.stop());
     const deployTimeOnly = new Set(plan.deployTimeInvocations(stack));
     const rewrite = rewriter([
       [cloudStorefrontUrl, storefront.url],
@@ -348,6 +372,7 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
         AWS_ENDPOINT_URL_KINESIS: kinesis.endpoint,
         AWS_ENDPOINT_URL_S3: s3.endpoint,
         AWS_ENDPOINT_URL_FIREHOSE: firehose.endpoint,
+        AWS_ENDPOINT_URL_ATHENA: athena.endpoint,
         AWS_ENDPOINT_URL_SQS: sqsEndpoint,
         // Nothing leaves loopback: a service with no local stand-in gets an address nobody serves.
         AWS_ENDPOINT_URL_PERSONALIZE_EVENTS: "http://127.0.0.1:9",
@@ -476,8 +501,6 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
       localContentSecurityPolicy({ api: new URL(gateway.url).origin, signIn: signIn.url }),
     );
 
-    const lakeBucket = String(stack.outputs.dataLakeBucket);
-    const lakeDir = linkLake(stateDir, path.join(dataDir, "s3", lakeBucket));
     return {
       urls: { storefront: storefront.url, api: gateway.url, signIn: signIn.url },
       users: {

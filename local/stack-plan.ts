@@ -198,3 +198,19 @@ export function siteConfig(stack: RenderedStack): Record<string, string> {
 }
 
 export const stackConfig = (stack: RenderedStack, key: string): string | undefined => stack.outputs[key];
+
+export interface NamedQueryPlan {
+  name: string;
+  database: string;
+  workgroup: string;
+  sql: string;
+}
+
+/** The Athena workgroup's named queries (local mode's Athena stand-in runs them on DuckDB). */
+export const namedQueries = (stack: RenderedStack): NamedQueryPlan[] =>
+  ofType(stack, "aws:athena/namedQuery:NamedQuery").map((q) => ({
+    name: q.inputs.name,
+    database: q.inputs.database,
+    workgroup: q.inputs.workgroup,
+    sql: q.inputs.query,
+  }));

@@ -23,7 +23,8 @@ export type HandlerName =
   | "search-indexer"
   | "search-access"
   | "clickstream-processor"
-  | "recommendations";
+  | "recommendations"
+  | "analytics-reports";
 
 /** test file (relative to the repository) → handler → calls, each "<service>:<operation> <resource>". */
 export type RecordedCalls = Record<string, Partial<Record<HandlerName, string[]>>>;
@@ -91,6 +92,11 @@ export function describeSdkCall(service: string, operation: string, input: Input
       return [
         `personalize-runtime:${operation} ${bound(input.campaignArn ?? input.recommenderArn, binding, "campaign or recommender ARN")}`,
       ];
+    case "athena":
+      // Athena authorizes every call on a workgroup: the one named (list, start) or, for a call
+      // naming only a query or execution id, the one it belongs to, which for a handler is the
+      // one its WORKGROUP names (it reads no other).
+      return [`athena:${operation} workgroup/${bound(input.WorkGroup ?? binding.WORKGROUP, binding, "workgroup")}`];
     default:
       throw new Error(`no resource description for ${service}:${operation}: add the service to describeSdkCall`);
   }

@@ -62,6 +62,19 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
 }
 
+/** A store report (GET /analytics/{query}): the latest answer of a named query, or "being prepared". */
+export type Report =
+  | { query: string; since: string; state: "running" }
+  | {
+      query: string;
+      since: string;
+      state: "ready";
+      computedAt: string;
+      refreshing: boolean;
+      columns: string[];
+      rows: Record<string, string | number | boolean | null>[];
+    };
+
 export type TokenSource = () => Promise<string | undefined>;
 
 export interface ProductQuery {
@@ -146,6 +159,11 @@ export class ShopApi {
     if (query.status) params.set("status", query.status);
     const search = params.toString();
     return this.call("GET", `/orders/search${search ? `?${search}` : ""}`, undefined, { auth: true });
+  }
+
+  /** Admin only: one of the store's reports ("funnel", "top-products"). */
+  report(name: string): Promise<Report> {
+    return this.call("GET", `/analytics/${encodeURIComponent(name)}`, undefined, { auth: true });
   }
 
   updateOrderStatus(orderId: string, status: OrderStatus): Promise<Order> {

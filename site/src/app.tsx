@@ -3,6 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { adminGroup, type SignInOutcome } from "./auth";
 import { AdminOrdersPage } from "./pages/admin";
+import { AdminReportsPage } from "./pages/admin-analytics";
 import { CartPage } from "./pages/cart";
 import { CategoryPage } from "./pages/category";
 import { CheckoutPage } from "./pages/checkout";
@@ -37,6 +38,7 @@ function Page({ location }: { location: Location }) {
       </SignedIn>
     );
   if (path === "/admin/orders") return <AdminOrdersPage />;
+  if (path === "/admin/reports") return <AdminReportsPage />;
   return (
     <>
       <PageTitle title="Not found">Page not found</PageTitle>

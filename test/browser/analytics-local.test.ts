@@ -1,7 +1,9 @@
 // The store owner's numbers after real browser visits against local mode: four shoppers in
 // Chromium (one buys, one leaves a cart, one only looks at a product, one only at the home page),
 // the admin finds the order by the short id the shop showed, then `npm run analytics -- funnel`
-// on that local state prints exactly the funnel of those visits.
+// on that local state prints exactly the funnel of those visits, and the admin's Store reports
+// page (GET /analytics/{query}: the reports function over local mode's Athena stand-in) shows
+// the same funnel and the top products, with no accessibility violation; a shopper is refused.
 import { strict as assert } from "node:assert";
 import { execFile } from "node:child_process";
 import * as fs from "node:fs";
@@ -12,8 +14,10 @@ import { gunzipSync } from "node:zlib";
 import type { Browser, Page } from "playwright-core";
 import { repoRoot } from "../../components/lib/bundle";
 import { startLocal, type LocalPlatform } from "../../local/platform";
-import { launchChromium, requireChromium } from "../../testing/chromium";
+import { axeViolations, launchChromium, requireChromium } from "../../testing/chromium";
 import { waitFor } from "../../testing/wait";
+
+declare const sessionStorage: any; // in page.evaluate callbacks, which run in the page
 
 async function lakeEventIds(local: LocalPlatform): Promise<Set<string>> {
   const ids = new Set<string>();
@@ -45,7 +49,10 @@ describe("analytics after browser visits against local mode", function () {
     return types.every((t) => recent.includes(t));
   };
   const visit = async (work: (page: Page) => Promise<void>, expectSent: string[]) => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // bypassCSP only lets the test inject axe-core; the site itself needs no exception.
+    const page = await (
+      await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true })
+    ).newPage();
     page.on("pageerror", (e) => console.error("page error:", e.message));
     track(page);
     const before = acknowledged.size;
@@ -53,7 +60,7 @@ describe("analytics after browser visits against local mode", function () {
     await work(page);
     // The tracker sends in batches: the visit is over once what it saw has been accepted.
     await waitFor(sent(expectSent, before), 30_000, `the visit's ${expectSent.join(", ")} sent`);
-    await page.close();
+    await page.context().close();
   };
 
   before(async () => {
@@ -180,5 +187,78 @@ describe("analytics after browser visits against local mode", function () {
       ],
       stdout,
     );
+  });
+
+  it("the admin's Store reports page shows that funnel and the top products, axe clean; a shopper is refused the reports", async () => {
+    const page = await (
+      await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true })
+    ).newPage();
+    page.on("pageerror", (e) => console.error("page error:", e.message));
+    await page.goto(local.urls.storefront);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.getByLabel(/Username/).fill(local.users.admin.email);
+    await page.getByLabel(/Password/).fill(local.users.admin.password);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.getByRole("link", { name: "Admin" }).click();
+    await page.getByRole("link", { name: "Store reports" }).click();
+    await page.getByRole("heading", { level: 1, name: "Store reports" }).waitFor();
+    // The first look starts the queries; the page asks again until their answers are there.
+    const funnel = page.getByRole("table", { name: /Sessions reaching each step/ });
+    await funnel.waitFor({ timeout: 60_000 });
+    const cells = async (table: typeof funnel) =>
+      (await table.getByRole("row").all())
+        .slice(1)
+        .map(async (r) =>
+          (await r.getByRole("cell").or(r.getByRole("rowheader")).allTextContents()).map((t) => t.trim()),
+        );
+    assert.deepEqual(await Promise.all(await cells(funnel)), [
+      ["Viewed a product", "3", "–", "100%"],
+      ["Added to cart", "2", "66.7%", "66.7%"],
+      ["Started checkout", "1", "50%", "33.3%"],
+      ["Bought", "1", "100%", "33.3%"],
+    ]);
+    assert.equal(
+      await page.getByRole("img", { name: /Viewed a product: 3 sessions; Added to cart: 2 sessions/ }).count(),
+      1,
+      "the funnel drawn, its numbers in its name",
+    );
+    const top = page.getByRole("table", { name: /Most purchased first/ });
+    await top.waitFor({ timeout: 60_000 });
+    const topRows = await Promise.all(await cells(top));
+    assert.deepEqual(
+      topRows[0],
+      ["Zip Hoodie, Heather Grey", "2", "2", "1"],
+      "the hoodie: seen and added twice, bought once",
+    );
+    assert.equal(topRows.length, 2, "the hoodie and the candle");
+    assert.deepEqual(topRows[1].slice(1), ["1", "0", "0"]);
+    // Nothing of the infrastructure on the page.
+    assert.doesNotMatch((await page.locator("main").textContent()) ?? "", /athena|workgroup|arn:|s3:|QueryExecution/i);
+    assert.deepEqual(await axeViolations(page), []);
+
+    // The route itself refuses a signed-in shopper.
+    const shopperPage = await (await browser.newContext()).newPage();
+    await shopperPage.goto(local.urls.storefront);
+    await shopperPage.getByRole("button", { name: "Sign in", exact: true }).click();
+    await shopperPage.getByLabel(/Username/).fill(local.users.shopper.email);
+    await shopperPage.getByLabel(/Password/).fill(local.users.shopper.password);
+    await shopperPage.getByRole("button", { name: "Sign in", exact: true }).click();
+    await shopperPage.getByRole("button", { name: "Sign out", exact: true }).waitFor();
+    await shopperPage.goto(`${local.urls.storefront}/admin/reports`);
+    await shopperPage.getByText("This page is for shop staff").waitFor();
+    const idToken = await shopperPage.evaluate(
+      () =>
+        Object.keys(sessionStorage)
+          .filter((k) => k.startsWith("oidc.user:"))
+          .map((k) => JSON.parse(sessionStorage.getItem(k)!).id_token as string)[0],
+    );
+    assert.equal(
+      (await fetch(`${local.urls.api}/analytics/funnel`, { headers: { authorization: idToken } })).status,
+      403,
+      "a shopper's token",
+    );
+    assert.equal((await fetch(`${local.urls.api}/analytics/funnel`)).status, 401, "no token");
+    await shopperPage.context().close();
+    await page.context().close();
   });
 });

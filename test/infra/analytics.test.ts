@@ -37,7 +37,7 @@ async function run(stack: "dev" | "prod", config: Record<string, unknown> = {}):
   return runComponents(
     stack,
     (c) => {
-      new Analytics("analytics", { config: c, lake });
+      new Analytics("analytics", { config: c, lake, allowedOrigin: "https://shop.example.com" });
     },
     { config },
   );
@@ -272,6 +272,41 @@ describe("Analytics (Glue catalog, Athena workgroup, analyst policy)", () => {
           `${s.Sid} only through S3`,
         );
       }
+    });
+
+    it("the reports function may run and read exactly the admin pages' named queries in the workgroup: five Athena actions, the rest as the analyst", () => {
+      const policy = dev.named("aws:iam/rolePolicy:RolePolicy", "analytics-reports-api-policy").inputs.policy as string;
+      const [wg] = dev.ofType(Types.workgroup);
+      const workgroupArn = `arn:aws:athena:${testRegion}:${accountId}:workgroup/${wg.state.name}`;
+      const allowed = allowedActions(policy);
+      assert.deepEqual(
+        Object.keys(allowed)
+          .filter((a) => a.startsWith("athena:"))
+          .sort(),
+        [
+          "athena:BatchGetQueryExecution",
+          "athena:GetNamedQuery",
+          "athena:GetQueryResults",
+          "athena:ListQueryExecutions",
+          "athena:StartQueryExecution",
+        ],
+      );
+      for (const a of Object.keys(allowed).filter((x) => x.startsWith("athena:")))
+        assert.deepEqual(allowed[a], [workgroupArn], a);
+      const analyst = allowedActions(dev.named(Types.policy, "analytics-analyst").inputs.policy as string);
+      for (const [action, resources] of Object.entries(allowed).filter(([a]) => /^(glue|s3|kms):/.test(a)))
+        assert.deepEqual(resources, analyst[action], `${action} as the analyst`);
+    });
+
+    it("the reports function reads the workgroup and the ids of the funnel and top-products named queries from its environment; GET /analytics/{query} needs a Cognito token", async () => {
+      const fn = dev.named("aws:lambda/function:Function", "analytics-reports-api");
+      const env = fn.inputs.environment.variables;
+      const [wg] = dev.ofType(Types.workgroup);
+      assert.equal(env.WORKGROUP, wg.state.name);
+      const ids = JSON.parse(env.NAMED_QUERY_IDS);
+      const byName = Object.fromEntries(dev.ofType(Types.namedQuery).map((q) => [q.inputs.name, q.id]));
+      assert.deepEqual(ids, { funnel: byName.funnel, "top-products": byName["top-products"] });
+      assert.equal(env.ALLOWED_ORIGIN, "https://shop.example.com");
     });
 
     it("the results key is usable only through S3 by this account", () => {

@@ -155,6 +155,18 @@ function recordedCallRequests(
     case "personalize-runtime":
       // GetRecommendations is authorized on the campaign or recommender it names.
       return [request(program, role, action, resource, why, vpc)];
+    case "athena":
+      // Every Athena call is authorized on the workgroup ("workgroup/<name>").
+      return [
+        request(
+          program,
+          role,
+          action,
+          `arn:${program.partition}:athena:${program.region}:${program.accountId}:${resource}`,
+          why,
+          vpc,
+        ),
+      ];
     case "sqs": {
       const queue = program.queueByUrl(resource);
       return [
@@ -456,10 +468,105 @@ function apiGatewayAccountCalls(
   return requests;
 }
 
+const s3Location = (url: string) => {
+  const [, bucket, prefix] = url.match(/^s3:\/\/([^/]+)\/(.*)$/) ?? [];
+  if (!bucket) throw new Error(`not an S3 location: ${url}`);
+  return { bucket, prefix };
+};
+
+/**
+ * Athena runs a query with the permissions of the principal that starts it (Athena user guide,
+ * "Identity and access management in Athena"): it reads the tables' definitions from Glue, lists
+ * and reads their objects (decrypted by KMS through S3), writes the results to the workgroup's
+ * output location (encrypted through S3), and GetQueryResults reads them back. Modelled for every
+ * function given a WORKGROUP, the only ones that start queries.
+ */
+function athenaQueryCalls(program: ProgramIam, fn: FunctionModel): IamRequest[] {
+  const workgroupName = fn.environment.WORKGROUP;
+  if (!workgroupName) return [];
+  const role = fn.role;
+  const why = (what: string) => `Athena ${what} for ${fn.name}'s queries in workgroup ${workgroupName}`;
+  const workgroup = program.find(
+    "aws:athena/workgroup:Workgroup",
+    (w) => w.state.name === workgroupName,
+    `workgroup ${workgroupName}`,
+  );
+  const glue = (path: string) => `arn:${program.partition}:glue:${program.region}:${program.accountId}:${path}`;
+  const requests: IamRequest[] = [];
+  const databases = new Set(
+    program
+      .ofType("aws:athena/namedQuery:NamedQuery")
+      .filter((q) => q.inputs.workgroup === workgroupName)
+      .map((q) => q.inputs.database as string),
+  );
+  for (const database of databases) {
+    for (const resource of [glue("catalog"), glue(`database/${database}`)])
+      requests.push(request(program, role, "glue:GetDatabase", resource, why(`reads database ${database}`)));
+    for (const table of program
+      .ofType("aws:glue/catalogTable:CatalogTable")
+      .filter((t) => t.inputs.databaseName === database)) {
+      const tableName = table.inputs.name as string;
+      for (const resource of [glue("catalog"), glue(`database/${database}`), glue(`table/${database}/${tableName}`)])
+        requests.push(request(program, role, "glue:GetTable", resource, why(`reads table ${tableName}`)));
+      const { bucket: bucketName, prefix } = s3Location(table.inputs.storageDescriptor.location);
+      const bucket = program.bucket(bucketName);
+      const bucketArn = bucket.state.arn as string;
+      const resourcePolicy = program.bucketPolicy(bucket);
+      const objectArn = `${bucketArn}/${prefix}${sampleObject}`;
+      requests.push(
+        request(program, role, "s3:GetBucketLocation", bucketArn, why(`locates ${tableName}`), { resourcePolicy }),
+        request(program, role, "s3:ListBucket", bucketArn, why(`lists ${tableName}'s objects`), {
+          resourcePolicy,
+          context: { "s3:prefix": prefix },
+        }),
+        request(program, role, "s3:GetObject", objectArn, why(`reads ${tableName}'s objects`), { resourcePolicy }),
+      );
+      const kms = program.bucketKms(bucket);
+      if (kms) {
+        const context = { "aws:s3:arn": kms.bucketKey ? bucketArn : objectArn };
+        requests.push(
+          kmsViaService(
+            program,
+            role,
+            "kms:Decrypt",
+            kms.keyArn,
+            "s3",
+            context,
+            why(`decrypts ${tableName}'s objects`),
+          ),
+        );
+      }
+    }
+  }
+  const results = workgroup.inputs.configuration.resultConfiguration;
+  const { bucket: bucketName, prefix } = s3Location(results.outputLocation);
+  const bucket = program.bucket(bucketName);
+  const bucketArn = bucket.state.arn as string;
+  const resourcePolicy = program.bucketPolicy(bucket);
+  const objectArn = `${bucketArn}/${prefix}${sampleObject}`;
+  for (const action of ["s3:GetBucketLocation", "s3:ListBucket", "s3:ListBucketMultipartUploads"])
+    requests.push(request(program, role, action, bucketArn, why("checks the results bucket"), { resourcePolicy }));
+  for (const action of ["s3:GetObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"])
+    requests.push(request(program, role, action, objectArn, why("reads and manages the results"), { resourcePolicy }));
+  requests.push(
+    ...s3ObjectWrite(program, role, "s3:PutObject", bucketArn, `${prefix}${sampleObject}`, why("writes the results")),
+  );
+  const keyArn = results.encryptionConfiguration?.kmsKeyArn ?? program.bucketKms(bucket)?.keyArn;
+  if (keyArn) {
+    const bucketKey = program.bucketKms(bucket)?.bucketKey;
+    const context = { "aws:s3:arn": bucketKey ? bucketArn : objectArn };
+    requests.push(
+      kmsViaService(program, role, "kms:Decrypt", program.keyArn(keyArn), "s3", context, why("decrypts the results")),
+    );
+  }
+  return requests;
+}
+
 /** The documented calls AWS services make with the program's roles. */
 export function serviceCalls(program: ProgramIam): IamRequest[] {
   return [
     ...program.functions.flatMap((fn) => lambdaServiceCalls(program, fn)),
+    ...program.functions.flatMap((fn) => athenaQueryCalls(program, fn)),
     ...program
       .ofType("aws:lambda/eventSourceMapping:EventSourceMapping")
       .flatMap((m) => eventSourceMappingCalls(program, m)),

@@ -147,6 +147,26 @@ export function probes(program: ProgramIam, role: RoleModel, searchPaths: string
   out.push(probe("ec2:DescribeNetworkInterfaces", "*"));
   out.push(probe("xray:PutTraceSegments", "*"));
   out.push(probe("personalize:PutEvents", "*"));
+  // Athena: every workgroup action beyond the queries a role runs, and any other workgroup.
+  for (const workgroup of [...program.ofType("aws:athena/workgroup:Workgroup").map((w) => w.state.name), "primary"]) {
+    for (const action of [
+      "StartQueryExecution",
+      "StopQueryExecution",
+      "GetQueryExecution",
+      "GetQueryResults",
+      "ListQueryExecutions",
+      "GetNamedQuery",
+      "CreateNamedQuery",
+      "DeleteNamedQuery",
+      "GetWorkGroup",
+      "UpdateWorkGroup",
+      "DeleteWorkGroup",
+    ])
+      out.push(probe(`athena:${action}`, arn("athena", `workgroup/${workgroup}`)));
+  }
+  for (const action of ["glue:GetTable", "glue:DeleteTable", "glue:UpdateTable", "glue:CreateTable"])
+    out.push(probe(action, arn("glue", "table/probe/probe")));
+
   // Recommendations from a campaign this stack was not configured with. (IAM's reference lists only
   // the campaign resource type for GetRecommendations: the simulator cannot evaluate a recommender.)
   out.push(probe("personalize:GetRecommendations", arn("personalize", "campaign/probe")));

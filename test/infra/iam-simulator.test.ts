@@ -67,6 +67,7 @@ describe("IAM simulator: every role's calls allowed, over-grants denied", functi
   it("has recorded calls for every handler the program deploys", () => {
     const handlers = new Set(Object.values(recorded).flatMap((byHandler) => Object.keys(byHandler)));
     assert.deepEqual([...handlers].sort(), [
+      "analytics-reports",
       "catalog",
       "clickstream-processor",
       "orders-api",

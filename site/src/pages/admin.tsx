@@ -3,6 +3,7 @@ import type { Order, OrderStatus } from "../api";
 import { describeError, useLoad } from "../async";
 import { adminGroup } from "../auth";
 import { formatDate, formatPrice } from "../format";
+import { Link } from "../router";
 import { useShop } from "../shop";
 import { useStore } from "../store";
 import { LoadState, PageTitle } from "../ui";
@@ -56,6 +57,9 @@ export function AdminOrdersPage() {
   return (
     <>
       <PageTitle title="Orders admin">Orders admin</PageTitle>
+      <p>
+        <Link href="/admin/reports">Store reports</Link>
+      </p>
       <form
         role="search"
         aria-label="Orders"

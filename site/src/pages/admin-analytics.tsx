@@ -1,0 +1,200 @@
+// The store's reports for staff: the funnel (sessions reaching each step, as bars drawn in SVG
+// and as a table) and the top products, from the latest answers of the named queries. A report
+// being prepared is asked for again after a few seconds.
+import { useEffect, useState } from "preact/hooks";
+import type { Report } from "../api";
+import { useLoad } from "../async";
+import { adminGroup } from "../auth";
+import { formatDate } from "../format";
+import { Link } from "../router";
+import { useShop } from "../shop";
+import { useStore } from "../store";
+import { LoadState, PageTitle } from "../ui";
+
+type ReadyReport = Extract<Report, { state: "ready" }>;
+
+const stepLabel: Record<string, string> = {
+  product_view: "Viewed a product",
+  add_to_cart: "Added to cart",
+  checkout_start: "Started checkout",
+  purchase: "Bought",
+};
+const percent = (rate: unknown) => (typeof rate === "number" ? `${Math.round(rate * 1000) / 10}%` : "–");
+
+/** Loads a report, asking again every few seconds while it is being prepared. */
+function useReport(name: string, user: unknown) {
+  const { api } = useShop();
+  const [loaded, retry] = useLoad(() => api.report(name), [name, user]);
+  const [polls, setPolls] = useState(0);
+  useEffect(() => {
+    if (loaded.state !== "ready" || loaded.value.state !== "running" || polls >= 24) return;
+    const timer = setTimeout(() => {
+      setPolls((n) => n + 1);
+      retry();
+    }, 5000);
+    return () => clearTimeout(timer);
+  }, [loaded]);
+  return [loaded, retry] as const;
+}
+
+function AsOf({ report }: { report: ReadyReport }) {
+  return (
+    <p class="muted">
+      Sessions since {report.since}; computed {formatDate(report.computedAt)}
+      {report.refreshing ? " (a newer answer is being prepared)" : ""}.
+    </p>
+  );
+}
+
+function FunnelChart({ rows }: { rows: ReadyReport["rows"] }) {
+  const max = Math.max(1, ...rows.map((r) => Number(r.sessions)));
+  const bar = 28;
+  const height = rows.length * (bar + 12);
+  // The table below carries the same numbers: the drawing is a picture of it.
+  return (
+    <svg
+      class="funnel"
+      viewBox={`0 0 600 ${height}`}
+      width="100%"
+      role="img"
+      aria-label={rows
+        .map((r) => `${stepLabel[String(r.event_type)] ?? r.event_type}: ${r.sessions} sessions`)
+        .join("; ")}
+    >
+      {rows.map((r, i) => {
+        const y = i * (bar + 12);
+        const w = Math.round((Number(r.sessions) / max) * 380);
+        return (
+          <g key={String(r.step)}>
+            <text x="0" y={y + 19}>
+              {stepLabel[String(r.event_type)] ?? String(r.event_type)}
+            </text>
+            <rect x="150" y={y} width={w} height={bar} rx="3" />
+            <text x={158 + w} y={y + 19}>
+              {String(r.sessions)}
+            </text>
+          </g>
+        );
+      })}
+    </svg>
+  );
+}
+
+function Preparing() {
+  return <p role="status">This report is being prepared. It appears here in a moment.</p>;
+}
+
+function FunnelReport({ user }: { user: unknown }) {
+  const [loaded, retry] = useReport("funnel", user);
+  return (
+    <section aria-labelledby="funnel-title">
+      <h2 id="funnel-title">Funnel</h2>
+      <LoadState loaded={loaded} retry={retry}>
+        {(report) =>
+          report.state === "running" ? (
+            <Preparing />
+          ) : (
+            <>
+              <AsOf report={report} />
+              <FunnelChart rows={report.rows} />
+              <table class="lines report">
+                <caption>Sessions reaching each step (each counts only sessions that reached the steps before)</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Step</th>
+                    <th scope="col">Sessions</th>
+                    <th scope="col">Of previous step</th>
+                    <th scope="col">Of first step</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {report.rows.map((r) => (
+                    <tr key={String(r.step)}>
+                      <th scope="row">{stepLabel[String(r.event_type)] ?? String(r.event_type)}</th>
+                      <td>{String(r.sessions)}</td>
+                      <td>{percent(r.rate_from_previous)}</td>
+                      <td>{percent(r.rate_from_first)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )
+        }
+      </LoadState>
+    </section>
+  );
+}
+
+function TopProductsReport({ user }: { user: unknown }) {
+  const { api } = useShop();
+  const [loaded, retry] = useReport("top-products", user);
+  const [catalog] = useLoad(() => api.allProducts(), []);
+  const nameOf = (sku: string) =>
+    (catalog.state === "ready" ? catalog.value.find((p) => p.sku === sku)?.name : undefined) ?? sku;
+  return (
+    <section aria-labelledby="top-title">
+      <h2 id="top-title">Top products</h2>
+      <LoadState loaded={loaded} retry={retry}>
+        {(report) =>
+          report.state === "running" ? (
+            <Preparing />
+          ) : report.rows.length === 0 ? (
+            <p>No product was viewed in this period.</p>
+          ) : (
+            <>
+              <AsOf report={report} />
+              <table class="lines report">
+                <caption>Most purchased first, then most added to cart, then most viewed</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Product</th>
+                    <th scope="col">Views</th>
+                    <th scope="col">Added to cart</th>
+                    <th scope="col">Purchases</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {report.rows.map((r) => (
+                    <tr key={String(r.item_id)}>
+                      <th scope="row">
+                        <Link href={`/product/${encodeURIComponent(String(r.item_id))}`}>
+                          {nameOf(String(r.item_id))}
+                        </Link>
+                      </th>
+                      <td>{String(r.views)}</td>
+                      <td>{String(r.adds)}</td>
+                      <td>{String(r.purchases)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )
+        }
+      </LoadState>
+    </section>
+  );
+}
+
+export function AdminReportsPage() {
+  const { auth } = useShop();
+  const user = useStore(auth.user);
+  if (!user?.groups.includes(adminGroup))
+    return (
+      <>
+        <PageTitle title="Store reports">Store reports</PageTitle>
+        <p>This page is for shop staff. Sign in with a staff account to use it.</p>
+      </>
+    );
+  return (
+    <>
+      <PageTitle title="Store reports">Store reports</PageTitle>
+      <p>
+        <Link href="/admin/orders">Orders admin</Link>
+      </p>
+      <FunnelReport user={user.sub} />
+      <TopProductsReport user={user.sub} />
+    </>
+  );
+}
