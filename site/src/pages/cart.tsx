@@ -6,7 +6,7 @@ import { Recommendations } from "../recommendations";
 import { Link, navigate } from "../router";
 import { useShop } from "../shop";
 import { useStore } from "../store";
-import { LoadState, PageTitle } from "../ui";
+import { LinesTable, LoadState, PageTitle, TotalLine } from "../ui";
 
 export interface PricedLine extends CartLine {
   product?: Product;
@@ -41,20 +41,7 @@ export function CartPage() {
             const priced = priceLines(lines, products);
             return (
               <>
-                <table class="lines">
-                  <caption class="visually-hidden">Items in your cart</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Product</th>
-                      <th scope="col">Price</th>
-                      <th scope="col">Quantity</th>
-                      <th scope="col">Total</th>
-                      <th scope="col">
-                        <span class="visually-hidden">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
+                <LinesTable caption="Items in your cart" columns={["Product", "Price", "Quantity", "Total"]} actions>
                     {priced.lines.map((line) => (
                       <tr key={line.sku}>
                         <td data-label="Product">
@@ -92,11 +79,8 @@ export function CartPage() {
                         </td>
                       </tr>
                     ))}
-                  </tbody>
-                </table>
-                <p class="total">
-                  Subtotal: <strong>{formatPrice(priced.totalCents)}</strong>
-                </p>
+                </LinesTable>
+                <TotalLine label="Subtotal" cents={priced.totalCents} />
                 <p class="hint">Prices are the catalog's today and are checked again when you place the order.</p>
                 <button type="button" onClick={() => navigate("/checkout")}>
                   Checkout
