@@ -595,7 +595,12 @@ export class Api extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    aliasRecords(name, { domainName, zoneId }, { name: domain.regionalDomainName, zoneId: domain.regionalZoneId }, this);
+    aliasRecords(
+      name,
+      { domainName, zoneId },
+      { name: domain.regionalDomainName, zoneId: domain.regionalZoneId },
+      this,
+    );
     return new aws.apigateway.BasePathMapping(
       `${name}-base-path`,
       {

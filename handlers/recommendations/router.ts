@@ -74,7 +74,11 @@ export function createRecommendationsApi(deps: RecommendationsApiDependencies) {
     logger: deps.logger,
     metrics: deps.metrics,
     refused: (err) =>
-      cacheableJson(err.statusCode, { error: err.message, details: err.details }, { ...uncached, headers: err.headers }),
+      cacheableJson(
+        err.statusCode,
+        { error: err.message, details: err.details },
+        { ...uncached, headers: err.headers },
+      ),
     // Every remote source failed and so did the catalog (DynamoDB): retry shortly.
     failed: (context) =>
       cacheableJson(

@@ -42,43 +42,43 @@ export function CartPage() {
             return (
               <>
                 <LinesTable caption="Items in your cart" columns={["Product", "Price", "Quantity", "Total"]} actions>
-                    {priced.lines.map((line) => (
-                      <tr key={line.sku}>
-                        <td data-label="Product">
-                          {line.product ? (
-                            <Link href={`/product/${encodeURIComponent(line.sku)}`}>{line.product.name}</Link>
-                          ) : (
-                            `${line.sku} (no longer sold)`
-                          )}
-                        </td>
-                        <td data-label="Price">{line.product ? formatPrice(line.product.priceCents) : "—"}</td>
-                        <td data-label="Quantity">
-                          <input
-                            type="number"
-                            min={1}
-                            max={maxQuantity}
-                            value={line.quantity}
-                            aria-label={`Quantity of ${line.product?.name ?? line.sku}`}
-                            onChange={(e) =>
-                              cart.setQuantity(line.sku, Number((e.currentTarget as HTMLInputElement).value) || 1)
-                            }
-                          />
-                        </td>
-                        <td data-label="Total">
-                          {line.product ? formatPrice(line.product.priceCents * line.quantity) : "—"}
-                        </td>
-                        <td>
-                          <button
-                            type="button"
-                            class="secondary"
-                            onClick={() => remove(line.sku)}
-                            aria-label={`Remove ${line.product?.name ?? line.sku}`}
-                          >
-                            Remove
-                          </button>
-                        </td>
-                      </tr>
-                    ))}
+                  {priced.lines.map((line) => (
+                    <tr key={line.sku}>
+                      <td data-label="Product">
+                        {line.product ? (
+                          <Link href={`/product/${encodeURIComponent(line.sku)}`}>{line.product.name}</Link>
+                        ) : (
+                          `${line.sku} (no longer sold)`
+                        )}
+                      </td>
+                      <td data-label="Price">{line.product ? formatPrice(line.product.priceCents) : "—"}</td>
+                      <td data-label="Quantity">
+                        <input
+                          type="number"
+                          min={1}
+                          max={maxQuantity}
+                          value={line.quantity}
+                          aria-label={`Quantity of ${line.product?.name ?? line.sku}`}
+                          onChange={(e) =>
+                            cart.setQuantity(line.sku, Number((e.currentTarget as HTMLInputElement).value) || 1)
+                          }
+                        />
+                      </td>
+                      <td data-label="Total">
+                        {line.product ? formatPrice(line.product.priceCents * line.quantity) : "—"}
+                      </td>
+                      <td>
+                        <button
+                          type="button"
+                          class="secondary"
+                          onClick={() => remove(line.sku)}
+                          aria-label={`Remove ${line.product?.name ?? line.sku}`}
+                        >
+                          Remove
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
                 </LinesTable>
                 <TotalLine label="Subtotal" cents={priced.totalCents} />
                 <p class="hint">Prices are the catalog's today and are checked again when you place the order.</p>

@@ -98,13 +98,13 @@ export function CheckoutPage() {
           return (
             <>
               <LinesTable caption="Order summary" columns={["Product", "Quantity", "Total"]}>
-                  {priced.lines.map((l) => (
-                    <tr key={l.sku}>
-                      <td data-label="Product">{l.product?.name ?? `${l.sku} (no longer sold)`}</td>
-                      <td data-label="Quantity">{l.quantity}</td>
-                      <td data-label="Total">{l.product ? formatPrice(l.product.priceCents * l.quantity) : "—"}</td>
-                    </tr>
-                  ))}
+                {priced.lines.map((l) => (
+                  <tr key={l.sku}>
+                    <td data-label="Product">{l.product?.name ?? `${l.sku} (no longer sold)`}</td>
+                    <td data-label="Quantity">{l.quantity}</td>
+                    <td data-label="Total">{l.product ? formatPrice(l.product.priceCents * l.quantity) : "—"}</td>
+                  </tr>
+                ))}
               </LinesTable>
               <TotalLine label="Total" cents={priced.totalCents} />
               <p class="hint">

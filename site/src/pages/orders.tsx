@@ -74,16 +74,16 @@ export function OrderSummary({ order }: { order: Order }) {
         <dd>{statusLabel[order.status]}</dd>
       </dl>
       <LinesTable caption="Items in this order" columns={["Product", "Price", "Quantity", "Total"]}>
-          {order.lines.map((l) => (
-            <tr key={l.sku}>
-              <td data-label="Product">
-                <Link href={`/product/${encodeURIComponent(l.sku)}`}>{l.name}</Link>
-              </td>
-              <td data-label="Price">{formatPrice(l.unitPriceCents)}</td>
-              <td data-label="Quantity">{l.quantity}</td>
-              <td data-label="Total">{formatPrice(l.lineTotalCents)}</td>
-            </tr>
-          ))}
+        {order.lines.map((l) => (
+          <tr key={l.sku}>
+            <td data-label="Product">
+              <Link href={`/product/${encodeURIComponent(l.sku)}`}>{l.name}</Link>
+            </td>
+            <td data-label="Price">{formatPrice(l.unitPriceCents)}</td>
+            <td data-label="Quantity">{l.quantity}</td>
+            <td data-label="Total">{formatPrice(l.lineTotalCents)}</td>
+          </tr>
+        ))}
       </LinesTable>
       <TotalLine label="Total" cents={order.totalCents} />
     </>

@@ -47,8 +47,7 @@ describe("orders: bundle", () => {
   });
 
   it("gives identical bytes on two builds", () => {
-    const build = () =>
-      buildSync(bundleOptions(entry)).outputFiles[0].text;
+    const build = () => buildSync(bundleOptions(entry)).outputFiles[0].text;
     const first = build();
     assert.equal(build(), first);
     assert.equal(first, bundleHandler(entry).code, "the deployed bundle is the same build");
