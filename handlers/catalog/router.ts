@@ -43,15 +43,11 @@ export function createCatalogApi(deps: CatalogDependencies) {
   }
 
   return answeringErrors(route, {
+    ...cached,
     logger: deps.logger,
     metrics: deps.metrics,
     // Deterministic for its URL, so as cacheable as the answer it replaces.
-    refused: (err) =>
-      cacheableJson(
-        err.statusCode,
-        { error: err.message, details: err.details },
-        { ...cached, cacheControl: notFoundCacheControl, headers: err.headers },
-      ),
+    refusalCacheControl: notFoundCacheControl,
     failed: (context) =>
       cacheableJson(
         500,

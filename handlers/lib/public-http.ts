@@ -59,8 +59,9 @@ export function noSuchRoute(event: APIGatewayProxyEvent): HttpError {
 export interface ErrorAnswers {
   logger: Logger;
   metrics: Metrics;
-  /** The answer to a refused request (an HttpError the route threw). */
-  refused(err: HttpError): APIGatewayProxyResult;
+  allowedOrigin: string;
+  /** Cache-Control of a refusal (an HttpError the route threw): `{ error, details }` with its headers. */
+  refusalCacheControl: string;
   /** The answer when the route failed for any other reason. */
   failed(context: Context): APIGatewayProxyResult;
 }
@@ -81,7 +82,11 @@ export function answeringErrors(
           error: err.message,
           details: err.details,
         });
-        return answers.refused(err);
+        return cacheableJson(
+          err.statusCode,
+          { error: err.message, details: err.details },
+          { allowedOrigin: answers.allowedOrigin, cacheControl: answers.refusalCacheControl, headers: err.headers },
+        );
       }
       answers.metrics.addMetric("ServerError", MetricUnit.Count, 1);
       answers.logger.error("request failed", { error: err as Error });

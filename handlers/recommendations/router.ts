@@ -69,16 +69,11 @@ export function createRecommendationsApi(deps: RecommendationsApiDependencies) {
     throw noSuchRoute(event);
   }
 
-  const uncached = { allowedOrigin: deps.allowedOrigin, cacheControl: "no-store" };
   return answeringErrors(route, {
+    allowedOrigin: deps.allowedOrigin,
     logger: deps.logger,
     metrics: deps.metrics,
-    refused: (err) =>
-      cacheableJson(
-        err.statusCode,
-        { error: err.message, details: err.details },
-        { ...uncached, headers: err.headers },
-      ),
+    refusalCacheControl: "no-store",
     // Every remote source failed and so did the catalog (DynamoDB): retry shortly.
     failed: (context) =>
       cacheableJson(
@@ -87,7 +82,7 @@ export function createRecommendationsApi(deps: RecommendationsApiDependencies) {
           error: "recommendations are unavailable; retry shortly",
           details: [{ path: "", message: `request id ${context.awsRequestId}` }],
         },
-        { ...uncached, headers: { "Retry-After": "1" } },
+        { allowedOrigin: deps.allowedOrigin, cacheControl: "no-store", headers: { "Retry-After": "1" } },
       ),
   });
 }
