@@ -1,7 +1,8 @@
 // The plumbing of a public, cacheable GET API behind API Gateway's REST proxy integration
-// (catalog, recommendations): JSON answers with the CORS origin and a Cache-Control, the
-// query string as the stage cache reads it, the refusals every such route gives, and the one
-// place a thrown error becomes an answer, a metric and a log line.
+// (catalog, recommendations): JSON answers with the CORS origin and a Cache-Control (the
+// orders API's answers are these too, with no-store), the query string as the stage cache
+// reads it, the refusals every such route gives, and the one place a thrown error becomes an
+// answer, a metric and a log line.
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { MetricUnit, type Metrics } from "@aws-lambda-powertools/metrics";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
