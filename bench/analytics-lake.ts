@@ -6,16 +6,7 @@ import * as path from "node:path";
 import { gzipSync } from "node:zlib";
 import { lakeEventsPrefix, quarantinePrefix } from "../components/ingestion";
 import { normaliseClickstreamEvent, type ClickstreamEvent } from "../handlers/shared/clickstream-event";
-
-/** Deterministic pseudo-random numbers (mulberry32), so every run measures the same lake. */
-function seeded(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seeded } from "./seeded-random";
 
 const pad = (n: number) => String(n).padStart(2, "0");
 const terms = ["mug", "teapot", "lamp", "blanket", "candle", "kettle", "vase", "rug", "chair", "desk lamp"];

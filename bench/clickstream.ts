@@ -20,21 +20,12 @@ import {
   maxDeliverableBatchSize,
   personalizeInFlightLimit,
 } from "../components/clickstream-limits";
+import { seeded } from "./seeded-random";
 import { type BenchRow, formatNumber } from "./table";
 
 const generatedEvents = 10_000;
 const curveSizes = [100, 1_000, 2_500, 5_000, 10_000];
 const bundleBudgetBytes = 200 * 1024;
-
-/** Deterministic pseudo-random numbers (mulberry32), so every run measures the same batch. */
-function seeded(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A realistic mix: sessions of 1-60 events (most short), 60% signed in, ~70% of events about

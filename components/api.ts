@@ -8,6 +8,7 @@ import * as z from "zod";
 import { corsAllowedHeaders, corsMaxAgeSeconds, type HttpMethod, type RouteContract } from "../handlers/shared/http";
 import type { PlatformConfig } from "./config";
 import { gatewayModel, isValidModelName } from "./lib/api-model";
+import { aliasRecords, validatedCertificate } from "./lib/dns";
 import type { BundledFunction } from "./lib/function";
 import { apiGatewayTrustPolicy, callerContext } from "./lib/iam";
 import type { MonitoringTargets } from "./lib/monitoring-targets";
@@ -583,31 +584,7 @@ export class Api extends pulumi.ComponentResource {
    * URL keeps its /v1), and alias records to the regional endpoint.
    */
   private customDomain(name: string, domainName: string, zoneId: string): aws.apigateway.BasePathMapping {
-    const certificate = new aws.acm.Certificate(
-      `${name}-certificate`,
-      { domainName, validationMethod: "DNS" },
-      { parent: this },
-    );
-    const validationRecord = new aws.route53.Record(
-      `${name}-certificate-validation`,
-      {
-        zoneId,
-        name: certificate.domainValidationOptions[0].resourceRecordName,
-        type: certificate.domainValidationOptions[0].resourceRecordType,
-        records: [certificate.domainValidationOptions[0].resourceRecordValue],
-        ttl: 300,
-        allowOverwrite: true,
-      },
-      { parent: this },
-    );
-    const validation = new aws.acm.CertificateValidation(
-      `${name}-certificate-validated`,
-      {
-        certificateArn: certificate.arn,
-        validationRecordFqdns: [validationRecord.fqdn],
-      },
-      { parent: this },
-    );
+    const validation = validatedCertificate(name, { domainName, zoneId }, { parent: this });
     const domain = new aws.apigateway.DomainName(
       `${name}-domain`,
       {
@@ -618,18 +595,12 @@ export class Api extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    for (const type of ["A", "AAAA"]) {
-      new aws.route53.Record(
-        `${name}-alias-${type.toLowerCase()}`,
-        {
-          zoneId,
-          name: domainName,
-          type,
-          aliases: [{ name: domain.regionalDomainName, zoneId: domain.regionalZoneId, evaluateTargetHealth: false }],
-        },
-        { parent: this },
-      );
-    }
+    aliasRecords(
+      name,
+      { domainName, zoneId },
+      { name: domain.regionalDomainName, zoneId: domain.regionalZoneId },
+      this,
+    );
     return new aws.apigateway.BasePathMapping(
       `${name}-base-path`,
       {

@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "node:path";
 import type { PlatformConfig } from "./config";
 import { repoRoot } from "./lib/bundle";
+import { aliasRecords, validatedCertificate } from "./lib/dns";
 import type { MonitoringTargets } from "./lib/monitoring-targets";
 import { PrivateBucket } from "./lib/private-bucket";
 import { hostedUiOrigin } from "./auth";
@@ -282,51 +283,11 @@ export class Storefront extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    const certificate = new aws.acm.Certificate(
-      `${name}-certificate`,
-      {
-        domainName: c.storefrontDomainName,
-        validationMethod: "DNS",
-      },
-      { parent: this, provider: usEast1 },
-    );
-    const validationRecord = new aws.route53.Record(
-      `${name}-certificate-validation`,
-      {
-        zoneId: c.storefrontHostedZoneId,
-        name: certificate.domainValidationOptions[0].resourceRecordName,
-        type: certificate.domainValidationOptions[0].resourceRecordType,
-        records: [certificate.domainValidationOptions[0].resourceRecordValue],
-        ttl: 300,
-        allowOverwrite: true,
-      },
-      { parent: this },
-    );
-    const validation = new aws.acm.CertificateValidation(
-      `${name}-certificate-validated`,
-      {
-        certificateArn: certificate.arn,
-        validationRecordFqdns: [validationRecord.fqdn],
-      },
-      { parent: this, provider: usEast1 },
-    );
-    const aliasRecords = (distribution: aws.cloudfront.Distribution) => {
-      for (const type of ["A", "AAAA"]) {
-        new aws.route53.Record(
-          `${name}-alias-${type.toLowerCase()}`,
-          {
-            zoneId: c.storefrontHostedZoneId,
-            name: c.storefrontDomainName,
-            type,
-            aliases: [
-              { name: distribution.domainName, zoneId: distribution.hostedZoneId, evaluateTargetHealth: false },
-            ],
-          },
-          { parent: this },
-        );
-      }
-    };
-    return { certificateArn: validation.certificateArn, aliasRecords };
+    const domain = { domainName: c.storefrontDomainName, zoneId: c.storefrontHostedZoneId };
+    const validation = validatedCertificate(name, domain, { parent: this, provider: usEast1 });
+    const aliasRecordsTo = (distribution: aws.cloudfront.Distribution) =>
+      aliasRecords(name, domain, { name: distribution.domainName, zoneId: distribution.hostedZoneId }, this);
+    return { certificateArn: validation.certificateArn, aliasRecords: aliasRecordsTo };
   }
 }
 

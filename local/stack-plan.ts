@@ -2,6 +2,7 @@
 // from the inputs the program gave it and the state the mocks computed (physical names, ARNs,
 // URLs). Nothing here is configured by hand: change a component and local mode follows.
 import type { RenderedResource, RenderedStack } from "./render";
+import type { MappingSettings } from "./streams/batches";
 
 const ofType = (stack: RenderedStack, type: string) => stack.resources.filter((r) => r.type === type);
 
@@ -116,16 +117,10 @@ export function functions(stack: RenderedStack): FunctionPlan[] {
 export const deployTimeInvocations = (stack: RenderedStack): string[] =>
   ofType(stack, "aws:lambda/invocation:Invocation").map((i) => i.inputs.functionName);
 
-export interface MappingPlan {
+export interface MappingPlan extends MappingSettings {
   name: string;
   functionArn: string;
   eventSourceArn: string;
-  batchSize: number;
-  batchWindowSeconds: number;
-  maximumRetryAttempts: number;
-  maximumRecordAgeSeconds: number;
-  bisectBatchOnFunctionError: boolean;
-  reportBatchItemFailures: boolean;
   onFailureArn?: string;
   startingPosition: string;
 }

@@ -14,6 +14,7 @@ import { gatewayResponses } from "../components/api";
 import { contentSecurityPolicy } from "../components/storefront";
 import { GatewayResponses } from "../local/gateway/gateway-responses";
 import { IncomingApiRequest } from "../local/gateway/request";
+import { orderTotals, priceLines } from "../handlers/orders/pricing";
 import type { Product } from "../handlers/shared/product";
 
 /** A product as the catalog API answers it (the shared contract). */
@@ -296,17 +297,9 @@ export async function startFakeShop(
         }));
       if (shortages.length > 0) return json(res, 409, { error: "not enough stock", details: shortages });
       const now = new Date().toISOString();
-      const lines = (body.lines as any[]).map((line) => {
-        const product = products.get(line.sku)!;
-        product.stock -= line.quantity;
-        return {
-          sku: line.sku,
-          name: product.name,
-          quantity: line.quantity,
-          unitPriceCents: product.priceCents,
-          lineTotalCents: product.priceCents * line.quantity,
-        };
-      });
+      // Priced as the order handler prices (catalog prices, never the client's).
+      const lines = priceLines({ lines: body.lines }, products);
+      for (const line of lines) products.get(line.sku)!.stock -= line.quantity;
       const order = {
         orderId: randomUUID(),
         customerId: who!.sub,
@@ -315,8 +308,7 @@ export async function startFakeShop(
         updatedAt: now,
         currency: "USD",
         lines,
-        itemCount: lines.reduce((s, l) => s + l.quantity, 0),
-        totalCents: lines.reduce((s, l) => s + l.lineTotalCents, 0),
+        ...orderTotals(lines),
         version: 1,
       };
       orders.set(order.orderId, order);

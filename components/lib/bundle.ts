@@ -1,7 +1,7 @@
 // Bundles a Lambda handler entry with esbuild, in memory, while the Pulumi program runs:
 // no build step before `pulumi up`, and the same source always gives the same bytes
 // (no timestamps, no absolute paths), so an unchanged handler never redeploys.
-import { buildSync } from "esbuild";
+import { type BuildOptions, buildSync } from "esbuild";
 import * as path from "node:path";
 
 /** Repository root: handler entries are given relative to it. */
@@ -27,14 +27,9 @@ const cache = new Map<string, Bundle>();
  */
 export const runtimeProvidedPackages = ["@aws-sdk/*"] as const;
 
-/**
- * Bundles `entry` (a path relative to the repository root, e.g. "handlers/orders/index.ts")
- * for the nodejs22.x runtime on arm64. AWS SDK v3 stays external: the runtime provides it.
- */
-export function bundleHandler(entry: string): Bundle {
-  const cached = cache.get(entry);
-  if (cached) return cached;
-  const result = buildSync({
+/** The esbuild options of a handler's bundle (tests rebuild with them to prove determinism). */
+export function bundleOptions(entry: string) {
+  return {
     entryPoints: [path.join(repoRoot, entry)],
     absWorkingDir: repoRoot,
     bundle: true,
@@ -49,7 +44,17 @@ export function bundleHandler(entry: string): Bundle {
     // Some dependencies ship ESM-first builds; prefer them for tree-shaking.
     mainFields: ["module", "main"],
     logLevel: "silent",
-  });
+  } satisfies BuildOptions & { write: false };
+}
+
+/**
+ * Bundles `entry` (a path relative to the repository root, e.g. "handlers/orders/index.ts")
+ * for the nodejs22.x runtime on arm64. AWS SDK v3 stays external: the runtime provides it.
+ */
+export function bundleHandler(entry: string): Bundle {
+  const cached = cache.get(entry);
+  if (cached) return cached;
+  const result = buildSync(bundleOptions(entry));
   const code = result.outputFiles[0].text;
   const bundle = { code, bytes: Buffer.byteLength(code) };
   cache.set(entry, bundle);

@@ -2,8 +2,8 @@
 // container, and hands each API Gateway event to the router.
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { readEnvironment } from "../lib/environment";
+import { apiEntry } from "../lib/public-http";
 import { createTelemetry } from "../lib/telemetry";
 import { catalogContract } from "./contract";
 import { createCatalogApi } from "./router";
@@ -25,12 +25,4 @@ const api = createCatalogApi({
   metrics,
 });
 
-export const handler = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
-  logger.addContext(context);
-  metrics.captureColdStartMetric();
-  try {
-    return await api(event, context);
-  } finally {
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-  }
-};
+export const handler = apiEntry(api, { logger, metrics });

@@ -10,6 +10,7 @@ import {
   productSorts,
   sortOrders,
 } from "../shared/product";
+import { readOpaqueCursor, writeOpaqueCursor } from "../lib/opaque-cursor";
 import { badRequest } from "../orders/errors";
 
 const cursorSchema = z.strictObject({
@@ -40,7 +41,7 @@ function compareKeys(a: [string | number, string], b: [string | number, string])
 }
 
 export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify(cursor)).toString("base64url");
+  return writeOpaqueCursor(cursor);
 }
 
 function decodeCursor(text: string, query: ListProductsQuery): Cursor {
@@ -51,16 +52,8 @@ function decodeCursor(text: string, query: ListProductsQuery): Cursor {
         message: "pass nextCursor from the previous page unchanged, with the same category, sort and order",
       },
     ]);
-  if (!/^[A-Za-z0-9_-]+$/.test(text)) throw invalid();
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(text, "base64url").toString("utf8"));
-  } catch {
-    throw invalid();
-  }
-  const parsed = cursorSchema.safeParse(decoded);
-  if (!parsed.success) throw invalid();
-  const cursor = parsed.data;
+  const cursor = readOpaqueCursor(text, cursorSchema);
+  if (!cursor) throw invalid();
   if (cursor.sort !== query.sort || cursor.order !== query.order || cursor.category !== query.category) throw invalid();
   if (typeof cursor.after[0] !== (query.sort === "price" ? "number" : "string")) throw invalid();
   return cursor;

@@ -23,7 +23,7 @@ import type { Caller } from "./caller";
 import type { OrdersDependencies } from "./dependencies";
 import { badRequest, conflict, HttpError, zodDetails } from "./errors";
 import { type IdempotencyRecord, idempotencyRecordId, plainItem, rememberKey, requestHashOf } from "./idempotency";
-import { CatalogCache, priceAsserted, priceLines } from "./pricing";
+import { CatalogCache, orderTotals, priceAsserted, priceLines } from "./pricing";
 import { headerValues, jsonBody } from "./request";
 import { jsonResponse } from "./responses";
 import {
@@ -193,8 +193,7 @@ export function createOrderRoute(deps: OrdersDependencies) {
         updatedAt: timestamp,
         currency: "USD",
         lines,
-        itemCount: lines.reduce((sum, l) => sum + l.quantity, 0),
-        totalCents: lines.reduce((sum, l) => sum + l.lineTotalCents, 0),
+        ...orderTotals(lines),
         version: creationVersion(createdAt),
       };
     }

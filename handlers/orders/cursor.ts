@@ -2,6 +2,7 @@
 // the previous page ended. Decoding checks its shape and that it belongs to the caller, so
 // a tampered cursor is a 400, never a DynamoDB error or another customer's page.
 import * as z from "zod";
+import { readOpaqueCursor, writeOpaqueCursor } from "../lib/opaque-cursor";
 import { badRequest } from "./errors";
 
 const cursorKeySchema = z.strictObject({
@@ -13,7 +14,7 @@ export type CursorKey = z.infer<typeof cursorKeySchema>;
 
 export function encodeCursor(key: CursorKey): string {
   const { orderId, customerId, createdAt } = key;
-  return Buffer.from(JSON.stringify({ orderId, customerId, createdAt })).toString("base64url");
+  return writeOpaqueCursor({ orderId, customerId, createdAt });
 }
 
 export function decodeCursor(cursor: string, customerId: string): CursorKey {
@@ -21,14 +22,7 @@ export function decodeCursor(cursor: string, customerId: string): CursorKey {
     badRequest("cursor is not valid", [
       { path: "cursor", message: "pass nextCursor from the previous page unchanged" },
     ]);
-  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    throw invalid();
-  }
-  const parsed = cursorKeySchema.safeParse(decoded);
-  if (!parsed.success || parsed.data.customerId !== customerId) throw invalid();
-  return parsed.data;
+  const key = readOpaqueCursor(cursor, cursorKeySchema);
+  if (!key || key.customerId !== customerId) throw invalid();
+  return key;
 }

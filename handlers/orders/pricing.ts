@@ -51,6 +51,14 @@ export function priceLines(request: CreateOrderRequest, products: Map<string, Ca
   });
 }
 
+/** An order's item count and total, from its priced lines. */
+export function orderTotals(lines: OrderLine[]): { itemCount: number; totalCents: number } {
+  return {
+    itemCount: lines.reduce((sum, l) => sum + l.quantity, 0),
+    totalCents: lines.reduce((sum, l) => sum + l.lineTotalCents, 0),
+  };
+}
+
 /**
  * The catalog entries this container has read, kept across invocations so a warm container
  * prices an order without a read. Staleness is caught, never charged: every order's

@@ -1,5 +1,6 @@
 // JSON responses for API Gateway's REST proxy integration, each with the CORS origin.
 import type { APIGatewayProxyResult } from "aws-lambda";
+import { cacheableJson } from "../lib/public-http";
 import type { ErrorDetail } from "./errors";
 
 export interface ResponseOptions {
@@ -8,19 +9,16 @@ export interface ResponseOptions {
 }
 
 export function jsonResponse(statusCode: number, body: unknown, options: ResponseOptions): APIGatewayProxyResult {
-  return {
-    statusCode,
+  return cacheableJson(statusCode, body, {
+    allowedOrigin: options.allowedOrigin,
+    // Responses are per caller: never let a shared cache hand one customer's orders to another.
+    cacheControl: "no-store",
     headers: {
-      "Content-Type": "application/json",
-      "Access-Control-Allow-Origin": options.allowedOrigin,
       // Let the storefront's script read the headers that carry meaning beyond the body.
       "Access-Control-Expose-Headers": "Location, Idempotent-Replayed, Retry-After",
-      // Responses are per caller: never let a shared cache hand one customer's orders to another.
-      "Cache-Control": "no-store",
       ...options.headers,
     },
-    body: JSON.stringify(body),
-  };
+  });
 }
 
 export function errorResponse(

@@ -4,9 +4,9 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { PersonalizeRuntimeClient } from "@aws-sdk/client-personalize-runtime";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { readEnvironment } from "../lib/environment";
 import { createOpenSearchClient } from "../lib/opensearch-client";
+import { apiEntry } from "../lib/public-http";
 import { createTelemetry } from "../lib/telemetry";
 import { recommendationsContract } from "./contract";
 import { defaultTimeouts } from "./recommend";
@@ -42,12 +42,4 @@ const api = createRecommendationsApi({
   metrics,
 });
 
-export const handler = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
-  logger.addContext(context);
-  metrics.captureColdStartMetric();
-  try {
-    return await api(event, context);
-  } finally {
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-  }
-};
+export const handler = apiEntry(api, { logger, metrics });

@@ -3,9 +3,10 @@
 // events. Answers are cached in the container and carry Cache-Control: public for the public
 // route, private for the shopper's own.
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from "aws-lambda";
+import { answeringErrors, cacheableJson, lastValueQuery, noSuchRoute, requireGet } from "../lib/public-http";
 import { callerOf } from "../orders/caller";
-import { badRequest, HttpError, zodDetails } from "../orders/errors";
+import { badRequest, zodDetails } from "../orders/errors";
 import {
   myRecommendationsPath,
   privateCacheControl,
@@ -30,33 +31,6 @@ export interface RecommendationsApiDependencies extends RecommendDependencies {
 export const defaultCacheTtlMs = 60_000;
 export const defaultCacheEntries = 2_000;
 
-function respond(
-  statusCode: number,
-  body: unknown,
-  cacheControl: string,
-  allowedOrigin: string,
-  extra: Record<string, string> = {},
-): APIGatewayProxyResult {
-  return {
-    statusCode,
-    headers: {
-      "Content-Type": "application/json",
-      "Access-Control-Allow-Origin": allowedOrigin,
-      "Cache-Control": cacheControl,
-      ...extra,
-    },
-    body: JSON.stringify(body),
-  };
-}
-
-/** One value per parameter, the last when repeated (as API Gateway keys its stage cache). */
-function queryOf(event: APIGatewayProxyEvent): Record<string, string> {
-  const query: Record<string, string> = {};
-  for (const [key, value] of Object.entries(event.queryStringParameters ?? {}))
-    if (value !== undefined) query[key] = value;
-  return query;
-}
-
 export function createRecommendationsApi(deps: RecommendationsApiDependencies) {
   const ttlMs = deps.cacheTtlMs ?? defaultCacheTtlMs;
   const cache = new TtlCache<RecommendationsResponse>(deps.cacheEntries ?? defaultCacheEntries, deps.clock);
@@ -74,59 +48,41 @@ export function createRecommendationsApi(deps: RecommendationsApiDependencies) {
   }
 
   async function route(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
-    if (event.httpMethod !== "GET")
-      throw new HttpError(
-        405,
-        `method ${event.httpMethod} is not allowed here`,
-        [{ path: "method", message: "use GET" }],
-        { Allow: "GET, OPTIONS" },
-      );
-    const parsed = recommendationsQuerySchema.safeParse(queryOf(event));
+    requireGet(event);
+    const parsed = recommendationsQuerySchema.safeParse(lastValueQuery(event));
     if (!parsed.success) throw badRequest("invalid recommendations query", zodDetails(parsed.error));
     const { sku, limit } = parsed.data;
     if (event.resource === recommendationsPath) {
       const body = await answer(sku ? { kind: "related", sku } : { kind: "popular" }, limit);
-      return respond(200, body, publicCacheControl, deps.allowedOrigin);
+      return cacheableJson(200, body, { allowedOrigin: deps.allowedOrigin, cacheControl: publicCacheControl });
     }
     if (event.resource === myRecommendationsPath) {
       const { customerId } = callerOf(event);
       const body = await answer({ kind: "user", userId: customerId }, limit);
       // Vary: a browser must not show one shopper's list to the next one signing in on it.
-      return respond(200, body, privateCacheControl, deps.allowedOrigin, { Vary: "Authorization" });
+      return cacheableJson(200, body, {
+        allowedOrigin: deps.allowedOrigin,
+        cacheControl: privateCacheControl,
+        headers: { Vary: "Authorization" },
+      });
     }
-    throw new HttpError(404, "no such route", [
-      { path: "resource", message: `${event.httpMethod} ${event.path} is not a route` },
-    ]);
+    throw noSuchRoute(event);
   }
 
-  return async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
-    try {
-      return await route(event);
-    } catch (err) {
-      if (err instanceof HttpError) {
-        deps.metrics.addMetric("ClientError", MetricUnit.Count, 1);
-        deps.logger.info("request refused", { statusCode: err.statusCode, error: err.message, details: err.details });
-        return respond(
-          err.statusCode,
-          { error: err.message, details: err.details },
-          "no-store",
-          deps.allowedOrigin,
-          err.headers,
-        );
-      }
-      // Every remote source failed and so did the catalog (DynamoDB): retry shortly.
-      deps.metrics.addMetric("ServerError", MetricUnit.Count, 1);
-      deps.logger.error("request failed", { error: err as Error });
-      return respond(
+  return answeringErrors(route, {
+    allowedOrigin: deps.allowedOrigin,
+    logger: deps.logger,
+    metrics: deps.metrics,
+    refusalCacheControl: "no-store",
+    // Every remote source failed and so did the catalog (DynamoDB): retry shortly.
+    failed: (context) =>
+      cacheableJson(
         503,
         {
           error: "recommendations are unavailable; retry shortly",
           details: [{ path: "", message: `request id ${context.awsRequestId}` }],
         },
-        "no-store",
-        deps.allowedOrigin,
-        { "Retry-After": "1" },
-      );
-    }
-  };
+        { allowedOrigin: deps.allowedOrigin, cacheControl: "no-store", headers: { "Retry-After": "1" } },
+      ),
+  });
 }

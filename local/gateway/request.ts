@@ -2,6 +2,23 @@
 // (duplicates kept), the query string, the body bytes and the caller's address.
 import type { IncomingMessage } from "node:http";
 
+/** A proxy event's pair of maps: `headers` / `queryStringParameters` and their multi-value twins. */
+export interface ProxyEventMaps {
+  /** The last value of each name, as API Gateway fills the single-value map. */
+  single: Record<string, string>;
+  multi: Record<string, string[]>;
+}
+
+function proxyEventMaps(pairs: Iterable<[string, string]>): ProxyEventMaps {
+  const single: Record<string, string> = {};
+  const multi: Record<string, string[]> = {};
+  for (const [key, value] of pairs) {
+    single[key] = value;
+    (multi[key] ??= []).push(value);
+  }
+  return { single, multi };
+}
+
 export class IncomingApiRequest {
   /** [name, value] pairs as sent. */
   readonly headerPairs: Array<[string, string]>;
@@ -49,25 +66,13 @@ export class IncomingApiRequest {
   }
 
   /** Headers as the proxy event's `headers` (last value wins) and `multiValueHeaders`. */
-  headerMaps(): { single: Record<string, string>; multi: Record<string, string[]> } {
-    const single: Record<string, string> = {};
-    const multi: Record<string, string[]> = {};
-    for (const [key, value] of this.headerPairs) {
-      single[key] = value;
-      (multi[key] ??= []).push(value);
-    }
-    return { single, multi };
+  headerMaps(): ProxyEventMaps {
+    return proxyEventMaps(this.headerPairs);
   }
 
   /** Query parameters as the proxy event's two maps (last value wins in the single one). */
-  queryMaps(): { single: Record<string, string>; multi: Record<string, string[]> } {
-    const single: Record<string, string> = {};
-    const multi: Record<string, string[]> = {};
-    for (const [key, value] of this.query) {
-      single[key] = value;
-      (multi[key] ??= []).push(value);
-    }
-    return { single, multi };
+  queryMaps(): ProxyEventMaps {
+    return proxyEventMaps(this.query);
   }
 
   /** The media type of the body, lower case, without parameters; API Gateway assumes JSON. */

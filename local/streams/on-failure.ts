@@ -14,13 +14,18 @@ export interface OnFailureTarget {
   kind: "kinesis" | "dynamodb";
 }
 
-export function invocationRecord(
-  target: OnFailureTarget,
+/** The batch given up on: its shard and records, why, after how many invocations, the last result. */
+type GivenUpBatch = [
   shardId: string,
   records: SourceRecord[],
   condition: FailureCondition,
   attempts: number,
   lastResult?: InvokeResult,
+];
+
+export function invocationRecord(
+  target: OnFailureTarget,
+  ...[shardId, records, condition, attempts, lastResult]: GivenUpBatch
 ) {
   const first = records[0];
   const last = records[records.length - 1];
@@ -51,14 +56,7 @@ export function invocationRecord(
   };
 }
 
-export async function sendToOnFailure(
-  target: OnFailureTarget,
-  shardId: string,
-  records: SourceRecord[],
-  condition: FailureCondition,
-  attempts: number,
-  lastResult?: InvokeResult,
-): Promise<void> {
-  const body = invocationRecord(target, shardId, records, condition, attempts, lastResult);
+export async function sendToOnFailure(target: OnFailureTarget, ...batch: GivenUpBatch): Promise<void> {
+  const body = invocationRecord(target, ...batch);
   await target.client.send(new SendMessageCommand({ QueueUrl: target.queueUrl, MessageBody: JSON.stringify(body) }));
 }

@@ -84,3 +84,49 @@ export function LoadState<T>({
     );
   return <>{children(loaded.value)}</>;
 }
+
+/**
+ * The lines of a cart or an order as a table: a caption for screen readers, a header per
+ * column and, with `actions`, a last column whose header only screen readers hear.
+ */
+export function LinesTable({
+  caption,
+  columns,
+  actions = false,
+  children,
+}: {
+  caption: string;
+  columns: string[];
+  actions?: boolean;
+  children: ComponentChildren;
+}) {
+  return (
+    <table class="lines">
+      <caption class="visually-hidden">{caption}</caption>
+      <thead>
+        <tr>
+          {columns.map((column) => (
+            <th scope="col" key={column}>
+              {column}
+            </th>
+          ))}
+          {actions ? (
+            <th scope="col">
+              <span class="visually-hidden">Actions</span>
+            </th>
+          ) : null}
+        </tr>
+      </thead>
+      <tbody>{children}</tbody>
+    </table>
+  );
+}
+
+/** The sum under a lines table. */
+export function TotalLine({ label, cents }: { label: string; cents: number }) {
+  return (
+    <p class="total">
+      {label}: <strong>{formatPrice(cents)}</strong>
+    </p>
+  );
+}

@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { buildSync } from "esbuild";
-import { bundleHandler, repoRoot, runtimeProvidedPackages } from "../../components/lib/bundle";
+import { bundleHandler, bundleOptions, repoRoot } from "../../components/lib/bundle";
 import { DeadLetterQueue, deadLetterRetentionSeconds } from "../../components/lib/dead-letter-queue";
 import { BundledFunction } from "../../components/lib/function";
 import { PrivateBucket } from "../../components/lib/private-bucket";
@@ -36,21 +36,7 @@ describe("bundled handlers", () => {
     it(`${entry}: two builds give identical bytes`, () => {
       const first = bundleHandler(entry);
       // Bypass the in-process cache: a fresh esbuild run of the same source.
-      const again = buildSync({
-        entryPoints: [path.join(repoRoot, entry)],
-        absWorkingDir: repoRoot,
-        bundle: true,
-        write: false,
-        platform: "node",
-        target: "node22",
-        format: "cjs",
-        minify: true,
-        sourcemap: false,
-        legalComments: "none",
-        external: [...runtimeProvidedPackages],
-        mainFields: ["module", "main"],
-        logLevel: "silent",
-      }).outputFiles[0].text;
+      const again = buildSync(bundleOptions(entry)).outputFiles[0].text;
       assert.equal(again, first.code);
     });
   }

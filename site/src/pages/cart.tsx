@@ -6,7 +6,7 @@ import { Recommendations } from "../recommendations";
 import { Link, navigate } from "../router";
 import { useShop } from "../shop";
 import { useStore } from "../store";
-import { LoadState, PageTitle } from "../ui";
+import { LinesTable, LoadState, PageTitle, TotalLine } from "../ui";
 
 export interface PricedLine extends CartLine {
   product?: Product;
@@ -41,62 +41,46 @@ export function CartPage() {
             const priced = priceLines(lines, products);
             return (
               <>
-                <table class="lines">
-                  <caption class="visually-hidden">Items in your cart</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Product</th>
-                      <th scope="col">Price</th>
-                      <th scope="col">Quantity</th>
-                      <th scope="col">Total</th>
-                      <th scope="col">
-                        <span class="visually-hidden">Actions</span>
-                      </th>
+                <LinesTable caption="Items in your cart" columns={["Product", "Price", "Quantity", "Total"]} actions>
+                  {priced.lines.map((line) => (
+                    <tr key={line.sku}>
+                      <td data-label="Product">
+                        {line.product ? (
+                          <Link href={`/product/${encodeURIComponent(line.sku)}`}>{line.product.name}</Link>
+                        ) : (
+                          `${line.sku} (no longer sold)`
+                        )}
+                      </td>
+                      <td data-label="Price">{line.product ? formatPrice(line.product.priceCents) : "—"}</td>
+                      <td data-label="Quantity">
+                        <input
+                          type="number"
+                          min={1}
+                          max={maxQuantity}
+                          value={line.quantity}
+                          aria-label={`Quantity of ${line.product?.name ?? line.sku}`}
+                          onChange={(e) =>
+                            cart.setQuantity(line.sku, Number((e.currentTarget as HTMLInputElement).value) || 1)
+                          }
+                        />
+                      </td>
+                      <td data-label="Total">
+                        {line.product ? formatPrice(line.product.priceCents * line.quantity) : "—"}
+                      </td>
+                      <td>
+                        <button
+                          type="button"
+                          class="secondary"
+                          onClick={() => remove(line.sku)}
+                          aria-label={`Remove ${line.product?.name ?? line.sku}`}
+                        >
+                          Remove
+                        </button>
+                      </td>
                     </tr>
-                  </thead>
-                  <tbody>
-                    {priced.lines.map((line) => (
-                      <tr key={line.sku}>
-                        <td data-label="Product">
-                          {line.product ? (
-                            <Link href={`/product/${encodeURIComponent(line.sku)}`}>{line.product.name}</Link>
-                          ) : (
-                            `${line.sku} (no longer sold)`
-                          )}
-                        </td>
-                        <td data-label="Price">{line.product ? formatPrice(line.product.priceCents) : "—"}</td>
-                        <td data-label="Quantity">
-                          <input
-                            type="number"
-                            min={1}
-                            max={maxQuantity}
-                            value={line.quantity}
-                            aria-label={`Quantity of ${line.product?.name ?? line.sku}`}
-                            onChange={(e) =>
-                              cart.setQuantity(line.sku, Number((e.currentTarget as HTMLInputElement).value) || 1)
-                            }
-                          />
-                        </td>
-                        <td data-label="Total">
-                          {line.product ? formatPrice(line.product.priceCents * line.quantity) : "—"}
-                        </td>
-                        <td>
-                          <button
-                            type="button"
-                            class="secondary"
-                            onClick={() => remove(line.sku)}
-                            aria-label={`Remove ${line.product?.name ?? line.sku}`}
-                          >
-                            Remove
-                          </button>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-                <p class="total">
-                  Subtotal: <strong>{formatPrice(priced.totalCents)}</strong>
-                </p>
+                  ))}
+                </LinesTable>
+                <TotalLine label="Subtotal" cents={priced.totalCents} />
                 <p class="hint">Prices are the catalog's today and are checked again when you place the order.</p>
                 <button type="button" onClick={() => navigate("/checkout")}>
                   Checkout

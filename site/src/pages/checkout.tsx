@@ -6,7 +6,7 @@ import { formatPrice } from "../format";
 import { Link, navigate } from "../router";
 import { useShop } from "../shop";
 import { useStore } from "../store";
-import { LoadState, PageTitle } from "../ui";
+import { LinesTable, LoadState, PageTitle, TotalLine } from "../ui";
 import { priceLines } from "./cart";
 
 type Problem = {
@@ -97,28 +97,16 @@ export function CheckoutPage() {
           const unavailable = priced.lines.filter((l) => !l.product);
           return (
             <>
-              <table class="lines">
-                <caption class="visually-hidden">Order summary</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Product</th>
-                    <th scope="col">Quantity</th>
-                    <th scope="col">Total</th>
+              <LinesTable caption="Order summary" columns={["Product", "Quantity", "Total"]}>
+                {priced.lines.map((l) => (
+                  <tr key={l.sku}>
+                    <td data-label="Product">{l.product?.name ?? `${l.sku} (no longer sold)`}</td>
+                    <td data-label="Quantity">{l.quantity}</td>
+                    <td data-label="Total">{l.product ? formatPrice(l.product.priceCents * l.quantity) : "—"}</td>
                   </tr>
-                </thead>
-                <tbody>
-                  {priced.lines.map((l) => (
-                    <tr key={l.sku}>
-                      <td data-label="Product">{l.product?.name ?? `${l.sku} (no longer sold)`}</td>
-                      <td data-label="Quantity">{l.quantity}</td>
-                      <td data-label="Total">{l.product ? formatPrice(l.product.priceCents * l.quantity) : "—"}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              <p class="total">
-                Total: <strong>{formatPrice(priced.totalCents)}</strong>
-              </p>
+                ))}
+              </LinesTable>
+              <TotalLine label="Total" cents={priced.totalCents} />
               <p class="hint">
                 Signed in as {user.email}. You pay on delivery; the order is priced by the shop when you place it.
               </p>

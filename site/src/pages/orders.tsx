@@ -5,7 +5,7 @@ import { formatDate, formatPrice } from "../format";
 import { Link } from "../router";
 import { useShop } from "../shop";
 import { useStore } from "../store";
-import { LoadState, PageTitle } from "../ui";
+import { LinesTable, LoadState, PageTitle, TotalLine } from "../ui";
 
 export const statusLabel: Record<Order["status"], string> = {
   PLACED: "Placed",
@@ -73,32 +73,19 @@ export function OrderSummary({ order }: { order: Order }) {
         <dt>Status</dt>
         <dd>{statusLabel[order.status]}</dd>
       </dl>
-      <table class="lines">
-        <caption class="visually-hidden">Items in this order</caption>
-        <thead>
-          <tr>
-            <th scope="col">Product</th>
-            <th scope="col">Price</th>
-            <th scope="col">Quantity</th>
-            <th scope="col">Total</th>
+      <LinesTable caption="Items in this order" columns={["Product", "Price", "Quantity", "Total"]}>
+        {order.lines.map((l) => (
+          <tr key={l.sku}>
+            <td data-label="Product">
+              <Link href={`/product/${encodeURIComponent(l.sku)}`}>{l.name}</Link>
+            </td>
+            <td data-label="Price">{formatPrice(l.unitPriceCents)}</td>
+            <td data-label="Quantity">{l.quantity}</td>
+            <td data-label="Total">{formatPrice(l.lineTotalCents)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {order.lines.map((l) => (
-            <tr key={l.sku}>
-              <td data-label="Product">
-                <Link href={`/product/${encodeURIComponent(l.sku)}`}>{l.name}</Link>
-              </td>
-              <td data-label="Price">{formatPrice(l.unitPriceCents)}</td>
-              <td data-label="Quantity">{l.quantity}</td>
-              <td data-label="Total">{formatPrice(l.lineTotalCents)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <p class="total">
-        Total: <strong>{formatPrice(order.totalCents)}</strong>
-      </p>
+        ))}
+      </LinesTable>
+      <TotalLine label="Total" cents={order.totalCents} />
     </>
   );
 }

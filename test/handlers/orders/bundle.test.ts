@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import catalog from "../../../catalog/products.json";
-import { bundleHandler, repoRoot, runtimeProvidedPackages } from "../../../components/lib/bundle";
+import { bundleHandler, bundleOptions, repoRoot } from "../../../components/lib/bundle";
 import { clientConfig, type Emulator, testCredentials, testRegion } from "../../../testing/emulators";
 import { createOrderEvent, lambdaContext } from "../../../testing/orders-events";
 import { createOrderTables, startTransactionalDynamoDb, tables } from "../../../testing/orders-fixture";
@@ -47,22 +47,7 @@ describe("orders: bundle", () => {
   });
 
   it("gives identical bytes on two builds", () => {
-    const build = () =>
-      buildSync({
-        entryPoints: [path.join(repoRoot, entry)],
-        absWorkingDir: repoRoot,
-        bundle: true,
-        write: false,
-        platform: "node",
-        target: "node22",
-        format: "cjs",
-        minify: true,
-        sourcemap: false,
-        legalComments: "none",
-        external: [...runtimeProvidedPackages],
-        mainFields: ["module", "main"],
-        logLevel: "silent",
-      }).outputFiles[0].text;
+    const build = () => buildSync(bundleOptions(entry)).outputFiles[0].text;
     const first = build();
     assert.equal(build(), first);
     assert.equal(first, bundleHandler(entry).code, "the deployed bundle is the same build");
