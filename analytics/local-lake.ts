@@ -20,6 +20,8 @@ const quote = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /** How s3rver names the file holding an object's bytes. */
 export const s3rverObjectSuffix = "._S3rver_object";
+/** Every file s3rver keeps for an object (its bytes and its metadata) has this in its name. */
+const s3rverFileMarker = "._S3rver_";
 
 /**
  * The glob of a table's objects under `lakeDir`: each partition folder, then every object below
@@ -68,7 +70,9 @@ export class LocalLake {
     for (const macro of duckDbMacros) await connection.run(macro);
     const count = async (glob: string) =>
       Number((await connection.runAndReadAll(`SELECT count(*) AS n FROM glob(${quote(glob)})`)).getRowObjects()[0].n);
-    const store = (await count(path.join(lakeDir, "**", `*${s3rverObjectSuffix}`))) > 0 ? "s3rver" : "files";
+    // Any s3rver file says the folder is s3rver's: its metadata may be on disk before the first
+    // object's bytes are, and must then not be read as an object.
+    const store = (await count(path.join(lakeDir, "**", `*${s3rverFileMarker}*`))) > 0 ? "s3rver" : "files";
     for (const table of lakeTables(layout)) {
       const glob = tableGlob(lakeDir, table, store);
       await connection.run(tableView(table, glob, (await count(glob)) > 0));

@@ -7,10 +7,9 @@
 // most per page; a ClientRequestToken seen before answers the same execution; the first row
 // of a SELECT's results repeats the column names; every value is text (VarCharValue).
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { LocalLake, type QueryResult } from "../analytics/local-lake";
 import type { LakeLayout } from "../analytics/lake-tables";
+import { type AwsJsonReply, type AwsJsonServer, startAwsJsonServer } from "./aws-json-server";
 
 export interface LocalNamedQuery {
   id: string;
@@ -33,10 +32,7 @@ interface Execution {
   result?: QueryResult;
 }
 
-interface Reply {
-  status: number;
-  body: Record<string, unknown>;
-}
+type Reply = AwsJsonReply;
 
 const invalid = (message: string): Reply => ({
   status: 400,
@@ -54,7 +50,7 @@ function athenaType(values: unknown[]): string {
 }
 
 export class LocalAthena {
-  private server?: Server;
+  private server?: AwsJsonServer;
   endpoint = "";
   /** Newest first. */
   private readonly executions: Execution[] = [];
@@ -68,40 +64,17 @@ export class LocalAthena {
   ) {}
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.receive(req, res));
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once("error", reject);
-      this.server!.listen(0, "127.0.0.1", () => resolve());
+    this.server = await startAwsJsonServer({
+      targetPrefix: "AmazonAthena.",
+      handle: (action, input) => this.handle(action, input),
+      serverError: (err) => ({ __type: "InternalServerException", Message: String(err) }),
     });
-    this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.endpoint = this.server.endpoint;
     return this;
   }
 
   async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-  }
-
-  private async receive(req: IncomingMessage, res: ServerResponse) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    let reply: Reply;
-    try {
-      const action = String(req.headers["x-amz-target"] ?? "").replace("AmazonAthena.", "");
-      reply = await this.handle(action, JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}"));
-    } catch (err) {
-      reply = { status: 500, body: { __type: "InternalServerException", Message: String(err) } };
-    }
-    const payload = JSON.stringify(reply.body);
-    res.writeHead(reply.status, {
-      "content-type": "application/x-amz-json-1.1",
-      "content-length": Buffer.byteLength(payload),
-    });
-    res.end(payload);
+    await this.server?.stop();
   }
 
   private describe(e: Execution): Record<string, unknown> {

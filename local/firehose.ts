@@ -6,10 +6,9 @@
 // every record is answered as failed, so the caller resends (nothing is lost).
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { randomUUID } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import type { DeliveryStreamPlan } from "./stack-plan";
+import { type AwsJsonReply, type AwsJsonServer, startAwsJsonServer } from "./aws-json-server";
 
 /** The delivery stream as the program configures it (read from the rendered stack). */
 export type DeliveryStreamSpec = DeliveryStreamPlan;
@@ -43,10 +42,7 @@ export function objectName(stream: DeliveryStreamSpec, at: Date): string {
   return `${stream.name}-1-${stamp}-${randomUUID()}${stream.compressionFormat === "GZIP" ? ".gz" : ""}`;
 }
 
-interface FirehoseReply {
-  status: number;
-  body: Record<string, unknown>;
-}
+type FirehoseReply = AwsJsonReply;
 
 const clientError = (type: string, message: string): FirehoseReply => ({
   status: 400,
@@ -54,7 +50,7 @@ const clientError = (type: string, message: string): FirehoseReply => ({
 });
 
 export class LocalFirehose {
-  private server?: Server;
+  private server?: AwsJsonServer;
   endpoint = "";
   /** Objects written (keys), for tests and the bench. */
   readonly written: string[] = [];
@@ -65,40 +61,18 @@ export class LocalFirehose {
   ) {}
 
   async start(port = 0): Promise<this> {
-    this.server = createServer((req, res) => void this.receive(req, res));
-    await new Promise<void>((resolve, reject) => {
-      this.server!.once("error", reject);
-      this.server!.listen(port, "127.0.0.1", () => resolve());
+    this.server = await startAwsJsonServer({
+      targetPrefix: "Firehose_20150804.",
+      handle: (action, input) => this.handle(action, input),
+      serverError: (err) => ({ __type: "ServiceUnavailableException", message: String(err) }),
+      port,
     });
-    this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.endpoint = this.server.endpoint;
     return this;
   }
 
   async stop(): Promise<void> {
-    const server = this.server;
-    if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-  }
-
-  private async receive(req: IncomingMessage, res: ServerResponse) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    let reply: FirehoseReply;
-    try {
-      const action = String(req.headers["x-amz-target"] ?? "").replace("Firehose_20150804.", "");
-      reply = await this.handle(action, JSON.parse(Buffer.concat(chunks).toString("utf8") || "{}"));
-    } catch (err) {
-      reply = { status: 500, body: { __type: "ServiceUnavailableException", message: String(err) } };
-    }
-    const payload = JSON.stringify(reply.body);
-    res.writeHead(reply.status, {
-      "content-type": "application/x-amz-json-1.1",
-      "content-length": Buffer.byteLength(payload),
-    });
-    res.end(payload);
+    await this.server?.stop();
   }
 
   private async handle(action: string, body: any): Promise<FirehoseReply> {

@@ -1,6 +1,7 @@
 // The store's reports for staff: the funnel (sessions reaching each step, as bars drawn in SVG
 // and as a table) and the top products, from the latest answers of the named queries. A report
 // being prepared is asked for again after a few seconds.
+import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { Report } from "../api";
 import { useLoad } from "../async";
@@ -97,32 +98,54 @@ function FunnelReport({ user }: { user: unknown }) {
             <>
               <AsOf report={report} />
               <FunnelChart rows={report.rows} />
-              <table class="lines report">
-                <caption>Sessions reaching each step (each counts only sessions that reached the steps before)</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Step</th>
-                    <th scope="col">Sessions</th>
-                    <th scope="col">Of previous step</th>
-                    <th scope="col">Of first step</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {report.rows.map((r) => (
-                    <tr key={String(r.step)}>
-                      <th scope="row">{stepLabel[String(r.event_type)] ?? String(r.event_type)}</th>
-                      <td>{String(r.sessions)}</td>
-                      <td>{percent(r.rate_from_previous)}</td>
-                      <td>{percent(r.rate_from_first)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <ReportTable
+                caption="Sessions reaching each step (each counts only sessions that reached the steps before)"
+                columns={["Step", "Sessions", "Of previous step", "Of first step"]}
+                rows={report.rows}
+                rowKey={(r) => String(r.step)}
+                rowHeader={(r) => stepLabel[String(r.event_type)] ?? String(r.event_type)}
+                cells={(r) => [String(r.sessions), percent(r.rate_from_previous), percent(r.rate_from_first)]}
+              />
             </>
           )
         }
       </LoadState>
     </section>
+  );
+}
+
+/** A report's rows as a table: the first column names the row, the others are its figures. */
+function ReportTable<Row>(props: {
+  caption: string;
+  columns: string[];
+  rows: Row[];
+  rowKey: (row: Row) => string;
+  rowHeader: (row: Row) => ComponentChildren;
+  cells: (row: Row) => ComponentChildren[];
+}) {
+  return (
+    <table class="lines report">
+      <caption>{props.caption}</caption>
+      <thead>
+        <tr>
+          {props.columns.map((c) => (
+            <th key={c} scope="col">
+              {c}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((r) => (
+          <tr key={props.rowKey(r)}>
+            <th scope="row">{props.rowHeader(r)}</th>
+            {props.cells(r).map((cell, i) => (
+              <td key={props.columns[i + 1]}>{cell}</td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
 
@@ -144,31 +167,16 @@ function TopProductsReport({ user }: { user: unknown }) {
           ) : (
             <>
               <AsOf report={report} />
-              <table class="lines report">
-                <caption>Most purchased first, then most added to cart, then most viewed</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Product</th>
-                    <th scope="col">Views</th>
-                    <th scope="col">Added to cart</th>
-                    <th scope="col">Purchases</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {report.rows.map((r) => (
-                    <tr key={String(r.item_id)}>
-                      <th scope="row">
-                        <Link href={`/product/${encodeURIComponent(String(r.item_id))}`}>
-                          {nameOf(String(r.item_id))}
-                        </Link>
-                      </th>
-                      <td>{String(r.views)}</td>
-                      <td>{String(r.adds)}</td>
-                      <td>{String(r.purchases)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <ReportTable
+                caption="Most purchased first, then most added to cart, then most viewed"
+                columns={["Product", "Views", "Added to cart", "Purchases"]}
+                rows={report.rows}
+                rowKey={(r) => String(r.item_id)}
+                rowHeader={(r) => (
+                  <Link href={`/product/${encodeURIComponent(String(r.item_id))}`}>{nameOf(String(r.item_id))}</Link>
+                )}
+                cells={(r) => [String(r.views), String(r.adds), String(r.purchases)]}
+              />
             </>
           )
         }
