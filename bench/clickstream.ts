@@ -3,15 +3,11 @@
 // same records (interleaved in this run), the curve from 100 to 10,000 events, throughput
 // through the core with in-process fakes (0 ms and 20 ms per call), calls made against the
 // minimum the AWS limits allow, bundle size, and cold import time of the deployed bundle.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { PutRecordBatchCommand, PutRecordBatchCommandOutput } from "@aws-sdk/client-firehose";
 import type { PutEventsCommand, PutEventsCommandOutput } from "@aws-sdk/client-personalize-events";
 import type { PutObjectCommand, PutObjectCommandOutput } from "@aws-sdk/client-s3";
 import { Logger } from "@aws-lambda-powertools/logger";
-import { bundleHandler, repoRoot } from "../components/lib/bundle";
+import { bundleHandler } from "../components/lib/bundle";
 import { processClickstreamBatch } from "../handlers/clickstream/process-batch";
 import type { ClickstreamEvent } from "../handlers/shared/clickstream-event";
 import { syntheticStreamEvent } from "../testing/clickstream-events";
@@ -21,6 +17,7 @@ import {
   personalizeInFlightLimit,
 } from "../components/clickstream-limits";
 import { seeded } from "./seeded-random";
+import { bundleImportMedianMs } from "./cold-start";
 import { type BenchRow, formatNumber } from "./table";
 
 const generatedEvents = 10_000;
@@ -143,38 +140,6 @@ function largestDeliverable(texts: string[]): number {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-function coldImportMs(code: string, runs: number): number {
-  const directory = mkdtempSync(join(tmpdir(), "clickstream-bundle-"));
-  try {
-    const file = join(directory, "index.js");
-    writeFileSync(file, code);
-    const script = `const t = process.hrtime.bigint(); require(${JSON.stringify(file)}); process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6));`;
-    const samples: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const out = execFileSync(process.execPath, ["-e", script], {
-        env: {
-          ...process.env,
-          // The SDK is external: resolve it from the project's node_modules as the runtime would from its own.
-          NODE_PATH: join(repoRoot, "node_modules"),
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-          AWS_REGION: "us-east-1",
-          FIREHOSE_STREAM_NAME: "bench",
-          LAKE_BUCKET: "bench",
-          PERSONALIZE_TRACKING_ID: "bench",
-          POWERTOOLS_SERVICE_NAME: "clickstream",
-          POWERTOOLS_METRICS_NAMESPACE: "Ecommerce/Clickstream",
-        },
-        encoding: "utf8",
-        stdio: ["ignore", "pipe", "ignore"],
-      });
-      samples.push(Number(out));
-    }
-    return median(samples);
-  } finally {
-    rmSync(directory, { recursive: true, force: true });
-  }
-}
-
 export const benchmark = {
   title: "ClickstreamProcessor (the largest deliverable batch; curve to 10,000 events)",
   async run(): Promise<BenchRow[]> {
@@ -242,7 +207,7 @@ export const benchmark = {
     const { calls } = fast[0];
 
     const bundle = bundleHandler("handlers/clickstream/index.ts");
-    const importMs = coldImportMs(bundle.code, 5);
+    const importMs = bundleImportMedianMs(bundle.code, 5);
 
     return [
       {

@@ -11,7 +11,9 @@ import { join } from "node:path";
 import { bundleHandler, repoRoot } from "../components/lib/bundle";
 import { catalogHandlerEntry } from "../components/catalog";
 import { processorEntry } from "../components/ingestion";
+import { reportsHandlerEntry } from "../components/analytics-reports";
 import { indexerHandlerEntry, orderHandlerEntry, searchAccessHandlerEntry } from "../components/orders";
+import { recommendationsHandlerEntry } from "../components/recommendations";
 import { type BenchRow, formatNumber, percentile } from "./table";
 
 /** Every deployed handler, as the components name them. */
@@ -21,6 +23,8 @@ export const handlerEntries = [
   searchAccessHandlerEntry,
   processorEntry,
   catalogHandlerEntry,
+  recommendationsHandlerEntry,
+  reportsHandlerEntry,
 ];
 
 /** Samples per bundle, interleaved round-robin so drift on the machine hits every bundle alike. */
@@ -57,18 +61,40 @@ const environment: Record<string, string> = {
   FIREHOSE_STREAM_NAME: "lake",
   LAKE_BUCKET: "lake",
   PERSONALIZE_TRACKING_ID: "tracking",
+  WORKGROUP: "bench",
+  NAMED_QUERY_IDS: JSON.stringify({ funnel: "q-funnel", "top-products": "q-top-products" }),
   POWERTOOLS_SERVICE_NAME: "bench",
   POWERTOOLS_METRICS_NAMESPACE: "Bench",
 };
 
-/** Milliseconds from process start to the module being loaded, as the child measures it. */
-function importOnce(file: string): number {
-  const script = `const t = performance.now(); require(${JSON.stringify(file)}); console.log(performance.now() - t);`;
+/** Milliseconds `require` of `modules` takes in a fresh node, as the child measures it. */
+function importOnce(modules: string[]): number {
+  const script = `const t = performance.now(); for (const m of ${JSON.stringify(modules)}) require(m); console.log(performance.now() - t);`;
   const out = execFileSync(process.execPath, ["-e", script], {
     env: { PATH: process.env.PATH ?? "", NODE_PATH: join(repoRoot, "node_modules"), ...environment },
     encoding: "utf8",
   });
   return Number(out.trim().split("\n").pop());
+}
+
+/** Median cold import of `modules` (paths or package names) over `runs` fresh node processes. */
+export function importMedianMs(modules: string[], runs: number): number {
+  return percentile(
+    Array.from({ length: runs }, () => importOnce(modules)),
+    50,
+  );
+}
+
+/** Median cold import of a bundle's code (written to a temporary file) over `runs` fresh node processes. */
+export function bundleImportMedianMs(code: string, runs: number): number {
+  const dir = mkdtempSync(join(tmpdir(), "cold-import-"));
+  try {
+    const file = join(dir, "index.js");
+    writeFileSync(file, code);
+    return importMedianMs([file], runs);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export async function coldStartRows(): Promise<BenchRow[]> {
@@ -85,7 +111,7 @@ export async function coldStartRows(): Promise<BenchRow[]> {
     for (const entry of handlerEntries) write(entry, bundleHandler(entry).code);
 
     const times = new Map<string, number[]>([...files.keys()].map((k) => [k, []]));
-    for (let i = 0; i < samples; i++) for (const [name, file] of files) times.get(name)!.push(importOnce(file));
+    for (let i = 0; i < samples; i++) for (const [name, file] of files) times.get(name)!.push(importOnce([file]));
 
     const median = (name: string) => percentile(times.get(name)!, 50);
     const min = (name: string) => Math.min(...times.get(name)!);

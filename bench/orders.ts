@@ -4,17 +4,14 @@
 // that must happen anyway. The DynamoDB calls per order kind are counted by a middleware on
 // the handler's client. Plus the deployed bundle's size and cold import.
 import { PutCommand } from "@aws-sdk/lib-dynamodb";
-import { execFileSync } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
 import { performance } from "node:perf_hooks";
 import catalog from "../catalog/products.json";
-import { bundleHandler, repoRoot } from "../components/lib/bundle";
+import { bundleHandler } from "../components/lib/bundle";
 import { maxLinesPerOrder, maxQuantityPerLine, type Order } from "../handlers/shared/order";
 import { createOrderEvent } from "../testing/orders-events";
 import { startOrdersFixture, tables } from "../testing/orders-fixture";
+import { bundleImportMedianMs } from "./cold-start";
 import { type BenchRow, formatNumber, percentile } from "./table";
 
 const warmUp = 50;
@@ -58,34 +55,6 @@ function largestOrder(): Order {
     totalCents: lines.reduce((s, l) => s + l.lineTotalCents, 0),
     version: 1,
   };
-}
-
-/** Median time to `require` the bundle in a fresh node (SDK v3 externals from node_modules, as the runtime provides them). */
-function coldImportMs(code: string): number {
-  const dir = mkdtempSync(path.join(tmpdir(), "orders-cold-"));
-  try {
-    const file = path.join(dir, "index.js");
-    writeFileSync(file, code);
-    const script = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});console.log(Number(process.hrtime.bigint()-t)/1e6)`;
-    const env = {
-      PATH: process.env.PATH ?? "",
-      NODE_PATH: path.join(repoRoot, "node_modules"),
-      AWS_REGION: "us-east-1",
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-      ORDERS_TABLE: "orders",
-      PRODUCTS_TABLE: "products",
-      INVENTORY_TABLE: "inventory",
-      IDEMPOTENCY_TABLE: "idempotency",
-      OPENSEARCH_ENDPOINT: "https://search.example.invalid",
-      ALLOWED_ORIGIN: "https://shop.example.com",
-    };
-    const runs = Array.from({ length: coldImportRuns }, () =>
-      Number(execFileSync(process.execPath, ["--no-warnings", "-e", script], { env, cwd: dir }).toString().trim()),
-    );
-    return percentile(runs, 50);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 /**
@@ -189,7 +158,7 @@ export const benchmark = {
       const putP50 = p50(putTimes);
       const { code, bytes } = bundleHandler("handlers/orders/index.ts");
       const itemBytes = Buffer.byteLength(JSON.stringify(largestOrder()));
-      const coldImport = coldImportMs(code);
+      const coldImport = bundleImportMedianMs(code, coldImportRuns);
       const callRow = (kind: string, figure: string, beforeCalls: number, goal: string) => ({
         name: `DynamoDB calls: ${kind} (counted; stable)`,
         value: figure,

@@ -1,10 +1,6 @@
 // SearchIndexer figures: documents/s for a 1,000-record stream batch against the local
 // OpenSearch wire-format server, _bulk requests against the minimum the 5 MiB cap allows,
 // and the deployed bundle's size and cold import time.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { DynamoDBRecord } from "aws-lambda";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { SendMessageCommandOutput } from "@aws-sdk/client-sqs";
@@ -16,6 +12,7 @@ import { createSearchIndexer } from "../handlers/search-indexer/indexer";
 import { createOpenSearchClient } from "../handlers/lib/opensearch-client";
 import { insertRecord, order, streamEvent } from "../testing/opensearch-order-records";
 import { FakeOpenSearch } from "../testing/opensearch-server";
+import { bundleImportMedianMs, importMedianMs } from "./cold-start";
 import { type BenchRow, formatNumber, percentile } from "./table";
 
 const bundleBudgetBytes = 293_000;
@@ -121,55 +118,25 @@ async function requestCounts(): Promise<BenchRow[]> {
 
 function bundleFigures(): BenchRow[] {
   const { code, bytes } = bundleHandler("handlers/search-indexer/index.ts");
-  const dir = mkdtempSync(join(tmpdir(), "search-indexer-bench-"));
-  try {
-    const file = join(dir, "index.js");
-    writeFileSync(file, code);
-    const env = {
-      PATH: process.env.PATH ?? "",
-      NODE_PATH: join(__dirname, "..", "node_modules"),
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-      OPENSEARCH_ENDPOINT: "https://vpc-orders-abc123.us-east-1.es.amazonaws.com",
-      DEAD_LETTER_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/search-indexer-dlq",
-      AWS_REGION: "us-east-1",
-      POWERTOOLS_SERVICE_NAME: "search-indexer",
-      POWERTOOLS_METRICS_NAMESPACE: "Ecommerce/Search",
-    };
-    // Milliseconds `require` takes in a fresh node process, 7 runs.
-    const importTimes = (modules: string[]) => {
-      const script = `const t = process.hrtime.bigint(); for (const m of ${JSON.stringify(modules)}) require(m); console.log(Number(process.hrtime.bigint() - t) / 1e6);`;
-      return Array.from({ length: 7 }, () =>
-        Number(
-          execFileSync(process.execPath, ["-e", script], {
-            env,
-            encoding: "utf8",
-            stdio: ["ignore", "pipe", "ignore"],
-          }).trim(),
-        ),
-      );
-    };
-    const bundle = importTimes([file]);
-    // What the bundle requires from the runtime: the part of its cold start it does not control.
-    const sdkOnly = importTimes(["@aws-sdk/client-sqs", "@aws-sdk/credential-provider-node"]);
-    return [
-      {
-        name: "search-indexer bundle size",
-        value: `${formatNumber(bytes)} bytes`,
-        reference: `budget ${formatNumber(bundleBudgetBytes)} bytes`,
-        ratio: bytes / bundleBudgetBytes,
-        kind: "stable",
-      },
-      {
-        name: "search-indexer cold import (fresh node, median of 7)",
-        value: `${formatNumber(percentile(bundle, 50), 1)} ms`,
-        reference: `AWS SDK parts alone ${formatNumber(percentile(sdkOnly, 50), 1)} ms`,
-        ratio: percentile(bundle, 50) / percentile(sdkOnly, 50),
-        kind: "noisy",
-      },
-    ];
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const bundleMs = bundleImportMedianMs(code, 7);
+  // What the bundle requires from the runtime: the part of its cold start it does not control.
+  const sdkOnlyMs = importMedianMs(["@aws-sdk/client-sqs", "@aws-sdk/credential-provider-node"], 7);
+  return [
+    {
+      name: "search-indexer bundle size",
+      value: `${formatNumber(bytes)} bytes`,
+      reference: `budget ${formatNumber(bundleBudgetBytes)} bytes`,
+      ratio: bytes / bundleBudgetBytes,
+      kind: "stable",
+    },
+    {
+      name: "search-indexer cold import (fresh node, median of 7)",
+      value: `${formatNumber(bundleMs, 1)} ms`,
+      reference: `AWS SDK parts alone ${formatNumber(sdkOnlyMs, 1)} ms`,
+      ratio: bundleMs / sdkOnlyMs,
+      kind: "noisy",
+    },
+  ];
 }
 
 export const benchmark = {
