@@ -2,7 +2,7 @@
 // the environment the component builds and the handler parses, the telemetry names, and the
 // admin-only route the Api serves and local mode mirrors.
 import * as z from "zod";
-import type { HandlerContract } from "../lib/environment";
+import { type HandlerContract, telemetryEnvironment } from "../lib/environment";
 
 export const serviceName = "analytics-reports";
 export const metricsNamespace = "Ecommerce/AnalyticsReports";
@@ -33,8 +33,7 @@ export const environmentSchema = z.object({
   MAX_AGE_SECONDS: z.coerce.number().int().min(60).default(3600),
   /** The storefront origin, sent as Access-Control-Allow-Origin. */
   ALLOWED_ORIGIN: z.string().min(1),
-  POWERTOOLS_SERVICE_NAME: z.string().min(1).default(serviceName),
-  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default(metricsNamespace),
+  ...telemetryEnvironment(serviceName, metricsNamespace),
 });
 export type ReportsEnvironment = z.infer<typeof environmentSchema>;
 const title = "AnalyticsReports";

@@ -2,7 +2,7 @@
 // environment the component builds and the handler parses, the telemetry names, and the
 // public routes the Api serves and local mode mirrors.
 import * as z from "zod";
-import type { HandlerContract } from "../lib/environment";
+import { type HandlerContract, telemetryEnvironment } from "../lib/environment";
 import type { RouteContracts } from "../shared/http";
 
 export const title = "Catalog";
@@ -17,8 +17,7 @@ export const environmentSchema = z.object({
   INVENTORY_TABLE: z.string().min(1),
   /** The storefront origin, sent as Access-Control-Allow-Origin. */
   ALLOWED_ORIGIN: z.string().min(1),
-  POWERTOOLS_SERVICE_NAME: z.string().min(1).default(serviceName),
-  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default(metricsNamespace),
+  ...telemetryEnvironment(serviceName, metricsNamespace),
 });
 export type CatalogEnvironment = z.infer<typeof environmentSchema>;
 

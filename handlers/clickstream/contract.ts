@@ -4,7 +4,7 @@
 // falls back to them.
 // Namespace import: lets esbuild tree-shake zod (the `{ z }` form bundles all of it, ~450 KB).
 import * as z from "zod";
-import type { HandlerContract } from "../lib/environment";
+import { type HandlerContract, telemetryEnvironment } from "../lib/environment";
 
 export const title = "ClickstreamProcessor";
 export const serviceName = "clickstream-processor";
@@ -39,8 +39,7 @@ export const environmentSchema = z.object({
     .min(1, { error: "PERSONALIZE_CONCURRENCY must be 1 to 64" })
     .max(64, { error: "PERSONALIZE_CONCURRENCY must be 1 to 64" })
     .default(personalizeConcurrency),
-  POWERTOOLS_SERVICE_NAME: z.string().min(1).default(serviceName),
-  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default(metricsNamespace),
+  ...telemetryEnvironment(serviceName, metricsNamespace),
 });
 export type ClickstreamEnvironment = z.infer<typeof environmentSchema>;
 

@@ -3,7 +3,7 @@
 // read (handlers/<fn>/contract.ts). No SDK or Pulumi imports: the component and the bundle
 // share this file.
 // Namespace import: lets esbuild tree-shake zod (the `{ z }` form bundles all of it).
-import type * as z from "zod";
+import * as z from "zod";
 
 /** What a component and its handler agree on, whatever the handler is. */
 export interface HandlerContract<Schema extends z.ZodObject = z.ZodObject> {
@@ -15,6 +15,14 @@ export interface HandlerContract<Schema extends z.ZodObject = z.ZodObject> {
   metricsNamespace: string;
   /** Every variable the handler reads; defaults live here and nowhere else. */
   environmentSchema: Schema;
+}
+
+/** The two telemetry variables every handler reads, defaulting to its contract's names. */
+export function telemetryEnvironment(serviceName: string, metricsNamespace: string) {
+  return {
+    POWERTOOLS_SERVICE_NAME: z.string().min(1).default(serviceName),
+    POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default(metricsNamespace),
+  };
 }
 
 /**

@@ -2,7 +2,7 @@
 // environment the component builds and the handler parses, the telemetry names, and the routes
 // the Api deploys, the router dispatches and local mode serves.
 import * as z from "zod";
-import type { HandlerContract } from "../lib/environment";
+import { type HandlerContract, telemetryEnvironment } from "../lib/environment";
 import { idempotencyKeyHeader, queryParameters, type RouteContracts } from "../shared/http";
 import {
   createOrderRequestSchema,
@@ -38,8 +38,7 @@ export const environmentSchema = z.object({
     .min(60)
     .max(30 * 86400)
     .default(defaultIdempotencyTtlSeconds),
-  POWERTOOLS_SERVICE_NAME: z.string().min(1).default(serviceName),
-  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default(metricsNamespace),
+  ...telemetryEnvironment(serviceName, metricsNamespace),
 });
 export type OrdersEnvironment = z.infer<typeof environmentSchema>;
 

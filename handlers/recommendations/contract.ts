@@ -2,7 +2,7 @@
 // the environment the component builds and the handler parses, the telemetry names, the routes
 // the Api serves and local mode mirrors, and the answer the storefront reads.
 import * as z from "zod";
-import type { HandlerContract } from "../lib/environment";
+import { type HandlerContract, telemetryEnvironment } from "../lib/environment";
 import { productSchema, skuSchema } from "../shared/product";
 
 export const serviceName = "recommendations";
@@ -29,8 +29,7 @@ export const environmentSchema = z.object({
   RELATED_ITEMS_ARN: personalizeArn.optional(),
   /** "Recommended for you" from Personalize (a user-personalization campaign or recommender). Absent: popular items. */
   USER_RECOMMENDATIONS_ARN: personalizeArn.optional(),
-  POWERTOOLS_SERVICE_NAME: z.string().min(1).default(serviceName),
-  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default(metricsNamespace),
+  ...telemetryEnvironment(serviceName, metricsNamespace),
 });
 export type RecommendationsEnvironment = z.infer<typeof environmentSchema>;
 const title = "Recommendations";

@@ -2,7 +2,7 @@
 // Pulumi imports): the environment the component builds and the handler parses, and the
 // telemetry names. Its input (the roles to map) is the invocation's payload: security.ts.
 import * as z from "zod";
-import type { HandlerContract } from "../lib/environment";
+import { type HandlerContract, telemetryEnvironment } from "../lib/environment";
 
 export const title = "search-access";
 export const serviceName = "search-access";
@@ -11,8 +11,7 @@ export const metricsNamespace = "Ecommerce/Search";
 
 export const environmentSchema = z.object({
   AWS_REGION: z.string().min(1, { error: "AWS_REGION is required" }),
-  POWERTOOLS_SERVICE_NAME: z.string().min(1).default(serviceName),
-  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default(metricsNamespace),
+  ...telemetryEnvironment(serviceName, metricsNamespace),
 });
 export type SearchAccessEnvironment = z.infer<typeof environmentSchema>;
 

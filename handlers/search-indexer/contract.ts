@@ -1,7 +1,7 @@
 // The seam between the Orders component and the SearchIndexer (no SDK or Pulumi imports): the
 // environment the component builds and the handler parses, and the telemetry names.
 import * as z from "zod";
-import type { HandlerContract } from "../lib/environment";
+import { type HandlerContract, telemetryEnvironment } from "../lib/environment";
 
 export const title = "search-indexer";
 export const serviceName = "search-indexer";
@@ -17,8 +17,7 @@ export const environmentSchema = z.object({
     error: "DEAD_LETTER_QUEUE_URL must be an https:// SQS queue URL",
   }),
   AWS_REGION: z.string().min(1, { error: "AWS_REGION is required" }),
-  POWERTOOLS_SERVICE_NAME: z.string().min(1).default(serviceName),
-  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default(metricsNamespace),
+  ...telemetryEnvironment(serviceName, metricsNamespace),
 });
 export type SearchIndexerEnvironment = z.infer<typeof environmentSchema>;
 
