@@ -4,6 +4,8 @@
 // their keys, or a bucket folder of s3rver (local mode's S3), which stores the object of key
 // K as the file `K._S3rver_object` beside its metadata.
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { toDuckDb, duckDbMacros } from "./dialect";
 import { duckDbType, lakeTables, type LakeLayout, type LakeTable } from "./lake-tables";
@@ -32,8 +34,23 @@ export function tableGlob(lakeDir: string, table: LakeTable, store: "files" | "s
   return path.join(lakeDir, table.prefix, table.partitionTemplate.replace(/\$\{\w+\}/g, "*"), objects);
 }
 
-function tableView(table: LakeTable, glob: string, hasFiles: boolean): string {
-  if (!hasFiles) {
+/**
+ * Whether s3rver has finished writing the object in `file`. s3rver streams an object's bytes
+ * to `K._S3rver_object` and then writes its MD5 beside it without waiting for the bytes to
+ * reach the disk; so an object counts once its `.md5` file exists and matches. Reading a
+ * half-written object would fail the whole query ("Input is not a GZIP stream").
+ */
+export function isCompleteS3rverObject(file: string): boolean {
+  try {
+    const md5 = fs.readFileSync(`${file}.md5`, "utf8").trim();
+    return createHash("md5").update(fs.readFileSync(file)).digest("hex") === md5;
+  } catch {
+    return false;
+  }
+}
+
+function tableView(table: LakeTable, objects: string[]): string {
+  if (objects.length === 0) {
     // read_json refuses an empty glob; an empty lake still answers every query (with no rows).
     const columns = [
       ...table.columns.map((c) => `CAST(NULL AS ${duckDbType(c.type)}) AS "${c.key}"`),
@@ -42,10 +59,11 @@ function tableView(table: LakeTable, glob: string, hasFiles: boolean): string {
     return `CREATE OR REPLACE VIEW ${table.name} AS SELECT ${columns.join(", ")} WHERE false`;
   }
   const columns = table.columns.map((c) => `"${c.key}": ${quote(duckDbType(c.type))}`).join(", ");
+  const files = `[${objects.map(quote).join(", ")}]`;
   const hiveTypes = table.partitions.map((p) => `${quote(p.name)}: 'VARCHAR'`).join(", ");
   // Partition values stay strings, as in Glue.
   return (
-    `CREATE OR REPLACE VIEW ${table.name} AS SELECT * FROM read_json(${quote(glob)}, format = 'newline_delimited', ` +
+    `CREATE OR REPLACE VIEW ${table.name} AS SELECT * FROM read_json(${files}, format = 'newline_delimited', ` +
     `compression = ${quote(table.compression)}, hive_partitioning = true, hive_types = {${hiveTypes}}, columns = {${columns}})`
   );
 }
@@ -68,14 +86,19 @@ export class LocalLake {
     const instance = await DuckDBInstance.create(":memory:");
     const connection = await instance.connect();
     for (const macro of duckDbMacros) await connection.run(macro);
-    const count = async (glob: string) =>
-      Number((await connection.runAndReadAll(`SELECT count(*) AS n FROM glob(${quote(glob)})`)).getRowObjects()[0].n);
-    // Any s3rver file says the folder is s3rver's: its metadata may be on disk before the first
-    // object's bytes are, and must then not be read as an object.
-    const store = (await count(path.join(lakeDir, "**", `*${s3rverFileMarker}*`))) > 0 ? "s3rver" : "files";
+    const list = async (glob: string) =>
+      (await connection.runAndReadAll(`SELECT file FROM glob(${quote(glob)}) ORDER BY file`))
+        .getRowObjects()
+        .map((r) => String(r.file));
+    // Any s3rver file says the folder is s3rver's. Each view reads the objects there when the lake
+    // opened, listed once: s3rver keeps files beside each object that are not objects, and local
+    // mode may be writing the lake while it is read.
+    const store = (await list(path.join(lakeDir, "**", `*${s3rverFileMarker}*`))).length > 0 ? "s3rver" : "files";
     for (const table of lakeTables(layout)) {
-      const glob = tableGlob(lakeDir, table, store);
-      await connection.run(tableView(table, glob, (await count(glob)) > 0));
+      const found = await list(tableGlob(lakeDir, table, store));
+      const objects =
+        store === "s3rver" ? found.filter(isCompleteS3rverObject) : found.filter((f) => !f.includes(s3rverFileMarker));
+      await connection.run(tableView(table, objects));
     }
     return new LocalLake(instance, connection);
   }
