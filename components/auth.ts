@@ -82,7 +82,7 @@ export class Auth extends pulumi.ComponentResource {
         userPoolTier: threatProtection ? "PLUS" : "ESSENTIALS",
         userPoolAddOns: threatProtection ? { advancedSecurityMode: c.authThreatProtection } : undefined,
       },
-      { parent: this, ...statefulOptions(c, "accounts") },
+      { parent: this, ...statefulOptions(c, "store") },
     );
 
     this.adminGroup = new aws.cognito.UserGroup(

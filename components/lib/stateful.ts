@@ -8,10 +8,12 @@ import type * as pulumi from "@pulumi/pulumi";
 
 /** What a stateful resource holds, which decides what it is kept for. */
 export const holdings = {
-  /** The shop's data, which nothing else can give back: tables, the search domain, the lake and access-log buckets. */
+  /**
+   * The shop's data, which nothing else can give back: tables, the search domain, the lake and
+   * access-log buckets, and the customers' accounts (the user pool: passwords and MFA secrets
+   * cannot be exported; Cognito's deletion protection refuses the delete as well).
+   */
   store: { protect: true, retainOnDelete: true },
-  /** The customers' accounts (the user pool; Cognito's deletion protection refuses the delete as well). */
-  accounts: { protect: true, retainOnDelete: false },
   /**
    * What lives on beside a protected store and is needed with it, but is not itself guarded: the
    * seeded stock rows (owned by the application once written), the lake's KMS key (the retained

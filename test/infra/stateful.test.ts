@@ -18,7 +18,7 @@ const expectedHoldings: { type: string; name: RegExp; holding: Holding }[] = [
   },
   { type: "aws:opensearch/domain:Domain", name: /^orders-search$/, holding: "store" },
   { type: "aws:s3/bucket:Bucket", name: /^(ingestion-lake|storefront-access-logs)$/, holding: "store" },
-  { type: "aws:cognito/userPool:UserPool", name: /^auth-users$/, holding: "accounts" },
+  { type: "aws:cognito/userPool:UserPool", name: /^auth-users$/, holding: "store" },
   { type: "aws:dynamodb/tableItem:TableItem", name: /^orders-tables-stock-/, holding: "companion" },
   { type: "aws:kms/key:Key", name: /^ingestion-key$/, holding: "companion" },
   { type: "aws-native:personalize:DatasetGroup", name: /-group$/, holding: "companion" },
@@ -32,13 +32,11 @@ const expectedHoldings: { type: string; name: RegExp; holding: Holding }[] = [
 const expectedOptions: Record<"dev" | "prod", Record<Holding, { protect: boolean; retainOnDelete: boolean }>> = {
   dev: {
     store: { protect: false, retainOnDelete: false },
-    accounts: { protect: false, retainOnDelete: false },
     companion: { protect: false, retainOnDelete: false },
     transient: { protect: false, retainOnDelete: false },
   },
   prod: {
     store: { protect: true, retainOnDelete: true },
-    accounts: { protect: true, retainOnDelete: false },
     companion: { protect: false, retainOnDelete: true },
     transient: { protect: false, retainOnDelete: false },
   },
