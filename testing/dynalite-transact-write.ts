@@ -19,8 +19,6 @@
 //   A cancelled transaction writes nothing, so no read ever sees it. AWS promises reads of
 //   one item serializable isolation against transactions and multi-item reads (Query,
 //   BatchGetItem) read-committed isolation; both hold here.
-import { promisify } from "node:util";
-
 // biome-ignore-start lint/style/noCommonJs: dynalite ships no types; its modules are loaded as CommonJS
 const dynaliteDb = require("dynalite/db");
 const validations = require("dynalite/validations");
@@ -109,10 +107,11 @@ export async function transactWriteItems(
   store: DynaliteStore,
   body: Record<string, any>,
 ): Promise<Record<string, unknown>> {
-  const actions = await validatedActions(store, body.TransactItems);
+  const tables = new TableReader(store);
+  const actions = await validatedActions(store, tables, body.TransactItems);
   const release = await lockItems(store, actions);
   try {
-    const outcomes = await Promise.all(actions.map((action) => runStaged(store, action)));
+    const outcomes = await Promise.all(actions.map((action) => runStaged(store, tables, action)));
     if (outcomes.some((o) => o.reason.Code !== "None")) throw transactionCanceled(outcomes.map((o) => o.reason));
     // Issued in one synchronous loop, then awaited together.
     await Promise.all(outcomes.flatMap((o) => o.writes).map((write) => write()));
@@ -130,8 +129,35 @@ function transactionCanceled(reasons: CancellationReason[]): DynaliteError {
   });
 }
 
+/** The tables one request names, each read from dynalite's table list once for the whole request. */
+class TableReader {
+  private readonly read = new Map<string, Promise<Record<string, any>>>();
+
+  constructor(private readonly store: DynaliteStore) {}
+
+  get(name: string): Promise<Record<string, any>> {
+    let table = this.read.get(name);
+    if (!table) {
+      table = new Promise((resolve, reject) =>
+        this.store.getTable(name, (err: unknown, found: Record<string, any>) => (err ? reject(err) : resolve(found))),
+      );
+      this.read.set(name, table);
+    }
+    return table;
+  }
+
+  /** dynalite's getTable(name, [checkStatus], callback), answered from this request's read. */
+  readonly asDynalite = (name: string, ...rest: unknown[]) => {
+    const callback = rest[rest.length - 1] as (err: unknown, table?: Record<string, any>) => void;
+    this.get(name).then(
+      (table) => callback(null, table),
+      (err) => callback(err),
+    );
+  };
+}
+
 /** The request's actions, each checked by dynalite's validation of its single-item call; throws on the first problem. */
-async function validatedActions(store: DynaliteStore, items: unknown): Promise<Action[]> {
+async function validatedActions(store: DynaliteStore, tables: TableReader, items: unknown): Promise<Action[]> {
   if (!Array.isArray(items) || items.length === 0) {
     throw validation(
       "1 validation error detected: Value null at 'transactItems' failed to satisfy constraint: Member must not be null",
@@ -142,7 +168,6 @@ async function validatedActions(store: DynaliteStore, items: unknown): Promise<A
       `1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to ${maxTransactionActions}`,
     );
   }
-  const getTable = promisify(store.getTable) as (name: string) => Promise<Record<string, any>>;
   const actions: Action[] = [];
   for (const [index, item] of (items as (Record<string, any> | null)[]).entries()) {
     const present = kinds.filter((k) => item?.[k] != null);
@@ -166,7 +191,7 @@ async function validatedActions(store: DynaliteStore, items: unknown): Promise<A
     const { validation: rules } = actionsOf[kind];
     const data = validations.checkTypes(request, rules.types);
     validations.checkValidations(data, rules.types, rules.custom, store);
-    const table = await getTable(data.TableName);
+    const table = await tables.get(data.TableName);
     const keySource = kind === "Put" ? data.Item : data.Key;
     const invalidKey =
       kind === "Put" ? dynaliteDb.validateItem(data.Item, table) : dynaliteDb.validateKey(data.Key, table);
@@ -210,7 +235,7 @@ async function lockItems(store: DynaliteStore, actions: Action[]): Promise<() =>
  * Runs the action as dynalite's single-item call on a staged view of the store: the lock is
  * already held, reads see committed items, writes are collected for the commit.
  */
-function runStaged(store: DynaliteStore, action: Action): Promise<Outcome> {
+function runStaged(store: DynaliteStore, tables: TableReader, action: Action): Promise<Outcome> {
   const writes: Write[] = [];
   let oldItem: Record<string, unknown> | undefined;
   const staged = (subDb: any, isItemDb: boolean) => ({
@@ -221,17 +246,17 @@ function runStaged(store: DynaliteStore, action: Action): Promise<Outcome> {
         callback(err, item);
       }),
     put: (key: string, value: unknown, callback: (err?: unknown) => void) => {
-      writes.push(() => promisify(subDb.put)(key, value));
+      writes.push(() => new Promise((resolve, reject) => subDb.put(key, value, settle(resolve, reject))));
       queueMicrotask(() => callback());
     },
     del: (key: string, callback: (err?: unknown) => void) => {
-      writes.push(() => promisify(subDb.del)(key));
+      writes.push(() => new Promise((resolve, reject) => subDb.del(key, settle(resolve, reject))));
       queueMicrotask(() => callback());
     },
   });
   const stagedStore = {
     options: store.options,
-    getTable: store.getTable,
+    getTable: tables.asDynalite,
     getItemDb: (name: string) => staged(store.getItemDb(name), true),
     getIndexDb: (type: string, tableName: string, indexName: string) =>
       staged(store.getIndexDb(type, tableName, indexName), false),
@@ -255,6 +280,11 @@ function runStaged(store: DynaliteStore, action: Action): Promise<Outcome> {
     });
   });
 }
+
+const settle =
+  (resolve: () => void, reject: (err: unknown) => void) =>
+  (err?: unknown): void =>
+    err ? reject(err) : resolve();
 
 /** Transactional writes cost two write units per item (up to 1 KB each). */
 function consumedCapacity(returnConsumedCapacity: unknown, actions: Action[]): Record<string, unknown> {

@@ -114,8 +114,14 @@ function tokenIdempotent(
     const { ClientRequestToken: _token, ...request } = body;
     const requestHash = createHash("sha256").update(JSON.stringify(request)).digest("hex");
     const now = Date.now();
-    for (const [key, outcome] of outcomes) if (now - outcome.at > idempotencyWindowMs) outcomes.delete(key);
-    const previous = token === undefined ? undefined : outcomes.get(token);
+    const expired = (outcome: { at: number }) => now - outcome.at > idempotencyWindowMs;
+    // Oldest first (a Map keeps insertion order): forget the expired ones, stop at the first that is not.
+    for (const [key, outcome] of outcomes) {
+      if (!expired(outcome)) break;
+      outcomes.delete(key);
+    }
+    const remembered = token === undefined ? undefined : outcomes.get(token);
+    const previous = remembered && !expired(remembered) ? remembered : undefined;
     if (previous && previous.requestHash !== requestHash) {
       return wire(400, {
         __type: `${errorPrefix}IdempotentParameterMismatchException`,

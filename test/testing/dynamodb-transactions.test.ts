@@ -339,6 +339,41 @@ describe("testing: TransactWriteItems in dynalite", () => {
     assert.deepEqual(await get("counter"), { pk: "counter", n: 3 });
   });
 
+  it("a ClientRequestToken is remembered for 10 minutes: after that the same token is a new request", async () => {
+    await put({ pk: "counter", n: 0 });
+    const increment = (token: string) =>
+      doc.send(
+        new TransactWriteCommand({
+          ClientRequestToken: token,
+          TransactItems: [
+            {
+              Update: {
+                TableName: table,
+                Key: { pk: "counter" },
+                UpdateExpression: "ADD n :one",
+                ExpressionAttributeValues: { ":one": 1 },
+              },
+            },
+          ],
+        }),
+      );
+    await increment("old-token");
+    const realNow = Date.now;
+    try {
+      Date.now = () => realNow() + 9 * 60 * 1000;
+      await increment("newer-token");
+      await increment("old-token");
+      assert.deepEqual(await get("counter"), { pk: "counter", n: 2 }, "within 10 minutes: replayed, not applied");
+      Date.now = () => realNow() + 11 * 60 * 1000;
+      await increment("old-token");
+      assert.deepEqual(await get("counter"), { pk: "counter", n: 3 }, "after 10 minutes: applied as new");
+      await increment("newer-token");
+      assert.deepEqual(await get("counter"), { pk: "counter", n: 3 }, "the later token is still remembered");
+    } finally {
+      Date.now = realNow;
+    }
+  });
+
   it("50 concurrent decrements of the last 10 units: exactly 10 succeed and the stock never goes below zero", async () => {
     await put({ pk: "stock", left: 10 });
     const outcomes = await Promise.allSettled(
