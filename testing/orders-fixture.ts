@@ -81,7 +81,7 @@ export function startTransactionalDynamoDb(): Promise<Emulator> {
 }
 
 /** Metrics that store (tests read them with serializeMetrics) but never print EMF to stdout. */
-function quietMetrics(): Metrics {
+export function quietMetrics(): Metrics {
   const previous = process.env.POWERTOOLS_METRICS_DISABLED;
   process.env.POWERTOOLS_METRICS_DISABLED = "true";
   try {
