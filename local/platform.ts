@@ -24,7 +24,6 @@ import { repoRoot } from "../components/lib/bundle";
 import { adminGroup } from "../handlers/shared/http";
 import type { SiteRuntimeConfig } from "../components/storefront";
 import { startDynamoDb, startKinesis, startS3, type Emulator } from "../testing/emulators";
-import { startTransactionalDynamo } from "../testing/dynamodb-transactions";
 import { FakeOpenSearch } from "../testing/opensearch-server";
 import { lakeEventsPrefix, quarantinePrefix } from "../components/ingestion";
 import { LocalAthena } from "./athena";
@@ -272,12 +271,9 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
         await dynamoClient.send(new PutItemCommand({ TableName: table.name, Item: JSON.parse(item) }));
     }
     const streamTables = tablePlans.filter((t) => t.streamViewType && t.streamArn);
-    // dynalite has no TransactWriteItems: the transactions proxy adds it; the stream proxy,
-    // in front of both, records what every write changed.
-    const transactions = await startTransactionalDynamo({ target: dynamo.endpoint });
-    stops.push(() => transactions.stop());
+    // dynalite has no streams: the stream proxy in front of it records what every write changed.
     const streamProxy: DynamoDbStreamProxy = await startDynamoDbStreamProxy({
-      targetEndpoint: transactions.endpoint,
+      targetEndpoint: dynamo.endpoint,
       client: dynamoClient,
       region: awsRegion,
       tables: streamTables.map((t) => ({

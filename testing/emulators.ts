@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
+import { transactionalDynalite } from "./dynamodb-transactions";
 
 /** s3rver checks the key pair (its defaults); dynalite and kinesalite accept any. */
 export const testCredentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
@@ -56,12 +57,13 @@ function listenOnLoopback(server: Server, port = 0): Promise<Emulator> {
   });
 }
 
-/** DynamoDB (dynalite), in memory unless given a path, tables become ACTIVE at once. */
+/**
+ * DynamoDB (dynalite, with TransactWriteItems added: testing/dynamodb-transactions.ts), in
+ * memory unless given a path, tables become ACTIVE at once.
+ */
 export function startDynamoDb(options: EmulatorOptions = {}): Promise<Emulator> {
-  // biome-ignore lint/style/noCommonJs: dynalite ships no types; loaded only when an emulator starts
-  const dynalite = require("dynalite");
   return listenOnLoopback(
-    dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path: options.path }),
+    transactionalDynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, path: options.path }),
     options.port,
   );
 }

@@ -16,7 +16,6 @@ import {
   ordersTableKeys,
   productsTableKeys,
 } from "../handlers/shared/tables";
-import { startTransactionalDynamo } from "./dynamodb-transactions";
 import { clientConfig, type Emulator, startDynamoDb } from "./emulators";
 import { createOpenSearchClient } from "../handlers/lib/opensearch-client";
 import { recordHttpCall, recordingClient } from "./aws-calls";
@@ -76,21 +75,13 @@ export async function createOrderTables(dynamoDb: DynamoDBClient): Promise<void>
   }
 }
 
-/** dynalite with TransactWriteItems in front: one endpoint, stopped together. */
-export async function startTransactionalDynamoDb(): Promise<Emulator> {
-  const dynalite = await startDynamoDb();
-  const proxy = await startTransactionalDynamo({ target: dynalite.endpoint });
-  return {
-    endpoint: proxy.endpoint,
-    stop: async () => {
-      await proxy.stop();
-      await dynalite.stop();
-    },
-  };
+/** dynalite, which answers TransactWriteItems itself (testing/dynamodb-transactions.ts). */
+export function startTransactionalDynamoDb(): Promise<Emulator> {
+  return startDynamoDb();
 }
 
 /** Metrics that store (tests read them with serializeMetrics) but never print EMF to stdout. */
-function quietMetrics(): Metrics {
+export function quietMetrics(): Metrics {
   const previous = process.env.POWERTOOLS_METRICS_DISABLED;
   process.env.POWERTOOLS_METRICS_DISABLED = "true";
   try {

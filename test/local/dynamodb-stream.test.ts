@@ -13,11 +13,9 @@ import {
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { startDynamoDb, testCredentials, type Emulator } from "../../testing/emulators";
 import { startDynamoDbStreamProxy, type DynamoDbStreamProxy } from "../../local/streams/dynamodb-stream";
-import { startTransactionalDynamo, type TransactionalDynamo } from "../../testing/dynamodb-transactions";
 
 describe("local: the emulated DynamoDB stream", () => {
   let dynamo: Emulator;
-  let transactions: TransactionalDynamo;
   let proxy: DynamoDbStreamProxy;
   let direct: DynamoDBClient;
   let viaProxy: DynamoDBClient;
@@ -48,10 +46,9 @@ describe("local: the emulated DynamoDB stream", () => {
         }),
       );
     }
-    // As local mode chains them: stream proxy → transactions proxy → dynalite.
-    transactions = await startTransactionalDynamo({ target: dynamo.endpoint });
+    // As local mode chains them: stream proxy → dynalite (which answers TransactWriteItems itself).
     proxy = await startDynamoDbStreamProxy({
-      targetEndpoint: transactions.endpoint,
+      targetEndpoint: dynamo.endpoint,
       client: direct,
       tables: [table],
       region: "eu-west-1",
@@ -62,7 +59,6 @@ describe("local: the emulated DynamoDB stream", () => {
     viaProxy.destroy();
     direct.destroy();
     await proxy.stop();
-    await transactions.stop();
     await dynamo.stop();
   });
 

@@ -1,5 +1,5 @@
-// The TransactWriteItems proxy in front of dynalite, held to the documented behaviour:
-// all-or-nothing, every failed condition reported in CancellationReasons, the request
+// dynalite's TransactWriteItems (testing/dynamodb-transactions.ts), held to the documented
+// behaviour: all-or-nothing, every failed condition reported in CancellationReasons, the request
 // limits, ClientRequestToken, isolation from other calls, and no oversell under contention.
 import {
   CreateTableCommand,
@@ -13,9 +13,12 @@ import {
   PutCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
 import { strict as assert } from "node:assert";
-import { startTransactionalDynamo, type TransactionalDynamo } from "../../testing/dynamodb-transactions";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { clientConfig, type Emulator, startDynamoDb } from "../../testing/emulators";
 
 const table = "things";
@@ -29,9 +32,8 @@ async function rejection(promise: Promise<unknown>): Promise<any> {
   assert.fail("expected the call to be refused");
 }
 
-describe("testing: TransactWriteItems proxy over dynalite", () => {
+describe("testing: TransactWriteItems in dynalite", () => {
   let dynalite: Emulator;
-  let proxy: TransactionalDynamo;
   let client: DynamoDBClient;
   let doc: DynamoDBDocumentClient;
 
@@ -41,9 +43,8 @@ describe("testing: TransactWriteItems proxy over dynalite", () => {
 
   beforeEach(async () => {
     dynalite = await startDynamoDb();
-    proxy = await startTransactionalDynamo({ target: dynalite.endpoint });
     client = new DynamoDBClient({
-      ...clientConfig({ endpoint: proxy.endpoint, stop: async () => {} }),
+      ...clientConfig(dynalite),
       maxAttempts: 1,
     });
     doc = DynamoDBDocumentClient.from(client);
@@ -58,11 +59,10 @@ describe("testing: TransactWriteItems proxy over dynalite", () => {
   });
   afterEach(async () => {
     client.destroy();
-    await proxy.stop();
     await dynalite.stop();
   });
 
-  it("passes every other call through to the target unchanged", async () => {
+  it("answers every other call as dynalite does", async () => {
     await put({ pk: "a", n: 1 });
     assert.deepEqual(await get("a"), { pk: "a", n: 1 });
     const page = await doc.send(
@@ -241,7 +241,7 @@ describe("testing: TransactWriteItems proxy over dynalite", () => {
     assert.equal(await get("new"), undefined);
   });
 
-  it("refuses a malformed request as a whole with a ValidationException, undoing what ran", async () => {
+  it("refuses a malformed request as a whole with a ValidationException, before anything runs", async () => {
     const err = await rejection(
       doc.send(
         new TransactWriteCommand({
@@ -339,6 +339,41 @@ describe("testing: TransactWriteItems proxy over dynalite", () => {
     assert.deepEqual(await get("counter"), { pk: "counter", n: 3 });
   });
 
+  it("a ClientRequestToken is remembered for 10 minutes: after that the same token is a new request", async () => {
+    await put({ pk: "counter", n: 0 });
+    const increment = (token: string) =>
+      doc.send(
+        new TransactWriteCommand({
+          ClientRequestToken: token,
+          TransactItems: [
+            {
+              Update: {
+                TableName: table,
+                Key: { pk: "counter" },
+                UpdateExpression: "ADD n :one",
+                ExpressionAttributeValues: { ":one": 1 },
+              },
+            },
+          ],
+        }),
+      );
+    await increment("old-token");
+    const realNow = Date.now;
+    try {
+      Date.now = () => realNow() + 9 * 60 * 1000;
+      await increment("newer-token");
+      await increment("old-token");
+      assert.deepEqual(await get("counter"), { pk: "counter", n: 2 }, "within 10 minutes: replayed, not applied");
+      Date.now = () => realNow() + 11 * 60 * 1000;
+      await increment("old-token");
+      assert.deepEqual(await get("counter"), { pk: "counter", n: 3 }, "after 10 minutes: applied as new");
+      await increment("newer-token");
+      assert.deepEqual(await get("counter"), { pk: "counter", n: 3 }, "the later token is still remembered");
+    } finally {
+      Date.now = realNow;
+    }
+  });
+
   it("50 concurrent decrements of the last 10 units: exactly 10 succeed and the stock never goes below zero", async () => {
     await put({ pk: "stock", left: 10 });
     const outcomes = await Promise.allSettled(
@@ -406,5 +441,251 @@ describe("testing: TransactWriteItems proxy over dynalite", () => {
     stop = true;
     await reader;
     assert.ok(reads > 0);
+  });
+
+  it("refuses an action without a member it requires, or with an unknown ReturnValuesOnConditionCheckFailure", async () => {
+    await put({ pk: "a", n: 1 });
+    const noCondition = await rejection(
+      client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [{ ConditionCheck: { TableName: table, Key: { pk: { S: "a" } } } as any }],
+        }),
+      ),
+    );
+    assert.equal(noCondition.name, "ValidationException");
+    assert.match(noCondition.message, /transactItems\.1\.member\.conditionCheck\.conditionExpression/);
+    const noUpdate = await rejection(
+      client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [{ Update: { TableName: table, Key: { pk: { S: "a" } } } as any }],
+        }),
+      ),
+    );
+    assert.equal(noUpdate.name, "ValidationException");
+    const badReturn = await rejection(
+      client.send(
+        new TransactWriteItemsCommand({
+          TransactItems: [
+            {
+              Delete: {
+                TableName: table,
+                Key: { pk: { S: "a" } },
+                ReturnValuesOnConditionCheckFailure: "ALL_NEW" as any,
+              },
+            },
+          ],
+        }),
+      ),
+    );
+    assert.equal(badReturn.name, "ValidationException");
+    assert.deepEqual(await get("a"), { pk: "a", n: 1 });
+  });
+
+  it("an item given too large is refused as a request; an update that makes one too large cancels with ValidationError", async () => {
+    const big = "x".repeat(300 * 1024);
+    const tooLarge = await rejection(
+      doc.send(
+        new TransactWriteCommand({
+          TransactItems: [{ Put: { TableName: table, Item: { pk: "huge", big: big + big } } }],
+        }),
+      ),
+    );
+    assert.equal(tooLarge.name, "ValidationException");
+    assert.match(tooLarge.message, /Item size has exceeded the maximum allowed size/);
+    assert.equal(await get("huge"), undefined);
+
+    await put({ pk: "large", big });
+    const grown = await rejection(
+      doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: table, Item: { pk: "small" } } },
+            {
+              Update: {
+                TableName: table,
+                Key: { pk: "large" },
+                UpdateExpression: "SET more = :more",
+                ExpressionAttributeValues: { ":more": big },
+              },
+            },
+          ],
+        }),
+      ),
+    );
+    assert.equal(grown.name, "TransactionCanceledException");
+    assert.deepEqual(
+      grown.CancellationReasons.map((r: { Code: string }) => r.Code),
+      ["None", "ValidationError"],
+    );
+    assert.match(grown.CancellationReasons[1].Message, /Item size to update has exceeded the maximum allowed size/);
+    assert.equal(await get("small"), undefined);
+  });
+
+  it("keeps a table's secondary index in step: a committed transaction is in it, a cancelled one is not", async () => {
+    await client.send(
+      new CreateTableCommand({
+        TableName: "indexed",
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: [
+          { AttributeName: "pk", AttributeType: "S" },
+          { AttributeName: "owner", AttributeType: "S" },
+        ],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: "byOwner",
+            KeySchema: [{ AttributeName: "owner", KeyType: "HASH" }],
+            Projection: { ProjectionType: "ALL" },
+          },
+        ],
+      }),
+    );
+    const ownedBy = async (owner: string) =>
+      (
+        await doc.send(
+          new QueryCommand({
+            TableName: "indexed",
+            IndexName: "byOwner",
+            KeyConditionExpression: "#o = :o",
+            ExpressionAttributeNames: { "#o": "owner" },
+            ExpressionAttributeValues: { ":o": owner },
+          }),
+        )
+      ).Items?.map((i) => i.pk);
+    await doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: "indexed", Item: { pk: "o1", owner: "ann" } } },
+          { Put: { TableName: table, Item: { pk: "side" } } },
+        ],
+      }),
+    );
+    assert.deepEqual(await ownedBy("ann"), ["o1"]);
+    // Moved to another owner: out of ann's part of the index, into bob's.
+    await doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: "indexed",
+              Key: { pk: "o1" },
+              UpdateExpression: "SET #o = :b",
+              ExpressionAttributeNames: { "#o": "owner" },
+              ExpressionAttributeValues: { ":b": "bob" },
+            },
+          },
+        ],
+      }),
+    );
+    assert.deepEqual(await ownedBy("ann"), []);
+    assert.deepEqual(await ownedBy("bob"), ["o1"]);
+    const err = await rejection(
+      doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: "indexed", Item: { pk: "o2", owner: "bob" } } },
+            {
+              ConditionCheck: {
+                TableName: table,
+                Key: { pk: "side" },
+                ConditionExpression: "attribute_not_exists(pk)",
+              },
+            },
+          ],
+        }),
+      ),
+    );
+    assert.equal(err.name, "TransactionCanceledException");
+    assert.deepEqual(await ownedBy("bob"), ["o1"], "the cancelled Put never reached the index");
+  });
+
+  it("single-item writes to an item in a transaction wait for it: 60 mixed increments of one counter lose none", async () => {
+    await put({ pk: "counter", n: 0 });
+    await put({ pk: "other", n: 0 });
+    const increment = { UpdateExpression: "ADD n :one", ExpressionAttributeValues: { ":one": 1 } };
+    await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        i % 2 === 0
+          ? doc.send(new UpdateCommand({ TableName: table, Key: { pk: "counter" }, ...increment }))
+          : doc.send(
+              new TransactWriteCommand({
+                TransactItems: [
+                  { Update: { TableName: table, Key: { pk: "counter" }, ...increment } },
+                  { Update: { TableName: table, Key: { pk: "other" }, ...increment } },
+                ],
+              }),
+            ),
+      ),
+    );
+    assert.deepEqual(await get("counter"), { pk: "counter", n: 60 });
+    assert.deepEqual(await get("other"), { pk: "other", n: 30 });
+  });
+
+  it("transactions over the same items of two tables, named in either order, all complete (no lock cycle)", async () => {
+    await client.send(
+      new CreateTableCommand({
+        TableName: "second",
+        BillingMode: "PAY_PER_REQUEST",
+        AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+        KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+      }),
+    );
+    const add = (TableName: string, pk: string) => ({
+      Update: { TableName, Key: { pk }, UpdateExpression: "ADD n :one", ExpressionAttributeValues: { ":one": 1 } },
+    });
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) => {
+        const pair = [add(table, "x"), add("second", "y")];
+        return doc.send(new TransactWriteCommand({ TransactItems: i % 2 === 0 ? pair : pair.reverse() }));
+      }),
+    );
+    assert.deepEqual(await get("x"), { pk: "x", n: 40 });
+    const y = await doc.send(new GetCommand({ TableName: "second", Key: { pk: "y" }, ConsistentRead: true }));
+    assert.deepEqual(y.Item, { pk: "y", n: 40 });
+  });
+});
+
+describe("testing: TransactWriteItems in dynalite on disk (local mode)", () => {
+  it("a committed transaction is still there after a restart", async () => {
+    const directory = mkdtempSync(join(tmpdir(), "dynalite-"));
+    const open = async () => {
+      const emulator = await startDynamoDb({ path: directory });
+      const client = new DynamoDBClient(clientConfig(emulator));
+      return { emulator, client, doc: DynamoDBDocumentClient.from(client) };
+    };
+    try {
+      const first = await open();
+      await first.client.send(
+        new CreateTableCommand({
+          TableName: table,
+          BillingMode: "PAY_PER_REQUEST",
+          AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+          KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        }),
+      );
+      await first.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: table, Item: { pk: "kept", n: 1 } } },
+            { Put: { TableName: table, Item: { pk: "also", n: 2 } } },
+          ],
+        }),
+      );
+      first.client.destroy();
+      await first.emulator.stop();
+
+      const second = await open();
+      try {
+        const kept = await second.doc.send(
+          new GetCommand({ TableName: table, Key: { pk: "kept" }, ConsistentRead: true }),
+        );
+        assert.deepEqual(kept.Item, { pk: "kept", n: 1 });
+      } finally {
+        second.client.destroy();
+        await second.emulator.stop();
+      }
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });
