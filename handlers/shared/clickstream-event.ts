@@ -4,6 +4,7 @@
 // Limits follow Amazon Personalize PutEvents (ids within its 256 chars, properties ≤ 1,024
 // chars, event ≤ 10 KB) so that every valid event can be sent there unchanged (`properties` go to
 // the lake only: the interactions schema has no field for them).
+import { isoTimestamp } from "../lib/iso-timestamp";
 import * as z from "../lib/zod";
 
 export const clickstreamEventTypes = [
@@ -183,12 +184,21 @@ export const normalisedClickstreamEventSchema = z.strictObject({
 });
 export type NormalisedClickstreamEvent = z.infer<typeof normalisedClickstreamEventSchema>;
 
+/** The event's own time in epoch milliseconds (NaN when its text names no instant). */
+export function eventTimeMs(event: ClickstreamEvent): number {
+  return typeof event.timestamp === "number" ? event.timestamp : Date.parse(event.timestamp);
+}
+
 /**
  * Why an event's time cannot be stored, or undefined when it can: it must be a real instant
- * within [arrival - maxEventAgeMs, arrival + maxEventClockSkewMs].
+ * within [arrival - maxEventAgeMs, arrival + maxEventClockSkewMs]. (`time`: eventTimeMs, when
+ * the caller has it already.)
  */
-export function timestampProblem(event: ClickstreamEvent, receivedAt: Date): string | undefined {
-  const time = new Date(event.timestamp).getTime();
+export function timestampProblem(
+  event: ClickstreamEvent,
+  receivedAt: Date,
+  time = eventTimeMs(event),
+): string | undefined {
   if (Number.isNaN(time)) return "timestamp is not a real instant";
   const arrival = receivedAt.getTime();
   if (time < arrival - maxEventAgeMs)
@@ -198,17 +208,21 @@ export function timestampProblem(event: ClickstreamEvent, receivedAt: Date): str
   return undefined;
 }
 
-/** Puts a valid raw event in the stored shape (`receivedAtIso`: the arrival already formatted, shared by a record's events). */
+/**
+ * Puts a valid raw event in the stored shape. `receivedAtIso` (the arrival already formatted,
+ * shared by a record's events) and `time` (eventTimeMs) save the work when the caller has them.
+ */
 export function normaliseClickstreamEvent(
   event: ClickstreamEvent,
   receivedAt: Date,
-  receivedAtIso = receivedAt.toISOString(),
+  receivedAtIso = isoTimestamp(receivedAt.getTime()),
+  time = eventTimeMs(event),
 ): NormalisedClickstreamEvent {
   const normalised: NormalisedClickstreamEvent = {
     eventId: event.eventId,
     eventType: event.eventType,
     sessionId: event.sessionId,
-    timestamp: new Date(event.timestamp).toISOString(),
+    timestamp: isoTimestamp(time),
     receivedAt: receivedAtIso,
   };
   if (event.userId !== undefined) normalised.userId = event.userId;
