@@ -8,8 +8,8 @@ import type { PartialItemFailureResponse } from "@aws-lambda-powertools/batch/ty
 import { batchItemFailures } from "./batch-item-failures";
 import { emptyCounts, type ClickstreamCounts } from "./counts";
 import { decodeRecord, recordRef, type DecodedUnit, type RecordRef } from "./decode-record";
-import { deliverToFirehose, type FirehoseSender, type LakeRecord } from "./firehose-sink";
-import { sendToPersonalize, type PersonalizeEntry, type PersonalizeSender } from "./personalize-sink";
+import { deliverToFirehose, type FirehoseSender, jsonLine, type LakeRecord } from "./firehose-sink";
+import { type PersonalizeEntry, type PersonalizeSender, personalizeEvent, sendToPersonalize } from "./personalize-sink";
 import { writeQuarantine, type QuarantineEntry, type QuarantineOptions } from "./quarantine-sink";
 import type { NormalisedClickstreamEvent } from "../shared/clickstream-event";
 import type { RetryPolicy } from "../lib/retry";
@@ -36,7 +36,7 @@ export interface BatchOutcome {
 interface RecordOutcome {
   ref: RecordRef;
   quarantine: QuarantineEntry[];
-  valid: { event: NormalisedClickstreamEvent; json: string }[];
+  valid: { event: NormalisedClickstreamEvent; json: string; bytes: number; timeMs: number }[];
   events: number;
   undecodable: boolean;
   oversized: number;
@@ -91,6 +91,16 @@ function safeRef(record: KinesisStreamRecord, index: number): RecordRef {
   }
 }
 
+/** Where a quarantined unit came from (`receivedAt`: its record's arrival, formatted). */
+function quarantineBase(unit: DecodedUnit, receivedAt: string | undefined) {
+  return {
+    sequenceNumber: unit.ref.sequenceNumber,
+    partitionKey: unit.ref.partitionKey,
+    shardId: unit.ref.shardId,
+    ...(receivedAt !== undefined ? { receivedAt } : {}),
+  };
+}
+
 function classifyUnits(units: DecodedUnit[], ref: RecordRef): RecordOutcome {
   const outcome: RecordOutcome = {
     ref,
@@ -102,18 +112,11 @@ function classifyUnits(units: DecodedUnit[], ref: RecordRef): RecordOutcome {
   };
   // Every unit of a record arrived at once: its arrival is formatted once, for the lake and the quarantine.
   const receivedAt = ref.arrivedAt && isoTimestamp(ref.arrivedAt.getTime());
-  // Only a unit going to the quarantine needs these.
-  const quarantineBase = (unit: DecodedUnit) => ({
-    sequenceNumber: unit.ref.sequenceNumber,
-    partitionKey: unit.ref.partitionKey,
-    shardId: unit.ref.shardId,
-    ...(receivedAt !== undefined ? { receivedAt } : {}),
-  });
   for (const unit of units) {
     if (unit.kind === "undecodable") {
       outcome.undecodable = true;
       outcome.quarantine.push({
-        ...quarantineBase(unit),
+        ...quarantineBase(unit, receivedAt),
         kind: "undecodable",
         reasons: [{ path: "", code: "undecodable", message: unit.reason }],
         data: unit.data,
@@ -125,7 +128,7 @@ function classifyUnits(units: DecodedUnit[], ref: RecordRef): RecordOutcome {
     if (!validation.ok) {
       if (validation.oversized) outcome.oversized++;
       outcome.quarantine.push({
-        ...quarantineBase(unit),
+        ...quarantineBase(unit, receivedAt),
         ...(unit.position !== undefined ? { position: unit.position } : {}),
         kind: validation.oversized ? "oversized" : "invalid",
         reasons: validation.reasons,
@@ -165,7 +168,7 @@ export async function processClickstreamBatch(
     counts.EventsOversized += outcome.oversized;
     if (outcome.undecodable) counts.RecordsUndecodable++;
     if (outcome.quarantine.length > 0) quarantined.push({ owner: outcome.ref, entries: outcome.quarantine });
-    for (const { event: normalised, json } of outcome.valid) {
+    for (const { event: normalised, json, bytes, timeMs } of outcome.valid) {
       // The first occurrence wins; a later one is in the same or a later record, so it is
       // resent whenever the first one is.
       if (seenEventIds.has(normalised.eventId)) {
@@ -173,9 +176,9 @@ export async function processClickstreamBatch(
         continue;
       }
       seenEventIds.add(normalised.eventId);
-      lake.push({ data: Buffer.from(`${json}\n`), owner: outcome.ref });
+      lake.push({ data: jsonLine(json, bytes), owner: outcome.ref });
       if (deps.personalize && namesItem(normalised)) {
-        personalize.push({ event: normalised, owner: outcome.ref });
+        personalize.push({ event: personalizeEvent(normalised), owner: outcome.ref, timeMs });
       }
     }
   });

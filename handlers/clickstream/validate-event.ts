@@ -20,7 +20,15 @@ export interface RejectionReason {
 }
 
 export type Validation =
-  | { ok: true; event: NormalisedClickstreamEvent /** The normalised event's JSON. */; json: string }
+  | {
+      ok: true;
+      event: NormalisedClickstreamEvent;
+      /** The normalised event's JSON, and its length in UTF-8 bytes. */
+      json: string;
+      bytes: number;
+      /** Its time in epoch milliseconds. */
+      timeMs: number;
+    }
   | { ok: false; oversized: boolean; reasons: RejectionReason[] };
 
 /** `receivedAtIso`: the arrival already formatted (one per record, not per event). */
@@ -69,5 +77,5 @@ export function validateEvent(value: unknown, receivedAt: Date, receivedAtIso?: 
       ],
     };
   }
-  return { ok: true, event, json };
+  return { ok: true, event, json, bytes, timeMs: time };
 }
