@@ -16,6 +16,7 @@ import {
   minEpochMillis,
   productEventTypes,
 } from "../shared/clickstream-event";
+import { isoTimestamp } from "../lib/iso-timestamp";
 
 const idRegExp = new RegExp(idPattern);
 const eventTypes: ReadonlySet<string> = new Set(clickstreamEventTypes);
@@ -42,8 +43,8 @@ function isPlainTimestamp(v: unknown): boolean {
   if (typeof v === "number") return Number.isInteger(v) && v >= minEpochMillis && v <= maxEpochMillis;
   // A real instant written exactly as toISOString writes it (the round trip rules out 2025-02-30 and the like).
   if (typeof v !== "string" || !isoMillisUtc.test(v)) return false;
-  const date = new Date(v);
-  return !Number.isNaN(date.getTime()) && date.toISOString() === v;
+  const time = Date.parse(v);
+  return !Number.isNaN(time) && isoTimestamp(time) === v;
 }
 
 function isPlainPage(v: unknown): boolean {
@@ -59,19 +60,34 @@ function isPlainPage(v: unknown): boolean {
   );
 }
 
+/**
+ * JSON text of a character at most (`\uXXXX`), and of a number at most
+ * ("-2.2250738585072014e-308"; NaN and Infinity are written as null).
+ */
+const maxJsonCharLength = 6;
+const maxJsonNumberLength = 24;
+
 function isPlainProperties(v: unknown): boolean {
   if (v === undefined) return true;
   if (!isPlainObject(v)) return false;
   let count = 0;
+  // What JSON.stringify(v).length can be at most: "{}" and, per entry, `"key":value,`.
+  let jsonLengthBound = 2;
   for (const key of Object.keys(v)) {
     if (++count > maxPropertyCount || key === "__proto__" || key.length === 0 || key.length > maxPropertyKeyLength)
       return false;
     const value = v[key];
+    let valueBound: number;
     if (typeof value === "string") {
       if (value.length > maxPropertyStringLength) return false;
-    } else if (typeof value !== "number" && typeof value !== "boolean" && value !== null) return false;
+      valueBound = 2 + maxJsonCharLength * value.length;
+    } else if (typeof value === "number") valueBound = maxJsonNumberLength;
+    else if (typeof value === "boolean" || value === null) valueBound = 5;
+    else return false;
+    jsonLengthBound += 2 + maxJsonCharLength * key.length + 1 + valueBound + 1;
   }
-  return JSON.stringify(v).length <= maxSerialisedPropertiesLength;
+  // Serialised only when the bound does not already settle it (an ordinary event's never does).
+  return jsonLengthBound <= maxSerialisedPropertiesLength || JSON.stringify(v).length <= maxSerialisedPropertiesLength;
 }
 
 /** True only when the shared schema certainly accepts `value` as it is (its output equals its input). */

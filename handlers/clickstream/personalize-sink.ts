@@ -14,9 +14,28 @@ export interface PersonalizeSender {
 
 export const maxPersonalizeEventsPerCall = 10;
 
+/** What PutEvents takes of a normalised event about a product (the rest stays in the lake). */
+export type PersonalizeEvent = Pick<
+  NormalisedClickstreamEvent,
+  "eventId" | "eventType" | "sessionId" | "userId" | "timestamp"
+> & { itemId: string };
+
+/**
+ * Only these fields, copied: a batch holds its Personalize entries until the calls are made,
+ * and the whole normalised event (page, properties, arrival) would be held with them.
+ */
+export function personalizeEvent(event: NormalisedClickstreamEvent & { itemId: string }): PersonalizeEvent {
+  const { eventId, eventType, sessionId, userId, timestamp, itemId } = event;
+  return userId === undefined
+    ? { eventId, eventType, sessionId, timestamp, itemId }
+    : { eventId, eventType, sessionId, userId, timestamp, itemId };
+}
+
 export interface PersonalizeEntry<T> {
-  event: NormalisedClickstreamEvent & { itemId: string };
+  event: PersonalizeEvent;
   owner: T;
+  /** The event's time in epoch milliseconds, when the caller has it (saves parsing `event.timestamp` again). */
+  timeMs?: number;
 }
 
 export interface PersonalizeCall<T> {
@@ -46,16 +65,17 @@ export interface PersonalizeResult<T> {
 
 /** Groups by (sessionId, userId), keeping arrival order, in calls of ≤ 10 events. */
 export function personalizeCalls<T>(entries: readonly PersonalizeEntry<T>[]): PersonalizeCall<T>[] {
-  const groups = new Map<string, PersonalizeCall<T>[]>();
+  // The call still open for each session, then user (absent: undefined): no key string to build per event.
+  const openCalls = new Map<string, Map<string | undefined, PersonalizeCall<T>>>();
   const calls: PersonalizeCall<T>[] = [];
   for (const entry of entries) {
-    const key = JSON.stringify([entry.event.sessionId, entry.event.userId ?? null]);
-    let group = groups.get(key);
-    if (!group) groups.set(key, (group = []));
-    let call = group[group.length - 1];
+    const { sessionId, userId } = entry.event;
+    let ofSession = openCalls.get(sessionId);
+    if (!ofSession) openCalls.set(sessionId, (ofSession = new Map()));
+    let call = ofSession.get(userId);
     if (!call || call.entries.length === maxPersonalizeEventsPerCall) {
-      call = { sessionId: entry.event.sessionId, userId: entry.event.userId, entries: [] };
-      group.push(call);
+      call = { sessionId, userId, entries: [] };
+      ofSession.set(userId, call);
       calls.push(call);
     }
     call.entries.push(entry);
@@ -75,10 +95,10 @@ function putEventsCommand<T>(trackingId: string, call: PersonalizeCall<T>): PutE
     trackingId,
     sessionId: call.sessionId,
     ...(call.userId !== undefined ? { userId: call.userId } : {}),
-    eventList: call.entries.map(({ event }) => ({
+    eventList: call.entries.map(({ event, timeMs }) => ({
       eventId: event.eventId,
       eventType: event.eventType,
-      sentAt: new Date(event.timestamp),
+      sentAt: new Date(timeMs ?? event.timestamp),
       itemId: event.itemId,
     })),
   });

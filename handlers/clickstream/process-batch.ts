@@ -8,13 +8,14 @@ import type { PartialItemFailureResponse } from "@aws-lambda-powertools/batch/ty
 import { batchItemFailures } from "./batch-item-failures";
 import { emptyCounts, type ClickstreamCounts } from "./counts";
 import { decodeRecord, recordRef, type DecodedUnit, type RecordRef } from "./decode-record";
-import { deliverToFirehose, type FirehoseSender, type LakeRecord } from "./firehose-sink";
-import { sendToPersonalize, type PersonalizeEntry, type PersonalizeSender } from "./personalize-sink";
+import { deliverToFirehose, type FirehoseSender, jsonLine, type LakeRecord } from "./firehose-sink";
+import { type PersonalizeEntry, type PersonalizeSender, personalizeEvent, sendToPersonalize } from "./personalize-sink";
 import { writeQuarantine, type QuarantineEntry, type QuarantineOptions } from "./quarantine-sink";
 import type { NormalisedClickstreamEvent } from "../shared/clickstream-event";
 import type { RetryPolicy } from "../lib/retry";
 import { sinkRetryPolicy } from "./clients";
 import { validateEvent } from "./validate-event";
+import { isoTimestamp } from "../lib/iso-timestamp";
 
 export interface ClickstreamProcessorDeps {
   firehose: { client: FirehoseSender; deliveryStreamName: string };
@@ -35,7 +36,7 @@ export interface BatchOutcome {
 interface RecordOutcome {
   ref: RecordRef;
   quarantine: QuarantineEntry[];
-  valid: { event: NormalisedClickstreamEvent; json: string }[];
+  valid: { event: NormalisedClickstreamEvent; json: string; bytes: number; timeMs: number }[];
   events: number;
   undecodable: boolean;
   oversized: number;
@@ -44,7 +45,8 @@ interface RecordOutcome {
 /** Decodes and validates one record; never throws (a failure quarantines the record whole). */
 function classifyRecord(record: KinesisStreamRecord, index: number): RecordOutcome {
   try {
-    return classifyUnits(decodeRecord(record, index), recordRef(record, index));
+    const ref = recordRef(record, index);
+    return classifyUnits(decodeRecord(record, index, ref), ref);
   } catch (error) {
     const ref = safeRef(record, index);
     const received = typeof record?.kinesis?.data === "string" ? record.kinesis.data : "";
@@ -89,6 +91,16 @@ function safeRef(record: KinesisStreamRecord, index: number): RecordRef {
   }
 }
 
+/** Where a quarantined unit came from (`receivedAt`: its record's arrival, formatted). */
+function quarantineBase(unit: DecodedUnit, receivedAt: string | undefined) {
+  return {
+    sequenceNumber: unit.ref.sequenceNumber,
+    partitionKey: unit.ref.partitionKey,
+    shardId: unit.ref.shardId,
+    ...(receivedAt !== undefined ? { receivedAt } : {}),
+  };
+}
+
 function classifyUnits(units: DecodedUnit[], ref: RecordRef): RecordOutcome {
   const outcome: RecordOutcome = {
     ref,
@@ -99,19 +111,12 @@ function classifyUnits(units: DecodedUnit[], ref: RecordRef): RecordOutcome {
     oversized: 0,
   };
   // Every unit of a record arrived at once: its arrival is formatted once, for the lake and the quarantine.
-  const receivedAt = ref.arrivedAt?.toISOString();
-  // Only a unit going to the quarantine needs these.
-  const quarantineBase = (unit: DecodedUnit) => ({
-    sequenceNumber: unit.ref.sequenceNumber,
-    partitionKey: unit.ref.partitionKey,
-    shardId: unit.ref.shardId,
-    ...(receivedAt !== undefined ? { receivedAt } : {}),
-  });
+  const receivedAt = ref.arrivedAt && isoTimestamp(ref.arrivedAt.getTime());
   for (const unit of units) {
     if (unit.kind === "undecodable") {
       outcome.undecodable = true;
       outcome.quarantine.push({
-        ...quarantineBase(unit),
+        ...quarantineBase(unit, receivedAt),
         kind: "undecodable",
         reasons: [{ path: "", code: "undecodable", message: unit.reason }],
         data: unit.data,
@@ -123,7 +128,7 @@ function classifyUnits(units: DecodedUnit[], ref: RecordRef): RecordOutcome {
     if (!validation.ok) {
       if (validation.oversized) outcome.oversized++;
       outcome.quarantine.push({
-        ...quarantineBase(unit),
+        ...quarantineBase(unit, receivedAt),
         ...(unit.position !== undefined ? { position: unit.position } : {}),
         kind: validation.oversized ? "oversized" : "invalid",
         reasons: validation.reasons,
@@ -136,6 +141,10 @@ function classifyUnits(units: DecodedUnit[], ref: RecordRef): RecordOutcome {
   }
   return outcome;
 }
+
+/** Only events about a product go to Personalize. */
+const namesItem = (event: NormalisedClickstreamEvent): event is NormalisedClickstreamEvent & { itemId: string } =>
+  event.itemId !== undefined;
 
 export async function processClickstreamBatch(
   event: KinesisStreamEvent,
@@ -159,7 +168,7 @@ export async function processClickstreamBatch(
     counts.EventsOversized += outcome.oversized;
     if (outcome.undecodable) counts.RecordsUndecodable++;
     if (outcome.quarantine.length > 0) quarantined.push({ owner: outcome.ref, entries: outcome.quarantine });
-    for (const { event: normalised, json } of outcome.valid) {
+    for (const { event: normalised, json, bytes, timeMs } of outcome.valid) {
       // The first occurrence wins; a later one is in the same or a later record, so it is
       // resent whenever the first one is.
       if (seenEventIds.has(normalised.eventId)) {
@@ -167,9 +176,9 @@ export async function processClickstreamBatch(
         continue;
       }
       seenEventIds.add(normalised.eventId);
-      lake.push({ data: Buffer.from(`${json}\n`), owner: outcome.ref });
-      if (deps.personalize && normalised.itemId !== undefined) {
-        personalize.push({ event: { ...normalised, itemId: normalised.itemId }, owner: outcome.ref });
+      lake.push({ data: jsonLine(json, bytes), owner: outcome.ref });
+      if (deps.personalize && namesItem(normalised)) {
+        personalize.push({ event: personalizeEvent(normalised), owner: outcome.ref, timeMs });
       }
     }
   });

@@ -5,6 +5,7 @@ import { isPlainValidEvent } from "./fast-event-check";
 import {
   type ClickstreamEvent,
   clickstreamEventSchema,
+  eventTimeMs,
   maxNormalisedEventBytes,
   normaliseClickstreamEvent,
   timestampProblem,
@@ -19,7 +20,15 @@ export interface RejectionReason {
 }
 
 export type Validation =
-  | { ok: true; event: NormalisedClickstreamEvent /** The normalised event's JSON. */; json: string }
+  | {
+      ok: true;
+      event: NormalisedClickstreamEvent;
+      /** The normalised event's JSON, and its length in UTF-8 bytes. */
+      json: string;
+      bytes: number;
+      /** Its time in epoch milliseconds. */
+      timeMs: number;
+    }
   | { ok: false; oversized: boolean; reasons: RejectionReason[] };
 
 /** `receivedAtIso`: the arrival already formatted (one per record, not per event). */
@@ -42,7 +51,9 @@ export function validateEvent(value: unknown, receivedAt: Date, receivedAtIso?: 
     }
     valid = parsed.data;
   }
-  const timeProblem = timestampProblem(valid, receivedAt);
+  // Parsed once: for the time window and for the stored form.
+  const time = eventTimeMs(valid);
+  const timeProblem = timestampProblem(valid, receivedAt, time);
   if (timeProblem !== undefined) {
     return {
       ok: false,
@@ -50,7 +61,7 @@ export function validateEvent(value: unknown, receivedAt: Date, receivedAtIso?: 
       reasons: [{ path: "timestamp", code: "timestamp_out_of_range", message: timeProblem }],
     };
   }
-  const event = normaliseClickstreamEvent(valid, receivedAt, receivedAtIso);
+  const event = normaliseClickstreamEvent(valid, receivedAt, receivedAtIso, time);
   const json = JSON.stringify(event);
   const bytes = Buffer.byteLength(json);
   if (bytes > maxNormalisedEventBytes) {
@@ -66,5 +77,5 @@ export function validateEvent(value: unknown, receivedAt: Date, receivedAtIso?: 
       ],
     };
   }
-  return { ok: true, event, json };
+  return { ok: true, event, json, bytes, timeMs: time };
 }

@@ -4,8 +4,8 @@
 import { strict as assert } from "node:assert";
 
 const entry = "handlers/clickstream/index.ts";
-/** Measured 147 KB (zod tree-shaken through `import * as z`, Powertools logger + metrics). */
-const budgetBytes = 200 * 1024;
+/** The 100 KB goal of every handler bundle; measured 100,095 bytes (zod/mini, Powertools logger + metrics). */
+const budgetBytes = 100 * 1024;
 
 /** A fresh copy of the bundler module, so its in-memory cache cannot hand back the first build. */
 function freshBundler(): typeof import("../../../components/lib/bundle") {

@@ -5,8 +5,8 @@ import { strict as assert } from "node:assert";
 import * as z from "zod";
 import { clickstreamContract, metricsNamespace, serviceName } from "../../../handlers/clickstream/contract";
 import { readEnvironment as readContractEnvironment } from "../../../handlers/lib/environment";
-import { firehoseChunks, maxFirehoseBytesPerCall } from "../../../handlers/clickstream/firehose-sink";
-import { personalizeCalls } from "../../../handlers/clickstream/personalize-sink";
+import { firehoseChunks, jsonLine, maxFirehoseBytesPerCall } from "../../../handlers/clickstream/firehose-sink";
+import { personalizeCalls, personalizeEvent } from "../../../handlers/clickstream/personalize-sink";
 import { validateEvent } from "../../../handlers/clickstream/validate-event";
 import {
   clickstreamEventJsonSchema,
@@ -329,6 +329,30 @@ describe("clickstream sink call shapes", () => {
     );
     for (const chunk of chunks) assert.ok(chunk.reduce((n, r) => n + r.data.byteLength, 0) <= maxFirehoseBytesPerCall);
     assert.deepEqual(firehoseChunks([]), []);
+  });
+
+  it("a lake line is the event's JSON and a newline, in UTF-8, whatever characters it holds", () => {
+    for (const text of ['{"a":1}', '{"url":"https://x.example/ü/✓/😀"}', JSON.stringify({ s: "\u0000\ud800" }), ""]) {
+      assert.deepEqual(Buffer.from(jsonLine(text)), Buffer.from(`${text}\n`), text);
+      assert.deepEqual(Buffer.from(jsonLine(text, Buffer.byteLength(text))), Buffer.from(`${text}\n`), text);
+    }
+  });
+
+  it("Personalize is given an event's id, type, session, user, time and item, nothing of its page or properties", () => {
+    const normalised = {
+      ...event("e1", "s1", "u1"),
+      page: { url: "https://shop.example.com/" },
+      properties: { category: "kitchen" },
+    };
+    assert.deepEqual(personalizeEvent(normalised), {
+      eventId: "e1",
+      eventType: normalised.eventType,
+      sessionId: "s1",
+      userId: "u1",
+      timestamp: normalised.timestamp,
+      itemId: normalised.itemId,
+    });
+    assert.equal("userId" in personalizeEvent(event("e2", "s1")), false, "no userId key for an anonymous event");
   });
 
   it("groups Personalize calls by session and user, 10 events at most, in arrival order", () => {

@@ -149,4 +149,30 @@ describe("clickstream: the fast event check against the shared schema", () => {
     assert.equal(isPlainValidEvent({ ...base, timestamp: "2025-02-30T00:00:00.000Z" }), false);
     assert.equal(isPlainValidEvent([base]), false);
   });
+
+  it("agrees with the schema on properties whose JSON is 1,024 characters or one more, escapes included", () => {
+    const base = { eventId: "e1", eventType: "page_view", sessionId: "s-1", timestamp: "2026-01-01T12:00:00.000Z" };
+    // {"k0":"…",…}: four values padded so the whole JSON text is `length` characters; \u0001 is 6 in JSON.
+    const propertiesOfJsonLength = (length: number, filler: string) => {
+      const properties: Record<string, string> = { k0: "", k1: "", k2: "", k3: "" };
+      let json = JSON.stringify(properties).length;
+      for (let i = 0; json < length; i = (i + 1) % 4) {
+        const step = JSON.stringify(filler).length - 2;
+        const next = json + step <= length ? filler : "x";
+        if (properties[`k${i}`].length === 256) continue;
+        properties[`k${i}`] += next;
+        json += JSON.stringify(next).length - 2;
+      }
+      assert.equal(JSON.stringify(properties).length, length);
+      return properties;
+    };
+    for (const filler of ["x", "\u0001", '"', "é"]) {
+      for (const length of [1024, 1025]) {
+        const event = { ...base, properties: propertiesOfJsonLength(length, filler) };
+        const schemaAccepts = clickstreamEventSchema.safeParse(event).success;
+        assert.equal(schemaAccepts, length === 1024, `${filler} ${length}`);
+        assert.equal(isPlainValidEvent(event), schemaAccepts, `${filler} ${length}`);
+      }
+    }
+  });
 });
