@@ -1,6 +1,7 @@
 -- Data health: events per type per hour of arrival (UTC), accepted into the lake or quarantined,
 -- and the quarantine's share. A quarantined entry's type is read from its raw data when that is
--- JSON text; otherwise it counts as (unreadable).
+-- JSON text; otherwise it counts as (unreadable). It counts what arrived: an event resent by the
+-- client or redelivered by the stream counts each time it was written.
 WITH accepted AS (
   SELECT substr(receivedat, 1, 13) AS arrival_hour, eventtype AS event_type
   FROM events

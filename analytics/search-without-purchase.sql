@@ -1,7 +1,8 @@
 -- Search terms with no purchase: what shoppers searched for (properties.query, trimmed and
--- lower-cased) in sessions that bought nothing, most searched first, the first 50.
+-- lower-cased) in sessions that bought nothing, most searched first, the first 50. Each search
+-- counts once by its eventId (a resent event can be in the lake twice).
 WITH searches AS (
-  SELECT sessionid, lower(trim(element_at(properties, 'query'))) AS term
+  SELECT DISTINCT eventid, sessionid, lower(trim(element_at(properties, 'query'))) AS term
   FROM events
   WHERE dt >= ? AND eventtype = 'search'
 ),

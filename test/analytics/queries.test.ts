@@ -102,6 +102,31 @@ describe("analytics: the named queries", () => {
     ]);
   });
 
+  it("an event delivered twice (same eventId, a later batch) counts once in every question but arrivals", async () => {
+    const again = fs.mkdtempSync(path.join(os.tmpdir(), "lake-again-"));
+    const resent = shopVisits
+      .filter((a) =>
+        ["add_to_cart", "purchase", "search", "product_view"].includes(
+          (a.record as { eventType?: string }).eventType ?? "",
+        ),
+      )
+      .map((a) => ({ at: new Date(a.at.getTime() + 120_000), record: a.record }));
+    await writeLake(again, shopVisits);
+    await writeLake(again, resent);
+    const twice = await LocalLake.open(again, layout);
+    try {
+      for (const q of loadQueries().filter((x) => x.name !== "event-volume"))
+        assert.deepEqual(await twice.run(q, "2026-11-29"), await run(q.name), q.name);
+      const accepted = (r: QueryResult) => r.rows.reduce((n, row) => n + Number(row.accepted), 0);
+      assert.ok(
+        accepted(await twice.run(findQuery("event-volume"), "2026-11-29")) > accepted(await run("event-volume")),
+      );
+    } finally {
+      twice.close();
+      fs.rmSync(again, { recursive: true, force: true });
+    }
+  });
+
   it("cart abandonment by day", async () => {
     assert.deepEqual((await run("cart-abandonment")).rows, [
       { day: "2026-11-29", carts: 3, purchased: 1, abandoned: 2, abandonment_rate: 0.6667 },
