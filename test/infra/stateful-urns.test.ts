@@ -3,7 +3,7 @@
 // Ingestion and Orders components are split into files of named children; their stateful
 // resources must keep the parents (and so the URNs) they were deployed with.
 import { strict as assert } from "node:assert";
-import { runProgram } from "../../testing/program";
+import { sharedProgramRun } from "../../testing/program";
 
 /** Parent type chain, type and name: what a URN is made of besides stack and project. */
 const deployed = [
@@ -22,7 +22,7 @@ const deployed = [
 
 describe("stateful resources keep their URNs", () => {
   it("the lake, stream, key, delivery stream, tables, domain and dead-letter queues are where they were deployed", async () => {
-    const { mocks } = await runProgram("prod");
+    const { mocks } = await sharedProgramRun("prod");
     const areas = /^ecommerce:(ingestion|orders):/;
     const urnParts = mocks.resources
       .map((r) => `${[...r.parentTypes.filter((t) => t !== "pulumi:pulumi:Stack"), r.type].join("$")}::${r.name}`)

@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { repoRoot } from "../../components/lib/bundle";
 import { type Holding, statefulOptions } from "../../components/lib/stateful";
-import { type ProgramRun, type RegisteredResource, runProgram } from "../../testing/program";
+import { type ProgramRun, type RegisteredResource, sharedProgramRun } from "../../testing/program";
 
 /** Every stateful resource of the program, by type and name, with what it holds. */
 const expectedHoldings: { type: string; name: RegExp; holding: Holding }[] = [
@@ -55,7 +55,7 @@ describe("Stateful resources (components/lib/stateful.ts)", () => {
       before(async function () {
         this.timeout(180_000);
         // Personalize in create mode, so its datasets are in the program too.
-        run = await runProgram(stack, { config: { "ecommerce:personalizeMode": "create" } });
+        run = await sharedProgramRun(stack, { config: { "ecommerce:personalizeMode": "create" } });
       });
 
       it("each stateful resource is kept as its holding says, with the options statefulOptions gives it", () => {

@@ -14,7 +14,7 @@ import { assetsPlaceholder, buildSite, buildSiteSync } from "../../components/si
 import { contentSecurityPolicy, Storefront } from "../../components/storefront";
 import { statements } from "./policy-json";
 import { Auth } from "../../components/auth";
-import { runComponents, runProgram } from "../../testing/program";
+import { runComponents, runProgram, sharedProgramRun } from "../../testing/program";
 
 const run = (stack: "dev" | "prod", config: Record<string, unknown> = {}) =>
   runComponents(
@@ -160,7 +160,7 @@ describe("Storefront", () => {
 
   for (const stack of ["dev", "prod"] as const) {
     it(`CSP (${stack}, whole program): the page may fetch exactly from itself, this stack's API and its sign-in domain; no wildcard`, async () => {
-      const { mocks, outputs } = await runProgram(stack);
+      const { mocks, outputs } = await sharedProgramRun(stack);
       const connect = directive(cspOf(mocks), "connect-src");
       const restApi = mocks.named("aws:apigateway/restApi:RestApi", "api-rest");
       const domain = mocks.named("aws:cognito/userPoolDomain:UserPoolDomain", "auth-domain").inputs.domain;

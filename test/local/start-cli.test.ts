@@ -28,8 +28,9 @@ describe("local mode: the npm start command", function () {
       const child = spawn(
         process.execPath,
         [
-          join(repoRoot, "node_modules/ts-node/dist/bin.js"),
-          "--transpile-only",
+          // As `npm start` runs it.
+          "-r",
+          "./testing/typescript-loader.cjs",
           "local/start.ts",
           "--port",
           "0",

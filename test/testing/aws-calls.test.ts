@@ -15,7 +15,7 @@ function mocha(args: string[]) {
       require.resolve("mocha/bin/mocha.js"),
       "--no-config",
       "-r",
-      "ts-node/register/transpile-only",
+      "./testing/typescript-loader.cjs",
       "-r",
       "test/setup.ts",
       ...args,
