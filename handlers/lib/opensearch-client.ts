@@ -2,7 +2,7 @@
 // (the domain's access policy admits only the Lambda roles, and fine-grained access control
 // maps the role). It replaces @opensearch-project/opensearch in the handlers, whose transport
 // and generated API were most of each bundle; the signatures are byte-identical to that
-// client's on the request shapes used here (test/handlers/lib-opensearch-client.test.ts).
+// client's on the request shapes used here (test/handlers/lib/opensearch-client.test.ts).
 // It never retries: each caller retries what is worth retrying, with handlers/lib/retry. Each
 // request is an X-Ray subsegment of the invocation's trace when it is traced (./xray-http.ts).
 import { SignatureV4 } from "@smithy/signature-v4";

@@ -5,6 +5,7 @@
 // X-Ray SDK under it (aws-xray-sdk-core, cls-hooked and friends, ~120 KB minified) was the
 // largest share of several bundles and of their cold import, for documents a few hundred
 // bytes long (README, "Bundles and cold start"). Outside Lambda, or unsampled, nothing is sent.
+import { Utility } from "@aws-lambda-powertools/commons";
 import { getServiceName } from "@aws-lambda-powertools/commons/utils/env";
 import { createLogging, type Logging, type TelemetryNames } from "./logging";
 import { type TraceableClient, traceAwsClient } from "./xray-aws-sdk";
@@ -29,14 +30,24 @@ export interface Telemetry extends Logging {
   traceInvocation<T>(work: (trace: InvocationTrace) => Promise<T>): Promise<T>;
 }
 
+/**
+ * Powertools' cold-start rule, the one its ColdStart metric and log key follow: the first
+ * invocation of an on-demand environment (provisioned concurrency initialises in advance).
+ */
+class ColdStart extends Utility {
+  /** True once: on the first invocation of an on-demand environment. */
+  take(): boolean {
+    return this.getColdStart();
+  }
+}
+
 export function createTelemetry(names: TelemetryNames = {}): Telemetry {
-  let coldStart = true;
+  const coldStart = new ColdStart();
   return {
     ...createLogging(names),
     captureClient: traceAwsClient,
     traceInvocation(work) {
-      const isColdStart = coldStart;
-      coldStart = false;
+      const isColdStart = coldStart.take();
       return inSubsegment(`## ${process.env._HANDLER ?? "index.handler"}`, (subsegment) => {
         subsegment?.annotate("ColdStart", isColdStart);
         const service = names.serviceName ?? getServiceName();

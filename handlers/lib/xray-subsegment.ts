@@ -110,11 +110,8 @@ export class Subsegment {
   }
 
   /** The response's status and what it says: 4XX error, 429 throttle, 5XX fault ("Errors and exceptions"). */
-  recordStatus(status: number, contentLength?: number): void {
-    this.document.http = {
-      ...this.document.http,
-      response: { status, ...(contentLength === undefined ? {} : { content_length: contentLength }) },
-    };
+  recordStatus(status: number): void {
+    this.document.http = { ...this.document.http, response: { status } };
     if (status >= 400 && status < 500) this.document.error = true;
     if (status === 429) this.document.throttle = true;
     if (status >= 500) this.document.fault = true;

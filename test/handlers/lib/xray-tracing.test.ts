@@ -14,7 +14,13 @@ import { daemonHeader } from "../../../handlers/lib/xray-daemon";
 import { clientConfig, type Emulator, startDynamoDb } from "../../../testing/emulators";
 import { FakeXRayDaemon, lambdaTraceHeader } from "../../../testing/xray-daemon";
 
-const tracingVariables = ["AWS_LAMBDA_FUNCTION_NAME", "_X_AMZN_TRACE_ID", "AWS_XRAY_DAEMON_ADDRESS", "_HANDLER"];
+const tracingVariables = [
+  "AWS_LAMBDA_FUNCTION_NAME",
+  "AWS_LAMBDA_INITIALIZATION_TYPE",
+  "_X_AMZN_TRACE_ID",
+  "AWS_XRAY_DAEMON_ADDRESS",
+  "_HANDLER",
+];
 
 /** An HTTP server on loopback answering each request with the next of `answers` (the last repeats). */
 async function answering(answers: Array<{ status: number; body: string; type?: string }>) {
@@ -67,6 +73,7 @@ describe("X-Ray tracing on the wire", () => {
   beforeEach(() => {
     trace = lambdaTraceHeader(true);
     process.env.AWS_LAMBDA_FUNCTION_NAME = "orders";
+    process.env.AWS_LAMBDA_INITIALIZATION_TYPE = "on-demand";
     process.env._X_AMZN_TRACE_ID = trace.value;
     process.env.AWS_XRAY_DAEMON_ADDRESS = daemon.address;
     daemon.clear();
@@ -125,6 +132,14 @@ describe("X-Ray tracing on the wire", () => {
         sent[0]["X-Amzn-Trace-Id"],
         `Root=${trace.root};Parent=${datagram.document.id};Sampled=1;Lineage=a87bd80c:0`,
       );
+      client.destroy();
+    });
+
+    it("captured twice, still one subsegment per call", async () => {
+      const { client } = tracedDynamo();
+      traceAwsClient(client);
+      await client.send(new GetItemCommand({ TableName: "traced", Key: { pk: { S: "a" } } }));
+      assert.equal((await daemon.drain()).length, 1);
       client.destroy();
     });
 
@@ -296,6 +311,13 @@ describe("X-Ray tracing on the wire", () => {
       const [, second] = (await daemon.drain()).map((d) => d.document);
       assert.equal(second.annotations.ColdStart, false, "only the container's first invocation is cold");
       client.destroy();
+    });
+
+    it("is never a cold start with provisioned concurrency, which initialises before any invocation", async () => {
+      process.env.AWS_LAMBDA_INITIALIZATION_TYPE = "provisioned-concurrency";
+      await createTelemetry({ serviceName: "orders-api" }).traceInvocation(async () => undefined);
+      const [{ document: doc }] = await daemon.drain();
+      assert.equal(doc.annotations.ColdStart, false);
     });
 
     it("records a thrown error on it as a fault and rethrows", async () => {

@@ -119,7 +119,15 @@ describe("orders: bundle", () => {
         await run(
           process.execPath,
           ["--no-warnings", "-e", invokeScript, bundlePath, JSON.stringify([event, lambdaContext()])],
-          { env: { ...fullEnv(), _X_AMZN_TRACE_ID: trace.value, AWS_XRAY_DAEMON_ADDRESS: daemon.address }, cwd: dir },
+          {
+            env: {
+              ...fullEnv(),
+              AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
+              _X_AMZN_TRACE_ID: trace.value,
+              AWS_XRAY_DAEMON_ADDRESS: daemon.address,
+            },
+            cwd: dir,
+          },
         );
         const documents = (await daemon.drain()).map((d) => d.document);
         const handler = documents.find((d) => d.name === "## index.handler");
