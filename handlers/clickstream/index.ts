@@ -6,7 +6,7 @@ import { PersonalizeEventsClient } from "@aws-sdk/client-personalize-events";
 import { S3Client } from "@aws-sdk/client-s3";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from "aws-lambda";
-import { createLogging } from "../lib/logging";
+import { createTelemetry } from "../lib/telemetry";
 import { quarantineClientConfig, sinkClientConfig } from "./clients";
 import { clickstreamMetricNames } from "./counts";
 import { readEnvironment } from "../lib/environment";
@@ -14,26 +14,28 @@ import { clickstreamContract } from "./contract";
 import { processClickstreamBatch, type ClickstreamProcessorDeps } from "./process-batch";
 
 const environment = readEnvironment(clickstreamContract, process.env);
-// No X-Ray capture of the sinks' clients: the tracer's X-Ray SDK would nearly double this
-// bundle (+123 KB) and its cold import, for a batch consumer whose every call is already
-// counted in its metrics; active tracing still records each invocation.
-const { logger, metrics } = createLogging({
+// The sinks' calls are X-Ray subsegments of each traced invocation (a few KB of our own
+// emitter, not the X-Ray SDK: README, "Bundles and cold start").
+const { logger, metrics, captureClient } = createTelemetry({
   serviceName: environment.POWERTOOLS_SERVICE_NAME,
   metricsNamespace: environment.POWERTOOLS_METRICS_NAMESPACE,
 });
 // One retry layer for the sinks: the core's (bounded, counted in metrics), not the SDK's on
 // top of it; every client gives up on a silent connection (clients.ts).
 const deps: ClickstreamProcessorDeps = {
-  firehose: { client: new FirehoseClient(sinkClientConfig), deliveryStreamName: environment.FIREHOSE_STREAM_NAME },
+  firehose: {
+    client: captureClient(new FirehoseClient(sinkClientConfig)),
+    deliveryStreamName: environment.FIREHOSE_STREAM_NAME,
+  },
   personalize: environment.PERSONALIZE_TRACKING_ID
     ? {
-        client: new PersonalizeEventsClient(sinkClientConfig),
+        client: captureClient(new PersonalizeEventsClient(sinkClientConfig)),
         trackingId: environment.PERSONALIZE_TRACKING_ID,
         concurrency: environment.PERSONALIZE_CONCURRENCY,
       }
     : undefined,
   quarantine: {
-    client: new S3Client(quarantineClientConfig),
+    client: captureClient(new S3Client(quarantineClientConfig)),
     bucket: environment.LAKE_BUCKET,
     prefix: environment.QUARANTINE_PREFIX,
   },

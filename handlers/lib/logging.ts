@@ -1,5 +1,4 @@
-// A handler's logger and metrics, configured in one place (./telemetry.ts adds the tracer).
-// Kept apart from the tracer so a function can have these without bundling the X-Ray SDK.
+// A handler's logger and metrics, configured in one place (./telemetry.ts adds X-Ray tracing).
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 

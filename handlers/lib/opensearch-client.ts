@@ -2,11 +2,14 @@
 // (the domain's access policy admits only the Lambda roles, and fine-grained access control
 // maps the role). It replaces @opensearch-project/opensearch in the handlers, whose transport
 // and generated API were most of each bundle; the signatures are byte-identical to that
-// client's on the request shapes used here (test/handlers/lib-opensearch-client.test.ts).
-// It never retries: each caller retries what is worth retrying, with handlers/lib/retry.
+// client's on the request shapes used here (test/handlers/lib/opensearch-client.test.ts).
+// It never retries: each caller retries what is worth retrying, with handlers/lib/retry. Each
+// request is an X-Ray subsegment of the invocation's trace when it is traced (./xray-http.ts).
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { SourceData } from "@smithy/types";
 import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
+import { traceHttpRequest } from "./xray-http";
+import { traceHeaderName } from "./xray-trace-header";
 
 /** What the signer needs; `expiration` lets the provider refresh temporary credentials before they lapse. */
 export interface SigningCredentials {
@@ -135,34 +138,49 @@ export function createOpenSearchClient(options: OpenSearchClientOptions): OpenSe
       // fetch sets Host and Content-Length itself, to the values signed here.
       delete headers.host;
       delete headers["content-length"];
-      let response: Response;
-      try {
-        response = await fetch(url, {
-          method: request.method,
-          headers,
-          body,
-          signal: AbortSignal.timeout(request.timeoutMs ?? options.requestTimeoutMs ?? 10_000),
-        });
-      } catch (err) {
-        const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-        const what =
-          (err as Error).name === "TimeoutError"
-            ? "timed out"
-            : `failed: ${cause?.code ?? cause?.message ?? (err as Error).message}`;
-        throw new OpenSearchConnectionError(`${request.method} ${request.path} ${what}`, { cause: err });
-      }
-      const text = request.method === "HEAD" ? "" : await response.text();
-      let parsed: unknown = text || undefined;
-      if (text && (response.headers.get("content-type") ?? "").includes("json")) {
-        try {
-          parsed = JSON.parse(text);
-        } catch {
-          parsed = text;
-        }
-      }
-      return { statusCode: response.status, body: parsed as T };
+      return traceHttpRequest(
+        { method: request.method, url },
+        // The trace header goes on unsigned: SigV4 never signs X-Amzn-Trace-Id (it may change in transit).
+        (traceHeader) =>
+          send<T>(url, request, traceHeader ? { ...headers, [traceHeaderName]: traceHeader } : headers, body),
+        (answer) => answer.statusCode,
+      );
     },
   };
+
+  async function send<T>(
+    url: URL,
+    request: OpenSearchRequest,
+    headers: Record<string, string>,
+    body: string | undefined,
+  ): Promise<OpenSearchResponse<T>> {
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: request.method,
+        headers,
+        body,
+        signal: AbortSignal.timeout(request.timeoutMs ?? options.requestTimeoutMs ?? 10_000),
+      });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      const what =
+        (err as Error).name === "TimeoutError"
+          ? "timed out"
+          : `failed: ${cause?.code ?? cause?.message ?? (err as Error).message}`;
+      throw new OpenSearchConnectionError(`${request.method} ${request.path} ${what}`, { cause: err });
+    }
+    const text = request.method === "HEAD" ? "" : await response.text();
+    let parsed: unknown = text || undefined;
+    if (text && (response.headers.get("content-type") ?? "").includes("json")) {
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        parsed = text;
+      }
+    }
+    return { statusCode: response.status, body: parsed as T };
+  }
 }
 
 /** "HTTP 409 version_conflict_engine_exception: ..." for logs and errors. */

@@ -13,7 +13,7 @@ import { searchAttemptTimeoutMs } from "./search";
 
 const env = readEnvironment(ordersContract, process.env);
 
-const { logger, metrics, tracer, captureClient } = createTelemetry({
+const { logger, metrics, captureClient, traceInvocation } = createTelemetry({
   serviceName: env.POWERTOOLS_SERVICE_NAME,
   metricsNamespace: env.POWERTOOLS_METRICS_NAMESPACE,
 });
@@ -48,19 +48,14 @@ export const handler = async (event: APIGatewayProxyEvent, context: Context): Pr
   logger.addContext(context);
   logger.appendKeys({ resource: event.resource, method: event.httpMethod });
   metrics.captureColdStartMetric();
-  const segment = tracer.getSegment();
-  const subsegment = segment?.addNewSubsegment("## handler");
-  if (subsegment) tracer.setSegment(subsegment);
-  tracer.annotateColdStart();
-  tracer.addServiceNameAnnotation();
-  try {
-    const response = await api(event, context);
-    tracer.putAnnotation("statusCode", response.statusCode);
-    return response;
-  } finally {
-    subsegment?.close();
-    if (segment) tracer.setSegment(segment);
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-    logger.resetKeys();
-  }
+  return traceInvocation(async (trace) => {
+    try {
+      const response = await api(event, context);
+      trace.annotate("statusCode", response.statusCode);
+      return response;
+    } finally {
+      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
+      logger.resetKeys();
+    }
+  });
 };

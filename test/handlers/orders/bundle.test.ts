@@ -13,11 +13,12 @@ import { bundleHandler, bundleOptions, repoRoot } from "../../../components/lib/
 import { clientConfig, type Emulator, testCredentials, testRegion } from "../../../testing/emulators";
 import { createOrderEvent, lambdaContext } from "../../../testing/orders-events";
 import { createOrderTables, startTransactionalDynamoDb, tables } from "../../../testing/orders-fixture";
+import { FakeXRayDaemon, lambdaTraceHeader } from "../../../testing/xray-daemon";
 
 import { serviceName } from "../../../handlers/orders/contract";
 const entry = "handlers/orders/index.ts";
-/** Measured at ~337 KB (X-Ray SDK ~99 KB, zod ~95 KB, Powertools idempotency ~39 KB); SDK v3 excluded. */
-const bundleBudgetBytes = 348_000;
+/** Measured at ~176 KB (zod ~94 KB, Powertools logger/metrics ~27 KB, our X-Ray emitter ~6 KB); SDK v3 excluded. */
+const bundleBudgetBytes = 181_000;
 
 const run = promisify(execFile);
 
@@ -108,6 +109,41 @@ describe("orders: bundle", () => {
       assert.equal(emf._aws.CloudWatchMetrics[0].Namespace, "Ecommerce/Orders");
       assert.equal(emf.OrderCreated, 1);
       assert.equal(emf.service, serviceName, "the contract's service name, the same the component deploys");
+    });
+
+    it("traces a sampled invocation: `## index.handler` with ColdStart, Service and statusCode, its DynamoDB calls under it", async () => {
+      const daemon = await new FakeXRayDaemon().start();
+      try {
+        const trace = lambdaTraceHeader(true);
+        const event = createOrderEvent("alice", "bundle-key-0002", { lines: [{ sku: catalog[0].sku, quantity: 1 }] });
+        await run(
+          process.execPath,
+          ["--no-warnings", "-e", invokeScript, bundlePath, JSON.stringify([event, lambdaContext()])],
+          {
+            env: {
+              ...fullEnv(),
+              AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
+              _X_AMZN_TRACE_ID: trace.value,
+              AWS_XRAY_DAEMON_ADDRESS: daemon.address,
+            },
+            cwd: dir,
+          },
+        );
+        const documents = (await daemon.drain()).map((d) => d.document);
+        const handler = documents.find((d) => d.name === "## index.handler");
+        assert.ok(handler, `no handler subsegment in ${JSON.stringify(documents)}`);
+        assert.equal(handler.parent_id, trace.parent);
+        assert.deepEqual(handler.annotations, { ColdStart: true, Service: serviceName, statusCode: 201 });
+        const calls = documents.filter((d) => d.namespace === "aws");
+        assert.ok(calls.length > 0, "the DynamoDB calls are traced");
+        for (const call of calls) {
+          assert.equal(call.name, "DynamoDB");
+          assert.equal(call.parent_id, handler.id);
+          assert.equal(call.trace_id, trace.root);
+        }
+      } finally {
+        await daemon.stop();
+      }
     });
 
     it("refuses to start with an invalid environment, naming every problem", async () => {
