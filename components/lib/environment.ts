@@ -4,7 +4,7 @@
 // schema the handler parses it with, so a bad value fails the preview, not the cold start.
 // The same checks run for callers the compiler cannot see through (a spread of a Record).
 import type * as pulumi from "@pulumi/pulumi";
-import type * as z from "zod";
+import type * as z from "../../handlers/lib/zod";
 import {
   type EnvironmentVariables,
   type HandlerContract,
@@ -12,11 +12,11 @@ import {
   telemetryVariables,
 } from "../../handlers/lib/environment";
 
-export function environmentFor<Schema extends z.ZodObject>(
+export function environmentFor<Schema extends z.ZodMiniObject>(
   contract: HandlerContract<Schema>,
   variables: EnvironmentVariables<Schema, pulumi.Input<string>>,
 ): Record<string, pulumi.Input<string>> {
-  const shape = contract.environmentSchema.shape as Record<string, z.ZodType>;
+  const shape = contract.environmentSchema.shape as Record<string, z.ZodMiniType>;
   const given = Object.entries(variables as Record<string, pulumi.Input<string> | undefined>).filter(
     (entry): entry is [string, pulumi.Input<string>] => entry[1] !== undefined,
   );

@@ -1,7 +1,7 @@
 // The seam between the AnalyticsReports component and its handler (no SDK or Pulumi imports):
 // the environment the component builds and the handler parses, the telemetry names, and the
 // admin-only route the Api serves and local mode mirrors.
-import * as z from "zod";
+import * as z from "../lib/zod";
 import { type HandlerContract, telemetryEnvironment } from "../lib/environment";
 
 export const serviceName = "analytics-reports";
@@ -11,28 +11,34 @@ export const metricsNamespace = "Ecommerce/AnalyticsReports";
 export const reportQueries = ["funnel", "top-products"] as const;
 export type ReportQuery = (typeof reportQueries)[number];
 
+const namedQueryIds = z.record(z.enum(reportQueries), z.string().check(z.minLength(1)));
+
 export const environmentSchema = z.object({
-  AWS_REGION: z.string().min(1),
+  AWS_REGION: z.string().check(z.minLength(1)),
   /** The Athena workgroup whose named queries and query history the reports read. */
-  WORKGROUP: z.string().min(1),
+  WORKGROUP: z.string().check(z.minLength(1)),
   /** JSON: report name → the named query's id in the workgroup. */
-  NAMED_QUERY_IDS: z.string().transform((text, ctx) => {
-    try {
-      return z.record(z.enum(reportQueries), z.string().min(1)).parse(JSON.parse(text));
-    } catch (error) {
-      ctx.addIssue({
-        code: "custom",
-        message: `NAMED_QUERY_IDS must be a JSON object of ${reportQueries.join(", ")} to ids: ${(error as Error).message}`,
-      });
-      return z.NEVER;
-    }
-  }),
+  NAMED_QUERY_IDS: z.pipe(
+    z.string(),
+    z.transform((text, payload) => {
+      try {
+        return namedQueryIds.parse(JSON.parse(text));
+      } catch (error) {
+        payload.issues.push({
+          code: "custom",
+          message: `NAMED_QUERY_IDS must be a JSON object of ${reportQueries.join(", ")} to ids: ${(error as Error).message}`,
+          input: text,
+        });
+        return z.NEVER;
+      }
+    }),
+  ),
   /** Days of the window the reports cover, today included (the queries' `?` is its first day). */
-  WINDOW_DAYS: z.coerce.number().int().min(1).max(366).default(30),
+  WINDOW_DAYS: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(366)), 30),
   /** A result older than this is refreshed (a new execution started) on the next request. */
-  MAX_AGE_SECONDS: z.coerce.number().int().min(60).default(3600),
+  MAX_AGE_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(60)), 3600),
   /** The storefront origin, sent as Access-Control-Allow-Origin. */
-  ALLOWED_ORIGIN: z.string().min(1),
+  ALLOWED_ORIGIN: z.string().check(z.minLength(1)),
   ...telemetryEnvironment(serviceName, metricsNamespace),
 });
 export type ReportsEnvironment = z.infer<typeof environmentSchema>;

@@ -1,7 +1,7 @@
 // The seam between the Catalog component and its handler (no SDK or Pulumi imports): the
 // environment the component builds and the handler parses, the telemetry names, and the
 // public routes the Api serves and local mode mirrors.
-import * as z from "zod";
+import * as z from "../lib/zod";
 import { type HandlerContract, telemetryEnvironment } from "../lib/environment";
 import type { RouteContracts } from "../shared/http";
 
@@ -10,13 +10,13 @@ export const serviceName = "catalog";
 export const metricsNamespace = "Ecommerce/Catalog";
 
 export const environmentSchema = z.object({
-  AWS_REGION: z.string().min(1),
+  AWS_REGION: z.string().check(z.minLength(1)),
   /** Products table (key sku): name, description, category, price, image. */
-  PRODUCTS_TABLE: z.string().min(1),
+  PRODUCTS_TABLE: z.string().check(z.minLength(1)),
   /** Inventory table (key sku): stock. */
-  INVENTORY_TABLE: z.string().min(1),
+  INVENTORY_TABLE: z.string().check(z.minLength(1)),
   /** The storefront origin, sent as Access-Control-Allow-Origin. */
-  ALLOWED_ORIGIN: z.string().min(1),
+  ALLOWED_ORIGIN: z.string().check(z.minLength(1)),
   ...telemetryEnvironment(serviceName, metricsNamespace),
 });
 export type CatalogEnvironment = z.infer<typeof environmentSchema>;

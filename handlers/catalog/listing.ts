@@ -1,7 +1,7 @@
 // The product listing, pure: filter by category, sort by name or price (sku breaks ties, so
 // the order is total), and page with a keyset cursor (the last item's sort key), so a page
 // never repeats or skips a product when others are added or sold out meanwhile.
-import * as z from "zod";
+import * as z from "../lib/zod";
 import {
   type CatalogEntry,
   type ListProductsQuery,
@@ -16,7 +16,7 @@ import { badRequest } from "../orders/errors";
 const cursorSchema = z.strictObject({
   sort: z.enum(productSorts),
   order: z.enum(sortOrders),
-  category: z.string().optional(),
+  category: z.optional(z.string()),
   /** The sort value and sku of the previous page's last product. */
   after: z.tuple([z.union([z.string(), z.number()]), z.string()]),
 });

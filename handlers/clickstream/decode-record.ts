@@ -46,8 +46,23 @@ export type DecodedUnit = EventUnit | UndecodableUnit;
 export const maxJsonDepth = 8;
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
-/** Canonical, padded base64 (RFC 4648 §4), as Lambda encodes a record's data. */
-const strictBase64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * True when `text` is padded base64 (RFC 4648 §4: `^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|
+ * [A-Za-z0-9+/]{3}=)?$`), as Lambda encodes a record's data, given `bytes`, Node's decoding of
+ * it. Node's decoder skips what is not base64 and stops at "=", so any such character leaves
+ * fewer bytes than the text's length promises; it also reads the URL alphabet's "-" and "_",
+ * which are refused by name. Beside the decoding it costs next to nothing; matching the
+ * regular expression cost about a third of a JSON.parse of the record.
+ */
+export function isStrictBase64(text: string, bytes: Uint8Array): boolean {
+  const length = text.length;
+  if (length % 4 !== 0) return false;
+  const padding =
+    length === 0 || text.charCodeAt(length - 1) !== 0x3d ? 0 : text.charCodeAt(length - 2) !== 0x3d ? 1 : 2;
+  if (text.indexOf("-") !== -1 || text.indexOf("_") !== -1) return false;
+  return bytes.byteLength === (length / 4) * 3 - padding;
+}
 
 /** "shardId-000000000000:4954…" → "shardId-000000000000". */
 function shardIdOf(record: KinesisStreamRecord): string {
@@ -72,6 +87,8 @@ export function recordRef(record: KinesisStreamRecord, index: number): RecordRef
     arrivedAt: arrivalOf(record.kinesis.approximateArrivalTimestamp),
   };
 }
+
+const hasArrival = (ref: RecordRef): ref is RecordRef & { arrivedAt: Date } => ref.arrivedAt !== undefined;
 
 /** Nesting depth of JSON text, counted without parsing (brackets outside strings). */
 export function jsonDepth(text: string): number {
@@ -101,14 +118,18 @@ export function atMostBrackets(text: string, limit: number): boolean {
   return true;
 }
 
-export function decodeRecord(record: KinesisStreamRecord, index: number): DecodedUnit[] {
-  const ref = recordRef(record, index);
+/** `ref`: recordRef(record, index), when the caller has it already. */
+export function decodeRecord(
+  record: KinesisStreamRecord,
+  index: number,
+  ref: RecordRef = recordRef(record, index),
+): DecodedUnit[] {
   const received = record.kinesis.data;
-  if (typeof received !== "string" || !strictBase64.test(received)) {
+  const bytes = typeof received === "string" ? Buffer.from(received, "base64") : undefined;
+  if (bytes === undefined || !isStrictBase64(received, bytes)) {
     const data = typeof received === "string" ? received : JSON.stringify(received ?? null);
     return [{ kind: "undecodable", ref, data, dataEncoding: "received", reason: "record data is not valid base64" }];
   }
-  const bytes = Buffer.from(received, "base64");
   let text: string;
   try {
     text = utf8.decode(bytes);
@@ -120,8 +141,7 @@ export function decodeRecord(record: KinesisStreamRecord, index: number): Decode
   const undecodable = (reason: string): DecodedUnit[] => [
     { kind: "undecodable", ref, data: text, dataEncoding: "utf8", reason },
   ];
-  const arrivedAt = ref.arrivedAt;
-  if (arrivedAt === undefined) return undecodable("the record's approximateArrivalTimestamp is not an instant");
+  if (!hasArrival(ref)) return undecodable("the record's approximateArrivalTimestamp is not an instant");
   // The exact depth scan is a loop over every character; text with at most maxJsonDepth
   // brackets (an ordinary event has 1-3) cannot be deeper, and indexOf counts them natively.
   const depth = atMostBrackets(text, maxJsonDepth) ? 0 : jsonDepth(text);
@@ -133,12 +153,11 @@ export function decodeRecord(record: KinesisStreamRecord, index: number): Decode
   } catch (error) {
     return undecodable(`record data is not JSON: ${(error as Error).message}`);
   }
-  const eventRef = { ...ref, arrivedAt };
-  if (!Array.isArray(value)) return [{ kind: "event", ref: eventRef, value, rawText: text }];
+  if (!Array.isArray(value)) return [{ kind: "event", ref, value, rawText: text }];
   if (value.length === 0) return undecodable("record data is an empty array: it holds no events");
   return value.map((element, position) => ({
     kind: "event",
-    ref: eventRef,
+    ref,
     position,
     value: element,
     rawText: JSON.stringify(element),

@@ -16,6 +16,7 @@ import {
   minEpochMillis,
   productEventTypes,
 } from "../shared/clickstream-event";
+import { isoTimestamp } from "../lib/iso-timestamp";
 
 const idRegExp = new RegExp(idPattern);
 const eventTypes: ReadonlySet<string> = new Set(clickstreamEventTypes);
@@ -42,8 +43,8 @@ function isPlainTimestamp(v: unknown): boolean {
   if (typeof v === "number") return Number.isInteger(v) && v >= minEpochMillis && v <= maxEpochMillis;
   // A real instant written exactly as toISOString writes it (the round trip rules out 2025-02-30 and the like).
   if (typeof v !== "string" || !isoMillisUtc.test(v)) return false;
-  const date = new Date(v);
-  return !Number.isNaN(date.getTime()) && date.toISOString() === v;
+  const time = Date.parse(v);
+  return !Number.isNaN(time) && isoTimestamp(time) === v;
 }
 
 function isPlainPage(v: unknown): boolean {

@@ -15,6 +15,7 @@ import type { NormalisedClickstreamEvent } from "../shared/clickstream-event";
 import type { RetryPolicy } from "../lib/retry";
 import { sinkRetryPolicy } from "./clients";
 import { validateEvent } from "./validate-event";
+import { isoTimestamp } from "../lib/iso-timestamp";
 
 export interface ClickstreamProcessorDeps {
   firehose: { client: FirehoseSender; deliveryStreamName: string };
@@ -44,7 +45,8 @@ interface RecordOutcome {
 /** Decodes and validates one record; never throws (a failure quarantines the record whole). */
 function classifyRecord(record: KinesisStreamRecord, index: number): RecordOutcome {
   try {
-    return classifyUnits(decodeRecord(record, index), recordRef(record, index));
+    const ref = recordRef(record, index);
+    return classifyUnits(decodeRecord(record, index, ref), ref);
   } catch (error) {
     const ref = safeRef(record, index);
     const received = typeof record?.kinesis?.data === "string" ? record.kinesis.data : "";
@@ -99,7 +101,7 @@ function classifyUnits(units: DecodedUnit[], ref: RecordRef): RecordOutcome {
     oversized: 0,
   };
   // Every unit of a record arrived at once: its arrival is formatted once, for the lake and the quarantine.
-  const receivedAt = ref.arrivedAt?.toISOString();
+  const receivedAt = ref.arrivedAt && isoTimestamp(ref.arrivedAt.getTime());
   // Only a unit going to the quarantine needs these.
   const quarantineBase = (unit: DecodedUnit) => ({
     sequenceNumber: unit.ref.sequenceNumber,
@@ -137,6 +139,10 @@ function classifyUnits(units: DecodedUnit[], ref: RecordRef): RecordOutcome {
   return outcome;
 }
 
+/** Only events about a product go to Personalize. */
+const namesItem = (event: NormalisedClickstreamEvent): event is NormalisedClickstreamEvent & { itemId: string } =>
+  event.itemId !== undefined;
+
 export async function processClickstreamBatch(
   event: KinesisStreamEvent,
   deps: ClickstreamProcessorDeps,
@@ -168,8 +174,8 @@ export async function processClickstreamBatch(
       }
       seenEventIds.add(normalised.eventId);
       lake.push({ data: Buffer.from(`${json}\n`), owner: outcome.ref });
-      if (deps.personalize && normalised.itemId !== undefined) {
-        personalize.push({ event: { ...normalised, itemId: normalised.itemId }, owner: outcome.ref });
+      if (deps.personalize && namesItem(normalised)) {
+        personalize.push({ event: normalised, owner: outcome.ref });
       }
     }
   });

@@ -5,6 +5,7 @@ import { isPlainValidEvent } from "./fast-event-check";
 import {
   type ClickstreamEvent,
   clickstreamEventSchema,
+  eventTimeMs,
   maxNormalisedEventBytes,
   normaliseClickstreamEvent,
   timestampProblem,
@@ -42,7 +43,9 @@ export function validateEvent(value: unknown, receivedAt: Date, receivedAtIso?: 
     }
     valid = parsed.data;
   }
-  const timeProblem = timestampProblem(valid, receivedAt);
+  // Parsed once: for the time window and for the stored form.
+  const time = eventTimeMs(valid);
+  const timeProblem = timestampProblem(valid, receivedAt, time);
   if (timeProblem !== undefined) {
     return {
       ok: false,
@@ -50,7 +53,7 @@ export function validateEvent(value: unknown, receivedAt: Date, receivedAtIso?: 
       reasons: [{ path: "timestamp", code: "timestamp_out_of_range", message: timeProblem }],
     };
   }
-  const event = normaliseClickstreamEvent(valid, receivedAt, receivedAtIso);
+  const event = normaliseClickstreamEvent(valid, receivedAt, receivedAtIso, time);
   const json = JSON.stringify(event);
   const bytes = Buffer.byteLength(json);
   if (bytes > maxNormalisedEventBytes) {

@@ -2,11 +2,10 @@
 // environment schema, service name and metrics namespace both the component and the handler
 // read (handlers/<fn>/contract.ts). No SDK or Pulumi imports: the component and the bundle
 // share this file.
-// Namespace import: lets esbuild tree-shake zod (the `{ z }` form bundles all of it).
-import * as z from "zod";
+import * as z from "./zod";
 
 /** What a component and its handler agree on, whatever the handler is. */
-export interface HandlerContract<Schema extends z.ZodObject = z.ZodObject> {
+export interface HandlerContract<Schema extends z.ZodMiniObject = z.ZodMiniObject> {
   /** How the handler names itself in a configuration error ("OrderProcessing", "Catalog", ...). */
   title: string;
   /** POWERTOOLS_SERVICE_NAME: the `service` key of every log line, metric and trace. */
@@ -20,8 +19,8 @@ export interface HandlerContract<Schema extends z.ZodObject = z.ZodObject> {
 /** The two telemetry variables every handler reads, defaulting to its contract's names. */
 export function telemetryEnvironment(serviceName: string, metricsNamespace: string) {
   return {
-    POWERTOOLS_SERVICE_NAME: z.string().min(1).default(serviceName),
-    POWERTOOLS_METRICS_NAMESPACE: z.string().min(1).default(metricsNamespace),
+    POWERTOOLS_SERVICE_NAME: z._default(z.string().check(z.minLength(1)), serviceName),
+    POWERTOOLS_METRICS_NAMESPACE: z._default(z.string().check(z.minLength(1)), metricsNamespace),
   };
 }
 
@@ -30,7 +29,7 @@ export function telemetryEnvironment(serviceName: string, metricsNamespace: stri
  * named in one error, so a misconfigured function fails at once and says all that is wrong,
  * not on the first request with the first problem.
  */
-export function readEnvironment<Schema extends z.ZodObject>(
+export function readEnvironment<Schema extends z.ZodMiniObject>(
   contract: Pick<HandlerContract<Schema>, "title" | "environmentSchema">,
   // Passed in (process.env at the entry) so this file stays free of Node types: the site reads contracts too.
   env: Record<string, string | undefined>,
@@ -49,8 +48,11 @@ export type RuntimeVariable = (typeof runtimeVariables)[number];
 /** Variables the contract's own names fill in (see telemetryVariables). */
 export type TelemetryVariable = "POWERTOOLS_SERVICE_NAME" | "POWERTOOLS_METRICS_NAMESPACE";
 
-type Input<Schema extends z.ZodObject> = z.input<Schema>;
-type Settable<Schema extends z.ZodObject> = Exclude<keyof Input<Schema> & string, RuntimeVariable | TelemetryVariable>;
+type Input<Schema extends z.ZodMiniObject> = z.input<Schema>;
+type Settable<Schema extends z.ZodMiniObject> = Exclude<
+  keyof Input<Schema> & string,
+  RuntimeVariable | TelemetryVariable
+>;
 type RequiredKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K }[keyof T];
 
 /**
@@ -58,7 +60,7 @@ type RequiredKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? never : K
  * defaulted and optional ones), each a string of type `Value` (e.g. pulumi.Input<string>).
  * A variable the schema requires and the component leaves out does not compile.
  */
-export type EnvironmentVariables<Schema extends z.ZodObject, Value> = {
+export type EnvironmentVariables<Schema extends z.ZodMiniObject, Value> = {
   [K in Settable<Schema> & RequiredKeys<Input<Schema>>]: Value;
 } & {
   [K in Exclude<Settable<Schema>, RequiredKeys<Input<Schema>>>]?: Value;

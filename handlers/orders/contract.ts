@@ -1,7 +1,7 @@
 // The seam between the Orders component and OrderProcessing (no SDK or Pulumi imports): the
 // environment the component builds and the handler parses, the telemetry names, and the routes
 // the Api deploys, the router dispatches and local mode serves.
-import * as z from "zod";
+import * as z from "../lib/zod";
 import { type HandlerContract, telemetryEnvironment } from "../lib/environment";
 import { idempotencyKeyHeader, queryParameters, type RouteContracts } from "../shared/http";
 import {
@@ -18,26 +18,24 @@ export const metricsNamespace = "Ecommerce/Orders";
 export const defaultIdempotencyTtlSeconds = 86400;
 
 export const environmentSchema = z.object({
-  AWS_REGION: z.string().min(1),
+  AWS_REGION: z.string().check(z.minLength(1)),
   /** Orders table (key orderId, index byCustomer). */
-  ORDERS_TABLE: z.string().min(1),
+  ORDERS_TABLE: z.string().check(z.minLength(1)),
   /** Products table (key sku): the priced catalog. */
-  PRODUCTS_TABLE: z.string().min(1),
+  PRODUCTS_TABLE: z.string().check(z.minLength(1)),
   /** Inventory table (key sku): stock, reserved and returned in the order's transaction. */
-  INVENTORY_TABLE: z.string().min(1),
+  INVENTORY_TABLE: z.string().check(z.minLength(1)),
   /** Idempotency-Key records (key id, TTL attribute expiration), written with each order. */
-  IDEMPOTENCY_TABLE: z.string().min(1),
+  IDEMPOTENCY_TABLE: z.string().check(z.minLength(1)),
   /** The OpenSearch domain's endpoint, https only (requests are SigV4-signed for "es"). */
   OPENSEARCH_ENDPOINT: z.url({ protocol: /^https$/, error: "OPENSEARCH_ENDPOINT must be an https:// URL" }),
   /** The storefront origin, sent as Access-Control-Allow-Origin. */
-  ALLOWED_ORIGIN: z.string().min(1),
+  ALLOWED_ORIGIN: z.string().check(z.minLength(1)),
   /** How long an Idempotency-Key is remembered. */
-  IDEMPOTENCY_TTL_SECONDS: z.coerce
-    .number()
-    .int()
-    .min(60)
-    .max(30 * 86400)
-    .default(defaultIdempotencyTtlSeconds),
+  IDEMPOTENCY_TTL_SECONDS: z._default(
+    z.coerce.number().check(z.int(), z.minimum(60), z.maximum(30 * 86400)),
+    defaultIdempotencyTtlSeconds,
+  ),
   ...telemetryEnvironment(serviceName, metricsNamespace),
 });
 export type OrdersEnvironment = z.infer<typeof environmentSchema>;

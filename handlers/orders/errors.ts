@@ -1,6 +1,6 @@
 // Errors a route answers with a 4xx (or a deliberate 5xx): the router turns each into
 // `{ "error": message, "details": [...] }` with its status code and headers.
-import type * as z from "zod";
+import type * as z from "../lib/zod";
 
 /** One problem with the request, e.g. `{ path: "lines[2].sku", message: "unknown sku XYZ-1" }`. */
 export interface ErrorDetail {
@@ -28,7 +28,7 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
 }
 
 /** Every zod issue as a detail, with a path prefix naming where the input came from. */
-export function zodDetails(error: z.ZodError, prefix = ""): ErrorDetail[] {
+export function zodDetails(error: z.core.$ZodError, prefix = ""): ErrorDetail[] {
   return error.issues.map((issue) => {
     const path = formatPath(issue.path);
     return { path: prefix && path ? `${prefix}.${path}` : prefix || path, message: issue.message };

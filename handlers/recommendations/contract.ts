@@ -1,7 +1,7 @@
 // The seam between the Recommendations component and its handler (no SDK or Pulumi imports):
 // the environment the component builds and the handler parses, the telemetry names, the routes
 // the Api serves and local mode mirrors, and the answer the storefront reads.
-import * as z from "zod";
+import * as z from "../lib/zod";
 import { type HandlerContract, telemetryEnvironment } from "../lib/environment";
 import { productSchema, skuSchema } from "../shared/product";
 
@@ -13,22 +13,22 @@ export const personalizeArnPattern =
   /^arn:aws[a-z-]*:personalize:[a-z0-9-]+:\d{12}:(campaign|recommender)\/[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 const personalizeArn = z
   .string()
-  .regex(personalizeArnPattern, { error: "expected a Personalize campaign or recommender ARN" });
+  .check(z.regex(personalizeArnPattern, { error: "expected a Personalize campaign or recommender ARN" }));
 
 export const environmentSchema = z.object({
-  AWS_REGION: z.string().min(1),
+  AWS_REGION: z.string().check(z.minLength(1)),
   /** The OpenSearch domain's endpoint, https only (requests are SigV4-signed for "es"). */
   OPENSEARCH_ENDPOINT: z.url({ protocol: /^https$/, error: "OPENSEARCH_ENDPOINT must be an https:// URL" }),
   /** Products table (key sku): what a recommendation shows. */
-  PRODUCTS_TABLE: z.string().min(1),
+  PRODUCTS_TABLE: z.string().check(z.minLength(1)),
   /** Inventory table (key sku): nothing out of stock is recommended. */
-  INVENTORY_TABLE: z.string().min(1),
+  INVENTORY_TABLE: z.string().check(z.minLength(1)),
   /** The storefront origin, sent as Access-Control-Allow-Origin. */
-  ALLOWED_ORIGIN: z.string().min(1),
+  ALLOWED_ORIGIN: z.string().check(z.minLength(1)),
   /** "Customers also bought" from Personalize (a similar-items / related-items campaign or recommender). Absent: from the orders index. */
-  RELATED_ITEMS_ARN: personalizeArn.optional(),
+  RELATED_ITEMS_ARN: z.optional(personalizeArn),
   /** "Recommended for you" from Personalize (a user-personalization campaign or recommender). Absent: popular items. */
-  USER_RECOMMENDATIONS_ARN: personalizeArn.optional(),
+  USER_RECOMMENDATIONS_ARN: z.optional(personalizeArn),
   ...telemetryEnvironment(serviceName, metricsNamespace),
 });
 export type RecommendationsEnvironment = z.infer<typeof environmentSchema>;
@@ -53,13 +53,17 @@ export const maxRecommendationCount = 20;
  * Other parameters are ignored, not refused, as for the catalog: the answer is cached by these.
  */
 export const recommendationsQuerySchema = z.object({
-  sku: skuSchema.optional(),
-  limit: z.coerce
-    .number({ error: "limit must be a number" })
-    .int({ error: "limit must be a whole number" })
-    .min(1, { error: "limit must be at least 1" })
-    .max(maxRecommendationCount, { error: `limit must be at most ${maxRecommendationCount}` })
-    .default(defaultRecommendationCount),
+  sku: z.optional(skuSchema),
+  limit: z._default(
+    z.coerce
+      .number({ error: "limit must be a number" })
+      .check(
+        z.int({ error: "limit must be a whole number" }),
+        z.minimum(1, { error: "limit must be at least 1" }),
+        z.maximum(maxRecommendationCount, { error: `limit must be at most ${maxRecommendationCount}` }),
+      ),
+    defaultRecommendationCount,
+  ),
 });
 export type RecommendationsQuery = z.infer<typeof recommendationsQuerySchema>;
 
@@ -67,7 +71,7 @@ export type RecommendationsQuery = z.infer<typeof recommendationsQuerySchema>;
 export const recommendationsResponseSchema = z.strictObject({
   source: z.enum(recommendationSources),
   /** The product the list is about ("customers also bought"), when one was asked for. */
-  basedOn: skuSchema.optional(),
+  basedOn: z.optional(skuSchema),
   items: z.array(productSchema),
 });
 export type RecommendationsResponse = z.infer<typeof recommendationsResponseSchema>;

@@ -1,7 +1,7 @@
 // The seam between the Orders component and SearchAccess, its deploy-time step (no SDK or
 // Pulumi imports): the environment the component builds and the handler parses, and the
 // telemetry names. Its input (the roles to map) is the invocation's payload: security.ts.
-import * as z from "zod";
+import * as z from "../lib/zod";
 import { type HandlerContract, telemetryEnvironment } from "../lib/environment";
 
 export const title = "search-access";
@@ -10,7 +10,7 @@ export const serviceName = "search-access";
 export const metricsNamespace = "Ecommerce/Search";
 
 export const environmentSchema = z.object({
-  AWS_REGION: z.string().min(1, { error: "AWS_REGION is required" }),
+  AWS_REGION: z.string().check(z.minLength(1, { error: "AWS_REGION is required" })),
   ...telemetryEnvironment(serviceName, metricsNamespace),
 });
 export type SearchAccessEnvironment = z.infer<typeof environmentSchema>;

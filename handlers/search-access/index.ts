@@ -3,9 +3,9 @@
 // user; it runs inside the VPC because the domain has no public endpoint.
 import { Logger } from "@aws-lambda-powertools/logger";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
-import * as z from "zod";
 import type { Context } from "aws-lambda";
 import { readEnvironment } from "../lib/environment";
+import * as z from "../lib/zod";
 import { createOpenSearchClient, type SigningCredentials } from "../lib/opensearch-client";
 import { retryWithinBudget, type RetryPolicy } from "../lib/retry";
 import { searchAccessContract } from "./contract";

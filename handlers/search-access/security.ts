@@ -2,7 +2,7 @@
 // which IAM roles are mapped to them. Run at deploy time by the domain's IAM master role (the
 // only principal allowed to change the security configuration), so the application Lambdas
 // never hold security_manager rights.
-import * as z from "zod";
+import * as z from "../lib/zod";
 import { ordersIndex, ordersIndexTemplateName } from "../shared/order-index";
 
 /** An OpenSearch security role: cluster-wide actions and per-index actions. */
@@ -33,7 +33,7 @@ export const securityRoles: Record<string, SecurityRole> = {
 
 const roleArn = z
   .string()
-  .regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: "expected an IAM role ARN" });
+  .check(z.regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/, { error: "expected an IAM role ARN" }));
 
 /** What the deployment passes in (the aws.lambda.Invocation input). */
 export const accessRequestSchema = z.strictObject({
@@ -43,8 +43,8 @@ export const accessRequestSchema = z.strictObject({
     hostname: /^[a-z0-9-]+\.[a-z0-9-]+\.es\.amazonaws\.com(\.cn)?$/,
     error: "endpoint must be https://<domain>.<region>.es.amazonaws.com",
   }),
-  indexerRoleArns: z.array(roleArn).min(1),
-  readerRoleArns: z.array(roleArn).min(1),
+  indexerRoleArns: z.array(roleArn).check(z.minLength(1)),
+  readerRoleArns: z.array(roleArn).check(z.minLength(1)),
 });
 export type AccessRequest = z.infer<typeof accessRequestSchema>;
 

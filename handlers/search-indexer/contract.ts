@@ -1,6 +1,6 @@
 // The seam between the Orders component and the SearchIndexer (no SDK or Pulumi imports): the
 // environment the component builds and the handler parses, and the telemetry names.
-import * as z from "zod";
+import * as z from "../lib/zod";
 import { type HandlerContract, telemetryEnvironment } from "../lib/environment";
 
 export const title = "search-indexer";
@@ -16,7 +16,7 @@ export const environmentSchema = z.object({
     protocol: /^https$/,
     error: "DEAD_LETTER_QUEUE_URL must be an https:// SQS queue URL",
   }),
-  AWS_REGION: z.string().min(1, { error: "AWS_REGION is required" }),
+  AWS_REGION: z.string().check(z.minLength(1, { error: "AWS_REGION is required" })),
   ...telemetryEnvironment(serviceName, metricsNamespace),
 });
 export type SearchIndexerEnvironment = z.infer<typeof environmentSchema>;

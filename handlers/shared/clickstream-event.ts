@@ -4,8 +4,8 @@
 // Limits follow Amazon Personalize PutEvents (ids within its 256 chars, properties ≤ 1,024
 // chars, event ≤ 10 KB) so that every valid event can be sent there unchanged (`properties` go to
 // the lake only: the interactions schema has no field for them).
-// Namespace import: lets esbuild tree-shake zod (the `{ z }` form bundles all of it, ~450 KB).
-import * as z from "zod";
+import { isoTimestamp } from "../lib/iso-timestamp";
+import * as z from "../lib/zod";
 
 export const clickstreamEventTypes = [
   "page_view",
@@ -58,15 +58,19 @@ const idRegExp = new RegExp(idPattern);
 const id = (field: string) =>
   z
     .string({ error: `${field} must be a string` })
-    .min(1, { error: `${field} must not be empty` })
-    .max(maxIdLength, { error: `${field} is at most ${maxIdLength} characters` })
-    .regex(idRegExp, { error: `${field} may hold only A-Z a-z 0-9 _ . : - (1 to ${maxIdLength} characters)` });
+    .check(
+      z.minLength(1, { error: `${field} must not be empty` }),
+      z.maxLength(maxIdLength, { error: `${field} is at most ${maxIdLength} characters` }),
+      z.regex(idRegExp, { error: `${field} may hold only A-Z a-z 0-9 _ . : - (1 to ${maxIdLength} characters)` }),
+    );
 
 const propertyValue = z.union(
   [
-    z
-      .string()
-      .max(maxPropertyStringLength, { error: `property values are at most ${maxPropertyStringLength} characters` }),
+    z.string().check(
+      z.maxLength(maxPropertyStringLength, {
+        error: `property values are at most ${maxPropertyStringLength} characters`,
+      }),
+    ),
     z.number(),
     z.boolean(),
     z.null(),
@@ -74,43 +78,46 @@ const propertyValue = z.union(
   { error: "property values must be strings, numbers, booleans or null (properties are flat)" },
 );
 
-const propertiesRecord = z
-  .record(z.string(), propertyValue, { error: "properties must be a flat object" })
-  .refine((p) => Object.keys(p).length <= maxPropertyCount, {
+const propertiesRecord = z.record(z.string(), propertyValue, { error: "properties must be a flat object" }).check(
+  z.refine((p) => Object.keys(p).length <= maxPropertyCount, {
     error: `properties has at most ${maxPropertyCount} keys`,
-  })
-  .refine((p) => JSON.stringify(p).length <= maxSerialisedPropertiesLength, {
+  }),
+  z.refine((p) => JSON.stringify(p).length <= maxSerialisedPropertiesLength, {
     error: `properties serialised as JSON are at most ${maxSerialisedPropertiesLength} characters`,
-  });
+  }),
+);
 
 /**
  * Checks on the keys as sent, before zod copies them: a key must be 1-64 characters (named in
  * the message shortened, so a huge key does not bloat the reason), and `__proto__` is refused
  * by name. JSON.parse keeps `__proto__` as an own property, but copying it into a new object
  * (as zod's record does) drops it without a trace; refusing it keeps what the browser sent
- * whole in the quarantine, with this reason, instead of changing it silently.
+ * whole in the quarantine, with this reason, instead of changing it silently. A pipe: when a
+ * key is refused, the record is not checked (nor copied) at all.
  */
-const properties = z.preprocess((value, ctx) => {
-  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
-  for (const key of Object.keys(value)) {
-    if (key === "__proto__") {
-      ctx.addIssue({
-        code: "custom",
-        path: ["__proto__"],
-        message: "the property key __proto__ is reserved (JavaScript objects cannot keep it)",
-        input: value,
-      });
-    } else if (key.length === 0 || key.length > maxPropertyKeyLength) {
-      const shown = key.length > 32 ? `${key.slice(0, 32)}…` : key;
-      ctx.addIssue({
-        code: "custom",
-        message: `property keys are 1 to ${maxPropertyKeyLength} characters; ${JSON.stringify(shown)} has ${key.length}`,
-        input: value,
-      });
+const propertyKeys = z.unknown().check(
+  z.superRefine((value, ctx) => {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return;
+    for (const key of Object.keys(value)) {
+      if (key === "__proto__") {
+        ctx.addIssue({
+          code: "custom",
+          path: ["__proto__"],
+          message: "the property key __proto__ is reserved (JavaScript objects cannot keep it)",
+          input: value,
+        });
+      } else if (key.length === 0 || key.length > maxPropertyKeyLength) {
+        const shown = key.length > 32 ? `${key.slice(0, 32)}…` : key;
+        ctx.addIssue({
+          code: "custom",
+          message: `property keys are 1 to ${maxPropertyKeyLength} characters; ${JSON.stringify(shown)} has ${key.length}`,
+          input: value,
+        });
+      }
     }
-  }
-  return value;
-}, propertiesRecord);
+  }),
+);
+const properties = z.pipe(propertyKeys, propertiesRecord);
 
 /** One raw event as a browser sends it. Strict: unknown fields are refused, not silently dropped. */
 export const clickstreamEventSchema = z
@@ -118,38 +125,45 @@ export const clickstreamEventSchema = z
     eventId: id("eventId"),
     eventType: z.enum(clickstreamEventTypes, { error: `eventType must be one of ${clickstreamEventTypes.join(", ")}` }),
     sessionId: id("sessionId"),
-    userId: id("userId").optional(),
-    itemId: id("itemId").optional(),
+    userId: z.optional(id("userId")),
+    itemId: z.optional(id("itemId")),
     timestamp: z.union(
       [
-        z.iso.datetime({ offset: true, error: "timestamp must be an ISO-8601 date-time" }).max(maxTimestampLength),
-        z
-          .number()
-          .int({ error: "timestamp in epoch milliseconds must be a whole number" })
-          .min(minEpochMillis, { error: "timestamp in epoch milliseconds must be after 2000-01-01 (seconds sent?)" })
-          .max(maxEpochMillis, { error: "timestamp in epoch milliseconds must be before year 10000" }),
+        z.iso
+          .datetime({ offset: true, error: "timestamp must be an ISO-8601 date-time" })
+          .check(z.maxLength(maxTimestampLength)),
+        z.number().check(
+          z.int({ error: "timestamp in epoch milliseconds must be a whole number" }),
+          z.minimum(minEpochMillis, {
+            error: "timestamp in epoch milliseconds must be after 2000-01-01 (seconds sent?)",
+          }),
+          z.maximum(maxEpochMillis, { error: "timestamp in epoch milliseconds must be before year 10000" }),
+        ),
       ],
       { error: "timestamp must be an ISO-8601 date-time string or epoch milliseconds" },
     ),
-    page: z
-      .strictObject({
+    page: z.optional(
+      z.strictObject({
         url: z
           .string()
-          .min(1, { error: "page.url must not be empty" })
-          .max(maxUrlLength, { error: `page.url is at most ${maxUrlLength} characters` }),
-        referrer: z
-          .string()
-          .max(maxUrlLength, { error: `page.referrer is at most ${maxUrlLength} characters` })
-          .optional(),
-      })
-      .optional(),
-    properties: properties.optional(),
+          .check(
+            z.minLength(1, { error: "page.url must not be empty" }),
+            z.maxLength(maxUrlLength, { error: `page.url is at most ${maxUrlLength} characters` }),
+          ),
+        referrer: z.optional(
+          z.string().check(z.maxLength(maxUrlLength, { error: `page.referrer is at most ${maxUrlLength} characters` })),
+        ),
+      }),
+    ),
+    properties: z.optional(properties),
   })
-  .superRefine((event, ctx) => {
-    if (productEventTypeSet.has(event.eventType) && event.itemId === undefined) {
-      ctx.addIssue({ code: "custom", path: ["itemId"], message: `itemId is required for ${event.eventType} events` });
-    }
-  });
+  .check(
+    z.superRefine((event, ctx) => {
+      if (productEventTypeSet.has(event.eventType) && event.itemId === undefined) {
+        ctx.addIssue({ code: "custom", path: ["itemId"], message: `itemId is required for ${event.eventType} events` });
+      }
+    }),
+  );
 export type ClickstreamEvent = z.infer<typeof clickstreamEventSchema>;
 
 /**
@@ -161,21 +175,30 @@ export const normalisedClickstreamEventSchema = z.strictObject({
   eventId: z.string(),
   eventType: z.enum(clickstreamEventTypes),
   sessionId: z.string(),
-  userId: z.string().optional(),
-  itemId: z.string().optional(),
+  userId: z.optional(z.string()),
+  itemId: z.optional(z.string()),
   timestamp: z.iso.datetime(),
   receivedAt: z.iso.datetime(),
-  page: z.strictObject({ url: z.string(), referrer: z.string().optional() }).optional(),
-  properties: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  page: z.optional(z.strictObject({ url: z.string(), referrer: z.optional(z.string()) })),
+  properties: z.optional(z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))),
 });
 export type NormalisedClickstreamEvent = z.infer<typeof normalisedClickstreamEventSchema>;
 
+/** The event's own time in epoch milliseconds (NaN when its text names no instant). */
+export function eventTimeMs(event: ClickstreamEvent): number {
+  return typeof event.timestamp === "number" ? event.timestamp : Date.parse(event.timestamp);
+}
+
 /**
  * Why an event's time cannot be stored, or undefined when it can: it must be a real instant
- * within [arrival - maxEventAgeMs, arrival + maxEventClockSkewMs].
+ * within [arrival - maxEventAgeMs, arrival + maxEventClockSkewMs]. (`time`: eventTimeMs, when
+ * the caller has it already.)
  */
-export function timestampProblem(event: ClickstreamEvent, receivedAt: Date): string | undefined {
-  const time = new Date(event.timestamp).getTime();
+export function timestampProblem(
+  event: ClickstreamEvent,
+  receivedAt: Date,
+  time = eventTimeMs(event),
+): string | undefined {
   if (Number.isNaN(time)) return "timestamp is not a real instant";
   const arrival = receivedAt.getTime();
   if (time < arrival - maxEventAgeMs)
@@ -185,17 +208,21 @@ export function timestampProblem(event: ClickstreamEvent, receivedAt: Date): str
   return undefined;
 }
 
-/** Puts a valid raw event in the stored shape (`receivedAtIso`: the arrival already formatted, shared by a record's events). */
+/**
+ * Puts a valid raw event in the stored shape. `receivedAtIso` (the arrival already formatted,
+ * shared by a record's events) and `time` (eventTimeMs) save the work when the caller has them.
+ */
 export function normaliseClickstreamEvent(
   event: ClickstreamEvent,
   receivedAt: Date,
-  receivedAtIso = receivedAt.toISOString(),
+  receivedAtIso = isoTimestamp(receivedAt.getTime()),
+  time = eventTimeMs(event),
 ): NormalisedClickstreamEvent {
   const normalised: NormalisedClickstreamEvent = {
     eventId: event.eventId,
     eventType: event.eventType,
     sessionId: event.sessionId,
-    timestamp: new Date(event.timestamp).toISOString(),
+    timestamp: isoTimestamp(time),
     receivedAt: receivedAtIso,
   };
   if (event.userId !== undefined) normalised.userId = event.userId;

@@ -1,7 +1,7 @@
 // The HTTP contract every API route shares (no SDK or Pulumi imports): the names the Api
 // component, the handlers' routers, the storefront and local mode must spell alike, and the
 // shape of a route as a handler's contract.ts declares it. Local mode serves the same list.
-import type * as z from "zod";
+import type * as z from "../lib/zod";
 
 /** The header carrying a client-chosen key that makes POST /orders safe to retry. */
 export const idempotencyKeyHeader = "Idempotency-Key";
@@ -35,7 +35,7 @@ export interface RouteContract {
   /** "cognito": a valid user-pool ID token is required (401 otherwise). */
   authorization: "cognito" | "none";
   /** The body's zod schema, checked by API Gateway (as JSON Schema) and again by the handler. */
-  body?: { name: string; schema: z.ZodType };
+  body?: { name: string; schema: z.ZodMiniType };
   requiredHeaders?: readonly string[];
   requiredQuery?: readonly string[];
   optionalQuery?: readonly string[];
@@ -64,6 +64,6 @@ export function routePaths(routes: RouteContracts): string[] {
 }
 
 /** A query schema's parameters as a route declares them: its keys, in order. */
-export function queryParameters(schema: z.ZodObject): string[] {
+export function queryParameters(schema: z.ZodMiniObject): string[] {
   return Object.keys(schema.shape);
 }

@@ -1,7 +1,7 @@
 // The order contract shared by the OrderProcessing handler, the SearchIndexer and the tests:
 // what a client may send, what is stored in the orders table (and indexed into OpenSearch),
 // and the query parameters of the list and search routes.
-import * as z from "zod";
+import * as z from "../lib/zod";
 import { skuSchema } from "./product";
 
 export const orderStatuses = ["PLACED", "PAID", "SHIPPED", "CANCELLED"] as const;
@@ -43,37 +43,43 @@ export const createOrderRequestSchema = z
           sku: skuSchema,
           quantity: z
             .number({ error: "quantity must be a number" })
-            .int({ error: "quantity must be a whole number" })
-            .min(1, { error: "quantity must be at least 1" })
-            .max(maxQuantityPerLine, { error: `quantity must be at most ${maxQuantityPerLine}` }),
+            .check(
+              z.int({ error: "quantity must be a whole number" }),
+              z.minimum(1, { error: "quantity must be at least 1" }),
+              z.maximum(maxQuantityPerLine, { error: `quantity must be at most ${maxQuantityPerLine}` }),
+            ),
         }),
         { error: "lines must be an array" },
       )
-      .min(1, { error: "an order needs at least one line" })
-      .max(maxLinesPerOrder, { error: `an order has at most ${maxLinesPerOrder} lines` }),
+      .check(
+        z.minLength(1, { error: "an order needs at least one line" }),
+        z.maxLength(maxLinesPerOrder, { error: `an order has at most ${maxLinesPerOrder} lines` }),
+      ),
   })
-  .superRefine((request, ctx) => {
-    const firstLineOf = new Map<string, number>();
-    request.lines.forEach((line, index) => {
-      const first = firstLineOf.get(line.sku);
-      if (first === undefined) firstLineOf.set(line.sku, index);
-      else
-        ctx.addIssue({
-          code: "custom",
-          path: ["lines", index, "sku"],
-          message: `sku ${line.sku} already appears in lines[${first}]; combine the quantities`,
-        });
-    });
-  });
+  .check(
+    z.superRefine((request, ctx) => {
+      const firstLineOf = new Map<string, number>();
+      request.lines.forEach((line, index) => {
+        const first = firstLineOf.get(line.sku);
+        if (first === undefined) firstLineOf.set(line.sku, index);
+        else
+          ctx.addIssue({
+            code: "custom",
+            path: ["lines", index, "sku"],
+            message: `sku ${line.sku} already appears in lines[${first}]; combine the quantities`,
+          });
+      });
+    }),
+  );
 export type CreateOrderRequest = z.infer<typeof createOrderRequestSchema>;
 
-const cents = z.number().int().nonnegative();
+const cents = z.number().check(z.int(), z.nonnegative());
 const isoTimestamp = z.iso.datetime();
 
 export const orderLineSchema = z.strictObject({
   sku: skuSchema,
   name: z.string(),
-  quantity: z.number().int().min(1).max(maxQuantityPerLine),
+  quantity: z.number().check(z.int(), z.minimum(1), z.maximum(maxQuantityPerLine)),
   unitPriceCents: cents,
   lineTotalCents: cents,
 });
@@ -81,17 +87,17 @@ export type OrderLine = z.infer<typeof orderLineSchema>;
 
 /** An item of the orders table; also the OpenSearch document (index `orders`, id = orderId). */
 export const orderSchema = z.strictObject({
-  orderId: z.string().min(1),
-  customerId: z.string().min(1),
+  orderId: z.string().check(z.minLength(1)),
+  customerId: z.string().check(z.minLength(1)),
   status: orderStatusSchema,
   createdAt: isoTimestamp,
   updatedAt: isoTimestamp,
   currency: z.literal("USD"),
-  lines: z.array(orderLineSchema).min(1).max(maxLinesPerOrder),
-  itemCount: z.number().int().min(1),
+  lines: z.array(orderLineSchema).check(z.minLength(1), z.maxLength(maxLinesPerOrder)),
+  itemCount: z.number().check(z.int(), z.minimum(1)),
   totalCents: cents,
   /** The creation time in epoch ms at creation, +1 on every later update: the SearchIndexer's external version. */
-  version: z.number().int().min(1),
+  version: z.number().check(z.int(), z.minimum(1)),
 });
 export type Order = z.infer<typeof orderSchema>;
 
@@ -102,22 +108,30 @@ export const maxPageSize = 100;
  * `limit` as a query string: decimal digits only, 1 to 100. Number() would also take "0x10",
  * "1e2" and " 5 "; a client sending those has a bug worth a 400 that says what is allowed.
  */
-const pageSize = z
-  .string()
-  .regex(/^[0-9]{1,3}$/, { error: `limit must be a whole number from 1 to ${maxPageSize}, in decimal digits only` })
-  .transform(Number)
-  .pipe(
+const pageSize = z._default(
+  z.pipe(
+    z.pipe(
+      z.string().check(
+        z.regex(/^[0-9]{1,3}$/, {
+          error: `limit must be a whole number from 1 to ${maxPageSize}, in decimal digits only`,
+        }),
+      ),
+      z.transform(Number),
+    ),
     z
       .number()
-      .min(1, { error: "limit must be at least 1" })
-      .max(maxPageSize, { error: `limit must be at most ${maxPageSize}` }),
-  )
-  .default(defaultPageSize);
+      .check(
+        z.minimum(1, { error: "limit must be at least 1" }),
+        z.maximum(maxPageSize, { error: `limit must be at most ${maxPageSize}` }),
+      ),
+  ),
+  defaultPageSize,
+);
 
 /** GET /orders?limit=&cursor= (cursor: opaque, from the previous page's `nextCursor`). */
 export const listOrdersQuerySchema = z.strictObject({
   limit: pageSize,
-  cursor: z.string().min(1).max(2048).optional(),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
 });
 export type ListOrdersQuery = z.infer<typeof listOrdersQuerySchema>;
 
@@ -127,28 +141,33 @@ export type ListOrdersQuery = z.infer<typeof listOrdersQuerySchema>;
  * it cannot parse is a 400 here, never a failed search.
  */
 const searchDate = (name: string) =>
-  z.iso
-    .datetime({ offset: true, error: `${name} must be an ISO-8601 date-time` })
-    .regex(/^[^.]*(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/, {
+  z.iso.datetime({ offset: true, error: `${name} must be an ISO-8601 date-time` }).check(
+    z.regex(/^[^.]*(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/, {
       error: `${name} has at most 9 fractional digits and an offset of Z or ±HH:MM`,
-    });
+    }),
+  );
 
 /** GET /orders/search?q=&status=&from=&to=&limit= — every parameter optional. */
 export const searchOrdersQuerySchema = z
   .strictObject({
-    q: z
-      .string()
-      .trim()
-      .min(1, { error: "q must not be blank" })
-      .max(200, { error: "q is at most 200 characters" })
-      .optional(),
-    status: orderStatusSchema.optional(),
-    from: searchDate("from").optional(),
-    to: searchDate("to").optional(),
+    q: z.optional(
+      z
+        .string()
+        .check(
+          z.trim(),
+          z.minLength(1, { error: "q must not be blank" }),
+          z.maxLength(200, { error: "q is at most 200 characters" }),
+        ),
+    ),
+    status: z.optional(orderStatusSchema),
+    from: z.optional(searchDate("from")),
+    to: z.optional(searchDate("to")),
     limit: pageSize,
   })
-  .refine((query) => !query.from || !query.to || Date.parse(query.from) <= Date.parse(query.to), {
-    path: ["to"],
-    message: "to must not be before from",
-  });
+  .check(
+    z.refine((query) => !query.from || !query.to || Date.parse(query.from) <= Date.parse(query.to), {
+      path: ["to"],
+      message: "to must not be before from",
+    }),
+  );
 export type SearchOrdersQuery = z.infer<typeof searchOrdersQuerySchema>;

@@ -4,31 +4,33 @@
 // A product lives in two tables: its description and price in `products` (declared by the
 // catalog file, rewritten by every `pulumi up`), its stock in `inventory` (runtime state:
 // seeded once per sku, then changed only by orders and cancellations).
-import * as z from "zod";
+import * as z from "../lib/zod";
 
 /** Upper-case letters and digits in dash-separated groups, e.g. "KIT-MUG-STN-12". */
-export const skuSchema = z
-  .string()
-  .max(32, { error: "sku is at most 32 characters" })
-  .regex(/^[A-Z0-9]+(?:-[A-Z0-9]+){1,4}$/, {
+export const skuSchema = z.string().check(
+  z.maxLength(32, { error: "sku is at most 32 characters" }),
+  z.regex(/^[A-Z0-9]+(?:-[A-Z0-9]+){1,4}$/, {
     error: "sku must look like ABC-123 (upper-case groups joined by dashes)",
-  });
+  }),
+);
 
 /** Lower-case words joined by dashes, e.g. "kitchen". */
 export const categorySchema = z
   .string()
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { error: "category is lower-case letters and digits joined by dashes" })
-  .max(64, { error: "category is at most 64 characters" });
+  .check(
+    z.regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { error: "category is lower-case letters and digits joined by dashes" }),
+    z.maxLength(64, { error: "category is at most 64 characters" }),
+  );
 
 /** Where the storefront serves a product's picture (site/images/<sku>.svg, shipped with the site). */
 export const productImagePath = (sku: string) => `/images/${sku}.svg`;
 
-const cents = z.number().int().nonnegative();
+const cents = z.number().check(z.int(), z.nonnegative());
 
 const catalogEntryShape = {
   sku: skuSchema,
-  name: z.string().min(1).max(200),
-  description: z.string().min(1).max(2000),
+  name: z.string().check(z.minLength(1), z.maxLength(200)),
+  description: z.string().check(z.minLength(1), z.maxLength(2000)),
   category: categorySchema,
   priceCents: cents,
   currency: z.literal("USD"),
@@ -38,10 +40,10 @@ const imageIsTheSkus = (p: { sku: string; image: string }) => p.image === produc
 const imageOfSku = { path: ["image"], message: "image must be /images/<sku>.svg" };
 
 /** A product's entry in the products table: everything but its stock. */
-export const catalogEntrySchema = z.strictObject(catalogEntryShape).refine(imageIsTheSkus, imageOfSku);
+export const catalogEntrySchema = z.strictObject(catalogEntryShape).check(z.refine(imageIsTheSkus, imageOfSku));
 export type CatalogEntry = z.infer<typeof catalogEntrySchema>;
 
-export const stockSchema = z.number().int().nonnegative();
+export const stockSchema = z.number().check(z.int(), z.nonnegative());
 
 /** A product's item in the inventory table. */
 export const inventoryItemSchema = z.strictObject({ sku: skuSchema, stock: stockSchema });
@@ -50,7 +52,7 @@ export type InventoryItem = z.infer<typeof inventoryItemSchema>;
 /** A product as the API answers it and catalog/products.json lists it (stock: what is left / the seed). */
 export const productSchema = z
   .strictObject({ ...catalogEntryShape, stock: stockSchema })
-  .refine(imageIsTheSkus, imageOfSku);
+  .check(z.refine(imageIsTheSkus, imageOfSku));
 export type Product = z.infer<typeof productSchema>;
 
 export const productSorts = ["name", "price"] as const;
@@ -65,22 +67,26 @@ export const maxProductPageSize = 100;
  * the plain listing.
  */
 export const listProductsQuerySchema = z.object({
-  category: categorySchema.optional(),
-  sort: z.enum(productSorts, { error: `sort must be one of ${productSorts.join(", ")}` }).default("name"),
-  order: z.enum(sortOrders, { error: `order must be one of ${sortOrders.join(", ")}` }).default("asc"),
-  limit: z.coerce
-    .number({ error: "limit must be a number" })
-    .int({ error: "limit must be a whole number" })
-    .min(1, { error: "limit must be at least 1" })
-    .max(maxProductPageSize, { error: `limit must be at most ${maxProductPageSize}` })
-    .default(defaultProductPageSize),
-  cursor: z.string().min(1).max(512).optional(),
+  category: z.optional(categorySchema),
+  sort: z._default(z.enum(productSorts, { error: `sort must be one of ${productSorts.join(", ")}` }), "name"),
+  order: z._default(z.enum(sortOrders, { error: `order must be one of ${sortOrders.join(", ")}` }), "asc"),
+  limit: z._default(
+    z.coerce
+      .number({ error: "limit must be a number" })
+      .check(
+        z.int({ error: "limit must be a whole number" }),
+        z.minimum(1, { error: "limit must be at least 1" }),
+        z.maximum(maxProductPageSize, { error: `limit must be at most ${maxProductPageSize}` }),
+      ),
+    defaultProductPageSize,
+  ),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
 });
 export type ListProductsQuery = z.infer<typeof listProductsQuerySchema>;
 
 /** The body of GET /products. */
 export const productPageSchema = z.strictObject({
   items: z.array(productSchema),
-  nextCursor: z.string().optional(),
+  nextCursor: z.optional(z.string()),
 });
 export type ProductPage = z.infer<typeof productPageSchema>;

@@ -8,6 +8,7 @@ import { keyAdministrationActions } from "../../components/lib/iam";
 import { interactionsSchema } from "../../components/ingestion-personalize";
 import { clickstreamContract } from "../../handlers/clickstream/contract";
 import { readEnvironment } from "../../handlers/lib/environment";
+import * as z from "../../handlers/lib/zod";
 import { accountId, type RecordingMocks, testRegion } from "../../testing/mocks";
 import { allowedActions, list, statements } from "./policy-json";
 import { runComponents } from "../../testing/program";
@@ -585,7 +586,10 @@ describe("Ingestion: ClickstreamProcessor", () => {
         POWERTOOLS_METRICS_NAMESPACE: clickstreamContract.metricsNamespace,
       });
       // The handler's own schema accepts exactly what is deployed (no variable it does not read).
-      const strict = { ...clickstreamContract, environmentSchema: clickstreamContract.environmentSchema.strict() };
+      const strict = {
+        ...clickstreamContract,
+        environmentSchema: z.strictObject(clickstreamContract.environmentSchema.shape),
+      };
       const parsed = readEnvironment(strict, fn.inputs.environment.variables);
       assert.equal(parsed.QUARANTINE_PREFIX, "quarantine/");
       assert.equal(parsed.PERSONALIZE_CONCURRENCY, Number(inFlight));

@@ -17,6 +17,7 @@ import {
   pulumiTableKeyArgs,
 } from "../../handlers/shared/tables";
 import { readEnvironment } from "../../handlers/lib/environment";
+import * as z from "../../handlers/lib/zod";
 import { ordersContract } from "../../handlers/orders/contract";
 import { searchAccessContract } from "../../handlers/search-access/contract";
 import { searchIndexerContract } from "../../handlers/search-indexer/contract";
@@ -453,7 +454,7 @@ describe("Orders component", () => {
           variables: Record<string, string>,
         ) =>
           readEnvironment(
-            { ...contract, environmentSchema: contract.environmentSchema.strict() },
+            { ...contract, environmentSchema: z.strictObject(contract.environmentSchema.shape) },
             { AWS_REGION: testRegion, ...variables },
           );
         const policiesOf = (name: string) =>
