@@ -115,11 +115,28 @@ describe("handler bundles", () => {
         );
       });
 
+      it("takes the SDK's error classifiers without @smithy/core's retry middleware", () => {
+        const { metafile } = buildSync({ ...bundleOptions(entry), metafile: true });
+        const inputs = Object.keys(metafile.inputs);
+        assert.deepEqual(
+          inputs.filter((file) =>
+            /@smithy\/core\/dist-[^/]+\/submodules\/retry\/(middleware-retry|util-retry)\//.test(file),
+          ),
+          [],
+        );
+      });
+
       it("bundles zod/mini only, never zod's classic API", () => {
         assert.doesNotMatch(bundleHandler(entry).code, classicZodMarker);
       });
     });
   }
+
+  it("without the alias, the error classifiers bring @smithy/core's retry middleware (what the alias keeps out)", () => {
+    const { alias: _, ...withoutAlias } = bundleOptions("handlers/lib/retry.ts");
+    const { metafile } = buildSync({ ...withoutAlias, metafile: true });
+    assert.ok(Object.keys(metafile.inputs).some((file) => file.includes("/submodules/retry/middleware-retry/")));
+  });
 
   it("the classic-zod marker is what one classic import puts in a bundle, and zod/mini does not", () => {
     assert.match(bundleSource('import * as z from "zod"; export const s = z.string().min(1);'), classicZodMarker);
