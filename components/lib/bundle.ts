@@ -27,6 +27,20 @@ const cache = new Map<string, Bundle>();
  */
 export const runtimeProvidedPackages = ["@aws-sdk/*"] as const;
 
+/**
+ * `@smithy/service-error-classification` (retry.ts's classifiers) re-exports them from
+ * `@smithy/core/retry`, whose index also runs `bindRetryMiddleware(...)` when it loads: a call
+ * esbuild must keep, and with it ~10 KB of retry middleware no handler uses. The classifiers
+ * are one file of that module; the bundles take that file. Should the package move it, the
+ * build fails (esbuild cannot resolve the path), it never bundles something else.
+ */
+const smithyAliases = {
+  "@smithy/core/retry": path.join(
+    repoRoot,
+    "node_modules/@smithy/core/dist-es/submodules/retry/service-error-classification/service-error-classification.js",
+  ),
+};
+
 /** The esbuild options of a handler's bundle (tests rebuild with them to prove determinism). */
 export function bundleOptions(entry: string) {
   return {
@@ -41,6 +55,7 @@ export function bundleOptions(entry: string) {
     sourcemap: false,
     legalComments: "none",
     external: [...runtimeProvidedPackages],
+    alias: smithyAliases,
     // Some dependencies ship ESM-first builds; prefer them for tree-shaking.
     mainFields: ["module", "main"],
     logLevel: "silent",

@@ -2,6 +2,7 @@
 // lists for an independent subsegment ("Segment documents": Subsegments, HTTP request data,
 // Annotations, AWS resource data, Errors and exceptions), and nothing the function does not know.
 import { randomBytes } from "node:crypto";
+import { isThrottlingError } from "@smithy/service-error-classification";
 import { maxDocumentBytes, type SegmentSink } from "./xray-daemon";
 import { formatTraceHeader, type TraceHeader } from "./xray-trace-header";
 
@@ -125,7 +126,7 @@ export class Subsegment {
   recordError(err: unknown, remote: boolean): void {
     const error = err instanceof Error ? err : new Error(String(err));
     if (!this.document.error && !this.document.fault) this.document.fault = true;
-    if (isThrottlingError(error)) this.document.throttle = true;
+    if (isThrottlingError(error as never)) this.document.throttle = true;
     const stack = stackFrames(error.stack);
     this.document.cause = {
       exceptions: [{ id: newSegmentId(), type: error.name, message: error.message, remote, stack }],
@@ -139,36 +140,6 @@ export class Subsegment {
     this.document.end_time = epochSeconds();
     this.sink.send(fitDocument(this.document));
   }
-}
-
-/**
- * AWS's throttling error codes, as the SDK's retry strategy classifies them
- * (@smithy/service-error-classification; importing it would add ~9 KB to bundles that do not
- * already carry it), plus the SDK's own `$retryable.throttling` mark.
- */
-const throttlingErrorNames = new Set([
-  "BandwidthLimitExceeded",
-  "EC2ThrottledException",
-  "LimitExceededException",
-  "PriorRequestNotComplete",
-  "ProvisionedThroughputExceededException",
-  "RequestLimitExceeded",
-  "RequestThrottled",
-  "RequestThrottledException",
-  "SlowDown",
-  "ThrottledException",
-  "Throttling",
-  "ThrottlingException",
-  "TooManyRequestsException",
-  "TransactionInProgressException",
-]);
-
-function isThrottlingError(error: Error): boolean {
-  const { $metadata, $retryable } = error as {
-    $metadata?: { httpStatusCode?: number };
-    $retryable?: { throttling?: boolean };
-  };
-  return $metadata?.httpStatusCode === 429 || $retryable?.throttling === true || throttlingErrorNames.has(error.name);
 }
 
 /** Frames of a V8 stack ("    at label (path:line:col)"). */
