@@ -44,13 +44,25 @@ async function main() {
   if (chosen.length === 0)
     throw new Error(`no benchmark title names ${only.join(", ")}: ${benchmarks.map((b) => b.title).join("; ")}`);
   const results: BenchResult[] = [];
+  const failed: string[] = [];
   for (const b of chosen) {
-    const rows = await b.run();
-    printTable(b.title, rows);
-    results.push({ title: b.title, rows });
+    // One broken benchmark must not cost the others' figures or the goals table: it is
+    // reported, the run goes on, and the exit code says the run was incomplete.
+    try {
+      const rows = await b.run();
+      printTable(b.title, rows);
+      results.push({ title: b.title, rows });
+    } catch (error) {
+      failed.push(b.title);
+      console.error(`\n## ${b.title}\n\nfailed: ${error instanceof Error ? (error.stack ?? error.message) : error}`);
+    }
   }
   const summary = goalRows(results);
   if (summary.length > 0) printTable(goalsTitle, summary);
+  if (failed.length > 0) {
+    console.error(`\n${failed.length} benchmark(s) failed: ${failed.join("; ")}`);
+    process.exitCode = 1;
+  }
 }
 
 main().catch((err) => {
