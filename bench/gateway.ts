@@ -89,7 +89,7 @@ export const benchmark = {
       .sign(privateKey);
     const logs: RequestLog[] = [];
     const gateway = await createLocalGateway({
-      document: run.mocks.named("aws:apigateway/restApi:RestApi", "api-rest").inputs.body,
+      document: run.mocks.named("aws:apigateway/restApiPut:RestApiPut", "api-definition").inputs.body,
       stageName: "v1",
       invokeLambda: async () => ({
         statusCode: 201,
