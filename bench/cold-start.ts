@@ -18,13 +18,19 @@ import { type Bundle, bundleHandler, bundleOptions, repoRoot } from "../componen
 import { catalogHandlerEntry } from "../components/catalog";
 import { processorEntry } from "../components/ingestion";
 import { reportsHandlerEntry } from "../components/analytics-reports";
-import { indexerHandlerEntry, orderHandlerEntry, searchAccessHandlerEntry } from "../components/orders";
+import {
+  indexerHandlerEntry,
+  orderHandlerEntry,
+  orderSearchHandlerEntry,
+  searchAccessHandlerEntry,
+} from "../components/orders";
 import { recommendationsHandlerEntry } from "../components/recommendations";
 import { type BenchRow, formatNumber, formatTiming, percentile, printTable, type Timing, timing } from "./table";
 
 /** Every deployed handler, as the components name them. */
 export const handlerEntries = [
   orderHandlerEntry,
+  orderSearchHandlerEntry,
   indexerHandlerEntry,
   searchAccessHandlerEntry,
   processorEntry,

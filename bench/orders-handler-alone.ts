@@ -6,7 +6,6 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { randomUUID } from "node:crypto";
 import catalog from "../catalog/products.json";
-import type { OpenSearchClient } from "../handlers/lib/opensearch-client";
 import { createOrdersApi } from "../handlers/orders/router";
 import { quietMetrics } from "../testing/orders-fixture";
 import { createOrderEvent, lambdaContext } from "../testing/orders-events";
@@ -33,7 +32,6 @@ export async function handlerCpuMicrosPerOrder(orders = 2000, repeats = 5): Prom
     productsTable: "products",
     inventoryTable: "inventory",
     idempotency: { table: "idempotency", expiresAfterSeconds: 3600 },
-    search: {} as OpenSearchClient,
     allowedOrigin: "https://shop.example.com",
     logger: new Logger({ logLevel: "SILENT" }),
     metrics,

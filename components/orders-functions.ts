@@ -1,8 +1,10 @@
-// The two Lambdas of the order path, each built from its handler's contract: OrderProcessing
-// (the /orders routes) and the SearchIndexer (the orders stream → OpenSearch). Both run in the
-// VPC, children of the Orders component.
+// The Lambdas of the order path, each built from its handler's contract: OrderProcessing (the
+// /orders routes but search), OrderSearch (GET /orders/search, the only one of the API's that
+// reads OpenSearch) and the SearchIndexer (the orders stream → OpenSearch). All run in the VPC,
+// children of the Orders component.
 import * as pulumi from "@pulumi/pulumi";
 import { ordersContract } from "../handlers/orders/contract";
+import { orderSearchContract } from "../handlers/orders-search/contract";
 import { searchIndexerContract } from "../handlers/search-indexer/contract";
 import { ordersByCustomerIndex } from "../handlers/shared/tables";
 import type { OrdersConfig } from "./orders";
@@ -13,6 +15,7 @@ import { BundledFunction } from "./lib/function";
 import { type PolicyStatement, searchHttpStatements, type SearchRequests } from "./lib/iam";
 
 export const orderHandlerEntry = "handlers/orders/index.ts";
+export const orderSearchHandlerEntry = "handlers/orders-search/index.ts";
 export const indexerHandlerEntry = "handlers/search-indexer/index.ts";
 // The indexer has no config keys of its own: a 500-record _bulk with per-item retries fits in 60 s.
 export const indexerMemoryMb = 512;
@@ -54,9 +57,6 @@ export function orderTableStatements(tables: OrderTables): PolicyStatement[] {
 export interface OrderProcessingArgs {
   config: Pick<OrdersConfig, "orderMemoryMb" | "orderTimeoutSeconds" | "logRetentionDays" | "idempotencyTtlSeconds">;
   tables: OrderTables;
-  searchEndpoint: pulumi.Input<string>;
-  domainArn: pulumi.Input<string>;
-  searchRequests: SearchRequests;
   allowedOrigin: pulumi.Input<string>;
   vpc: Vpc;
 }
@@ -73,7 +73,7 @@ export function createOrderProcessing(
     {
       entry: orderHandlerEntry,
       description:
-        "Orders API: create (idempotent, priced from the catalog, stock reserved), get, list mine, search, status change (admin)",
+        "Orders API: create (idempotent, priced from the catalog, stock reserved), get, list mine, status change (admin)",
       memoryMb: c.orderMemoryMb,
       timeoutSeconds: c.orderTimeoutSeconds,
       logRetentionDays: c.logRetentionDays,
@@ -82,14 +82,43 @@ export function createOrderProcessing(
         PRODUCTS_TABLE: products.name,
         INVENTORY_TABLE: inventory.name,
         IDEMPOTENCY_TABLE: idempotency.name,
-        OPENSEARCH_ENDPOINT: args.searchEndpoint,
         ALLOWED_ORIGIN: args.allowedOrigin,
         IDEMPOTENCY_TTL_SECONDS: String(c.idempotencyTtlSeconds),
       }),
-      policyStatements: [
-        ...orderTableStatements(args.tables),
-        ...searchHttpStatements("SearchOrders", args.domainArn, args.searchRequests),
-      ],
+      // No OpenSearch grant: the search route is OrderSearch's.
+      policyStatements: orderTableStatements(args.tables),
+      vpc: args.vpc,
+    },
+    { parent },
+  );
+}
+
+export interface OrderSearchArgs {
+  /** The route ran in OrderProcessing until it had a function of its own: the same memory and timeout. */
+  config: Pick<OrdersConfig, "orderMemoryMb" | "orderTimeoutSeconds" | "logRetentionDays">;
+  searchEndpoint: pulumi.Input<string>;
+  domainArn: pulumi.Input<string>;
+  searchRequests: SearchRequests;
+  allowedOrigin: pulumi.Input<string>;
+  vpc: Vpc;
+}
+
+export function createOrderSearch(name: string, args: OrderSearchArgs, parent: pulumi.Resource): BundledFunction {
+  const c = args.config;
+  return new BundledFunction(
+    name,
+    {
+      entry: orderSearchHandlerEntry,
+      description:
+        "Orders search API: a customer's own orders, every order for the admin group (OpenSearch, read-only)",
+      memoryMb: c.orderMemoryMb,
+      timeoutSeconds: c.orderTimeoutSeconds,
+      logRetentionDays: c.logRetentionDays,
+      environment: environmentFor(orderSearchContract, {
+        OPENSEARCH_ENDPOINT: args.searchEndpoint,
+        ALLOWED_ORIGIN: args.allowedOrigin,
+      }),
+      policyStatements: searchHttpStatements("SearchOrders", args.domainArn, args.searchRequests),
       vpc: args.vpc,
     },
     { parent },

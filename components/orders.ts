@@ -3,7 +3,7 @@
 // the stream gives retries, per-key order and a dead-letter path).
 //
 //   API Gateway ─► OrderProcessing (VPC) ─► orders / products / idempotency tables (gateway endpoint)
-//                                        └─► OpenSearch `orders` (search, read-only FGAC role)
+//   API Gateway ─► OrderSearch (VPC) ─► OpenSearch `orders` (GET /orders/search, read-only FGAC role)
 //   orders stream ─► SearchIndexer (VPC) ─► OpenSearch `_bulk` (orders_indexer FGAC role)
 //                                        └─► dead-letter queue (SQS interface endpoint)
 //   deploy time: SearchAccess (VPC, the domain's IAM master) maps the roles in FGAC.
@@ -11,13 +11,20 @@
 import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { orderRoutes } from "../handlers/orders/contract";
+import { orderSearchRoutes } from "../handlers/orders-search/contract";
 import { indexerRoleName, readerRoleName } from "../handlers/search-access/security";
 import { routePaths } from "../handlers/shared/http";
 import { ordersIndex, ordersIndexTemplateName } from "../handlers/shared/order-index";
 import { ordersByCustomerIndex } from "../handlers/shared/tables";
 import { type ApiRoute, bodyModel, contractRoute, lambdaProxy } from "./api";
+import type { RouteContracts } from "../handlers/shared/http";
 import type { PlatformConfig } from "./config";
-import { createOrderProcessing, createSearchIndexer, orderTableStatements } from "./orders-functions";
+import {
+  createOrderProcessing,
+  createOrderSearch,
+  createSearchIndexer,
+  orderTableStatements,
+} from "./orders-functions";
 import { OrdersNetwork } from "./orders-network";
 import { createSearchAccessFunction, runSearchAccess } from "./orders-search-access";
 import { SearchDomain } from "./orders-search-domain";
@@ -62,16 +69,22 @@ export interface OrdersArgs {
   allowedOrigin: pulumi.Input<string>;
 }
 
-export { indexerHandlerEntry, indexerMemoryMb, indexerTimeoutSeconds, orderHandlerEntry } from "./orders-functions";
+export {
+  indexerHandlerEntry,
+  indexerMemoryMb,
+  indexerTimeoutSeconds,
+  orderHandlerEntry,
+  orderSearchHandlerEntry,
+} from "./orders-functions";
 export { searchAccessHandlerEntry } from "./orders-search-access";
 
 /**
  * What each function sends to the search domain (method → exact paths), as the handler tests
  * record it on the wire: the identity policies and the domain's access policy grant exactly this.
  */
-export const searchRequests: Record<"api" | "indexer" | "searchAccess" | "recommendations", SearchRequests> = {
-  // The search route: one POST with the query in the body.
-  api: { POST: [`/${ordersIndex}/_search`] },
+export const searchRequests: Record<"orderSearch" | "indexer" | "searchAccess" | "recommendations", SearchRequests> = {
+  // OrderSearch (GET /orders/search): one POST with the query in the body.
+  orderSearch: { POST: [`/${ordersIndex}/_search`] },
   // IndexBootstrap reads the template (GET), creates or upgrades it (POST, with and without
   // ?create=true), checks (HEAD) and creates (PUT) the index, adds new fields to its mapping
   // (POST); the bulk sender writes with PUT /orders/_bulk (the client's method for _bulk).
@@ -99,17 +112,22 @@ export const createOrderBodySchema = bodyModel(orderRoutes.createOrder.body).sch
 export const updateOrderStatusBodySchema = bodyModel(orderRoutes.updateOrderStatus.body).schema;
 
 /**
- * The contract's routes, all behind the Cognito authorizer, and an ANY method on each of
- * their paths: any other method reaches the handler, which answers 405 with an Allow header.
+ * A contract's routes, all behind the Cognito authorizer, and an ANY method on each of their
+ * paths: any other method reaches the handler, which answers 405 with an Allow header.
  */
-export function orderApiRoutes(api: BundledFunction, region: string): ApiRoute[] {
-  const integration = lambdaProxy(api, region);
+export function signedInApiRoutes(routes: RouteContracts, fn: BundledFunction, region: string): ApiRoute[] {
+  const integration = lambdaProxy(fn, region);
   return [
-    ...Object.values(orderRoutes).map((route) => contractRoute(route, { integration, invokes: api })),
-    ...routePaths(orderRoutes).map(
-      (path): ApiRoute => ({ path, method: "ANY", authorization: "cognito", integration, invokes: api }),
+    ...Object.values(routes).map((route) => contractRoute(route, { integration, invokes: fn })),
+    ...routePaths(routes).map(
+      (path): ApiRoute => ({ path, method: "ANY", authorization: "cognito", integration, invokes: fn }),
     ),
   ];
+}
+
+/** The /orders routes: OrderProcessing's, and GET /orders/search to OrderSearch. */
+export function orderApiRoutes(api: BundledFunction, orderSearch: BundledFunction, region: string): ApiRoute[] {
+  return [...signedInApiRoutes(orderRoutes, api, region), ...signedInApiRoutes(orderSearchRoutes, orderSearch, region)];
 }
 
 export class Orders extends pulumi.ComponentResource {
@@ -117,7 +135,12 @@ export class Orders extends pulumi.ComponentResource {
   public readonly network: OrdersNetwork;
   public readonly search: SearchDomain;
   public readonly deadLetterQueue: DeadLetterQueue;
-  public readonly functions: { api: BundledFunction; indexer: BundledFunction; searchAccess: BundledFunction };
+  public readonly functions: {
+    api: BundledFunction;
+    orderSearch: BundledFunction;
+    indexer: BundledFunction;
+    searchAccess: BundledFunction;
+  };
   public readonly streamConsumer: StreamConsumer;
   /** The deploy-time run of SearchAccess that maps the Lambda roles in fine-grained access control. */
   public readonly searchAccess: aws.lambda.Invocation;
@@ -194,14 +217,12 @@ export class Orders extends pulumi.ComponentResource {
 
     const api = createOrderProcessing(
       `${name}-api`,
-      {
-        config: c,
-        tables: this.tables,
-        ...search,
-        searchRequests: searchRequests.api,
-        allowedOrigin: args.allowedOrigin,
-        vpc,
-      },
+      { config: c, tables: this.tables, allowedOrigin: args.allowedOrigin, vpc },
+      this,
+    );
+    const orderSearch = createOrderSearch(
+      `${name}-search-api`,
+      { config: c, ...search, searchRequests: searchRequests.orderSearch, allowedOrigin: args.allowedOrigin, vpc },
       this,
     );
     const indexer = createSearchIndexer(
@@ -215,7 +236,7 @@ export class Orders extends pulumi.ComponentResource {
       },
       this,
     );
-    this.functions = { api, indexer, searchAccess };
+    this.functions = { api, orderSearch, indexer, searchAccess };
 
     this.recommendations = new Recommendations(
       `${name}-recommendations`,
@@ -232,7 +253,7 @@ export class Orders extends pulumi.ComponentResource {
     const recommendationsRole = this.recommendations.function.role.arn;
 
     const accessPolicy = this.search.admit(`${name}-search-resource-policy`, [
-      { sid: "OrdersApi", roleArn: api.role.arn, requests: searchRequests.api },
+      { sid: "OrderSearch", roleArn: orderSearch.role.arn, requests: searchRequests.orderSearch },
       { sid: "SearchIndexer", roleArn: indexer.role.arn, requests: searchRequests.indexer },
       { sid: "SearchAccess", roleArn: searchAccess.role.arn, requests: searchRequests.searchAccess },
       { sid: "Recommendations", roleArn: recommendationsRole, requests: searchRequests.recommendations },
@@ -247,7 +268,7 @@ export class Orders extends pulumi.ComponentResource {
         endpoint: this.searchEndpoint,
         requests: searchRequests.searchAccess,
         indexerRoleArns: [indexer.role.arn],
-        readerRoleArns: [api.role.arn, recommendationsRole],
+        readerRoleArns: [orderSearch.role.arn, recommendationsRole],
         dependsOn: [accessPolicy, this.network],
       },
       this,
@@ -269,10 +290,10 @@ export class Orders extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.routes = orderApiRoutes(api, c.region);
+    this.routes = orderApiRoutes(api, orderSearch, c.region);
     this.monitoring = {
       // The recommendations function is a child: its alarms come with the order path's.
-      functions: [api, searchAccess, ...this.recommendations.monitoring.functions!],
+      functions: [api, orderSearch, searchAccess, ...this.recommendations.monitoring.functions!],
       streamConsumers: [indexer],
       deadLetterQueues: [this.deadLetterQueue],
       tables: [orders, products, inventory, idempotency],
@@ -286,6 +307,7 @@ export class Orders extends pulumi.ComponentResource {
       searchEndpoint: this.searchEndpoint,
       vpcId: this.network.vpcId,
       apiFunction: api.name,
+      orderSearchFunction: orderSearch.name,
       indexerFunction: indexer.name,
     });
   }

@@ -19,6 +19,7 @@ export const recordedCallsFile = path.join(__dirname, "recorded-aws-calls.json")
 /** POWERTOOLS_SERVICE_NAME of the handler: the IAM test finds the Lambda by it. */
 export type HandlerName =
   | "orders-api"
+  | "orders-search"
   | "catalog"
   | "search-indexer"
   | "search-access"

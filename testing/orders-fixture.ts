@@ -1,6 +1,6 @@
 // The orders handler wired to dynalite behind the TransactWriteItems proxy (tables created
 // from handlers/shared/tables.ts, the products and inventory tables seeded from
-// catalog/products.json) and to a local OpenSearch stand-in.
+// catalog/products.json). GET /orders/search is OrderSearch's: testing/order-search-fixture.ts.
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics } from "@aws-lambda-powertools/metrics";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
@@ -17,11 +17,9 @@ import {
   productsTableKeys,
 } from "../handlers/shared/tables";
 import { clientConfig, type Emulator, startDynamoDb } from "./emulators";
-import { createOpenSearchClient } from "../handlers/lib/opensearch-client";
-import { recordHttpCall, recordingClient } from "./aws-calls";
+import { recordingClient } from "./aws-calls";
 import { countDynamoDbCalls, type DynamoDbCallCounter } from "./dynamodb-call-counter";
 import { lambdaContext } from "./orders-events";
-import { type SearchServer, startSearchServer } from "./orders-search-server";
 
 export const allowedOrigin = "https://shop.example.com";
 export const tables = { orders: "orders", products: "products", inventory: "inventory", idempotency: "idempotency" };
@@ -51,7 +49,6 @@ export interface OrdersFixture {
   /** The DynamoDB calls the handler sent (counted on its client), and a TransactionConflict fake. */
   handlerCalls: DynamoDbCallCounter;
   metrics: Metrics;
-  searchServer: SearchServer;
   stop(): Promise<void>;
 }
 
@@ -94,7 +91,6 @@ export function quietMetrics(): Metrics {
 
 export async function startOrdersFixture(options: { now?: () => Date } = {}): Promise<OrdersFixture> {
   const emulator: Emulator = await startTransactionalDynamoDb();
-  const searchServer = await startSearchServer();
   const dynamoDb = new DynamoDBClient(clientConfig(emulator));
   await createOrderTables(dynamoDb);
   const documentClient = DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } });
@@ -110,11 +106,6 @@ export async function startOrdersFixture(options: { now?: () => Date } = {}): Pr
     marshallOptions: { removeUndefinedValues: true },
   });
   const metrics = quietMetrics();
-  const search = createOpenSearchClient({
-    endpoint: searchServer.endpoint,
-    region: "us-east-1",
-    credentials: async () => ({ accessKeyId: "AKIDEXAMPLE", secretAccessKey: "secret" }),
-  });
   // A new api is a new container: nothing cached.
   const newContainer = () =>
     createOrdersApi({
@@ -126,7 +117,6 @@ export async function startOrdersFixture(options: { now?: () => Date } = {}): Pr
         table: tables.idempotency,
         expiresAfterSeconds: 3600,
       },
-      search,
       allowedOrigin,
       logger: new Logger({ logLevel: "SILENT" }),
       metrics,
@@ -137,14 +127,7 @@ export async function startOrdersFixture(options: { now?: () => Date } = {}): Pr
     coldStart: () => {
       api = newContainer();
     },
-    invoke: async (event, remainingTimeMs) => {
-      const searchesBefore = searchServer.requests.length;
-      try {
-        return await api(event, lambdaContext(remainingTimeMs));
-      } finally {
-        for (const r of searchServer.requests.slice(searchesBefore)) recordHttpCall("orders-api", r.method, r.path);
-      }
-    },
+    invoke: (event, remainingTimeMs) => api(event, lambdaContext(remainingTimeMs)),
     storedOrders: async () => {
       const items: Order[] = [];
       let ExclusiveStartKey: Record<string, unknown> | undefined;
@@ -166,12 +149,10 @@ export async function startOrdersFixture(options: { now?: () => Date } = {}): Pr
     dynamoDb,
     handlerCalls,
     metrics,
-    searchServer,
     stop: async () => {
       metrics.clearMetrics();
       dynamoDb.destroy();
       handlerDynamoDb.destroy();
-      await searchServer.stop();
       await emulator.stop();
     },
   };

@@ -4,12 +4,7 @@
 import * as z from "../lib/zod";
 import { type HandlerContract, telemetryEnvironment } from "../lib/environment";
 import { idempotencyKeyHeader, queryParameters, type RouteContracts } from "../shared/http";
-import {
-  createOrderRequestSchema,
-  listOrdersQuerySchema,
-  searchOrdersQuerySchema,
-  updateOrderStatusRequestSchema,
-} from "../shared/order";
+import { createOrderRequestSchema, listOrdersQuerySchema, updateOrderStatusRequestSchema } from "../shared/order";
 
 export const title = "OrderProcessing";
 export const serviceName = "orders-api";
@@ -27,8 +22,6 @@ export const environmentSchema = z.object({
   INVENTORY_TABLE: z.string().check(z.minLength(1)),
   /** Idempotency-Key records (key id, TTL attribute expiration), written with each order. */
   IDEMPOTENCY_TABLE: z.string().check(z.minLength(1)),
-  /** The OpenSearch domain's endpoint, https only (requests are SigV4-signed for "es"). */
-  OPENSEARCH_ENDPOINT: z.url({ protocol: /^https$/, error: "OPENSEARCH_ENDPOINT must be an https:// URL" }),
   /** The storefront origin, sent as Access-Control-Allow-Origin. */
   ALLOWED_ORIGIN: z.string().check(z.minLength(1)),
   /** How long an Idempotency-Key is remembered. */
@@ -44,7 +37,10 @@ export const ordersContract = { title, serviceName, metricsNamespace, environmen
   typeof environmentSchema
 >;
 
-/** Every route is behind the Cognito authorizer: the caller is the token's `sub`. */
+/**
+ * Every route is behind the Cognito authorizer: the caller is the token's `sub`. GET
+ * /orders/search is OrderSearch's (handlers/orders-search/contract.ts).
+ */
 export const orderRoutes = {
   createOrder: {
     method: "POST",
@@ -66,11 +62,5 @@ export const orderRoutes = {
     path: "/orders/{orderId}",
     authorization: "cognito",
     body: { name: "UpdateOrderStatusRequest", schema: updateOrderStatusRequestSchema },
-  },
-  searchOrders: {
-    method: "GET",
-    path: "/orders/search",
-    authorization: "cognito",
-    optionalQuery: queryParameters(searchOrdersQuerySchema),
   },
 } as const satisfies RouteContracts;

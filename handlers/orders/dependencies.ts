@@ -3,7 +3,6 @@
 import type { Logger } from "@aws-lambda-powertools/logger";
 import type { Metrics } from "@aws-lambda-powertools/metrics";
 import type { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { OpenSearchClient } from "../lib/opensearch-client";
 
 export interface OrdersDependencies {
   /** DynamoDB, marshalling plain JS objects. */
@@ -14,8 +13,6 @@ export interface OrdersDependencies {
   inventoryTable: string;
   /** The idempotency table (key id, TTL attribute expiration), and how long a key is remembered. */
   idempotency: { table: string; expiresAfterSeconds: number };
-  /** OpenSearch, holding the `orders` index the SearchIndexer maintains. */
-  search: OpenSearchClient;
   /** Value of Access-Control-Allow-Origin on every response. */
   allowedOrigin: string;
   logger: Logger;

@@ -1,15 +1,12 @@
 // OrderProcessing Lambda entry: reads its environment, wires the SDK clients and telemetry
 // once per container, and hands each API Gateway event to the router.
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { readEnvironment } from "../lib/environment";
-import { createOpenSearchClient } from "../lib/opensearch-client";
 import { createTelemetry } from "../lib/telemetry";
 import { ordersContract } from "./contract";
 import { createOrdersApi } from "./router";
-import { searchAttemptTimeoutMs } from "./search";
 
 const env = readEnvironment(ordersContract, process.env);
 
@@ -21,14 +18,6 @@ const { logger, metrics, captureClient, traceInvocation } = createTelemetry({
 const dynamoDb = captureClient(new DynamoDBClient({ region: env.AWS_REGION }));
 const documentClient = DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } });
 
-// The search route narrows the timeout to the invocation's remaining time, request by request.
-const search = createOpenSearchClient({
-  endpoint: env.OPENSEARCH_ENDPOINT,
-  region: env.AWS_REGION,
-  credentials: defaultProvider(),
-  requestTimeoutMs: searchAttemptTimeoutMs,
-});
-
 const api = createOrdersApi({
   documentClient,
   ordersTable: env.ORDERS_TABLE,
@@ -38,7 +27,6 @@ const api = createOrdersApi({
     table: env.IDEMPOTENCY_TABLE,
     expiresAfterSeconds: env.IDEMPOTENCY_TTL_SECONDS,
   },
-  search,
   allowedOrigin: env.ALLOWED_ORIGIN,
   logger,
   metrics,

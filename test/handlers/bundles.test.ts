@@ -14,7 +14,12 @@ import { catalogHandlerEntry } from "../../components/catalog";
 import { processorEntry } from "../../components/ingestion";
 import { bundleHandler, bundleOptions, repoRoot } from "../../components/lib/bundle";
 import { recommendationsHandlerEntry } from "../../components/recommendations";
-import { indexerHandlerEntry, orderHandlerEntry, searchAccessHandlerEntry } from "../../components/orders";
+import {
+  indexerHandlerEntry,
+  orderHandlerEntry,
+  orderSearchHandlerEntry,
+  searchAccessHandlerEntry,
+} from "../../components/orders";
 
 /** The runtime SDK packages the handlers use (all of @aws-sdk/* ships with the runtime; these are the ones named here). */
 const runtimeProvided = new Set([
@@ -37,17 +42,24 @@ const runtimeProvided = new Set([
  * (handlers/lib/zod.ts) and our own X-Ray emitter (handlers/lib/xray-*.ts, in place of the
  * Powertools Tracer and the X-Ray SDK under it): orders 292,527, indexer 279,764, SearchAccess
  * 129,755, clickstream 163,368, catalog 261,781, recommendations 279,998, analytics 261,160.
- * The goal is 100 KB (102,400 bytes) each.
+ * Orders was 114,645 before GET /orders/search (its SigV4 signer, the OpenSearch client, the
+ * query builder) moved to OrderSearch: orders 93,145, OrderSearch 101,064 (its budget is the
+ * goal itself, 1.3% above it). The ClickstreamProcessor was 105,265 before the error classifiers'
+ * alias (components/lib/bundle.ts). The goal is 100 KB (102,400 bytes) each.
  */
 const budgets: Record<string, number> = {
-  [orderHandlerEntry]: 118_000,
-  [indexerHandlerEntry]: 99_500,
-  [searchAccessHandlerEntry]: 73_000,
-  [processorEntry]: 108_500,
-  [catalogHandlerEntry]: 80_500,
-  [recommendationsHandlerEntry]: 101_500,
-  [reportsHandlerEntry]: 75_500,
+  [orderHandlerEntry]: 95_000,
+  [orderSearchHandlerEntry]: 102_400,
+  [indexerHandlerEntry]: 98_500,
+  [searchAccessHandlerEntry]: 72_500,
+  [processorEntry]: 96_500,
+  [catalogHandlerEntry]: 79_500,
+  [recommendationsHandlerEntry]: 100_500,
+  [reportsHandlerEntry]: 75_000,
 };
+
+/** Issue 15's goal for every handler bundle, the SDK left to the runtime. */
+const goalBytes = 100 * 1024;
 
 /** The X-Ray SDK and what it brings (the Powertools Tracer, cls-hooked's context): never on a cold path. */
 const xraySdkPackages =
@@ -75,6 +87,11 @@ function externalRequires(code: string): string[] {
 }
 
 describe("handler bundles", () => {
+  it("no budget is over the goal of 100 KB", () => {
+    const over = Object.entries(budgets).filter(([, bytes]) => bytes > goalBytes);
+    assert.deepEqual(over, [], "a bundle may grow within its budget, never past 100 KB");
+  });
+
   it("every handler folder with an entry has a budget", () => {
     const entries = fs
       .readdirSync(path.join(repoRoot, "handlers"))

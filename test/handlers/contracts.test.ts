@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { repoRoot } from "../../components/lib/bundle";
 import { readEnvironment } from "../../handlers/lib/environment";
 import { orderRoutes } from "../../handlers/orders/contract";
+import { orderSearchRoutes } from "../../handlers/orders-search/contract";
 import { routePaths, routeTable } from "../../handlers/shared/http";
 
 const contracts = fs
@@ -46,7 +47,6 @@ describe("handler contracts", () => {
       () =>
         readEnvironment(ordersContract, {
           AWS_REGION: "eu-west-1",
-          OPENSEARCH_ENDPOINT: "http://search",
           IDEMPOTENCY_TTL_SECONDS: "soon",
         }),
       (error: Error) =>
@@ -58,9 +58,23 @@ describe("handler contracts", () => {
           "IDEMPOTENCY_TABLE",
           "ALLOWED_ORIGIN",
           "IDEMPOTENCY_TTL_SECONDS",
-        ].every((name) => error.message.includes(`${name}: `)) &&
+        ].every((name) => error.message.includes(`${name}: `)),
+    );
+    const { orderSearchContract } = await import("../../handlers/orders-search/contract");
+    assert.throws(
+      () => readEnvironment(orderSearchContract, { AWS_REGION: "eu-west-1", OPENSEARCH_ENDPOINT: "http://search" }),
+      (error: Error) =>
+        error.message.startsWith("OrderSearch environment is invalid: ") &&
+        error.message.includes("ALLOWED_ORIGIN: ") &&
         error.message.includes("OPENSEARCH_ENDPOINT: OPENSEARCH_ENDPOINT must be an https:// URL"),
     );
+  });
+
+  it("OrderProcessing reads no OpenSearch endpoint: the search route is OrderSearch's", async () => {
+    const { ordersContract } = await import("../../handlers/orders/contract");
+    const { orderSearchContract } = await import("../../handlers/orders-search/contract");
+    assert.equal("OPENSEARCH_ENDPOINT" in ordersContract.environmentSchema.shape, false);
+    assert.equal("OPENSEARCH_ENDPOINT" in orderSearchContract.environmentSchema.shape, true);
   });
 
   it("dispatches every order route by its resource path and method, each path once", () => {
@@ -69,15 +83,18 @@ describe("handler contracts", () => {
       listMyOrders: "list",
       getOrder: "get",
       updateOrderStatus: "status",
-      searchOrders: "search",
     });
     assert.deepEqual(table, {
       "/orders": { POST: "create", GET: "list" },
       "/orders/{orderId}": { GET: "get", PATCH: "status" },
+    });
+    assert.deepEqual(routePaths(orderRoutes), ["/orders", "/orders/{orderId}"]);
+    assert.deepEqual(routeTable(orderSearchRoutes, { searchOrders: "search" }), {
       "/orders/search": { GET: "search" },
     });
-    assert.deepEqual(routePaths(orderRoutes), ["/orders", "/orders/{orderId}", "/orders/search"]);
-    assert.deepEqual(orderRoutes.searchOrders.optionalQuery, ["q", "status", "from", "to", "limit"]);
+    assert.deepEqual(routePaths(orderSearchRoutes), ["/orders/search"]);
+    assert.equal(orderSearchRoutes.searchOrders.authorization, "cognito");
+    assert.deepEqual(orderSearchRoutes.searchOrders.optionalQuery, ["q", "status", "from", "to", "limit"]);
     assert.deepEqual(orderRoutes.listMyOrders.optionalQuery, ["limit", "cursor"]);
   });
 });

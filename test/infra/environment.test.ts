@@ -5,13 +5,13 @@ import { strict as assert } from "node:assert";
 import { environmentFor } from "../../components/lib/environment";
 import { clickstreamContract, quarantinePrefix } from "../../handlers/clickstream/contract";
 import { ordersContract } from "../../handlers/orders/contract";
+import { orderSearchContract } from "../../handlers/orders-search/contract";
 
 const ordersVariables = {
   ORDERS_TABLE: "orders",
   PRODUCTS_TABLE: "products",
   INVENTORY_TABLE: "inventory",
   IDEMPOTENCY_TABLE: "idempotency",
-  OPENSEARCH_ENDPOINT: "https://vpc-orders.eu-west-1.es.amazonaws.com",
   ALLOWED_ORIGIN: "https://shop.example.com",
 };
 
@@ -40,13 +40,23 @@ describe("environmentFor", () => {
       () =>
         environmentFor(ordersContract, {
           ...ordersVariables,
-          OPENSEARCH_ENDPOINT: "http://search.internal",
+          ORDERS_TABLE: "",
           IDEMPOTENCY_TTL_SECONDS: "soon",
         }),
       (error: Error) =>
         /^OrderProcessing environment is invalid: /.test(error.message) &&
-        /OPENSEARCH_ENDPOINT: OPENSEARCH_ENDPOINT must be an https:\/\/ URL/.test(error.message) &&
+        /ORDERS_TABLE: /.test(error.message) &&
         /IDEMPOTENCY_TTL_SECONDS: /.test(error.message),
+    );
+    assert.throws(
+      () =>
+        environmentFor(orderSearchContract, {
+          OPENSEARCH_ENDPOINT: "http://search.internal",
+          ALLOWED_ORIGIN: "https://shop.example.com",
+        }),
+      (error: Error) =>
+        /^OrderSearch environment is invalid: /.test(error.message) &&
+        /OPENSEARCH_ENDPOINT: OPENSEARCH_ENDPOINT must be an https:\/\/ URL/.test(error.message),
     );
   });
 
@@ -56,6 +66,21 @@ describe("environmentFor", () => {
       () => environmentFor(ordersContract, { ...ordersVariables, ...stray }),
       /ORDERS_TABLES: not a variable the handler reads/,
     );
+  });
+
+  it("gives OrderProcessing no OpenSearch endpoint: it is not a variable the handler reads (OrderSearch's is)", () => {
+    const endpoint = { OPENSEARCH_ENDPOINT: "https://vpc-orders.eu-west-1.es.amazonaws.com" };
+    const stray: Record<string, string> = endpoint;
+    assert.throws(
+      () => environmentFor(ordersContract, { ...ordersVariables, ...stray }),
+      /OPENSEARCH_ENDPOINT: not a variable the handler reads/,
+    );
+    assert.deepEqual(environmentFor(orderSearchContract, { ...endpoint, ALLOWED_ORIGIN: "https://shop.example.com" }), {
+      ...endpoint,
+      ALLOWED_ORIGIN: "https://shop.example.com",
+      POWERTOOLS_SERVICE_NAME: "orders-search",
+      POWERTOOLS_METRICS_NAMESPACE: "Ecommerce/Orders",
+    });
   });
 
   it("does not compile without a required variable, or with one the schema lacks (npm run typecheck)", () => {

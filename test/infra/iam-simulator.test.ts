@@ -71,6 +71,7 @@ describe("IAM simulator: every role's calls allowed, over-grants denied", functi
       "catalog",
       "clickstream-processor",
       "orders-api",
+      "orders-search",
       "recommendations",
       "search-access",
       "search-indexer",

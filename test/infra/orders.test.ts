@@ -19,6 +19,7 @@ import {
 import { readEnvironment } from "../../handlers/lib/environment";
 import * as z from "../../handlers/lib/zod";
 import { ordersContract } from "../../handlers/orders/contract";
+import { orderSearchContract } from "../../handlers/orders-search/contract";
 import { searchAccessContract } from "../../handlers/search-access/contract";
 import { searchIndexerContract } from "../../handlers/search-indexer/contract";
 import { accountId, type RecordingMocks, testRegion } from "../../testing/mocks";
@@ -390,7 +391,7 @@ describe("Orders component", () => {
           });
         });
 
-        it("admits exactly the three Lambda roles and the master role, on this domain only", () => {
+        it("admits exactly the four Lambda roles and the master role, on this domain only (never OrderProcessing's)", () => {
           const policy = inputs(T.domainPolicy, "orders-search-resource-policy");
           assert.equal(policy.domainName, state(T.domain, "orders-search").domainName);
           // Each role its own methods on its own paths: the same grants as its identity policy.
@@ -403,7 +404,7 @@ describe("Orders component", () => {
               );
           }
           assert.deepEqual(Object.fromEntries(Object.entries(byRole).map(([role, grants]) => [role, grants.sort()])), {
-            [roleArn("api")]: ["POST /orders/_search"],
+            [roleArn("search-api")]: ["POST /orders/_search"],
             [roleArn("recommendations-api")]: ["POST /orders/_search"],
             [roleArn("indexer")]: [
               "GET /_index_template/orders",
@@ -420,15 +421,16 @@ describe("Orders component", () => {
               "PUT /_plugins/_security/api/rolesmapping/orders_reader",
             ],
           });
+          assert.ok(!(roleArn("api") in byRole), "OrderProcessing's role is not admitted to the domain");
         });
 
-        it("maps the indexer, API and recommendations roles in fine-grained access control at deploy time, through the master role", () => {
+        it("maps the indexer, OrderSearch and recommendations roles in fine-grained access control at deploy time, through the master role", () => {
           const invocation = inputs(T.invocation, "orders-search-access-run");
           assert.equal(invocation.functionName, state(T.fn, "orders-search-access").name);
           assert.deepEqual(JSON.parse(invocation.input), {
             endpoint: `https://${state(T.domain, "orders-search").endpoint}`,
             indexerRoleArns: [roleArn("indexer")],
-            readerRoleArns: [roleArn("api"), roleArn("recommendations-api")],
+            readerRoleArns: [roleArn("search-api"), roleArn("recommendations-api")],
           });
           assert.match(invocation.triggers.code, /^[0-9a-f]{64}$/, "re-run when the role definitions change");
           assert.equal(
@@ -463,8 +465,8 @@ describe("Orders component", () => {
             .filter((p) => p.inputs.role === idOf(T.role, `orders-${name}-role`))
             .map((p) => p.inputs.policy as string);
 
-        it("all four run in the private subnets with the Lambda security group only", () => {
-          for (const name of ["api", "indexer", "search-access", "recommendations-api"]) {
+        it("all five run in the private subnets with the Lambda security group only", () => {
+          for (const name of ["api", "search-api", "indexer", "search-access", "recommendations-api"]) {
             assert.deepEqual(
               fn(name).vpcConfig,
               {
@@ -486,13 +488,12 @@ describe("Orders component", () => {
           parsedEnvironment(searchAccessContract, fn("search-access").environment.variables);
         });
 
-        it("OrderProcessing gets its tables, the search endpoint, the origin and telemetry names", () => {
+        it("OrderProcessing gets its tables, the origin and telemetry names, and no search endpoint", () => {
           assert.deepEqual(fn("api").environment.variables, {
             ORDERS_TABLE: state(T.table, "orders-tables-orders").name,
             PRODUCTS_TABLE: state(T.table, "orders-tables-products").name,
             INVENTORY_TABLE: state(T.table, "orders-tables-inventory").name,
             IDEMPOTENCY_TABLE: state(T.table, "orders-tables-idempotency").name,
-            OPENSEARCH_ENDPOINT: `https://${state(T.domain, "orders-search").endpoint}`,
             ALLOWED_ORIGIN: origin,
             IDEMPOTENCY_TTL_SECONDS: "86400",
             POWERTOOLS_SERVICE_NAME: ordersContract.serviceName,
@@ -511,7 +512,7 @@ describe("Orders component", () => {
           assert.equal(fn("api").timeout, 10);
         });
 
-        it("OrderProcessing may do exactly what its handler calls, on exactly its tables, index and domain", () => {
+        it("OrderProcessing may do exactly what its handler calls, on exactly its tables and index: nothing on the domain", () => {
           const g = grants(...policiesOf("api"));
           for (const action of Object.keys(g)) if (/^(logs|xray|ec2):/.test(action)) delete g[action];
           const orders = tableArn("orders"),
@@ -528,8 +529,35 @@ describe("Orders component", () => {
             "dynamodb:BatchGetItem": [products],
             "dynamodb:ConditionCheckItem": [products],
             "dynamodb:UpdateItem": [inventory, orders].sort(),
-            "es:ESHttpPost": [`${domainArn()}/orders/_search`],
           });
+          assert.deepEqual(
+            policiesOf("api")
+              .flatMap((p) => doc(p).Statement.flatMap((st) => list(st.Action)))
+              .filter((a) => /^es:/.test(a)),
+            [],
+          );
+        });
+
+        it("OrderSearch gets the search endpoint, the origin and telemetry names, with OrderProcessing's memory and timeout", () => {
+          assert.deepEqual(fn("search-api").environment.variables, {
+            OPENSEARCH_ENDPOINT: `https://${state(T.domain, "orders-search").endpoint}`,
+            ALLOWED_ORIGIN: origin,
+            POWERTOOLS_SERVICE_NAME: orderSearchContract.serviceName,
+            POWERTOOLS_METRICS_NAMESPACE: orderSearchContract.metricsNamespace,
+          });
+          parsedEnvironment(orderSearchContract, fn("search-api").environment.variables);
+          assert.equal(fn("search-api").memorySize, prod ? 1024 : 512);
+          assert.equal(fn("search-api").timeout, 10);
+        });
+
+        it("OrderSearch may only POST _search on the orders index (SearchOrders), nothing else", () => {
+          const g = grants(...policiesOf("search-api"));
+          for (const action of Object.keys(g)) if (/^(logs|xray|ec2):/.test(action)) delete g[action];
+          assert.deepEqual(g, { "es:ESHttpPost": [`${domainArn()}/orders/_search`] });
+          const statements = policiesOf("search-api").flatMap((p) => doc(p).Statement);
+          assert.ok(
+            statements.some((st) => st.Sid === "SearchOrdersPost" && list(st.Action).includes("es:ESHttpPost")),
+          );
         });
 
         it("SearchIndexer gets the endpoint and its dead-letter queue; may use the domain, its queue and its stream only", () => {
@@ -593,9 +621,9 @@ describe("Orders component", () => {
 
       describe("routes", () => {
         const openApi = () => JSON.parse(inputs("aws:apigateway/restApiPut:RestApiPut", "api-definition").body);
-        const apiArn = () => state(T.fn, "orders-api").arn as string;
+        const arnOfFunction = (name: string) => state(T.fn, name).arn as string;
 
-        it("declares POST, GET list, GET one, PATCH one, GET search and ANY on each path, all behind Cognito, all on the order Lambda", async () => {
+        it("declares POST, GET list, GET one, PATCH one, GET search and ANY on each path, all behind Cognito; search on OrderSearch, the rest on the order Lambda", async () => {
           assert.deepEqual(
             orders.routes.map((r) => `${r.method} ${r.path}`),
             [
@@ -603,19 +631,20 @@ describe("Orders component", () => {
               "GET /orders",
               "GET /orders/{orderId}",
               "PATCH /orders/{orderId}",
-              "GET /orders/search",
               "ANY /orders",
               "ANY /orders/{orderId}",
+              "GET /orders/search",
               "ANY /orders/search",
             ],
           );
           for (const route of orders.routes) {
+            const search = route.path === "/orders/search";
             assert.equal(route.authorization, "cognito");
-            assert.equal(route.invokes, orders.functions.api);
+            assert.equal(route.invokes, search ? orders.functions.orderSearch : orders.functions.api);
             const integration = await resolve(route.integration);
             assert.equal(integration.type, "aws_proxy");
             assert.ok(
-              String(integration.uri).includes(apiArn()),
+              String(integration.uri).includes(arnOfFunction(search ? "orders-search-api" : "orders-api")),
               `${route.method} ${route.path} integrates another function`,
             );
           }
@@ -625,11 +654,16 @@ describe("Orders component", () => {
             for (const method of Object.keys(paths[p]).filter((m) => m !== "options"))
               assert.deepEqual(paths[p][method].security, [{ cognito: [] }], `${method} ${p}`);
           }
-          // The Api grants API Gateway exactly these routes on the order Lambda.
-          const permissions = mocks
-            .ofType(T.permission)
-            .filter((p) => p.inputs.function === state(T.fn, "orders-api").name);
-          assert.equal(permissions.length, orders.routes.length);
+          // The Api grants API Gateway exactly these routes on each Lambda.
+          const permissionsOf = (name: string) =>
+            mocks.ofType(T.permission).filter((p) => p.inputs.function === state(T.fn, name).name);
+          assert.equal(permissionsOf("orders-api").length, orders.routes.length - 2);
+          assert.deepEqual(
+            permissionsOf("orders-search-api")
+              .map((p) => p.name)
+              .sort(),
+            ["api-invoke-any-orders-search", "api-invoke-get-orders-search"],
+          );
         });
 
         it("POST /orders validates the body against the order contract and requires Idempotency-Key", () => {
@@ -693,6 +727,7 @@ describe("Orders component", () => {
       it("lists its moving parts for monitoring", () => {
         assert.deepEqual(orders.monitoring.functions, [
           orders.functions.api,
+          orders.functions.orderSearch,
           orders.functions.searchAccess,
           orders.recommendations.function,
         ]);
@@ -713,7 +748,7 @@ describe("Orders component", () => {
     it("registers the same resources without crashing", async () => {
       const { mocks } = await run("prod", true);
       assert.equal(mocks.ofType(T.domain).length, 1);
-      assert.equal(mocks.ofType(T.fn).length, 4);
+      assert.equal(mocks.ofType(T.fn).length, 5);
       assert.equal(mocks.ofType(T.item).length, 2 * catalog.length, "a catalog item and a stock item per product");
       assert.equal(mocks.ofType(T.invocation).length, 1);
     });

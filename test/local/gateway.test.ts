@@ -149,7 +149,9 @@ describe("local API gateway (dev stack document)", function () {
           ["DELETE", "/orders/{orderId}", { orderId: "o-42" }],
         ],
       );
-      assert.match(invocations[0].functionArn, /^arn:aws:lambda:eu-west-1:123456789012:function:orders-api-/);
+      // GET /orders/search is OrderSearch's; the other /orders routes OrderProcessing's.
+      assert.match(invocations[0].functionArn, /^arn:aws:lambda:eu-west-1:123456789012:function:orders-search-api-/);
+      assert.match(invocations[1].functionArn, /^arn:aws:lambda:eu-west-1:123456789012:function:orders-api-/);
     });
   });
 

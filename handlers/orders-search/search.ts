@@ -7,11 +7,11 @@ import { OpenSearchConnectionError, type OpenSearchResponse } from "../lib/opens
 import { retrying } from "../lib/retry";
 import { type Order, type SearchOrdersQuery, searchOrdersQuerySchema } from "../shared/order";
 import { orderTextSearchFields, ordersIndex } from "../shared/order-index";
-import type { Caller } from "./caller";
-import type { OrdersDependencies } from "./dependencies";
-import { badRequest, serviceUnavailable, zodDetails } from "./errors";
-import { queryParameters } from "./request";
-import { jsonResponse } from "./responses";
+import type { Caller } from "../orders/caller";
+import { badRequest, serviceUnavailable, zodDetails } from "../orders/errors";
+import { queryParameters } from "../orders/request";
+import { jsonResponse } from "../orders/responses";
+import type { OrderSearchDependencies } from "./dependencies";
 
 /** Longest wait for one `_search` attempt. */
 export const searchAttemptTimeoutMs = 5000;
@@ -81,7 +81,7 @@ interface SearchHits {
   hits?: { total?: { value: number } | number; hits?: { _source?: Order }[] };
 }
 
-export function searchOrdersRoute(deps: OrdersDependencies) {
+export function searchOrdersRoute(deps: OrderSearchDependencies) {
   return async (event: APIGatewayProxyEvent, caller: Caller, context: Context): Promise<APIGatewayProxyResult> => {
     const parsed = searchOrdersQuerySchema.safeParse(queryParameters(event));
     if (!parsed.success) throw badRequest("invalid search", zodDetails(parsed.error));

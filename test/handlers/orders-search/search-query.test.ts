@@ -3,7 +3,7 @@
 import { strict as assert } from "node:assert";
 import type { Order } from "../../../handlers/shared/order";
 import { ordersIndex, ordersIndexMappings, toOrderSearchDocument } from "../../../handlers/shared/order-index";
-import { buildSearchBody } from "../../../handlers/orders/search";
+import { buildSearchBody } from "../../../handlers/orders-search/search";
 import type { Mappings } from "../../../testing/opensearch-mapping";
 import { search } from "../../../testing/opensearch-query";
 

@@ -5,7 +5,8 @@ import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import type { Order } from "../../../handlers/shared/order";
 import { ordersEvent } from "../../../testing/orders-events";
-import { allowedOrigin, bodyOf, type OrdersFixture, startOrdersFixture } from "../../../testing/orders-fixture";
+import { type OrderSearchFixture, startOrderSearchFixture } from "../../../testing/order-search-fixture";
+import { allowedOrigin, bodyOf } from "../../../testing/orders-fixture";
 
 const order = (orderId: string, customerId: string, createdAt: string): Order => ({
   orderId,
@@ -33,10 +34,10 @@ function clauses(value: unknown): Record<string, unknown>[] {
   return [];
 }
 
-describe("orders: GET /orders/search", () => {
-  let fx: OrdersFixture;
+describe("OrderSearch: GET /orders/search", () => {
+  let fx: OrderSearchFixture;
   before(async () => {
-    fx = await startOrdersFixture();
+    fx = await startOrderSearchFixture();
   });
   after(async () => {
     await fx.stop();
