@@ -12,7 +12,7 @@ import { benchmark as suite, mochaCounts } from "../../bench/suite";
 const ordersRun: BenchResult = {
   title: orders.title,
   rows: [
-    { name: "POST /orders new, warm p50 (300, interleaved; noisy)", value: "4.20 ms (min 3.00 ms)", ratio: 1.2 },
+    { name: "POST /orders new, warm (300, interleaved; noisy)", value: "4.20 ms (min 3.00 ms)", ratio: 1.2 },
     {
       name: "DynamoDB calls: new order, warm container (counted; stable)",
       value: "1 (TransactWriteItems)",
