@@ -2,18 +2,19 @@
 // once per container, and hands each API Gateway event to the router.
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { readEnvironment } from "../lib/environment";
+import { tracedHttpEntry } from "../lib/http-entry";
 import { createTelemetry } from "../lib/telemetry";
 import { ordersContract } from "./contract";
 import { createOrdersApi } from "./router";
 
 const env = readEnvironment(ordersContract, process.env);
 
-const { logger, metrics, captureClient, traceInvocation } = createTelemetry({
+const telemetry = createTelemetry({
   serviceName: env.POWERTOOLS_SERVICE_NAME,
   metricsNamespace: env.POWERTOOLS_METRICS_NAMESPACE,
 });
+const { logger, metrics, captureClient } = telemetry;
 
 const dynamoDb = captureClient(new DynamoDBClient({ region: env.AWS_REGION }));
 const documentClient = DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } });
@@ -32,18 +33,4 @@ const api = createOrdersApi({
   metrics,
 });
 
-export const handler = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
-  logger.addContext(context);
-  logger.appendKeys({ resource: event.resource, method: event.httpMethod });
-  metrics.captureColdStartMetric();
-  return traceInvocation(async (trace) => {
-    try {
-      const response = await api(event, context);
-      trace.annotate("statusCode", response.statusCode);
-      return response;
-    } finally {
-      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-      logger.resetKeys();
-    }
-  });
-};
+export const handler = tracedHttpEntry(api, telemetry);
