@@ -1,8 +1,8 @@
 // AnalyticsReports Lambda entry: reads its environment, wires the Athena client and telemetry
 // once per container, and answers GET /analytics/{query}.
 import { AthenaClient } from "@aws-sdk/client-athena";
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { readEnvironment } from "../lib/environment";
+import { apiEntry } from "../lib/http-entry";
 import { createTelemetry } from "../lib/telemetry";
 import { analyticsReportsContract } from "./contract";
 import { reportsHandler } from "./reports";
@@ -24,12 +24,4 @@ const reports = reportsHandler({
   logger,
 });
 
-export const handler = async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
-  logger.addContext(context);
-  metrics.captureColdStartMetric();
-  try {
-    return await reports(event);
-  } finally {
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-  }
-};
+export const handler = apiEntry((event) => reports(event), { logger, metrics });

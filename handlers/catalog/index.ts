@@ -3,7 +3,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { readEnvironment } from "../lib/environment";
-import { apiEntry } from "../lib/public-http";
+import { apiEntry } from "../lib/http-entry";
 import { createTelemetry } from "../lib/telemetry";
 import { catalogContract } from "./contract";
 import { createCatalogApi } from "./router";

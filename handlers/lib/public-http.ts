@@ -95,20 +95,3 @@ export function answeringErrors(
     }
   };
 }
-
-/** The Lambda entry around an API: log context, cold-start metric, metrics flushed per call. */
-export function apiEntry(
-  api: (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>,
-  telemetry: { logger: Logger; metrics: Metrics },
-) {
-  const { logger, metrics } = telemetry;
-  return async (event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> => {
-    logger.addContext(context);
-    metrics.captureColdStartMetric();
-    try {
-      return await api(event, context);
-    } finally {
-      if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-    }
-  };
-}

@@ -9,6 +9,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-l
 import { type Caller, callerOf } from "../orders/caller";
 import { HttpError } from "../orders/errors";
 import { errorResponse } from "../orders/responses";
+import { noSuchRoute } from "./public-http";
 import { corsAllowedHeaders, corsMaxAgeSeconds } from "../shared/http";
 
 /** One route's answer, given the verified caller. */
@@ -31,10 +32,7 @@ export function signedInApi(routes: Record<string, Record<string, SignedInRoute>
 
   async function route(event: APIGatewayProxyEvent, context: Context): Promise<APIGatewayProxyResult> {
     const methods = routes[event.resource];
-    if (!methods)
-      throw new HttpError(404, "no such route", [
-        { path: "resource", message: `${event.httpMethod} ${event.path} is not a route` },
-      ]);
+    if (!methods) throw noSuchRoute(event);
     const allowed = Object.keys(methods);
     if (event.httpMethod === "OPTIONS") {
       // A CORS preflight that reaches us (via ANY) gets its answer without needing a caller.

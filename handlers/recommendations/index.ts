@@ -6,7 +6,7 @@ import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { readEnvironment } from "../lib/environment";
 import { createOpenSearchClient } from "../lib/opensearch-client";
-import { apiEntry } from "../lib/public-http";
+import { apiEntry } from "../lib/http-entry";
 import { createTelemetry } from "../lib/telemetry";
 import { recommendationsContract } from "./contract";
 import { defaultTimeouts } from "./recommend";
