@@ -19,11 +19,11 @@ import {
 import { seeded } from "./seeded-random";
 import { bundleImportMedianMs } from "./cold-start";
 import { type BenchRow, formatNumber } from "./table";
+import { bundleGoalBytes } from "../testing/bundle-budgets";
 
 const generatedEvents = 10_000;
 const curveSizes = [100, 1_000, 2_500, 5_000, 10_000];
 /** The goal for every handler bundle (test/handlers/bundles.test.ts holds the budgets). */
-const bundleGoalBytes = 100 * 1024;
 
 /**
  * A realistic mix: sessions of 1-60 events (most short), 60% signed in, ~70% of events about

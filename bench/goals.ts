@@ -4,14 +4,9 @@
 // detailed tables cannot disagree. A goal whose benchmark ran but whose row is gone says so
 // (a renamed row shows up here, not as a silently missing figure).
 import { benchmark as clickstream } from "./clickstream";
-import {
-  bundleGoalBytes,
-  coldImportBefore,
-  coldImportGoalRatio,
-  benchmark as coldStart,
-  handlerEntries,
-} from "./cold-start";
+import { coldImportBefore, coldImportGoalRatio, benchmark as coldStart, handlerEntries } from "./cold-start";
 import { benchmark as orders } from "./orders";
+import { bundleGoalBytes } from "../testing/bundle-budgets";
 import { benchmark as program } from "./program";
 import { benchmark as suite, suiteBeforeSeconds, suiteGoalSeconds } from "./suite";
 import { type BenchRow, formatNumber } from "./table";

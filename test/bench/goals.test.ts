@@ -3,7 +3,8 @@
 // of vanishing. And the suite figure's closing counts, read from mocha's own summary.
 import { strict as assert } from "node:assert";
 import { benchmark as clickstream } from "../../bench/clickstream";
-import { bundleGoalBytes, coldImportBefore, benchmark as coldStart, handlerEntries } from "../../bench/cold-start";
+import { coldImportBefore, benchmark as coldStart, handlerEntries } from "../../bench/cold-start";
+import { bundleGoalBytes } from "../../testing/bundle-budgets";
 import { type BenchResult, goalRows, goals } from "../../bench/goals";
 import { benchmark as orders } from "../../bench/orders";
 import { benchmark as program } from "../../bench/program";

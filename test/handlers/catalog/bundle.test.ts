@@ -12,9 +12,9 @@ import { catalogHandlerEntry } from "../../../components/catalog";
 import { clientConfig, type Emulator, testCredentials, testRegion } from "../../../testing/emulators";
 import { lambdaContext, ordersEvent } from "../../../testing/orders-events";
 import { createOrderTables, startTransactionalDynamoDb, tables } from "../../../testing/orders-fixture";
+import { bundleBudgets } from "../../../testing/bundle-budgets";
 
-/** Measured at ~145 KB (zod, Powertools logger/metrics, our X-Ray emitter); SDK v3 excluded. */
-const bundleBudgetBytes = 149_000;
+const bundleBudgetBytes = bundleBudgets[catalogHandlerEntry];
 const run = promisify(execFile);
 const invokeScript = `
 const { handler } = require(process.argv[1]);

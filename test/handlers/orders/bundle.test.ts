@@ -16,13 +16,9 @@ import { createOrderTables, startTransactionalDynamoDb, tables } from "../../../
 import { FakeXRayDaemon, lambdaTraceHeader } from "../../../testing/xray-daemon";
 
 import { serviceName } from "../../../handlers/orders/contract";
+import { bundleBudgets } from "../../../testing/bundle-budgets";
 const entry = "handlers/orders/index.ts";
-/**
- * Measured at 93,145 bytes (zod/mini, Powertools logger/metrics, our X-Ray emitter; SDK v3
- * excluded) once GET /orders/search and its SigV4 signer moved to OrderSearch; the tight
- * budget is test/handlers/bundles.test.ts's.
- */
-const bundleBudgetBytes = 181_000;
+const bundleBudgetBytes = bundleBudgets[entry];
 
 const run = promisify(execFile);
 

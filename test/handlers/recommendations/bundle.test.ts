@@ -16,9 +16,9 @@ import { FakeOpenSearch } from "../../../testing/opensearch-server";
 import { isSigned } from "../../../testing/aws-calls";
 import { lambdaContext, ordersEvent } from "../../../testing/orders-events";
 import { createOrderTables, startTransactionalDynamoDb, tables } from "../../../testing/orders-fixture";
+import { bundleBudgets } from "../../../testing/bundle-budgets";
 
-/** Measured at ~163 KB (zod ~94 KB, Powertools logger/metrics, the SigV4 fetch client, our X-Ray emitter); SDK v3 excluded. */
-const bundleBudgetBytes = 168_500;
+const bundleBudgetBytes = bundleBudgets[recommendationsHandlerEntry];
 const run = promisify(execFile);
 const invokeScript = `
 const { handler } = require(process.argv[1]);
