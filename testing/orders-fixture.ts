@@ -72,11 +72,6 @@ export async function createOrderTables(dynamoDb: DynamoDBClient): Promise<void>
   }
 }
 
-/** dynalite, which answers TransactWriteItems itself (testing/dynamodb-transactions.ts). */
-export function startTransactionalDynamoDb(): Promise<Emulator> {
-  return startDynamoDb();
-}
-
 /** Metrics that store (tests read them with serializeMetrics) but never print EMF to stdout. */
 export function quietMetrics(): Metrics {
   const previous = process.env.POWERTOOLS_METRICS_DISABLED;
@@ -90,7 +85,7 @@ export function quietMetrics(): Metrics {
 }
 
 export async function startOrdersFixture(options: { now?: () => Date } = {}): Promise<OrdersFixture> {
-  const emulator: Emulator = await startTransactionalDynamoDb();
+  const emulator: Emulator = await startDynamoDb();
   const dynamoDb = new DynamoDBClient(clientConfig(emulator));
   await createOrderTables(dynamoDb);
   const documentClient = DynamoDBDocumentClient.from(dynamoDb, { marshallOptions: { removeUndefinedValues: true } });

@@ -9,9 +9,9 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { bundleHandler, repoRoot } from "../../../components/lib/bundle";
 import { catalogHandlerEntry } from "../../../components/catalog";
-import { clientConfig, type Emulator, testCredentials, testRegion } from "../../../testing/emulators";
+import { clientConfig, type Emulator, testCredentials, testRegion, startDynamoDb } from "../../../testing/emulators";
 import { lambdaContext, ordersEvent } from "../../../testing/orders-events";
-import { createOrderTables, startTransactionalDynamoDb, tables } from "../../../testing/orders-fixture";
+import { createOrderTables, tables } from "../../../testing/orders-fixture";
 import { bundleBudgets } from "../../../testing/bundle-budgets";
 
 const bundleBudgetBytes = bundleBudgets[catalogHandlerEntry];
@@ -30,7 +30,7 @@ describe("catalog: bundle", () => {
     dir = mkdtempSync(path.join(tmpdir(), "catalog-bundle-"));
     bundlePath = path.join(dir, "index.js");
     writeFileSync(bundlePath, bundleHandler(catalogHandlerEntry).code);
-    dynamo = await startTransactionalDynamoDb();
+    dynamo = await startDynamoDb();
     const client = new DynamoDBClient(clientConfig(dynamo));
     await createOrderTables(client);
     client.destroy();

@@ -11,15 +11,9 @@ import { catalogCacheControl } from "../../../handlers/catalog/contract";
 import { createCatalogApi } from "../../../handlers/catalog/router";
 import { recordingClient } from "../../../testing/aws-calls";
 import { type Product, type ProductPage, productPageSchema, productSchema } from "../../../handlers/shared/product";
-import { clientConfig, type Emulator } from "../../../testing/emulators";
+import { clientConfig, type Emulator, startDynamoDb } from "../../../testing/emulators";
 import { lambdaContext, ordersEvent } from "../../../testing/orders-events";
-import {
-  allowedOrigin,
-  bodyOf,
-  createOrderTables,
-  startTransactionalDynamoDb,
-  tables,
-} from "../../../testing/orders-fixture";
+import { allowedOrigin, bodyOf, createOrderTables, tables } from "../../../testing/orders-fixture";
 
 const byName = (a: Product, b: Product) =>
   a.name.localeCompare(b.name, "en", { sensitivity: "base" }) || (a.sku < b.sku ? -1 : 1);
@@ -31,7 +25,7 @@ describe("catalog: GET /products, GET /products/{sku}", () => {
   let api: ReturnType<typeof createCatalogApi>;
 
   before(async () => {
-    dynamo = await startTransactionalDynamoDb();
+    dynamo = await startDynamoDb();
     client = new DynamoDBClient(clientConfig(dynamo));
     doc = DynamoDBDocumentClient.from(client);
     await createOrderTables(client);

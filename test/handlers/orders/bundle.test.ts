@@ -10,9 +10,9 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import catalog from "../../../catalog/products.json";
 import { bundleHandler, bundleOptions, repoRoot } from "../../../components/lib/bundle";
-import { clientConfig, type Emulator, testCredentials, testRegion } from "../../../testing/emulators";
+import { clientConfig, type Emulator, testCredentials, testRegion, startDynamoDb } from "../../../testing/emulators";
 import { createOrderEvent, lambdaContext } from "../../../testing/orders-events";
-import { createOrderTables, startTransactionalDynamoDb, tables } from "../../../testing/orders-fixture";
+import { createOrderTables, tables } from "../../../testing/orders-fixture";
 import { FakeXRayDaemon, lambdaTraceHeader } from "../../../testing/xray-daemon";
 
 import { serviceName } from "../../../handlers/orders/contract";
@@ -89,7 +89,7 @@ describe("orders: bundle", () => {
     });
 
     before(async () => {
-      dynamo = await startTransactionalDynamoDb();
+      dynamo = await startDynamoDb();
       const client = new DynamoDBClient(clientConfig(dynamo));
       await createOrderTables(client);
       client.destroy();

@@ -11,11 +11,11 @@ import { promisify } from "node:util";
 import { bundleHandler, repoRoot } from "../../../components/lib/bundle";
 import { recommendationsHandlerEntry } from "../../../components/recommendations";
 import { localCertificate } from "../../../local/tls";
-import { clientConfig, type Emulator, testCredentials, testRegion } from "../../../testing/emulators";
+import { clientConfig, type Emulator, testCredentials, testRegion, startDynamoDb } from "../../../testing/emulators";
 import { FakeOpenSearch } from "../../../testing/opensearch-server";
 import { isSigned } from "../../../testing/aws-calls";
 import { lambdaContext, ordersEvent } from "../../../testing/orders-events";
-import { createOrderTables, startTransactionalDynamoDb, tables } from "../../../testing/orders-fixture";
+import { createOrderTables, tables } from "../../../testing/orders-fixture";
 import { bundleBudgets } from "../../../testing/bundle-budgets";
 
 const bundleBudgetBytes = bundleBudgets[recommendationsHandlerEntry];
@@ -39,7 +39,7 @@ describe("recommendations: bundle", () => {
     const tls = await localCertificate(path.join(dir, "tls"));
     certFile = tls.certFile;
     search = await new FakeOpenSearch({ tls }).start();
-    dynamo = await startTransactionalDynamoDb();
+    dynamo = await startDynamoDb();
     const client = new DynamoDBClient(clientConfig(dynamo));
     await createOrderTables(client);
     client.destroy();

@@ -23,11 +23,11 @@ import {
 import { TtlCache } from "../../../handlers/recommendations/ttl-cache";
 import type { Order } from "../../../handlers/shared/order";
 import { ordersIndex, ordersIndexTemplate, toOrderSearchDocument } from "../../../handlers/shared/order-index";
-import { clientConfig, type Emulator } from "../../../testing/emulators";
+import { clientConfig, type Emulator, startDynamoDb } from "../../../testing/emulators";
 import { FakeOpenSearch } from "../../../testing/opensearch-server";
 import { recordHttpCall, recordingClient, recordingSender } from "../../../testing/aws-calls";
 import { lambdaContext, ordersEvent } from "../../../testing/orders-events";
-import { allowedOrigin, createOrderTables, startTransactionalDynamoDb, tables } from "../../../testing/orders-fixture";
+import { allowedOrigin, createOrderTables, tables } from "../../../testing/orders-fixture";
 
 const mug = "KIT-MUG-STN-12";
 const pan = "KIT-PAN-CST-10";
@@ -96,7 +96,7 @@ describe("recommendations: GET /recommendations, GET /recommendations/me", () =>
   };
 
   before(async () => {
-    dynamo = await startTransactionalDynamoDb();
+    dynamo = await startDynamoDb();
     client = new DynamoDBClient(clientConfig(dynamo));
     doc = DynamoDBDocumentClient.from(client);
     await createOrderTables(client);
