@@ -6,6 +6,7 @@ import {
   DynamoDBClient,
   TransactionCanceledException,
   TransactWriteItemsCommand,
+  waitUntilTableExists,
 } from "@aws-sdk/client-dynamodb";
 import {
   DynamoDBDocumentClient,
@@ -663,6 +664,9 @@ describe("testing: TransactWriteItems in dynalite on disk (local mode)", () => {
           KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
         }),
       );
+      // As on AWS, the table is CREATING until it is ACTIVE; on disk dynalite stores ACTIVE a
+      // moment later, and a stop before that left a table that never came back.
+      await waitUntilTableExists({ client: first.client, maxWaitTime: 30, minDelay: 1 }, { TableName: table });
       await first.doc.send(
         new TransactWriteCommand({
           TransactItems: [
