@@ -2,12 +2,11 @@
 // (6 MB invocation payload): CPU per event (process CPU time) against one JSON.parse + one
 // JSON.stringify of the same records (interleaved in this run), the curve from 100 to 10,000 events, throughput
 // through the core with in-process fakes (0 ms and 20 ms per call), calls made against the
-// minimum the AWS limits allow, bundle size, and cold import time of the deployed bundle.
+// minimum the AWS limits allow. The bundle's bytes and cold import are in bench/cold-start.ts.
 import type { PutRecordBatchCommand, PutRecordBatchCommandOutput } from "@aws-sdk/client-firehose";
 import type { PutEventsCommand, PutEventsCommandOutput } from "@aws-sdk/client-personalize-events";
 import type { PutObjectCommand, PutObjectCommandOutput } from "@aws-sdk/client-s3";
 import { Logger } from "@aws-lambda-powertools/logger";
-import { bundleHandler } from "../components/lib/bundle";
 import { processClickstreamBatch } from "../handlers/clickstream/process-batch";
 import type { ClickstreamEvent } from "../handlers/shared/clickstream-event";
 import { syntheticStreamEvent } from "../testing/clickstream-events";
@@ -17,9 +16,7 @@ import {
   personalizeInFlightLimit,
 } from "../components/clickstream-limits";
 import { seeded } from "./seeded-random";
-import { bundleImportMedianMs } from "./cold-start";
 import { type BenchRow, formatNumber } from "./table";
-import { bundleGoalBytes } from "../testing/bundle-budgets";
 
 const generatedEvents = 10_000;
 const curveSizes = [100, 1_000, 2_500, 5_000, 10_000];
@@ -224,9 +221,6 @@ export const benchmark = {
     const derivedSeconds = median(derived.map((r) => r.seconds));
     const { calls } = fast[0];
 
-    const bundle = bundleHandler("handlers/clickstream/index.ts");
-    const importMs = bundleImportMedianMs(bundle.code, 5);
-
     return [
       {
         name: "batch: the most events Lambda can deliver (stable)",
@@ -275,19 +269,6 @@ export const benchmark = {
         reference: `min ${minPersonalize} (sum of ceil(n/10) over ${perGroup.size} sessions; ${formatNumber(withItem)} events with itemId)`,
         ratio: calls.personalize / minPersonalize,
         kind: "stable",
-      },
-      {
-        name: "bundle size (stable)",
-        value: `${formatNumber(bundle.bytes)} bytes`,
-        reference: `goal ${formatNumber(bundleGoalBytes)} bytes; before zod/mini 163,368`,
-        ratio: bundle.bytes / bundleGoalBytes,
-        kind: "stable",
-      },
-      {
-        name: "cold import of the bundle (fresh node, median of 5; noisy)",
-        value: `${formatNumber(importMs, 1)} ms`,
-        reference: "includes loading the external AWS SDK clients",
-        kind: "noisy",
       },
     ];
   },

@@ -1,10 +1,9 @@
 // SearchIndexer figures: documents/s for a 1,000-record stream batch against the local
-// OpenSearch wire-format server, _bulk requests against the minimum the 5 MiB cap allows,
-// and the deployed bundle's size and cold import time.
+// OpenSearch wire-format server, and _bulk requests against the minimum the 5 MiB cap allows.
+// The bundle's bytes and cold import are in bench/cold-start.ts.
 import type { DynamoDBRecord } from "aws-lambda";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { SendMessageCommandOutput } from "@aws-sdk/client-sqs";
-import { bundleHandler } from "../components/lib/bundle";
 import { maxBulkRequestBytes } from "../handlers/search-indexer/bulk-request";
 import { SqsDeadLetterQueue } from "../handlers/search-indexer/dead-letter";
 import { IndexBootstrap } from "../handlers/search-indexer/index-bootstrap";
@@ -12,10 +11,8 @@ import { createSearchIndexer } from "../handlers/search-indexer/indexer";
 import { createOpenSearchClient } from "../handlers/lib/opensearch-client";
 import { insertRecord, order, streamEvent } from "../testing/opensearch-order-records";
 import { FakeOpenSearch } from "../testing/opensearch-server";
-import { bundleImportMedianMs, importMedianMs } from "./cold-start";
 import { type BenchRow, formatNumber, percentile } from "./table";
 
-const bundleBudgetBytes = 293_000;
 /** A DynamoDB partition takes at most 1,000 writes/s: the most one stream shard can carry. */
 const partitionWritesPerSecond = 1000;
 
@@ -116,32 +113,9 @@ async function requestCounts(): Promise<BenchRow[]> {
   return rows;
 }
 
-function bundleFigures(): BenchRow[] {
-  const { code, bytes } = bundleHandler("handlers/search-indexer/index.ts");
-  const bundleMs = bundleImportMedianMs(code, 7);
-  // What the bundle requires from the runtime: the part of its cold start it does not control.
-  const sdkOnlyMs = importMedianMs(["@aws-sdk/client-sqs", "@aws-sdk/credential-provider-node"], 7);
-  return [
-    {
-      name: "search-indexer bundle size",
-      value: `${formatNumber(bytes)} bytes`,
-      reference: `budget ${formatNumber(bundleBudgetBytes)} bytes`,
-      ratio: bytes / bundleBudgetBytes,
-      kind: "stable",
-    },
-    {
-      name: "search-indexer cold import (fresh node, median of 7)",
-      value: `${formatNumber(bundleMs, 1)} ms`,
-      reference: `AWS SDK parts alone ${formatNumber(sdkOnlyMs, 1)} ms`,
-      ratio: bundleMs / sdkOnlyMs,
-      kind: "noisy",
-    },
-  ];
-}
-
 export const benchmark = {
   title: "SearchIndexer (DynamoDB stream → OpenSearch _bulk, local wire-format server)",
   async run(): Promise<BenchRow[]> {
-    return [...(await throughput()), ...(await requestCounts()), ...bundleFigures()];
+    return [...(await throughput()), ...(await requestCounts())];
   },
 };
