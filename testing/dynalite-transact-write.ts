@@ -33,6 +33,7 @@ const actionsOf = {
   },
 };
 // biome-ignore-end lint/style/noCommonJs: dynalite ships no types
+import { ParsedExpressions } from "./dynalite-parsed-expressions";
 
 /** dynalite's store (db/index.js `create`): tables, item and index sub-databases. */
 export type DynaliteStore = any;
@@ -102,13 +103,17 @@ interface Outcome {
 
 const lowerFirst = (s: string) => s[0].toLowerCase() + s.slice(1);
 
-/** Runs one TransactWriteItems request body; resolves with the response body or rejects with a DynaliteError. */
+/**
+ * Runs one TransactWriteItems request body; resolves with the response body or rejects with a
+ * DynaliteError. `expressions`: the server's memo of parsed expressions (none kept by default).
+ */
 export async function transactWriteItems(
   store: DynaliteStore,
   body: Record<string, any>,
+  expressions = new ParsedExpressions(),
 ): Promise<Record<string, unknown>> {
   const tables = new TableReader(store);
-  const actions = await validatedActions(store, tables, body.TransactItems);
+  const actions = await validatedActions(store, tables, expressions, body.TransactItems);
   const release = await lockItems(store, actions);
   try {
     const outcomes = await Promise.all(actions.map((action) => runStaged(store, tables, action)));
@@ -157,7 +162,12 @@ class TableReader {
 }
 
 /** The request's actions, each checked by dynalite's validation of its single-item call; throws on the first problem. */
-async function validatedActions(store: DynaliteStore, tables: TableReader, items: unknown): Promise<Action[]> {
+async function validatedActions(
+  store: DynaliteStore,
+  tables: TableReader,
+  expressions: ParsedExpressions,
+  items: unknown,
+): Promise<Action[]> {
   if (!Array.isArray(items) || items.length === 0) {
     throw validation(
       "1 validation error detected: Value null at 'transactItems' failed to satisfy constraint: Member must not be null",
@@ -190,7 +200,7 @@ async function validatedActions(store: DynaliteStore, tables: TableReader, items
     const request = Object.fromEntries(members[kind].allowed.filter((m) => m in source).map((m) => [m, source[m]]));
     const { validation: rules } = actionsOf[kind];
     const data = validations.checkTypes(request, rules.types);
-    validations.checkValidations(data, rules.types, rules.custom, store);
+    expressions.during(() => validations.checkValidations(data, rules.types, rules.custom, store));
     const table = await tables.get(data.TableName);
     const keySource = kind === "Put" ? data.Item : data.Key;
     const invalidKey =

@@ -7,6 +7,7 @@
 // request is an `IdempotentParameterMismatchException`.
 import { createHash, randomUUID } from "node:crypto";
 import type http from "node:http";
+import { ParsedExpressions } from "./dynalite-parsed-expressions";
 import { type DynaliteError, type DynaliteStore, transactWriteItems } from "./dynalite-transact-write";
 
 export interface DynaliteOptions {
@@ -31,7 +32,8 @@ export function transactionalDynalite(options: DynaliteOptions): http.Server {
   const { server, store } = dynaliteWithStore(options);
   const [dynaliteHandler] = server.listeners("request") as ((...args: unknown[]) => void)[];
   server.removeAllListeners("request");
-  const transact = tokenIdempotent((body) => transactWriteItems(store, body));
+  const expressions = new ParsedExpressions();
+  const transact = tokenIdempotent((body) => transactWriteItems(store, body, expressions));
   server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
     if (req.method !== "POST" || req.headers["x-amz-target"] !== transactWriteTarget) return dynaliteHandler(req, res);
     const chunks: Buffer[] = [];
