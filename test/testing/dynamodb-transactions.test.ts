@@ -354,6 +354,45 @@ describe("testing: TransactWriteItems in dynalite", () => {
     assert.deepEqual(await get("counter"), { pk: "counter", n: 3 });
   });
 
+  it("a retry with the token is the same request whatever its JSON formatting: its parameters are compared, not its bytes", async () => {
+    await put({ pk: "counter", n: 0 });
+    const request = {
+      TransactItems: [
+        {
+          Update: {
+            TableName: table,
+            Key: { pk: { S: "counter" } },
+            UpdateExpression: "ADD n :one",
+            ExpressionAttributeValues: { ":one": { N: "1" } },
+          },
+        },
+      ],
+      ClientRequestToken: "token-formatting",
+    };
+    const send = (text: string) =>
+      fetch(dynalite.endpoint, {
+        method: "POST",
+        headers: {
+          "content-type": "application/x-amz-json-1.0",
+          "x-amz-target": "DynamoDB_20120810.TransactWriteItems",
+          authorization:
+            "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
+        },
+        body: text,
+      }).then(async (response) => ({
+        status: response.status,
+        body: (await response.json()) as Record<string, unknown>,
+      }));
+    assert.equal((await send(JSON.stringify(request))).status, 200);
+    assert.equal((await send(JSON.stringify(request, null, 2))).status, 200);
+    assert.deepEqual(await get("counter"), { pk: "counter", n: 1 });
+    const other = { ...request, TransactItems: [{ Delete: { TableName: table, Key: { pk: { S: "counter" } } } }] };
+    const mismatch = await send(JSON.stringify(other, null, 1));
+    assert.equal(mismatch.status, 400);
+    assert.match(String(mismatch.body.__type), /IdempotentParameterMismatchException$/);
+    assert.deepEqual(await get("counter"), { pk: "counter", n: 1 });
+  });
+
   it("a ClientRequestToken is remembered for 10 minutes: after that the same token is a new request", async () => {
     await put({ pk: "counter", n: 0 });
     const increment = (token: string) =>
