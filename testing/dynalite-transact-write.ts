@@ -15,9 +15,14 @@
 //   reads are the committed items, writes (item and secondary indexes) are only collected.
 //   Every action runs, so the cancellation reasons name every failed condition, as AWS does.
 // - Only if every action succeeded are the collected writes applied, as one LevelDB batch
-//   (atomic in memory and on disk). A cancelled transaction writes nothing, so no read ever sees it. AWS promises reads of
-//   one item serializable isolation against transactions and multi-item reads (Query,
-//   BatchGetItem) read-committed isolation; both hold here.
+//   (atomic in memory and on disk). A cancelled transaction writes nothing, so no read ever
+//   sees it. AWS promises reads of one item serializable isolation against transactions and
+//   multi-item reads (Query, BatchGetItem) read-committed isolation; both hold here.
+//
+// What it costs per action is dynalite's single-item call, less its expression parsing: that
+// runs once per distinct expression, names and values (testing/dynalite-parsed-expressions.ts).
+import { ParsedExpressions } from "./dynalite-parsed-expressions";
+
 // biome-ignore-start lint/style/noCommonJs: dynalite ships no types; its modules are loaded as CommonJS
 const dynaliteDb = require("dynalite/db");
 const validations = require("dynalite/validations");
@@ -32,7 +37,6 @@ const actionsOf = {
   },
 };
 // biome-ignore-end lint/style/noCommonJs: dynalite ships no types
-import { ParsedExpressions } from "./dynalite-parsed-expressions";
 
 /** dynalite's store (db/index.js `create`): tables, item and index sub-databases. */
 export type DynaliteStore = any;
