@@ -14,11 +14,15 @@
 // - Each action runs as dynalite's single-item action against a staged view of the store:
 //   reads are the committed items, writes (item and secondary indexes) are only collected.
 //   Every action runs, so the cancellation reasons name every failed condition, as AWS does.
-// - Only if every action succeeded are the collected writes applied, all issued in one
-//   synchronous loop (an in-memory store applies them before any other request is served).
-//   A cancelled transaction writes nothing, so no read ever sees it. AWS promises reads of
-//   one item serializable isolation against transactions and multi-item reads (Query,
-//   BatchGetItem) read-committed isolation; both hold here.
+// - Only if every action succeeded are the collected writes applied, as one LevelDB batch
+//   (atomic in memory and on disk). A cancelled transaction writes nothing, so no read ever
+//   sees it. AWS promises reads of one item serializable isolation against transactions and
+//   multi-item reads (Query, BatchGetItem) read-committed isolation; both hold here.
+//
+// What it costs per action is dynalite's single-item call, less its expression parsing: that
+// runs once per distinct expression, names and values (testing/dynalite-parsed-expressions.ts).
+import { ParsedExpressions } from "./dynalite-parsed-expressions";
+
 // biome-ignore-start lint/style/noCommonJs: dynalite ships no types; its modules are loaded as CommonJS
 const dynaliteDb = require("dynalite/db");
 const validations = require("dynalite/validations");
@@ -92,8 +96,11 @@ interface CancellationReason {
   Item?: Record<string, unknown>;
 }
 
-/** One collected write, applied only when the transaction commits. */
-type Write = () => Promise<void>;
+/** One collected write to one of dynalite's sub-databases, applied only when the transaction commits. */
+interface Write {
+  subDb: any;
+  operation: { type: "put"; key: string; value: unknown } | { type: "del"; key: string };
+}
 
 interface Outcome {
   reason: CancellationReason;
@@ -102,19 +109,25 @@ interface Outcome {
 
 const lowerFirst = (s: string) => s[0].toLowerCase() + s.slice(1);
 
-/** Runs one TransactWriteItems request body; resolves with the response body or rejects with a DynaliteError. */
+/**
+ * Runs one TransactWriteItems request body; resolves with the response body or rejects with a
+ * DynaliteError. `expressions`: the server's memo of parsed expressions (none kept by default).
+ */
 export async function transactWriteItems(
   store: DynaliteStore,
   body: Record<string, any>,
+  expressions = new ParsedExpressions(),
 ): Promise<Record<string, unknown>> {
   const tables = new TableReader(store);
-  const actions = await validatedActions(store, tables, body.TransactItems);
+  const actions = await validatedActions(store, tables, expressions, body.TransactItems);
   const release = await lockItems(store, actions);
   try {
     const outcomes = await Promise.all(actions.map((action) => runStaged(store, tables, action)));
     if (outcomes.some((o) => o.reason.Code !== "None")) throw transactionCanceled(outcomes.map((o) => o.reason));
-    // Issued in one synchronous loop, then awaited together.
-    await Promise.all(outcomes.flatMap((o) => o.writes).map((write) => write()));
+    await commit(
+      store,
+      outcomes.flatMap((o) => o.writes),
+    );
     return consumedCapacity(body.ReturnConsumedCapacity, actions);
   } finally {
     release();
@@ -141,6 +154,8 @@ class TableReader {
       table = new Promise((resolve, reject) =>
         this.store.getTable(name, (err: unknown, found: Record<string, any>) => (err ? reject(err) : resolve(found))),
       );
+      // Read ahead for actions that may never be reached (an earlier one refused): not an unhandled rejection.
+      table.catch(() => {});
       this.read.set(name, table);
     }
     return table;
@@ -157,7 +172,12 @@ class TableReader {
 }
 
 /** The request's actions, each checked by dynalite's validation of its single-item call; throws on the first problem. */
-async function validatedActions(store: DynaliteStore, tables: TableReader, items: unknown): Promise<Action[]> {
+async function validatedActions(
+  store: DynaliteStore,
+  tables: TableReader,
+  expressions: ParsedExpressions,
+  items: unknown,
+): Promise<Action[]> {
   if (!Array.isArray(items) || items.length === 0) {
     throw validation(
       "1 validation error detected: Value null at 'transactItems' failed to satisfy constraint: Member must not be null",
@@ -168,29 +188,24 @@ async function validatedActions(store: DynaliteStore, tables: TableReader, items
       `1 validation error detected: Value at 'transactItems' failed to satisfy constraint: Member must have length less than or equal to ${maxTransactionActions}`,
     );
   }
-  const actions: Action[] = [];
+  // Each action's own checks, in request order up to the first that fails, reading the tables
+  // they name meanwhile (all at once); then, in the same order, the checks against its table.
+  // The first problem in request order is the one refused, as if each action were checked whole in turn.
+  const requests: (CheckedRequest | { refused: unknown })[] = [];
   for (const [index, item] of (items as (Record<string, any> | null)[]).entries()) {
-    const present = kinds.filter((k) => item?.[k] != null);
-    if (present.length !== 1) throw validation("TransactItems can only contain one of Check, Put, Update or Delete");
-    const kind = present[0];
-    const source = item![kind] as Record<string, unknown>;
-    const returnValues = source.ReturnValuesOnConditionCheckFailure;
-    if (returnValues != null && returnValues !== "ALL_OLD" && returnValues !== "NONE") {
-      throw validation(
-        `1 validation error detected: Value '${String(returnValues)}' at 'transactItems.${index + 1}.member.${lowerFirst(kind)}.returnValuesOnConditionCheckFailure' failed to satisfy constraint: Member must satisfy enum value set: [ALL_OLD, NONE]`,
-      );
+    try {
+      const request = checkedRequest(store, expressions, index, item);
+      requests.push(request);
+      tables.get(request.data.TableName);
+    } catch (refused) {
+      requests.push({ refused });
+      break;
     }
-    for (const name of members[kind].required) {
-      if (source[name] == null) {
-        throw validation(
-          `1 validation error detected: Value null at 'transactItems.${index + 1}.member.${lowerFirst(kind)}.${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`,
-        );
-      }
-    }
-    const request = Object.fromEntries(members[kind].allowed.filter((m) => m in source).map((m) => [m, source[m]]));
-    const { validation: rules } = actionsOf[kind];
-    const data = validations.checkTypes(request, rules.types);
-    validations.checkValidations(data, rules.types, rules.custom, store);
+  }
+  const actions: Action[] = [];
+  for (const request of requests) {
+    if ("refused" in request) throw request.refused;
+    const { kind, data, returnValues } = request;
     const table = await tables.get(data.TableName);
     const keySource = kind === "Put" ? data.Item : data.Key;
     const invalidKey =
@@ -209,6 +224,43 @@ async function validatedActions(store: DynaliteStore, tables: TableReader, items
     throw validation("Transaction request cannot include multiple operations on one item");
   }
   return actions;
+}
+
+interface CheckedRequest {
+  kind: Kind;
+  data: Record<string, any>;
+  returnValues: unknown;
+}
+
+/** One TransactItems entry checked as its single-item call would be (shape, types, expressions); throws what is wrong. */
+function checkedRequest(
+  store: DynaliteStore,
+  expressions: ParsedExpressions,
+  index: number,
+  item: Record<string, any> | null,
+): CheckedRequest {
+  const present = kinds.filter((k) => item?.[k] != null);
+  if (present.length !== 1) throw validation("TransactItems can only contain one of Check, Put, Update or Delete");
+  const kind = present[0];
+  const source = item![kind] as Record<string, unknown>;
+  const returnValues = source.ReturnValuesOnConditionCheckFailure;
+  if (returnValues != null && returnValues !== "ALL_OLD" && returnValues !== "NONE") {
+    throw validation(
+      `1 validation error detected: Value '${String(returnValues)}' at 'transactItems.${index + 1}.member.${lowerFirst(kind)}.returnValuesOnConditionCheckFailure' failed to satisfy constraint: Member must satisfy enum value set: [ALL_OLD, NONE]`,
+    );
+  }
+  for (const name of members[kind].required) {
+    if (source[name] == null) {
+      throw validation(
+        `1 validation error detected: Value null at 'transactItems.${index + 1}.member.${lowerFirst(kind)}.${lowerFirst(name)}' failed to satisfy constraint: Member must not be null`,
+      );
+    }
+  }
+  const request = Object.fromEntries(members[kind].allowed.filter((m) => m in source).map((m) => [m, source[m]]));
+  const { validation: rules } = actionsOf[kind];
+  const data = validations.checkTypes(request, rules.types);
+  expressions.during(() => validations.checkValidations(data, rules.types, rules.custom, store));
+  return { kind, data, returnValues };
 }
 
 /** Takes every action's item lock (dynalite's, shared with its single-item writes); resolves with the release. */
@@ -246,11 +298,11 @@ function runStaged(store: DynaliteStore, tables: TableReader, action: Action): P
         callback(err, item);
       }),
     put: (key: string, value: unknown, callback: (err?: unknown) => void) => {
-      writes.push(() => new Promise((resolve, reject) => subDb.put(key, value, settle(resolve, reject))));
+      writes.push({ subDb, operation: { type: "put", key, value } });
       queueMicrotask(() => callback());
     },
     del: (key: string, callback: (err?: unknown) => void) => {
-      writes.push(() => new Promise((resolve, reject) => subDb.del(key, settle(resolve, reject))));
+      writes.push({ subDb, operation: { type: "del", key } });
       queueMicrotask(() => callback());
     },
   });
@@ -281,10 +333,26 @@ function runStaged(store: DynaliteStore, tables: TableReader, action: Action): P
   });
 }
 
-const settle =
-  (resolve: () => void, reject: (err: unknown) => void) =>
-  (err?: unknown): void =>
-    err ? reject(err) : resolve();
+/**
+ * Applies the writes, in the order the actions issued them, as one batch of dynalite's LevelDB
+ * (store.db). Each sub-database is a view of store.db with its own key prefix, which only it
+ * knows: its own `batch` turns the writes into store.db's keys and hands them to store.db.batch,
+ * which is caught for that one synchronous call and then written once with everyone's.
+ */
+function commit(store: DynaliteStore, writes: Write[]): Promise<void> {
+  if (writes.length === 0) return Promise.resolve();
+  const operations: unknown[] = [];
+  const batch = store.db.batch;
+  store.db.batch = (prefixed: unknown[]) => operations.push(...prefixed);
+  try {
+    for (const { subDb, operation } of writes) subDb.batch([operation], () => {});
+  } finally {
+    store.db.batch = batch;
+  }
+  return new Promise((resolve, reject) =>
+    store.db.batch(operations, (err?: unknown) => (err ? reject(err) : resolve())),
+  );
+}
 
 /** Transactional writes cost two write units per item (up to 1 KB each). */
 function consumedCapacity(returnConsumedCapacity: unknown, actions: Action[]): Record<string, unknown> {

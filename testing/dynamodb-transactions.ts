@@ -5,8 +5,9 @@
 // `ClientRequestToken` (optional; the SDK sends one per call) makes a retry within 10 minutes
 // of a success return that success without applying it again; the same token with another
 // request is an `IdempotentParameterMismatchException`.
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import type http from "node:http";
+import { ParsedExpressions } from "./dynalite-parsed-expressions";
 import { type DynaliteError, type DynaliteStore, transactWriteItems } from "./dynalite-transact-write";
 
 export interface DynaliteOptions {
@@ -31,7 +32,8 @@ export function transactionalDynalite(options: DynaliteOptions): http.Server {
   const { server, store } = dynaliteWithStore(options);
   const [dynaliteHandler] = server.listeners("request") as ((...args: unknown[]) => void)[];
   server.removeAllListeners("request");
-  const transact = tokenIdempotent((body) => transactWriteItems(store, body));
+  const expressions = new ParsedExpressions();
+  const transact = tokenIdempotent((body) => transactWriteItems(store, body, expressions));
   server.on("request", (req: http.IncomingMessage, res: http.ServerResponse) => {
     if (req.method !== "POST" || req.headers["x-amz-target"] !== transactWriteTarget) return dynaliteHandler(req, res);
     const chunks: Buffer[] = [];
@@ -91,11 +93,21 @@ function wireError(err: unknown): WireResponse {
   return wire(known.statusCode, known.body);
 }
 
-/** The transaction behind ClientRequestToken: a success is remembered for 10 minutes. */
+/** A request's parameters but its ClientRequestToken, as one string: what "the same request" compares. */
+function parametersOf(body: Record<string, any>): string {
+  const { ClientRequestToken: _token, ...request } = body;
+  return JSON.stringify(request);
+}
+
+/**
+ * The transaction behind ClientRequestToken: a success is remembered for 10 minutes, with the
+ * request's text as it came. Only a request that reuses a token is compared with it (its
+ * parameters against the remembered ones), so a new token costs no hashing or re-serializing.
+ */
 function tokenIdempotent(
   run: (body: Record<string, any>) => Promise<Record<string, unknown>>,
 ): (text: string) => Promise<WireResponse> {
-  const outcomes = new Map<string, { requestHash: string; at: number } & WireResponse>();
+  const outcomes = new Map<string, { requestText: string; at: number } & WireResponse>();
   return async (text) => {
     let body: Record<string, any>;
     try {
@@ -111,8 +123,6 @@ function tokenIdempotent(
           "1 validation error detected: Value at 'clientRequestToken' failed to satisfy constraint: Member must have length between 1 and 36",
       });
     }
-    const { ClientRequestToken: _token, ...request } = body;
-    const requestHash = createHash("sha256").update(JSON.stringify(request)).digest("hex");
     const now = Date.now();
     const expired = (outcome: { at: number }) => now - outcome.at > idempotencyWindowMs;
     // Oldest first (a Map keeps insertion order): forget the expired ones, stop at the first that is not.
@@ -122,7 +132,8 @@ function tokenIdempotent(
     }
     const remembered = token === undefined ? undefined : outcomes.get(token);
     const previous = remembered && !expired(remembered) ? remembered : undefined;
-    if (previous && previous.requestHash !== requestHash) {
+    // Compared before `run`, which may normalise the parsed body in place (dynalite's type checks do).
+    if (previous && parametersOf(JSON.parse(previous.requestText)) !== parametersOf(body)) {
       return wire(400, {
         __type: `${errorPrefix}IdempotentParameterMismatchException`,
         Message: "The request uses the same client token as a previous, but non-identical request.",
@@ -136,7 +147,8 @@ function tokenIdempotent(
       outcome = wireError(err);
     }
     // AWS documents the replay of a successful call; a refused or cancelled one may be retried as new.
-    if (typeof token === "string" && outcome.status === 200) outcomes.set(token, { requestHash, at: now, ...outcome });
+    if (typeof token === "string" && outcome.status === 200)
+      outcomes.set(token, { requestText: text, at: now, ...outcome });
     return outcome;
   };
 }

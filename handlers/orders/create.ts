@@ -15,14 +15,21 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { GetCommand, PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
-import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { idempotencyKeyHeader } from "../shared/http";
 import { type CreateOrderRequest, createOrderRequestSchema, type Order } from "../shared/order";
 import type { Caller } from "./caller";
 import type { OrdersDependencies } from "./dependencies";
 import { badRequest, conflict, HttpError, zodDetails } from "./errors";
-import { type IdempotencyRecord, idempotencyRecordId, plainItem, rememberKey, requestHashOf } from "./idempotency";
+import {
+  customerKeyDigest,
+  type IdempotencyRecord,
+  idempotencyRecordId,
+  plainItem,
+  recordIdOf,
+  rememberKey,
+  requestHashOf,
+} from "./idempotency";
 import { CatalogCache, orderTotals, priceAsserted, priceLines } from "./pricing";
 import { headerValues, jsonBody } from "./request";
 import { jsonResponse } from "./responses";
@@ -70,7 +77,11 @@ export function creationVersion(createdAt: Date): number {
 
 /** UUID-shaped (version 8: custom) id from sha256(customer, key): same inputs, same order. */
 export function orderIdFor(customerId: string, idempotencyKey: string): string {
-  const hex = createHash("sha256").update(`${customerId}\n${idempotencyKey}`).digest("hex");
+  return orderIdOf(customerKeyDigest(customerId, idempotencyKey));
+}
+
+/** The order id of a customer-and-key digest (customerKeyDigest). */
+function orderIdOf(hex: string): string {
   const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
@@ -169,9 +180,11 @@ export function createOrderRoute(deps: OrdersDependencies) {
     const skus = input.request.lines.map((l) => l.sku);
     const assertPrices = actionsWithPriceAssertions(skus.length) <= maxTransactionActions;
     const timestamp = createdAt.toISOString();
-    const orderId = orderIdFor(input.customerId, input.idempotencyKey);
+    // One digest names both the order and the key's record.
+    const digest = customerKeyDigest(input.customerId, input.idempotencyKey);
+    const orderId = orderIdOf(digest);
     const record: IdempotencyRecord = {
-      id: idempotencyRecordId(input.customerId, input.idempotencyKey),
+      id: recordIdOf(digest),
       orderId,
       requestHash,
       expiration: nowSeconds + deps.idempotency.expiresAfterSeconds,

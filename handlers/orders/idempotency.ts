@@ -17,9 +17,15 @@ export interface IdempotencyRecord {
 
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 
-/** Independent of the function's name, so a rename keeps the remembered keys. */
+/** sha256 of a customer and their Idempotency-Key: the order's id and the key's record id are both made from it. */
+export const customerKeyDigest = (customerId: string, idempotencyKey: string) =>
+  sha256(`${customerId}\n${idempotencyKey}`);
+
+/** The record id of a customer-and-key digest. Independent of the function's name, so a rename keeps the remembered keys. */
+export const recordIdOf = (digest: string) => `orders.create#${digest}`;
+
 export const idempotencyRecordId = (customerId: string, idempotencyKey: string) =>
-  `orders.create#${sha256(`${customerId}\n${idempotencyKey}`)}`;
+  recordIdOf(customerKeyDigest(customerId, idempotencyKey));
 
 /** The parsed request (zod's output, keys in schema order) hashed: what a replay must match. */
 export const requestHashOf = (request: CreateOrderRequest) => sha256(JSON.stringify(request));

@@ -20,6 +20,7 @@ import { strict as assert } from "node:assert";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { transactWriteItems } from "../../testing/dynalite-transact-write";
 import { clientConfig, type Emulator, startDynamoDb } from "../../testing/emulators";
 
 const table = "things";
@@ -257,6 +258,19 @@ describe("testing: TransactWriteItems in dynalite", () => {
     assert.equal(await get("first"), undefined);
   });
 
+  it("refuses the first problem in request order: an unknown table before a malformed action, and the reverse", async () => {
+    const unknownTable = { Put: { TableName: "no-such-table", Item: { pk: "a" } } };
+    const malformed = { Update: { TableName: table, Key: { pk: "x" }, UpdateExpression: "SET = broken" } };
+    const send = (TransactItems: object[]) => rejection(doc.send(new TransactWriteCommand({ TransactItems } as never)));
+    assert.equal((await send([unknownTable, malformed])).name, "ResourceNotFoundException");
+    assert.equal((await send([malformed, unknownTable])).name, "ValidationException");
+    // A key the table does not have, before a malformed action: the key is refused.
+    const wrongKey = await send([{ Put: { TableName: table, Item: { other: "a" } } }, malformed]);
+    assert.equal(wrongKey.name, "ValidationException");
+    assert.match(String(wrongKey.message), /Missing the key pk in the item/);
+    assert.equal(await get("a"), undefined);
+  });
+
   it("enforces the documented request limits: 1-100 actions, one action per item, one operation per action", async () => {
     const puts = (n: number) =>
       Array.from({ length: n }, (_, i) => ({ Put: { TableName: table, Item: { pk: `p${i}` } } }));
@@ -338,6 +352,45 @@ describe("testing: TransactWriteItems in dynalite", () => {
     await doc.send(new TransactWriteCommand(untokened));
     await doc.send(new TransactWriteCommand(untokened));
     assert.deepEqual(await get("counter"), { pk: "counter", n: 3 });
+  });
+
+  it("a retry with the token is the same request whatever its JSON formatting: its parameters are compared, not its bytes", async () => {
+    await put({ pk: "counter", n: 0 });
+    const request = {
+      TransactItems: [
+        {
+          Update: {
+            TableName: table,
+            Key: { pk: { S: "counter" } },
+            UpdateExpression: "ADD n :one",
+            ExpressionAttributeValues: { ":one": { N: "1" } },
+          },
+        },
+      ],
+      ClientRequestToken: "token-formatting",
+    };
+    const send = (text: string) =>
+      fetch(dynalite.endpoint, {
+        method: "POST",
+        headers: {
+          "content-type": "application/x-amz-json-1.0",
+          "x-amz-target": "DynamoDB_20120810.TransactWriteItems",
+          authorization:
+            "AWS4-HMAC-SHA256 Credential=test/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=0",
+        },
+        body: text,
+      }).then(async (response) => ({
+        status: response.status,
+        body: (await response.json()) as Record<string, unknown>,
+      }));
+    assert.equal((await send(JSON.stringify(request))).status, 200);
+    assert.equal((await send(JSON.stringify(request, null, 2))).status, 200);
+    assert.deepEqual(await get("counter"), { pk: "counter", n: 1 });
+    const other = { ...request, TransactItems: [{ Delete: { TableName: table, Key: { pk: { S: "counter" } } } }] };
+    const mismatch = await send(JSON.stringify(other, null, 1));
+    assert.equal(mismatch.status, 400);
+    assert.match(String(mismatch.body.__type), /IdempotentParameterMismatchException$/);
+    assert.deepEqual(await get("counter"), { pk: "counter", n: 1 });
   });
 
   it("a ClientRequestToken is remembered for 10 minutes: after that the same token is a new request", async () => {
@@ -643,6 +696,68 @@ describe("testing: TransactWriteItems in dynalite", () => {
     assert.deepEqual(await get("x"), { pk: "x", n: 40 });
     const y = await doc.send(new GetCommand({ TableName: "second", Key: { pk: "y" }, ConsistentRead: true }));
     assert.deepEqual(y.Item, { pk: "y", n: 40 });
+  });
+});
+
+describe("testing: TransactWriteItems on dynalite's store", () => {
+  // biome-ignore-start lint/style/noCommonJs: dynalite ships no types
+  const dynaliteDb = require("dynalite/db");
+  const createTable = require("dynalite/actions/createTable");
+  // biome-ignore-end lint/style/noCommonJs: dynalite ships no types
+  const call = <T>(run: (callback: (err: unknown, result?: T) => void) => void) =>
+    new Promise<T | undefined>((resolve, reject) => run((err, result) => (err ? reject(err) : resolve(result))));
+
+  async function storeWithTable() {
+    const store = dynaliteDb.create({ createTableMs: 0 });
+    await call((cb) =>
+      createTable(
+        store,
+        {
+          TableName: table,
+          BillingMode: "PAY_PER_REQUEST",
+          AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }],
+          KeySchema: [{ AttributeName: "pk", KeyType: "HASH" }],
+        },
+        cb,
+      ),
+    );
+    for (;;) {
+      const found = await call<{ TableStatus: string }>((cb) => store.getTable(table, cb)).catch(() => undefined);
+      if (found?.TableStatus === "ACTIVE") return store;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  it("a storage failure writing one item of a commit leaves every item of the transaction unwritten", async () => {
+    const store = await storeWithTable();
+    const items = store.getItemDb(table);
+    const keyOf = (pk: string) =>
+      dynaliteDb.createKey(
+        { pk: { S: pk } },
+        { KeySchema: [{ AttributeName: "pk" }], AttributeDefinitions: [{ AttributeName: "pk", AttributeType: "S" }] },
+      );
+    const failing = keyOf("b");
+    // LevelDB refuses any write that includes item b (a full disk, an I/O error).
+    const refuses = (keys: string[]) => keys.some((k) => k.endsWith(failing));
+    for (const method of ["put", "batch"] as const) {
+      const original = store.db[method];
+      store.db[method] = (...args: any[]) => {
+        const keys = method === "put" ? [args[0]] : args[0].map((op: { key: string }) => op.key);
+        if (!refuses(keys)) return original(...args);
+        setImmediate(args[args.length - 1], new Error("IO error: disk full"));
+      };
+    }
+    const put = (pk: string) => ({ Put: { TableName: table, Item: { pk: { S: pk } } } });
+    await assert.rejects(transactWriteItems(store, { TransactItems: [put("a"), put("b"), put("c")] }), /disk full/);
+    for (const pk of ["a", "b", "c"]) {
+      const stored = await call((cb) =>
+        items.get(keyOf(pk), (err: any, item: unknown) => cb(err?.name === "NotFoundError" ? null : err, item)),
+      );
+      assert.equal(stored, undefined, `item ${pk} written`);
+    }
+    // A transaction the store can write is written whole.
+    await transactWriteItems(store, { TransactItems: [put("a"), put("c")] });
+    for (const pk of ["a", "c"]) assert.ok(await call((cb) => items.get(keyOf(pk), cb)));
   });
 });
 
