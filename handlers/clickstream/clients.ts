@@ -25,3 +25,14 @@ export const sinkRetryPolicy: RetryPolicy = { maxAttempts: 4, baseDelayMs: 50, m
 export const sinkClientConfig = { maxAttempts: 1, requestHandler };
 /** S3 (quarantine): the SDK's own retries, as the core does not retry that write. */
 export const quarantineClientConfig = { requestHandler };
+
+let s3Package: Promise<typeof import("@aws-sdk/client-s3")> | undefined;
+/**
+ * @aws-sdk/client-s3, loaded on first use: only the quarantine (a malformed record) writes to
+ * S3, and the package costs a cold start about as much as Firehose's and Personalize's
+ * together. `import()` stays a runtime require in the bundle (components/lib/bundle.ts).
+ */
+export const loadS3Package = () => {
+  s3Package ??= import("@aws-sdk/client-s3");
+  return s3Package;
+};
