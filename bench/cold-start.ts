@@ -82,6 +82,38 @@ function importOnce(modules: string[], packages: Packages = "node_modules"): { i
   return { importMs: Number(out.trim().split("\n").pop()), processMs };
 }
 
+/**
+ * The clients a bundle loads only on a rare path (handlers/lib/lazy-client.ts): what their first
+ * use costs a container, as the lazy path runs it (the package's require and the client's
+ * construction), in a fresh node that has loaded the deployed bundle first. Paid by the first
+ * malformed record or dead letter of a container, not by every cold start.
+ */
+export const lazyClients = [
+  {
+    entry: "handlers/clickstream/index.ts",
+    use: "first quarantine write",
+    packageName: "@aws-sdk/client-s3",
+    construct:
+      "new (require('@aws-sdk/client-s3').S3Client)({ requestHandler: { connectionTimeout: 1000, requestTimeout: 5000 } })",
+  },
+  {
+    entry: "handlers/search-indexer/index.ts",
+    use: "first dead letter",
+    packageName: "@aws-sdk/client-sqs",
+    construct: "new (require('@aws-sdk/client-sqs').SQSClient)({ region: process.env.AWS_REGION })",
+  },
+] as const;
+
+/** One fresh node: loads `bundle`, then times what the first use of a lazily loaded client runs. */
+function firstUseOnce(bundle: string, construct: string): number {
+  const script = `require(${JSON.stringify(bundle)}); const t = performance.now(); ${construct}; console.log(performance.now() - t);`;
+  const out = execFileSync(process.execPath, ["-e", script], {
+    env: { PATH: process.env.PATH ?? "", NODE_PATH: join(repoRoot, "node_modules"), ...environment },
+    encoding: "utf8",
+  });
+  return Number(out.trim().split("\n").pop());
+}
+
 /** Median cold import of `modules` (paths or package names) over `runs` fresh node processes. */
 export function importMedianMs(modules: string[], runs: number): number {
   return percentile(
@@ -162,6 +194,7 @@ export async function coldStartRows(): Promise<BenchRow[]> {
       add(`${v.entry} deployed`, v.deployed.code, "node_modules");
       add(`${v.entry} SDK bundled`, v.withSdk.code, "builtins only");
     }
+    const firstUses = lazyClients.map((lazy) => ({ ...lazy, ms: [] as number[] }));
 
     // Round-robin, each round starting one file later, so no file always runs first or last.
     const names = [...measured.keys()];
@@ -172,6 +205,8 @@ export async function coldStartRows(): Promise<BenchRow[]> {
         m.importMs.push(sample.importMs);
         m.processMs.push(sample.processMs);
       }
+      for (const lazy of firstUses)
+        lazy.ms.push(firstUseOnce(measured.get(`${lazy.entry} deployed`)!.file, lazy.construct));
     }
 
     const imported = (name: string): Timing => timing(measured.get(name)!.importMs);
@@ -248,6 +283,15 @@ export async function coldStartRows(): Promise<BenchRow[]> {
           kind: "noisy",
         },
       );
+    }
+    for (const lazy of firstUses) {
+      const t = timing(lazy.ms);
+      rows.push({
+        name: `${handlerName(lazy.entry)}: ${lazy.use}, ${lazy.packageName} loaded on first use (require + client)`,
+        value: ms(t),
+        reference: `${x(t.median / sdk)} the SDK's import; paid by a container's first ${lazy.use.replace(/^first /, "")}, not by its cold start`,
+        kind: "noisy",
+      });
     }
     return rows;
   } finally {
