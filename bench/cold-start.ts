@@ -6,8 +6,11 @@
 // load nothing but Node's built-ins (a sample that needed more would fail, not look fast).
 // Judged against floors measured in the same run and interleaved with the bundles: a
 // hello-world bundle (Node's own start) and the runtime SDK's import of one client, and that
-// client bundled. Milliseconds are noisy and do not carry over to Lambda; ratios between
-// figures of the same run do. Bytes are stable.
+// client bundled. In the same rounds: what the first use of a client only a rare path loads
+// costs (handlers/lib/lazy-client.ts), and, where loopback stand-ins make it cheap, the cold
+// start a Lambda really pays, import + first request (./cold-first-request.ts). Milliseconds
+// are noisy and do not carry over to Lambda; ratios between figures of the same run do. Bytes
+// are stable.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,6 +19,7 @@ import { deflateRawSync } from "node:zlib";
 import { buildSync } from "esbuild";
 import { type Bundle, bundleHandler, bundleOptions, repoRoot } from "../components/lib/bundle";
 import { bundleBudgets, bundleGoalBytes } from "../testing/bundle-budgets";
+import { firstRequestOnce, firstRequests } from "./cold-first-request";
 import { type BenchRow, formatNumber, formatTiming, percentile, printTable, type Timing, timing } from "./table";
 
 /** Every deployed handler, as the budgets name them (test/handlers/bundles.test.ts checks none is missing). */
@@ -195,6 +199,16 @@ export async function coldStartRows(): Promise<BenchRow[]> {
       add(`${v.entry} SDK bundled`, v.withSdk.code, "builtins only");
     }
     const firstUses = lazyClients.map((lazy) => ({ ...lazy, ms: [] as number[] }));
+    const coldStarts = firstRequests.map((request) => ({
+      request,
+      importMs: [] as number[],
+      requestMs: [] as number[],
+    }));
+    const childEnvironment = {
+      PATH: process.env.PATH ?? "",
+      NODE_PATH: join(repoRoot, "node_modules"),
+      ...environment,
+    };
 
     // Round-robin, each round starting one file later, so no file always runs first or last.
     const names = [...measured.keys()];
@@ -207,6 +221,15 @@ export async function coldStartRows(): Promise<BenchRow[]> {
       }
       for (const lazy of firstUses)
         lazy.ms.push(firstUseOnce(measured.get(`${lazy.entry} deployed`)!.file, lazy.construct));
+      for (const cold of coldStarts) {
+        const sample = firstRequestOnce(
+          measured.get(`${cold.request.entry} deployed`)!.file,
+          cold.request,
+          childEnvironment,
+        );
+        cold.importMs.push(sample.importMs);
+        cold.requestMs.push(sample.requestMs);
+      }
     }
 
     const imported = (name: string): Timing => timing(measured.get(name)!.importMs);
@@ -290,6 +313,15 @@ export async function coldStartRows(): Promise<BenchRow[]> {
         name: `${handlerName(lazy.entry)}: ${lazy.use}, ${lazy.packageName} loaded on first use (require + client)`,
         value: ms(t),
         reference: `${x(t.median / sdk)} the SDK's import; paid by a container's first ${lazy.use.replace(/^first /, "")}, not by its cold start`,
+        kind: "noisy",
+      });
+    }
+    for (const { request, importMs, requestMs } of coldStarts) {
+      const total = timing(importMs.map((ms, i) => ms + requestMs[i]));
+      rows.push({
+        name: `${handlerName(request.entry)}: cold start = import + first request (${request.what}; AWS on loopback)`,
+        value: ms(total),
+        reference: `import median ${formatNumber(timing(importMs).median, 1)} ms + first request median ${formatNumber(timing(requestMs).median, 1)} ms; ${x(total.median / sdk)} the SDK's import`,
         kind: "noisy",
       });
     }
