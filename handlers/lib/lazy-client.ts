@@ -25,3 +25,16 @@ export function lazySender<Command, Output>(create: () => Promise<Sender<Command
     },
   };
 }
+
+/**
+ * `load` run once, on the first call (for `() => import("@aws-sdk/client-...")`); every call
+ * gets its promise, a failed one too: a package missing from the runtime does not appear later
+ * in a container's life, and the lazySender above it tries a failed build again anyway.
+ */
+export function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
+  let loaded: Promise<T> | undefined;
+  return () => {
+    loaded ??= load();
+    return loaded;
+  };
+}

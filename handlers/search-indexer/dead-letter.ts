@@ -6,18 +6,14 @@
 // first dead letter, not at every cold start (it costs more than the credential chain the
 // OpenSearch signer needs on every request), and the entry builds its SQS client then too.
 import type { SendMessageCommand, SendMessageCommandOutput } from "@aws-sdk/client-sqs";
-import type { Sender } from "../lib/lazy-client";
+import { loadOnce, type Sender } from "../lib/lazy-client";
 import type { DeadLetterReason } from "./stream-record";
 
 /** The part of SQSClient used here, so tests can inject a fake at the SDK boundary. */
 export type SqsSender = Sender<SendMessageCommand, SendMessageCommandOutput>;
 
-let sqsPackage: Promise<typeof import("@aws-sdk/client-sqs")> | undefined;
 /** @aws-sdk/client-sqs, on first use; `import()` stays a runtime require in the bundle (components/lib/bundle.ts). */
-export const loadSqsPackage = () => {
-  sqsPackage ??= import("@aws-sdk/client-sqs");
-  return sqsPackage;
-};
+export const loadSqsPackage = loadOnce(() => import("@aws-sdk/client-sqs"));
 
 export interface DeadLetterSink {
   /** Resolves once the queue has the message; rejects if it does not. */

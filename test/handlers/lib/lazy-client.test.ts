@@ -1,7 +1,7 @@
 // A client only a rare path needs is built on its first call (handlers/lib/lazy-client.ts):
 // never before, once however many calls arrive together, and again after a failed build.
 import { strict as assert } from "node:assert";
-import { lazySender, type Sender } from "../../../handlers/lib/lazy-client";
+import { lazySender, loadOnce, type Sender } from "../../../handlers/lib/lazy-client";
 
 /** A client that answers each command with its own name and counts the calls. */
 function echoClient(calls: string[]): Sender<string, string> {
@@ -67,5 +67,19 @@ describe("lazySender", () => {
     await assert.rejects(sender.send("a"), /Service Unavailable/);
     await assert.rejects(sender.send("b"), /Service Unavailable/);
     assert.equal(builds, 1);
+  });
+});
+
+describe("loadOnce", () => {
+  it("loads nothing until the first call, then once for every call", async () => {
+    let loads = 0;
+    const load = loadOnce(async () => ({ loaded: ++loads }));
+    assert.equal(loads, 0);
+    const answers = await Promise.all([load(), load(), load()]);
+    assert.equal(loads, 1);
+    assert.ok(
+      answers.every((answer) => answer === answers[0]),
+      "every call gets the one module",
+    );
   });
 });
