@@ -6,8 +6,11 @@
 // load nothing but Node's built-ins (a sample that needed more would fail, not look fast).
 // Judged against floors measured in the same run and interleaved with the bundles: a
 // hello-world bundle (Node's own start) and the runtime SDK's import of one client, and that
-// client bundled. Milliseconds are noisy and do not carry over to Lambda; ratios between
-// figures of the same run do. Bytes are stable.
+// client bundled. In the same rounds: what the first use of a client only a rare path loads
+// costs (handlers/lib/lazy-client.ts), and, where loopback stand-ins make it cheap, the cold
+// start a Lambda really pays, import + first request (./cold-first-request.ts). Milliseconds
+// are noisy and do not carry over to Lambda; ratios between figures of the same run do. Bytes
+// are stable.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -16,6 +19,7 @@ import { deflateRawSync } from "node:zlib";
 import { buildSync } from "esbuild";
 import { type Bundle, bundleHandler, bundleOptions, repoRoot } from "../components/lib/bundle";
 import { bundleBudgets, bundleGoalBytes } from "../testing/bundle-budgets";
+import { firstRequestOnce, firstRequests } from "./cold-first-request";
 import { type BenchRow, formatNumber, formatTiming, percentile, printTable, type Timing, timing } from "./table";
 
 /** Every deployed handler, as the budgets name them (test/handlers/bundles.test.ts checks none is missing). */
@@ -80,6 +84,38 @@ function importOnce(modules: string[], packages: Packages = "node_modules"): { i
   });
   const processMs = Number(process.hrtime.bigint() - started) / 1e6;
   return { importMs: Number(out.trim().split("\n").pop()), processMs };
+}
+
+/**
+ * The clients a bundle loads only on a rare path (handlers/lib/lazy-client.ts): what their first
+ * use costs a container, as the lazy path runs it (the package's require and the client's
+ * construction), in a fresh node that has loaded the deployed bundle first. Paid by the first
+ * malformed record or dead letter of a container, not by every cold start.
+ */
+export const lazyClients = [
+  {
+    entry: "handlers/clickstream/index.ts",
+    use: "first quarantine write",
+    packageName: "@aws-sdk/client-s3",
+    construct:
+      "new (require('@aws-sdk/client-s3').S3Client)({ requestHandler: { connectionTimeout: 1000, requestTimeout: 5000 } })",
+  },
+  {
+    entry: "handlers/search-indexer/index.ts",
+    use: "first dead letter",
+    packageName: "@aws-sdk/client-sqs",
+    construct: "new (require('@aws-sdk/client-sqs').SQSClient)({ region: process.env.AWS_REGION })",
+  },
+] as const;
+
+/** One fresh node: loads `bundle`, then times what the first use of a lazily loaded client runs. */
+function firstUseOnce(bundle: string, construct: string): number {
+  const script = `require(${JSON.stringify(bundle)}); const t = performance.now(); ${construct}; console.log(performance.now() - t);`;
+  const out = execFileSync(process.execPath, ["-e", script], {
+    env: { PATH: process.env.PATH ?? "", NODE_PATH: join(repoRoot, "node_modules"), ...environment },
+    encoding: "utf8",
+  });
+  return Number(out.trim().split("\n").pop());
 }
 
 /** Median cold import of `modules` (paths or package names) over `runs` fresh node processes. */
@@ -162,6 +198,17 @@ export async function coldStartRows(): Promise<BenchRow[]> {
       add(`${v.entry} deployed`, v.deployed.code, "node_modules");
       add(`${v.entry} SDK bundled`, v.withSdk.code, "builtins only");
     }
+    const firstUses = lazyClients.map((lazy) => ({ ...lazy, ms: [] as number[] }));
+    const coldStarts = firstRequests.map((request) => ({
+      request,
+      importMs: [] as number[],
+      requestMs: [] as number[],
+    }));
+    const childEnvironment = {
+      PATH: process.env.PATH ?? "",
+      NODE_PATH: join(repoRoot, "node_modules"),
+      ...environment,
+    };
 
     // Round-robin, each round starting one file later, so no file always runs first or last.
     const names = [...measured.keys()];
@@ -171,6 +218,17 @@ export async function coldStartRows(): Promise<BenchRow[]> {
         const sample = importOnce([m.file], m.packages);
         m.importMs.push(sample.importMs);
         m.processMs.push(sample.processMs);
+      }
+      for (const lazy of firstUses)
+        lazy.ms.push(firstUseOnce(measured.get(`${lazy.entry} deployed`)!.file, lazy.construct));
+      for (const cold of coldStarts) {
+        const sample = firstRequestOnce(
+          measured.get(`${cold.request.entry} deployed`)!.file,
+          cold.request,
+          childEnvironment,
+        );
+        cold.importMs.push(sample.importMs);
+        cold.requestMs.push(sample.requestMs);
       }
     }
 
@@ -248,6 +306,24 @@ export async function coldStartRows(): Promise<BenchRow[]> {
           kind: "noisy",
         },
       );
+    }
+    for (const lazy of firstUses) {
+      const t = timing(lazy.ms);
+      rows.push({
+        name: `${handlerName(lazy.entry)}: ${lazy.use}, ${lazy.packageName} loaded on first use (require + client)`,
+        value: ms(t),
+        reference: `${x(t.median / sdk)} the SDK's import; paid by a container's first ${lazy.use.replace(/^first /, "")}, not by its cold start`,
+        kind: "noisy",
+      });
+    }
+    for (const { request, importMs, requestMs } of coldStarts) {
+      const total = timing(importMs.map((ms, i) => ms + requestMs[i]));
+      rows.push({
+        name: `${handlerName(request.entry)}: cold start = import + first request (${request.what}; AWS on loopback)`,
+        value: ms(total),
+        reference: `import median ${formatNumber(timing(importMs).median, 1)} ms + first request median ${formatNumber(timing(requestMs).median, 1)} ms; ${x(total.median / sdk)} the SDK's import`,
+        kind: "noisy",
+      });
     }
     return rows;
   } finally {

@@ -70,6 +70,10 @@ export function bundleOptions(entry: string) {
     legalComments: "none",
     external: [...runtimeProvidedPackages],
     alias: smithyAliases,
+    // `import()` of a runtime package (a client only a rare path needs, handlers/lib/lazy-client.ts)
+    // becomes a `require` on first use: the CommonJS copy the other clients share, without the
+    // ESM loader's pass over the package's exports.
+    supported: { "dynamic-import": false },
     // Some dependencies ship ESM-first builds; prefer them for tree-shaking.
     mainFields: ["module", "main"],
     logLevel: "silent",

@@ -2,6 +2,7 @@
 // answer (a stalled connection) holds the batch until the Lambda times out, and the bounded
 // retries of the sinks never get their turn; with them it fails fast as a TimeoutError,
 // which the sinks retry and, at the end, report for a resend.
+import { loadOnce } from "../lib/lazy-client";
 import type { RetryPolicy } from "../lib/retry";
 
 /** Milliseconds to open a connection. */
@@ -25,3 +26,10 @@ export const sinkRetryPolicy: RetryPolicy = { maxAttempts: 4, baseDelayMs: 50, m
 export const sinkClientConfig = { maxAttempts: 1, requestHandler };
 /** S3 (quarantine): the SDK's own retries, as the core does not retry that write. */
 export const quarantineClientConfig = { requestHandler };
+
+/**
+ * @aws-sdk/client-s3, loaded on first use: only the quarantine (a malformed record) writes to
+ * S3, and the package costs a cold start about as much as Firehose's and Personalize's
+ * together. `import()` stays a runtime require in the bundle (components/lib/bundle.ts).
+ */
+export const loadS3Package = loadOnce(() => import("@aws-sdk/client-s3"));

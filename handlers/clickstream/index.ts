@@ -3,15 +3,16 @@
 // message naming the variable.
 import { FirehoseClient } from "@aws-sdk/client-firehose";
 import { PersonalizeEventsClient } from "@aws-sdk/client-personalize-events";
-import { S3Client } from "@aws-sdk/client-s3";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from "aws-lambda";
+import { lazySender } from "../lib/lazy-client";
 import { createTelemetry } from "../lib/telemetry";
-import { quarantineClientConfig, sinkClientConfig } from "./clients";
+import { loadS3Package, quarantineClientConfig, sinkClientConfig } from "./clients";
 import { clickstreamMetricNames } from "./counts";
 import { readEnvironment } from "../lib/environment";
 import { clickstreamContract } from "./contract";
 import { processClickstreamBatch, type ClickstreamProcessorDeps } from "./process-batch";
+import type { S3Sender } from "./quarantine-sink";
 
 const environment = readEnvironment(clickstreamContract, process.env);
 // The sinks' calls are X-Ray subsegments of each traced invocation (a few KB of our own
@@ -21,7 +22,8 @@ const { logger, metrics, captureClient } = createTelemetry({
   metricsNamespace: environment.POWERTOOLS_METRICS_NAMESPACE,
 });
 // One retry layer for the sinks: the core's (bounded, counted in metrics), not the SDK's on
-// top of it; every client gives up on a silent connection (clients.ts).
+// top of it; every client gives up on a silent connection (clients.ts). Only a malformed
+// record needs S3: its package and client are loaded on the first quarantine write.
 const deps: ClickstreamProcessorDeps = {
   firehose: {
     client: captureClient(new FirehoseClient(sinkClientConfig)),
@@ -35,7 +37,10 @@ const deps: ClickstreamProcessorDeps = {
       }
     : undefined,
   quarantine: {
-    client: captureClient(new S3Client(quarantineClientConfig)),
+    client: lazySender(async (): Promise<S3Sender> => {
+      const { S3Client } = await loadS3Package();
+      return captureClient(new S3Client(quarantineClientConfig));
+    }),
     bucket: environment.LAKE_BUCKET,
     prefix: environment.QUARANTINE_PREFIX,
   },

@@ -3,14 +3,17 @@
 // object per Kinesis record, named after that record (shard and sequence number). A record
 // Kinesis resends after a partial failure therefore overwrites its own object: the
 // quarantine never holds a record twice, however often it is delivered.
-import { PutObjectCommand, type PutObjectCommandOutput } from "@aws-sdk/client-s3";
+//
+// Only a malformed record comes here, so @aws-sdk/client-s3 is loaded on the first write, not
+// at every cold start (./clients.ts), and the entry builds its S3 client then too.
+import type { PutObjectCommand, PutObjectCommandOutput } from "@aws-sdk/client-s3";
 import { mapWithConcurrency } from "../lib/concurrency";
+import type { Sender } from "../lib/lazy-client";
+import { loadS3Package } from "./clients";
 import type { RejectionReason } from "./validate-event";
 
 /** The part of S3Client this sink uses. */
-export interface S3Sender {
-  send(command: PutObjectCommand): Promise<PutObjectCommandOutput>;
-}
+export type S3Sender = Sender<PutObjectCommand, PutObjectCommandOutput>;
 
 export interface QuarantineEntry {
   sequenceNumber: string;
@@ -77,6 +80,9 @@ export async function writeQuarantine<T>(
   now: Date,
 ): Promise<QuarantineResult<T>> {
   const result: QuarantineResult<T> = { keys: [], failed: [], errors: [] };
+  if (records.length === 0) return result;
+  // A runtime without the package fails the invocation here: Kinesis resends the whole batch.
+  const { PutObjectCommand } = await loadS3Package();
   await mapWithConcurrency(records, quarantineConcurrency, async ({ owner, entries }) => {
     const key = quarantineKey(options.prefix, entries[0], now);
     const document: QuarantineDocument = { quarantinedAt: now.toISOString(), entries };

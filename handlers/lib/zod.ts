@@ -12,9 +12,17 @@
 // have <=64 characters"). Only English: the `z.locales` namespace would bundle every language
 // (~260 KB). From "zod/locales" by name (not "zod/v4/locales/en.js"): under require() that
 // resolves to zod's CommonJS build, the same copy of zod's core the rest of the process loads.
+// Its message tables are built on the first issue, not at every cold start: only a refusal
+// needs them.
 import { en } from "zod/locales";
 import { config } from "zod/mini";
 
-config(en());
+let english: ReturnType<typeof en>["localeError"] | undefined;
+config({
+  localeError: (issue) => {
+    english ??= en().localeError;
+    return english(issue);
+  },
+});
 
 export * from "zod/mini";

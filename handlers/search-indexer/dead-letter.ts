@@ -1,13 +1,19 @@
 // The dead-letter queue for stream records that can never be indexed as they are (malformed
 // images, documents the mapping refuses). Each message holds the whole stream record and the
 // reason, so the record can be fixed and replayed; nothing is dropped.
-import { SendMessageCommand, type SendMessageCommandOutput } from "@aws-sdk/client-sqs";
+//
+// Only a record that can never be indexed comes here, so @aws-sdk/client-sqs is loaded on the
+// first dead letter, not at every cold start (it costs more than the credential chain the
+// OpenSearch signer needs on every request), and the entry builds its SQS client then too.
+import type { SendMessageCommand, SendMessageCommandOutput } from "@aws-sdk/client-sqs";
+import { loadOnce, type Sender } from "../lib/lazy-client";
 import type { DeadLetterReason } from "./stream-record";
 
 /** The part of SQSClient used here, so tests can inject a fake at the SDK boundary. */
-export interface SqsSender {
-  send(command: SendMessageCommand): Promise<SendMessageCommandOutput>;
-}
+export type SqsSender = Sender<SendMessageCommand, SendMessageCommandOutput>;
+
+/** @aws-sdk/client-sqs, on first use; `import()` stays a runtime require in the bundle (components/lib/bundle.ts). */
+export const loadSqsPackage = loadOnce(() => import("@aws-sdk/client-sqs"));
 
 export interface DeadLetterSink {
   /** Resolves once the queue has the message; rejects if it does not. */
@@ -87,6 +93,7 @@ export class SqsDeadLetterQueue implements DeadLetterSink {
   ) {}
 
   async send(record: unknown, reason: DeadLetterReason): Promise<void> {
+    const { SendMessageCommand } = await loadSqsPackage();
     await this.sqs.send(
       new SendMessageCommand({
         QueueUrl: this.queueUrl,

@@ -2,13 +2,13 @@
 // Thin entry: reads the environment, wires the clients once per container, and hands each
 // batch to the core (./indexer.ts).
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from "aws-lambda";
-import { SQSClient } from "@aws-sdk/client-sqs";
 import { defaultProvider } from "@aws-sdk/credential-provider-node";
 import { readEnvironment } from "../lib/environment";
 import { searchIndexerContract } from "./contract";
-import { SqsDeadLetterQueue } from "./dead-letter";
+import { loadSqsPackage, SqsDeadLetterQueue, type SqsSender } from "./dead-letter";
 import { IndexBootstrap } from "./index-bootstrap";
 import { createSearchIndexer } from "./indexer";
+import { lazySender } from "../lib/lazy-client";
 import { createOpenSearchClient } from "../lib/opensearch-client";
 import { createTelemetry } from "../lib/telemetry";
 
@@ -25,8 +25,12 @@ const client = createOpenSearchClient({
 const indexStreamBatch = createSearchIndexer({
   client,
   bootstrap: new IndexBootstrap(client, logger),
+  // Only a record that cannot be indexed needs SQS: its package and client load on the first dead letter.
   deadLetters: new SqsDeadLetterQueue(
-    captureClient(new SQSClient({ region: env.AWS_REGION })),
+    lazySender(async (): Promise<SqsSender> => {
+      const { SQSClient } = await loadSqsPackage();
+      return captureClient(new SQSClient({ region: env.AWS_REGION }));
+    }),
     env.DEAD_LETTER_QUEUE_URL,
   ),
   logger,

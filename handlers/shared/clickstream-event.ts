@@ -64,106 +64,124 @@ const id = (field: string) =>
       z.regex(idRegExp, { error: `${field} may hold only A-Z a-z 0-9 _ . : - (1 to ${maxIdLength} characters)` }),
     );
 
-const propertyValue = z.union(
-  [
-    z.string().check(
-      z.maxLength(maxPropertyStringLength, {
-        error: `property values are at most ${maxPropertyStringLength} characters`,
-      }),
-    ),
-    z.number(),
-    z.boolean(),
-    z.null(),
-  ],
-  { error: "property values must be strings, numbers, booleans or null (properties are flat)" },
-);
-
-const propertiesRecord = z.record(z.string(), propertyValue, { error: "properties must be a flat object" }).check(
-  z.refine((p) => Object.keys(p).length <= maxPropertyCount, {
-    error: `properties has at most ${maxPropertyCount} keys`,
-  }),
-  z.refine((p) => JSON.stringify(p).length <= maxSerialisedPropertiesLength, {
-    error: `properties serialised as JSON are at most ${maxSerialisedPropertiesLength} characters`,
-  }),
-);
-
 /**
- * Checks on the keys as sent, before zod copies them: a key must be 1-64 characters (named in
- * the message shortened, so a huge key does not bloat the reason), and `__proto__` is refused
- * by name. JSON.parse keeps `__proto__` as an own property, but copying it into a new object
- * (as zod's record does) drops it without a trace; refusing it keeps what the browser sent
- * whole in the quarantine, with this reason, instead of changing it silently. A pipe: when a
- * key is refused, the record is not checked (nor copied) at all.
+ * One raw event as a browser sends it. Strict: unknown fields are refused, not silently dropped.
+ * Built by a function, so that the processor, which needs it only for an event its fast check
+ * cannot vouch for (handlers/clickstream/validate-event.ts), builds it on that first use rather
+ * than at every cold start; everyone else reads `clickstreamEventSchema`, built once at load.
  */
-const propertyKeys = z.unknown().check(
-  z.superRefine((value, ctx) => {
-    if (value === null || typeof value !== "object" || Array.isArray(value)) return;
-    for (const key of Object.keys(value)) {
-      if (key === "__proto__") {
-        ctx.addIssue({
-          code: "custom",
-          path: ["__proto__"],
-          message: "the property key __proto__ is reserved (JavaScript objects cannot keep it)",
-          input: value,
-        });
-      } else if (key.length === 0 || key.length > maxPropertyKeyLength) {
-        const shown = key.length > 32 ? `${key.slice(0, 32)}…` : key;
-        ctx.addIssue({
-          code: "custom",
-          message: `property keys are 1 to ${maxPropertyKeyLength} characters; ${JSON.stringify(shown)} has ${key.length}`,
-          input: value,
-        });
-      }
-    }
-  }),
-);
-const properties = z.pipe(propertyKeys, propertiesRecord);
+export function buildClickstreamEventSchema() {
+  const propertyValue = z.union(
+    [
+      z.string().check(
+        z.maxLength(maxPropertyStringLength, {
+          error: `property values are at most ${maxPropertyStringLength} characters`,
+        }),
+      ),
+      z.number(),
+      z.boolean(),
+      z.null(),
+    ],
+    { error: "property values must be strings, numbers, booleans or null (properties are flat)" },
+  );
 
-/** One raw event as a browser sends it. Strict: unknown fields are refused, not silently dropped. */
-export const clickstreamEventSchema = z
-  .strictObject({
-    eventId: id("eventId"),
-    eventType: z.enum(clickstreamEventTypes, { error: `eventType must be one of ${clickstreamEventTypes.join(", ")}` }),
-    sessionId: id("sessionId"),
-    userId: z.optional(id("userId")),
-    itemId: z.optional(id("itemId")),
-    timestamp: z.union(
-      [
-        z.iso
-          .datetime({ offset: true, error: "timestamp must be an ISO-8601 date-time" })
-          .check(z.maxLength(maxTimestampLength)),
-        z.number().check(
-          z.int({ error: "timestamp in epoch milliseconds must be a whole number" }),
-          z.minimum(minEpochMillis, {
-            error: "timestamp in epoch milliseconds must be after 2000-01-01 (seconds sent?)",
-          }),
-          z.maximum(maxEpochMillis, { error: "timestamp in epoch milliseconds must be before year 10000" }),
-        ),
-      ],
-      { error: "timestamp must be an ISO-8601 date-time string or epoch milliseconds" },
-    ),
-    page: z.optional(
-      z.strictObject({
-        url: z
-          .string()
-          .check(
-            z.minLength(1, { error: "page.url must not be empty" }),
-            z.maxLength(maxUrlLength, { error: `page.url is at most ${maxUrlLength} characters` }),
-          ),
-        referrer: z.optional(
-          z.string().check(z.maxLength(maxUrlLength, { error: `page.referrer is at most ${maxUrlLength} characters` })),
-        ),
-      }),
-    ),
-    properties: z.optional(properties),
-  })
-  .check(
-    z.superRefine((event, ctx) => {
-      if (productEventTypeSet.has(event.eventType) && event.itemId === undefined) {
-        ctx.addIssue({ code: "custom", path: ["itemId"], message: `itemId is required for ${event.eventType} events` });
+  const propertiesRecord = z.record(z.string(), propertyValue, { error: "properties must be a flat object" }).check(
+    z.refine((p) => Object.keys(p).length <= maxPropertyCount, {
+      error: `properties has at most ${maxPropertyCount} keys`,
+    }),
+    z.refine((p) => JSON.stringify(p).length <= maxSerialisedPropertiesLength, {
+      error: `properties serialised as JSON are at most ${maxSerialisedPropertiesLength} characters`,
+    }),
+  );
+
+  /**
+   * Checks on the keys as sent, before zod copies them: a key must be 1-64 characters (named in
+   * the message shortened, so a huge key does not bloat the reason), and `__proto__` is refused
+   * by name. JSON.parse keeps `__proto__` as an own property, but copying it into a new object
+   * (as zod's record does) drops it without a trace; refusing it keeps what the browser sent
+   * whole in the quarantine, with this reason, instead of changing it silently. A pipe: when a
+   * key is refused, the record is not checked (nor copied) at all.
+   */
+  const propertyKeys = z.unknown().check(
+    z.superRefine((value, ctx) => {
+      if (value === null || typeof value !== "object" || Array.isArray(value)) return;
+      for (const key of Object.keys(value)) {
+        if (key === "__proto__") {
+          ctx.addIssue({
+            code: "custom",
+            path: ["__proto__"],
+            message: "the property key __proto__ is reserved (JavaScript objects cannot keep it)",
+            input: value,
+          });
+        } else if (key.length === 0 || key.length > maxPropertyKeyLength) {
+          const shown = key.length > 32 ? `${key.slice(0, 32)}…` : key;
+          ctx.addIssue({
+            code: "custom",
+            message: `property keys are 1 to ${maxPropertyKeyLength} characters; ${JSON.stringify(shown)} has ${key.length}`,
+            input: value,
+          });
+        }
       }
     }),
   );
+  const properties = z.pipe(propertyKeys, propertiesRecord);
+
+  return z
+    .strictObject({
+      eventId: id("eventId"),
+      eventType: z.enum(clickstreamEventTypes, {
+        error: `eventType must be one of ${clickstreamEventTypes.join(", ")}`,
+      }),
+      sessionId: id("sessionId"),
+      userId: z.optional(id("userId")),
+      itemId: z.optional(id("itemId")),
+      timestamp: z.union(
+        [
+          z.iso
+            .datetime({ offset: true, error: "timestamp must be an ISO-8601 date-time" })
+            .check(z.maxLength(maxTimestampLength)),
+          z.number().check(
+            z.int({ error: "timestamp in epoch milliseconds must be a whole number" }),
+            z.minimum(minEpochMillis, {
+              error: "timestamp in epoch milliseconds must be after 2000-01-01 (seconds sent?)",
+            }),
+            z.maximum(maxEpochMillis, { error: "timestamp in epoch milliseconds must be before year 10000" }),
+          ),
+        ],
+        { error: "timestamp must be an ISO-8601 date-time string or epoch milliseconds" },
+      ),
+      page: z.optional(
+        z.strictObject({
+          url: z
+            .string()
+            .check(
+              z.minLength(1, { error: "page.url must not be empty" }),
+              z.maxLength(maxUrlLength, { error: `page.url is at most ${maxUrlLength} characters` }),
+            ),
+          referrer: z.optional(
+            z
+              .string()
+              .check(z.maxLength(maxUrlLength, { error: `page.referrer is at most ${maxUrlLength} characters` })),
+          ),
+        }),
+      ),
+      properties: z.optional(properties),
+    })
+    .check(
+      z.superRefine((event, ctx) => {
+        if (productEventTypeSet.has(event.eventType) && event.itemId === undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["itemId"],
+            message: `itemId is required for ${event.eventType} events`,
+          });
+        }
+      }),
+    );
+}
+
+/** The schema of one raw event (see buildClickstreamEventSchema). Pure: a bundle that never reads it never builds it. */
+export const clickstreamEventSchema = /* @__PURE__ */ buildClickstreamEventSchema();
 export type ClickstreamEvent = z.infer<typeof clickstreamEventSchema>;
 
 /**

@@ -108,6 +108,11 @@ describe("handler bundles", () => {
         );
       });
 
+      it("loads a lazily loaded package with require, never the ESM loader's import()", () => {
+        // components/lib/bundle.ts lowers import() (handlers/lib/lazy-client.ts): the CommonJS copy the other clients share.
+        assert.doesNotMatch(bundleHandler(entry).code, /\bimport\(/);
+      });
+
       it("bundles zod/mini only, never zod's classic API", () => {
         assert.doesNotMatch(bundleHandler(entry).code, classicZodMarker);
       });

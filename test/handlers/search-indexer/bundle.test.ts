@@ -8,10 +8,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { bundleBudgets } from "../../../testing/bundle-budgets";
 
 const entry = "handlers/search-indexer/index.ts";
-/** Budget: zod (~91 KB) + Powertools logger/metrics + the SigV4 fetch client (~17 KB) + our X-Ray emitter (~6 KB), with headroom. */
-const byteBudget = 168_000;
+/** The one table of budgets (testing/bundle-budgets.ts). */
+const byteBudget = bundleBudgets[entry];
 
 function freshBundle(): { code: string; bytes: number } {
   // bundleHandler caches per process: load a fresh copy of the module for an independent build.
@@ -40,8 +41,9 @@ describe("SearchIndexer bundle", () => {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  function load(env: Record<string, string>): string {
-    const script = `const m = require(${JSON.stringify(join(dir, "index.js"))}); console.log(typeof m.handler);`;
+  /** Loads the bundle in a fresh node and prints `print` (an expression over `m`, the module). */
+  function load(env: Record<string, string>, print = "typeof m.handler"): string {
+    const script = `const m = require(${JSON.stringify(join(dir, "index.js"))}); console.log(${print});`;
     return execFileSync(process.execPath, ["-e", script], {
       // Only the AWS SDK is resolvable from outside the bundle, like in the Lambda runtime.
       env: {
@@ -72,6 +74,14 @@ describe("SearchIndexer bundle", () => {
 
   it("loads with a valid environment and exports the handler", () => {
     assert.equal(load(goodEnvironment), "function");
+  });
+
+  it("loads @aws-sdk/client-sqs only for a dead letter, not at cold start", () => {
+    // The runtime SDK packages the cold start loaded, by name, from the require cache.
+    const loaded = `[...new Set(Object.keys(require.cache).map((f) => f.match(/node_modules\\/(@aws-sdk\\/[^/]+)\\//)?.[1]).filter(Boolean))].sort().join(" ")`;
+    const packages = load(goodEnvironment, loaded).split(" ");
+    assert.ok(packages.includes("@aws-sdk/credential-provider-node"), packages.join(", "));
+    assert.ok(!packages.includes("@aws-sdk/client-sqs"), `loaded at cold start: ${packages.join(", ")}`);
   });
 
   it("refuses to start with an http endpoint or a missing queue URL, naming each problem", () => {
