@@ -4,26 +4,23 @@
 // interleaved in one loop: handler / transaction is what validation, pricing, idempotency,
 // the SDK's larger request and the response cost on top of the write; transaction / PutItem is
 // what the emulator's six actions cost against one. The DynamoDB calls per order kind are
-// counted by a middleware on the handler's client. Plus the deployed bundle's size and cold import.
+// counted by a middleware on the handler's client. The bundle's bytes and cold import are in
+// bench/cold-start.ts.
 import { PutCommand, TransactWriteCommand } from "@aws-sdk/lib-dynamodb";
 import type { APIGatewayProxyEvent } from "aws-lambda";
 import { randomUUID } from "node:crypto";
 import catalog from "../catalog/products.json";
-import { bundleHandler } from "../components/lib/bundle";
 import { idempotencyRecordId, rememberKey } from "../handlers/orders/idempotency";
 import { priceAsserted } from "../handlers/orders/pricing";
 import { reserveStock } from "../handlers/orders/stock";
 import { maxLinesPerOrder, maxQuantityPerLine, type Order } from "../handlers/shared/order";
 import { createOrderEvent } from "../testing/orders-events";
 import { startOrdersFixture, tables } from "../testing/orders-fixture";
-import { bundleImportMedianMs } from "./cold-start";
 import { handlerCpuMicrosPerOrder } from "./orders-handler-alone";
 import { type BenchRow, formatNumber, formatTiming, interleave, percentile, type Timing, timing } from "./table";
 
 const warmUpRounds = 50;
 const rounds = 300;
-const coldImportRuns = 5;
-const bundleBudgetBytes = 348_000;
 const dynamoDbItemLimitBytes = 400 * 1024;
 
 const ms = (n: number) => `${formatNumber(n, 2)} ms`;
@@ -222,9 +219,7 @@ export const benchmark = {
       });
 
       const handlerCpu = await handlerCpuMicrosPerOrder();
-      const { code, bytes } = bundleHandler("handlers/orders/index.ts");
       const itemBytes = Buffer.byteLength(JSON.stringify(largestOrder()));
-      const coldImport = bundleImportMedianMs(code, coldImportRuns);
       const callRow = (kind: string, figure: string, beforeCalls: number, goal: string): BenchRow => ({
         name: `DynamoDB calls: ${kind} (counted; stable)`,
         value: figure,
@@ -274,17 +269,6 @@ export const benchmark = {
           value: `${formatNumber(itemBytes)} B`,
           reference: "DynamoDB item limit 400 KB",
           ratio: itemBytes / dynamoDbItemLimitBytes,
-        },
-        {
-          name: "bundle size (SDK v3 external)",
-          value: `${formatNumber(bytes)} B`,
-          reference: `budget ${formatNumber(bundleBudgetBytes)} B`,
-          ratio: bytes / bundleBudgetBytes,
-        },
-        {
-          name: `bundle cold import (median of ${coldImportRuns})`,
-          value: ms(coldImport),
-          reference: "fresh node, incl. SDK externals",
         },
       ];
     } finally {
