@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { gunzipSync } from "node:zlib";
 import type { Browser, Page } from "playwright-core";
 import { startLocal, type LocalPlatform } from "../../local/platform";
+import { noBatchingWindows } from "../../testing/local-config";
 import { launchChromium, requireChromium } from "../../testing/chromium";
 import { waitFor } from "../../testing/wait";
 
@@ -57,7 +58,10 @@ describe("storefront in Chromium against local mode", function () {
 
   before(async () => {
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "storefront-local-"));
-    [browser, local] = await Promise.all([launchChromium(), startLocal({ port: 0, stateDir, reset: true })]);
+    [browser, local] = await Promise.all([
+      launchChromium(),
+      startLocal({ port: 0, stateDir, reset: true, config: noBatchingWindows }),
+    ]);
   });
   /** The skus of the shopper's order: each is co-purchased with the other from then on. */
   const boughtTogether: string[] = [];
