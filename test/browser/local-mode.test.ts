@@ -11,7 +11,8 @@ import type { Browser, Page } from "playwright-core";
 import { startLocal, type LocalPlatform } from "../../local/platform";
 import { noBatchingWindows } from "../../testing/local-config";
 import { launchChromium, requireChromium } from "../../testing/chromium";
-import { waitFor } from "../../testing/wait";
+import { type EventRoute, TrackerTraffic } from "../../testing/tracker-traffic";
+import { shownWithin, waitFor } from "../../testing/wait";
 
 async function lakeEvents(local: LocalPlatform): Promise<any[]> {
   const events: any[] = [];
@@ -110,13 +111,9 @@ describe("storefront in Chromium against local mode", function () {
   it("a shopper browses, searches with a typo, buys two items signed in and sees the order; stock goes down; events reach the lake with the verified user only after sign-in", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on("pageerror", (e) => console.error("page error:", e.message));
-    const anonymousEventIds = new Set<string>();
-    const signedInEventIds = new Set<string>();
-    page.on("request", (r) => {
-      if (r.method() !== "POST" || !/\/events(\/me)?$/.test(new URL(r.url()).pathname)) return;
-      const ids = new URL(r.url()).pathname.endsWith("/me") ? signedInEventIds : anonymousEventIds;
-      for (const e of JSON.parse(r.postData() ?? "{}").events ?? []) ids.add(e.eventId);
-    });
+    const traffic = new TrackerTraffic(page);
+    const idsSentTo = (route: EventRoute) =>
+      new Set(traffic.sent.filter((s) => s.route === route).map((s) => s.event.eventId));
     const stockBefore = { "APP-HOOD-ZIP-GRY": await stockOf(local, "APP-HOOD-ZIP-GRY") };
 
     await page.goto(local.urls.storefront);
@@ -144,7 +141,7 @@ describe("storefront in Chromium against local mode", function () {
 
     await page.getByRole("link", { name: /^Cart/ }).click();
     await page.getByRole("heading", { level: 1, name: "Your cart" }).waitFor();
-    await waitFor(() => anonymousEventIds.size > 0, 15_000, "the anonymous events sent");
+    await waitFor(() => idsSentTo("/events").size > 0, 15_000, "the anonymous events sent");
     await signIn(page, local.users.shopper);
     const sub = await signedInSub(page);
     assert.match(sub, /^[0-9a-f-]{36}$/, "the ID token names the Cognito sub");
@@ -173,6 +170,10 @@ describe("storefront in Chromium against local mode", function () {
     await page.getByRole("link", { name: "Orders", exact: true }).click();
     await page.getByRole("link", { name: `Order ${short}` }).click();
     await page.getByRole("heading", { level: 1, name: `Order ${short}` }).waitFor();
+    // The shopper leaves the shop: the tracker sends what it saw last (the order page's view).
+    await traffic.leave();
+    const anonymousEventIds = idsSentTo("/events");
+    const signedInEventIds = idsSentTo("/events/me");
 
     // Every type the visit produced reaches the lake through the gateway, stream and processor.
     const types = ["page_view", "product_view", "search", "add_to_cart", "checkout_start", "purchase"];
@@ -221,8 +222,8 @@ describe("storefront in Chromium against local mode", function () {
       async () => {
         await page.getByLabel("Search orders").fill(placedOrderId);
         await page.getByRole("button", { name: "Find orders" }).click();
-        await page.waitForTimeout(500);
-        return (await page.getByRole("button", { name: `Mark paid: order ${short}` }).count()) === 1;
+        const markPaid = page.getByRole("button", { name: `Mark paid: order ${short}` });
+        return (await shownWithin(markPaid, 1_000)) && (await markPaid.count()) === 1;
       },
       60_000,
       "the order found on the admin page",
@@ -245,8 +246,8 @@ describe("storefront in Chromium against local mode", function () {
         await page.getByRole("heading", { level: 1, name: "Orders admin" }).waitFor();
         await page.getByLabel("Status").selectOption("SHIPPED");
         await page.getByRole("button", { name: "Find orders" }).click();
-        await page.waitForTimeout(500);
-        return (await page.getByRole("row", { name: new RegExp(short) }).count()) === 1;
+        const row = page.getByRole("row", { name: new RegExp(short) });
+        return (await shownWithin(row, 1_000)) && (await row.count()) === 1;
       },
       60_000,
       "the index lists the order as shipped",
@@ -310,11 +311,7 @@ describe("storefront in Chromium against local mode", function () {
     const candleName = ((await (await fetch(`${local.urls.api}/products/${candle}`)).json()) as { name: string }).name;
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on("pageerror", (e) => console.error("page error:", e.message));
-    const sent: any[] = [];
-    page.on("request", (r) => {
-      if (r.method() === "POST" && /\/events(\/me)?$/.test(new URL(r.url()).pathname))
-        sent.push(...(JSON.parse(r.postData() ?? "{}").events ?? []));
-    });
+    const traffic = new TrackerTraffic(page);
     const section = page.getByRole("region", { name: "Customers also bought" });
     // The order reaches the search index through the table's stream; an earlier answer (the
     // cold start, before the order) is kept only briefly: look again until the co-purchase shows.
@@ -336,21 +333,17 @@ describe("storefront in Chromium against local mode", function () {
     assert.equal(await section.getAttribute("data-source"), "co-purchase");
     await section.getByRole("link", { name: candleName }).click();
     await page.getByRole("heading", { level: 1, name: candleName }).waitFor();
-    await waitFor(
-      () =>
-        sent.some(
-          (e) =>
-            e.eventType === "product_view" &&
-            e.itemId === candle &&
-            e.properties?.recommendation_source === "co-purchase",
-        ),
-      20_000,
-      "the recommendation click sent",
-    );
-    const click = sent.find(
-      (e) =>
-        e.eventType === "product_view" && e.itemId === candle && e.properties?.recommendation_source === "co-purchase",
-    );
+    // The shopper leaves the shop: the tracker sends the click it saw.
+    await traffic.leave();
+    const click = traffic.sent
+      .map((s) => s.event)
+      .find(
+        (e) =>
+          e.eventType === "product_view" &&
+          e.itemId === candle &&
+          e.properties?.recommendation_source === "co-purchase",
+      );
+    assert.ok(click, "the recommendation click sent");
     assert.equal(click.properties.recommendation_placement, "product");
     await waitFor(
       async () =>
