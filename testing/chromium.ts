@@ -37,6 +37,31 @@ export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath, args: chromiumArgs, headless: true });
 }
 
+let shared: Promise<Browser> | undefined;
+
+/**
+ * This process's Chromium, launched once and shared by the browser suites a mocha worker runs
+ * one after the other (a launch costs about a second of CPU). Each suite works in browser
+ * contexts of its own (fresh cookies, storage and cache: Playwright's unit of isolation) and
+ * ends with `closeContexts`; Playwright ends the browser when the process exits.
+ */
+export function sharedChromium(): Promise<Browser> {
+  if (!shared) {
+    const launching = launchChromium();
+    shared = launching;
+    launching.then(
+      (browser) => browser.on("disconnected", () => shared === launching && (shared = undefined)),
+      () => shared === launching && (shared = undefined),
+    );
+  }
+  return shared;
+}
+
+/** Closes every context open in `browser`: the end of a suite, so that nothing of it reaches the next. */
+export async function closeContexts(browser: Browser | undefined): Promise<void> {
+  await Promise.all((browser?.contexts() ?? []).map((context) => context.close()));
+}
+
 export async function screenshot(page: Page, name: string): Promise<void> {
   fs.mkdirSync(artifactsDir, { recursive: true });
   await page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });

@@ -15,7 +15,7 @@ import type { Browser, Page } from "playwright-core";
 import { repoRoot } from "../../components/lib/bundle";
 import { startLocal, type LocalPlatform } from "../../local/platform";
 import { noBatchingWindows } from "../../testing/local-config";
-import { axeViolations, launchChromium, requireChromium } from "../../testing/chromium";
+import { axeViolations, closeContexts, requireChromium, sharedChromium } from "../../testing/chromium";
 import { TrackerTraffic } from "../../testing/tracker-traffic";
 import { shownWithin, waitFor } from "../../testing/wait";
 
@@ -60,12 +60,12 @@ describe("analytics after browser visits against local mode", function () {
   before(async () => {
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "analytics-browser-"));
     [browser, local] = await Promise.all([
-      launchChromium(),
+      sharedChromium(),
       startLocal({ port: 0, stateDir, reset: true, config: noBatchingWindows }),
     ]);
   });
   after(async () => {
-    await browser?.close();
+    await closeContexts(browser);
     await local?.stop();
     if (stateDir) fs.rmSync(stateDir, { recursive: true, force: true });
   });

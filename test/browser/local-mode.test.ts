@@ -10,7 +10,7 @@ import { gunzipSync } from "node:zlib";
 import type { Browser, Page } from "playwright-core";
 import { startLocal, type LocalPlatform } from "../../local/platform";
 import { noBatchingWindows } from "../../testing/local-config";
-import { launchChromium, requireChromium } from "../../testing/chromium";
+import { closeContexts, requireChromium, sharedChromium } from "../../testing/chromium";
 import { type EventRoute, TrackerTraffic } from "../../testing/tracker-traffic";
 import { shownWithin, waitFor } from "../../testing/wait";
 
@@ -60,14 +60,14 @@ describe("storefront in Chromium against local mode", function () {
   before(async () => {
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "storefront-local-"));
     [browser, local] = await Promise.all([
-      launchChromium(),
+      sharedChromium(),
       startLocal({ port: 0, stateDir, reset: true, config: noBatchingWindows }),
     ]);
   });
   /** The skus of the shopper's order: each is co-purchased with the other from then on. */
   const boughtTogether: string[] = [];
   after(async () => {
-    await browser?.close();
+    await closeContexts(browser);
     await local?.stop();
     if (stateDir) fs.rmSync(stateDir, { recursive: true, force: true });
   });

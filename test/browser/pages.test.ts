@@ -3,7 +3,7 @@
 // is kept in test-artifacts/browser/. The admin moves an order to shipped.
 import { strict as assert } from "node:assert";
 import type { Browser, Page } from "playwright-core";
-import { axeViolations, launchChromium, requireChromium, screenshot } from "../../testing/chromium";
+import { axeViolations, closeContexts, requireChromium, sharedChromium, screenshot } from "../../testing/chromium";
 import { startFakeShop, type FakeShop } from "../../testing/fake-shop";
 import { waitFor } from "../../testing/wait";
 
@@ -40,10 +40,10 @@ describe("storefront in Chromium: every page is accessible and responsive", func
   let shop: FakeShop;
 
   before(async () => {
-    [browser, shop] = await Promise.all([launchChromium(), startFakeShop()]);
+    [browser, shop] = await Promise.all([sharedChromium(), startFakeShop()]);
   });
   after(async () => {
-    await browser?.close();
+    await closeContexts(browser);
     await shop?.stop();
   });
 

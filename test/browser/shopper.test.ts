@@ -3,7 +3,7 @@
 import { strict as assert } from "node:assert";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startFakeShop, type FakeShop } from "../../testing/fake-shop";
-import { launchChromium, requireChromium, screenshot } from "../../testing/chromium";
+import { closeContexts, requireChromium, sharedChromium, screenshot } from "../../testing/chromium";
 import { waitFor } from "../../testing/wait";
 
 async function signIn(page: Page, user: { email: string; password: string }) {
@@ -23,10 +23,10 @@ describe("storefront in Chromium: shopper", function () {
   let violations: string[];
 
   before(async () => {
-    [browser, shop] = await Promise.all([launchChromium(), startFakeShop()]);
+    [browser, shop] = await Promise.all([sharedChromium(), startFakeShop()]);
   });
   after(async () => {
-    await browser?.close();
+    await closeContexts(browser);
     await shop?.stop();
   });
   beforeEach(async () => {
