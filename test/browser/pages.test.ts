@@ -47,6 +47,28 @@ describe("storefront in Chromium: every page is accessible and responsive", func
     await shop?.stop();
   });
 
+  it("axe-core, as the checks run it, reports what breaks WCAG: each violation with every node", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await page.setContent(
+        `<html lang="en"><title>t</title><main><h1>t</h1><img src="a.png"><img src="b.png"><button></button></main></html>`,
+      );
+      const violations = await axeViolations(page);
+      assert.deepEqual(
+        violations.map((v) => [v.id, v.nodes.length]),
+        [
+          ["button-name", 1],
+          ["image-alt", 2],
+        ],
+      );
+      // Run again in the same document (axe is injected once per document): the same answer.
+      assert.deepEqual(await axeViolations(page), violations);
+    } finally {
+      await context.close();
+    }
+  });
+
   for (const width of widths) {
     it(`shopper pages at ${width} px`, async () => {
       // bypassCSP only lets the test inject axe-core; the site itself needs no exception.
