@@ -10,31 +10,23 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { gunzipSync } from "node:zlib";
 import type { Browser, Page } from "playwright-core";
 import { repoRoot } from "../../components/lib/bundle";
 import { startLocal, type LocalPlatform } from "../../local/platform";
 import { noBatchingWindows } from "../../testing/local-config";
 import { axeViolations, closeContexts, requireChromium, sharedChromium } from "../../testing/chromium";
+import { LakeEvents } from "../../testing/lake-events";
 import { TrackerTraffic } from "../../testing/tracker-traffic";
 import { shownWithin, waitFor } from "../../testing/wait";
 
 declare const sessionStorage: any; // in page.evaluate callbacks, which run in the page
-
-async function lakeEventIds(local: LocalPlatform): Promise<Set<string>> {
-  const ids = new Set<string>();
-  for (const key of await local.lake.keys("events/")) {
-    const body = gunzipSync(await local.lake.read(key));
-    for (const line of body.toString().split("\n")) if (line.trim()) ids.add(JSON.parse(line).eventId);
-  }
-  return ids;
-}
 
 describe("analytics after browser visits against local mode", function () {
   requireChromium(this);
   this.timeout(300_000);
   let browser: Browser;
   let local: LocalPlatform;
+  let lake: LakeEvents;
   let stateDir: string;
   /** Every event the pages handed to the API (answered 200, or sent as the shopper left), by id: its type. */
   const sentByPages = new Map<string, string>();
@@ -63,6 +55,7 @@ describe("analytics after browser visits against local mode", function () {
       sharedChromium(),
       startLocal({ port: 0, stateDir, reset: true, config: noBatchingWindows }),
     ]);
+    lake = new LakeEvents(local.lake);
   });
   after(async () => {
     await closeContexts(browser);
@@ -155,7 +148,7 @@ describe("analytics after browser visits against local mode", function () {
     // Every event the pages sent reaches the lake through the stream, processor and Firehose stand-in.
     await waitFor(
       async () => {
-        const inLake = await lakeEventIds(local);
+        const inLake = new Set((await lake.all()).map((e) => e.eventId));
         return [...sentByPages.keys()].every((id) => inLake.has(id));
       },
       90_000,

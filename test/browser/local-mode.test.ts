@@ -6,24 +6,13 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { gunzipSync } from "node:zlib";
 import type { Browser, Page } from "playwright-core";
 import { startLocal, type LocalPlatform } from "../../local/platform";
 import { noBatchingWindows } from "../../testing/local-config";
 import { closeContexts, requireChromium, sharedChromium } from "../../testing/chromium";
+import { LakeEvents } from "../../testing/lake-events";
 import { type EventRoute, TrackerTraffic } from "../../testing/tracker-traffic";
 import { shownWithin, waitFor } from "../../testing/wait";
-
-async function lakeEvents(local: LocalPlatform): Promise<any[]> {
-  const events: any[] = [];
-  for (const key of await local.lake.keys()) {
-    if (key.includes("quarantine") || key.includes("errors")) continue;
-    let body = await local.lake.read(key);
-    if (body[0] === 0x1f && body[1] === 0x8b) body = gunzipSync(body);
-    for (const line of body.toString().split("\n")) if (line.trim().startsWith("{")) events.push(JSON.parse(line));
-  }
-  return events;
-}
 
 declare const sessionStorage: any; // in page.evaluate callbacks, which run in the page
 
@@ -55,6 +44,7 @@ describe("storefront in Chromium against local mode", function () {
   requireChromium(this);
   let browser: Browser;
   let local: LocalPlatform;
+  let lake: LakeEvents;
   let stateDir: string;
 
   before(async () => {
@@ -63,6 +53,7 @@ describe("storefront in Chromium against local mode", function () {
       sharedChromium(),
       startLocal({ port: 0, stateDir, reset: true, config: noBatchingWindows }),
     ]);
+    lake = new LakeEvents(local.lake);
   });
   /** The skus of the shopper's order: each is co-purchased with the other from then on. */
   const boughtTogether: string[] = [];
@@ -93,7 +84,7 @@ describe("storefront in Chromium against local mode", function () {
     let found: any[] = [];
     await waitFor(
       async () => {
-        found = (await lakeEvents(local)).filter((e) => anonymousEventIds.has(e.eventId));
+        found = (await lake.all()).filter((e) => anonymousEventIds.has(e.eventId));
         return found.some((e) => e.eventType === "page_view");
       },
       60_000,
@@ -180,9 +171,7 @@ describe("storefront in Chromium against local mode", function () {
     let visit: any[] = [];
     await waitFor(
       async () => {
-        visit = (await lakeEvents(local)).filter(
-          (e) => anonymousEventIds.has(e.eventId) || signedInEventIds.has(e.eventId),
-        );
+        visit = (await lake.all()).filter((e) => anonymousEventIds.has(e.eventId) || signedInEventIds.has(e.eventId));
         return (
           types.every((t) => visit.some((e) => e.eventType === t)) &&
           visit.some((e) => e.eventType === "page_view" && e.page?.url?.includes("/orders/"))
@@ -347,7 +336,7 @@ describe("storefront in Chromium against local mode", function () {
     assert.equal(click.properties.recommendation_placement, "product");
     await waitFor(
       async () =>
-        (await lakeEvents(local)).some(
+        (await lake.all()).some(
           (e) => e.eventId === click.eventId && e.properties?.recommendation_source === "co-purchase",
         ),
       90_000,
