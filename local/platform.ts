@@ -32,7 +32,7 @@ import { createLocalGateway, type LocalGateway, type RequestLog } from "./gatewa
 import { kinesisServiceCall } from "./gateway/kinesis-service-call";
 import { buildLambdaHost } from "./lambda/host-build";
 import { LocalFunction } from "./lambda/pool";
-import { renderStack } from "./render";
+import { renderStack, stackConfig } from "./render";
 import { startSignIn, type DemoUser, type LocalSignIn } from "./sign-in";
 import * as plan from "./stack-plan";
 import { siteObjects, localContentSecurityPolicy, startStorefront, type StorefrontServer } from "./storefront-server";
@@ -49,6 +49,13 @@ export interface StartLocalOptions {
   port?: number;
   /** Start from empty state (the render cache is kept). */
   reset?: boolean;
+  /**
+   * Stack config set on top of Pulumi.yaml and Pulumi.dev.yaml, as `pulumi up --config` sets
+   * it (a key without a namespace is the project's), e.g. `{ processorBatchWindowSeconds: 0 }`
+   * for events in the lake without the dev stack's 5 s batching window. Default: none, the
+   * dev stack as committed. Each distinct config is rendered once and cached.
+   */
+  config?: Record<string, string | number | boolean>;
 }
 
 export interface LocalUser {
@@ -136,7 +143,7 @@ export async function startLocal(options: StartLocalOptions = {}): Promise<Local
   }
   for (const dir of [dataDir, logDir]) fs.mkdirSync(dir, { recursive: true });
 
-  const rendered = await renderStack();
+  const rendered = await renderStack(stackConfig(options.config));
   const stack = rendered;
   const awsRegion = region(stack);
   const basePort = options.port ?? defaultPort;

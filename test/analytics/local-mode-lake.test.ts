@@ -10,6 +10,7 @@ import { LocalLake, type QueryResult } from "../../analytics/local-lake";
 import { findQuery, loadQueries } from "../../analytics/queries";
 import { lakeEventsPrefix, quarantinePrefix } from "../../components/ingestion";
 import { startLocal, type LocalPlatform } from "../../local/platform";
+import { noBatchingWindows } from "../../testing/local-config";
 import { liveVisits } from "../../testing/live-visits";
 
 const layout = { eventsPrefix: lakeEventsPrefix, quarantinePrefix };
@@ -26,7 +27,7 @@ describe("analytics: the named queries over a lake written through local mode", 
 
   before(async () => {
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "analytics-local-"));
-    platform = await startLocal({ port: 0, stateDir, reset: true });
+    platform = await startLocal({ port: 0, stateDir, reset: true, config: noBatchingWindows });
     postedFrom = new Date();
     // As the tracker sends them: small batches to the anonymous route, from the storefront's origin.
     const events = [...visits.accepted, ...visits.refused];

@@ -10,65 +10,55 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { gunzipSync } from "node:zlib";
 import type { Browser, Page } from "playwright-core";
 import { repoRoot } from "../../components/lib/bundle";
 import { startLocal, type LocalPlatform } from "../../local/platform";
-import { axeViolations, launchChromium, requireChromium } from "../../testing/chromium";
-import { waitFor } from "../../testing/wait";
+import { noBatchingWindows } from "../../testing/local-config";
+import { axeViolations, closeContexts, requireChromium, sharedChromium } from "../../testing/chromium";
+import { LakeEvents } from "../../testing/lake-events";
+import { TrackerTraffic } from "../../testing/tracker-traffic";
+import { shownWithin, waitFor } from "../../testing/wait";
 
 declare const sessionStorage: any; // in page.evaluate callbacks, which run in the page
-
-async function lakeEventIds(local: LocalPlatform): Promise<Set<string>> {
-  const ids = new Set<string>();
-  for (const key of await local.lake.keys("events/")) {
-    const body = gunzipSync(await local.lake.read(key));
-    for (const line of body.toString().split("\n")) if (line.trim()) ids.add(JSON.parse(line).eventId);
-  }
-  return ids;
-}
 
 describe("analytics after browser visits against local mode", function () {
   requireChromium(this);
   this.timeout(300_000);
   let browser: Browser;
   let local: LocalPlatform;
+  let lake: LakeEvents;
   let stateDir: string;
-  /** Every event the API accepted from the pages (HTTP 200 to POST /events or /events/me), by type. */
-  const acknowledged = new Map<string, string>();
+  /** Every event the pages handed to the API (answered 200, or sent as the shopper left), by id: its type. */
+  const sentByPages = new Map<string, string>();
   let orderShortId = "";
 
-  const track = (page: Page) =>
-    page.on("response", (r) => {
-      if (r.request().method() !== "POST" || !/\/events(\/me)?$/.test(new URL(r.url()).pathname) || r.status() !== 200)
-        return;
-      for (const e of JSON.parse(r.request().postData() ?? "{}").events ?? []) acknowledged.set(e.eventId, e.eventType);
-    });
-  const sent = (types: string[], before: number) => () => {
-    const recent = [...acknowledged.values()].slice(before);
-    return types.every((t) => recent.includes(t));
-  };
   const visit = async (work: (page: Page) => Promise<void>, expectSent: string[]) => {
     // bypassCSP only lets the test inject axe-core; the site itself needs no exception.
     const page = await (
       await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true })
     ).newPage();
     page.on("pageerror", (e) => console.error("page error:", e.message));
-    track(page);
-    const before = acknowledged.size;
+    const traffic = new TrackerTraffic(page);
     await page.goto(local.urls.storefront);
     await work(page);
-    // The tracker sends in batches: the visit is over once what it saw has been accepted.
-    await waitFor(sent(expectSent, before), 30_000, `the visit's ${expectSent.join(", ")} sent`);
-    await page.context().close();
+    // The visit ends as a shopper's does: they leave the shop, and the tracker sends what it
+    // saw. The context stays open (closed with the browser): the browser finishes those sends.
+    await traffic.leave();
+    for (const { event } of traffic.sent) sentByPages.set(event.eventId, event.eventType);
+    const types = traffic.sent.map((s) => s.event.eventType);
+    for (const type of expectSent) assert.ok(types.includes(type), `the visit's ${type} sent`);
   };
 
   before(async () => {
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "analytics-browser-"));
-    [browser, local] = await Promise.all([launchChromium(), startLocal({ port: 0, stateDir, reset: true })]);
+    [browser, local] = await Promise.all([
+      sharedChromium(),
+      startLocal({ port: 0, stateDir, reset: true, config: noBatchingWindows }),
+    ]);
+    lake = new LakeEvents(local.lake);
   });
   after(async () => {
-    await browser?.close();
+    await closeContexts(browser);
     await local?.stop();
     if (stateDir) fs.rmSync(stateDir, { recursive: true, force: true });
   });
@@ -142,8 +132,8 @@ describe("analytics after browser visits against local mode", function () {
           async () => {
             await page.getByLabel("Search orders").fill(orderShortId);
             await page.getByRole("button", { name: "Find orders" }).click();
-            await page.waitForTimeout(500);
-            return (await page.getByRole("row", { name: new RegExp(orderShortId) }).count()) === 1;
+            const rows = page.getByRole("row", { name: new RegExp(orderShortId) });
+            return (await shownWithin(rows, 1_000)) && (await rows.count()) === 1;
           },
           60_000,
           "the order found by its short id",
@@ -155,11 +145,11 @@ describe("analytics after browser visits against local mode", function () {
   });
 
   it("`npm run analytics -- funnel` on that state prints exactly the funnel of those visits", async () => {
-    // Every event the API accepted reaches the lake through the stream, processor and Firehose stand-in.
+    // Every event the pages sent reaches the lake through the stream, processor and Firehose stand-in.
     await waitFor(
       async () => {
-        const inLake = await lakeEventIds(local);
-        return [...acknowledged.keys()].every((id) => inLake.has(id));
+        const inLake = new Set((await lake.all()).map((e) => e.eventId));
+        return [...sentByPages.keys()].every((id) => inLake.has(id));
       },
       90_000,
       "every accepted event in the lake",

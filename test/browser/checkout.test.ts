@@ -3,7 +3,7 @@
 import { strict as assert } from "node:assert";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { throttledRetryAfterSeconds } from "../../components/api";
-import { launchChromium, requireChromium } from "../../testing/chromium";
+import { closeContexts, requireChromium, sharedChromium } from "../../testing/chromium";
 import { startFakeShop, type FakeShop } from "../../testing/fake-shop";
 import { waitFor } from "../../testing/wait";
 
@@ -25,9 +25,9 @@ describe("storefront in Chromium: checkout and sign-in edges", function () {
   let page: Page;
 
   before(async () => {
-    browser = await launchChromium();
+    browser = await sharedChromium();
   });
-  after(async () => browser?.close());
+  after(async () => closeContexts(browser));
   beforeEach(async () => {
     shop = await startFakeShop();
     context = await browser.newContext({ viewport: { width: 375, height: 800 } });

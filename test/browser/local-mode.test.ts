@@ -6,22 +6,13 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { gunzipSync } from "node:zlib";
 import type { Browser, Page } from "playwright-core";
 import { startLocal, type LocalPlatform } from "../../local/platform";
-import { launchChromium, requireChromium } from "../../testing/chromium";
-import { waitFor } from "../../testing/wait";
-
-async function lakeEvents(local: LocalPlatform): Promise<any[]> {
-  const events: any[] = [];
-  for (const key of await local.lake.keys()) {
-    if (key.includes("quarantine") || key.includes("errors")) continue;
-    let body = await local.lake.read(key);
-    if (body[0] === 0x1f && body[1] === 0x8b) body = gunzipSync(body);
-    for (const line of body.toString().split("\n")) if (line.trim().startsWith("{")) events.push(JSON.parse(line));
-  }
-  return events;
-}
+import { noBatchingWindows } from "../../testing/local-config";
+import { closeContexts, requireChromium, sharedChromium } from "../../testing/chromium";
+import { LakeEvents } from "../../testing/lake-events";
+import { type EventRoute, TrackerTraffic } from "../../testing/tracker-traffic";
+import { shownWithin, waitFor } from "../../testing/wait";
 
 declare const sessionStorage: any; // in page.evaluate callbacks, which run in the page
 
@@ -53,16 +44,21 @@ describe("storefront in Chromium against local mode", function () {
   requireChromium(this);
   let browser: Browser;
   let local: LocalPlatform;
+  let lake: LakeEvents;
   let stateDir: string;
 
   before(async () => {
     stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "storefront-local-"));
-    [browser, local] = await Promise.all([launchChromium(), startLocal({ port: 0, stateDir, reset: true })]);
+    [browser, local] = await Promise.all([
+      sharedChromium(),
+      startLocal({ port: 0, stateDir, reset: true, config: noBatchingWindows }),
+    ]);
+    lake = new LakeEvents(local.lake);
   });
   /** The skus of the shopper's order: each is co-purchased with the other from then on. */
   const boughtTogether: string[] = [];
   after(async () => {
-    await browser?.close();
+    await closeContexts(browser);
     await local?.stop();
     if (stateDir) fs.rmSync(stateDir, { recursive: true, force: true });
   });
@@ -88,7 +84,7 @@ describe("storefront in Chromium against local mode", function () {
     let found: any[] = [];
     await waitFor(
       async () => {
-        found = (await lakeEvents(local)).filter((e) => anonymousEventIds.has(e.eventId));
+        found = (await lake.all()).filter((e) => anonymousEventIds.has(e.eventId));
         return found.some((e) => e.eventType === "page_view");
       },
       60_000,
@@ -106,13 +102,9 @@ describe("storefront in Chromium against local mode", function () {
   it("a shopper browses, searches with a typo, buys two items signed in and sees the order; stock goes down; events reach the lake with the verified user only after sign-in", async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on("pageerror", (e) => console.error("page error:", e.message));
-    const anonymousEventIds = new Set<string>();
-    const signedInEventIds = new Set<string>();
-    page.on("request", (r) => {
-      if (r.method() !== "POST" || !/\/events(\/me)?$/.test(new URL(r.url()).pathname)) return;
-      const ids = new URL(r.url()).pathname.endsWith("/me") ? signedInEventIds : anonymousEventIds;
-      for (const e of JSON.parse(r.postData() ?? "{}").events ?? []) ids.add(e.eventId);
-    });
+    const traffic = new TrackerTraffic(page);
+    const idsSentTo = (route: EventRoute) =>
+      new Set(traffic.sent.filter((s) => s.route === route).map((s) => s.event.eventId));
     const stockBefore = { "APP-HOOD-ZIP-GRY": await stockOf(local, "APP-HOOD-ZIP-GRY") };
 
     await page.goto(local.urls.storefront);
@@ -140,7 +132,7 @@ describe("storefront in Chromium against local mode", function () {
 
     await page.getByRole("link", { name: /^Cart/ }).click();
     await page.getByRole("heading", { level: 1, name: "Your cart" }).waitFor();
-    await waitFor(() => anonymousEventIds.size > 0, 15_000, "the anonymous events sent");
+    await waitFor(() => idsSentTo("/events").size > 0, 15_000, "the anonymous events sent");
     await signIn(page, local.users.shopper);
     const sub = await signedInSub(page);
     assert.match(sub, /^[0-9a-f-]{36}$/, "the ID token names the Cognito sub");
@@ -169,15 +161,17 @@ describe("storefront in Chromium against local mode", function () {
     await page.getByRole("link", { name: "Orders", exact: true }).click();
     await page.getByRole("link", { name: `Order ${short}` }).click();
     await page.getByRole("heading", { level: 1, name: `Order ${short}` }).waitFor();
+    // The shopper leaves the shop: the tracker sends what it saw last (the order page's view).
+    await traffic.leave();
+    const anonymousEventIds = idsSentTo("/events");
+    const signedInEventIds = idsSentTo("/events/me");
 
     // Every type the visit produced reaches the lake through the gateway, stream and processor.
     const types = ["page_view", "product_view", "search", "add_to_cart", "checkout_start", "purchase"];
     let visit: any[] = [];
     await waitFor(
       async () => {
-        visit = (await lakeEvents(local)).filter(
-          (e) => anonymousEventIds.has(e.eventId) || signedInEventIds.has(e.eventId),
-        );
+        visit = (await lake.all()).filter((e) => anonymousEventIds.has(e.eventId) || signedInEventIds.has(e.eventId));
         return (
           types.every((t) => visit.some((e) => e.eventType === t)) &&
           visit.some((e) => e.eventType === "page_view" && e.page?.url?.includes("/orders/"))
@@ -217,8 +211,8 @@ describe("storefront in Chromium against local mode", function () {
       async () => {
         await page.getByLabel("Search orders").fill(placedOrderId);
         await page.getByRole("button", { name: "Find orders" }).click();
-        await page.waitForTimeout(500);
-        return (await page.getByRole("button", { name: `Mark paid: order ${short}` }).count()) === 1;
+        const markPaid = page.getByRole("button", { name: `Mark paid: order ${short}` });
+        return (await shownWithin(markPaid, 1_000)) && (await markPaid.count()) === 1;
       },
       60_000,
       "the order found on the admin page",
@@ -241,8 +235,8 @@ describe("storefront in Chromium against local mode", function () {
         await page.getByRole("heading", { level: 1, name: "Orders admin" }).waitFor();
         await page.getByLabel("Status").selectOption("SHIPPED");
         await page.getByRole("button", { name: "Find orders" }).click();
-        await page.waitForTimeout(500);
-        return (await page.getByRole("row", { name: new RegExp(short) }).count()) === 1;
+        const row = page.getByRole("row", { name: new RegExp(short) });
+        return (await shownWithin(row, 1_000)) && (await row.count()) === 1;
       },
       60_000,
       "the index lists the order as shipped",
@@ -306,11 +300,7 @@ describe("storefront in Chromium against local mode", function () {
     const candleName = ((await (await fetch(`${local.urls.api}/products/${candle}`)).json()) as { name: string }).name;
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on("pageerror", (e) => console.error("page error:", e.message));
-    const sent: any[] = [];
-    page.on("request", (r) => {
-      if (r.method() === "POST" && /\/events(\/me)?$/.test(new URL(r.url()).pathname))
-        sent.push(...(JSON.parse(r.postData() ?? "{}").events ?? []));
-    });
+    const traffic = new TrackerTraffic(page);
     const section = page.getByRole("region", { name: "Customers also bought" });
     // The order reaches the search index through the table's stream; an earlier answer (the
     // cold start, before the order) is kept only briefly: look again until the co-purchase shows.
@@ -332,25 +322,21 @@ describe("storefront in Chromium against local mode", function () {
     assert.equal(await section.getAttribute("data-source"), "co-purchase");
     await section.getByRole("link", { name: candleName }).click();
     await page.getByRole("heading", { level: 1, name: candleName }).waitFor();
-    await waitFor(
-      () =>
-        sent.some(
-          (e) =>
-            e.eventType === "product_view" &&
-            e.itemId === candle &&
-            e.properties?.recommendation_source === "co-purchase",
-        ),
-      20_000,
-      "the recommendation click sent",
-    );
-    const click = sent.find(
-      (e) =>
-        e.eventType === "product_view" && e.itemId === candle && e.properties?.recommendation_source === "co-purchase",
-    );
+    // The shopper leaves the shop: the tracker sends the click it saw.
+    await traffic.leave();
+    const click = traffic.sent
+      .map((s) => s.event)
+      .find(
+        (e) =>
+          e.eventType === "product_view" &&
+          e.itemId === candle &&
+          e.properties?.recommendation_source === "co-purchase",
+      );
+    assert.ok(click, "the recommendation click sent");
     assert.equal(click.properties.recommendation_placement, "product");
     await waitFor(
       async () =>
-        (await lakeEvents(local)).some(
+        (await lake.all()).some(
           (e) => e.eventId === click.eventId && e.properties?.recommendation_source === "co-purchase",
         ),
       90_000,

@@ -3,7 +3,7 @@
 // is kept in test-artifacts/browser/. The admin moves an order to shipped.
 import { strict as assert } from "node:assert";
 import type { Browser, Page } from "playwright-core";
-import { axeViolations, launchChromium, requireChromium, screenshot } from "../../testing/chromium";
+import { axeViolations, closeContexts, requireChromium, sharedChromium, screenshot } from "../../testing/chromium";
 import { startFakeShop, type FakeShop } from "../../testing/fake-shop";
 import { waitFor } from "../../testing/wait";
 
@@ -40,11 +40,33 @@ describe("storefront in Chromium: every page is accessible and responsive", func
   let shop: FakeShop;
 
   before(async () => {
-    [browser, shop] = await Promise.all([launchChromium(), startFakeShop()]);
+    [browser, shop] = await Promise.all([sharedChromium(), startFakeShop()]);
   });
   after(async () => {
-    await browser?.close();
+    await closeContexts(browser);
     await shop?.stop();
+  });
+
+  it("axe-core, as the checks run it, reports what breaks WCAG: each violation with every node", async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    try {
+      await page.setContent(
+        `<html lang="en"><title>t</title><main><h1>t</h1><img src="a.png"><img src="b.png"><button></button></main></html>`,
+      );
+      const violations = await axeViolations(page);
+      assert.deepEqual(
+        violations.map((v) => [v.id, v.nodes.length]),
+        [
+          ["button-name", 1],
+          ["image-alt", 2],
+        ],
+      );
+      // Run again in the same document (axe is injected once per document): the same answer.
+      assert.deepEqual(await axeViolations(page), violations);
+    } finally {
+      await context.close();
+    }
   });
 
   for (const width of widths) {

@@ -3,7 +3,8 @@
 import { strict as assert } from "node:assert";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { startFakeShop, type FakeShop } from "../../testing/fake-shop";
-import { launchChromium, requireChromium, screenshot } from "../../testing/chromium";
+import { closeContexts, requireChromium, sharedChromium, screenshot } from "../../testing/chromium";
+import { TrackerTraffic } from "../../testing/tracker-traffic";
 import { waitFor } from "../../testing/wait";
 
 async function signIn(page: Page, user: { email: string; password: string }) {
@@ -20,18 +21,20 @@ describe("storefront in Chromium: shopper", function () {
   let shop: FakeShop;
   let context: BrowserContext;
   let page: Page;
+  let traffic: TrackerTraffic;
   let violations: string[];
 
   before(async () => {
-    [browser, shop] = await Promise.all([launchChromium(), startFakeShop()]);
+    [browser, shop] = await Promise.all([sharedChromium(), startFakeShop()]);
   });
   after(async () => {
-    await browser?.close();
+    await closeContexts(browser);
     await shop?.stop();
   });
   beforeEach(async () => {
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
+    traffic = new TrackerTraffic(page);
     page.on("pageerror", (e) => console.error("page error:", e.message));
     // Anything the production CSP refuses is reported here (the stand-in serves that policy).
     violations = [];
@@ -88,8 +91,9 @@ describe("storefront in Chromium: shopper", function () {
     await page.getByRole("heading", { level: 1, name: `Order ${order.orderId.slice(0, 8).toUpperCase()}` }).waitFor();
     await screenshot(page, "shopper-order-1280");
 
+    // The shopper leaves the shop: the tracker sends what it saw last (the order page's view).
+    await traffic.leave();
     // Everything the visit saw reaches the collector: each type, the signed-in ones with the user.
-    await page.evaluate(() => new Promise((r) => setTimeout(r, 0)));
     await waitFor(() =>
       shop.events.some((e) => e.event.eventType === "page_view" && e.event.page.url.includes("/orders/")),
     );

@@ -4,7 +4,7 @@
 import { strict as assert } from "node:assert";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { clickstreamEventSchema } from "../../handlers/shared/clickstream-event";
-import { launchChromium, requireChromium } from "../../testing/chromium";
+import { closeContexts, requireChromium, sharedChromium } from "../../testing/chromium";
 import { startFakeShop, type FakeShop } from "../../testing/fake-shop";
 import { waitFor } from "../../testing/wait";
 
@@ -18,9 +18,9 @@ describe("storefront in Chromium: clickstream tracker", function () {
   let page: Page;
 
   before(async () => {
-    browser = await launchChromium();
+    browser = await sharedChromium();
   });
-  after(async () => browser?.close());
+  after(async () => closeContexts(browser));
   beforeEach(async () => {
     shop = await startFakeShop();
     context = await browser.newContext();
