@@ -7,8 +7,53 @@
 // probes repeat from one stack to the next), and the simulator is a pure function of what
 // it is given, so the same input gets the verdict it got before.
 import { runSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
+import * as path from "node:path";
 import { accountId } from "../../testing/mocks";
 import type { IamRequest, RoleModel } from "./iam-model";
+
+/**
+ * The simulator works out the resource type of every request's ARN twice (to choose the
+ * policies' resource patterns and the context keys that apply) by intersecting pattern
+ * automata: a third of its time here, for an answer that depends only on the service,
+ * action and ARN, and every role probes the same ARNs. This remembers that answer. It wraps
+ * a function of the package's internals (its module object, which the engine reads at each
+ * call), so it checks it is there and fails clearly if a release moves it.
+ */
+function rememberResourceTypes(): void {
+  const file = path.join(
+    path.dirname(require.resolve("@cloud-copilot/iam-simulate")),
+    "simulation_engine/resourceTypes.js",
+  );
+  let internals: {
+    getResourceTypesForAction?: (service: string, action: string, resource: string) => Promise<unknown>;
+  };
+  try {
+    // biome-ignore lint/style/noCommonJs: an internal module of the simulator, not in its exports map
+    internals = require(file);
+  } catch (error) {
+    throw new Error(
+      `test/infra/iam-simulation.ts: ${file} is gone (${(error as Error).message}); update or drop rememberResourceTypes`,
+    );
+  }
+  const original = internals.getResourceTypesForAction;
+  if (typeof original !== "function")
+    throw new Error(
+      "test/infra/iam-simulation.ts: the simulator's getResourceTypesForAction is gone; update or drop rememberResourceTypes",
+    );
+  const known = new Map<string, Promise<unknown>>();
+  internals.getResourceTypesForAction = (service, action, resource) => {
+    const key = `${service}\n${action}\n${resource}`;
+    let types = known.get(key);
+    if (!types) {
+      types = original(service, action, resource);
+      known.set(key, types);
+      // A failure (an unknown action) is not kept: each caller sees it, as without the memo.
+      types.catch(() => known.delete(key));
+    }
+    return types;
+  };
+}
+rememberResourceTypes();
 
 export type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied" | `invalid: ${string}`;
 
