@@ -30,6 +30,10 @@ const slowestFirst = [
   "test/handlers/orders/create.test.ts",
 ];
 
+// Handler bundles kept on disk between the workers and between runs, while their inputs are
+// unchanged (components/lib/bundle-cache.ts); a clean clone or `npm ci` starts cold.
+process.env.BUNDLE_CACHE_DIR ??= path.join(__dirname, "node_modules", ".cache", "bundles");
+
 const testFiles = fs
   .readdirSync(path.join(__dirname, "test"), { recursive: true })
   .map((file) => `test/${String(file).split(path.sep).join("/")}`)

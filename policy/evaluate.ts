@@ -50,14 +50,33 @@ export const unknown = Object.freeze({ __pulumiUnknown: true });
 
 const isUnknownMarker = (v: any) => v !== null && typeof v === "object" && v.__pulumiUnknown === true;
 
-/** Deep copy with unknown markers replaced by the analyzer's sentinel. */
+/**
+ * Deep copy with unknown markers replaced by the analyzer's sentinel: a fresh copy for each
+ * policy, as the analyzer deserializes the properties for each. Loops rather than
+ * Object.entries/fromEntries: it copies every resource once per policy, the most of the pack's time.
+ */
 function toAnalyzerValue(value: any): any {
+  if (value === null || typeof value !== "object") return value;
   if (isUnknownMarker(value)) return unknownStringValue;
-  if (Array.isArray(value)) return value.map(toAnalyzerValue);
-  if (value !== null && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, toAnalyzerValue(v)]));
+  if (Array.isArray(value)) {
+    const copy = new Array(value.length);
+    for (let i = 0; i < value.length; i++) copy[i] = toAnalyzerValue(value[i]);
+    return copy;
   }
-  return value;
+  if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const copy: Record<string, any> = {};
+  for (const key of Object.keys(value)) {
+    // An own "__proto__" key stays a key (as Object.fromEntries makes it), never the prototype.
+    if (key === "__proto__")
+      Object.defineProperty(copy, key, {
+        value: toAnalyzerValue(value[key]),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    else copy[key] = toAnalyzerValue(value[key]);
+  }
+  return copy;
 }
 
 const typeOf = (resourceClass: any) => resourceClass?.__pulumiType;

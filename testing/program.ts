@@ -33,6 +33,24 @@ export interface RunOptions {
   partition?: string;
 }
 
+/**
+ * Runs `run` with no stack traces captured (Error.stackTraceLimit 0) unless TEST_STACK_TRACES=1.
+ * Pulumi captures and formats a stack trace for every promise it creates (debuggablePromise),
+ * read only by its promise-leak report; that was half the CPU of a whole-program run under
+ * mocks. Errors keep their messages; their stacks are empty. The source positions Pulumi
+ * records for each resource are unaffected (it lifts the limit for those itself).
+ */
+async function withoutStackTraces<T>(run: () => Promise<T>): Promise<T> {
+  if (process.env.TEST_STACK_TRACES) return run();
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return await run();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
 async function startRun(stack: StackName, options: RunOptions): Promise<RecordingMocks> {
   const config = effectiveConfig(stack, options.config);
   const mocks = new RecordingMocks(
@@ -57,26 +75,31 @@ export async function runComponents(
   build: (config: PlatformConfig) => void,
   options: RunOptions = {},
 ): Promise<RecordingMocks> {
-  const mocks = await startRun(stack, options);
-  await pulumi.runtime.runInPulumiStack(async () => build(loadConfig()));
-  await settings.waitForRPCs();
-  return mocks;
+  return withoutStackTraces(async () => {
+    const mocks = await startRun(stack, options);
+    await pulumi.runtime.runInPulumiStack(async () => build(loadConfig()));
+    await settings.waitForRPCs();
+    return mocks;
+  });
 }
 
 /**
  * Runs index.ts for `stack` (Pulumi.yaml defaults + Pulumi.<stack>.yaml + overrides). In
  * preview mode computed outputs stay unknown and their exports resolve to undefined.
  */
-export async function runProgram(stack: StackName, options: RunOptions = {}): Promise<ProgramRun> {
-  const mocks = await startRun(stack, options);
-  const entry = path.join(repoRoot, "index.ts");
-  delete require.cache[require.resolve(entry)];
-  // biome-ignore lint/style/noCommonJs: index.ts is the program: loaded afresh inside the mocked stack, as the CLI runs it
-  const program = await pulumi.runtime.runInPulumiStack(async () => require(entry));
-  await settings.waitForRPCs();
-  const outputs: Record<string, unknown> = {};
-  if (!options.preview) for (const [name, value] of Object.entries(program ?? {})) outputs[name] = await resolve(value);
-  return { mocks, resources: mocks.resources, outputs };
+export function runProgram(stack: StackName, options: RunOptions = {}): Promise<ProgramRun> {
+  return withoutStackTraces(async () => {
+    const mocks = await startRun(stack, options);
+    const entry = path.join(repoRoot, "index.ts");
+    delete require.cache[require.resolve(entry)];
+    // biome-ignore lint/style/noCommonJs: index.ts is the program: loaded afresh inside the mocked stack, as the CLI runs it
+    const program = await pulumi.runtime.runInPulumiStack(async () => require(entry));
+    await settings.waitForRPCs();
+    const outputs: Record<string, unknown> = {};
+    if (!options.preview)
+      for (const [name, value] of Object.entries(program ?? {})) outputs[name] = await resolve(value);
+    return { mocks, resources: mocks.resources, outputs };
+  });
 }
 
 function deepFreeze(value: unknown): void {

@@ -7,20 +7,33 @@ import { repoRoot } from "../components/lib/bundle";
 
 export type StackName = "dev" | "prod";
 
+/** The last parse of each file, with the text it was parsed from (a suite reads them for every run). */
+const parsed = new Map<string, { text: string; value: any }>();
+
 /** YAML 1.1, as the CLI's go-yaml v2 reads it: an unquoted OFF, ON, yes or no is a boolean. */
 function readYaml(file: string): any {
-  return parse(fs.readFileSync(path.join(repoRoot, file), "utf8"), { version: "1.1" });
+  const text = fs.readFileSync(path.join(repoRoot, file), "utf8");
+  const known = parsed.get(file);
+  if (known?.text === text) return known.value;
+  const value = parse(text, { version: "1.1" });
+  parsed.set(file, { text, value });
+  return value;
 }
 
-export function projectFile(): {
+type ProjectFile = {
   name: string;
   config: Record<string, { type: string; description?: string; default?: unknown; items?: unknown }>;
-} {
-  return readYaml("Pulumi.yaml");
+};
+type StackFile = { config: Record<string, unknown> };
+
+/** Pulumi.yaml, parsed (a copy: the caller may change it). */
+export function projectFile(): ProjectFile {
+  return structuredClone(readYaml("Pulumi.yaml"));
 }
 
-export function stackFile(stack: StackName): { config: Record<string, unknown> } {
-  return readYaml(`Pulumi.${stack}.yaml`);
+/** Pulumi.<stack>.yaml, parsed (a copy: the caller may change it). */
+export function stackFile(stack: StackName): StackFile {
+  return structuredClone(readYaml(`Pulumi.${stack}.yaml`));
 }
 
 const asConfigString = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
@@ -28,10 +41,12 @@ const asConfigString = (value: unknown) => (typeof value === "string" ? value : 
 /** "namespace:key" → string value, exactly what `pulumi up` hands the program. */
 export function effectiveConfig(stack: StackName, overrides: Record<string, unknown> = {}): Record<string, string> {
   const result: Record<string, string> = {};
-  for (const [key, decl] of Object.entries(projectFile().config)) {
+  const project: ProjectFile = readYaml("Pulumi.yaml");
+  const stackConfig: StackFile = readYaml(`Pulumi.${stack}.yaml`);
+  for (const [key, decl] of Object.entries(project.config)) {
     if (decl.default !== undefined) result[key] = asConfigString(decl.default);
   }
-  for (const [key, value] of Object.entries({ ...stackFile(stack).config, ...overrides })) {
+  for (const [key, value] of Object.entries({ ...stackConfig.config, ...overrides })) {
     if (value === undefined) delete result[key];
     else result[key] = asConfigString(value);
   }

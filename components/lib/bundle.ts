@@ -1,8 +1,9 @@
 // Bundles a Lambda handler entry with esbuild, in memory, while the Pulumi program runs:
 // no build step before `pulumi up`, and the same source always gives the same bytes
 // (no timestamps, no absolute paths), so an unchanged handler never redeploys.
-import { type BuildOptions, buildSync } from "esbuild";
+import type { BuildOptions } from "esbuild";
 import * as path from "node:path";
+import { buildWithDiskCache } from "./bundle-cache";
 
 /** Repository root: handler entries are given relative to it. */
 export const repoRoot = path.resolve(__dirname, "..", "..");
@@ -87,8 +88,8 @@ export function bundleOptions(entry: string) {
 export function bundleHandler(entry: string): Bundle {
   const cached = cache.get(entry);
   if (cached) return cached;
-  const result = buildSync(bundleOptions(entry));
-  const code = result.outputFiles[0].text;
+  // Tests keep bundles on disk between processes (BUNDLE_CACHE_DIR, see bundle-cache.ts).
+  const { code } = buildWithDiskCache(bundleOptions(entry), process.env.BUNDLE_CACHE_DIR);
   const bundle = { code, bytes: Buffer.byteLength(code) };
   cache.set(entry, bundle);
   return bundle;

@@ -5,40 +5,14 @@
 // policies together with the resource's own policy (key, bucket, queue, domain) and the VPC
 // endpoint policy on the way; and every over-grant probe on the program's resources is DENIED.
 import { strict as assert } from "node:assert";
-import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { readRecordedCalls } from "../../testing/aws-calls";
 import { handlerCalls, serviceCalls } from "./iam-calls";
-import { type IamRequest, ProgramIam, type RoleModel } from "./iam-model";
+import { type IamRequest, ProgramIam } from "./iam-model";
 import { probeExemptions, probes } from "./iam-probes";
+import { decide } from "./iam-simulation";
 import { accountId } from "../../testing/mocks";
 import { sharedProgramRun } from "../../testing/program";
 import type { StackName } from "../../testing/stack-config";
-
-type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied" | `invalid: ${string}`;
-
-/** The request as IAM sees a Lambda (or service) session of the role. */
-async function decide(request: IamRequest, role: RoleModel): Promise<Decision> {
-  const roleName = role.arn.split("/").pop();
-  const resourceAccount = request.resource.split(":")[4] || accountId;
-  const response = await runSimulation(
-    {
-      request: {
-        principal: `arn:${request.roleArn.split(":")[1]}:sts::${accountId}:assumed-role/${roleName}/session`,
-        action: request.action,
-        resource: { resource: request.resource, accountId: resourceAccount },
-        contextVariables: request.context,
-      },
-      identityPolicies: role.identityPolicies,
-      serviceControlPolicies: [],
-      resourceControlPolicies: [],
-      resourcePolicy: request.resourcePolicy,
-      vpcEndpointPolicies: request.vpcEndpointPolicies,
-    },
-    {},
-  );
-  if (response.resultType === "error") return `invalid: ${JSON.stringify(response.errors)}`;
-  return response.overallResult as Decision;
-}
 
 const key = (r: Pick<IamRequest, "role" | "action" | "resource">) => `${r.role} ${r.action} ${r.resource}`;
 
