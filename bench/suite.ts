@@ -22,6 +22,12 @@ export function mochaCounts(output: string): { passing: number; pending: number;
   return { passing: count("passing"), pending: count("pending"), failing: count("failing") };
 }
 
+/** Mocha's report of what failed (from "N failing" on), or the output's end when there is none. */
+export function failureReport(output: string, maxChars = 20_000): string {
+  const at = output.search(/^[ \t]*\d+ failing\b/m);
+  return (at >= 0 ? output.slice(at) : output.slice(-maxChars)).slice(0, maxChars);
+}
+
 export const benchmark = {
   title: "The suite: npm test wall time (typecheck + lint + mocha, CI=1, one run)",
   async run(): Promise<BenchRow[]> {
@@ -33,7 +39,10 @@ export const benchmark = {
       maxBuffer: 512 * 1024 * 1024,
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const counts = mochaCounts(`${result.stdout}\n${result.stderr}`);
+    const output = `${result.stdout}\n${result.stderr}`;
+    const counts = mochaCounts(output);
+    // A failing run's figure is printed, marked; what failed goes to stderr so it can be read.
+    if (result.status !== 0) console.error(`\nnpm test failed in the suite benchmark:\n${failureReport(output)}`);
     const outcome =
       result.status === 0 ? "exit 0" : `exit ${result.status ?? result.signal}: the figure is of a failing run`;
     return [

@@ -8,7 +8,7 @@ import { bundleGoalBytes } from "../../testing/bundle-budgets";
 import { type BenchResult, goalRows, goals } from "../../bench/goals";
 import { benchmark as orders } from "../../bench/orders";
 import { benchmark as program } from "../../bench/program";
-import { benchmark as suite, mochaCounts } from "../../bench/suite";
+import { failureReport, benchmark as suite, mochaCounts } from "../../bench/suite";
 
 const ordersRun: BenchResult = {
   title: orders.title,
@@ -94,5 +94,11 @@ describe("bench goals (the Done-when table)", () => {
     const output = "  1080 passing (4m)\n  3 pending\n  1 failing\n\n  1) a test:\n     Error: 12 passing nowhere";
     assert.deepEqual(mochaCounts(output), { passing: 1080, pending: 3, failing: 1 });
     assert.deepEqual(mochaCounts("  12 passing (2s)\n"), { passing: 12, pending: 0, failing: 0 });
+  });
+
+  it("says what failed when the suite it timed failed: mocha's report from its failing count on", () => {
+    const output = "  ✔ a test\n  1080 passing (4m)\n  1 failing\n\n  1) a suite\n       a test:\n     Error: boom\n";
+    assert.equal(failureReport(output), "  1 failing\n\n  1) a suite\n       a test:\n     Error: boom\n");
+    assert.equal(failureReport("npm ERR! typecheck failed", 9), "ck failed");
   });
 });
