@@ -44,6 +44,22 @@ describe("local mode: npm start's options", () => {
     assert.throws(() => startOptions(["--config", "=0"], {}), /--config takes key=value/);
   });
 
+  it("refuses what would otherwise start the platform without it: an unknown option, an option missing its value, a config key the program does not have", () => {
+    assert.throws(() => startOptions(["--prot", "0"], {}), /unknown option --prot: npm start -- \[--port N\]/);
+    assert.throws(() => startOptions(["0"], {}), /unknown option 0/);
+    assert.throws(() => startOptions(["--config"], {}), /--config needs a value/);
+    assert.throws(() => startOptions(["--state-dir", "--reset"], {}), /--state-dir needs a value/);
+    assert.throws(
+      () => startOptions(["--config", "procesorBatchWindowSeconds=0"], {}),
+      /--config procesorBatchWindowSeconds: no such config key/,
+    );
+    assert.throws(() => startOptions(["--config=ecommerce:nope=1"], {}), /--config ecommerce:nope: no such config key/);
+    // Another namespace is the provider's to check, as `pulumi up` leaves it.
+    assert.deepEqual(startOptions(["--config", "aws:region=eu-central-1"], {}).config, {
+      "aws:region": "eu-central-1",
+    });
+  });
+
   it("config keys take the project's namespace unless they name one, in one order whatever the order given", () => {
     assert.deepEqual(stackConfig({ processorBatchWindowSeconds: 0, "aws:region": "eu-central-1" }), {
       "aws:region": "eu-central-1",
