@@ -4,7 +4,15 @@ import { startLocal } from "./platform";
 import { startOptions } from "./start-options";
 
 async function main() {
-  const platform = await startLocal(startOptions(process.argv.slice(2)));
+  let options: ReturnType<typeof startOptions>;
+  try {
+    options = startOptions(process.argv.slice(2));
+  } catch (error) {
+    // A mistake on the command line: what is wrong, without a stack trace.
+    console.error(`npm start: ${(error as Error).message}`);
+    process.exit(2);
+  }
+  const platform = await startLocal(options);
   console.log(`storefront: ${platform.urls.storefront}`);
   console.log(`api: ${platform.urls.api}`);
   console.log(`sign-in: ${platform.urls.signIn}`);

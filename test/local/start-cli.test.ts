@@ -1,7 +1,7 @@
 // `npm start` as a person runs it: prints one line each for the storefront, the API, sign-in and
 // the demo users once ready; SIGTERM stops everything, and nothing is left listening.
 import * as assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -65,5 +65,19 @@ describe("local mode: the npm start command", function () {
     } finally {
       rmSync(stateDir, { recursive: true, force: true });
     }
+  });
+
+  it("a mistyped option or config key stops it before anything starts: exit 2, one line saying what is wrong", () => {
+    const run = spawnSync(
+      process.execPath,
+      ["-r", "./testing/typescript-loader.cjs", "local/start.ts", "--config", "procesorBatchWindowSeconds=0"],
+      { cwd: repoRoot, encoding: "utf8", timeout: 60_000 },
+    );
+    assert.equal(run.status, 2);
+    assert.equal(run.stdout, "", "nothing started, so no address is printed");
+    assert.equal(
+      run.stderr.trim(),
+      `npm start: --config procesorBatchWindowSeconds: no such config key (README's "Configuration" lists them)`,
+    );
   });
 });
