@@ -2,57 +2,36 @@
 // the real entry point in a fresh Node process with only its environment (the OpenSearch fake
 // over TLS with no orders yet: an empty result), its signed search traced under the invocation.
 import { strict as assert } from "node:assert";
-import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
-import { bundleHandler, repoRoot } from "../../../components/lib/bundle";
+import { bundleHandler } from "../../../components/lib/bundle";
 import { orderSearchHandlerEntry } from "../../../components/orders";
 import { serviceName } from "../../../handlers/orders-search/contract";
 import { localCertificate } from "../../../local/tls";
 import { isSigned } from "../../../testing/aws-calls";
-import { testCredentials, testRegion } from "../../../testing/emulators";
+import { type BundleFile, invokeBundle, runtimeEnvironment, writeBundle } from "../../../testing/bundle-process";
 import { FakeOpenSearch } from "../../../testing/opensearch-server";
-import { lambdaContext, ordersEvent } from "../../../testing/orders-events";
+import { ordersEvent } from "../../../testing/orders-events";
 import { FakeXRayDaemon, lambdaTraceHeader } from "../../../testing/xray-daemon";
 
-const run = promisify(execFile);
-const invokeScript = `
-const { handler } = require(process.argv[1]);
-const [event, context] = JSON.parse(process.argv[2]);
-context.getRemainingTimeInMillis = () => 10000;
-handler(event, context).then((r) => console.log("RESULT " + JSON.stringify(r)), (e) => { console.error(e); process.exit(1); });
-`;
-
 describe("OrderSearch: bundle", () => {
-  let dir: string;
-  let bundlePath: string;
+  let bundle: BundleFile;
   let search: FakeOpenSearch;
   let certFile: string;
   before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), "order-search-bundle-"));
-    bundlePath = path.join(dir, "index.js");
-    writeFileSync(bundlePath, bundleHandler(orderSearchHandlerEntry).code);
-    const tls = await localCertificate(path.join(dir, "tls"));
+    bundle = writeBundle(orderSearchHandlerEntry, "order-search");
+    const tls = await localCertificate(path.join(bundle.dir, "tls"));
     certFile = tls.certFile;
     search = await new FakeOpenSearch({ tls }).start();
   });
   after(async () => {
     await search.stop();
-    rmSync(dir, { recursive: true, force: true });
+    bundle.remove();
   });
 
   const environment = () => ({
-    PATH: process.env.PATH ?? "",
     // The runtime provides the AWS SDK (the credential provider); here it comes from node_modules.
-    NODE_PATH: path.join(repoRoot, "node_modules"),
+    ...runtimeEnvironment("order-search"),
     NODE_EXTRA_CA_CERTS: certFile,
-    AWS_REGION: testRegion,
-    AWS_ACCESS_KEY_ID: testCredentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: testCredentials.secretAccessKey,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    AWS_LAMBDA_FUNCTION_NAME: "order-search",
     OPENSEARCH_ENDPOINT: search.endpoint,
     ALLOWED_ORIGIN: "https://shop.example.com",
   });
@@ -73,21 +52,12 @@ describe("OrderSearch: bundle", () => {
         query: { q: "mug" },
         claims: { sub: "ops-1", "cognito:groups": "admin" },
       });
-      const { stdout } = await run(
-        process.execPath,
-        ["--no-warnings", "-e", invokeScript, bundlePath, JSON.stringify([event, lambdaContext()])],
-        {
-          cwd: dir,
-          env: {
-            ...environment(),
-            AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
-            _X_AMZN_TRACE_ID: trace.value,
-            AWS_XRAY_DAEMON_ADDRESS: daemon.address,
-          },
-        },
-      );
-      const line = stdout.split("\n").find((l) => l.startsWith("RESULT "))!;
-      const result = JSON.parse(line.slice("RESULT ".length));
+      const { result } = await invokeBundle(bundle, event, {
+        ...environment(),
+        AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
+        _X_AMZN_TRACE_ID: trace.value,
+        AWS_XRAY_DAEMON_ADDRESS: daemon.address,
+      });
       assert.equal(result.statusCode, 200, result.body);
       assert.deepEqual(JSON.parse(result.body), { orders: [], total: 0 });
       assert.equal(result.headers["Cache-Control"], "no-store");
@@ -111,14 +81,11 @@ describe("OrderSearch: bundle", () => {
   it("refuses to start with an invalid environment, naming every problem", async () => {
     const env: Record<string, string> = { ...environment(), OPENSEARCH_ENDPOINT: "http://search.example.com" };
     delete env.ALLOWED_ORIGIN;
-    await assert.rejects(
-      run(process.execPath, ["--no-warnings", "-e", invokeScript, bundlePath, "[{},{}]"], { env, cwd: dir }),
-      (err: { stderr: string }) => {
-        assert.match(err.stderr, /OrderSearch environment is invalid/);
-        assert.match(err.stderr, /OPENSEARCH_ENDPOINT must be an https:\/\/ URL/);
-        assert.match(err.stderr, /ALLOWED_ORIGIN/);
-        return true;
-      },
-    );
+    await assert.rejects(invokeBundle(bundle, {}, env), (err: { stderr: string }) => {
+      assert.match(err.stderr, /OrderSearch environment is invalid/);
+      assert.match(err.stderr, /OPENSEARCH_ENDPOINT must be an https:\/\/ URL/);
+      assert.match(err.stderr, /ALLOWED_ORIGIN/);
+      return true;
+    });
   });
 });

@@ -3,15 +3,11 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { buildSync } from "esbuild";
 import { strict as assert } from "node:assert";
-import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import * as path from "node:path";
-import { promisify } from "node:util";
 import catalog from "../../../catalog/products.json";
-import { bundleHandler, bundleOptions, repoRoot } from "../../../components/lib/bundle";
-import { clientConfig, type Emulator, testCredentials, testRegion, startDynamoDb } from "../../../testing/emulators";
-import { createOrderEvent, lambdaContext } from "../../../testing/orders-events";
+import { bundleHandler, bundleOptions } from "../../../components/lib/bundle";
+import { type BundleFile, invokeBundle, runtimeEnvironment, writeBundle } from "../../../testing/bundle-process";
+import { clientConfig, type Emulator, startDynamoDb } from "../../../testing/emulators";
+import { createOrderEvent } from "../../../testing/orders-events";
 import { createOrderTables, tables } from "../../../testing/orders-fixture";
 import { FakeXRayDaemon, lambdaTraceHeader } from "../../../testing/xray-daemon";
 
@@ -20,25 +16,12 @@ import { bundleBudgets } from "../../../testing/bundle-budgets";
 const entry = "handlers/orders/index.ts";
 const bundleBudgetBytes = bundleBudgets[entry];
 
-const run = promisify(execFile);
-
-/** Loads the bundle in a fresh `node`, invokes `handler` once, prints `RESULT <json>`. */
-const invokeScript = `
-const { handler } = require(process.argv[1]);
-const [event, context] = JSON.parse(process.argv[2]);
-context.getRemainingTimeInMillis = () => 10000;
-handler(event, context).then((r) => console.log("RESULT " + JSON.stringify(r)), (e) => { console.error(e); process.exit(1); });
-`;
-
 describe("orders: bundle", () => {
-  let dir: string;
-  let bundlePath: string;
+  let bundle: BundleFile;
   before(() => {
-    dir = mkdtempSync(path.join(tmpdir(), "orders-bundle-"));
-    bundlePath = path.join(dir, "index.js");
-    writeFileSync(bundlePath, bundleHandler(entry).code);
+    bundle = writeBundle(entry, "orders");
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => bundle.remove());
 
   it(`stays under ${bundleBudgetBytes} bytes with the AWS SDK left to the runtime`, () => {
     const { code, bytes } = bundleHandler(entry);
@@ -66,18 +49,8 @@ describe("orders: bundle", () => {
 
   describe("loaded in a fresh process", () => {
     let dynamo: Emulator;
-    const baseEnv = () => ({
-      PATH: process.env.PATH ?? "",
-      // The runtime provides the AWS SDK; here it comes from the repository's node_modules.
-      NODE_PATH: path.join(repoRoot, "node_modules"),
-      AWS_REGION: testRegion,
-      AWS_ACCESS_KEY_ID: testCredentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: testCredentials.secretAccessKey,
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-      AWS_LAMBDA_FUNCTION_NAME: "orders",
-    });
     const fullEnv = () => ({
-      ...baseEnv(),
+      ...runtimeEnvironment("orders"),
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       ORDERS_TABLE: tables.orders,
       PRODUCTS_TABLE: tables.products,
@@ -98,23 +71,12 @@ describe("orders: bundle", () => {
 
     it("creates an order through the real entry point and publishes its metrics as EMF", async () => {
       const event = createOrderEvent("alice", "bundle-key-0001", { lines: [{ sku: catalog[0].sku, quantity: 2 }] });
-      const { stdout } = await run(
-        process.execPath,
-        ["--no-warnings", "-e", invokeScript, bundlePath, JSON.stringify([event, lambdaContext()])],
-        {
-          env: fullEnv(),
-          cwd: dir,
-        },
-      );
-      const lines = stdout.split("\n").filter(Boolean);
-      const result = JSON.parse(lines.find((l) => l.startsWith("RESULT "))!.slice("RESULT ".length));
+      const { result, lines } = await invokeBundle(bundle, event, fullEnv());
       assert.equal(result.statusCode, 201, result.body);
       assert.equal(result.headers["Access-Control-Allow-Origin"], "https://shop.example.com");
       assert.equal(JSON.parse(result.body).totalCents, 2 * catalog[0].priceCents);
-      const emf = lines
-        .map((l) => JSON.parse(l.startsWith("RESULT ") ? "{}" : l))
-        .find((l) => l._aws?.CloudWatchMetrics);
-      assert.ok(emf, `no EMF line in:\n${stdout}`);
+      const emf = lines.map((l) => JSON.parse(l)).find((l) => l._aws?.CloudWatchMetrics);
+      assert.ok(emf, `no EMF line in:\n${lines.join("\n")}`);
       assert.equal(emf._aws.CloudWatchMetrics[0].Namespace, "Ecommerce/Orders");
       assert.equal(emf.OrderCreated, 1);
       assert.equal(emf.service, serviceName, "the contract's service name, the same the component deploys");
@@ -125,19 +87,12 @@ describe("orders: bundle", () => {
       try {
         const trace = lambdaTraceHeader(true);
         const event = createOrderEvent("alice", "bundle-key-0002", { lines: [{ sku: catalog[0].sku, quantity: 1 }] });
-        await run(
-          process.execPath,
-          ["--no-warnings", "-e", invokeScript, bundlePath, JSON.stringify([event, lambdaContext()])],
-          {
-            env: {
-              ...fullEnv(),
-              AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
-              _X_AMZN_TRACE_ID: trace.value,
-              AWS_XRAY_DAEMON_ADDRESS: daemon.address,
-            },
-            cwd: dir,
-          },
-        );
+        await invokeBundle(bundle, event, {
+          ...fullEnv(),
+          AWS_LAMBDA_INITIALIZATION_TYPE: "on-demand",
+          _X_AMZN_TRACE_ID: trace.value,
+          AWS_XRAY_DAEMON_ADDRESS: daemon.address,
+        });
         const documents = (await daemon.drain()).map((d) => d.document);
         const handler = documents.find((d) => d.name === "## index.handler");
         assert.ok(handler, `no handler subsegment in ${JSON.stringify(documents)}`);
@@ -161,15 +116,12 @@ describe("orders: bundle", () => {
         IDEMPOTENCY_TTL_SECONDS: "soon",
       } as Record<string, string>;
       delete env.ORDERS_TABLE;
-      await assert.rejects(
-        run(process.execPath, ["--no-warnings", "-e", invokeScript, bundlePath, "[{},{}]"], { env, cwd: dir }),
-        (err: { stderr: string }) => {
-          assert.match(err.stderr, /OrderProcessing environment is invalid/);
-          assert.match(err.stderr, /ORDERS_TABLE/);
-          assert.match(err.stderr, /IDEMPOTENCY_TTL_SECONDS/);
-          return true;
-        },
-      );
+      await assert.rejects(invokeBundle(bundle, {}, env), (err: { stderr: string }) => {
+        assert.match(err.stderr, /OrderProcessing environment is invalid/);
+        assert.match(err.stderr, /ORDERS_TABLE/);
+        assert.match(err.stderr, /IDEMPOTENCY_TTL_SECONDS/);
+        return true;
+      });
     });
   });
 });

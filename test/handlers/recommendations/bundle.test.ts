@@ -3,40 +3,28 @@
 // environment (dynalite, the OpenSearch fake over TLS with no orders yet: the catalog answers).
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { strict as assert } from "node:assert";
-import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { bundleHandler, repoRoot } from "../../../components/lib/bundle";
 import { recommendationsHandlerEntry } from "../../../components/recommendations";
 import { localCertificate } from "../../../local/tls";
-import { clientConfig, type Emulator, testCredentials, testRegion, startDynamoDb } from "../../../testing/emulators";
+import { type BundleFile, invokeBundle, runtimeEnvironment, writeBundle } from "../../../testing/bundle-process";
+import { clientConfig, type Emulator, testRegion, startDynamoDb } from "../../../testing/emulators";
 import { FakeOpenSearch } from "../../../testing/opensearch-server";
 import { isSigned } from "../../../testing/aws-calls";
-import { lambdaContext, ordersEvent } from "../../../testing/orders-events";
+import { ordersEvent } from "../../../testing/orders-events";
 import { createOrderTables, tables } from "../../../testing/orders-fixture";
 import { bundleBudgets } from "../../../testing/bundle-budgets";
 
 const bundleBudgetBytes = bundleBudgets[recommendationsHandlerEntry];
-const run = promisify(execFile);
-const invokeScript = `
-const { handler } = require(process.argv[1]);
-const [event, context] = JSON.parse(process.argv[2]);
-handler(event, context).then((r) => console.log("RESULT " + JSON.stringify(r)), (e) => { console.error(e); process.exit(1); });
-`;
 
 describe("recommendations: bundle", () => {
-  let dir: string;
-  let bundlePath: string;
+  let bundle: BundleFile;
   let dynamo: Emulator;
   let search: FakeOpenSearch;
   let certFile: string;
   before(async () => {
-    dir = mkdtempSync(path.join(tmpdir(), "recommendations-bundle-"));
-    bundlePath = path.join(dir, "index.js");
-    writeFileSync(bundlePath, bundleHandler(recommendationsHandlerEntry).code);
-    const tls = await localCertificate(path.join(dir, "tls"));
+    bundle = writeBundle(recommendationsHandlerEntry, "recommendations");
+    const tls = await localCertificate(path.join(bundle.dir, "tls"));
     certFile = tls.certFile;
     search = await new FakeOpenSearch({ tls }).start();
     dynamo = await startDynamoDb();
@@ -47,7 +35,7 @@ describe("recommendations: bundle", () => {
   after(async () => {
     await search.stop();
     await dynamo.stop();
-    rmSync(dir, { recursive: true, force: true });
+    bundle.remove();
   });
 
   it(`stays under ${bundleBudgetBytes} bytes with the AWS SDK (Personalize runtime included) left to the runtime`, () => {
@@ -63,30 +51,15 @@ describe("recommendations: bundle", () => {
       query: { sku: "KIT-MUG-STN-12", limit: "2" },
       claims: null,
     });
-    const { stdout } = await run(
-      process.execPath,
-      ["--no-warnings", "-e", invokeScript, bundlePath, JSON.stringify([event, lambdaContext()])],
-      {
-        cwd: dir,
-        env: {
-          PATH: process.env.PATH ?? "",
-          NODE_PATH: path.join(repoRoot, "node_modules"),
-          NODE_EXTRA_CA_CERTS: certFile,
-          AWS_REGION: testRegion,
-          AWS_ACCESS_KEY_ID: testCredentials.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: testCredentials.secretAccessKey,
-          AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-          AWS_LAMBDA_FUNCTION_NAME: "recommendations",
-          AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-          OPENSEARCH_ENDPOINT: search.endpoint,
-          PRODUCTS_TABLE: tables.products,
-          INVENTORY_TABLE: tables.inventory,
-          ALLOWED_ORIGIN: "https://shop.example.com",
-        },
-      },
-    );
-    const line = stdout.split("\n").find((l) => l.startsWith("RESULT "))!;
-    const result = JSON.parse(line.slice("RESULT ".length));
+    const { result } = await invokeBundle(bundle, event, {
+      ...runtimeEnvironment("recommendations"),
+      NODE_EXTRA_CA_CERTS: certFile,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      OPENSEARCH_ENDPOINT: search.endpoint,
+      PRODUCTS_TABLE: tables.products,
+      INVENTORY_TABLE: tables.inventory,
+      ALLOWED_ORIGIN: "https://shop.example.com",
+    });
     assert.equal(result.statusCode, 200, result.body);
     assert.match(result.headers["Cache-Control"], /^public, max-age=/);
     const body = JSON.parse(result.body);
@@ -105,16 +78,17 @@ describe("recommendations: bundle", () => {
 
   it("refuses to start with an invalid environment, naming it", async () => {
     await assert.rejects(
-      run(process.execPath, ["--no-warnings", "-e", invokeScript, bundlePath, "[{},{}]"], {
-        cwd: dir,
-        env: {
+      invokeBundle(
+        bundle,
+        {},
+        {
           PATH: process.env.PATH ?? "",
           NODE_PATH: path.join(repoRoot, "node_modules"),
           AWS_REGION: testRegion,
           OPENSEARCH_ENDPOINT: "http://search",
           RELATED_ITEMS_ARN: "arn:aws:s3:::nope",
         },
-      }),
+      ),
       (err: { stderr: string }) =>
         /Recommendations environment is invalid/.test(err.stderr) &&
         /OPENSEARCH_ENDPOINT/.test(err.stderr) &&
