@@ -3,7 +3,7 @@
 // the Api serves and local mode mirrors, and the answer the storefront reads.
 import * as z from "../lib/zod";
 import { type HandlerContract, telemetryEnvironment } from "../lib/environment";
-import { productSchema, skuSchema } from "../shared/product";
+import { limitParameter, productSchema, skuSchema } from "../shared/product";
 
 export const serviceName = "recommendations";
 export const metricsNamespace = "Ecommerce/Recommendations";
@@ -54,16 +54,7 @@ export const maxRecommendationCount = 20;
  */
 export const recommendationsQuerySchema = z.object({
   sku: z.optional(skuSchema),
-  limit: z._default(
-    z.coerce
-      .number({ error: "limit must be a number" })
-      .check(
-        z.int({ error: "limit must be a whole number" }),
-        z.minimum(1, { error: "limit must be at least 1" }),
-        z.maximum(maxRecommendationCount, { error: `limit must be at most ${maxRecommendationCount}` }),
-      ),
-    defaultRecommendationCount,
-  ),
+  limit: limitParameter(maxRecommendationCount, defaultRecommendationCount),
 });
 export type RecommendationsQuery = z.infer<typeof recommendationsQuerySchema>;
 

@@ -60,6 +60,20 @@ export const sortOrders = ["asc", "desc"] as const;
 export const defaultProductPageSize = 24;
 export const maxProductPageSize = 100;
 
+/** A public route's `limit` query parameter: a whole number from 1 to `max`, `byDefault` when absent. */
+export function limitParameter(max: number, byDefault: number) {
+  return z._default(
+    z.coerce
+      .number({ error: "limit must be a number" })
+      .check(
+        z.int({ error: "limit must be a whole number" }),
+        z.minimum(1, { error: "limit must be at least 1" }),
+        z.maximum(max, { error: `limit must be at most ${max}` }),
+      ),
+    byDefault,
+  );
+}
+
 /**
  * GET /products?category=&sort=name|price&order=asc|desc&limit=1..100&cursor=
  * Other parameters (utm_source, cache busters) are ignored, not refused: the listing is cached
@@ -70,16 +84,7 @@ export const listProductsQuerySchema = z.object({
   category: z.optional(categorySchema),
   sort: z._default(z.enum(productSorts, { error: `sort must be one of ${productSorts.join(", ")}` }), "name"),
   order: z._default(z.enum(sortOrders, { error: `order must be one of ${sortOrders.join(", ")}` }), "asc"),
-  limit: z._default(
-    z.coerce
-      .number({ error: "limit must be a number" })
-      .check(
-        z.int({ error: "limit must be a whole number" }),
-        z.minimum(1, { error: "limit must be at least 1" }),
-        z.maximum(maxProductPageSize, { error: `limit must be at most ${maxProductPageSize}` }),
-      ),
-    defaultProductPageSize,
-  ),
+  limit: limitParameter(maxProductPageSize, defaultProductPageSize),
   cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
 });
 export type ListProductsQuery = z.infer<typeof listProductsQuerySchema>;
