@@ -88,9 +88,12 @@ const plain = (value: unknown) => JSON.parse(JSON.stringify(value ?? {}));
 export function stackConfig(settings: Record<string, string | number | boolean> = {}): StackConfig {
   const config: StackConfig = {};
   for (const [key, value] of Object.entries(settings).sort(([a], [b]) => a.localeCompare(b)))
-    config[key.includes(":") ? key : `ecommerce:${key}`] = String(value);
+    config[namespacedKey(key)] = String(value);
   return config;
 }
+
+/** A config key as the Pulumi CLI reads it: in the project's namespace unless it names one. */
+export const namespacedKey = (key: string) => (key.includes(":") ? key : `ecommerce:${key}`);
 
 async function renderNow(stack: "dev", config: StackConfig): Promise<RenderedStack> {
   // biome-ignore lint/style/noCommonJs: loaded lazily: the Pulumi runtime is only needed when the cache misses

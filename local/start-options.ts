@@ -4,6 +4,7 @@
 // option or config key says so instead of starting the platform without it.
 import { configKeys } from "../components/config";
 import { defaultPort, type StartLocalOptions } from "./platform";
+import { namespacedKey } from "./render";
 
 const usage = "npm start -- [--port N] [--reset] [--state-dir DIR] [--config key=value ...]";
 const valued = ["--port", "--state-dir", "--config"];
@@ -28,7 +29,7 @@ function parse(args: string[]): Map<string, string[]> {
 
 /** A key of this program (no namespace, or `ecommerce:`) must be one of its config keys; other namespaces pass. */
 function checkedKey(key: string): string {
-  const [namespace, name] = key.includes(":") ? key.split(/:(.*)/s) : ["ecommerce", key];
+  const [namespace, name] = namespacedKey(key).split(/:(.*)/s);
   if (namespace === "ecommerce" && !Object.hasOwn(configKeys, name))
     throw new Error(`--config ${key}: no such config key (README's "Configuration" lists them)`);
   return key;
