@@ -8,7 +8,7 @@ import { bundleGoalBytes } from "../../testing/bundle-budgets";
 import { type BenchResult, goalRows, goals } from "../../bench/goals";
 import { benchmark as orders } from "../../bench/orders";
 import { benchmark as program } from "../../bench/program";
-import { failureReport, benchmark as suite, mochaCounts } from "../../bench/suite";
+import { failureReport, benchmark as suite, mochaCounts, mochaOutput } from "../../bench/suite";
 
 const ordersRun: BenchResult = {
   title: orders.title,
@@ -94,6 +94,21 @@ describe("bench goals (the Done-when table)", () => {
     const output = "  1080 passing (4m)\n  3 pending\n  1 failing\n\n  1) a test:\n     Error: 12 passing nowhere";
     assert.deepEqual(mochaCounts(output), { passing: 1080, pending: 3, failing: 1 });
     assert.deepEqual(mochaCounts("  12 passing (2s)\n"), { passing: 12, pending: 0, failing: 0 });
+  });
+
+  it("takes mocha's lines from npm test's side-by-side output, not another command's", () => {
+    const output = [
+      "[typecheck:program] 3 passing checks",
+      "[mocha]   ✔ a test",
+      "[mocha]   1080 passing (4m)",
+      "[lint] 2 failing rules",
+      "[mocha]   1 failing",
+      "[mocha] ",
+      "[mocha]   1) a suite",
+    ].join("\n");
+    assert.equal(mochaOutput(output), "  ✔ a test\n  1080 passing (4m)\n  1 failing\n\n  1) a suite");
+    assert.deepEqual(mochaCounts(mochaOutput(output)), { passing: 1080, pending: 0, failing: 1 });
+    assert.equal(mochaOutput("  12 passing (2s)"), "  12 passing (2s)");
   });
 
   it("says what failed when the suite it timed failed: mocha's report from its failing count on", () => {

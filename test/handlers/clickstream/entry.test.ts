@@ -11,7 +11,12 @@ import { clickstreamMetricNames } from "../../../handlers/clickstream/counts";
 import { isRetryableAwsError } from "../../../handlers/lib/retry";
 
 describe("ClickstreamProcessor entry", () => {
-  const saved = { ...process.env };
+  // Taken when the suite starts, not when the file loads: a serial run's global setup sets its
+  // variables after loading the files, and restoring an earlier copy would drop them.
+  let saved: NodeJS.ProcessEnv = {};
+  before(() => {
+    saved = { ...process.env };
+  });
   afterEach(() => {
     process.env = { ...saved };
   });
