@@ -28,7 +28,11 @@ export interface LatestResultsOptions {
 
 export type LatestResults =
   | { state: "ready"; computedAt: string; refreshing: boolean; columns: string[]; rows: ReportRow[] }
-  | { state: "running" /** When Athena took the running execution. */; submittedAt: Date };
+  | {
+      state: "running";
+      /** When Athena took the running execution. */
+      submittedAt: Date;
+    };
 
 /** How many pages (50 executions each, newest first) of the workgroup's history are searched. */
 export const historyPages = 2;
@@ -78,15 +82,16 @@ async function executionsOf(o: LatestResultsOptions, sql: string, parameters: st
   return found.sort((a, b) => time(b) - time(a));
 }
 
+/** A SUCCEEDED execution's answer; refreshing when it is older than the maximum age. */
 async function readyFrom(o: LatestResultsOptions, succeeded: QueryExecution): Promise<LatestResults> {
-  const completedAt = succeeded.Status?.CompletionDateTime ?? o.now;
+  const completedAt = succeeded.Status?.CompletionDateTime;
   const results = await o.athena.send(
     new GetQueryResultsCommand({ QueryExecutionId: succeeded.QueryExecutionId, MaxResults: 1000 }),
   );
   return {
     state: "ready",
-    computedAt: completedAt.toISOString(),
-    refreshing: o.now.getTime() - completedAt.getTime() > o.maxAgeMs,
+    computedAt: (completedAt ?? o.now).toISOString(),
+    refreshing: !completedAt || o.now.getTime() - completedAt.getTime() > o.maxAgeMs,
     ...rowsOf(results.ResultSet),
   };
 }
