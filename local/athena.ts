@@ -1,11 +1,13 @@
 // A stand-in for Athena, speaking its API (JSON 1.1, `AmazonAthena.<Action>`) on 127.0.0.1 for
 // what the AnalyticsReports function calls: GetNamedQuery, StartQueryExecution,
 // ListQueryExecutions, BatchGetQueryExecution, GetQueryResults. The named queries are the
-// program's (read from the rendered stack); a query runs when started (its start answers once it ends), on DuckDB over the local
-// lake (analytics/local-lake.ts, the same views and dialect bridge as `npm run analytics`),
-// and its history lives in memory. As in Athena: executions are listed newest first, 50 at
-// most per page; a ClientRequestToken seen before answers the same execution; the first row
-// of a SELECT's results repeats the column names; every value is text (VarCharValue).
+// program's (read from the rendered stack); a query runs on DuckDB over the local lake
+// (analytics/local-lake.ts, the same views and dialect bridge as `npm run analytics`), and its
+// history lives in memory. As in Athena: the start answers at once and the execution is RUNNING
+// (stamped with its SubmissionDateTime) until it ends, so callers poll as they must on AWS;
+// executions are listed newest first, 50 at most per page; a ClientRequestToken seen before
+// answers the same execution; the first row of a SELECT's results repeats the column names;
+// every value is text (VarCharValue).
 import { randomUUID } from "node:crypto";
 import { LocalLake, type QueryResult } from "../analytics/local-lake";
 import type { LakeLayout } from "../analytics/lake-tables";
@@ -54,6 +56,8 @@ export class LocalAthena {
   endpoint = "";
   /** Newest first. */
   private readonly executions: Execution[] = [];
+  /** The executions still running (stop waits for them). */
+  private readonly runs = new Set<Promise<void>>();
 
   constructor(
     private readonly namedQueries: LocalNamedQuery[],
@@ -75,6 +79,12 @@ export class LocalAthena {
 
   async stop(): Promise<void> {
     await this.server?.stop();
+    await this.settled();
+  }
+
+  /** Resolves once every execution started so far has ended. */
+  async settled(): Promise<void> {
+    while (this.runs.size > 0) await Promise.all(this.runs);
   }
 
   private describe(e: Execution): Record<string, unknown> {
@@ -192,6 +202,12 @@ export class LocalAthena {
       submittedAt,
     };
     this.executions.unshift(execution);
+    const run = this.run(execution).finally(() => this.runs.delete(run));
+    this.runs.add(run);
+    return { status: 200, body: { QueryExecutionId: execution.id } };
+  }
+
+  private async run(execution: Execution): Promise<void> {
     let lake: LocalLake | undefined;
     try {
       lake = await LocalLake.open(this.lakeDir, this.layout);
@@ -204,6 +220,5 @@ export class LocalAthena {
       lake?.close();
     }
     execution.completedAt = this.clock();
-    return { status: 200, body: { QueryExecutionId: execution.id } };
   }
 }

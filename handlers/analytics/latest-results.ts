@@ -28,12 +28,21 @@ export interface LatestResultsOptions {
 
 export type LatestResults =
   | { state: "ready"; computedAt: string; refreshing: boolean; columns: string[]; rows: ReportRow[] }
-  | { state: "running" };
+  | {
+      state: "running";
+      /** When Athena took the running execution. */
+      submittedAt: Date;
+    };
 
 /** How many pages (50 executions each, newest first) of the workgroup's history are searched. */
 export const historyPages = 2;
 
 const sqlCache = new Map<string, Promise<string>>();
+
+/** Per query and window, the execution this container knows to be running (forgotten once it is not). */
+const runningExecutions = new Map<string, string>();
+
+const isRunning = (e: QueryExecution | undefined) => e?.Status?.State === "QUEUED" || e?.Status?.State === "RUNNING";
 
 /** The named query's SQL, read once per container. */
 function namedQuerySql(athena: LatestResultsOptions["athena"], id: string): Promise<string> {
@@ -73,19 +82,47 @@ async function executionsOf(o: LatestResultsOptions, sql: string, parameters: st
   return found.sort((a, b) => time(b) - time(a));
 }
 
+/** A SUCCEEDED execution's answer; refreshing when it is older than the maximum age. */
+async function readyFrom(o: LatestResultsOptions, succeeded: QueryExecution): Promise<LatestResults> {
+  const completedAt = succeeded.Status?.CompletionDateTime;
+  const results = await o.athena.send(
+    new GetQueryResultsCommand({ QueryExecutionId: succeeded.QueryExecutionId, MaxResults: 1000 }),
+  );
+  return {
+    state: "ready",
+    computedAt: (completedAt ?? o.now).toISOString(),
+    refreshing: !completedAt || o.now.getTime() - completedAt.getTime() > o.maxAgeMs,
+    ...rowsOf(results.ResultSet),
+  };
+}
+
+/** The remembered running execution, read by its id: still running, its answer, or undefined (look in the history). */
+async function knownExecution(o: LatestResultsOptions, key: string): Promise<LatestResults | undefined> {
+  const id = runningExecutions.get(key);
+  if (!id) return undefined;
+  const batch = await o.athena.send(new BatchGetQueryExecutionCommand({ QueryExecutionIds: [id] }));
+  const execution = batch.QueryExecutions?.find((e) => e.QueryExecutionId === id);
+  if (isRunning(execution)) return { state: "running", submittedAt: execution?.Status?.SubmissionDateTime ?? o.now };
+  runningExecutions.delete(key);
+  return execution?.Status?.State === "SUCCEEDED" ? readyFrom(o, execution) : undefined;
+}
+
 export async function latestResults(o: LatestResultsOptions): Promise<LatestResults> {
+  const key = `${o.namedQueryId}\n${o.sinceDay}`;
+  const known = await knownExecution(o, key);
+  if (known) return known;
   const sql = await namedQuerySql(o.athena, o.namedQueryId);
   const parameters = Array.from(sql.matchAll(/\?/g), () => o.sinceDay);
   const executions = await executionsOf(o, sql, parameters);
   const succeeded = executions.find((e) => e.Status?.State === "SUCCEEDED");
-  const running = executions.some((e) => e.Status?.State === "QUEUED" || e.Status?.State === "RUNNING");
+  let running = executions.find(isRunning);
   const completedAt = succeeded?.Status?.CompletionDateTime;
   const fresh = completedAt && o.now.getTime() - completedAt.getTime() <= o.maxAgeMs;
   if (!fresh && !running) {
     // The token makes concurrent refreshes of one query and window within one max-age period a single execution.
     const period = Math.floor(o.now.getTime() / o.maxAgeMs);
     const token = createHash("sha256").update(`${o.namedQueryId}\n${o.sinceDay}\n${period}`).digest("hex").slice(0, 64);
-    await o.athena.send(
+    const started = await o.athena.send(
       new StartQueryExecutionCommand({
         QueryString: sql,
         WorkGroup: o.workgroup,
@@ -93,15 +130,17 @@ export async function latestResults(o: LatestResultsOptions): Promise<LatestResu
         ClientRequestToken: token,
       }),
     );
+    // A token seen before answers its execution: with no answer to show, one that failed this
+    // period is an error, not a report "being prepared" that the page would ask for again and again.
+    const earlier = executions.find((e) => e.QueryExecutionId === started.QueryExecutionId);
+    const state = earlier?.Status?.State;
+    if (!succeeded && (state === "FAILED" || state === "CANCELLED"))
+      throw new Error(
+        `the query's execution ${earlier?.QueryExecutionId} ${state}: ${earlier?.Status?.StateChangeReason}`,
+      );
+    running = earlier ?? { QueryExecutionId: started.QueryExecutionId, Status: { SubmissionDateTime: o.now } };
   }
-  if (!succeeded) return { state: "running" };
-  const results = await o.athena.send(
-    new GetQueryResultsCommand({ QueryExecutionId: succeeded.QueryExecutionId, MaxResults: 1000 }),
-  );
-  return {
-    state: "ready",
-    computedAt: (completedAt ?? o.now).toISOString(),
-    refreshing: !fresh,
-    ...rowsOf(results.ResultSet),
-  };
+  if (succeeded) return readyFrom(o, succeeded);
+  if (running?.QueryExecutionId) runningExecutions.set(key, running.QueryExecutionId);
+  return { state: "running", submittedAt: running?.Status?.SubmissionDateTime ?? o.now };
 }

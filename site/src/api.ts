@@ -62,9 +62,12 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
 }
 
-/** A store report (GET /analytics/{query}): the latest answer of a named query, or "being prepared". */
+/**
+ * A store report (GET /analytics/{query}): the latest answer of a named query, or "being
+ * prepared" with when to ask again (the 202's Retry-After, when the API sent one).
+ */
 export type Report =
-  | { query: string; since: string; state: "running" }
+  | { query: string; since: string; state: "running"; retryAfterSeconds?: number }
   | {
       query: string;
       since: string;
@@ -162,8 +165,12 @@ export class ShopApi {
   }
 
   /** Admin only: one of the store's reports ("funnel", "top-products"). */
-  report(name: string): Promise<Report> {
-    return this.call("GET", `/analytics/${encodeURIComponent(name)}`, undefined, { auth: true });
+  async report(name: string): Promise<Report> {
+    const { body, response } = await this.send<Report>("GET", `/analytics/${encodeURIComponent(name)}`, undefined, {
+      auth: true,
+    });
+    if (body.state !== "running") return body;
+    return { ...body, retryAfterSeconds: parseRetryAfter(response.headers.get("Retry-After")) };
   }
 
   updateOrderStatus(orderId: string, status: OrderStatus): Promise<Order> {
@@ -176,6 +183,16 @@ export class ShopApi {
     body?: unknown,
     options: { auth?: boolean; headers?: Record<string, string> } = {},
   ): Promise<T> {
+    return (await this.send<T>(method, path, body, options)).body;
+  }
+
+  /** A call whose answer's headers matter too. */
+  private async send<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    options: { auth?: boolean; headers?: Record<string, string> } = {},
+  ): Promise<{ body: T; response: Response }> {
     const headers: Record<string, string> = { ...options.headers };
     if (body !== undefined) headers["Content-Type"] = "application/json";
     if (options.auth) {
@@ -215,6 +232,6 @@ export class ShopApi {
         parseRetryAfter(response.headers.get("Retry-After")),
       );
     }
-    return json as T;
+    return { body: json as T, response };
   }
 }

@@ -1,10 +1,10 @@
 // The store's reports for staff: the funnel (sessions reaching each step, as bars drawn in SVG
 // and as a table) and the top products, from the latest answers of the named queries. A report
-// being prepared is asked for again after a few seconds.
+// being prepared is asked for again when the API says (its Retry-After), for two minutes at most.
 import type { ComponentChildren } from "preact";
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { Report } from "../api";
-import { useLoad } from "../async";
+import { type Loaded, useLoad } from "../async";
 import { adminGroup } from "../auth";
 import { formatDate } from "../format";
 import { Link } from "../router";
@@ -22,20 +22,47 @@ const stepLabel: Record<string, string> = {
 };
 const percent = (rate: unknown) => (typeof rate === "number" ? `${Math.round(rate * 1000) / 10}%` : "–");
 
-/** Loads a report, asking again every few seconds while it is being prepared. */
+/** When a "being prepared" answer carries no Retry-After, the page asks again after this long. */
+const defaultAskAgainSeconds = 5;
+/** The page stops asking (and says so) once a report has been in preparation this long. */
+const maxPreparingMs = 120_000;
+
+/**
+ * Loads a report, asking again after the API's Retry-After (at least 1 s) while it is being
+ * prepared, and stopping once the next ask would be more than two minutes after the first
+ * "being prepared". Between asks the page keeps saying "being prepared", not "Loading…".
+ */
 function useReport(name: string, user: unknown) {
   const { api } = useShop();
   const [loaded, retry] = useLoad(() => api.report(name), [name, user]);
-  const [polls, setPolls] = useState(0);
+  const preparingSince = useRef<number | undefined>(undefined);
+  const lastPreparing = useRef<Loaded<Report> | undefined>(undefined);
+  const [tookTooLong, setTookTooLong] = useState(false);
+  const preparing = loaded.state === "ready" && loaded.value.state === "running";
+  if (preparing) lastPreparing.current = loaded;
+  else if (loaded.state !== "loading") {
+    lastPreparing.current = undefined;
+    preparingSince.current = undefined;
+  }
   useEffect(() => {
-    if (loaded.state !== "ready" || loaded.value.state !== "running" || polls >= 24) return;
-    const timer = setTimeout(() => {
-      setPolls((n) => n + 1);
-      retry();
-    }, 5000);
+    if (loaded.state !== "ready" || loaded.value.state !== "running") return;
+    const now = Date.now();
+    preparingSince.current ??= now;
+    const waitMs = Math.max(1, loaded.value.retryAfterSeconds ?? defaultAskAgainSeconds) * 1000;
+    if (now + waitMs - preparingSince.current > maxPreparingMs) {
+      setTookTooLong(true);
+      return;
+    }
+    const timer = setTimeout(retry, waitMs);
     return () => clearTimeout(timer);
   }, [loaded]);
-  return [loaded, retry] as const;
+  const askAgain = () => {
+    preparingSince.current = undefined;
+    setTookTooLong(false);
+    retry();
+  };
+  const shown = loaded.state === "loading" && lastPreparing.current ? lastPreparing.current : loaded;
+  return [shown, askAgain, tookTooLong] as const;
 }
 
 function AsOf({ report }: { report: ReadyReport }) {
@@ -81,19 +108,27 @@ function FunnelChart({ rows }: { rows: ReadyReport["rows"] }) {
   );
 }
 
-function Preparing() {
-  return <p role="status">This report is being prepared. It appears here in a moment.</p>;
+function Preparing({ tookTooLong, askAgain }: { tookTooLong: boolean; askAgain: () => void }) {
+  if (!tookTooLong) return <p role="status">This report is being prepared. It appears here in a moment.</p>;
+  return (
+    <div class="notice" role="alert">
+      <p>This report is taking longer than usual to prepare. Ask again in a few minutes.</p>
+      <button type="button" onClick={askAgain}>
+        Ask again
+      </button>
+    </div>
+  );
 }
 
 function FunnelReport({ user }: { user: unknown }) {
-  const [loaded, retry] = useReport("funnel", user);
+  const [loaded, retry, tookTooLong] = useReport("funnel", user);
   return (
     <section aria-labelledby="funnel-title">
       <h2 id="funnel-title">Funnel</h2>
       <LoadState loaded={loaded} retry={retry}>
         {(report) =>
           report.state === "running" ? (
-            <Preparing />
+            <Preparing tookTooLong={tookTooLong} askAgain={retry} />
           ) : (
             <>
               <AsOf report={report} />
@@ -151,7 +186,7 @@ function ReportTable<Row>(props: {
 
 function TopProductsReport({ user }: { user: unknown }) {
   const { api } = useShop();
-  const [loaded, retry] = useReport("top-products", user);
+  const [loaded, retry, tookTooLong] = useReport("top-products", user);
   const [catalog] = useLoad(() => api.allProducts(), []);
   const nameOf = (sku: string) =>
     (catalog.state === "ready" ? catalog.value.find((p) => p.sku === sku)?.name : undefined) ?? sku;
@@ -161,7 +196,7 @@ function TopProductsReport({ user }: { user: unknown }) {
       <LoadState loaded={loaded} retry={retry}>
         {(report) =>
           report.state === "running" ? (
-            <Preparing />
+            <Preparing tookTooLong={tookTooLong} askAgain={retry} />
           ) : report.rows.length === 0 ? (
             <p>No product was viewed in this period.</p>
           ) : (

@@ -1,15 +1,26 @@
 // GET /analytics/{query}: the AnalyticsReports handler against local mode's Athena stand-in
 // (DuckDB over a lake the processor wrote): the first look starts the named query and says so
-// (202), the next reads its results; a stale answer is shown while one refresh runs; only the
-// admin group gets in; and the stand-in answers as Athena documents (header row, text values).
+// (202, ask again in 1 s), the next reads its results; a stale answer is shown while one refresh
+// runs; only the admin group gets in; and the stand-in answers as Athena documents (header row,
+// text values). Then, against a scripted Athena, how soon the page is told to ask again while
+// an execution runs, and what those looks cost in Athena calls.
 import { strict as assert } from "node:assert";
-import { AthenaClient, ListQueryExecutionsCommand, StartQueryExecutionCommand } from "@aws-sdk/client-athena";
+import {
+  AthenaClient,
+  ListQueryExecutionsCommand,
+  StartQueryExecutionCommand,
+  type QueryExecution,
+} from "@aws-sdk/client-athena";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { loadQueries } from "../../../analytics/queries";
 import { lakeEventsPrefix, quarantinePrefix } from "../../../components/ingestion";
-import { reportsHandler } from "../../../handlers/analytics/reports";
+import {
+  askAgainAfterSeconds,
+  reportsHandler,
+  unavailableRetryAfterSeconds,
+} from "../../../handlers/analytics/reports";
 import { rowsOf } from "../../../handlers/analytics/result-set";
 import { LocalAthena } from "../../../local/athena";
 import { recordingClient } from "../../../testing/aws-calls";
@@ -26,6 +37,7 @@ describe("analytics: GET /analytics/{query} (AnalyticsReports)", () => {
   let client: AthenaClient;
   let now = new Date("2026-11-30T18:00:00Z");
   const ids = { funnel: "nq-funnel", "top-products": "nq-top" };
+  const brokenId = "nq-broken";
   const errors: unknown[] = [];
   let handler: ReturnType<typeof reportsHandler>;
   const get = (query: string, claims: Record<string, string> = admin) =>
@@ -41,6 +53,7 @@ describe("analytics: GET /analytics/{query} (AnalyticsReports)", () => {
       [
         { id: ids.funnel, name: "funnel", sql: sql.funnel },
         { id: ids["top-products"], name: "top-products", sql: sql["top-products"] },
+        { id: brokenId, name: "broken", sql: "SELECT no_such_column FROM events WHERE dt >= ?" },
       ].map((q) => ({ ...q, database: "db", workgroup })),
       lakeDir,
       { eventsPrefix: lakeEventsPrefix, quarantinePrefix },
@@ -79,12 +92,13 @@ describe("analytics: GET /analytics/{query} (AnalyticsReports)", () => {
     fs.rmSync(lakeDir, { recursive: true, force: true });
   });
 
-  it("the first look starts the named query over the window and answers 202 with Retry-After; the next reads its results", async () => {
+  it("the first look starts the named query over the window and answers 202 with Retry-After: 1 (it has just started); the next reads its results", async () => {
     const first = await get("funnel");
     assert.equal(first.statusCode, 202, first.body);
-    assert.equal(first.headers?.["Retry-After"], "5");
+    assert.equal(first.headers?.["Retry-After"], "1");
     assert.deepEqual(JSON.parse(first.body), { query: "funnel", since: "2026-11-29", state: "running" });
     assert.equal((await executions()).length, 1);
+    await athena.settled(); // the query ends, as Athena's does, while the page waits
 
     const second = await get("funnel");
     assert.equal(second.statusCode, 200, second.body);
@@ -106,12 +120,14 @@ describe("analytics: GET /analytics/{query} (AnalyticsReports)", () => {
 
   it("reads only executions of exactly that query and window: an ad-hoc query or another window is not its answer", async () => {
     await get("top-products");
+    await athena.settled();
     const sql = loadQueries().find((q) => q.name === "top-products")!.sql;
     // Newer executions in the same workgroup that are not the report's.
     await client.send(
       new StartQueryExecutionCommand({ QueryString: sql, WorkGroup: workgroup, ExecutionParameters: ["2026-11-28"] }),
     );
     await client.send(new StartQueryExecutionCommand({ QueryString: "SELECT 1 AS item_id", WorkGroup: workgroup }));
+    await athena.settled();
     const answer = JSON.parse((await get("top-products")).body);
     assert.deepEqual(answer.rows, [
       { item_id: "MUG", views: 2, adds: 1, purchases: 1 },
@@ -130,6 +146,7 @@ describe("analytics: GET /analytics/{query} (AnalyticsReports)", () => {
       assert.equal(JSON.parse(r.body).rows[0].sessions, 4);
     }
     assert.equal((await executions()).length, before + 1, "one refresh for concurrent looks (one ClientRequestToken)");
+    await athena.settled();
     const after = JSON.parse((await get("funnel")).body);
     assert.equal(after.refreshing, false);
   });
@@ -178,7 +195,41 @@ describe("analytics: GET /analytics/{query} (AnalyticsReports)", () => {
     );
     assert.equal(response.statusCode, 503);
     assert.equal(response.headers?.["Retry-After"], "5");
+    assert.equal(unavailableRetryAfterSeconds, 5);
     assert.ok(errors.length > 0);
+  });
+
+  it("a named query that failed this period is a 503 with Retry-After: 5, logged with Athena's reason, not a report the page asks for again and again", async () => {
+    const logged: any[] = [];
+    const broken = reportsHandler({
+      athena: client,
+      workgroup,
+      namedQueryIds: { funnel: brokenId },
+      windowDays: 2,
+      maxAgeSeconds: 3600,
+      allowedOrigin: "o",
+      now: () => now,
+      logger: { error: (_m: unknown, extra: any) => logged.push(extra) } as any,
+    });
+    const look = () =>
+      broken(
+        ordersEvent({
+          resource: "/analytics/{query}",
+          method: "GET",
+          pathParameters: { query: "funnel" },
+          claims: admin,
+        }),
+      );
+    assert.equal((await look()).statusCode, 202, "started: Athena has not said yet that it fails");
+    await athena.settled();
+    const before = (await executions()).length;
+    for (let i = 0; i < 2; i++) {
+      const response = await look();
+      assert.equal(response.statusCode, 503, response.body);
+      assert.equal(response.headers?.["Retry-After"], "5");
+    }
+    assert.equal((await executions()).length, before, "the period's token answers the failed execution: none started");
+    assert.match(String(logged[0]?.error?.message), /FAILED: .*no_such_column/);
   });
 
   it("reads a ResultSet as Athena shapes it: the header row skipped, NULL absent, numbers by column type", () => {
@@ -199,5 +250,138 @@ describe("analytics: GET /analytics/{query} (AnalyticsReports)", () => {
       } as any),
       { columns: ["term", "n", "rate", "ok"], rows: [{ term: "mug", n: 2, rate: null, ok: true }] },
     );
+  });
+});
+
+/** An Athena that answers from a script: one report's history, and every call it was sent. */
+function scriptedAthena(history: QueryExecution[]) {
+  const calls: string[] = [];
+  const sql = "SELECT 1 WHERE day >= ?";
+  const athena = {
+    send: async (command: any): Promise<any> => {
+      const name = command.constructor.name.replace(/Command$/, "");
+      calls.push(name);
+      const input = command.input;
+      if (name === "GetNamedQuery") return { NamedQuery: { QueryString: sql } };
+      if (name === "ListQueryExecutions") return { QueryExecutionIds: history.map((e) => e.QueryExecutionId) };
+      if (name === "BatchGetQueryExecution")
+        return { QueryExecutions: history.filter((e) => input.QueryExecutionIds.includes(e.QueryExecutionId)) };
+      if (name === "StartQueryExecution") {
+        history.unshift({
+          QueryExecutionId: `started-${history.length}`,
+          Query: sql,
+          ExecutionParameters: input.ExecutionParameters,
+          Status: { State: "QUEUED", SubmissionDateTime: new Date(clock) },
+        });
+        return { QueryExecutionId: history[0].QueryExecutionId };
+      }
+      if (name === "GetQueryResults")
+        return {
+          ResultSet: {
+            ResultSetMetadata: { ColumnInfo: [{ Name: "n", Type: "bigint" }] },
+            Rows: [{ Data: [{ VarCharValue: "n" }] }, { Data: [{ VarCharValue: "7" }] }],
+          },
+        };
+      throw new Error(`unexpected ${name}`);
+    },
+  };
+  let clock = Date.parse("2026-11-30T18:00:00Z");
+  const handler = reportsHandler({
+    athena,
+    workgroup: "wg",
+    // A name per script: the handler remembers running executions per query and window per container.
+    namedQueryIds: { funnel: `nq-${Math.random()}` },
+    windowDays: 2,
+    maxAgeSeconds: 3600,
+    allowedOrigin: "o",
+    now: () => new Date(clock),
+    logger: { error: () => {} } as any,
+  });
+  const look = async () => {
+    const response = await handler(
+      ordersEvent({
+        resource: "/analytics/{query}",
+        method: "GET",
+        pathParameters: { query: "funnel" },
+        claims: admin,
+      }),
+    );
+    return { status: response.statusCode, retryAfter: String(response.headers?.["Retry-After"]) };
+  };
+  return {
+    calls,
+    history,
+    sql,
+    look,
+    /** Moves the handler's and the script's clock on. */
+    advance: (ms: number) => {
+      clock += ms;
+    },
+    at: (msAgo: number) => new Date(clock - msAgo),
+  };
+}
+
+describe("analytics: when the reports page is told to ask again (Retry-After while a query runs)", () => {
+  it("after as long again as the execution has run: 1 s at first, then 2 s, 4 s, and never more than 5 s", () => {
+    assert.deepEqual(
+      [0, 300, 1000, 1050, 2000, 3100, 4000, 7200, 60_000, -2000].map(askAgainAfterSeconds),
+      [1, 1, 1, 2, 2, 4, 4, 5, 5, 1],
+    );
+  });
+
+  it("the execution it starts: Retry-After 1; the page's next looks as it runs on: 2, 4, 5, 5 (from Athena's SubmissionDateTime)", async () => {
+    const athena = scriptedAthena([]);
+    const seen: string[] = [];
+    const first = await athena.look();
+    assert.equal(first.status, 202);
+    seen.push(first.retryAfter);
+    for (let i = 0; i < 4; i++) {
+      athena.advance(Number(seen.at(-1)) * 1000 + 50); // the page waits as told, and its request takes a moment
+      athena.history[0].Status!.State = "RUNNING";
+      const next = await athena.look();
+      assert.equal(next.status, 202);
+      seen.push(next.retryAfter);
+    }
+    assert.deepEqual(seen, ["1", "2", "4", "5", "5"]);
+  });
+
+  it("an execution found running in the history (another admin's, another container's): Retry-After from its age, young -> 1 s, old -> capped at 5 s", async () => {
+    for (const [ageMs, expected] of [
+      [200, "1"],
+      [2500, "3"],
+      [90_000, "5"],
+    ] as const) {
+      const athena = scriptedAthena([]);
+      athena.history.push({
+        QueryExecutionId: "theirs",
+        Query: athena.sql,
+        ExecutionParameters: ["2026-11-29"],
+        Status: { State: "RUNNING", SubmissionDateTime: athena.at(ageMs) },
+      });
+      const response = await athena.look();
+      assert.equal(response.status, 202);
+      assert.equal(response.retryAfter, expected, `running for ${ageMs} ms`);
+      assert.ok(!athena.calls.includes("StartQueryExecution"), "one execution per query and window");
+    }
+  });
+
+  it("asking again while it runs is one BatchGetQueryExecution of the remembered id, never the history's listing (5 calls/s per account); the answer when it ends", async () => {
+    const athena = scriptedAthena([]);
+    await athena.look();
+    assert.deepEqual(athena.calls, ["GetNamedQuery", "ListQueryExecutions", "StartQueryExecution"]);
+    athena.calls.length = 0;
+    athena.advance(1050);
+    athena.history[0].Status!.State = "RUNNING";
+    assert.equal((await athena.look()).status, 202);
+    assert.deepEqual(athena.calls, ["BatchGetQueryExecution"]);
+    athena.calls.length = 0;
+    athena.advance(2050);
+    athena.history[0].Status = {
+      ...athena.history[0].Status,
+      State: "SUCCEEDED",
+      CompletionDateTime: athena.at(500),
+    };
+    assert.equal((await athena.look()).status, 200);
+    assert.deepEqual(athena.calls, ["BatchGetQueryExecution", "GetQueryResults"]);
   });
 });
