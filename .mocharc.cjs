@@ -13,6 +13,7 @@ const slowestFirst = [
   "test/browser/checkout.test.ts",
   "test/local/local-mode.test.ts",
   "test/browser/tracker.test.ts",
+  "test/browser/reports-polling.test.ts",
   "test/infra/iam-simulator.test.ts",
   "test/infra/storefront.test.ts",
   "test/infra/api-model.test.ts",
