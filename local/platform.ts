@@ -41,6 +41,7 @@ import { kinesisShardReaders } from "./streams/kinesis";
 import { sendToOnFailure } from "./streams/on-failure";
 import { ShardPoller } from "./streams/poller";
 import { localCertificate } from "./tls";
+import { defaultPort } from "./start-options";
 
 export interface StartLocalOptions {
   /** Where state, logs and the certificate live; default <repo>/.local. */
@@ -84,7 +85,6 @@ export interface LocalPlatform {
   stop(): Promise<void>;
 }
 
-export const defaultPort = 4000;
 process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE ??= "1"; // cognito-local loads SDK v2
 const region = (stack: { outputs: Record<string, any> }) => String(stack.outputs.region);
 /** s3rver accepts only its own key pair; the other emulators accept any. */

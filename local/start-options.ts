@@ -3,8 +3,12 @@
 // Pulumi.dev.yaml, as `pulumi up --config` sets it). Anything else is refused, so a mistyped
 // option or config key says so instead of starting the platform without it.
 import { configKeys } from "../components/config";
-import { defaultPort, type StartLocalOptions } from "./platform";
+// Only types from the platform: a refused command line is answered without loading it.
+import type { StartLocalOptions } from "./platform";
 import { namespacedKey } from "./render";
+
+/** The first of local mode's ports (the storefront's; the others follow it) when neither --port nor PORT says. */
+export const defaultPort = 4000;
 
 const usage = "npm start -- [--port N] [--reset] [--state-dir DIR] [--config key=value ...]";
 const valued = ["--port", "--state-dir", "--config"];

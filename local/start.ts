@@ -1,6 +1,5 @@
 // `npm start`: the whole platform on this machine. Prints the addresses and the demo users once
 // everything is ready; Ctrl-C or SIGTERM stops it all. Options: see start-options.ts.
-import { startLocal } from "./platform";
 import { startOptions } from "./start-options";
 
 async function main() {
@@ -12,6 +11,9 @@ async function main() {
     console.error(`npm start: ${(error as Error).message}`);
     process.exit(2);
   }
+  // Loaded once the command line is accepted: a mistake is answered in a moment, not after
+  // loading the emulators and the program.
+  const { startLocal } = await import("./platform");
   const platform = await startLocal(options);
   console.log(`storefront: ${platform.urls.storefront}`);
   console.log(`api: ${platform.urls.api}`);
