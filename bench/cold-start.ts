@@ -163,6 +163,25 @@ function failureOf(error: unknown): string {
   return (stderr.split("\n").find((line) => /Error\b/.test(line)) ?? (error as Error).message).trim();
 }
 
+/**
+ * The packages a bundle itself requires from outside while it loads (not Node's built-ins, not
+ * what a rare path loads later), in order, as one fresh node sees them: what its cold import
+ * cannot go below, however little of our own code runs.
+ */
+function runtimePackagesOf(bundleFile: string): string[] {
+  const script = `const Module = require("module"); const seen = []; const load = Module._load;
+Module._load = function (request, parent, ...rest) {
+  if (parent && parent.filename === ${JSON.stringify(bundleFile)} && !Module.isBuiltin(request) && !seen.includes(request)) seen.push(request);
+  return load.call(this, request, parent, ...rest);
+};
+require(${JSON.stringify(bundleFile)}); console.log(JSON.stringify(seen));`;
+  const out = execFileSync(process.execPath, ["-e", script], {
+    env: { PATH: process.env.PATH ?? "", NODE_PATH: join(repoRoot, "node_modules"), ...importEnvironment },
+    encoding: "utf8",
+  });
+  return JSON.parse(out.trim().split("\n").pop()!);
+}
+
 /** A handler's 5d28203 bundle, ready to measure, or why it cannot be (missing or altered fixture). */
 type Baseline = { bundle: Bundle; problem?: undefined } | { bundle?: undefined; problem: string };
 
@@ -210,6 +229,14 @@ export async function coldStartRows(): Promise<BenchRow[]> {
       add(`${v.entry} SDK bundled`, v.withSdk.code, "builtins only");
       // Its @aws-sdk (and, as then, @smithy) requires load from node_modules, as today's deployed bundle's do.
       if (v.baseline?.bundle) add(atBaseline(v.entry), v.baseline.bundle.code, "node_modules", true);
+    }
+    // For the handlers with a baseline: today's bundle's runtime packages alone, the floor of its ratio.
+    const packagesAlone = (entry: string) => `${entry} runtime packages alone`;
+    const runtimePackages = new Map<string, string[]>();
+    for (const v of variants.filter((v) => v.baseline)) {
+      const packages = runtimePackagesOf(measured.get(`${v.entry} deployed`)!.file);
+      runtimePackages.set(v.entry, packages);
+      add(packagesAlone(v.entry), packages.map((p) => `require(${JSON.stringify(p)});`).join("\n"), "node_modules");
     }
     const firstUses = lazyClients.map((lazy) => ({ ...lazy, ms: [] as number[] }));
     const coldStarts = firstRequests.map((request) => ({
@@ -309,6 +336,16 @@ export async function coldStartRows(): Promise<BenchRow[]> {
           kind: "stable",
         },
       );
+      if (baseline && before) {
+        const alone = imported(packagesAlone(entry));
+        rows.push({
+          name: `${name}: its runtime packages alone, no code of ours (the floor of its ratio, same rounds)`,
+          value: ms(alone),
+          reference: `${runtimePackages.get(entry)!.join(", ")}; ratio: median / ${baselineCommit}'s median: the deployed row's ratio cannot go below it while these load at import`,
+          ratio: alone.median / before.median,
+          kind: "noisy",
+        });
+      }
       if (baseline)
         rows.push({
           name: `${name}: cold import at ${baselineCommit} (the goal's baseline, same rounds)`,
