@@ -4,13 +4,14 @@
 // its samples loads the @aws-sdk packages from node_modules (NODE_PATH), as Lambda loads them
 // from the runtime's own copy; the SDK-bundled variant runs with no NODE_PATH at all, so it can
 // load nothing but Node's built-ins (a sample that needed more would fail, not look fast).
-// Judged against floors measured in the same run and interleaved with the bundles: a
-// hello-world bundle (Node's own start) and the runtime SDK's import of one client, and that
-// client bundled. In the same rounds: what the first use of a client only a rare path loads
-// costs (handlers/lib/lazy-client.ts), and, where loopback stand-ins make it cheap, the cold
-// start a Lambda really pays, import + first request (./cold-first-request.ts). Milliseconds
-// are noisy and do not carry over to Lambda; ratios between figures of the same run do. Bytes
-// are stable.
+// Judged against the same handler's bundle as 5d28203 deployed it (the goal's baseline,
+// ./cold-import-baseline.ts), loaded like today's deployed bundle in the same rounds, and
+// against floors measured in those rounds too: a hello-world bundle (Node's own start) and the
+// runtime SDK's import of one client, and that client bundled. Also in those rounds: what the
+// first use of a client only a rare path loads costs (handlers/lib/lazy-client.ts), and, where
+// loopback stand-ins make it cheap, the cold start a Lambda really pays, import + first request
+// (./cold-first-request.ts). Milliseconds are noisy and do not carry over to Lambda; ratios
+// between figures of the same run do. Bytes are stable.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -20,6 +21,7 @@ import { buildSync } from "esbuild";
 import { type Bundle, bundleHandler, bundleOptions, repoRoot } from "../components/lib/bundle";
 import { bundleBudgets, bundleGoalBytes } from "../testing/bundle-budgets";
 import { firstRequestOnce, firstRequests } from "./cold-first-request";
+import { baselineBundles, baselineCommit, loadBaselineBundle } from "./cold-import-baseline";
 import { type BenchRow, formatNumber, formatTiming, percentile, printTable, type Timing, timing } from "./table";
 
 /** Every deployed handler, as the budgets name them (test/handlers/bundles.test.ts checks none is missing). */
@@ -30,22 +32,8 @@ const samples = 15;
 
 export const coldImportGoalRatio = 0.6;
 
-/**
- * Cold import before this work (commit 5d28203, this machine shared with other builds, 15
- * interleaved samples): the figures the new ones are judged by. The runtime SDK's import
- * (one DynamoDB client) measured 114.0 ms median in that same run, hello world 2.6 ms.
- */
-export const coldImportBefore: Record<string, { bytes: number; minMs: number; medianMs: number }> = {
-  "handlers/orders/index.ts": { bytes: 621_187, minMs: 184.5, medianMs: 245.9 },
-  "handlers/search-indexer/index.ts": { bytes: 443_236, minMs: 123.2, medianMs: 200.1 },
-  "handlers/search-access/index.ts": { bytes: 412_880, minMs: 92.0, medianMs: 134.6 },
-  "handlers/clickstream/index.ts": { bytes: 151_163, minMs: 161.7, medianMs: 216.0 },
-  "handlers/catalog/index.ts": { bytes: 264_109, minMs: 125.5, medianMs: 217.1 },
-};
-const sdkMedianBeforeMs = 114.0;
-
-/** A valid environment for every handler's top-level parse (nothing is called at import). */
-const environment: Record<string, string> = {
+/** A valid environment for every handler's top-level parse, today's and 5d28203's (nothing is called at import). */
+export const importEnvironment: Record<string, string> = {
   AWS_REGION: "us-east-1",
   AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
   AWS_SECRET_ACCESS_KEY: "secret",
@@ -78,7 +66,7 @@ function importOnce(modules: string[], packages: Packages = "node_modules"): { i
     env: {
       PATH: process.env.PATH ?? "",
       ...(packages === "node_modules" ? { NODE_PATH: join(repoRoot, "node_modules") } : {}),
-      ...environment,
+      ...importEnvironment,
     },
     encoding: "utf8",
   });
@@ -112,7 +100,7 @@ export const lazyClients = [
 function firstUseOnce(bundle: string, construct: string): number {
   const script = `require(${JSON.stringify(bundle)}); const t = performance.now(); ${construct}; console.log(performance.now() - t);`;
   const out = execFileSync(process.execPath, ["-e", script], {
-    env: { PATH: process.env.PATH ?? "", NODE_PATH: join(repoRoot, "node_modules"), ...environment },
+    env: { PATH: process.env.PATH ?? "", NODE_PATH: join(repoRoot, "node_modules"), ...importEnvironment },
     encoding: "utf8",
   });
   return Number(out.trim().split("\n").pop());
@@ -164,16 +152,56 @@ interface Measured {
   packages: Packages;
   importMs: number[];
   processMs: number[];
+  /** A baseline bundle that fails to load is reported in its row, not measured (nor the bench aborted). */
+  mayFail?: boolean;
+  failure?: string;
+}
+
+/** What a failed sample's process said: its first error line (e.g. "Error: Cannot find module 'x'"). */
+function failureOf(error: unknown): string {
+  const stderr = String((error as { stderr?: unknown }).stderr ?? "");
+  return (stderr.split("\n").find((line) => /Error\b/.test(line)) ?? (error as Error).message).trim();
+}
+
+/**
+ * The packages a bundle itself requires from outside while it loads (not Node's built-ins, not
+ * what a rare path loads later), in order, as one fresh node sees them: what its cold import
+ * cannot go below, however little of our own code runs.
+ */
+function runtimePackagesOf(bundleFile: string): string[] {
+  const script = `const Module = require("module"); const seen = []; const load = Module._load;
+Module._load = function (request, parent, ...rest) {
+  if (parent && parent.filename === ${JSON.stringify(bundleFile)} && !Module.isBuiltin(request) && !seen.includes(request)) seen.push(request);
+  return load.call(this, request, parent, ...rest);
+};
+require(${JSON.stringify(bundleFile)}); console.log(JSON.stringify(seen));`;
+  const out = execFileSync(process.execPath, ["-e", script], {
+    env: { PATH: process.env.PATH ?? "", NODE_PATH: join(repoRoot, "node_modules"), ...importEnvironment },
+    encoding: "utf8",
+  });
+  return JSON.parse(out.trim().split("\n").pop()!);
+}
+
+/** A handler's 5d28203 bundle, ready to measure, or why it cannot be (missing or altered fixture). */
+type Baseline = { bundle: Bundle; problem?: undefined } | { bundle?: undefined; problem: string };
+
+function baselineOf(entry: string): Baseline | undefined {
+  if (!baselineBundles[entry]) return undefined;
+  try {
+    return { bundle: loadBaselineBundle(entry) };
+  } catch (error) {
+    return { problem: (error as Error).message };
+  }
 }
 
 export async function coldStartRows(): Promise<BenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), "cold-start-"));
   try {
     const measured = new Map<string, Measured>();
-    const add = (name: string, code: string, packages: Packages) => {
+    const add = (name: string, code: string, packages: Packages, mayFail = false) => {
       const file = join(dir, `${name.replace(/[^a-z0-9]+/gi, "-")}.js`);
       writeFileSync(file, code);
-      measured.set(name, { file, packages, importMs: [], processMs: [] });
+      measured.set(name, { file, packages, importMs: [], processMs: [], mayFail });
     };
     const helloWorld = "hello world";
     const runtimeSdk = "runtime SDK: @aws-sdk/client-dynamodb from node_modules";
@@ -193,10 +221,22 @@ export async function coldStartRows(): Promise<BenchRow[]> {
       entry,
       deployed: bundleHandler(entry),
       withSdk: bundleWithSdk(entry),
+      baseline: baselineOf(entry),
     }));
+    const atBaseline = (entry: string) => `${entry} at ${baselineCommit}`;
     for (const v of variants) {
       add(`${v.entry} deployed`, v.deployed.code, "node_modules");
       add(`${v.entry} SDK bundled`, v.withSdk.code, "builtins only");
+      // Its @aws-sdk (and, as then, @smithy) requires load from node_modules, as today's deployed bundle's do.
+      if (v.baseline?.bundle) add(atBaseline(v.entry), v.baseline.bundle.code, "node_modules", true);
+    }
+    // For the handlers with a baseline: today's bundle's runtime packages alone, the floor of its ratio.
+    const packagesAlone = (entry: string) => `${entry} runtime packages alone`;
+    const runtimePackages = new Map<string, string[]>();
+    for (const v of variants.filter((v) => v.baseline)) {
+      const packages = runtimePackagesOf(measured.get(`${v.entry} deployed`)!.file);
+      runtimePackages.set(v.entry, packages);
+      add(packagesAlone(v.entry), packages.map((p) => `require(${JSON.stringify(p)});`).join("\n"), "node_modules");
     }
     const firstUses = lazyClients.map((lazy) => ({ ...lazy, ms: [] as number[] }));
     const coldStarts = firstRequests.map((request) => ({
@@ -207,7 +247,7 @@ export async function coldStartRows(): Promise<BenchRow[]> {
     const childEnvironment = {
       PATH: process.env.PATH ?? "",
       NODE_PATH: join(repoRoot, "node_modules"),
-      ...environment,
+      ...importEnvironment,
     };
 
     // Round-robin, each round starting one file later, so no file always runs first or last.
@@ -215,9 +255,15 @@ export async function coldStartRows(): Promise<BenchRow[]> {
     for (let round = 0; round < samples; round++) {
       for (let i = 0; i < names.length; i++) {
         const m = measured.get(names[(round + i) % names.length])!;
-        const sample = importOnce([m.file], m.packages);
-        m.importMs.push(sample.importMs);
-        m.processMs.push(sample.processMs);
+        if (m.failure) continue;
+        try {
+          const sample = importOnce([m.file], m.packages);
+          m.importMs.push(sample.importMs);
+          m.processMs.push(sample.processMs);
+        } catch (error) {
+          if (!m.mayFail) throw error;
+          m.failure = `failed to load with today's node_modules: ${failureOf(error)}`;
+        }
       }
       for (const lazy of firstUses)
         lazy.ms.push(firstUseOnce(measured.get(`${lazy.entry} deployed`)!.file, lazy.construct));
@@ -244,13 +290,13 @@ export async function coldStartRows(): Promise<BenchRow[]> {
       {
         name: `floor: ${helloWorld} (fresh node; process = spawn to exit)`,
         value: `import ${ms(imported(helloWorld))}; process ${ms(processed(helloWorld))}`,
-        reference: `before: import median 2.6 ms at 5d28203`,
+        reference: "Node's own start: the floor of every process time below",
         kind: "noisy",
       },
       {
         name: `floor: ${runtimeSdk}`,
         value: ms(imported(runtimeSdk)),
-        reference: `before: median ${sdkMedianBeforeMs} ms at 5d28203 (another run: compare ratios, not ms)`,
+        reference: `what every deployed bundle loads from the runtime, today's and ${baselineCommit}'s alike`,
         kind: "noisy",
       },
       {
@@ -261,20 +307,24 @@ export async function coldStartRows(): Promise<BenchRow[]> {
         kind: "noisy",
       },
     ];
-    for (const { entry, deployed, withSdk } of variants) {
+    for (const { entry, deployed, withSdk, baseline } of variants) {
       const name = handlerName(entry);
-      const before = coldImportBefore[entry];
       const now = imported(`${entry} deployed`);
       const bundled = imported(`${entry} SDK bundled`);
-      // Each median in units of the runtime SDK's import in its own run: the machine's load
-      // differs between runs, the SDK's import weighs it in both.
-      const beforeRatio = (t: Timing) => (before ? t.median / sdk / (before.medianMs / sdkMedianBeforeMs) : undefined);
+      const baselineProblem = baseline?.problem ?? measured.get(atBaseline(entry))?.failure;
+      // The goal's baseline, measured in these same rounds: the machine's load weighs both alike.
+      const before = baseline?.bundle && !baselineProblem ? imported(atBaseline(entry)) : undefined;
       const inWholeProcess = (variant: string) => x(processed(`${entry} ${variant}`).median / hello);
+      const againstBefore = !baseline
+        ? `no baseline (handler added since ${baselineCommit})`
+        : before
+          ? `ratio: median / ${baselineCommit}'s median in this run (${formatNumber(before.median, 1)} ms; mins ${x(now.min / before.min)}), goal <= ${coldImportGoalRatio}`
+          : `no ratio: ${baselineProblem}`;
       rows.push(
         {
           name: `${name}: bytes, SDK from the runtime (deployed)`,
           value: bytes(deployed),
-          reference: `ratio: / goal ${formatNumber(bundleGoalBytes)} B (100 KB)${before ? `; before ${formatNumber(before.bytes)} B` : ""}`,
+          reference: `ratio: / goal ${formatNumber(bundleGoalBytes)} B (100 KB)${baseline?.bundle ? `; ${baselineCommit} ${formatNumber(baseline.bundle.bytes)} B` : ""}`,
           ratio: deployed.bytes / bundleGoalBytes,
           kind: "stable",
         },
@@ -285,22 +335,39 @@ export async function coldStartRows(): Promise<BenchRow[]> {
           ratio: withSdk.bytes / deployed.bytes,
           kind: "stable",
         },
+      );
+      if (baseline && before) {
+        const alone = imported(packagesAlone(entry));
+        rows.push({
+          name: `${name}: its runtime packages alone, no code of ours (the floor of its ratio, same rounds)`,
+          value: ms(alone),
+          reference: `${runtimePackages.get(entry)!.join(", ")}; ratio: median / ${baselineCommit}'s median: the deployed row's ratio cannot go below it while these load at import`,
+          ratio: alone.median / before.median,
+          kind: "noisy",
+        });
+      }
+      if (baseline)
+        rows.push({
+          name: `${name}: cold import at ${baselineCommit} (the goal's baseline, same rounds)`,
+          value: before ? ms(before) : `FAILED: ${baselineProblem}`,
+          reference: before
+            ? `${x(before.median / sdk)} the SDK's import; process ${x(processed(atBaseline(entry)).median / hello)} hello world's; ${bytes(baseline.bundle!)}, sha256 as recorded`
+            : "not measured: fix the fixture (bench/fixtures/cold-import-5d28203/README.md)",
+          kind: "noisy",
+        });
+      rows.push(
         {
           name: `${name}: cold import, SDK from the runtime (deployed)`,
           value: ms(now),
-          reference: `${x(now.median / sdk)} the SDK's import; process ${inWholeProcess("deployed")} hello world's; ${
-            before
-              ? `ratio: now / before (median ${formatNumber(before.medianMs, 1)} ms = ${x(before.medianMs / sdkMedianBeforeMs)} the SDK's then), goal <= ${coldImportGoalRatio}`
-              : "no before figure (handler added since 5d28203)"
-          }`,
-          ratio: beforeRatio(now),
+          reference: `${x(now.median / sdk)} the SDK's import; process ${inWholeProcess("deployed")} hello world's; ${againstBefore}`,
+          ratio: before ? now.median / before.median : undefined,
           kind: "noisy",
         },
         {
           name: `${name}: cold import, SDK bundled`,
           value: ms(bundled),
           reference: `${x(bundled.median / sdk)} the SDK's import; process ${inWholeProcess("SDK bundled")} hello world's;${
-            before ? ` ${x(beforeRatio(bundled)!)} before;` : ""
+            before ? ` ${x(bundled.median / before.median)} ${baselineCommit}'s;` : ""
           } ratio: / the deployed variant's median`,
           ratio: bundled.median / now.median,
           kind: "noisy",
@@ -332,7 +399,7 @@ export async function coldStartRows(): Promise<BenchRow[]> {
 }
 
 export const benchmark = {
-  title: `Cold import per bundle, SDK from the runtime (deployed) vs bundled (fresh node per sample, ${samples} samples each, interleaved; bytes stable, ms noisy: compare ratios within this run)`,
+  title: `Cold import per bundle, SDK from the runtime (deployed) vs bundled, against the ${baselineCommit} bundle (fresh node per sample, ${samples} samples each, interleaved; bytes stable, ms noisy: compare ratios within this run)`,
   run: coldStartRows,
 };
 

@@ -3,7 +3,8 @@
 // of vanishing. And the suite figure's closing counts, read from mocha's own summary.
 import { strict as assert } from "node:assert";
 import { benchmark as clickstream } from "../../bench/clickstream";
-import { coldImportBefore, benchmark as coldStart, handlerEntries } from "../../bench/cold-start";
+import { benchmark as coldStart, handlerEntries } from "../../bench/cold-start";
+import { baselineBundles } from "../../bench/cold-import-baseline";
 import { bundleGoalBytes } from "../../testing/bundle-budgets";
 import { type BenchResult, goalRows, goals } from "../../bench/goals";
 import { benchmark as orders } from "../../bench/orders";
@@ -82,7 +83,7 @@ describe("bench goals (the Done-when table)", () => {
         goals.some((g) => g.goal.startsWith(`bundle bytes: ${name} `)),
         `no bytes goal for ${entry}`,
       );
-      if (coldImportBefore[entry])
+      if (baselineBundles[entry])
         assert.ok(
           goals.some((g) => g.goal.startsWith(`cold import: ${name},`)),
           `no cold import goal for ${entry}`,
