@@ -67,8 +67,21 @@ describe("storefront in Chromium: clickstream tracker", function () {
   });
 
   it("only the events at failedIndexes are sent again", async () => {
+    // The page's clock is Playwright's and moves only when the test moves it, so the three page
+    // views below share one batch however slowly a loaded machine navigates.
+    await page.clock.install();
     await page.goto(shop.siteUrl);
-    await waitFor(() => shop.events.length > 0, 15_000, "first page view delivered");
+    /** Moves the page's clock on (the tracker's flush and backoff) until `done`. */
+    const advanceUntil = (done: () => boolean | Promise<boolean>, what: string) =>
+      waitFor(
+        async () => {
+          await page.clock.runFor(500);
+          return done();
+        },
+        20_000,
+        what,
+      );
+    await advanceUntil(() => shop.events.length > 0, "first page view delivered");
     shop.events.length = 0;
     const bodies: string[][] = [];
     page.on("request", (r) => {
@@ -76,12 +89,12 @@ describe("storefront in Chromium: clickstream tracker", function () {
         bodies.push(JSON.parse(r.postData() ?? "{}").events.map((e: any) => e.eventId));
     });
     shop.failNextEventIndexes([1]);
-    // Three navigations: three page views in one batch (the flush waits 2 s).
+    // Three navigations: three page views in one batch (the flush waits 2 s of the page's clock).
     for (const name of ["Apparel", "Footwear", "Home"]) {
       await page.getByRole("link", { name: "Storefront", exact: true }).click();
       await page.getByRole("link", { name, exact: true }).click();
     }
-    await waitFor(() => bodies.length >= 2, 20_000, "a resend");
+    await advanceUntil(() => bodies.length >= 2, "a resend");
     const [first, second] = bodies;
     assert.ok(first.length >= 2);
     assert.ok(second.includes(first[1]), "the failed event is sent again");
@@ -90,7 +103,7 @@ describe("storefront in Chromium: clickstream tracker", function () {
       [first[1]],
       "no accepted event is sent again",
     );
-    await waitFor(async () => (await queued()).length === 0, 20_000);
+    await advanceUntil(async () => (await queued()).length === 0, "the queue drained");
     assert.equal(new Set(shop.events.map((e) => e.event.eventId)).size, shop.events.length, "no event delivered twice");
   });
 
