@@ -31,6 +31,10 @@ import { ordersEvent } from "../../../testing/orders-events";
 const workgroup = "analytics-wg";
 const admin = { sub: "ops-1", "cognito:groups": "admin" };
 
+/** GET /analytics/{query} as API Gateway hands it to the function; `null` claims: no authorizer's. */
+const reportRequest = (query: string, claims: Record<string, string> | null = admin) =>
+  ordersEvent({ resource: "/analytics/{query}", method: "GET", pathParameters: { query }, claims });
+
 describe("analytics: GET /analytics/{query} (AnalyticsReports)", () => {
   let lakeDir: string;
   let athena: LocalAthena;
@@ -40,8 +44,7 @@ describe("analytics: GET /analytics/{query} (AnalyticsReports)", () => {
   const brokenId = "nq-broken";
   const errors: unknown[] = [];
   let handler: ReturnType<typeof reportsHandler>;
-  const get = (query: string, claims: Record<string, string> = admin) =>
-    handler(ordersEvent({ resource: "/analytics/{query}", method: "GET", pathParameters: { query }, claims }));
+  const get = (query: string, claims: Record<string, string> = admin) => handler(reportRequest(query, claims));
   const executions = async () =>
     (await client.send(new ListQueryExecutionsCommand({ WorkGroup: workgroup }))).QueryExecutionIds ?? [];
 
@@ -160,12 +163,7 @@ describe("analytics: GET /analytics/{query} (AnalyticsReports)", () => {
     const unknown = await get("revenue");
     assert.equal(unknown.statusCode, 404);
     assert.match(JSON.parse(unknown.body).error, /the reports are: funnel, top-products/);
-    const event = ordersEvent({
-      resource: "/analytics/{query}",
-      method: "GET",
-      pathParameters: { query: "funnel" },
-      claims: null,
-    });
+    const event = reportRequest("funnel", null);
     assert.equal((await handler(event)).statusCode, 401);
     assert.equal((await executions()).length, before);
   });
@@ -185,14 +183,7 @@ describe("analytics: GET /analytics/{query} (AnalyticsReports)", () => {
       allowedOrigin: "o",
       logger: { error: (m: unknown) => errors.push(m) } as any,
     });
-    const response = await broken(
-      ordersEvent({
-        resource: "/analytics/{query}",
-        method: "GET",
-        pathParameters: { query: "funnel" },
-        claims: admin,
-      }),
-    );
+    const response = await broken(reportRequest("funnel"));
     assert.equal(response.statusCode, 503);
     assert.equal(response.headers?.["Retry-After"], "5");
     assert.equal(unavailableRetryAfterSeconds, 5);
@@ -211,15 +202,7 @@ describe("analytics: GET /analytics/{query} (AnalyticsReports)", () => {
       now: () => now,
       logger: { error: (_m: unknown, extra: any) => logged.push(extra) } as any,
     });
-    const look = () =>
-      broken(
-        ordersEvent({
-          resource: "/analytics/{query}",
-          method: "GET",
-          pathParameters: { query: "funnel" },
-          claims: admin,
-        }),
-      );
+    const look = () => broken(reportRequest("funnel"));
     assert.equal((await look()).statusCode, 202, "started: Athena has not said yet that it fails");
     await athena.settled();
     const before = (await executions()).length;
@@ -298,14 +281,7 @@ function scriptedAthena(history: QueryExecution[]) {
     logger: { error: () => {} } as any,
   });
   const look = async () => {
-    const response = await handler(
-      ordersEvent({
-        resource: "/analytics/{query}",
-        method: "GET",
-        pathParameters: { query: "funnel" },
-        claims: admin,
-      }),
-    );
+    const response = await handler(reportRequest("funnel"));
     return { status: response.statusCode, retryAfter: String(response.headers?.["Retry-After"]) };
   };
   return {
