@@ -82,16 +82,21 @@ async function executionsOf(o: LatestResultsOptions, sql: string, parameters: st
   return found.sort((a, b) => time(b) - time(a));
 }
 
+/** Whether an execution completed within the maximum age (one without a completion time did not). */
+function isFresh(o: LatestResultsOptions, execution: QueryExecution | undefined): boolean {
+  const completedAt = execution?.Status?.CompletionDateTime;
+  return completedAt !== undefined && o.now.getTime() - completedAt.getTime() <= o.maxAgeMs;
+}
+
 /** A SUCCEEDED execution's answer; refreshing when it is older than the maximum age. */
 async function readyFrom(o: LatestResultsOptions, succeeded: QueryExecution): Promise<LatestResults> {
-  const completedAt = succeeded.Status?.CompletionDateTime;
   const results = await o.athena.send(
     new GetQueryResultsCommand({ QueryExecutionId: succeeded.QueryExecutionId, MaxResults: 1000 }),
   );
   return {
     state: "ready",
-    computedAt: (completedAt ?? o.now).toISOString(),
-    refreshing: !completedAt || o.now.getTime() - completedAt.getTime() > o.maxAgeMs,
+    computedAt: (succeeded.Status?.CompletionDateTime ?? o.now).toISOString(),
+    refreshing: !isFresh(o, succeeded),
     ...rowsOf(results.ResultSet),
   };
 }
@@ -116,9 +121,7 @@ export async function latestResults(o: LatestResultsOptions): Promise<LatestResu
   const executions = await executionsOf(o, sql, parameters);
   const succeeded = executions.find((e) => e.Status?.State === "SUCCEEDED");
   let running = executions.find(isRunning);
-  const completedAt = succeeded?.Status?.CompletionDateTime;
-  const fresh = completedAt && o.now.getTime() - completedAt.getTime() <= o.maxAgeMs;
-  if (!fresh && !running) {
+  if (!isFresh(o, succeeded) && !running) {
     // The token makes concurrent refreshes of one query and window within one max-age period a single execution.
     const period = Math.floor(o.now.getTime() / o.maxAgeMs);
     const token = createHash("sha256").update(`${o.namedQueryId}\n${o.sinceDay}\n${period}`).digest("hex").slice(0, 64);
