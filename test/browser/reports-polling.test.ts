@@ -5,7 +5,7 @@
 // clock is Playwright's, paused and moved on by the test: no test waits for real seconds.
 import { strict as assert } from "node:assert";
 import type { Browser, BrowserContext, Page, Route } from "playwright-core";
-import { closeContexts, requireChromium, sharedChromium } from "../../testing/chromium";
+import { closeContexts, requireChromium, screenshot, sharedChromium } from "../../testing/chromium";
 import { startFakeShop, type FakeShop } from "../../testing/fake-shop";
 import { waitFor } from "../../testing/wait";
 
@@ -167,6 +167,7 @@ describe("storefront in Chromium: the Store reports page asks again when the API
     }
     await advance(30_500);
     await page.getByRole("alert").getByText("This report is taking longer than usual to prepare").waitFor();
+    await screenshot(page, "reports-taking-long-1280");
     await advance(120_000);
     assert.equal(requests("top-products"), 4, "no more asks once it said so");
     assert.equal(requests("funnel"), 2, "the other report was shown as soon as it was ready");
