@@ -6,6 +6,7 @@ import { z } from "zod";
 import { personalizeArnPattern } from "../handlers/recommendations/contract";
 import { tagEntries, tagProblem } from "./lib/aws-tags";
 import { largestRecordInEventBytes, maxDeliverableBatchSize } from "./clickstream-limits";
+import { searchVolumeProblem } from "./search-volume-limits";
 
 export const stages = ["dev", "prod"] as const;
 export type Stage = (typeof stages)[number];
@@ -421,6 +422,8 @@ function crossKeyErrors(project: string, c: Values, tags: Record<string, string>
     bad("personalizeTrackingId", "only allowed when personalizeMode is existing");
   if (c.searchInstanceCount % c.searchZoneCount !== 0)
     bad("searchInstanceCount", `must be a multiple of searchZoneCount (${c.searchZoneCount})`);
+  const volume = searchVolumeProblem(c.searchInstanceType, c.searchVolumeGb);
+  if (volume) bad(volume.key, volume.allowed);
   // Kinesis ignores a shard count in ON_DEMAND mode: a value there is a capacity plan that is not applied.
   if (c.streamMode === "ON_DEMAND" && c.streamShardCount !== 0)
     bad("streamShardCount", "has no effect while streamMode is ON_DEMAND: leave it 0, or set streamMode PROVISIONED");

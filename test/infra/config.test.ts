@@ -128,6 +128,21 @@ describe("stack config", () => {
         /ecommerce:searchInstanceCount = 4: must be a multiple of searchZoneCount \(3\)/,
       ],
       [
+        "search volume over the instance type's gp3 maximum",
+        { "ecommerce:searchInstanceType": "t3.small.search", "ecommerce:searchVolumeGb": 200 },
+        /ecommerce:searchVolumeGb = 200: t3.small.search takes a gp3 volume of 10 to 100 GiB per node/,
+      ],
+      [
+        "search volume under an OpenSearch optimized type's minimum",
+        { "ecommerce:searchInstanceType": "or1.medium.search", "ecommerce:searchVolumeGb": 10 },
+        /ecommerce:searchVolumeGb = 10: or1.medium.search takes a gp3 volume of 20 to 768 GiB per node/,
+      ],
+      [
+        "search instance type without gp3 volumes",
+        { "ecommerce:searchInstanceType": "r6gd.large.search" },
+        /ecommerce:searchInstanceType = "r6gd.large.search": r6gd instances take no gp3 EBS volume/,
+      ],
+      [
         "shard count without effect",
         { "ecommerce:streamMode": "ON_DEMAND", "ecommerce:streamShardCount": 4 },
         /ecommerce:streamShardCount = 4: has no effect while streamMode is ON_DEMAND/,
