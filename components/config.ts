@@ -4,6 +4,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { personalizeArnPattern } from "../handlers/recommendations/contract";
+import { derivedDomainPrefixProblem } from "./auth-domain-prefix";
 import { tagEntries, tagProblem } from "./lib/aws-tags";
 import { largestRecordInEventBytes, maxDeliverableBatchSize } from "./clickstream-limits";
 import { searchVolumeProblem } from "./search-volume-limits";
@@ -351,7 +352,7 @@ export function loadConfig(
     errors.push(`Invalid config aws:region = ${JSON.stringify(region)}: an AWS region such as eu-west-1 is required`);
   const tags = parseTags(raw("aws", "defaultTags"), errors);
 
-  if (errors.length === 0) errors.push(...crossKeyErrors(project, values as Values, tags));
+  if (errors.length === 0) errors.push(...crossKeyErrors(project, stack, values as Values, tags));
   if (errors.length > 0) throw new ConfigError(errors.join("\n"));
   return { ...(values as Values), project, stack, region: region!, tags, awsProfile: raw("aws", "profile") };
 }
@@ -389,7 +390,7 @@ function senderAllowed(from: string, identity: string): boolean {
 }
 
 /** Rules that span keys; each message still names the key, its value and what is allowed. */
-function crossKeyErrors(project: string, c: Values, tags: Record<string, string>): string[] {
+function crossKeyErrors(project: string, stack: string, c: Values, tags: Record<string, string>): string[] {
   const errors: string[] = [];
   const bad = (name: ConfigKey, allowed: string) =>
     errors.push(`Invalid config ${project}:${name} = ${JSON.stringify(c[name])}: ${allowed}`);
@@ -397,6 +398,8 @@ function crossKeyErrors(project: string, c: Values, tags: Record<string, string>
     errors.push(
       `Invalid config aws:defaultTags.tags.stage = ${JSON.stringify(tags.stage)}: must equal ${project}:stage (${c.stage})`,
     );
+  const derivedPrefixProblem = c.authDomainPrefix ? undefined : derivedDomainPrefixProblem(project, stack);
+  if (derivedPrefixProblem) bad("authDomainPrefix", derivedPrefixProblem);
   if (c.stage === "prod" && c.authPasswordMinLength < 12) bad("authPasswordMinLength", "prod requires at least 12");
   if (c.stage === "prod" && !c.authPasswordRequireSymbols) bad("authPasswordRequireSymbols", "prod requires true");
   if (c.stage === "prod" && c.authMfa !== "ON") bad("authMfa", "prod requires ON");

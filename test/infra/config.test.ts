@@ -201,6 +201,22 @@ describe("stack config", () => {
       it(label, () => assert.match(loadError("prod", overrides), expected));
     }
 
+    it("a hosted UI prefix derived from a long stack name, which Cognito would refuse, asks for authDomainPrefix", () => {
+      const stack = "feature-checkout-redesign-preview-eu-west-1";
+      const values = effectiveConfig("dev");
+      const raw = (namespace: string, key: string) => values[`${namespace}:${key}`];
+      assert.throws(
+        () => loadConfig(raw, "ecommerce", stack),
+        /ecommerce:authDomainPrefix = "": the prefix derived from project, stack and account \(ecommerce-feature-checkout-redesign-preview-eu-west-1-<account id>\) is 66 characters; Cognito takes at most 63: set authDomainPrefix/,
+      );
+      // The configured prefix is used as it is.
+      assert.equal(
+        loadConfig((n, k) => (k === "authDomainPrefix" ? "shop-login" : raw(n, k)), "ecommerce", stack)
+          .authDomainPrefix,
+        "shop-login",
+      );
+    });
+
     it("reports every wrong key at once", () => {
       const message = loadError("dev", { "ecommerce:streamMode": "FAST", "ecommerce:processorBatchSize": 0 });
       assert.match(message, /streamMode/);
