@@ -7,6 +7,7 @@ import { personalizeArnPattern } from "../handlers/recommendations/contract";
 import { derivedDomainPrefixProblem } from "./auth-domain-prefix";
 import { tagEntries, tagProblem } from "./lib/aws-tags";
 import { largestRecordInEventBytes, maxDeliverableBatchSize } from "./clickstream-limits";
+import { deliversStandardLogsTo } from "./cloudfront-log-regions";
 import { searchVolumeProblem } from "./search-volume-limits";
 
 export const stages = ["dev", "prod"] as const;
@@ -352,7 +353,7 @@ export function loadConfig(
     errors.push(`Invalid config aws:region = ${JSON.stringify(region)}: an AWS region such as eu-west-1 is required`);
   const tags = parseTags(raw("aws", "defaultTags"), errors);
 
-  if (errors.length === 0) errors.push(...crossKeyErrors(project, stack, values as Values, tags));
+  if (errors.length === 0) errors.push(...crossKeyErrors(project, stack, region!, values as Values, tags));
   if (errors.length > 0) throw new ConfigError(errors.join("\n"));
   return { ...(values as Values), project, stack, region: region!, tags, awsProfile: raw("aws", "profile") };
 }
@@ -390,7 +391,13 @@ function senderAllowed(from: string, identity: string): boolean {
 }
 
 /** Rules that span keys; each message still names the key, its value and what is allowed. */
-function crossKeyErrors(project: string, stack: string, c: Values, tags: Record<string, string>): string[] {
+function crossKeyErrors(
+  project: string,
+  stack: string,
+  region: string,
+  c: Values,
+  tags: Record<string, string>,
+): string[] {
   const errors: string[] = [];
   const bad = (name: ConfigKey, allowed: string) =>
     errors.push(`Invalid config ${project}:${name} = ${JSON.stringify(c[name])}: ${allowed}`);
@@ -410,6 +417,11 @@ function crossKeyErrors(project: string, stack: string, c: Values, tags: Record<
     );
   else if (c.authEmailSesIdentity && !senderAllowed(c.authEmailFrom, c.authEmailSesIdentity))
     bad("authEmailFrom", `must be ${c.authEmailSesIdentity} or an address of that domain (the SES identity)`);
+  if (c.storefrontAccessLogs && !deliversStandardLogsTo(region))
+    bad(
+      "storefrontAccessLogs",
+      `CloudFront's standard logs are not delivered to buckets in opt-in Regions such as ${region}, where the log bucket would be: set false`,
+    );
   if (c.storefrontDomainName && !c.storefrontHostedZoneId)
     bad("storefrontHostedZoneId", "required when storefrontDomainName is set");
   if (c.apiDomainName && !c.apiHostedZoneId) bad("apiHostedZoneId", "required when apiDomainName is set");

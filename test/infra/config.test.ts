@@ -170,6 +170,11 @@ describe("stack config", () => {
         },
         /ecommerce:authEmailFrom = "Shop <no-reply@other.example>": must be shop.example.com or an address of that domain/,
       ],
+      [
+        "access logs CloudFront would not deliver",
+        { "aws:region": "eu-south-1" },
+        /ecommerce:storefrontAccessLogs = true: CloudFront's standard logs are not delivered to buckets in opt-in Regions such as eu-south-1/,
+      ],
       ["region", { "aws:region": "moon-1" }, /aws:region = "moon-1": an AWS region/],
       [
         "required tags",
