@@ -4,6 +4,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { adminGroup } from "../handlers/shared/http";
+import { derivedDomainPrefix } from "./auth-domain-prefix";
 import type { PlatformConfig } from "./config";
 import { callerContext } from "./lib/iam";
 import { statefulOptions } from "./lib/stateful";
@@ -146,9 +147,7 @@ export function hostedUiDomainPrefix(
 ): pulumi.Output<string> {
   return c.authDomainPrefix
     ? pulumi.output(c.authDomainPrefix)
-    : pulumi.interpolate`${c.project}-${c.stack}-${accountId}`.apply((p) =>
-        p.toLowerCase().replace(/[^a-z0-9-]/g, "-"),
-      );
+    : pulumi.output(accountId).apply((id) => derivedDomainPrefix(c.project, c.stack, id));
 }
 
 /** https://<prefix>.auth.<region>.amazoncognito.com: where the browser signs in and gets tokens. */

@@ -4,8 +4,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { personalizeArnPattern } from "../handlers/recommendations/contract";
+import { derivedDomainPrefixProblem } from "./auth-domain-prefix";
 import { tagEntries, tagProblem } from "./lib/aws-tags";
 import { largestRecordInEventBytes, maxDeliverableBatchSize } from "./clickstream-limits";
+import { deliversStandardLogsTo } from "./cloudfront-log-regions";
+import { searchVolumeProblem } from "./search-volume-limits";
 
 export const stages = ["dev", "prod"] as const;
 export type Stage = (typeof stages)[number];
@@ -350,7 +353,7 @@ export function loadConfig(
     errors.push(`Invalid config aws:region = ${JSON.stringify(region)}: an AWS region such as eu-west-1 is required`);
   const tags = parseTags(raw("aws", "defaultTags"), errors);
 
-  if (errors.length === 0) errors.push(...crossKeyErrors(project, values as Values, tags));
+  if (errors.length === 0) errors.push(...crossKeyErrors(project, stack, region!, values as Values, tags));
   if (errors.length > 0) throw new ConfigError(errors.join("\n"));
   return { ...(values as Values), project, stack, region: region!, tags, awsProfile: raw("aws", "profile") };
 }
@@ -388,7 +391,13 @@ function senderAllowed(from: string, identity: string): boolean {
 }
 
 /** Rules that span keys; each message still names the key, its value and what is allowed. */
-function crossKeyErrors(project: string, c: Values, tags: Record<string, string>): string[] {
+function crossKeyErrors(
+  project: string,
+  stack: string,
+  region: string,
+  c: Values,
+  tags: Record<string, string>,
+): string[] {
   const errors: string[] = [];
   const bad = (name: ConfigKey, allowed: string) =>
     errors.push(`Invalid config ${project}:${name} = ${JSON.stringify(c[name])}: ${allowed}`);
@@ -396,6 +405,8 @@ function crossKeyErrors(project: string, c: Values, tags: Record<string, string>
     errors.push(
       `Invalid config aws:defaultTags.tags.stage = ${JSON.stringify(tags.stage)}: must equal ${project}:stage (${c.stage})`,
     );
+  const derivedPrefixProblem = c.authDomainPrefix ? undefined : derivedDomainPrefixProblem(project, stack);
+  if (derivedPrefixProblem) bad("authDomainPrefix", derivedPrefixProblem);
   if (c.stage === "prod" && c.authPasswordMinLength < 12) bad("authPasswordMinLength", "prod requires at least 12");
   if (c.stage === "prod" && !c.authPasswordRequireSymbols) bad("authPasswordRequireSymbols", "prod requires true");
   if (c.stage === "prod" && c.authMfa !== "ON") bad("authMfa", "prod requires ON");
@@ -406,6 +417,11 @@ function crossKeyErrors(project: string, c: Values, tags: Record<string, string>
     );
   else if (c.authEmailSesIdentity && !senderAllowed(c.authEmailFrom, c.authEmailSesIdentity))
     bad("authEmailFrom", `must be ${c.authEmailSesIdentity} or an address of that domain (the SES identity)`);
+  if (c.storefrontAccessLogs && !deliversStandardLogsTo(region))
+    bad(
+      "storefrontAccessLogs",
+      `CloudFront's standard logs are not delivered to buckets in opt-in Regions such as ${region}, where the log bucket would be: set false`,
+    );
   if (c.storefrontDomainName && !c.storefrontHostedZoneId)
     bad("storefrontHostedZoneId", "required when storefrontDomainName is set");
   if (c.apiDomainName && !c.apiHostedZoneId) bad("apiHostedZoneId", "required when apiDomainName is set");
@@ -421,6 +437,8 @@ function crossKeyErrors(project: string, c: Values, tags: Record<string, string>
     bad("personalizeTrackingId", "only allowed when personalizeMode is existing");
   if (c.searchInstanceCount % c.searchZoneCount !== 0)
     bad("searchInstanceCount", `must be a multiple of searchZoneCount (${c.searchZoneCount})`);
+  const volume = searchVolumeProblem(c.searchInstanceType, c.searchVolumeGb);
+  if (volume) bad(volume.key, volume.allowed);
   // Kinesis ignores a shard count in ON_DEMAND mode: a value there is a capacity plan that is not applied.
   if (c.streamMode === "ON_DEMAND" && c.streamShardCount !== 0)
     bad("streamShardCount", "has no effect while streamMode is ON_DEMAND: leave it 0, or set streamMode PROVISIONED");

@@ -10,6 +10,8 @@ import { statefulOptions } from "./lib/stateful";
 
 export type SearchDomainConfig = Pick<
   PlatformConfig,
+  | "project"
+  | "stack"
   | "region"
   | "protectData"
   | "logRetentionDays"
@@ -68,6 +70,9 @@ export class SearchDomain extends pulumi.ComponentResource {
     const logPolicy = new aws.cloudwatch.LogResourcePolicy(
       `${name}-logs`,
       {
+        // Account-scoped policies are kept by name (PutResourcePolicy creates or updates, CloudWatch
+        // Logs API reference) and the provider autonames none: one name per stack, or stacks overwrite.
+        policyName: `${c.project}-${c.stack}-${name}-logs`,
         policyDocument: policyDocument([
           {
             Sid: "SearchDomainWritesItsLogs",

@@ -44,6 +44,8 @@ import { StreamConsumer } from "./lib/stream-consumer";
 
 export type OrdersConfig = Pick<
   PlatformConfig,
+  | "project"
+  | "stack"
   | "region"
   | "protectData"
   | "logRetentionDays"

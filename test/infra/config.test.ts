@@ -128,6 +128,21 @@ describe("stack config", () => {
         /ecommerce:searchInstanceCount = 4: must be a multiple of searchZoneCount \(3\)/,
       ],
       [
+        "search volume over the instance type's gp3 maximum",
+        { "ecommerce:searchInstanceType": "t3.small.search", "ecommerce:searchVolumeGb": 200 },
+        /ecommerce:searchVolumeGb = 200: t3.small.search takes a gp3 volume of 10 to 100 GiB per node/,
+      ],
+      [
+        "search volume under an OpenSearch optimized type's minimum",
+        { "ecommerce:searchInstanceType": "or1.medium.search", "ecommerce:searchVolumeGb": 10 },
+        /ecommerce:searchVolumeGb = 10: or1.medium.search takes a gp3 volume of 20 to 768 GiB per node/,
+      ],
+      [
+        "search instance type without gp3 volumes",
+        { "ecommerce:searchInstanceType": "r6gd.large.search" },
+        /ecommerce:searchInstanceType = "r6gd.large.search": r6gd instances take no gp3 EBS volume/,
+      ],
+      [
         "shard count without effect",
         { "ecommerce:streamMode": "ON_DEMAND", "ecommerce:streamShardCount": 4 },
         /ecommerce:streamShardCount = 4: has no effect while streamMode is ON_DEMAND/,
@@ -154,6 +169,11 @@ describe("stack config", () => {
           "ecommerce:authEmailFrom": "Shop <no-reply@other.example>",
         },
         /ecommerce:authEmailFrom = "Shop <no-reply@other.example>": must be shop.example.com or an address of that domain/,
+      ],
+      [
+        "access logs CloudFront would not deliver",
+        { "aws:region": "eu-south-1" },
+        /ecommerce:storefrontAccessLogs = true: CloudFront's standard logs are not delivered to buckets in opt-in Regions such as eu-south-1/,
       ],
       ["region", { "aws:region": "moon-1" }, /aws:region = "moon-1": an AWS region/],
       [
@@ -185,6 +205,22 @@ describe("stack config", () => {
     for (const [label, overrides, expected] of cases) {
       it(label, () => assert.match(loadError("prod", overrides), expected));
     }
+
+    it("a hosted UI prefix derived from a long stack name, which Cognito would refuse, asks for authDomainPrefix", () => {
+      const stack = "feature-checkout-redesign-preview-eu-west-1";
+      const values = effectiveConfig("dev");
+      const raw = (namespace: string, key: string) => values[`${namespace}:${key}`];
+      assert.throws(
+        () => loadConfig(raw, "ecommerce", stack),
+        /ecommerce:authDomainPrefix = "": the prefix derived from project, stack and account \(ecommerce-feature-checkout-redesign-preview-eu-west-1-<account id>\) is 66 characters; Cognito takes at most 63: set authDomainPrefix/,
+      );
+      // The configured prefix is used as it is.
+      assert.equal(
+        loadConfig((n, k) => (k === "authDomainPrefix" ? "shop-login" : raw(n, k)), "ecommerce", stack)
+          .authDomainPrefix,
+        "shop-login",
+      );
+    });
 
     it("reports every wrong key at once", () => {
       const message = loadError("dev", { "ecommerce:streamMode": "FAST", "ecommerce:processorBatchSize": 0 });

@@ -391,6 +391,14 @@ describe("Orders component", () => {
           });
         });
 
+        it("names its log resource policy after the stack: the provider needs a name, and a name shared by two stacks is one policy", () => {
+          // CloudWatch Logs keeps account-scoped resource policies by name (PutResourcePolicy creates
+          // or updates); the provider refuses one with neither policyName nor resourceArn.
+          const [policy] = mocks.ofType(T.logPolicy);
+          assert.equal(policy.inputs.policyName, `ecommerce-${stack}-orders-search-logs`);
+          assert.equal(policy.inputs.resourceArn, undefined);
+        });
+
         it("admits exactly the four Lambda roles and the master role, on this domain only (never OrderProcessing's)", () => {
           const policy = inputs(T.domainPolicy, "orders-search-resource-policy");
           assert.equal(policy.domainName, state(T.domain, "orders-search").domainName);
