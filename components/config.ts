@@ -76,7 +76,12 @@ export const configKeys = {
     "Route 53 hosted zone of storefrontDomainName: the ACM certificate (us-east-1) is validated and the alias records written there.",
     "",
   ),
-  storefrontAccessLogs: key(z.boolean(), "Write CloudFront access logs to a dedicated log bucket.", false, true),
+  storefrontAccessLogs: key(
+    z.boolean(),
+    "Write CloudFront access logs to a dedicated log bucket (refused in opt-in Regions, where CloudFront delivers none).",
+    false,
+    true,
+  ),
 
   authMfa: key(
     z.enum(["OPTIONAL", "ON"]),
@@ -101,7 +106,7 @@ export const configKeys = {
   authRefreshTokenDays: key(int(1, 3650), "Refresh token validity, in days.", 30, 7),
   authDomainPrefix: key(
     z.string().regex(/^$|^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, "lower-case letters, digits and hyphens, or empty"),
-    "Hosted UI domain prefix (empty: <project>-<stack>-<account id>).",
+    "Hosted UI domain prefix (empty: <project>-<stack>-<account id>; set it where that would be over 63 characters).",
     "",
   ),
   authEmailSesIdentity: key(
@@ -235,7 +240,12 @@ export const configKeys = {
     "",
     "m6g.large.search",
   ),
-  searchVolumeGb: key(int(10, 16384), "EBS (gp3) volume per data node, in GB.", 10, 100),
+  searchVolumeGb: key(
+    int(10, 16384),
+    "EBS (gp3) volume per data node, in GB, within the range the instance type takes.",
+    10,
+    100,
+  ),
   orderMemoryMb: key(int(128, 10240), "Order API Lambda memory, in MB.", 512, 1024),
   orderTimeoutSeconds: key(int(3, 29), "Order API Lambda timeout, in seconds (API Gateway waits at most 29).", 10, 10),
   idempotencyTtlSeconds: key(int(60, 2592000), "How long an Idempotency-Key is remembered, in seconds.", 86400),
