@@ -137,13 +137,14 @@ export type ListOrdersQuery = z.infer<typeof listOrdersQuerySchema>;
 
 /**
  * A date the search backend parses as it is mapped (`strict_date_optional_time`): ISO-8601
- * with an offset, at most 9 fractional digits (nanoseconds), the offset as Z or ±HH:MM. What
- * it cannot parse is a 400 here, never a failed search.
+ * with an offset, at most 9 fractional digits (nanoseconds), the offset as Z or ±HH:MM within
+ * ±18:00 (java.time's ZoneOffset range; zod takes up to ±23:59). What it cannot parse is a
+ * 400 here, never a failed search.
  */
 const searchDate = (name: string) =>
   z.iso.datetime({ offset: true, error: `${name} must be an ISO-8601 date-time` }).check(
-    z.regex(/^[^.]*(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/, {
-      error: `${name} has at most 9 fractional digits and an offset of Z or ±HH:MM`,
+    z.regex(/^[^.]*(?:\.\d{1,9})?(?:Z|[+-](?:(?:0\d|1[0-7]):[0-5]\d|18:00))$/, {
+      error: `${name} has at most 9 fractional digits and an offset of Z or ±HH:MM, at most 18:00`,
     }),
   );
 
