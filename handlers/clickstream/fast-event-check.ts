@@ -4,6 +4,7 @@
 // was the largest part of the processor's CPU per event; the schema stays the definition, and
 // a property test holds this check to it (it never accepts what the schema refuses).
 import {
+  caseCollision,
   type ClickstreamEvent,
   clickstreamEventTypes,
   idPattern,
@@ -73,7 +74,8 @@ function isPlainProperties(v: unknown): boolean {
   let count = 0;
   // What JSON.stringify(v).length can be at most: "{}" and, per entry, `"key":value,`.
   let jsonLengthBound = 2;
-  for (const key of Object.keys(v)) {
+  const keys = Object.keys(v);
+  for (const key of keys) {
     if (++count > maxPropertyCount || key === "__proto__" || key.length === 0 || key.length > maxPropertyKeyLength)
       return false;
     const value = v[key];
@@ -86,6 +88,7 @@ function isPlainProperties(v: unknown): boolean {
     else return false;
     jsonLengthBound += 2 + maxJsonCharLength * key.length + 1 + valueBound + 1;
   }
+  if (caseCollision(keys)) return false;
   // Serialised only when the bound does not already settle it (an ordinary event's never does).
   return jsonLengthBound <= maxSerialisedPropertiesLength || JSON.stringify(v).length <= maxSerialisedPropertiesLength;
 }

@@ -27,11 +27,30 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
     .join("");
 }
 
+/** Unknown fields named in one detail; the rest are counted. */
+const maxNamedKeys = 5;
+/** Characters of an unknown field's name shown. */
+const maxShownKeyLength = 64;
+
+/**
+ * An issue's message, bounded: zod names every unknown field in full, so a body of a million
+ * fields (or one named by a megabyte) would be answered, and logged, at its own size, past
+ * the 6 MB a Lambda may answer. The first few are named, shortened, and the rest counted.
+ */
+function boundedMessage(issue: z.core.$ZodIssue): string {
+  if (issue.code !== "unrecognized_keys") return issue.message;
+  const named = issue.keys
+    .slice(0, maxNamedKeys)
+    .map((key) => JSON.stringify(key.length > maxShownKeyLength ? `${key.slice(0, maxShownKeyLength)}…` : key));
+  const more = issue.keys.length - named.length;
+  return `Unrecognized key${issue.keys.length === 1 ? "" : "s"}: ${named.join(", ")}${more > 0 ? ` and ${more} more` : ""}`;
+}
+
 /** Every zod issue as a detail, with a path prefix naming where the input came from. */
 export function zodDetails(error: z.core.$ZodError, prefix = ""): ErrorDetail[] {
   return error.issues.map((issue) => {
     const path = formatPath(issue.path);
-    return { path: prefix && path ? `${prefix}.${path}` : prefix || path, message: issue.message };
+    return { path: prefix && path ? `${prefix}.${path}` : prefix || path, message: boundedMessage(issue) };
   });
 }
 

@@ -55,6 +55,25 @@ export const maxEventClockSkewMs = 15 * 60 * 1000;
 export const maxEventsPerRequest = 500;
 
 const idRegExp = new RegExp(idPattern);
+
+/**
+ * The first two of `keys` that are one key once lowercased, if any. Athena reads the lake with
+ * the OpenX JSON SerDe, case-insensitive: it lowercases every key as it parses a line, and
+ * keys that then collide make the line "not a valid JSON Object - JSONException: Duplicate
+ * key", which fails every query over it (Athena's OpenX JSON SerDe page, case.insensitive).
+ */
+export function caseCollision(keys: readonly string[]): [string, string] | undefined {
+  if (keys.length < 2) return undefined;
+  const seen = new Map<string, string>();
+  for (const key of keys) {
+    const lower = key.toLowerCase();
+    const first = seen.get(lower);
+    if (first !== undefined) return [first, key];
+    seen.set(lower, key);
+  }
+  return undefined;
+}
+
 const id = (field: string) =>
   z
     .string({ error: `${field} must be a string` })
@@ -100,13 +119,17 @@ export function buildClickstreamEventSchema() {
    * by name. JSON.parse keeps `__proto__` as an own property, but copying it into a new object
    * (as zod's record does) drops it without a trace; refusing it keeps what the browser sent
    * whole in the quarantine, with this reason, instead of changing it silently. A pipe: when a
-   * key is refused, the record is not checked (nor copied) at all.
+   * key is refused, the record is not checked (nor copied) at all. Two keys that differ only
+   * in case are refused too (see caseCollision).
    */
   const propertyKeys = z.unknown().check(
     z.superRefine((value, ctx) => {
       if (value === null || typeof value !== "object" || Array.isArray(value)) return;
-      for (const key of Object.keys(value)) {
+      const keys = Object.keys(value);
+      let keysFit = true;
+      for (const key of keys) {
         if (key === "__proto__") {
+          keysFit = false;
           ctx.addIssue({
             code: "custom",
             path: ["__proto__"],
@@ -114,6 +137,7 @@ export function buildClickstreamEventSchema() {
             input: value,
           });
         } else if (key.length === 0 || key.length > maxPropertyKeyLength) {
+          keysFit = false;
           const shown = key.length > 32 ? `${key.slice(0, 32)}…` : key;
           ctx.addIssue({
             code: "custom",
@@ -122,6 +146,14 @@ export function buildClickstreamEventSchema() {
           });
         }
       }
+      // Named in full only once every key is known to be short.
+      const clash = keysFit ? caseCollision(keys) : undefined;
+      if (clash)
+        ctx.addIssue({
+          code: "custom",
+          message: `property keys ${JSON.stringify(clash[0])} and ${JSON.stringify(clash[1])} differ only in case; the lake's reader (Athena) cannot tell them apart`,
+          input: value,
+        });
     }),
   );
   const properties = z.pipe(propertyKeys, propertiesRecord);

@@ -2,7 +2,7 @@
 // what a client may send, what is stored in the orders table (and indexed into OpenSearch),
 // and the query parameters of the list and search routes.
 import * as z from "../lib/zod";
-import { skuSchema } from "./product";
+import { limitParameter, skuSchema } from "./product";
 
 export const orderStatuses = ["PLACED", "PAID", "SHIPPED", "CANCELLED"] as const;
 export const orderStatusSchema = z.enum(orderStatuses);
@@ -104,29 +104,8 @@ export type Order = z.infer<typeof orderSchema>;
 export const defaultPageSize = 20;
 export const maxPageSize = 100;
 
-/**
- * `limit` as a query string: decimal digits only, 1 to 100. Number() would also take "0x10",
- * "1e2" and " 5 "; a client sending those has a bug worth a 400 that says what is allowed.
- */
-const pageSize = z._default(
-  z.pipe(
-    z.pipe(
-      z.string().check(
-        z.regex(/^[0-9]{1,3}$/, {
-          error: `limit must be a whole number from 1 to ${maxPageSize}, in decimal digits only`,
-        }),
-      ),
-      z.transform(Number),
-    ),
-    z
-      .number()
-      .check(
-        z.minimum(1, { error: "limit must be at least 1" }),
-        z.maximum(maxPageSize, { error: `limit must be at most ${maxPageSize}` }),
-      ),
-  ),
-  defaultPageSize,
-);
+/** `limit` of the list and search routes: decimal digits only, 1 to 100 (limitParameter). */
+const pageSize = limitParameter(maxPageSize, defaultPageSize);
 
 /** GET /orders?limit=&cursor= (cursor: opaque, from the previous page's `nextCursor`). */
 export const listOrdersQuerySchema = z.strictObject({
@@ -137,13 +116,14 @@ export type ListOrdersQuery = z.infer<typeof listOrdersQuerySchema>;
 
 /**
  * A date the search backend parses as it is mapped (`strict_date_optional_time`): ISO-8601
- * with an offset, at most 9 fractional digits (nanoseconds), the offset as Z or ±HH:MM. What
- * it cannot parse is a 400 here, never a failed search.
+ * with an offset, at most 9 fractional digits (nanoseconds), the offset as Z or ±HH:MM within
+ * ±18:00 (java.time's ZoneOffset range; zod takes up to ±23:59). What it cannot parse is a
+ * 400 here, never a failed search.
  */
 const searchDate = (name: string) =>
   z.iso.datetime({ offset: true, error: `${name} must be an ISO-8601 date-time` }).check(
-    z.regex(/^[^.]*(?:\.\d{1,9})?(?:Z|[+-]\d{2}:\d{2})$/, {
-      error: `${name} has at most 9 fractional digits and an offset of Z or ±HH:MM`,
+    z.regex(/^[^.]*(?:\.\d{1,9})?(?:Z|[+-](?:(?:0\d|1[0-7]):[0-5]\d|18:00))$/, {
+      error: `${name} has at most 9 fractional digits and an offset of Z or ±HH:MM, at most 18:00`,
     }),
   );
 

@@ -60,16 +60,29 @@ export const sortOrders = ["asc", "desc"] as const;
 export const defaultProductPageSize = 24;
 export const maxProductPageSize = 100;
 
-/** A public route's `limit` query parameter: a whole number from 1 to `max`, `byDefault` when absent. */
+/**
+ * A route's `limit` query parameter: decimal digits only, a whole number from 1 to `max`,
+ * `byDefault` when absent. Number() would also take "0x10", "1e2", " 5" and "" (as 0); a
+ * client sending those has a bug worth a 400 that says what is allowed.
+ */
 export function limitParameter(max: number, byDefault: number) {
   return z._default(
-    z.coerce
-      .number({ error: "limit must be a number" })
-      .check(
-        z.int({ error: "limit must be a whole number" }),
-        z.minimum(1, { error: "limit must be at least 1" }),
-        z.maximum(max, { error: `limit must be at most ${max}` }),
+    z.pipe(
+      z.pipe(
+        z.string().check(
+          z.regex(new RegExp(`^[0-9]{1,${String(max).length}}$`), {
+            error: `limit must be a whole number from 1 to ${max}, in decimal digits only`,
+          }),
+        ),
+        z.transform(Number),
       ),
+      z
+        .number()
+        .check(
+          z.minimum(1, { error: "limit must be at least 1" }),
+          z.maximum(max, { error: `limit must be at most ${max}` }),
+        ),
+    ),
     byDefault,
   );
 }

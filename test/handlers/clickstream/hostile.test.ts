@@ -55,6 +55,40 @@ describe("ClickstreamProcessor under attack", () => {
     assert.equal(counts.EventsQuarantined, 1);
   });
 
+  // Athena reads the lake with the OpenX JSON SerDe, case-insensitive: it lowercases every key
+  // as it parses a line, and two keys that then collide make the line "not a valid JSON Object
+  // - JSONException: Duplicate key" (Athena's OpenX JSON SerDe page, case.insensitive). With
+  // ignore.malformed.json FALSE that fails every query over the line's day, the reports too.
+  it("attack: property keys that differ only in case are quarantined, naming both; the events beside them reach the lake", async () => {
+    const event = syntheticStreamEvent(
+      [
+        JSON.stringify(pageView("p1", "s")),
+        // One the processor's fast check sees (a plain page view), one only the schema does.
+        JSON.stringify(pageView("c1", "s", { properties: { Color: "red", color: "blue" } })),
+        JSON.stringify(productView("c2", "s", { properties: { size: "L", note: "x", SIZE: "M" } })),
+        JSON.stringify(productView("p2", "s", { properties: { Colour: "red", color: "blue" } })),
+      ],
+      arrival,
+    );
+    const firehose = new FakeFirehose();
+    const s3 = new FakeS3();
+
+    const { response } = await processClickstreamBatch(event, deps(firehose, s3));
+
+    assert.deepEqual(response, { batchItemFailures: [] });
+    assert.deepEqual(
+      firehose.lakeEvents().map((e) => e.eventId),
+      ["p1", "p2"],
+    );
+    const entries = quarantineOf(s3).flatMap((q) => q.document.entries);
+    assert.deepEqual(
+      entries.map((e) => e.sequenceNumber),
+      [event.Records[1], event.Records[2]].map((r) => r.kinesis.sequenceNumber),
+    );
+    assert.match(entries[0].reasons[0].message, /"Color" and "color" differ only in case/);
+    assert.match(entries[1].reasons[0].message, /"size" and "SIZE" differ only in case/);
+  });
+
   it("attack: an approximateArrivalTimestamp outside Date's range quarantines that record only", async () => {
     const event = syntheticStreamEvent(
       [JSON.stringify(pageView("a1", "s")), JSON.stringify(pageView("a2", "s")), JSON.stringify(pageView("a3", "s"))],

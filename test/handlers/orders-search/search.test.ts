@@ -209,6 +209,10 @@ describe("OrderSearch: GET /orders/search", () => {
     ["limit 101", { limit: "101" }, "limit"],
     ["attack: a from date with 13 fractional digits", { from: "2025-01-01T00:00:00.1234567890123Z" }, "from"],
     ["attack: a to date with 10 fractional digits", { to: "2025-01-01T00:00:00.1234567890+01:00" }, "to"],
+    // The index parses dates with java.time, whose ZoneOffset is -18:00 to +18:00 inclusive.
+    ["attack: a from date 19 hours ahead of UTC", { from: "2025-01-01T00:00:00+19:00" }, "from"],
+    ["attack: a to date 23:59 behind UTC", { to: "2025-01-01T00:00:00-23:59" }, "to"],
+    ["attack: a from date 18:01 ahead of UTC", { from: "2025-01-01T00:00:00+18:01" }, "from"],
   ] as const) {
     it(`refuses ${what} with a 400 and sends nothing`, async () => {
       const response = await search(customer, query);
@@ -235,12 +239,17 @@ describe("OrderSearch: GET /orders/search", () => {
     );
   });
 
-  it("takes dates with up to 9 fractional digits, as the index's date format does", async () => {
+  it("takes dates with up to 9 fractional digits and offsets of up to 18 hours, as the index's date format does", async () => {
     const response = await search(customer, {
       from: "2025-01-01T00:00:00.123456789Z",
       to: "2025-01-02T00:00:00+01:00",
     });
     assert.equal(response.statusCode, 200);
+    for (const [from, to] of [
+      ["2025-01-01T00:00:00-18:00", "2025-01-03T00:00:00+18:00"],
+      ["2025-01-01T00:00:00+17:59", "2025-01-02T00:00:00+14:00"],
+    ])
+      assert.equal((await search(customer, { from, to })).statusCode, 200, `${from} .. ${to}`);
   });
 
   it("counts a query the backend refuses (400) as our error, a 500, not as the backend being unavailable", async () => {

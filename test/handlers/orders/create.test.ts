@@ -163,6 +163,30 @@ describe("orders: POST /orders", () => {
       });
     }
 
+    // Lambda answers at most 6 MB (its "Invocation payload (request and response)" quota) and
+    // takes up to 6 MB: a refusal that repeated every unknown field would outgrow the answer
+    // (a 502, not a 400) and write megabytes into the log line of the refusal.
+    for (const [what, extra, shown] of [
+      [
+        "attack: 100,000 unknown fields",
+        Object.fromEntries(Array.from({ length: 100_000 }, (_, i) => [`field${i}`, 1])),
+        /^Unrecognized keys: "field0", "field1", "field2", "field3", "field4" and 99995 more$/,
+      ],
+      ["attack: one unknown field named by a megabyte", { ["k".repeat(1 << 20)]: 1 }, /^Unrecognized key: "k{64}…"$/],
+    ] as const) {
+      it(`${what}: a 400 naming the first few, shortened, and counting the rest`, async () => {
+        const body = { lines: [{ sku: tent, quantity: 1 }], ...extra };
+        const response = await fx.invoke(createOrderEvent("alice", randomUUID(), body));
+        assert.equal(response.statusCode, 400);
+        assert.ok(response.body.length < 1024, `the refusal is ${response.body.length} characters`);
+        const { details } = bodyOf(response);
+        assert.equal(details.length, 1);
+        assert.equal(details[0].path, "");
+        assert.match(details[0].message, shown);
+        assert.deepEqual(await fx.storedOrders(), []);
+      });
+    }
+
     it("refuses unknown skus, naming each one, and stores nothing", async () => {
       const response = await fx.invoke(
         createOrderEvent("alice", randomUUID(), {

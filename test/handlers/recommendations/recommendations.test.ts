@@ -361,6 +361,13 @@ describe("recommendations: GET /recommendations, GET /recommendations/me", () =>
       ordersEvent({ resource: "/recommendations", method: "GET", query: { limit: "0" }, claims: null }),
     );
     assert.equal(badLimit.statusCode, 400);
+    for (const limit of ["0x4", "4e0", "4.0", " 4"]) {
+      const lenient = await handler(
+        ordersEvent({ resource: "/recommendations", method: "GET", query: { limit }, claims: null }),
+      );
+      assert.equal(lenient.statusCode, 400, `limit=${JSON.stringify(limit)}`);
+      assert.match(JSON.parse(lenient.body).details[0].message, /decimal digits only/);
+    }
     const post = await handler(ordersEvent({ resource: "/recommendations", method: "POST", claims: null }));
     assert.equal(post.statusCode, 405);
   });
