@@ -2,11 +2,12 @@
 // (catalog, recommendations): JSON answers with the CORS origin and a Cache-Control (the
 // orders API's answers are these too, with no-store), the query string as the stage cache
 // reads it, the refusals every such route gives, and the one place a thrown error becomes an
-// answer, a metric and a log line.
+// answer, a metric and a log line (a 503 with Retry-After when AWS throttled a call).
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { MetricUnit, type Metrics } from "@aws-lambda-powertools/metrics";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { HttpError } from "../orders/errors";
+import { isThrottledByAws, throttledRetryAfterSeconds } from "./throttled";
 
 export interface CacheableAnswer {
   /** Value of Access-Control-Allow-Origin. */
@@ -90,6 +91,23 @@ export function answeringErrors(
         );
       }
       answers.metrics.addMetric("ServerError", MetricUnit.Count, 1);
+      if (isThrottledByAws(err)) {
+        answers.metrics.addMetric("Throttled", MetricUnit.Count, 1);
+        answers.logger.warn("request throttled by AWS", { error: err as Error });
+        // Never cached: the next look should find the table ready again.
+        return cacheableJson(
+          503,
+          { error: "the service is busy; retry shortly", details: [] },
+          {
+            allowedOrigin: answers.allowedOrigin,
+            cacheControl: "no-store",
+            headers: {
+              "Retry-After": String(throttledRetryAfterSeconds),
+              "Access-Control-Expose-Headers": "Retry-After",
+            },
+          },
+        );
+      }
       answers.logger.error("request failed", { error: err as Error });
       return answers.failed(context);
     }

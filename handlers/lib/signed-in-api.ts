@@ -2,7 +2,8 @@
 // OrderSearch): dispatch by API Gateway's resource template and method, a CORS preflight
 // answered without a caller, 404 and 405 (with Allow) for what the contract does not list, a
 // 401 when the verified claims are missing, and the one place a thrown error becomes an
-// answer (no-store, per caller), a metric and a log line.
+// answer (no-store, per caller), a metric and a log line: a 503 with Retry-After when AWS
+// throttled a call, a 500 for anything else.
 import type { Logger } from "@aws-lambda-powertools/logger";
 import { MetricUnit, type Metrics } from "@aws-lambda-powertools/metrics";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
@@ -10,6 +11,7 @@ import { type Caller, callerOf } from "../orders/caller";
 import { HttpError } from "../orders/errors";
 import { errorResponse } from "../orders/responses";
 import { noSuchRoute } from "./public-http";
+import { isThrottledByAws, throttledRetryAfterSeconds } from "./throttled";
 import { corsAllowedHeaders, corsMaxAgeSeconds } from "../shared/http";
 
 /** One route's answer, given the verified caller. */
@@ -71,6 +73,14 @@ export function signedInApi(routes: Record<string, Record<string, SignedInRoute>
         return errorResponse(err.statusCode, err.message, err.details, { allowedOrigin, headers: err.headers });
       }
       metrics.addMetric("ServerError", MetricUnit.Count, 1);
+      if (isThrottledByAws(err)) {
+        metrics.addMetric("Throttled", MetricUnit.Count, 1);
+        logger.warn("request throttled by AWS", { error: err as Error });
+        return errorResponse(503, "the service is busy; retry shortly", [], {
+          allowedOrigin,
+          headers: { "Retry-After": String(throttledRetryAfterSeconds) },
+        });
+      }
       logger.error("request failed", { error: err as Error });
       return errorResponse(500, "internal error", [{ path: "", message: `request id ${context.awsRequestId}` }], {
         allowedOrigin,

@@ -10,6 +10,7 @@ import catalog from "../../../catalog/products.json";
 import { catalogCacheControl } from "../../../handlers/catalog/contract";
 import { createCatalogApi } from "../../../handlers/catalog/router";
 import { recordingClient } from "../../../testing/aws-calls";
+import { countDynamoDbCalls } from "../../../testing/dynamodb-call-counter";
 import { type Product, type ProductPage, productPageSchema, productSchema } from "../../../handlers/shared/product";
 import { clientConfig, type Emulator, startDynamoDb } from "../../../testing/emulators";
 import { lambdaContext, ordersEvent } from "../../../testing/orders-events";
@@ -238,6 +239,37 @@ describe("catalog: GET /products, GET /products/{sku}", () => {
       assert.equal(response.headers?.["Cache-Control"], "no-store");
     } finally {
       await doc.send(new DeleteCommand({ TableName: tables.products, Key: { sku: "BAD-ROW-1" } }));
+    }
+  });
+
+  it("a table throttled past the client's retries is a 503 with Retry-After, never cached, not a 500", async () => {
+    // One attempt per call, so the refusal comes at once; the deployed client's retries come first there.
+    const throttledClient = new DynamoDBClient({ ...clientConfig(dynamo), maxAttempts: 1 });
+    const calls = countDynamoDbCalls(throttledClient);
+    const throttledApi = createCatalogApi({
+      documentClient: DynamoDBDocumentClient.from(throttledClient),
+      productsTable: tables.products,
+      inventoryTable: tables.inventory,
+      allowedOrigin,
+      logger: new Logger({ logLevel: "SILENT" }),
+      metrics: new Metrics({ namespace: "Ecommerce/Catalog", serviceName: "catalog" }),
+    });
+    try {
+      calls.throttleNext(1, "Scan");
+      const response = await throttledApi(
+        ordersEvent({ resource: "/products", method: "GET", claims: null }),
+        lambdaContext(),
+      );
+      assert.equal(response.statusCode, 503, response.body);
+      assert.equal(response.headers?.["Retry-After"], "1");
+      assert.equal(response.headers?.["Access-Control-Expose-Headers"], "Retry-After");
+      assert.equal(response.headers?.["Cache-Control"], "no-store");
+      assert.equal(response.headers?.["Access-Control-Allow-Origin"], allowedOrigin);
+      assert.equal(bodyOf(response).error, "the service is busy; retry shortly");
+      // One Scan of each table (products and stock), the throttled one not retried.
+      assert.equal(calls.byOperation().Scan, 2);
+    } finally {
+      throttledClient.destroy();
     }
   });
 });

@@ -8,7 +8,7 @@ import catalog from "../../../catalog/products.json";
 import { idempotencyRecordId } from "../../../handlers/orders/idempotency";
 import { maxLinesPerOrder, type Order } from "../../../handlers/shared/order";
 import { productImagePath } from "../../../handlers/shared/product";
-import { createOrderEvent } from "../../../testing/orders-events";
+import { createOrderEvent, ordersEvent } from "../../../testing/orders-events";
 import { bodyOf, type OrdersFixture, startOrdersFixture, tables } from "../../../testing/orders-fixture";
 
 const mug = "KIT-MUG-STN-12";
@@ -114,6 +114,37 @@ describe("orders: one transaction per order", () => {
       assert.deepEqual(fx.handlerCalls.byOperation(), { TransactWriteItems: 2 });
       assert.equal((await fx.storedOrders()).length, 2);
       assert.equal(await fx.stockOf(tent), seeded(tent).stock - 2);
+    });
+  });
+
+  describe("throttled by DynamoDB: a 503 with Retry-After, never a 500", () => {
+    it("a transaction cancelled with ThrottlingError: 503, Retry-After 1, nothing stored or taken; the same key then places it once", async () => {
+      await warm(tent);
+      const stockBefore = await fx.stockOf(tent);
+      const ordersBefore = (await fx.storedOrders()).length;
+      const key = randomUUID();
+      fx.handlerCalls.throttleNext(1);
+      const throttled = await order([{ sku: tent, quantity: 1 }], key);
+      assert.equal(throttled.statusCode, 503, throttled.body);
+      assert.equal(throttled.headers?.["Retry-After"], "1");
+      assert.match(String(throttled.headers?.["Access-Control-Expose-Headers"]), /Retry-After/);
+      assert.equal(bodyOf(throttled).error, "the service is busy; retry shortly");
+      assert.equal(throttled.headers?.["Cache-Control"], "no-store");
+      assert.equal((await fx.storedOrders()).length, ordersBefore);
+      assert.equal(await fx.stockOf(tent), stockBefore);
+
+      const placed = await order([{ sku: tent, quantity: 1 }], key);
+      assert.equal(placed.statusCode, 201, placed.body);
+      assert.equal((await fx.storedOrders()).length, ordersBefore + 1);
+      assert.equal(await fx.stockOf(tent), (stockBefore as number) - 1);
+    });
+
+    it("a read throttled past the SDK's own retries (GET /orders): 503 with Retry-After", async () => {
+      fx.handlerCalls.throttleNext(10, "Query");
+      const response = await fx.invoke(ordersEvent({ resource: "/orders", method: "GET", claims: { sub: "alice" } }));
+      assert.equal(response.statusCode, 503, response.body);
+      assert.equal(response.headers?.["Retry-After"], "1");
+      assert.ok((fx.handlerCalls.byOperation().Query ?? 0) > 1, "the SDK retried before giving up");
     });
   });
 

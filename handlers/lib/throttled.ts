@@ -1,0 +1,21 @@
+// Whether AWS refused a call for throughput, so that the same request may succeed shortly:
+// the SDK's own throttling classification (ProvisionedThroughputExceededException,
+// ThrottlingException, RequestLimitExceeded... once the client's retries are spent), and a
+// DynamoDB transaction cancelled because a table or partition was throttled, which arrives as
+// TransactionCanceledException and no SDK retries. Its CancellationReasons then hold
+// ProvisionedThroughputExceeded or ThrottlingError (TransactWriteItems API reference). The
+// caller gets a 503 with Retry-After instead of a 500: nothing is wrong with the request.
+import { isThrottlingError } from "@smithy/service-error-classification";
+
+const throttlingCancellations = new Set(["ProvisionedThroughputExceeded", "ThrottlingError"]);
+
+export function isThrottledByAws(error: unknown): boolean {
+  const e = error as { name?: string; CancellationReasons?: { Code?: string }[] } | undefined;
+  if (!e || typeof e !== "object") return false;
+  if (e.name === "TransactionCanceledException")
+    return (e.CancellationReasons ?? []).some((reason) => throttlingCancellations.has(reason.Code ?? ""));
+  return isThrottlingError(e as never);
+}
+
+/** How long a throttled caller is asked to wait before it asks again. */
+export const throttledRetryAfterSeconds = 1;
