@@ -198,6 +198,9 @@ export function dateMillis(value: unknown, format = "strict_date_optional_time||
   }
   if (typeof value !== "string" || !formats.some((f) => f.includes("date_optional_time"))) return undefined;
   if (!isoDate.test(value)) return undefined;
+  // OpenSearch parses dates with java.time, whose ZoneOffset is restricted to -18:00..+18:00.
+  const offset = /([+-])(\d{2}):?(\d{2})$/.exec(value.slice(10));
+  if (offset && Number(offset[2]) * 60 + Number(offset[3]) > 18 * 60) return undefined;
   const millis = Date.parse(/T|Z|[+-]\d{2}:?\d{2}$/.test(value.slice(10)) ? value : `${value}T00:00:00Z`);
   return Number.isNaN(millis) ? undefined : millis;
 }
