@@ -87,7 +87,11 @@ async function readBody(req: http.IncomingMessage): Promise<string> {
 }
 
 export async function startFakeShop(
-  options: { products?: (p: Map<string, FakeProduct>) => void } = {},
+  options: {
+    products?: (p: Map<string, FakeProduct>) => void;
+    /** Answer GET /recommendations?sku= ("customers also bought") with these skus; without it, 404 as before. */
+    relatedSkus?: (sku: string) => string[];
+  } = {},
 ): Promise<FakeShop> {
   const site = new Map((await buildSite()).map((f: BuiltSiteFile) => [`/${f.key}`, f]));
   const products = loadCatalog();
@@ -225,6 +229,14 @@ export async function startFakeShop(
     if (req.method === "GET" && productMatch) {
       const product = products.get(decodeURIComponent(productMatch[1]));
       return product ? json(res, 200, product) : json(res, 404, { error: "no such product" });
+    }
+    if (req.method === "GET" && route === "/recommendations" && options.relatedSkus && url.searchParams.get("sku")) {
+      const sku = url.searchParams.get("sku")!;
+      const items = options
+        .relatedSkus(sku)
+        .map((s) => products.get(s))
+        .filter((p): p is FakeProduct => p !== undefined);
+      return json(res, 200, { source: "co-purchase", basedOn: sku, items });
     }
     if (route === "/events" || route === "/events/me") {
       const who = route === "/events/me" ? caller(req) : undefined;

@@ -21,7 +21,8 @@ function Page({ location }: { location: Location }) {
   let params: Record<string, string> | null;
   if (path === "/") return <HomePage />;
   if ((params = match("/category/:category", path))) return <CategoryPage category={params.category} />;
-  if ((params = match("/product/:sku", path))) return <ProductPage sku={params.sku} />;
+  // Keyed by sku: another product (a recommendation, Back) is a new page, not the last one's quantity and message.
+  if ((params = match("/product/:sku", path))) return <ProductPage key={params.sku} sku={params.sku} />;
   if (path === "/search") return <SearchPage query={query.get("q") ?? ""} />;
   if (path === "/cart") return <CartPage />;
   if (path === "/checkout") return <CheckoutPage />;
