@@ -52,7 +52,12 @@ function Page({ location }: { location: Location }) {
 
 function SearchBox() {
   const location = useLocation();
-  const [text, setText] = useState(location.path === "/search" ? (location.query.get("q") ?? "") : "");
+  const shownQuery = location.path === "/search" ? (location.query.get("q") ?? "") : undefined;
+  const [text, setText] = useState(shownQuery ?? "");
+  // Back and Forward between searches: the box says what the results on the page are for.
+  useEffect(() => {
+    if (shownQuery !== undefined) setText(shownQuery);
+  }, [shownQuery]);
   return (
     <form
       role="search"

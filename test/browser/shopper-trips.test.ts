@@ -31,6 +31,8 @@ describe("storefront in Chromium: what a shopper trips over", function () {
     await shop?.stop();
   });
 
+  const searchBox = () => page.getByRole("searchbox", { name: "Search" });
+
   it("a product opened from another product's recommendations starts afresh: quantity 1, no 'Added' message of the one before", async () => {
     await page.goto(`${shop.siteUrl}/product/APP-HOOD-ZIP-GRY`);
     await page.getByLabel("Quantity").fill("3");
@@ -43,5 +45,28 @@ describe("storefront in Chromium: what a shopper trips over", function () {
     await page.goBack();
     await page.getByRole("heading", { level: 1, name: "Zip Hoodie, Heather Grey" }).waitFor();
     assert.equal(await page.getByLabel("Quantity").inputValue(), "1");
+  });
+
+  it("after Back, the search box shows the query whose results are on the page", async () => {
+    await page.goto(shop.siteUrl);
+    for (const query of ["tee", "mug"]) {
+      await searchBox().fill(query);
+      await searchBox().press("Enter");
+      await page.getByRole("heading", { level: 1, name: `Results for “${query}”` }).waitFor();
+    }
+    await page.goBack();
+    await page.getByRole("heading", { level: 1, name: "Results for “tee”" }).waitFor();
+    assert.equal(await searchBox().inputValue(), "tee");
+    await page.goForward();
+    await page.getByRole("heading", { level: 1, name: "Results for “mug”" }).waitFor();
+    assert.equal(await searchBox().inputValue(), "mug");
+  });
+
+  it("an empty search says what to do instead of “no products match “””", async () => {
+    await page.goto(`${shop.siteUrl}/search?q=`);
+    await page.getByRole("heading", { level: 1, name: "Search" }).waitFor();
+    await page.getByText("Type what you are looking for in the search box").waitFor();
+    assert.equal(await page.title(), "Search · Storefront");
+    assert.equal(await page.getByText("No products match").count(), 0);
   });
 });
