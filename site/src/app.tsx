@@ -5,7 +5,7 @@ import { adminGroup, type SignInOutcome } from "./auth";
 import { AdminOrdersPage } from "./pages/admin";
 import { AdminReportsPage } from "./pages/admin-analytics";
 import { CartPage } from "./pages/cart";
-import { CategoryPage } from "./pages/category";
+import { CategoryPage, sortFrom } from "./pages/category";
 import { CheckoutPage } from "./pages/checkout";
 import { HomePage } from "./pages/home";
 import { OrderPage, OrdersPage, SignedIn } from "./pages/orders";
@@ -20,7 +20,8 @@ function Page({ location }: { location: Location }) {
   const { path, query } = location;
   let params: Record<string, string> | null;
   if (path === "/") return <HomePage />;
-  if ((params = match("/category/:category", path))) return <CategoryPage category={params.category} />;
+  if ((params = match("/category/:category", path)))
+    return <CategoryPage category={params.category} sort={sortFrom(query.get("sort"))} />;
   // Keyed by sku: another product (a recommendation, Back) is a new page, not the last one's quantity and message.
   if ((params = match("/product/:sku", path))) return <ProductPage key={params.sku} sku={params.sku} />;
   if (path === "/search") return <SearchPage query={query.get("q") ?? ""} />;

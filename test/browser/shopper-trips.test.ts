@@ -7,6 +7,8 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { closeContexts, requireChromium, sharedChromium } from "../../testing/chromium";
 import { startFakeShop, type FakeShop } from "../../testing/fake-shop";
 
+declare const document: any; // in page.waitForFunction callbacks, which run in the page
+
 describe("storefront in Chromium: what a shopper trips over", function () {
   requireChromium(this);
   let browser: Browser;
@@ -68,5 +70,23 @@ describe("storefront in Chromium: what a shopper trips over", function () {
     await page.getByText("Type what you are looking for in the search box").waitFor();
     assert.equal(await page.title(), "Search · Storefront");
     assert.equal(await page.getByText("No products match").count(), 0);
+  });
+
+  it("a category's sort survives opening a product and coming Back, and a reload", async () => {
+    const kitchen = [...shop.products.values()].filter((p) => p.category === "kitchen");
+    const dearest = kitchen.sort((a, b) => b.priceCents - a.priceCents)[0];
+    await page.goto(`${shop.siteUrl}/category/kitchen`);
+    await page.getByLabel("Sort by").selectOption("price-desc");
+    const firstCard = page.locator(".card-title").first();
+    await page.waitForFunction((name) => document.querySelector(".card-title")?.textContent === name, dearest.name);
+    await firstCard.getByRole("link").click();
+    await page.getByRole("heading", { level: 1, name: dearest.name }).waitFor();
+    await page.goBack();
+    await page.getByRole("heading", { level: 1, name: "Kitchen" }).waitFor();
+    assert.equal(await page.getByLabel("Sort by").inputValue(), "price-desc");
+    await page.waitForFunction((name) => document.querySelector(".card-title")?.textContent === name, dearest.name);
+    await page.reload();
+    await page.waitForFunction((name) => document.querySelector(".card-title")?.textContent === name, dearest.name);
+    assert.equal(await page.getByLabel("Sort by").inputValue(), "price-desc");
   });
 });
