@@ -60,7 +60,7 @@ export function ProductGrid({
   );
 }
 
-/** Loading, failure (with a retry) or the content. */
+/** Loading, failure (with a retry, unless the thing does not exist) or the content. */
 export function LoadState<T>({
   loaded,
   retry,
@@ -75,7 +75,8 @@ export function LoadState<T>({
     return (
       <div class="notice error" role="alert">
         <p>{loaded.message}</p>
-        {retry ? (
+        {/* Asking again for what is not there (404) gets the same answer: no button that cannot help. */}
+        {retry && loaded.status !== 404 ? (
           <button type="button" onClick={retry}>
             Try again
           </button>

@@ -3,11 +3,20 @@
 // product, a product that is not there, cart quantities the shop cannot sell, and an order
 // history longer than one page.
 import { strict as assert } from "node:assert";
+import { randomUUID } from "node:crypto";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { closeContexts, requireChromium, sharedChromium } from "../../testing/chromium";
+import { closeContexts, requireChromium, sharedChromium, screenshot } from "../../testing/chromium";
 import { startFakeShop, type FakeShop } from "../../testing/fake-shop";
 
 declare const document: any; // in page.waitForFunction callbacks, which run in the page
+
+async function signIn(page: Page, user: { email: string; password: string }) {
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.getByLabel("Username").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await page.getByRole("button", { name: "Sign out", exact: true }).waitFor();
+}
 
 describe("storefront in Chromium: what a shopper trips over", function () {
   requireChromium(this);
@@ -88,5 +97,38 @@ describe("storefront in Chromium: what a shopper trips over", function () {
     await page.reload();
     await page.waitForFunction((name) => document.querySelector(".card-title")?.textContent === name, dearest.name);
     assert.equal(await page.getByLabel("Sort by").inputValue(), "price-desc");
+  });
+
+  it("a product that is not sold (404) gets a heading, a title and a way back, not a 'Try again' that cannot work", async () => {
+    await page.goto(`${shop.siteUrl}/product/APP-HOOD-ZIP-GRY`);
+    await page.getByRole("heading", { level: 1, name: "Zip Hoodie, Heather Grey" }).waitFor();
+    await page.goto(`${shop.siteUrl}/product/NO-SUCH-SKU`);
+    await page.getByRole("heading", { level: 1, name: "Product not found" }).waitFor();
+    assert.equal(await page.title(), "Product not found · Storefront");
+    await page.getByText("We could not find that product. It may no longer be sold.").waitFor();
+    assert.equal(await page.getByRole("button", { name: "Try again" }).count(), 0);
+    await screenshot(page, "product-not-found-375");
+    await page.getByRole("link", { name: "See all products" }).click();
+    await page.getByRole("heading", { level: 1, name: "Everyday things, made well" }).waitFor();
+  });
+
+  it("a product the API fails to answer (503) still names the page, and offers Try again", async () => {
+    await page.route("**/v1/products/APP-HOOD-ZIP-GRY", (route) =>
+      route.fulfill({ status: 503, body: "{}", headers: { "Access-Control-Allow-Origin": shop.siteUrl } }),
+    );
+    await page.goto(`${shop.siteUrl}/product/APP-HOOD-ZIP-GRY`);
+    await page.getByRole("heading", { level: 1, name: "Product" }).waitFor();
+    assert.equal(await page.title(), "Product · Storefront");
+    await page.unroute("**/v1/products/APP-HOOD-ZIP-GRY");
+    await page.getByRole("button", { name: "Try again" }).click();
+    await page.getByRole("heading", { level: 1, name: "Zip Hoodie, Heather Grey" }).waitFor();
+  });
+
+  it("an order that is not the shopper's (404) is not offered a 'Try again'", async () => {
+    await page.goto(shop.siteUrl);
+    await signIn(page, shop.users.shopper);
+    await page.goto(`${shop.siteUrl}/orders/${randomUUID()}`);
+    await page.getByText("We could not find that.").waitFor();
+    assert.equal(await page.getByRole("button", { name: "Try again" }).count(), 0);
   });
 });

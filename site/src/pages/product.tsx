@@ -25,8 +25,20 @@ export function ProductPage({ sku }: { sku: string }) {
         },
       });
   }, [product.state, sku]);
+  if (product.state === "failed" && product.status === 404)
+    return (
+      <>
+        <PageTitle title="Product not found">Product not found</PageTitle>
+        <p>We could not find that product. It may no longer be sold.</p>
+        <p>
+          <Link href="/">See all products</Link>
+        </p>
+      </>
+    );
   return (
     <>
+      {/* A failed load still names the page (heading and title), above its message and retry. */}
+      {product.state === "failed" ? <PageTitle title="Product">Product</PageTitle> : null}
       <LoadState loaded={product} retry={retry}>
         {(p) => (
           <article class="product">
