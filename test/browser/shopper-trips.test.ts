@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { closeContexts, requireChromium, sharedChromium, screenshot } from "../../testing/chromium";
 import { startFakeShop, type FakeShop } from "../../testing/fake-shop";
+import { TrackerTraffic } from "../../testing/tracker-traffic";
 
 declare const document: any; // in page.waitForFunction callbacks, which run in the page
 
@@ -130,5 +131,51 @@ describe("storefront in Chromium: what a shopper trips over", function () {
     await page.goto(`${shop.siteUrl}/orders/${randomUUID()}`);
     await page.getByText("We could not find that.").waitFor();
     assert.equal(await page.getByRole("button", { name: "Try again" }).count(), 0);
+  });
+
+  it("cart quantities: above what is in stock becomes what is in stock (and says so); 0 removes the line (and says so)", async () => {
+    shop.products.get("APP-HOOD-ZIP-GRY")!.stock = 3;
+    const traffic = new TrackerTraffic(page);
+    for (const sku of ["APP-HOOD-ZIP-GRY", "KIT-MUG-STN-12"]) {
+      await page.goto(`${shop.siteUrl}/product/${sku}`);
+      await page.getByRole("button", { name: "Add to cart" }).click();
+    }
+    await page.getByRole("link", { name: "Cart (2)" }).click();
+    const hoodie = page.getByLabel("Quantity of Zip Hoodie, Heather Grey");
+    await hoodie.fill("10");
+    await hoodie.press("Tab");
+    await page.getByText("Only 3 of Zip Hoodie, Heather Grey in stock: the quantity is now 3.").waitFor();
+    assert.equal(await hoodie.inputValue(), "3");
+    await page.getByRole("link", { name: "Cart (4)" }).waitFor();
+    // Typed again, the same too-large number: the box still shows what the cart holds.
+    await hoodie.fill("10");
+    await hoodie.press("Tab");
+    assert.equal(await hoodie.inputValue(), "3");
+    await screenshot(page, "cart-quantity-capped-375");
+
+    const mug = page.getByLabel("Quantity of Stoneware Mug, 12 oz");
+    await mug.fill("0");
+    await mug.press("Tab");
+    await page.getByRole("status").getByText("Removed Stoneware Mug, 12 oz from your cart.").waitFor();
+    await page.getByRole("link", { name: "Cart (3)" }).waitFor();
+    // A box left empty changes nothing.
+    await hoodie.fill("");
+    await hoodie.press("Tab");
+    assert.equal(await hoodie.inputValue(), "3");
+    await page.getByRole("link", { name: "Cart (3)" }).waitFor();
+    await traffic.leave();
+    assert.ok(
+      traffic.sent.some((s) => s.event.eventType === "remove_from_cart" && s.event.itemId === "KIT-MUG-STN-12"),
+      "setting 0 is a remove_from_cart in the clickstream",
+    );
+  });
+
+  it("a line added before the stock ran low says how many are left, in the cart, before checkout", async () => {
+    await page.goto(`${shop.siteUrl}/product/APP-HOOD-ZIP-GRY`);
+    await page.getByLabel("Quantity").fill("5");
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    shop.products.get("APP-HOOD-ZIP-GRY")!.stock = 2;
+    await page.getByRole("link", { name: "Cart (5)" }).click();
+    await page.getByText("Only 2 left").waitFor();
   });
 });
