@@ -15,6 +15,7 @@ import { contentSecurityPolicy } from "../components/storefront";
 import { GatewayResponses } from "../local/gateway/gateway-responses";
 import { IncomingApiRequest } from "../local/gateway/request";
 import { orderTotals, priceLines } from "../handlers/orders/pricing";
+import { defaultPageSize } from "../handlers/shared/order";
 import type { Product } from "../handlers/shared/product";
 
 /** A product as the catalog API answers it (the shared contract). */
@@ -327,11 +328,16 @@ export async function startFakeShop(
       byIdempotencyKey.set(key, order);
       return json(res, 201, order);
     }
-    if (req.method === "GET" && route === "/orders")
+    if (req.method === "GET" && route === "/orders") {
+      // Newest first, in pages of `limit` (the orders API's default size): the cursor is opaque to the site.
+      const mine = [...orders.values()].filter((o) => o.customerId === who!.sub).reverse();
+      const limit = Number(url.searchParams.get("limit") ?? defaultPageSize);
+      const start = Number(url.searchParams.get("cursor") ?? 0);
       return json(res, 200, {
-        orders: [...orders.values()].filter((o) => o.customerId === who!.sub).reverse(),
-        nextCursor: null,
+        orders: mine.slice(start, start + limit),
+        nextCursor: start + limit < mine.length ? String(start + limit) : null,
       });
+    }
     if (req.method === "GET" && route === "/orders/search") {
       if (!who!.admin) return json(res, 403, { error: "admin only" });
       const q = url.searchParams.get("q")?.toLowerCase();

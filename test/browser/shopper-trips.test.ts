@@ -178,4 +178,47 @@ describe("storefront in Chromium: what a shopper trips over", function () {
     await page.getByRole("link", { name: "Cart (5)" }).click();
     await page.getByText("Only 2 left").waitFor();
   });
+
+  it("order history beyond one page: older orders are a click away", async () => {
+    const sub = shop.users.shopper.sub;
+    const base = Date.parse("2026-11-01T10:00:00Z");
+    for (let i = 0; i < 25; i++) {
+      const at = new Date(base + i * 3_600_000).toISOString();
+      const orderId = randomUUID();
+      shop.orders.set(orderId, {
+        orderId,
+        customerId: sub,
+        status: "PLACED",
+        createdAt: at,
+        updatedAt: at,
+        currency: "USD",
+        lines: [
+          {
+            sku: "KIT-MUG-STN-12",
+            name: "Stoneware Mug, 12 oz",
+            quantity: 1,
+            unitPriceCents: 1450,
+            lineTotalCents: 1450,
+          },
+        ],
+        itemCount: 1,
+        totalCents: 1450,
+        version: 1,
+      });
+    }
+    const oldest = [...shop.orders.keys()][0].slice(0, 8).toUpperCase();
+    await page.goto(shop.siteUrl);
+    await signIn(page, shop.users.shopper);
+    await page.getByRole("link", { name: "Orders", exact: true }).click();
+    await page.getByRole("heading", { level: 1, name: "Your orders" }).waitFor();
+    await page
+      .getByRole("link", { name: /^Order / })
+      .first()
+      .waitFor();
+    assert.equal(await page.getByRole("link", { name: /^Order / }).count(), 20);
+    await page.getByRole("button", { name: "Show older orders" }).click();
+    await page.getByRole("link", { name: `Order ${oldest}` }).waitFor();
+    assert.equal(await page.getByRole("link", { name: /^Order / }).count(), 25);
+    assert.equal(await page.getByRole("button", { name: "Show older orders" }).count(), 0);
+  });
 });
