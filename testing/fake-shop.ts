@@ -340,9 +340,14 @@ export async function startFakeShop(
     }
     if (req.method === "GET" && route === "/orders/search") {
       if (!who!.admin) return json(res, 403, { error: "admin only" });
+      // As the search handler answers: newest first, at most `limit`, with the total of all that match.
       const q = url.searchParams.get("q")?.toLowerCase();
-      const found = [...orders.values()].filter((o) => !q || JSON.stringify(o).toLowerCase().includes(q));
-      return json(res, 200, { orders: found, total: found.length });
+      const status = url.searchParams.get("status");
+      const found = [...orders.values()]
+        .filter((o) => (!q || JSON.stringify(o).toLowerCase().includes(q)) && (!status || o.status === status))
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+      const limit = Number(url.searchParams.get("limit") ?? defaultPageSize);
+      return json(res, 200, { orders: found.slice(0, limit), total: found.length });
     }
     const orderMatch = /^\/orders\/([^/]+)$/.exec(route);
     if (orderMatch) {

@@ -19,6 +19,35 @@ async function signIn(page: Page, user: { email: string; password: string }) {
   await page.getByRole("button", { name: "Sign out", exact: true }).waitFor();
 }
 
+/** `count` orders of one mug each, an hour apart, oldest first, as the orders API stores them. */
+function seedOrders(shop: FakeShop, customerId: string, count: number) {
+  const base = Date.parse("2026-11-01T10:00:00Z");
+  for (let i = 0; i < count; i++) {
+    const at = new Date(base + i * 3_600_000).toISOString();
+    const orderId = randomUUID();
+    shop.orders.set(orderId, {
+      orderId,
+      customerId,
+      status: "PLACED",
+      createdAt: at,
+      updatedAt: at,
+      currency: "USD",
+      lines: [
+        {
+          sku: "KIT-MUG-STN-12",
+          name: "Stoneware Mug, 12 oz",
+          quantity: 1,
+          unitPriceCents: 1450,
+          lineTotalCents: 1450,
+        },
+      ],
+      itemCount: 1,
+      totalCents: 1450,
+      version: 1,
+    });
+  }
+}
+
 describe("storefront in Chromium: what a shopper trips over", function () {
   requireChromium(this);
   let browser: Browser;
@@ -180,32 +209,7 @@ describe("storefront in Chromium: what a shopper trips over", function () {
   });
 
   it("order history beyond one page: older orders are a click away", async () => {
-    const sub = shop.users.shopper.sub;
-    const base = Date.parse("2026-11-01T10:00:00Z");
-    for (let i = 0; i < 25; i++) {
-      const at = new Date(base + i * 3_600_000).toISOString();
-      const orderId = randomUUID();
-      shop.orders.set(orderId, {
-        orderId,
-        customerId: sub,
-        status: "PLACED",
-        createdAt: at,
-        updatedAt: at,
-        currency: "USD",
-        lines: [
-          {
-            sku: "KIT-MUG-STN-12",
-            name: "Stoneware Mug, 12 oz",
-            quantity: 1,
-            unitPriceCents: 1450,
-            lineTotalCents: 1450,
-          },
-        ],
-        itemCount: 1,
-        totalCents: 1450,
-        version: 1,
-      });
-    }
+    seedOrders(shop, shop.users.shopper.sub, 25);
     const oldest = [...shop.orders.keys()][0].slice(0, 8).toUpperCase();
     await page.goto(shop.siteUrl);
     await signIn(page, shop.users.shopper);
@@ -220,5 +224,16 @@ describe("storefront in Chromium: what a shopper trips over", function () {
     await page.getByRole("link", { name: `Order ${oldest}` }).waitFor();
     assert.equal(await page.getByRole("link", { name: /^Order / }).count(), 25);
     assert.equal(await page.getByRole("button", { name: "Show older orders" }).count(), 0);
+  });
+
+  it("admin: a search matching more orders than one answer holds says so, and how to find the others", async () => {
+    seedOrders(shop, shop.users.shopper.sub, 25);
+    await page.goto(shop.siteUrl);
+    await signIn(page, shop.users.admin);
+    await page.getByRole("link", { name: "Admin" }).click();
+    await page.getByRole("table", { name: "The 20 newest of 25 orders" }).waitFor();
+    assert.equal(await page.getByRole("button", { name: /^Mark paid: order / }).count(), 20);
+    await page.getByText("Narrow the search to find the others").waitFor();
+    await screenshot(page, "admin-orders-more-than-shown-375");
   });
 });

@@ -102,48 +102,62 @@ export function AdminOrdersPage() {
           orders.length === 0 ? (
             <p>No orders match.</p>
           ) : (
-            <table class="lines admin">
-              <caption>{total === 1 ? "1 order" : `${total} orders`}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Order</th>
-                  <th scope="col">Placed</th>
-                  <th scope="col">Customer</th>
-                  <th scope="col">Total</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Change</th>
-                </tr>
-              </thead>
-              <tbody>
-                {orders.map((found) => {
-                  const o = updated[found.orderId] ?? found;
-                  return (
-                    <tr key={o.orderId}>
-                      <td data-label="Order">{shortId(o.orderId)}</td>
-                      <td data-label="Placed">{formatDate(o.createdAt)}</td>
-                      <td data-label="Customer" class="wrap">
-                        {o.customerId}
-                      </td>
-                      <td data-label="Total">{formatPrice(o.totalCents)}</td>
-                      <td data-label="Status">{statusLabel[o.status]}</td>
-                      <td data-label="Change">
-                        {nextStatuses[o.status].map((s) => (
-                          <button
-                            key={s}
-                            type="button"
-                            class={s === "CANCELLED" ? "secondary" : ""}
-                            aria-label={`${actionLabel[s]}: order ${shortId(o.orderId)}`}
-                            onClick={() => change(o, s)}
-                          >
-                            {actionLabel[s]}
-                          </button>
-                        ))}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+            <>
+              {/* The search answers one page (newest first) with the total of all that match. */}
+              {orders.length < total ? (
+                <p class="hint">
+                  Narrow the search to find the others: an order id, a customer, a product or a status.
+                </p>
+              ) : null}
+              <table class="lines admin">
+                <caption>
+                  {orders.length < total
+                    ? `The ${orders.length} newest of ${total} orders`
+                    : total === 1
+                      ? "1 order"
+                      : `${total} orders`}
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Order</th>
+                    <th scope="col">Placed</th>
+                    <th scope="col">Customer</th>
+                    <th scope="col">Total</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Change</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {orders.map((found) => {
+                    const o = updated[found.orderId] ?? found;
+                    return (
+                      <tr key={o.orderId}>
+                        <td data-label="Order">{shortId(o.orderId)}</td>
+                        <td data-label="Placed">{formatDate(o.createdAt)}</td>
+                        <td data-label="Customer" class="wrap">
+                          {o.customerId}
+                        </td>
+                        <td data-label="Total">{formatPrice(o.totalCents)}</td>
+                        <td data-label="Status">{statusLabel[o.status]}</td>
+                        <td data-label="Change">
+                          {nextStatuses[o.status].map((s) => (
+                            <button
+                              key={s}
+                              type="button"
+                              class={s === "CANCELLED" ? "secondary" : ""}
+                              aria-label={`${actionLabel[s]}: order ${shortId(o.orderId)}`}
+                              onClick={() => change(o, s)}
+                            >
+                              {actionLabel[s]}
+                            </button>
+                          ))}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </>
           )
         }
       </LoadState>
