@@ -9,7 +9,7 @@ import { closeContexts, requireChromium, sharedChromium, screenshot } from "../.
 import { startFakeShop, type FakeShop } from "../../testing/fake-shop";
 import { TrackerTraffic } from "../../testing/tracker-traffic";
 
-declare const document: any; // in page.waitForFunction callbacks, which run in the page
+declare const document: any, getComputedStyle: any; // in page.evaluate / waitForFunction callbacks, which run in the page
 
 async function signIn(page: Page, user: { email: string; password: string }) {
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
@@ -235,5 +235,59 @@ describe("storefront in Chromium: what a shopper trips over", function () {
     assert.equal(await page.getByRole("button", { name: /^Mark paid: order / }).count(), 20);
     await page.getByText("Narrow the search to find the others").waitFor();
     await screenshot(page, "admin-orders-more-than-shown-375");
+  });
+
+  it("Store reports on a phone: every figure in the report tables is named by its column (the header row is hidden there)", async () => {
+    // Shaped as the reports API answers GET /analytics/{query} (CORS for the storefront).
+    const headers = { "Content-Type": "application/json", "Access-Control-Allow-Origin": shop.siteUrl };
+    const ready = { since: "2026-11-02", state: "ready", computedAt: "2026-12-01T18:00:00.000Z", refreshing: false };
+    await page.route(`${shop.apiUrl}/analytics/funnel`, (route) =>
+      route.fulfill({
+        status: 200,
+        headers,
+        body: JSON.stringify({
+          ...ready,
+          query: "funnel",
+          columns: ["step", "event_type", "sessions", "rate_from_previous", "rate_from_first"],
+          rows: [
+            { step: 1, event_type: "product_view", sessions: 1240, rate_from_previous: null, rate_from_first: 1 },
+            { step: 2, event_type: "add_to_cart", sessions: 410, rate_from_previous: 0.3306, rate_from_first: 0.3306 },
+          ],
+        }),
+      }),
+    );
+    await page.route(`${shop.apiUrl}/analytics/top-products`, (route) =>
+      route.fulfill({
+        status: 200,
+        headers,
+        body: JSON.stringify({
+          ...ready,
+          query: "top-products",
+          columns: ["item_id", "views", "adds", "purchases"],
+          rows: [{ item_id: "APP-HOOD-ZIP-GRY", views: 300, adds: 80, purchases: 30 }],
+        }),
+      }),
+    );
+    await page.goto(shop.siteUrl);
+    await signIn(page, shop.users.admin);
+    await page.goto(`${shop.siteUrl}/admin/reports`);
+    await page.getByRole("link", { name: "Zip Hoodie, Heather Grey" }).waitFor();
+    // What a sighted shopper reads beside each figure: the cell's generated label.
+    const labelsBeside = (table: string) =>
+      page.evaluate(
+        (caption) =>
+          Array.from(document.querySelectorAll("table"))
+            .filter((t: any) => t.caption?.textContent.startsWith(caption))
+            .flatMap((t: any) => Array.from(t.querySelectorAll("tbody tr:first-child td")))
+            .map((td: any) => getComputedStyle(td, "::before").content),
+        table,
+      );
+    assert.deepEqual(await labelsBeside("Sessions reaching each step"), [
+      '"Sessions"',
+      '"Of previous step"',
+      '"Of first step"',
+    ]);
+    assert.deepEqual(await labelsBeside("Most purchased first"), ['"Views"', '"Added to cart"', '"Purchases"']);
+    await screenshot(page, "reports-375");
   });
 });
