@@ -111,6 +111,19 @@ describe("storefront in Chromium: what a shopper trips over", function () {
     assert.equal(await page.getByText("No products match").count(), 0);
   });
 
+  it("a long unbroken search (a pasted link, a run-on word) or category name wraps at 320 px instead of scrolling sideways", async () => {
+    await page.setViewportSize({ width: 320, height: 640 });
+    const long = "supercalifragilisticexpialidocious".repeat(3);
+    for (const path of [`/search?q=${long}`, `/category/${long}`]) {
+      await page.goto(`${shop.siteUrl}${path}`);
+      await page.getByRole("heading", { level: 1, name: new RegExp(long, "i") }).waitFor();
+      const overflow = await page.evaluate(
+        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+      );
+      assert.ok(overflow <= 0, `${path} scrolls sideways by ${overflow} px at 320 px`);
+    }
+  });
+
   it("a category's sort survives opening a product and coming Back, and a reload", async () => {
     const kitchen = [...shop.products.values()].filter((p) => p.category === "kitchen");
     const dearest = kitchen.sort((a, b) => b.priceCents - a.priceCents)[0];
