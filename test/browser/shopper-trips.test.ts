@@ -303,4 +303,15 @@ describe("storefront in Chromium: what a shopper trips over", function () {
     assert.deepEqual(await labelsBeside("Most purchased first"), ['"Views"', '"Added to cart"', '"Purchases"']);
     await screenshot(page, "reports-375");
   });
+
+  it("admin: 'Find orders' again with the same criteria asks again, and shows the orders placed since", async () => {
+    seedOrders(shop, shop.users.shopper.sub, 1);
+    await page.goto(shop.siteUrl);
+    await signIn(page, shop.users.admin);
+    await page.getByRole("link", { name: "Admin" }).click();
+    await page.getByRole("table", { name: "1 order" }).waitFor();
+    seedOrders(shop, shop.users.shopper.sub, 1);
+    await page.getByRole("button", { name: "Find orders" }).click();
+    await page.getByRole("table", { name: "2 orders" }).waitFor();
+  });
 });

@@ -66,7 +66,10 @@ export function AdminOrdersPage() {
         class="admin-search"
         onSubmit={(e) => {
           e.preventDefault();
-          setQuery(draft);
+          // Fresh answers every time, also for the same criteria (new orders, changes by others).
+          setUpdated({});
+          if (draft.q === query.q && draft.status === query.status) retry();
+          else setQuery(draft);
         }}
       >
         <label>
