@@ -314,4 +314,25 @@ describe("storefront in Chromium: what a shopper trips over", function () {
     await page.getByRole("button", { name: "Find orders" }).click();
     await page.getByRole("table", { name: "2 orders" }).waitFor();
   });
+
+  it("admin by keyboard: after 'Mark paid' the focus moves to the order's next action, not back to the top of the page", async () => {
+    seedOrders(shop, shop.users.shopper.sub, 2);
+    const [first] = [...shop.orders.keys()];
+    const short = first.slice(0, 8).toUpperCase();
+    await page.goto(shop.siteUrl);
+    await signIn(page, shop.users.admin);
+    await page.getByRole("link", { name: "Admin" }).click();
+    await page.getByRole("button", { name: `Mark paid: order ${short}` }).focus();
+    await page.keyboard.press("Enter");
+    await page.getByText(`Order ${short} is now paid.`).waitFor();
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute("aria-label"));
+    assert.equal(await focused(), `Mark shipped: order ${short}`);
+    await page.keyboard.press("Enter");
+    await page.getByText(`Order ${short} is now shipped.`).waitFor();
+    // Shipped: nothing more to do with it; the focus stays in its row's cell rather than on the page.
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.closest("tr")?.textContent?.includes("Shipped")),
+      true,
+    );
+  });
 });
