@@ -8,6 +8,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { closeContexts, requireChromium, sharedChromium, screenshot } from "../../testing/chromium";
 import { startFakeShop, type FakeShop } from "../../testing/fake-shop";
 import { TrackerTraffic } from "../../testing/tracker-traffic";
+import { waitFor } from "../../testing/wait";
 
 declare const document: any, getComputedStyle: any; // in page.evaluate / waitForFunction callbacks, which run in the page
 
@@ -233,8 +234,16 @@ describe("storefront in Chromium: what a shopper trips over", function () {
       .first()
       .waitFor();
     assert.equal(await page.getByRole("link", { name: /^Order / }).count(), 20);
-    await page.getByRole("button", { name: "Show older orders" }).click();
+    // By keyboard: the focus lands on the first of the older orders (the button is gone now).
+    const firstOlder = [...shop.orders.keys()][4].slice(0, 8).toUpperCase();
+    await page.getByRole("button", { name: "Show older orders" }).focus();
+    await page.keyboard.press("Enter");
     await page.getByRole("link", { name: `Order ${oldest}` }).waitFor();
+    await waitFor(
+      async () => (await page.evaluate(() => document.activeElement?.textContent)) === `Order ${firstOlder}`,
+      5_000,
+      "the focus on the first older order",
+    );
     assert.equal(await page.getByRole("link", { name: /^Order / }).count(), 25);
     assert.equal(await page.getByRole("button", { name: "Show older orders" }).count(), 0);
   });

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from "preact";
 import type { Order } from "../api";
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { describeError, useLoad } from "../async";
 import { formatDate, formatPrice } from "../format";
 import { Link } from "../router";
@@ -32,6 +32,8 @@ export function SignedIn({ title, children }: { title: string; children: Compone
   );
 }
 
+const orderHref = (orderId: string) => `/orders/${encodeURIComponent(orderId)}`;
+
 /** The shopper's orders, newest first, a page at a time (the API's nextCursor): older ones on request. */
 export function OrdersPage() {
   const { api } = useShop();
@@ -43,12 +45,19 @@ export function OrdersPage() {
     setOlder({ orders: [], cursor: page.nextCursor ?? undefined });
     return page.orders;
   }, []);
+  // The first of the orders just shown takes the focus: the button may be gone (the last page).
+  const [firstShown, setFirstShown] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    if (!firstShown) return;
+    document.querySelector<HTMLElement>(`.orders a[href="${CSS.escape(orderHref(firstShown))}"]`)?.focus();
+  }, [firstShown]);
   const showOlder = async () => {
     if (older.loading) return; // not `disabled`: a disabled button drops the keyboard focus
     setOlder({ ...older, error: undefined, loading: true });
     try {
       const page = await api.myOrders(older.cursor);
       setOlder({ orders: [...older.orders, ...page.orders], cursor: page.nextCursor ?? undefined });
+      setFirstShown(page.orders[0]?.orderId);
     } catch (error) {
       setOlder({ ...older, loading: false, error: describeError(error) });
     }
@@ -84,7 +93,7 @@ function OrderList({ orders }: { orders: Order[] }) {
     <ul class="orders">
       {orders.map((o) => (
         <li key={o.orderId}>
-          <Link href={`/orders/${encodeURIComponent(o.orderId)}`}>Order {shortId(o.orderId)}</Link>
+          <Link href={orderHref(o.orderId)}>Order {shortId(o.orderId)}</Link>
           <span>{formatDate(o.createdAt)}</span>
           <span>{o.itemCount === 1 ? "1 item" : `${o.itemCount} items`}</span>
           <span>{formatPrice(o.totalCents)}</span>
