@@ -344,4 +344,20 @@ describe("storefront in Chromium: what a shopper trips over", function () {
       true,
     );
   });
+
+  it("a category longer than one page: 'Show more' by keyboard puts the focus on the first product it added", async () => {
+    const mug = shop.products.get("KIT-MUG-STN-12")!;
+    for (let i = 10; i < 40; i++)
+      shop.products.set(`KIT-MUG-EXTRA-${i}`, { ...mug, sku: `KIT-MUG-EXTRA-${i}`, name: `Extra Mug ${i}` });
+    await page.goto(`${shop.siteUrl}/category/kitchen`);
+    await page.getByRole("button", { name: "Show more" }).focus();
+    await page.keyboard.press("Enter");
+    await page.getByRole("link", { name: "Stoneware Mug, 12 oz" }).waitFor();
+    const names = await page.locator(".card-title").allTextContents();
+    await waitFor(
+      async () => (await page.evaluate(() => document.activeElement?.textContent)) === names[24],
+      5_000,
+      "the focus on the 25th product, the first one 'Show more' added",
+    );
+  });
 });

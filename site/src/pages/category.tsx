@@ -1,10 +1,10 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { Product } from "../api";
 import { describeError, useLoad } from "../async";
 import { categoryLabel } from "../format";
 import { navigate } from "../router";
 import { useShop } from "../shop";
-import { LoadState, PageTitle, ProductGrid } from "../ui";
+import { LoadState, PageTitle, ProductGrid, productHref } from "../ui";
 
 const sorts = ["name-asc", "price-asc", "price-desc"] as const;
 type Sort = (typeof sorts)[number];
@@ -26,10 +26,17 @@ export function CategoryPage({ category, sort }: { category: string; sort: Sort 
     setMore({ items: [], cursor: page.nextCursor ?? undefined });
     return page.items;
   }, [category, sort]);
+  // The first of the products just shown takes the focus: the button may be gone (the last page).
+  const [firstShown, setFirstShown] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    if (!firstShown) return;
+    document.querySelector<HTMLElement>(`.grid a[href="${CSS.escape(productHref(firstShown))}"]`)?.focus();
+  }, [firstShown]);
   const loadMore = async () => {
     try {
       const page = await api.listProducts({ category, sort: by, order, limit: pageSize, cursor: more.cursor });
       setMore({ items: [...more.items, ...page.items], cursor: page.nextCursor ?? undefined });
+      setFirstShown(page.items[0]?.sku);
     } catch (error) {
       setMore({ ...more, error: describeError(error) });
     }
