@@ -360,4 +360,21 @@ describe("storefront in Chromium: what a shopper trips over", function () {
       "the focus on the 25th product, the first one 'Show more' added",
     );
   });
+
+  it("cart by keyboard: Remove moves the focus to the line now in its place, and to the heading once the cart is empty", async () => {
+    for (const sku of ["APP-HOOD-ZIP-GRY", "KIT-MUG-STN-12"]) {
+      await page.goto(`${shop.siteUrl}/product/${sku}`);
+      await page.getByRole("button", { name: "Add to cart" }).click();
+    }
+    await page.getByRole("link", { name: "Cart (2)" }).click();
+    const focused = () =>
+      page.evaluate(() => document.activeElement?.getAttribute("aria-label") ?? document.activeElement?.textContent);
+    await page.getByRole("button", { name: "Remove Zip Hoodie, Heather Grey" }).focus();
+    await page.keyboard.press("Enter");
+    await page.getByRole("link", { name: "Cart (1)" }).waitFor();
+    await waitFor(async () => (await focused()) === "Remove Stoneware Mug, 12 oz", 5_000, "the focus on the next line");
+    await page.keyboard.press("Enter");
+    await page.getByText("Your cart is empty.").waitFor();
+    await waitFor(async () => (await focused()) === "Your cart", 5_000, "the focus on the heading");
+  });
 });

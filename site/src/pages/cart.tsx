@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { Product } from "../api";
 import { useLoad } from "../async";
 import { maxQuantity, type CartLine } from "../cart";
@@ -31,7 +31,18 @@ export function CartPage() {
   // What the last change did, read out to screen readers and shown under the title.
   const [notice, setNotice] = useState("");
   const nameOf = (line: PricedLine) => line.product?.name ?? line.sku;
+  // A removed line takes its Remove button (and the focus) with it: the focus goes to the line
+  // now in its place, else the one above, else the page's heading (the cart is empty).
+  const [removedAt, setRemovedAt] = useState<number | undefined>(undefined);
+  useEffect(() => {
+    if (removedAt === undefined) return;
+    setRemovedAt(undefined);
+    if (document.activeElement && document.activeElement !== document.body) return;
+    const buttons = document.querySelectorAll<HTMLElement>("main .lines button.remove");
+    (buttons[Math.min(removedAt, buttons.length - 1)] ?? document.querySelector<HTMLElement>("main h1"))?.focus();
+  }, [removedAt]);
   const remove = (line: PricedLine) => {
+    setRemovedAt(lines.findIndex((l) => l.sku === line.sku));
     cart.remove(line.sku);
     tracker.track("remove_from_cart", { itemId: line.sku, properties: { quantity: line.quantity } });
     setNotice(`Removed ${nameOf(line)} from your cart.`);
@@ -105,7 +116,7 @@ export function CartPage() {
                       <td>
                         <button
                           type="button"
-                          class="secondary"
+                          class="secondary remove"
                           onClick={() => remove(line)}
                           aria-label={`Remove ${nameOf(line)}`}
                         >
