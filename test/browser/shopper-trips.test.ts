@@ -334,14 +334,20 @@ describe("storefront in Chromium: what a shopper trips over", function () {
     await page.getByRole("button", { name: `Mark paid: order ${short}` }).focus();
     await page.keyboard.press("Enter");
     await page.getByText(`Order ${short} is now paid.`).waitFor();
+    // The focus moves once the row has been drawn again (an effect after the render).
     const focused = () => page.evaluate(() => document.activeElement?.getAttribute("aria-label"));
-    assert.equal(await focused(), `Mark shipped: order ${short}`);
+    await waitFor(
+      async () => (await focused()) === `Mark shipped: order ${short}`,
+      5_000,
+      "the focus on 'Mark shipped'",
+    );
     await page.keyboard.press("Enter");
     await page.getByText(`Order ${short} is now shipped.`).waitFor();
-    // Shipped: nothing more to do with it; the focus stays in its row's cell rather than on the page.
-    assert.equal(
-      await page.evaluate(() => document.activeElement?.closest("tr")?.textContent?.includes("Shipped")),
-      true,
+    // Shipped: nothing more to do with it; the focus stays in its row rather than on the page.
+    await waitFor(
+      () => page.evaluate(() => document.activeElement?.closest("tr")?.textContent?.includes("Shipped") === true),
+      5_000,
+      "the focus in the shipped order's row",
     );
   });
 
