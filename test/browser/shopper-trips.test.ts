@@ -79,7 +79,7 @@ describe("storefront in Chromium: what a shopper trips over", function () {
     await page.goto(`${shop.siteUrl}/product/APP-HOOD-ZIP-GRY`);
     await page.getByLabel("Quantity").fill("3");
     await page.getByRole("button", { name: "Add to cart" }).click();
-    await page.getByText("Added 3 × Zip Hoodie, Heather Grey to your cart.").waitFor();
+    await page.getByText("Added 3 × Zip Hoodie, Heather Grey to your cart (3 in your cart).").waitFor();
     await page.getByRole("region", { name: "Customers also bought" }).getByRole("link").first().click();
     await page.getByRole("heading", { level: 1, name: "Stoneware Mug, 12 oz" }).waitFor();
     assert.equal(await page.getByLabel("Quantity").inputValue(), "1");
@@ -382,5 +382,21 @@ describe("storefront in Chromium: what a shopper trips over", function () {
     await page.keyboard.press("Enter");
     await page.getByText("Your cart is empty.").waitFor();
     await waitFor(async () => (await focused()) === "Your cart", 5_000, "the focus on the heading");
+  });
+
+  it("adding the same product again never takes the cart past what is in stock, and says how many the cart holds", async () => {
+    shop.products.get("APP-HOOD-ZIP-GRY")!.stock = 3;
+    await page.goto(`${shop.siteUrl}/product/APP-HOOD-ZIP-GRY`);
+    await page.getByLabel("Quantity").fill("2");
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await page.getByText("Added 2 × Zip Hoodie, Heather Grey to your cart (2 in your cart).").waitFor();
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await page
+      .getByText("Added 1 × Zip Hoodie, Heather Grey to your cart (3 in your cart, all we can sell you now).")
+      .waitFor();
+    await page.getByRole("link", { name: "Cart (3)" }).waitFor();
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await page.getByText("Your cart already holds 3 × Zip Hoodie, Heather Grey: all we can sell you now.").waitFor();
+    await page.getByRole("link", { name: "Cart (3)" }).waitFor();
   });
 });

@@ -56,9 +56,23 @@ export function ProductPage({ sku }: { sku: string }) {
               <form
                 onSubmit={(event) => {
                   event.preventDefault();
-                  cart.add(p.sku, quantity);
-                  tracker.track("add_to_cart", { itemId: p.sku, properties: { quantity, priceCents: p.priceCents } });
-                  setAdded(`Added ${quantity} × ${p.name} to your cart.`);
+                  // What the cart holds already counts: together never more than the shop can sell.
+                  const inCart = cart.lines.get().find((l) => l.sku === p.sku)?.quantity ?? 0;
+                  const sellable = Math.min(maxQuantity, p.stock);
+                  const adding = Math.min(quantity, Math.max(0, sellable - inCart));
+                  if (adding === 0) {
+                    setAdded(`Your cart already holds ${inCart} × ${p.name}: all we can sell you now.`);
+                    return;
+                  }
+                  cart.add(p.sku, adding);
+                  tracker.track("add_to_cart", {
+                    itemId: p.sku,
+                    properties: { quantity: adding, priceCents: p.priceCents },
+                  });
+                  setAdded(
+                    `Added ${adding} × ${p.name} to your cart (${inCart + adding} in your cart` +
+                      (adding < quantity ? `, all we can sell you now).` : ")."),
+                  );
                 }}
               >
                 <label class="inline">
