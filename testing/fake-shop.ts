@@ -15,6 +15,7 @@ import { contentSecurityPolicy } from "../components/storefront";
 import { GatewayResponses } from "../local/gateway/gateway-responses";
 import { IncomingApiRequest } from "../local/gateway/request";
 import { orderTotals, priceLines } from "../handlers/orders/pricing";
+import { defaultPageSize } from "../handlers/shared/order";
 import type { Product } from "../handlers/shared/product";
 
 /** A product as the catalog API answers it (the shared contract). */
@@ -87,7 +88,11 @@ async function readBody(req: http.IncomingMessage): Promise<string> {
 }
 
 export async function startFakeShop(
-  options: { products?: (p: Map<string, FakeProduct>) => void } = {},
+  options: {
+    products?: (p: Map<string, FakeProduct>) => void;
+    /** Answer GET /recommendations?sku= ("customers also bought") with these skus; without it, 404 as before. */
+    relatedSkus?: (sku: string) => string[];
+  } = {},
 ): Promise<FakeShop> {
   const site = new Map((await buildSite()).map((f: BuiltSiteFile) => [`/${f.key}`, f]));
   const products = loadCatalog();
@@ -226,6 +231,14 @@ export async function startFakeShop(
       const product = products.get(decodeURIComponent(productMatch[1]));
       return product ? json(res, 200, product) : json(res, 404, { error: "no such product" });
     }
+    if (req.method === "GET" && route === "/recommendations" && options.relatedSkus && url.searchParams.get("sku")) {
+      const sku = url.searchParams.get("sku")!;
+      const items = options
+        .relatedSkus(sku)
+        .map((s) => products.get(s))
+        .filter((p): p is FakeProduct => p !== undefined);
+      return json(res, 200, { source: "co-purchase", basedOn: sku, items });
+    }
     if (route === "/events" || route === "/events/me") {
       const who = route === "/events/me" ? caller(req) : undefined;
       if (route === "/events/me" && !who) return json(res, 401, { message: "Unauthorized" });
@@ -315,16 +328,26 @@ export async function startFakeShop(
       byIdempotencyKey.set(key, order);
       return json(res, 201, order);
     }
-    if (req.method === "GET" && route === "/orders")
+    if (req.method === "GET" && route === "/orders") {
+      // Newest first, in pages of `limit` (the orders API's default size): the cursor is opaque to the site.
+      const mine = [...orders.values()].filter((o) => o.customerId === who!.sub).reverse();
+      const limit = Number(url.searchParams.get("limit") ?? defaultPageSize);
+      const start = Number(url.searchParams.get("cursor") ?? 0);
       return json(res, 200, {
-        orders: [...orders.values()].filter((o) => o.customerId === who!.sub).reverse(),
-        nextCursor: null,
+        orders: mine.slice(start, start + limit),
+        nextCursor: start + limit < mine.length ? String(start + limit) : null,
       });
+    }
     if (req.method === "GET" && route === "/orders/search") {
       if (!who!.admin) return json(res, 403, { error: "admin only" });
+      // As the search handler answers: newest first, at most `limit`, with the total of all that match.
       const q = url.searchParams.get("q")?.toLowerCase();
-      const found = [...orders.values()].filter((o) => !q || JSON.stringify(o).toLowerCase().includes(q));
-      return json(res, 200, { orders: found, total: found.length });
+      const status = url.searchParams.get("status");
+      const found = [...orders.values()]
+        .filter((o) => (!q || JSON.stringify(o).toLowerCase().includes(q)) && (!status || o.status === status))
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+      const limit = Number(url.searchParams.get("limit") ?? defaultPageSize);
+      return json(res, 200, { orders: found.slice(0, limit), total: found.length });
     }
     const orderMatch = /^\/orders\/([^/]+)$/.exec(route);
     if (orderMatch) {

@@ -5,7 +5,7 @@ import { adminGroup, type SignInOutcome } from "./auth";
 import { AdminOrdersPage } from "./pages/admin";
 import { AdminReportsPage } from "./pages/admin-analytics";
 import { CartPage } from "./pages/cart";
-import { CategoryPage } from "./pages/category";
+import { CategoryPage, sortFrom } from "./pages/category";
 import { CheckoutPage } from "./pages/checkout";
 import { HomePage } from "./pages/home";
 import { OrderPage, OrdersPage, SignedIn } from "./pages/orders";
@@ -20,8 +20,10 @@ function Page({ location }: { location: Location }) {
   const { path, query } = location;
   let params: Record<string, string> | null;
   if (path === "/") return <HomePage />;
-  if ((params = match("/category/:category", path))) return <CategoryPage category={params.category} />;
-  if ((params = match("/product/:sku", path))) return <ProductPage sku={params.sku} />;
+  if ((params = match("/category/:category", path)))
+    return <CategoryPage category={params.category} sort={sortFrom(query.get("sort"))} />;
+  // Keyed by sku: another product (a recommendation, Back) is a new page, not the last one's quantity and message.
+  if ((params = match("/product/:sku", path))) return <ProductPage key={params.sku} sku={params.sku} />;
   if (path === "/search") return <SearchPage query={query.get("q") ?? ""} />;
   if (path === "/cart") return <CartPage />;
   if (path === "/checkout") return <CheckoutPage />;
@@ -51,7 +53,12 @@ function Page({ location }: { location: Location }) {
 
 function SearchBox() {
   const location = useLocation();
-  const [text, setText] = useState(location.path === "/search" ? (location.query.get("q") ?? "") : "");
+  const shownQuery = location.path === "/search" ? (location.query.get("q") ?? "") : undefined;
+  const [text, setText] = useState(shownQuery ?? "");
+  // Back and Forward between searches: the box says what the results on the page are for.
+  useEffect(() => {
+    if (shownQuery !== undefined) setText(shownQuery);
+  }, [shownQuery]);
   return (
     <form
       role="search"

@@ -27,13 +27,15 @@ export function PageTitle({ children, title }: { children: ComponentChildren; ti
   );
 }
 
+export const productHref = (sku: string) => `/product/${encodeURIComponent(sku)}`;
+
 export function ProductCard({ product, headingLevel }: { product: Product; headingLevel: 2 | 3 }) {
   const Heading = headingLevel === 2 ? "h2" : "h3";
   return (
     <li class="card">
       <img src={product.image} alt="" width={240} height={240} loading="lazy" decoding="async" />
       <Heading class="card-title">
-        <Link href={`/product/${encodeURIComponent(product.sku)}`}>{product.name}</Link>
+        <Link href={productHref(product.sku)}>{product.name}</Link>
       </Heading>
       <p class="price">{formatPrice(product.priceCents)}</p>
       {product.stock <= 0 ? <p class="stock out">Out of stock</p> : null}
@@ -60,7 +62,7 @@ export function ProductGrid({
   );
 }
 
-/** Loading, failure (with a retry) or the content. */
+/** Loading, failure (with a retry, unless the thing does not exist) or the content. */
 export function LoadState<T>({
   loaded,
   retry,
@@ -75,7 +77,8 @@ export function LoadState<T>({
     return (
       <div class="notice error" role="alert">
         <p>{loaded.message}</p>
-        {retry ? (
+        {/* Asking again for what is not there (404) gets the same answer: no button that cannot help. */}
+        {retry && loaded.status !== 404 ? (
           <button type="button" onClick={retry}>
             Try again
           </button>

@@ -174,8 +174,11 @@ function ReportTable<Row>(props: {
         {props.rows.map((r) => (
           <tr key={props.rowKey(r)}>
             <th scope="row">{props.rowHeader(r)}</th>
+            {/* data-label: on a phone the header row is hidden and each figure shows its column's name. */}
             {props.cells(r).map((cell, i) => (
-              <td key={props.columns[i + 1]}>{cell}</td>
+              <td key={props.columns[i + 1]} data-label={props.columns[i + 1]}>
+                {cell}
+              </td>
             ))}
           </tr>
         ))}

@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { Order, OrderStatus } from "../api";
 import { describeError, useLoad } from "../async";
 import { adminGroup } from "../auth";
@@ -30,6 +30,16 @@ export function AdminOrdersPage() {
   const [draft, setDraft] = useState(query);
   const [updated, setUpdated] = useState<Record<string, Order>>({});
   const [message, setMessage] = useState("");
+  // The order just changed: its pressed button is gone, so the focus moves to what comes next in its row.
+  const [changedOrderId, setChangedOrderId] = useState<string | null>(null);
+  useEffect(() => {
+    if (!changedOrderId) return;
+    setChangedOrderId(null);
+    // Only when the focus was lost with the button (not if the admin has moved on meanwhile).
+    if (document.activeElement && document.activeElement !== document.body) return;
+    const row = document.querySelector(`tr[data-order-id="${CSS.escape(changedOrderId)}"]`);
+    (row?.querySelector("button") ?? row?.querySelector<HTMLElement>("[data-focus-after-change]"))?.focus();
+  }, [changedOrderId]);
   const [results, retry] = useLoad(
     () => api.searchOrders({ q: query.q, status: query.status || undefined }),
     [query.q, query.status, user?.sub],
@@ -48,6 +58,7 @@ export function AdminOrdersPage() {
     try {
       const next = await api.updateOrderStatus(order.orderId, status);
       setUpdated((u) => ({ ...u, [order.orderId]: next }));
+      setChangedOrderId(order.orderId);
       setMessage(`Order ${shortId(order.orderId)} is now ${statusLabel[next.status].toLowerCase()}.`);
     } catch (error) {
       setMessage(`Order ${shortId(order.orderId)} was not changed: ${describeError(error)}`);
@@ -66,7 +77,10 @@ export function AdminOrdersPage() {
         class="admin-search"
         onSubmit={(e) => {
           e.preventDefault();
-          setQuery(draft);
+          // Fresh answers every time, also for the same criteria (new orders, changes by others).
+          setUpdated({});
+          if (draft.q === query.q && draft.status === query.status) retry();
+          else setQuery(draft);
         }}
       >
         <label>
@@ -102,48 +116,64 @@ export function AdminOrdersPage() {
           orders.length === 0 ? (
             <p>No orders match.</p>
           ) : (
-            <table class="lines admin">
-              <caption>{total === 1 ? "1 order" : `${total} orders`}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Order</th>
-                  <th scope="col">Placed</th>
-                  <th scope="col">Customer</th>
-                  <th scope="col">Total</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Change</th>
-                </tr>
-              </thead>
-              <tbody>
-                {orders.map((found) => {
-                  const o = updated[found.orderId] ?? found;
-                  return (
-                    <tr key={o.orderId}>
-                      <td data-label="Order">{shortId(o.orderId)}</td>
-                      <td data-label="Placed">{formatDate(o.createdAt)}</td>
-                      <td data-label="Customer" class="wrap">
-                        {o.customerId}
-                      </td>
-                      <td data-label="Total">{formatPrice(o.totalCents)}</td>
-                      <td data-label="Status">{statusLabel[o.status]}</td>
-                      <td data-label="Change">
-                        {nextStatuses[o.status].map((s) => (
-                          <button
-                            key={s}
-                            type="button"
-                            class={s === "CANCELLED" ? "secondary" : ""}
-                            aria-label={`${actionLabel[s]}: order ${shortId(o.orderId)}`}
-                            onClick={() => change(o, s)}
-                          >
-                            {actionLabel[s]}
-                          </button>
-                        ))}
-                      </td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+            <>
+              {/* The search answers one page (newest first) with the total of all that match. */}
+              {orders.length < total ? (
+                <p class="hint">
+                  Narrow the search to find the others: an order id, a customer, a product or a status.
+                </p>
+              ) : null}
+              <table class="lines admin">
+                <caption>
+                  {orders.length < total
+                    ? `The ${orders.length} newest of ${total} orders`
+                    : total === 1
+                      ? "1 order"
+                      : `${total} orders`}
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Order</th>
+                    <th scope="col">Placed</th>
+                    <th scope="col">Customer</th>
+                    <th scope="col">Total</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Change</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {orders.map((found) => {
+                    const o = updated[found.orderId] ?? found;
+                    return (
+                      <tr key={o.orderId} data-order-id={o.orderId}>
+                        <td data-label="Order">{shortId(o.orderId)}</td>
+                        <td data-label="Placed">{formatDate(o.createdAt)}</td>
+                        <td data-label="Customer" class="wrap">
+                          {o.customerId}
+                        </td>
+                        <td data-label="Total">{formatPrice(o.totalCents)}</td>
+                        <td data-label="Status" tabIndex={-1} data-focus-after-change>
+                          {statusLabel[o.status]}
+                        </td>
+                        <td data-label="Change">
+                          {nextStatuses[o.status].map((s) => (
+                            <button
+                              key={s}
+                              type="button"
+                              class={s === "CANCELLED" ? "secondary" : ""}
+                              aria-label={`${actionLabel[s]}: order ${shortId(o.orderId)}`}
+                              onClick={() => change(o, s)}
+                            >
+                              {actionLabel[s]}
+                            </button>
+                          ))}
+                        </td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </>
           )
         }
       </LoadState>

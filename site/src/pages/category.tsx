@@ -1,16 +1,24 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import type { Product } from "../api";
 import { describeError, useLoad } from "../async";
 import { categoryLabel } from "../format";
+import { navigate } from "../router";
 import { useShop } from "../shop";
-import { LoadState, PageTitle, ProductGrid } from "../ui";
+import { LoadState, PageTitle, ProductGrid, productHref } from "../ui";
 
-type Sort = "name-asc" | "price-asc" | "price-desc";
+const sorts = ["name-asc", "price-asc", "price-desc"] as const;
+type Sort = (typeof sorts)[number];
 const pageSize = 24;
 
-export function CategoryPage({ category }: { category: string }) {
+/** The sort lives in the address (?sort=), so Back from a product, a reload and a shared link keep it. */
+export const sortFrom = (value: string | null): Sort => sorts.find((s) => s === value) ?? "name-asc";
+
+export function CategoryPage({ category, sort }: { category: string; sort: Sort }) {
   const { api } = useShop();
-  const [sort, setSort] = useState<Sort>("name-asc");
+  const setSort = (next: Sort) =>
+    navigate(`/category/${encodeURIComponent(category)}${next === "name-asc" ? "" : `?sort=${next}`}`, {
+      replace: true,
+    });
   const [more, setMore] = useState<{ items: Product[]; cursor?: string; error?: string }>({ items: [] });
   const [by, order] = sort.split("-") as ["name" | "price", "asc" | "desc"];
   const [first, retry] = useLoad(async () => {
@@ -18,10 +26,17 @@ export function CategoryPage({ category }: { category: string }) {
     setMore({ items: [], cursor: page.nextCursor ?? undefined });
     return page.items;
   }, [category, sort]);
+  // The first of the products just shown takes the focus: the button may be gone (the last page).
+  const [firstShown, setFirstShown] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    if (!firstShown) return;
+    document.querySelector<HTMLElement>(`.grid a[href="${CSS.escape(productHref(firstShown))}"]`)?.focus();
+  }, [firstShown]);
   const loadMore = async () => {
     try {
       const page = await api.listProducts({ category, sort: by, order, limit: pageSize, cursor: more.cursor });
       setMore({ items: [...more.items, ...page.items], cursor: page.nextCursor ?? undefined });
+      setFirstShown(page.items[0]?.sku);
     } catch (error) {
       setMore({ ...more, error: describeError(error) });
     }

@@ -1,6 +1,7 @@
 import type { ComponentChildren } from "preact";
 import type { Order } from "../api";
-import { useLoad } from "../async";
+import { useEffect, useState } from "preact/hooks";
+import { describeError, useLoad } from "../async";
 import { formatDate, formatPrice } from "../format";
 import { Link } from "../router";
 import { useShop } from "../shop";
@@ -31,34 +32,75 @@ export function SignedIn({ title, children }: { title: string; children: Compone
   );
 }
 
+const orderHref = (orderId: string) => `/orders/${encodeURIComponent(orderId)}`;
+
+/** The shopper's orders, newest first, a page at a time (the API's nextCursor): older ones on request. */
 export function OrdersPage() {
   const { api } = useShop();
-  const [orders, retry] = useLoad(() => api.myOrders(), []);
+  const [older, setOlder] = useState<{ orders: Order[]; cursor?: string; error?: string; loading?: boolean }>({
+    orders: [],
+  });
+  const [first, retry] = useLoad(async () => {
+    const page = await api.myOrders();
+    setOlder({ orders: [], cursor: page.nextCursor ?? undefined });
+    return page.orders;
+  }, []);
+  // The first of the orders just shown takes the focus: the button may be gone (the last page).
+  const [firstShown, setFirstShown] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    if (!firstShown) return;
+    document.querySelector<HTMLElement>(`.orders a[href="${CSS.escape(orderHref(firstShown))}"]`)?.focus();
+  }, [firstShown]);
+  const showOlder = async () => {
+    if (older.loading) return; // not `disabled`: a disabled button drops the keyboard focus
+    setOlder({ ...older, error: undefined, loading: true });
+    try {
+      const page = await api.myOrders(older.cursor);
+      setOlder({ orders: [...older.orders, ...page.orders], cursor: page.nextCursor ?? undefined });
+      setFirstShown(page.orders[0]?.orderId);
+    } catch (error) {
+      setOlder({ ...older, loading: false, error: describeError(error) });
+    }
+  };
   return (
     <>
       <PageTitle title="Your orders">Your orders</PageTitle>
-      <LoadState loaded={orders} retry={retry}>
-        {({ orders }) =>
-          orders.length === 0 ? (
+      <LoadState loaded={first} retry={retry}>
+        {(newest) =>
+          newest.length === 0 ? (
             <p>
               You have no orders yet. <Link href="/">Start shopping</Link>
             </p>
           ) : (
-            <ul class="orders">
-              {orders.map((o) => (
-                <li key={o.orderId}>
-                  <Link href={`/orders/${encodeURIComponent(o.orderId)}`}>Order {shortId(o.orderId)}</Link>
-                  <span>{formatDate(o.createdAt)}</span>
-                  <span>{o.itemCount === 1 ? "1 item" : `${o.itemCount} items`}</span>
-                  <span>{formatPrice(o.totalCents)}</span>
-                  <span class={`status status-${o.status.toLowerCase()}`}>{statusLabel[o.status]}</span>
-                </li>
-              ))}
-            </ul>
+            <>
+              <OrderList orders={[...newest, ...older.orders]} />
+              {older.error ? <p role="alert">{older.error}</p> : null}
+              {older.cursor ? (
+                <button type="button" onClick={showOlder}>
+                  Show older orders
+                </button>
+              ) : null}
+            </>
           )
         }
       </LoadState>
     </>
+  );
+}
+
+function OrderList({ orders }: { orders: Order[] }) {
+  return (
+    <ul class="orders">
+      {orders.map((o) => (
+        <li key={o.orderId}>
+          <Link href={orderHref(o.orderId)}>Order {shortId(o.orderId)}</Link>
+          <span>{formatDate(o.createdAt)}</span>
+          <span>{o.itemCount === 1 ? "1 item" : `${o.itemCount} items`}</span>
+          <span>{formatPrice(o.totalCents)}</span>
+          <span class={`status status-${o.status.toLowerCase()}`}>{statusLabel[o.status]}</span>
+        </li>
+      ))}
+    </ul>
   );
 }
 

@@ -25,8 +25,20 @@ export function ProductPage({ sku }: { sku: string }) {
         },
       });
   }, [product.state, sku]);
+  if (product.state === "failed" && product.status === 404)
+    return (
+      <>
+        <PageTitle title="Product not found">Product not found</PageTitle>
+        <p>We could not find that product. It may no longer be sold.</p>
+        <p>
+          <Link href="/">See all products</Link>
+        </p>
+      </>
+    );
   return (
     <>
+      {/* A failed load still names the page (heading and title), above its message and retry. */}
+      {product.state === "failed" ? <PageTitle title="Product">Product</PageTitle> : null}
       <LoadState loaded={product} retry={retry}>
         {(p) => (
           <article class="product">
@@ -44,9 +56,23 @@ export function ProductPage({ sku }: { sku: string }) {
               <form
                 onSubmit={(event) => {
                   event.preventDefault();
-                  cart.add(p.sku, quantity);
-                  tracker.track("add_to_cart", { itemId: p.sku, properties: { quantity, priceCents: p.priceCents } });
-                  setAdded(`Added ${quantity} × ${p.name} to your cart.`);
+                  // What the cart holds already counts: together never more than the shop can sell.
+                  const inCart = cart.lines.get().find((l) => l.sku === p.sku)?.quantity ?? 0;
+                  const sellable = Math.min(maxQuantity, p.stock);
+                  const adding = Math.min(quantity, Math.max(0, sellable - inCart));
+                  if (adding === 0) {
+                    setAdded(`Your cart already holds ${inCart} × ${p.name}: all we can sell you now.`);
+                    return;
+                  }
+                  cart.add(p.sku, adding);
+                  tracker.track("add_to_cart", {
+                    itemId: p.sku,
+                    properties: { quantity: adding, priceCents: p.priceCents },
+                  });
+                  setAdded(
+                    `Added ${adding} × ${p.name} to your cart (${inCart + adding} in your cart` +
+                      (adding < quantity ? `, all we can sell you now).` : ")."),
+                  );
                 }}
               >
                 <label class="inline">

@@ -11,6 +11,13 @@ export function SearchPage({ query }: { query: string }) {
     if (results.state === "ready" && query.trim())
       tracker.track("search", { properties: { query: query.slice(0, 256), results: results.value.length } });
   }, [results.state, query]);
+  if (!query.trim())
+    return (
+      <>
+        <PageTitle title="Search">Search</PageTitle>
+        <p>Type what you are looking for in the search box above, for example “mug” or “rain jacket”.</p>
+      </>
+    );
   return (
     <>
       <PageTitle title={`Search: ${query}`}>Results for “{query}”</PageTitle>
