@@ -11,6 +11,7 @@ const slowestFirst = [
   "test/browser/pages.test.ts",
   "test/browser/local-mode.test.ts",
   "test/browser/checkout.test.ts",
+  "test/browser/shopper-trips.test.ts",
   "test/local/local-mode.test.ts",
   "test/browser/tracker.test.ts",
   "test/browser/reports-polling.test.ts",
