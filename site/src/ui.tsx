@@ -5,6 +5,7 @@ import type { Product } from "./api";
 import type { Loaded } from "./async";
 import { formatPrice } from "./format";
 import { Link } from "./router";
+import { useShop } from "./shop";
 
 let firstPage = true;
 
@@ -72,13 +73,19 @@ export function LoadState<T>({
   retry?: () => void;
   children: (value: T) => ComponentChildren;
 }) {
+  const { auth } = useShop();
   if (loaded.state === "loading") return <p role="status">Loading…</p>;
   if (loaded.state === "failed")
     return (
       <div class="notice error" role="alert">
         <p>{loaded.message}</p>
-        {/* Asking again for what is not there (404) gets the same answer: no button that cannot help. */}
-        {retry && loaded.status !== 404 ? (
+        {/* The API no longer takes the session (expired, revoked): signing in helps, asking again does not. */}
+        {loaded.status === 401 ? (
+          <button type="button" onClick={() => auth.signIn()}>
+            Sign in again
+          </button>
+        ) : /* Asking again for what is not there (404) gets the same answer: no button that cannot help. */
+        retry && loaded.status !== 404 ? (
           <button type="button" onClick={retry}>
             Try again
           </button>

@@ -4,7 +4,7 @@
 // history longer than one page.
 import { strict as assert } from "node:assert";
 import { randomUUID } from "node:crypto";
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { Browser, BrowserContext, Page, Route } from "playwright-core";
 import { closeContexts, requireChromium, sharedChromium, screenshot } from "../../testing/chromium";
 import { startFakeShop, type FakeShop } from "../../testing/fake-shop";
 import { TrackerTraffic } from "../../testing/tracker-traffic";
@@ -166,6 +166,32 @@ describe("storefront in Chromium: what a shopper trips over", function () {
     await page.unroute("**/v1/products/APP-HOOD-ZIP-GRY");
     await page.getByRole("button", { name: "Try again" }).click();
     await page.getByRole("heading", { level: 1, name: "Zip Hoodie, Heather Grey" }).waitFor();
+  });
+
+  it("orders the API refuses as signed out (401: a session it no longer takes) offer to sign in again, not 'Try again'", async () => {
+    await page.goto(shop.siteUrl);
+    await signIn(page, shop.users.shopper);
+    // API Gateway's Cognito authorizer refusing the token: 401 {"message":"Unauthorized"}.
+    const unauthorized = (route: Route) =>
+      route.fulfill({
+        status: 401,
+        contentType: "application/json",
+        body: JSON.stringify({ message: "Unauthorized" }),
+        headers: { "Access-Control-Allow-Origin": shop.siteUrl },
+      });
+    await page.route(`${shop.apiUrl}/orders`, unauthorized);
+    await page.route(`${shop.apiUrl}/orders?*`, unauthorized);
+    await page.getByRole("link", { name: "Orders", exact: true }).click();
+    await page.getByText("Please sign in to continue.").waitFor();
+    assert.equal(await page.getByRole("button", { name: "Try again" }).count(), 0);
+    await page.unrouteAll();
+    // The button starts the hosted UI's sign-in, and the shopper comes back to their orders.
+    await page.getByRole("button", { name: "Sign in again" }).click();
+    await page.getByLabel("Username").fill(shop.users.shopper.email);
+    await page.getByLabel("Password").fill(shop.users.shopper.password);
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await page.getByRole("heading", { level: 1, name: /orders/i }).waitFor();
+    assert.match(new URL(page.url()).pathname, /^\/orders$/);
   });
 
   it("an order that is not the shopper's (404) is not offered a 'Try again'", async () => {
