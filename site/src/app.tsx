@@ -145,9 +145,16 @@ function Header() {
   );
 }
 
+/** Why the last sign-in did not complete: on the page it returned to, until the shopper moves on. */
 function SignInNotice({ outcome }: { outcome: SignInOutcome }) {
   const { auth } = useShop();
+  const { path } = useLocation();
+  const [shownOn] = useState(path);
   const [shown, setShown] = useState(outcome.kind === "failed");
+  // Another page is the shopper moving on: the notice is about the sign-in, not about that page.
+  useEffect(() => {
+    if (path !== shownOn) setShown(false);
+  }, [path]);
   if (!shown || outcome.kind !== "failed") return null;
   return (
     <div class="notice error" role="alert">

@@ -194,6 +194,18 @@ describe("storefront in Chromium: what a shopper trips over", function () {
     assert.match(new URL(page.url()).pathname, /^\/orders$/);
   });
 
+  it("a sign-in that did not complete is said on the page it returned to, and not on every page after it", async () => {
+    await page.goto(`${shop.siteUrl}/?error=access_denied&error_description=User+cancelled&state=abc`);
+    const notice = page.getByRole("alert").getByText("Sign-in did not complete (User cancelled). You can try again.");
+    await notice.waitFor();
+    await page.getByRole("link", { name: "Footwear" }).click();
+    await page.getByRole("heading", { level: 1, name: "Footwear" }).waitFor();
+    assert.equal(await notice.count(), 0, "the notice followed the shopper to the category");
+    await page.goBack();
+    await page.getByRole("link", { name: "Classic Crew Tee, Black" }).waitFor();
+    assert.equal(await notice.count(), 0, "the notice came back with Back");
+  });
+
   it("an order that is not the shopper's (404) is not offered a 'Try again'", async () => {
     await page.goto(shop.siteUrl);
     await signIn(page, shop.users.shopper);
