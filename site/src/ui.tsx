@@ -140,3 +140,9 @@ export function TotalLine({ label, cents }: { label: string; cents: number }) {
     </p>
   );
 }
+
+/** Under a line's quantity when the shop holds fewer than it asks for: said before the order is refused. */
+export function StockShortfall({ product, quantity }: { product?: Product; quantity: number }) {
+  if (!product || quantity <= product.stock) return null;
+  return <p class="stock out">{product.stock > 0 ? `Only ${product.stock} left` : "Out of stock"}</p>;
+}

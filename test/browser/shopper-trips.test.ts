@@ -260,6 +260,18 @@ describe("storefront in Chromium: what a shopper trips over", function () {
     await page.getByText("Only 2 left").waitFor();
   });
 
+  it("checkout's summary says so too, before the shopper places an order the shop would refuse", async () => {
+    await page.goto(`${shop.siteUrl}/product/APP-HOOD-ZIP-GRY`);
+    await page.getByLabel("Quantity").fill("5");
+    await page.getByRole("button", { name: "Add to cart" }).click();
+    await signIn(page, shop.users.shopper);
+    shop.products.get("APP-HOOD-ZIP-GRY")!.stock = 2;
+    await page.getByRole("link", { name: "Cart (5)" }).click();
+    await page.getByRole("button", { name: "Checkout" }).click();
+    await page.getByRole("button", { name: "Place order" }).waitFor();
+    await page.getByRole("table", { name: "Order summary" }).getByText("Only 2 left").waitFor();
+  });
+
   it("order history beyond one page: older orders are a click away", async () => {
     seedOrders(shop, shop.users.shopper.sub, 25);
     const oldest = [...shop.orders.keys()][0].slice(0, 8).toUpperCase();

@@ -7,7 +7,7 @@ import { Recommendations } from "../recommendations";
 import { Link, navigate } from "../router";
 import { useShop } from "../shop";
 import { useStore } from "../store";
-import { LinesTable, LoadState, PageTitle, TotalLine } from "../ui";
+import { LinesTable, LoadState, PageTitle, StockShortfall, TotalLine } from "../ui";
 
 export interface PricedLine extends CartLine {
   product?: Product;
@@ -104,11 +104,7 @@ export function CartPage() {
                           aria-label={`Quantity of ${nameOf(line)}`}
                           onChange={(e) => changeQuantity(line, e.currentTarget as HTMLInputElement)}
                         />
-                        {line.product && line.quantity > line.product.stock ? (
-                          <p class="stock out">
-                            {line.product.stock > 0 ? `Only ${line.product.stock} left` : "Out of stock"}
-                          </p>
-                        ) : null}
+                        <StockShortfall product={line.product} quantity={line.quantity} />
                       </td>
                       <td data-label="Total">
                         {line.product ? formatPrice(line.product.priceCents * line.quantity) : "—"}

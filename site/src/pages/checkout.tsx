@@ -6,7 +6,7 @@ import { formatPrice } from "../format";
 import { Link, navigate } from "../router";
 import { useShop } from "../shop";
 import { useStore } from "../store";
-import { LinesTable, LoadState, PageTitle, TotalLine } from "../ui";
+import { LinesTable, LoadState, PageTitle, StockShortfall, TotalLine } from "../ui";
 import { priceLines } from "./cart";
 
 type Problem = {
@@ -101,7 +101,10 @@ export function CheckoutPage() {
                 {priced.lines.map((l) => (
                   <tr key={l.sku}>
                     <td data-label="Product">{l.product?.name ?? `${l.sku} (no longer sold)`}</td>
-                    <td data-label="Quantity">{l.quantity}</td>
+                    <td data-label="Quantity">
+                      {l.quantity}
+                      <StockShortfall product={l.product} quantity={l.quantity} />
+                    </td>
                     <td data-label="Total">{l.product ? formatPrice(l.product.priceCents * l.quantity) : "—"}</td>
                   </tr>
                 ))}
