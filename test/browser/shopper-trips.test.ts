@@ -360,6 +360,15 @@ describe("storefront in Chromium: what a shopper trips over", function () {
       '"Of first step"',
     ]);
     assert.deepEqual(await labelsBeside("Most purchased first"), ['"Views"', '"Added to cart"', '"Purchases"']);
+    // The funnel's drawing names its steps in text a phone can read (an SVG scaled down to 375 px drew it 7 px high).
+    const chart = page.getByRole("img", { name: /Viewed a product: 1240 sessions; Added to cart: 410 sessions/ });
+    const stepHeights = await chart.evaluate((el: any) =>
+      Array.from(el.querySelectorAll("*"))
+        .filter((e: any) => e.textContent === "Viewed a product" && e.children.length === 0)
+        .map((e: any) => e.getBoundingClientRect().height),
+    );
+    assert.equal(stepHeights.length, 1);
+    assert.ok(stepHeights[0] >= 14, `the step's name is ${stepHeights[0]} px high`);
     await screenshot(page, "reports-375");
   });
 
