@@ -6,16 +6,9 @@ import { throttledRetryAfterSeconds } from "../../components/api";
 import { closeContexts, requireChromium, sharedChromium } from "../../testing/chromium";
 import { startFakeShop, type FakeShop } from "../../testing/fake-shop";
 import { waitFor } from "../../testing/wait";
+import { signIn } from "../../testing/storefront-sign-in";
 
 declare const sessionStorage: any; // in page.evaluate callbacks, which run in the page
-
-async function signIn(page: Page, user: { email: string; password: string }, button = "Sign in") {
-  await page.getByRole("button", { name: button, exact: true }).click();
-  await page.getByLabel("Username").fill(user.email);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await page.getByRole("button", { name: "Sign out", exact: true }).waitFor();
-}
 
 describe("storefront in Chromium: checkout and sign-in edges", function () {
   requireChromium(this);

@@ -13,16 +13,9 @@ import { closeContexts, requireChromium, sharedChromium } from "../../testing/ch
 import { LakeEvents } from "../../testing/lake-events";
 import { type EventRoute, TrackerTraffic } from "../../testing/tracker-traffic";
 import { shownWithin, waitFor } from "../../testing/wait";
+import { signIn } from "../../testing/storefront-sign-in";
 
 declare const sessionStorage: any; // in page.evaluate callbacks, which run in the page
-
-async function signIn(page: Page, user: { email: string; password: string }) {
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await page.getByLabel(/Username/).fill(user.email);
-  await page.getByLabel(/Password/).fill(user.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await page.getByRole("button", { name: "Sign out", exact: true }).waitFor();
-}
 
 /** The signed-in user's Cognito sub, from the ID token's claims oidc-client-ts keeps for the session. */
 function signedInSub(page: Page): Promise<string> {

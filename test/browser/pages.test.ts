@@ -6,18 +6,11 @@ import type { Browser, Page } from "playwright-core";
 import { axeViolations, closeContexts, requireChromium, sharedChromium, screenshot } from "../../testing/chromium";
 import { startFakeShop, type FakeShop } from "../../testing/fake-shop";
 import { waitFor } from "../../testing/wait";
+import { signIn } from "../../testing/storefront-sign-in";
 
 declare const document: any; // in page.evaluate callbacks, which run in the page
 
 const widths = [375, 1280] as const;
-
-async function signIn(page: Page, user: { email: string; password: string }) {
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await page.getByLabel("Username").fill(user.email);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await page.getByRole("button", { name: "Sign out", exact: true }).waitFor();
-}
 
 async function check(page: Page, name: string, width: number) {
   await page.getByRole("heading", { level: 1 }).waitFor();

@@ -9,16 +9,9 @@ import { closeContexts, requireChromium, sharedChromium, screenshot } from "../.
 import { startFakeShop, type FakeShop } from "../../testing/fake-shop";
 import { TrackerTraffic } from "../../testing/tracker-traffic";
 import { waitFor } from "../../testing/wait";
+import { signIn } from "../../testing/storefront-sign-in";
 
 declare const document: any, getComputedStyle: any; // in page.evaluate / waitForFunction callbacks, which run in the page
-
-async function signIn(page: Page, user: { email: string; password: string }) {
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await page.getByLabel("Username").fill(user.email);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await page.getByRole("button", { name: "Sign out", exact: true }).waitFor();
-}
 
 /** `count` orders of one mug each, an hour apart, oldest first, as the orders API stores them. */
 function seedOrders(shop: FakeShop, customerId: string, count: number) {
@@ -186,10 +179,7 @@ describe("storefront in Chromium: what a shopper trips over", function () {
     assert.equal(await page.getByRole("button", { name: "Try again" }).count(), 0);
     await page.unrouteAll();
     // The button starts the hosted UI's sign-in, and the shopper comes back to their orders.
-    await page.getByRole("button", { name: "Sign in again" }).click();
-    await page.getByLabel("Username").fill(shop.users.shopper.email);
-    await page.getByLabel("Password").fill(shop.users.shopper.password);
-    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await signIn(page, shop.users.shopper, "Sign in again");
     await page.getByRole("heading", { level: 1, name: /orders/i }).waitFor();
     assert.match(new URL(page.url()).pathname, /^\/orders$/);
   });

@@ -6,14 +6,7 @@ import { startFakeShop, type FakeShop } from "../../testing/fake-shop";
 import { closeContexts, requireChromium, sharedChromium, screenshot } from "../../testing/chromium";
 import { TrackerTraffic } from "../../testing/tracker-traffic";
 import { waitFor } from "../../testing/wait";
-
-async function signIn(page: Page, user: { email: string; password: string }) {
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await page.getByLabel("Username").fill(user.email);
-  await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await page.getByRole("button", { name: "Sign out", exact: true }).waitFor();
-}
+import { signIn } from "../../testing/storefront-sign-in";
 
 describe("storefront in Chromium: shopper", function () {
   requireChromium(this);
