@@ -24,6 +24,20 @@ export interface DynamoDbCallCounter {
   throttleNext(times: number, operation?: string): void;
 }
 
+/**
+ * A transaction cancelled as AWS cancels one for the third of its items (an order's first stock
+ * update: record, order, stock...): that item's reason, None for every other.
+ */
+function cancelledAtThirdItem(input: object, code: string, reason: string): TransactionCanceledException {
+  return new TransactionCanceledException({
+    $metadata: { httpStatusCode: 400 },
+    message: `Transaction cancelled, please refer cancellation reasons for specific reasons [None, ${code}]`,
+    CancellationReasons: ((input as { TransactItems?: unknown[] }).TransactItems ?? []).map((_, i) =>
+      i === 2 ? { Code: code, Message: reason } : { Code: "None" },
+    ),
+  });
+}
+
 export function countDynamoDbCalls(client: DynamoDBClient): DynamoDbCallCounter {
   let counts: Record<string, number> = {};
   let conflicts = 0;
@@ -36,16 +50,7 @@ export function countDynamoDbCalls(client: DynamoDBClient): DynamoDbCallCounter 
       if (throttled > 0) {
         throttles.set(operation, throttled - 1);
         if (operation === "TransactWriteItems")
-          throw new TransactionCanceledException({
-            $metadata: { httpStatusCode: 400 },
-            message:
-              "Transaction cancelled, please refer cancellation reasons for specific reasons [None, ThrottlingError]",
-            CancellationReasons: ((args.input as { TransactItems?: unknown[] }).TransactItems ?? []).map((_, i) =>
-              i === 2
-                ? { Code: "ThrottlingError", Message: "Throughput exceeds the current capacity" }
-                : { Code: "None" },
-            ),
-          });
+          throw cancelledAtThirdItem(args.input, "ThrottlingError", "Throughput exceeds the current capacity");
         throw new ProvisionedThroughputExceededException({
           $metadata: { httpStatusCode: 400 },
           message: "The level of configured provisioned throughput for the table was exceeded.",
@@ -53,16 +58,7 @@ export function countDynamoDbCalls(client: DynamoDBClient): DynamoDbCallCounter 
       }
       if (operation === "TransactWriteItems" && conflicts > 0) {
         conflicts--;
-        throw new TransactionCanceledException({
-          $metadata: { httpStatusCode: 400 },
-          message:
-            "Transaction cancelled, please refer cancellation reasons for specific reasons [None, TransactionConflict]",
-          CancellationReasons: ((args.input as { TransactItems?: unknown[] }).TransactItems ?? []).map((_, i) =>
-            i === 2
-              ? { Code: "TransactionConflict", Message: "Transaction is ongoing for the item" }
-              : { Code: "None" },
-          ),
-        });
+        throw cancelledAtThirdItem(args.input, "TransactionConflict", "Transaction is ongoing for the item");
       }
       return next(args);
     },
