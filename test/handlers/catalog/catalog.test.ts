@@ -19,6 +19,17 @@ import { allowedOrigin, bodyOf, createOrderTables, tables } from "../../../testi
 const byName = (a: Product, b: Product) =>
   a.name.localeCompare(b.name, "en", { sensitivity: "base" }) || (a.sku < b.sku ? -1 : 1);
 
+/** The catalog API as the handler builds it, on the seeded tables, sending through `client`. */
+const catalogApiOn = (client: DynamoDBClient) =>
+  createCatalogApi({
+    documentClient: DynamoDBDocumentClient.from(client),
+    productsTable: tables.products,
+    inventoryTable: tables.inventory,
+    allowedOrigin,
+    logger: new Logger({ logLevel: "SILENT" }),
+    metrics: new Metrics({ namespace: "Ecommerce/Catalog", serviceName: "catalog" }),
+  });
+
 describe("catalog: GET /products, GET /products/{sku}", () => {
   let dynamo: Emulator;
   let client: DynamoDBClient;
@@ -36,14 +47,7 @@ describe("catalog: GET /products, GET /products/{sku}", () => {
       PRODUCTS_TABLE: tables.products,
       INVENTORY_TABLE: tables.inventory,
     });
-    api = createCatalogApi({
-      documentClient: DynamoDBDocumentClient.from(handlerClient),
-      productsTable: tables.products,
-      inventoryTable: tables.inventory,
-      allowedOrigin,
-      logger: new Logger({ logLevel: "SILENT" }),
-      metrics: new Metrics({ namespace: "Ecommerce/Catalog", serviceName: "catalog" }),
-    });
+    api = catalogApiOn(handlerClient);
   });
   after(async () => {
     delete process.env.POWERTOOLS_METRICS_DISABLED;
@@ -246,14 +250,7 @@ describe("catalog: GET /products, GET /products/{sku}", () => {
     // One attempt per call, so the refusal comes at once; the deployed client's retries come first there.
     const throttledClient = new DynamoDBClient({ ...clientConfig(dynamo), maxAttempts: 1 });
     const calls = countDynamoDbCalls(throttledClient);
-    const throttledApi = createCatalogApi({
-      documentClient: DynamoDBDocumentClient.from(throttledClient),
-      productsTable: tables.products,
-      inventoryTable: tables.inventory,
-      allowedOrigin,
-      logger: new Logger({ logLevel: "SILENT" }),
-      metrics: new Metrics({ namespace: "Ecommerce/Catalog", serviceName: "catalog" }),
-    });
+    const throttledApi = catalogApiOn(throttledClient);
     try {
       calls.throttleNext(1, "Scan");
       const response = await throttledApi(
