@@ -7,7 +7,7 @@ import type { Logger } from "@aws-lambda-powertools/logger";
 import { MetricUnit, type Metrics } from "@aws-lambda-powertools/metrics";
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from "aws-lambda";
 import { HttpError } from "../orders/errors";
-import { isThrottledByAws, throttledRetryAfterSeconds } from "./throttled";
+import { isThrottledByAws, noteThrottled, throttledReply } from "./throttled";
 
 export interface CacheableAnswer {
   /** Value of Access-Control-Allow-Origin. */
@@ -92,19 +92,15 @@ export function answeringErrors(
       }
       answers.metrics.addMetric("ServerError", MetricUnit.Count, 1);
       if (isThrottledByAws(err)) {
-        answers.metrics.addMetric("Throttled", MetricUnit.Count, 1);
-        answers.logger.warn("request throttled by AWS", { error: err as Error });
+        noteThrottled(err, answers.logger, answers.metrics);
         // Never cached: the next look should find the table ready again.
         return cacheableJson(
-          503,
-          { error: "the service is busy; retry shortly", details: [] },
+          throttledReply.statusCode,
+          { error: throttledReply.error, details: [] },
           {
             allowedOrigin: answers.allowedOrigin,
             cacheControl: "no-store",
-            headers: {
-              "Retry-After": String(throttledRetryAfterSeconds),
-              "Access-Control-Expose-Headers": "Retry-After",
-            },
+            headers: { ...throttledReply.headers, "Access-Control-Expose-Headers": "Retry-After" },
           },
         );
       }

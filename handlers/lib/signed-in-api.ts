@@ -11,7 +11,7 @@ import { type Caller, callerOf } from "../orders/caller";
 import { HttpError } from "../orders/errors";
 import { errorResponse } from "../orders/responses";
 import { noSuchRoute } from "./public-http";
-import { isThrottledByAws, throttledRetryAfterSeconds } from "./throttled";
+import { isThrottledByAws, noteThrottled, throttledReply } from "./throttled";
 import { corsAllowedHeaders, corsMaxAgeSeconds } from "../shared/http";
 
 /** One route's answer, given the verified caller. */
@@ -74,11 +74,10 @@ export function signedInApi(routes: Record<string, Record<string, SignedInRoute>
       }
       metrics.addMetric("ServerError", MetricUnit.Count, 1);
       if (isThrottledByAws(err)) {
-        metrics.addMetric("Throttled", MetricUnit.Count, 1);
-        logger.warn("request throttled by AWS", { error: err as Error });
-        return errorResponse(503, "the service is busy; retry shortly", [], {
+        noteThrottled(err, logger, metrics);
+        return errorResponse(throttledReply.statusCode, throttledReply.error, [], {
           allowedOrigin,
-          headers: { "Retry-After": String(throttledRetryAfterSeconds) },
+          headers: throttledReply.headers,
         });
       }
       logger.error("request failed", { error: err as Error });

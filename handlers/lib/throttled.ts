@@ -5,6 +5,8 @@
 // TransactionCanceledException and no SDK retries. Its CancellationReasons then hold
 // ProvisionedThroughputExceeded or ThrottlingError (TransactWriteItems API reference). The
 // caller gets a 503 with Retry-After instead of a 500: nothing is wrong with the request.
+import type { Logger } from "@aws-lambda-powertools/logger";
+import { MetricUnit, type Metrics } from "@aws-lambda-powertools/metrics";
 import { isThrottlingError } from "@smithy/service-error-classification";
 
 const throttlingCancellations = new Set(["ProvisionedThroughputExceeded", "ThrottlingError"]);
@@ -17,5 +19,15 @@ export function isThrottledByAws(error: unknown): boolean {
   return isThrottlingError(e as never);
 }
 
-/** How long a throttled caller is asked to wait before it asks again. */
-export const throttledRetryAfterSeconds = 1;
+/** What a throttled caller is told: a 503 (never cached) and to ask again after a second. */
+export const throttledReply = {
+  statusCode: 503,
+  error: "the service is busy; retry shortly",
+  headers: { "Retry-After": "1" },
+} as const;
+
+/** Counts the throttling (Throttled) and logs it as a warning: AWS's limit, not the request's fault. */
+export function noteThrottled(error: unknown, logger: Logger, metrics: Metrics): void {
+  metrics.addMetric("Throttled", MetricUnit.Count, 1);
+  logger.warn("request throttled by AWS", { error: error as Error });
+}
