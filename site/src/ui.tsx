@@ -1,6 +1,6 @@
 // Small shared pieces of the pages.
 import type { ComponentChildren } from "preact";
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import type { Product } from "./api";
 import type { Loaded } from "./async";
 import { formatPrice } from "./format";
@@ -145,4 +145,17 @@ export function TotalLine({ label, cents }: { label: string; cents: number }) {
 export function StockShortfall({ product, quantity }: { product?: Product; quantity: number }) {
   if (!product || quantity <= product.stock) return null;
   return <p class="stock out">{product.stock > 0 ? `Only ${product.stock} left` : "Out of stock"}</p>;
+}
+
+/**
+ * After "Show more" or "Show older orders": the first of the items just shown takes the focus,
+ * as the button that asked may be gone (the last page). Returns the setter for that item's link
+ * (its address, within `container`), which is focused once the page has rendered it.
+ */
+export function useFocusLinkOnceShown(container: string): (href: string | undefined) => void {
+  const [href, setHref] = useState<string | undefined>(undefined);
+  useEffect(() => {
+    if (href) document.querySelector<HTMLElement>(`${container} a[href="${CSS.escape(href)}"]`)?.focus();
+  }, [href]);
+  return setHref;
 }

@@ -1,10 +1,10 @@
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import type { Product } from "../api";
 import { describeError, useLoad } from "../async";
 import { categoryLabel } from "../format";
 import { navigate } from "../router";
 import { useShop } from "../shop";
-import { LoadState, PageTitle, ProductGrid, productHref } from "../ui";
+import { LoadState, PageTitle, ProductGrid, productHref, useFocusLinkOnceShown } from "../ui";
 
 const sorts = ["name-asc", "price-asc", "price-desc"] as const;
 type Sort = (typeof sorts)[number];
@@ -27,16 +27,12 @@ export function CategoryPage({ category, sort }: { category: string; sort: Sort 
     return page.items;
   }, [category, sort]);
   // The first of the products just shown takes the focus: the button may be gone (the last page).
-  const [firstShown, setFirstShown] = useState<string | undefined>(undefined);
-  useEffect(() => {
-    if (!firstShown) return;
-    document.querySelector<HTMLElement>(`.grid a[href="${CSS.escape(productHref(firstShown))}"]`)?.focus();
-  }, [firstShown]);
+  const focusFirstShown = useFocusLinkOnceShown(".grid");
   const loadMore = async () => {
     try {
       const page = await api.listProducts({ category, sort: by, order, limit: pageSize, cursor: more.cursor });
       setMore({ items: [...more.items, ...page.items], cursor: page.nextCursor ?? undefined });
-      setFirstShown(page.items[0]?.sku);
+      focusFirstShown(page.items[0] && productHref(page.items[0].sku));
     } catch (error) {
       setMore({ ...more, error: describeError(error) });
     }

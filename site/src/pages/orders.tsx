@@ -1,12 +1,12 @@
 import type { ComponentChildren } from "preact";
 import type { Order } from "../api";
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { describeError, useLoad } from "../async";
 import { formatDate, formatPrice } from "../format";
 import { Link } from "../router";
 import { useShop } from "../shop";
 import { useStore } from "../store";
-import { LinesTable, LoadState, PageTitle, TotalLine } from "../ui";
+import { LinesTable, LoadState, PageTitle, TotalLine, useFocusLinkOnceShown } from "../ui";
 
 export const statusLabel: Record<Order["status"], string> = {
   PLACED: "Placed",
@@ -46,18 +46,14 @@ export function OrdersPage() {
     return page.orders;
   }, []);
   // The first of the orders just shown takes the focus: the button may be gone (the last page).
-  const [firstShown, setFirstShown] = useState<string | undefined>(undefined);
-  useEffect(() => {
-    if (!firstShown) return;
-    document.querySelector<HTMLElement>(`.orders a[href="${CSS.escape(orderHref(firstShown))}"]`)?.focus();
-  }, [firstShown]);
+  const focusFirstShown = useFocusLinkOnceShown(".orders");
   const showOlder = async () => {
     if (older.loading) return; // not `disabled`: a disabled button drops the keyboard focus
     setOlder({ ...older, error: undefined, loading: true });
     try {
       const page = await api.myOrders(older.cursor);
       setOlder({ orders: [...older.orders, ...page.orders], cursor: page.nextCursor ?? undefined });
-      setFirstShown(page.orders[0]?.orderId);
+      focusFirstShown(page.orders[0] && orderHref(page.orders[0].orderId));
     } catch (error) {
       setOlder({ ...older, loading: false, error: describeError(error) });
     }
