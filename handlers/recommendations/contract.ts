@@ -80,9 +80,12 @@ export const recommendationsRoutes = [
 ] as const;
 
 /**
- * Public answers: a minute fresh, five more while revalidating (as the catalog: stock shown may
- * be that old; the order checks the live stock). Per-shopper answers: the browser only, never a
- * shared cache.
+ * Public answers: fresh for as long as the container still keeps them (a minute, a provisional
+ * one six seconds), then five times that while revalidating (as the catalog: stock shown may be
+ * that old; the order checks the live stock). So a browser or a shared cache never holds a
+ * cold-start answer longer than the container does. Per-shopper answers: the browser only,
+ * never a shared cache.
  */
-export const publicCacheControl = "public, max-age=60, stale-while-revalidate=300";
-export const privateCacheControl = "private, max-age=60";
+export const publicCacheControl = (freshSeconds: number) =>
+  `public, max-age=${freshSeconds}, stale-while-revalidate=${freshSeconds * 5}`;
+export const privateCacheControl = (freshSeconds: number) => `private, max-age=${freshSeconds}`;

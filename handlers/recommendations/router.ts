@@ -28,23 +28,35 @@ export interface RecommendationsApiDependencies extends RecommendDependencies {
   clock?: () => number;
 }
 
+interface Answer {
+  body: RecommendationsResponse;
+  expiresAt: number;
+}
+
 export const defaultCacheTtlMs = 60_000;
 export const defaultCacheEntries = 2_000;
 
 export function createRecommendationsApi(deps: RecommendationsApiDependencies) {
   const ttlMs = deps.cacheTtlMs ?? defaultCacheTtlMs;
-  const cache = new TtlCache<RecommendationsResponse>(deps.cacheEntries ?? defaultCacheEntries, deps.clock);
+  const clock = deps.clock ?? Date.now;
+  const cache = new TtlCache<Answer>(deps.cacheEntries ?? defaultCacheEntries, clock);
 
-  async function answer(question: Question, limit: number): Promise<RecommendationsResponse> {
+  /** The answer and how many more seconds it is fresh: what the container has left of it. */
+  async function answer(
+    question: Question,
+    limit: number,
+  ): Promise<{ body: RecommendationsResponse; freshSeconds: number }> {
     const key = `${JSON.stringify(question)}:${limit}`;
-    const cached = cache.get(key);
-    if (cached) {
+    let kept = cache.get(key);
+    if (kept) {
       deps.metrics.addMetric("CacheHit", MetricUnit.Count, 1);
-      return cached;
+    } else {
+      const { response, provisional } = await recommend(question, limit, deps);
+      const keptMs = provisional ? ttlMs / 10 : ttlMs;
+      kept = { body: response, expiresAt: clock() + keptMs };
+      cache.set(key, kept, keptMs);
     }
-    const { response, provisional } = await recommend(question, limit, deps);
-    cache.set(key, response, provisional ? ttlMs / 10 : ttlMs);
-    return response;
+    return { body: kept.body, freshSeconds: Math.max(0, Math.ceil((kept.expiresAt - clock()) / 1000)) };
   }
 
   async function route(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
@@ -53,16 +65,19 @@ export function createRecommendationsApi(deps: RecommendationsApiDependencies) {
     if (!parsed.success) throw badRequest("invalid recommendations query", zodDetails(parsed.error));
     const { sku, limit } = parsed.data;
     if (event.resource === recommendationsPath) {
-      const body = await answer(sku ? { kind: "related", sku } : { kind: "popular" }, limit);
-      return cacheableJson(200, body, { allowedOrigin: deps.allowedOrigin, cacheControl: publicCacheControl });
+      const { body, freshSeconds } = await answer(sku ? { kind: "related", sku } : { kind: "popular" }, limit);
+      return cacheableJson(200, body, {
+        allowedOrigin: deps.allowedOrigin,
+        cacheControl: publicCacheControl(freshSeconds),
+      });
     }
     if (event.resource === myRecommendationsPath) {
       const { customerId } = callerOf(event);
-      const body = await answer({ kind: "user", userId: customerId }, limit);
+      const { body, freshSeconds } = await answer({ kind: "user", userId: customerId }, limit);
       // Vary: a browser must not show one shopper's list to the next one signing in on it.
       return cacheableJson(200, body, {
         allowedOrigin: deps.allowedOrigin,
-        cacheControl: privateCacheControl,
+        cacheControl: privateCacheControl(freshSeconds),
         headers: { Vary: "Authorization" },
       });
     }

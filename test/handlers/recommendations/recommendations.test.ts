@@ -167,7 +167,7 @@ describe("recommendations: GET /recommendations, GET /recommendations/me", () =>
   it("answers 'customers also bought' from the orders holding the sku: most co-purchased first, ties by sku, cancelled orders ignored, the sku itself never", async () => {
     const response = await api()(related(mug));
     assert.equal(response.statusCode, 200);
-    assert.equal(response.headers?.["Cache-Control"], publicCacheControl);
+    assert.equal(response.headers?.["Cache-Control"], publicCacheControl(60));
     assert.equal(response.headers?.["Access-Control-Allow-Origin"], allowedOrigin);
     const body = bodyOf(response);
     assert.equal(body.source, "co-purchase");
@@ -211,7 +211,7 @@ describe("recommendations: GET /recommendations, GET /recommendations/me", () =>
     assert.equal(body.source, "popular");
     assert.equal(body.basedOn, undefined);
     assert.deepEqual(skusOf(body), [mug, pan, board, knife]);
-    assert.equal(response.headers?.["Cache-Control"], publicCacheControl);
+    assert.equal(response.headers?.["Cache-Control"], publicCacheControl(60));
   });
 
   it("falls back to the best-stocked catalog items when the orders index does not exist yet", async () => {
@@ -261,7 +261,12 @@ describe("recommendations: GET /recommendations, GET /recommendations/me", () =>
     let now = 0;
     const handler = api({ clock: () => now, cacheTtlMs: 60_000 });
     const searches = () => fake.requests.filter((r) => r.path.endsWith("/_search")).length;
-    await handler(related(throwBlanket));
+    const coldStart = await handler(related(throwBlanket));
+    assert.equal(
+      coldStart.headers?.["Cache-Control"],
+      "public, max-age=6, stale-while-revalidate=30",
+      "browsers and shared caches keep it no longer than the container",
+    );
     await handler(related(mug));
     const asked = searches();
     now = 6_001;
@@ -273,6 +278,12 @@ describe("recommendations: GET /recommendations, GET /recommendations/me", () =>
     );
     assert.equal(bodyOf(await handler(related(mug))).source, "co-purchase");
     assert.equal(searches(), asked + 2, "the co-purchase answer is still served from the cache");
+    now = 45_000;
+    assert.equal(
+      (await handler(related(mug))).headers?.["Cache-Control"],
+      "public, max-age=15, stale-while-revalidate=75",
+      "a kept answer is fresh for what the container has left of it",
+    );
     now = 60_001;
     await handler(related(mug));
     assert.equal(searches(), asked + 3);
@@ -333,7 +344,7 @@ describe("recommendations: GET /recommendations, GET /recommendations/me", () =>
     );
     const response = await api({ personalize: personalize as any, userRecommendationsArn })(mine("sub-42"));
     assert.equal(response.statusCode, 200);
-    assert.equal(response.headers?.["Cache-Control"], privateCacheControl);
+    assert.equal(response.headers?.["Cache-Control"], privateCacheControl(60));
     assert.equal(response.headers?.Vary, "Authorization");
     const body = bodyOf(response);
     assert.equal(body.source, "personalize");
