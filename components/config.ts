@@ -152,7 +152,7 @@ export const configKeys = {
   ),
   apiCacheSeconds: key(
     int(0, 3600),
-    "Seconds the API stage cache serves the public catalog routes (GET /products, /products/{sku}); 0: no stage cache, and no cache cluster billed.",
+    "Seconds the API stage cache serves the public catalog routes (GET /products, /products/{sku}) and, at most 60 of them, the public recommendations (GET /recommendations); 0: no stage cache, and no cache cluster billed.",
     0,
     300,
   ),

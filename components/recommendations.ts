@@ -12,7 +12,11 @@
 // control in the same deployment step as its own readers.
 import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { recommendationsContract, recommendationsRoutes } from "../handlers/recommendations/contract";
+import {
+  answerFreshSeconds,
+  recommendationsContract,
+  recommendationsRoutes,
+} from "../handlers/recommendations/contract";
 import { ordersIndex } from "../handlers/shared/order-index";
 import { type ApiRoute, lambdaProxy } from "./api";
 import type { PlatformConfig } from "./config";
@@ -116,7 +120,8 @@ export class Recommendations extends pulumi.ComponentResource {
       invokes: this.function,
       optionalQuery: [...route.optionalQuery],
       // Only the public answer is the same for every caller; the shopper's own is never stage-cached.
-      ...(route.authorization === "none" ? { cacheTtlSeconds: c.apiCacheSeconds } : {}),
+      // The stage keeps it no longer than a container would, so new co-purchases show within a minute.
+      ...(route.authorization === "none" ? { cacheTtlSeconds: Math.min(c.apiCacheSeconds, answerFreshSeconds) } : {}),
     }));
 
     this.monitoring = { functions: [this.function] };

@@ -80,6 +80,13 @@ export const recommendationsRoutes = [
 ] as const;
 
 /**
+ * How long a container keeps an answer: long enough to spare the sources, short enough that
+ * co-purchases show soon after the orders that make them. The API stage cache holds the public
+ * answer no longer than this either (it ignores Cache-Control), whatever apiCacheSeconds says.
+ */
+export const answerFreshSeconds = 60;
+
+/**
  * Public answers: fresh for as long as the container still keeps them (a minute, a provisional
  * one six seconds), then five times that while revalidating (as the catalog: stock shown may be
  * that old; the order checks the live stock). So a browser or a shared cache never holds a

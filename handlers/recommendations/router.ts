@@ -8,6 +8,7 @@ import { answeringErrors, cacheableJson, lastValueQuery, noSuchRoute, requireGet
 import { callerOf } from "../orders/caller";
 import { badRequest, zodDetails } from "../orders/errors";
 import {
+  answerFreshSeconds,
   myRecommendationsPath,
   privateCacheControl,
   publicCacheControl,
@@ -33,7 +34,7 @@ interface Answer {
   expiresAt: number;
 }
 
-export const defaultCacheTtlMs = 60_000;
+export const defaultCacheTtlMs = answerFreshSeconds * 1000;
 export const defaultCacheEntries = 2_000;
 
 export function createRecommendationsApi(deps: RecommendationsApiDependencies) {

@@ -125,7 +125,7 @@ describe("Recommendations component", () => {
 
       it(
         prod
-          ? "prod: the stage cache serves the public route (keyed by sku and limit), never the shopper's own"
+          ? "prod: the stage cache serves the public route (keyed by sku and limit) no longer than a container keeps it, never the shopper's own"
           : "dev: no stage cache; browsers cache by Cache-Control",
         () => {
           const paths = openApi().paths;
@@ -136,6 +136,10 @@ describe("Recommendations component", () => {
           assert.equal(cached.includes("recommendations/me/GET"), false);
           if (prod) {
             assert.ok(cached.includes("recommendations/GET"));
+            // apiCacheSeconds is 300 in prod; a popular list cached that long would hide new orders.
+            const ttl = mocks.ofType(T.settings).find((m) => m.inputs.methodPath === "recommendations/GET")!.inputs
+              .settings.cacheTtlInSeconds;
+            assert.equal(ttl, 60);
             assert.deepEqual(
               paths["/recommendations"].get["x-amazon-apigateway-integration"].cacheKeyParameters,
               recommendationsRoutes[0].optionalQuery.map((q) => `method.request.querystring.${q}`),
