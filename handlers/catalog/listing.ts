@@ -60,7 +60,7 @@ function decodeCursor(text: string, query: ListProductsQuery): Cursor {
 }
 
 /** One page of the listing the query asks for. */
-export function listProducts(products: Product[], query: ListProductsQuery): ProductPage {
+export function listProducts(products: readonly Product[], query: ListProductsQuery): ProductPage {
   const direction = query.order === "desc" ? -1 : 1;
   const key = (p: Product): [string | number, string] => [sortValue(p, query.sort), p.sku];
   let matching = products

@@ -7,6 +7,7 @@ import { answeringErrors, cacheableJson, lastValueQuery, noSuchRoute, requireGet
 import { badRequest, zodDetails } from "../orders/errors";
 import { listProductsQuerySchema, skuSchema } from "../shared/product";
 import { catalogCacheControl, catalogRoutes, notFoundCacheControl } from "./contract";
+import { keptRead } from "./kept-catalog";
 import { listProducts } from "./listing";
 import { allProducts, type CatalogTables, oneProduct } from "./store";
 
@@ -15,16 +16,31 @@ export interface CatalogDependencies extends CatalogTables {
   allowedOrigin: string;
   logger: Logger;
   metrics: Metrics;
+  /** How long a container lists from the catalog it last read (default 5 s; 0: read every time). */
+  catalogKeptMs?: number;
+  /** The kept catalog's clock (tests). */
+  clock?: () => number;
 }
+
+/**
+ * Listings may show stock up to this much older than the tables (and browsers keep them 60 s
+ * anyway); one product's page and every order read the live stock.
+ */
+export const defaultCatalogKeptMs = 5_000;
 
 export function createCatalogApi(deps: CatalogDependencies) {
   const cached = { allowedOrigin: deps.allowedOrigin };
+  const keptCatalog = keptRead(
+    () => allProducts(deps),
+    deps.catalogKeptMs ?? defaultCatalogKeptMs,
+    deps.clock ?? Date.now,
+  );
   async function route(event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> {
     requireGet(event);
     if (event.resource === catalogRoutes.listProducts.path) {
       const parsed = listProductsQuerySchema.safeParse(lastValueQuery(event));
       if (!parsed.success) throw badRequest("invalid product query", zodDetails(parsed.error));
-      const page = listProducts(await allProducts(deps), parsed.data);
+      const page = listProducts(await keptCatalog(), parsed.data);
       return cacheableJson(200, page, { ...cached, cacheControl: catalogCacheControl });
     }
     if (event.resource === catalogRoutes.getProduct.path) {

@@ -8,7 +8,7 @@ import type { APIGatewayProxyResult } from "aws-lambda";
 import { strict as assert } from "node:assert";
 import catalog from "../../../catalog/products.json";
 import { catalogCacheControl } from "../../../handlers/catalog/contract";
-import { createCatalogApi } from "../../../handlers/catalog/router";
+import { createCatalogApi, defaultCatalogKeptMs } from "../../../handlers/catalog/router";
 import { recordingClient } from "../../../testing/aws-calls";
 import { countDynamoDbCalls } from "../../../testing/dynamodb-call-counter";
 import { type Product, type ProductPage, productPageSchema, productSchema } from "../../../handlers/shared/product";
@@ -19,9 +19,10 @@ import { allowedOrigin, bodyOf, createOrderTables, tables } from "../../../testi
 const byName = (a: Product, b: Product) =>
   a.name.localeCompare(b.name, "en", { sensitivity: "base" }) || (a.sku < b.sku ? -1 : 1);
 
-/** The catalog API as the handler builds it, on the seeded tables, sending through `client`. */
-const catalogApiOn = (client: DynamoDBClient) =>
+/** The catalog API as the handler builds it, on the seeded tables, sending through `client`, on `clock`. */
+const catalogApiOn = (client: DynamoDBClient, clock: () => number) =>
   createCatalogApi({
+    clock,
     documentClient: DynamoDBDocumentClient.from(client),
     productsTable: tables.products,
     inventoryTable: tables.inventory,
@@ -35,6 +36,12 @@ describe("catalog: GET /products, GET /products/{sku}", () => {
   let client: DynamoDBClient;
   let doc: DynamoDBDocumentClient;
   let api: ReturnType<typeof createCatalogApi>;
+  // The kept catalog's clock: a test that changes the tables moves it past the kept period.
+  let now = 0;
+  const clock = () => now;
+  const afterKeptPeriod = () => {
+    now += defaultCatalogKeptMs;
+  };
 
   before(async () => {
     dynamo = await startDynamoDb();
@@ -47,7 +54,7 @@ describe("catalog: GET /products, GET /products/{sku}", () => {
       PRODUCTS_TABLE: tables.products,
       INVENTORY_TABLE: tables.inventory,
     });
-    api = catalogApiOn(handlerClient);
+    api = catalogApiOn(handlerClient, clock);
   });
   after(async () => {
     delete process.env.POWERTOOLS_METRICS_DISABLED;
@@ -147,6 +154,7 @@ describe("catalog: GET /products, GET /products/{sku}", () => {
     const added = { ...catalog[0], sku: "AAA-NEW-1", name: "Aardvark Plush", image: "/images/AAA-NEW-1.svg" };
     const { stock: _stock, ...entry } = added;
     await doc.send(new PutCommand({ TableName: tables.products, Item: entry }));
+    afterKeptPeriod();
     try {
       const rest: Product[] = [];
       let cursor = first.nextCursor;
@@ -160,6 +168,7 @@ describe("catalog: GET /products, GET /products/{sku}", () => {
       assert.equal(seen.length, catalog.length, "every original product once; the new one sorts before the cursor");
     } finally {
       await doc.send(new DeleteCommand({ TableName: tables.products, Key: { sku: added.sku } }));
+      afterKeptPeriod();
     }
   });
 
@@ -169,10 +178,12 @@ describe("catalog: GET /products, GET /products/{sku}", () => {
     assert.equal(bodyOf<Product>(await one(sku)).stock, 3);
     await doc.send(new DeleteCommand({ TableName: tables.inventory, Key: { sku } }));
     assert.equal(bodyOf<Product>(await one(sku)).stock, 0);
+    afterKeptPeriod();
     assert.equal(page(await list({ limit: "100" })).items.find((p) => p.sku === sku)!.stock, 0);
     await doc.send(
       new PutCommand({ TableName: tables.inventory, Item: { sku, stock: catalog.find((p) => p.sku === sku)!.stock } }),
     );
+    afterKeptPeriod();
   });
 
   describe("bad parameters: a 400 saying what is allowed", () => {
@@ -237,12 +248,14 @@ describe("catalog: GET /products, GET /products/{sku}", () => {
 
   it("a malformed catalog row is a 500 that is never cached", async () => {
     await doc.send(new PutCommand({ TableName: tables.products, Item: { sku: "BAD-ROW-1", name: "no price" } }));
+    afterKeptPeriod();
     try {
       const response = await list();
       assert.equal(response.statusCode, 500);
       assert.equal(response.headers?.["Cache-Control"], "no-store");
     } finally {
       await doc.send(new DeleteCommand({ TableName: tables.products, Key: { sku: "BAD-ROW-1" } }));
+      afterKeptPeriod();
     }
   });
 
@@ -250,7 +263,7 @@ describe("catalog: GET /products, GET /products/{sku}", () => {
     // One attempt per call, so the refusal comes at once; the deployed client's retries come first there.
     const throttledClient = new DynamoDBClient({ ...clientConfig(dynamo), maxAttempts: 1 });
     const calls = countDynamoDbCalls(throttledClient);
-    const throttledApi = catalogApiOn(throttledClient);
+    const throttledApi = catalogApiOn(throttledClient, clock);
     try {
       calls.throttleNext(1, "Scan");
       const response = await throttledApi(
@@ -268,5 +281,81 @@ describe("catalog: GET /products, GET /products/{sku}", () => {
     } finally {
       throttledClient.destroy();
     }
+  });
+  describe("a container lists from the catalog it read at most a few seconds ago", () => {
+    let counted: DynamoDBClient;
+    let calls: ReturnType<typeof countDynamoDbCalls>;
+    let keptApi: ReturnType<typeof createCatalogApi>;
+    beforeEach(() => {
+      counted = new DynamoDBClient({ ...clientConfig(dynamo), maxAttempts: 1 });
+      calls = countDynamoDbCalls(counted);
+      keptApi = catalogApiOn(counted, clock);
+    });
+    afterEach(() => counted.destroy());
+    const listOn = async (query: Record<string, string> = {}) => {
+      const response = await keptApi(
+        ordersEvent({ resource: "/products", method: "GET", query, claims: null }),
+        lambdaContext(),
+      );
+      assert.equal(response.statusCode, 200, response.body);
+      return page(response);
+    };
+
+    it("any number of distinct listings and cursors within the period: one scan of each table; after it, one more", async () => {
+      afterKeptPeriod();
+      let cursor = (await listOn({ limit: "5" })).nextCursor;
+      while (cursor) cursor = (await listOn({ limit: "5", cursor })).nextCursor;
+      for (const sort of ["name", "price"])
+        for (const order of ["asc", "desc"]) await listOn({ sort, order, category: "kitchen", _: String(now) });
+      assert.equal(calls.byOperation().Scan, 2, "products and stock, each read once");
+      now += defaultCatalogKeptMs - 1;
+      await listOn();
+      assert.equal(calls.byOperation().Scan, 2, "still within the period");
+      now += 1;
+      await listOn();
+      assert.equal(calls.byOperation().Scan, 4, "the period over: read again");
+    });
+
+    it("concurrent listings share one read", async () => {
+      afterKeptPeriod();
+      const pages = await Promise.all(Array.from({ length: 10 }, (_, i) => listOn({ limit: String(i + 1) })));
+      assert.deepEqual(
+        pages.map((p) => p.items.length),
+        Array.from({ length: 10 }, (_, i) => i + 1),
+      );
+      assert.equal(calls.byOperation().Scan, 2);
+    });
+
+    it("a failed read is not kept: the next request reads again and succeeds", async () => {
+      afterKeptPeriod();
+      calls.throttleNext(1, "Scan");
+      const refused = await keptApi(
+        ordersEvent({ resource: "/products", method: "GET", claims: null }),
+        lambdaContext(),
+      );
+      assert.equal(refused.statusCode, 503, refused.body);
+      assert.equal((await listOn()).items.length, 24, "same instant, no waiting out the period");
+    });
+
+    it("one product's page always reads the live stock", async () => {
+      const sku = "KIT-MUG-STN-12";
+      afterKeptPeriod();
+      await listOn();
+      await doc.send(new PutCommand({ TableName: tables.inventory, Item: { sku, stock: 1 } }));
+      try {
+        const product = await keptApi(
+          ordersEvent({ resource: "/products/{sku}", method: "GET", pathParameters: { sku }, claims: null }),
+          lambdaContext(),
+        );
+        assert.equal(bodyOf<Product>(product).stock, 1);
+      } finally {
+        await doc.send(
+          new PutCommand({
+            TableName: tables.inventory,
+            Item: { sku, stock: catalog.find((p) => p.sku === sku)!.stock },
+          }),
+        );
+      }
+    });
   });
 });
