@@ -299,6 +299,33 @@ describe("storefront in Chromium: what a shopper trips over", function () {
     await screenshot(page, "admin-orders-more-than-shown-375");
   });
 
+  it("admin on a phone: a row's labels stay whole words next to a long customer id ('Customer', not 'Custo' over 'mer')", async () => {
+    seedOrders(shop, shop.users.shopper.sub, 1);
+    await page.goto(shop.siteUrl);
+    await signIn(page, shop.users.admin);
+    await page.getByRole("link", { name: "Admin" }).click();
+    await page.getByRole("table", { name: "1 order" }).waitFor();
+    // Each label (the cell's ::before, drawn from data-label) against the width its text needs on one line.
+    const squeezed = await page.evaluate(() =>
+      [...document.querySelectorAll("table.admin td[data-label]")]
+        .map((td: any) => {
+          const label = getComputedStyle(td, "::before");
+          const probe = document.createElement("span");
+          probe.textContent = td.dataset.label;
+          probe.style.font = label.font;
+          probe.style.whiteSpace = "nowrap";
+          probe.style.position = "absolute";
+          document.body.append(probe);
+          const needed = probe.getBoundingClientRect().width;
+          probe.remove();
+          return { label: td.dataset.label, width: Number.parseFloat(label.width), needed };
+        })
+        .filter((l) => l.width + 0.5 < l.needed),
+    );
+    await screenshot(page, "admin-orders-labels-375");
+    assert.deepEqual(squeezed, [], "labels narrower than their one word");
+  });
+
   it("Store reports on a phone: every figure in the report tables is named by its column (the header row is hidden there)", async () => {
     // Shaped as the reports API answers GET /analytics/{query} (CORS for the storefront).
     const headers = { "Content-Type": "application/json", "Access-Control-Allow-Origin": shop.siteUrl };
