@@ -15,6 +15,7 @@ import { contentSecurityPolicy } from "../components/storefront";
 import { GatewayResponses } from "../local/gateway/gateway-responses";
 import { IncomingApiRequest } from "../local/gateway/request";
 import { orderTotals, priceLines } from "../handlers/orders/pricing";
+import { catalogCacheControl } from "../handlers/catalog/contract";
 import { defaultPageSize } from "../handlers/shared/order";
 import type { Product } from "../handlers/shared/product";
 
@@ -223,13 +224,16 @@ export async function startFakeShop(
         res,
         200,
         start + limit < items.length ? { items: page, nextCursor: String(start + limit) } : { items: page },
-        { "Cache-Control": "max-age=60" },
+        { "Cache-Control": catalogCacheControl },
       );
     }
     const productMatch = /^\/products\/([^/]+)$/.exec(route);
     if (req.method === "GET" && productMatch) {
       const product = products.get(decodeURIComponent(productMatch[1]));
-      return product ? json(res, 200, product) : json(res, 404, { error: "no such product" });
+      // What the catalog API sends: a browser may keep a product's answer (its stock) for minutes.
+      return product
+        ? json(res, 200, product, { "Cache-Control": catalogCacheControl })
+        : json(res, 404, { error: "no such product" });
     }
     if (req.method === "GET" && route === "/recommendations" && options.relatedSkus && url.searchParams.get("sku")) {
       const sku = url.searchParams.get("sku")!;

@@ -88,8 +88,18 @@ export interface ProductQuery {
   cursor?: string;
 }
 
+/** When the shop last re-read the catalog for stock (checkout, an order placed): kept across reloads of the tab. */
+const catalogReadKey = "shop.catalog.readAt";
+/**
+ * How long a browser may keep a catalog answer: the API's `max-age=60, stale-while-revalidate=300`.
+ * Within this of a re-read, catalog answers are revalidated with the API rather than taken from
+ * the browser's cache, which may still hold the stock from before.
+ */
+const catalogKeptMs = 360_000;
+
 export class ShopApi {
   private catalog?: Promise<Product[]>;
+  private catalogReadAt = 0;
 
   constructor(
     private readonly baseUrl: string,
@@ -101,7 +111,7 @@ export class ShopApi {
     for (const [key, value] of Object.entries(query))
       if (value !== undefined && value !== "") params.set(key, String(value));
     const search = params.toString();
-    return this.call("GET", `/products${search ? `?${search}` : ""}`);
+    return this.call("GET", `/products${search ? `?${search}` : ""}`, undefined, { cache: this.catalogCache() });
   }
 
   /** The whole catalog (every page), fetched once per page load: home, search and cart prices use it. */
@@ -122,13 +132,33 @@ export class ShopApi {
     return this.catalog;
   }
 
-  /** Forget the cached catalog (stock and prices change; checkout re-reads them). */
+  /**
+   * Forget the cached catalog (stock and prices change; checkout re-reads them). The browser's
+   * HTTP cache may hold answers from before for minutes: until those are out of it, catalog
+   * reads ask the API again (also after a reload), so an order's stock shows on the next page.
+   */
   refreshCatalog(): void {
     this.catalog = undefined;
+    try {
+      sessionStorage.setItem(catalogReadKey, String(Date.now()));
+    } catch {
+      // storage unavailable: this page's reads still revalidate
+    }
+    this.catalogReadAt = Date.now();
+  }
+
+  private catalogCache(): RequestCache {
+    let readAt = this.catalogReadAt;
+    try {
+      readAt = Math.max(readAt, Number(sessionStorage.getItem(catalogReadKey) ?? 0) || 0);
+    } catch {
+      // storage unavailable: what this page knows
+    }
+    return Date.now() - readAt < catalogKeptMs ? "no-cache" : "default";
   }
 
   product(sku: string): Promise<Product> {
-    return this.call("GET", `/products/${encodeURIComponent(sku)}`);
+    return this.call("GET", `/products/${encodeURIComponent(sku)}`, undefined, { cache: this.catalogCache() });
   }
 
   /** "Customers also bought" for a product, or the shop's popular items: public, the same for everyone. */
@@ -181,7 +211,7 @@ export class ShopApi {
     method: string,
     path: string,
     body?: unknown,
-    options: { auth?: boolean; headers?: Record<string, string> } = {},
+    options: { auth?: boolean; headers?: Record<string, string>; cache?: RequestCache } = {},
   ): Promise<T> {
     return (await this.send<T>(method, path, body, options)).body;
   }
@@ -191,7 +221,7 @@ export class ShopApi {
     method: string,
     path: string,
     body?: unknown,
-    options: { auth?: boolean; headers?: Record<string, string> } = {},
+    options: { auth?: boolean; headers?: Record<string, string>; cache?: RequestCache } = {},
   ): Promise<{ body: T; response: Response }> {
     const headers: Record<string, string> = { ...options.headers };
     if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -206,6 +236,7 @@ export class ShopApi {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
+        ...(options.cache ? { cache: options.cache } : {}),
       });
     } catch (error) {
       throw new NetworkError(error);

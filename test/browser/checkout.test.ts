@@ -136,6 +136,35 @@ describe("storefront in Chromium: checkout and sign-in edges", function () {
     await page.getByText("Total: $31.00").waitFor();
   });
 
+  it("checkout reads the stock again, not the browser's copy of the cart's: someone else bought in between", async () => {
+    await cartWith("FTW-SLD-RCV-M", 3);
+    await page.getByRole("link", { name: "Cart (3)" }).click();
+    await signIn(page, shop.users.shopper);
+    await page.getByRole("button", { name: "Checkout" }).waitFor();
+    shop.products.get("FTW-SLD-RCV-M")!.stock = 2;
+    await page.getByRole("button", { name: "Checkout" }).click();
+    await page.getByRole("button", { name: "Place order" }).waitFor();
+    await page.getByRole("table", { name: "Order summary" }).getByText("Only 2 left").waitFor({ timeout: 5_000 });
+  });
+
+  it("after the shopper's own order, the product page says what is left (also after a reload), not the stock seen before", async () => {
+    const tent = shop.products.get("OUT-TNT-2P-ULT")!;
+    tent.stock = 8;
+    await cartWith(tent.sku, 4);
+    await page.getByText("In stock", { exact: true }).waitFor();
+    await page.goto(`${shop.siteUrl}/checkout`);
+    await signIn(page, shop.users.shopper, "Sign in to check out");
+    await page.getByRole("button", { name: "Place order" }).click();
+    await page.getByRole("heading", { level: 1, name: "Thank you for your order" }).waitFor();
+    assert.equal(tent.stock, 4);
+    await page.getByRole("link", { name: tent.name }).click();
+    await page.getByRole("heading", { level: 1, name: tent.name }).waitFor();
+    await page.getByText("Only 4 left").waitFor({ timeout: 5_000 });
+    await page.reload();
+    await page.getByRole("heading", { level: 1, name: tent.name }).waitFor();
+    await page.getByText("Only 4 left").waitFor({ timeout: 5_000 });
+  });
+
   it("the hosted UI's ?error= and a stale state each get a message and a way to sign in again", async () => {
     await page.goto(`${shop.siteUrl}/?error=access_denied&error_description=User+cancelled&state=abc`);
     await page.getByRole("alert").getByText("Sign-in did not complete (User cancelled). You can try again.").waitFor();
