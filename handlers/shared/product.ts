@@ -88,6 +88,14 @@ export function limitParameter(max: number, byDefault: number) {
 }
 
 /**
+ * The longest `cursor` GET /products takes: the longest it hands out (1,808 characters) with
+ * room to spare. A cursor carries the last product's name, 200 UTF-16 units that JSON writes
+ * in up to 6 bytes each (`\u0001`; a character outside ASCII is 2-3 bytes of UTF-8), then
+ * base64url adds a third. (At 512, a long Japanese name ended the listing with a 400.)
+ */
+export const maxProductCursorLength = 2048;
+
+/**
  * GET /products?category=&sort=name|price&order=asc|desc&limit=1..100&cursor=
  * Other parameters (utm_source, cache busters) are ignored, not refused: the listing is cached
  * by these five alone, so answering a stray parameter with a 400 would cache that 400 for
@@ -98,7 +106,7 @@ export const listProductsQuerySchema = z.object({
   sort: z._default(z.enum(productSorts, { error: `sort must be one of ${productSorts.join(", ")}` }), "name"),
   order: z._default(z.enum(sortOrders, { error: `order must be one of ${sortOrders.join(", ")}` }), "asc"),
   limit: limitParameter(maxProductPageSize, defaultProductPageSize),
-  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
+  cursor: z.optional(z.string().check(z.minLength(1), z.maxLength(maxProductCursorLength))),
 });
 export type ListProductsQuery = z.infer<typeof listProductsQuerySchema>;
 

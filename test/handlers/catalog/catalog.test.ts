@@ -172,6 +172,30 @@ describe("catalog: GET /products, GET /products/{sku}", () => {
     }
   });
 
+  it("accepts every cursor it hands out, even after the longest name the catalog allows (not ASCII, or escaped in JSON)", async () => {
+    // The cursor carries the last name: 200 characters are up to 600 bytes of UTF-8, or 1,200
+    // as JSON escapes (a control character), in base64url a third more again.
+    const category = `long-${"x".repeat(59)}`;
+    const skus = ["LONG-NAME-A", "LONG-NAME-B", `LONG-${"Z".repeat(27)}`];
+    for (const name of ["日本の手作り陶器".repeat(25), "\u0001".repeat(200)]) {
+      const entries = skus.map((sku) => ({ ...catalog[0], sku, name, category, image: `/images/${sku}.svg` }));
+      for (const { stock: _stock, ...entry } of entries)
+        await doc.send(new PutCommand({ TableName: tables.products, Item: entry }));
+      afterKeptPeriod();
+      try {
+        const { items, pages } = await everyPage({ category, sort: "name", order: "desc", limit: "1" });
+        assert.deepEqual(
+          items.map((p) => p.sku),
+          [...skus].sort().reverse(),
+        );
+        assert.equal(pages, skus.length);
+      } finally {
+        for (const sku of skus) await doc.send(new DeleteCommand({ TableName: tables.products, Key: { sku } }));
+        afterKeptPeriod();
+      }
+    }
+  });
+
   it("shows the live stock from the inventory table; a product without an inventory item has none", async () => {
     const sku = "KIT-MUG-STN-12";
     await doc.send(new PutCommand({ TableName: tables.inventory, Item: { sku, stock: 3 } }));
