@@ -1,7 +1,8 @@
 // Catalog search over name, category and description that forgives small typos: each word of
 // the query must match a word of the product exactly, as a prefix, or within a small edit
 // distance (1 for words of 4-7 letters, 2 from 8), so "hoddie" finds "Hoodie".
-import type { Product } from "./api";
+// The shared product type, not ./api's re-export: the program's type check (Node, no DOM) reads this file for its tests.
+import type { Product } from "../../handlers/shared/product";
 
 const words = (text: string) =>
   text

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { Product } from "../../site/src/api";
+import type { Product } from "../../handlers/shared/product";
 import { editDistance, searchProducts } from "../../site/src/search";
 
 const catalog: Product[] = JSON.parse(
