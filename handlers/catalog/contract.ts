@@ -34,11 +34,6 @@ export const catalogRoutes = {
   getProduct: { method: "GET", path: "/products/{sku}", authorization: "none", optionalQuery: [] },
 } as const satisfies RouteContracts;
 
-/**
- * What browsers and shared caches may do with a product answer: serve it for a minute, then
- * for five more while revalidating in the background. Stock shown may be that old; the order
- * itself is checked against the live stock (409 when it is gone).
- */
-export const catalogCacheControl = "public, max-age=60, stale-while-revalidate=300";
+export { catalogCacheControl } from "../shared/catalog-caching";
 /** A missing product: cached briefly (it may be added by the next deployment). */
 export const notFoundCacheControl = "public, max-age=60";

@@ -2,6 +2,7 @@
 // the status, the API's message and details, and how long to wait before a retry.
 // The shared contracts (types only: nothing of them lands in the bundle).
 import type { OrderStatus } from "../../handlers/shared/order";
+import { catalogBrowserKeepsMs } from "../../handlers/shared/catalog-caching";
 import type { Product } from "../../handlers/shared/product";
 import type { RecommendationSource, RecommendationsResponse } from "../../handlers/recommendations/contract";
 
@@ -90,12 +91,6 @@ export interface ProductQuery {
 
 /** When the shop last re-read the catalog for stock (checkout, an order placed): kept across reloads of the tab. */
 const catalogReadKey = "shop.catalog.readAt";
-/**
- * How long a browser may keep a catalog answer: the API's `max-age=60, stale-while-revalidate=300`.
- * Within this of a re-read, catalog answers are revalidated with the API rather than taken from
- * the browser's cache, which may still hold the stock from before.
- */
-const catalogKeptMs = 360_000;
 
 export class ShopApi {
   private catalog?: Promise<Product[]>;
@@ -154,7 +149,9 @@ export class ShopApi {
     } catch {
       // storage unavailable: what this page knows
     }
-    return Date.now() - readAt < catalogKeptMs ? "no-cache" : "default";
+    // Within the browser's keeping of an answer from before the re-read, ask the API again
+    // rather than take the stock from before out of the browser's cache.
+    return Date.now() - readAt < catalogBrowserKeepsMs ? "no-cache" : "default";
   }
 
   product(sku: string): Promise<Product> {
