@@ -67,6 +67,12 @@ describe("storefront in Chromium: what a shopper trips over", function () {
   });
 
   const searchBox = () => page.getByRole("searchbox", { name: "Search" });
+  /** Signs the demo admin in from the home page and opens the orders admin through its link. */
+  async function openAdminOrders() {
+    await page.goto(shop.siteUrl);
+    await signIn(page, shop.users.admin);
+    await page.getByRole("link", { name: "Admin" }).click();
+  }
 
   it("a product opened from another product's recommendations starts afresh: quantity 1, no 'Added' message of the one before", async () => {
     await page.goto(`${shop.siteUrl}/product/APP-HOOD-ZIP-GRY`);
@@ -290,9 +296,7 @@ describe("storefront in Chromium: what a shopper trips over", function () {
 
   it("admin: a search matching more orders than one answer holds says so, and how to find the others", async () => {
     seedOrders(shop, shop.users.shopper.sub, 25);
-    await page.goto(shop.siteUrl);
-    await signIn(page, shop.users.admin);
-    await page.getByRole("link", { name: "Admin" }).click();
+    await openAdminOrders();
     await page.getByRole("table", { name: "The 20 newest of 25 orders" }).waitFor();
     assert.equal(await page.getByRole("button", { name: /^Mark paid: order / }).count(), 20);
     await page.getByText("Narrow the search to find the others").waitFor();
@@ -301,9 +305,7 @@ describe("storefront in Chromium: what a shopper trips over", function () {
 
   it("admin on a phone: a row's labels stay whole words next to a long customer id ('Customer', not 'Custo' over 'mer')", async () => {
     seedOrders(shop, shop.users.shopper.sub, 1);
-    await page.goto(shop.siteUrl);
-    await signIn(page, shop.users.admin);
-    await page.getByRole("link", { name: "Admin" }).click();
+    await openAdminOrders();
     await page.getByRole("table", { name: "1 order" }).waitFor();
     // Each label (the cell's ::before, drawn from data-label) against the width its text needs on one line.
     const squeezed = await page.evaluate(() =>
@@ -391,9 +393,7 @@ describe("storefront in Chromium: what a shopper trips over", function () {
 
   it("admin: 'Find orders' again with the same criteria asks again, and shows the orders placed since", async () => {
     seedOrders(shop, shop.users.shopper.sub, 1);
-    await page.goto(shop.siteUrl);
-    await signIn(page, shop.users.admin);
-    await page.getByRole("link", { name: "Admin" }).click();
+    await openAdminOrders();
     await page.getByRole("table", { name: "1 order" }).waitFor();
     seedOrders(shop, shop.users.shopper.sub, 1);
     await page.getByRole("button", { name: "Find orders" }).click();
@@ -404,9 +404,7 @@ describe("storefront in Chromium: what a shopper trips over", function () {
     seedOrders(shop, shop.users.shopper.sub, 2);
     const [first] = [...shop.orders.keys()];
     const short = first.slice(0, 8).toUpperCase();
-    await page.goto(shop.siteUrl);
-    await signIn(page, shop.users.admin);
-    await page.getByRole("link", { name: "Admin" }).click();
+    await openAdminOrders();
     await page.getByRole("button", { name: `Mark paid: order ${short}` }).focus();
     await page.keyboard.press("Enter");
     await page.getByText(`Order ${short} is now paid.`).waitFor();
