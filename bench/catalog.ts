@@ -10,7 +10,7 @@ import catalog from "../catalog/products.json";
 import { createCatalogApi } from "../handlers/catalog/router";
 import { createOrderEvent, lambdaContext, ordersEvent } from "../testing/orders-events";
 import { startOrdersFixture, tables } from "../testing/orders-fixture";
-import { type BenchRow, formatNumber, formatTiming, percentile, timing } from "./table";
+import { type BenchRow, formatNumber, formatTiming, interleave, percentile, timing } from "./table";
 
 const samples = 200;
 const ms = (n: number) => `${formatNumber(n, 2)} ms`;
@@ -65,15 +65,10 @@ export const benchmark = {
       const keptListing = call(kept, "/products", {});
       const byPrice = call(readsTables, "/products", { category: "kitchen", sort: "price", order: "desc" });
       const product = call(readsTables, "/products/{sku}", undefined, { sku: "KIT-MUG-STN-12" });
-      await timeEach(20, listing);
-      await timeEach(20, keptListing);
+      const listings = { listing, keptListing };
+      await interleave(listings, 20);
       // Interleaved, so both see the same machine.
-      const listTimes: number[] = [];
-      const keptTimes: number[] = [];
-      for (let i = 0; i < samples; i++) {
-        listTimes.push(...(await timeEach(1, listing)));
-        keptTimes.push(...(await timeEach(1, keptListing)));
-      }
+      const { listing: listTimes, keptListing: keptTimes } = await interleave(listings, samples);
       const categoryTimes = await timeEach(samples, byPrice);
       const productTimes = await timeEach(samples, product);
       const page = (await listing()).body;
